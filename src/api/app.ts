@@ -1,0 +1,74 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppDeps, AppEnv } from './context.ts';
+import { ApiError, ValidationError, errorBody } from './errors.ts';
+import { requestContext } from './middleware/request-context.ts';
+import { authenticate } from './middleware/auth.ts';
+import { validationHook } from './validation.ts';
+import { registerDocs } from './docs.ts';
+import { healthRoutes } from './routes/health/index.ts';
+import { authRoutes } from './routes/auth/index.ts';
+import { apiKeyRoutes } from './routes/api-keys/index.ts';
+import { ivrRoutes } from './routes/ivrs/index.ts';
+import { extensionRoutes } from './routes/extensions/index.ts';
+import { queueRoutes } from './routes/queues/index.ts';
+import { didRoutes } from './routes/dids/index.ts';
+import { agentRoutes } from './routes/agents/index.ts';
+import { callbackRoutes } from './routes/callbacks/index.ts';
+import { callLogRoutes } from './routes/call-logs/index.ts';
+import { xmlCurlRoutes } from './routes/xml-curl/index.ts';
+
+export type App = OpenAPIHono<AppEnv>;
+
+/** Builds the whole HTTP API around the given dependencies. No globals: tests build one per database. */
+export function createApp(deps: AppDeps): App {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use('*', requestContext(deps));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.config.BODY_LIMIT_BYTES,
+      onError: () => {
+        throw new ValidationError(`Request body larger than ${deps.config.BODY_LIMIT_BYTES} bytes`);
+      },
+    }),
+  );
+
+  app.route('/', healthRoutes());
+  app.route('/', authRoutes());
+  app.route('/api/v1', authRoutes());
+  app.route('/', xmlCurlRoutes());
+
+  app.use('/api/v1/*', async (c, next) => (c.req.path.startsWith('/api/v1/auth/') ? next() : authenticate(c, next)));
+  app.route('/api/v1', apiKeyRoutes());
+  app.route('/api/v1', ivrRoutes());
+  app.route('/api/v1', extensionRoutes());
+  app.route('/api/v1', queueRoutes());
+  app.route('/api/v1', didRoutes());
+  app.route('/api/v1', agentRoutes());
+  app.route('/api/v1', callbackRoutes());
+  app.route('/api/v1', callLogRoutes());
+
+  registerDocs(app);
+
+  app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) {
+      if (err.status >= 500) c.var.logger?.error({ err }, err.message);
+      return c.json(errorBody(err.code, err.message, err.details), err.status);
+    }
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      // Malformed JSON and similar framework-level rejections.
+      const code = status === 400 ? 'validation_error' : status === 401 ? 'unauthorized' : 'http_error';
+      return c.json(errorBody(code, err.message || 'Bad request'), status);
+    }
+    (c.var.logger ?? deps.logger).error({ err }, 'unhandled error');
+    return c.json(errorBody('internal_error', 'Internal server error'), 500);
+  });
+
+  return app;
+}

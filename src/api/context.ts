@@ -1,0 +1,38 @@
+import type { Logger } from '../logging/logger.ts';
+import type { Config } from '../config/env.ts';
+import type { Db } from '../db/client.ts';
+import type { TtsEngine } from '../tts/engine.ts';
+import type { SwitchControl } from '../routing/switch-control.ts';
+import type { Role } from '../auth/permissions.ts';
+
+/** Everything a request handler may use; built once in main.ts (or per test) and passed in. */
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  tts: TtsEngine;
+  /** Applies published queue/directory changes to FreeSWITCH; a no-op when no switch is connected. */
+  switchControl: SwitchControl;
+  jwtSecret: string;
+  /** Status of the controller's links, for /health. */
+  health: () => { switchConnected: boolean; activeCalls: number };
+  now: () => Date;
+}
+
+export interface Principal {
+  kind: 'user' | 'api_key';
+  orgId: string;
+  /** user id, or api key id */
+  id: string;
+  role: Role | null;
+  permissions: readonly string[];
+}
+
+export type AppEnv = {
+  Variables: {
+    deps: AppDeps;
+    requestId: string;
+    logger: Logger;
+    principal: Principal;
+  };
+};

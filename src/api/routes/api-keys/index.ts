@@ -1,0 +1,98 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { and, desc, eq } from 'drizzle-orm';
+import type { AppEnv } from '../../context.ts';
+import { apiKeys } from '../../../db/schema/index.ts';
+import { grants, isValidGrant } from '../../../auth/permissions.ts';
+import { newApiKey } from '../../../auth/tokens.ts';
+import { ForbiddenError, NotFoundError } from '../../errors.ts';
+import { requirePermission } from '../../middleware/auth.ts';
+import { IdParam, errorResponses, jsonBody, jsonContent, security } from '../../schemas.ts';
+
+const ApiKeySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    prefix: z.string().openapi({ example: 'ak_Xq3v9ZpA' }),
+    permissions: z.array(z.string()),
+    createdAt: z.string(),
+    lastUsedAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi('ApiKey');
+
+const CreateBody = z
+  .object({
+    name: z.string().min(1).max(100),
+    permissions: z
+      .array(z.string().refine(isValidGrant, 'must look like "ivr.read", "ivr.*", "*.read" or "*"'))
+      .min(1)
+      .openapi({ example: ['ivr.*', 'did.read'] }),
+  })
+  .openapi('CreateApiKey');
+
+const Created = ApiKeySchema.extend({ key: z.string().openapi({ description: 'Shown once; store it now.' }) }).openapi('CreatedApiKey');
+
+const tags = ['API keys'];
+
+const list = createRoute({
+  method: 'get', path: '/api-keys', tags, security, summary: 'List API keys (prefix only)',
+  middleware: [requirePermission('apikey.read')] as const,
+  responses: { 200: jsonContent(z.array(ApiKeySchema), 'API keys of your organization'), 401: errorResponses[401], 403: errorResponses[403] },
+});
+
+const create = createRoute({
+  method: 'post', path: '/api-keys', tags, security, summary: 'Create an API key; the key is returned once',
+  middleware: [requirePermission('apikey.write')] as const,
+  request: jsonBody(CreateBody),
+  responses: { 201: jsonContent(Created, 'Created'), ...errorResponses },
+});
+
+const revoke = createRoute({
+  method: 'delete', path: '/api-keys/{id}', tags, security, summary: 'Revoke an API key',
+  middleware: [requirePermission('apikey.write')] as const,
+  request: { params: IdParam },
+  responses: { 200: jsonContent(z.object({ success: z.literal(true), message: z.string() }), 'Revoked'), ...errorResponses },
+});
+
+type Row = typeof apiKeys.$inferSelect;
+const toDto = (r: Row) => ({
+  id: r.id, name: r.name, prefix: r.prefix, permissions: r.permissions,
+  createdAt: r.createdAt, lastUsedAt: r.lastUsedAt, revokedAt: r.revokedAt,
+});
+
+export function apiKeyRoutes() {
+  return new OpenAPIHono<AppEnv>()
+    .openapi(list, (c) => {
+      const rows = c.var.deps.db.select().from(apiKeys).where(eq(apiKeys.orgId, c.var.principal.orgId)).orderBy(desc(apiKeys.createdAt)).all();
+      return c.json(rows.map(toDto), 200);
+    })
+    .openapi(create, (c) => {
+      const body = c.req.valid('json');
+      const p = c.var.principal;
+      // A key can never carry more than its creator holds.
+      for (const perm of body.permissions) {
+        const probe = perm.replace(/\*/g, 'x');
+        if (!grants(p.permissions, perm) && !(perm !== '*' && grants(p.permissions, probe))) {
+          throw new ForbiddenError(`Cannot grant a permission you do not hold: ${perm}`, perm);
+        }
+      }
+      const { key, prefix, hash } = newApiKey();
+      const row = c.var.deps.db
+        .insert(apiKeys)
+        .values({ orgId: p.orgId, name: body.name, prefix, keyHash: hash, permissions: body.permissions, createdBy: p.id })
+        .returning()
+        .get();
+      return c.json({ ...toDto(row), key }, 201);
+    })
+    .openapi(revoke, (c) => {
+      const { id } = c.req.valid('param');
+      const { db, now } = c.var.deps;
+      const res = db
+        .update(apiKeys)
+        .set({ revokedAt: now().toISOString() })
+        .where(and(eq(apiKeys.id, id), eq(apiKeys.orgId, c.var.principal.orgId)))
+        .run();
+      if (res.changes === 0) throw new NotFoundError('API key not found');
+      return c.json({ success: true as const, message: 'API key revoked' }, 200);
+    });
+}

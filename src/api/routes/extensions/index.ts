@@ -1,0 +1,7 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppEnv } from '../../context.ts';
+
+// Not built yet.
+export function extensionRoutes() {
+  return new OpenAPIHono<AppEnv>();
+}

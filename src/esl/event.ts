@@ -1,0 +1,59 @@
+/**
+ * `text/event-plain` bodies: a header block, then (BACKGROUND_JOB, api results) an inner Content-Length
+ * body. Pure; never throws.
+ */
+import { isHeaderLineError, parseHeaderLines, type EslHeaders, type RawHeaders } from './headers.ts';
+
+export interface EslEvent {
+  /** `Event-Name` (e.g. CHANNEL_EXECUTE_COMPLETE, CUSTOM, BACKGROUND_JOB). */
+  readonly name: string;
+  /** `Event-Subclass` for CUSTOM events (decoded, e.g. `callcenter::info`). */
+  readonly subclass: string | undefined;
+  /** `Unique-ID` of the channel the event is about, when there is one. */
+  readonly uniqueId: string | undefined;
+  readonly headers: EslHeaders;
+  readonly rawHeaders: RawHeaders;
+  /** Inner body (BACKGROUND_JOB result text), when the event carries a Content-Length. */
+  readonly body: string | undefined;
+}
+
+export type EventParseResult =
+  | { readonly ok: true; readonly event: EslEvent }
+  | { readonly ok: false; readonly reason: string };
+
+const LF2 = Buffer.from('\n\n');
+
+export function parseEventPlain(body: Buffer): EventParseResult {
+  let end = body.indexOf(LF2);
+  const headerEnd = end === -1 ? body.length : end;
+  const block = parseHeaderLines(body.subarray(0, headerEnd).toString('utf8'));
+  if (isHeaderLineError(block)) return { ok: false, reason: `malformed event header line: ${block.line.slice(0, 80)}` };
+  const { headers, rawHeaders } = block;
+  const name = headers['Event-Name'];
+  if (name === undefined || name === '') return { ok: false, reason: 'event without Event-Name' };
+  let inner: string | undefined;
+  const lengthText = headers['Content-Length'];
+  if (lengthText !== undefined) {
+    const length = Number(lengthText);
+    if (!Number.isSafeInteger(length) || length < 0) return { ok: false, reason: `bad inner Content-Length ${lengthText}` };
+    end = end === -1 ? body.length : end + LF2.length;
+    if (body.length - end < length) return { ok: false, reason: 'inner body shorter than its Content-Length' };
+    inner = body.subarray(end, end + length).toString('utf8');
+  }
+  return {
+    ok: true,
+    event: {
+      name,
+      subclass: headers['Event-Subclass'],
+      uniqueId: headers['Unique-ID'],
+      headers,
+      rawHeaders,
+      body: inner,
+    },
+  };
+}
+
+/** A channel variable from an event (`variable_<name>`), decoded. */
+export function eventVariable(event: Pick<EslEvent, 'headers'>, name: string): string | undefined {
+  return event.headers[`variable_${name}`];
+}
