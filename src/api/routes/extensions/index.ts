@@ -1,7 +1,84 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { and, asc, eq } from 'drizzle-orm';
 import type { AppEnv } from '../../context.ts';
+import { extensions } from '../../../db/schema/index.ts';
+import { randomPassword } from '../../../auth/passwords.ts';
+import { findNumberOwner, numberTakenMessage } from '../../../routing/extension-numbers.ts';
+import type { Db } from '../../../db/client.ts';
+import { ConflictError, NotFoundError } from '../../errors.ts';
+import { createExtension, deleteExtension, getExtension, listExtensions, updateExtension } from './routes.ts';
 
-// Not built yet.
+type Row = typeof extensions.$inferSelect;
+
+/** The API view of an extension: the SIP password is never part of it. */
+const toDto = (r: Row) => ({
+  id: r.id, number: r.number, name: r.name, voicemail_enabled: r.voicemailEnabled, enabled: r.enabled,
+  createdAt: r.createdAt, updatedAt: r.updatedAt,
+});
+
+function findOwned(db: Db, orgId: string, id: string): Row {
+  const row = db.select().from(extensions).where(and(eq(extensions.id, id), eq(extensions.orgId, orgId))).get();
+  if (!row) throw new NotFoundError('Extension not found');
+  return row;
+}
+
+/** 409 when the number is held by an IVR, queue or another extension of the org. */
+function assertNumberFree(db: Db, orgId: string, number: string, selfId?: string) {
+  const owner = findNumberOwner(db, orgId, number, selfId ? { type: 'extension', id: selfId } : undefined);
+  if (owner) throw new ConflictError(numberTakenMessage(number, owner), { ...owner, number });
+}
+
 export function extensionRoutes() {
-  return new OpenAPIHono<AppEnv>();
+  return new OpenAPIHono<AppEnv>()
+    .openapi(listExtensions, (c) => {
+      const rows = c.var.deps.db.select().from(extensions)
+        .where(eq(extensions.orgId, c.var.principal.orgId)).orderBy(asc(extensions.number)).all();
+      return c.json(rows.map(toDto), 200);
+    })
+    .openapi(getExtension, (c) => {
+      const row = findOwned(c.var.deps.db, c.var.principal.orgId, c.req.valid('param').id);
+      return c.json(toDto(row), 200);
+    })
+    .openapi(createExtension, (c) => {
+      const body = c.req.valid('json');
+      const { db } = c.var.deps;
+      const orgId = c.var.principal.orgId;
+      const sipPassword = body.sip_password ?? randomPassword(18);
+      // IMMEDIATE: the namespace check and the insert hold the write lock together,
+      // so two processes cannot both take the same number.
+      const row = db.transaction((tx) => {
+        assertNumberFree(tx, orgId, body.number);
+        return tx.insert(extensions).values({
+          orgId, number: body.number, name: body.name, sipPassword,
+          voicemailEnabled: body.voicemail_enabled, enabled: body.enabled,
+        }).returning().get();
+      }, { behavior: 'immediate' });
+      return c.json({ ...toDto(row), sip_password: sipPassword }, 201);
+    })
+    .openapi(updateExtension, (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const { db, now } = c.var.deps;
+      const orgId = c.var.principal.orgId;
+      const row = db.transaction((tx) => {
+        const current = findOwned(tx, orgId, id);
+        if (body.number !== undefined && body.number !== current.number) assertNumberFree(tx, orgId, body.number, id);
+        return tx.update(extensions).set({
+          ...(body.number !== undefined && { number: body.number }),
+          ...(body.name !== undefined && { name: body.name }),
+          ...(body.sip_password !== undefined && { sipPassword: body.sip_password }),
+          ...(body.voicemail_enabled !== undefined && { voicemailEnabled: body.voicemail_enabled }),
+          ...(body.enabled !== undefined && { enabled: body.enabled }),
+          updatedAt: now().toISOString(),
+        }).where(eq(extensions.id, id)).returning().get();
+      }, { behavior: 'immediate' });
+      return c.json(toDto(row!), 200);
+    })
+    .openapi(deleteExtension, (c) => {
+      const { id } = c.req.valid('param');
+      const res = c.var.deps.db.delete(extensions)
+        .where(and(eq(extensions.id, id), eq(extensions.orgId, c.var.principal.orgId))).run();
+      if (res.changes === 0) throw new NotFoundError('Extension not found');
+      return c.body(null, 204);
+    });
 }

@@ -1,0 +1,18 @@
+/**
+ * `npm run bench`: every benchmark, each beside a baseline measured in the same run.
+ * `npm run bench -- api` runs one suite.
+ */
+import { benchApi } from './api.bench.ts';
+
+process.env.METADATA_SERVER_DETECTION = 'none';
+process.env.LOG_LEVEL = 'silent';
+
+const suites: Record<string, () => Promise<void>> = {
+  api: () => benchApi(),
+};
+
+const only = process.argv.slice(2);
+for (const [name, run] of Object.entries(suites)) {
+  if (only.length && !only.includes(name)) continue;
+  await run();
+}

@@ -1,0 +1,79 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { requirePermission } from '../../middleware/auth.ts';
+import { IdParam, conflictResponse, errorResponses, jsonBody, jsonContent, security } from '../../schemas.ts';
+
+const Number4 = z.string().regex(/^\d{4}$/, 'must be a 4-digit number, e.g. "1001"').openapi({ example: '1001' });
+
+export const ExtensionSchema = z
+  .object({
+    id: z.string(),
+    number: z.string().openapi({ example: '1001' }),
+    name: z.string().openapi({ example: 'Reception' }),
+    voicemail_enabled: z.boolean(),
+    enabled: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Extension');
+
+export const CreatedExtensionSchema = ExtensionSchema.extend({
+  sip_password: z.string().openapi({ description: 'Shown only in this response; store it now.' }),
+}).openapi('CreatedExtension');
+
+const fields = {
+  number: Number4,
+  name: z.string().trim().min(1).max(100),
+  sip_password: z.string().min(8).max(128).openapi({ description: 'At least 8 characters; generated when omitted on create' }),
+  voicemail_enabled: z.boolean(),
+  enabled: z.boolean(),
+};
+
+export const CreateExtensionBody = z
+  .object({
+    number: fields.number,
+    name: fields.name,
+    sip_password: fields.sip_password.optional(),
+    voicemail_enabled: fields.voicemail_enabled.default(true),
+    enabled: fields.enabled.default(true),
+  })
+  .openapi('CreateExtension');
+
+export const UpdateExtensionBody = z.object(fields).partial().openapi('UpdateExtension');
+
+const tags = ['Extensions'];
+const authErrors = { 401: errorResponses[401], 403: errorResponses[403] };
+
+export const listExtensions = createRoute({
+  method: 'get', path: '/extensions', tags, security, summary: 'List extensions (SIP users)',
+  middleware: [requirePermission('extension.read')] as const,
+  responses: { 200: jsonContent(z.array(ExtensionSchema), 'Extensions of your organization, by number'), ...authErrors },
+});
+
+export const getExtension = createRoute({
+  method: 'get', path: '/extensions/{id}', tags, security, summary: 'Get one extension',
+  middleware: [requirePermission('extension.read')] as const,
+  request: { params: IdParam },
+  responses: { 200: jsonContent(ExtensionSchema, 'The extension'), ...authErrors, 404: errorResponses[404] },
+});
+
+export const createExtension = createRoute({
+  method: 'post', path: '/extensions', tags, security,
+  summary: 'Create an extension; the SIP password is returned once',
+  middleware: [requirePermission('extension.write')] as const,
+  request: jsonBody(CreateExtensionBody),
+  responses: { 201: jsonContent(CreatedExtensionSchema, 'Created'), ...errorResponses, ...conflictResponse },
+});
+
+export const updateExtension = createRoute({
+  method: 'put', path: '/extensions/{id}', tags, security, summary: 'Update an extension (partial)',
+  middleware: [requirePermission('extension.write')] as const,
+  request: { params: IdParam, ...jsonBody(UpdateExtensionBody) },
+  responses: { 200: jsonContent(ExtensionSchema, 'Updated'), ...errorResponses, ...conflictResponse },
+});
+
+export const deleteExtension = createRoute({
+  method: 'delete', path: '/extensions/{id}', tags, security, summary: 'Delete an extension',
+  middleware: [requirePermission('extension.write')] as const,
+  request: { params: IdParam },
+  responses: { 204: { description: 'Deleted' }, ...authErrors, 404: errorResponses[404] },
+});

@@ -1,0 +1,44 @@
+/**
+ * What the call layer needs from a live channel. Implemented over an outbound ESL session
+ * (esl-channel.ts); small enough to fake in unit tests.
+ */
+export interface ExecResult {
+  /** false when the channel hung up before the app completed (no EXECUTE_COMPLETE will come). */
+  completed: boolean;
+  /** `Application-Response` of CHANNEL_EXECUTE_COMPLETE. */
+  response: string | undefined;
+  /** Channel variables as of completion (without the `variable_` prefix). */
+  variables: Readonly<Record<string, string>>;
+}
+
+export interface ChannelEvent {
+  name: string;
+  subclass: string | undefined;
+  headers: Readonly<Record<string, string>>;
+}
+
+export interface CallChannel {
+  readonly uuid: string;
+  readonly destinationNumber: string;
+  readonly callerIdNumber: string;
+  readonly callerIdName: string;
+  readonly variables: Readonly<Record<string, string>>;
+  /** Aborts when the caller hangs up or FreeSWITCH drops the socket. */
+  readonly signal: AbortSignal;
+  /** Hangup cause once known (CHANNEL_HANGUP), else null. */
+  hangupCause(): string | null;
+  /** Run a dialplan application and wait for it to complete, the channel to hang up, or the timeout. */
+  execute(app: string, arg?: string, opts?: { timeoutMs?: number }): Promise<ExecResult>;
+  /** Subscribe to extra events (e.g. 'CUSTOM callcenter::info'); returns when FreeSWITCH acknowledged. */
+  subscribe(events: string): Promise<void>;
+  /** Listen to channel events; returns the function that removes the listener. */
+  onEvent(listener: (event: ChannelEvent) => void): () => void;
+  /** Hang the channel up with a cause (no-op if already hung up). */
+  hangup(cause: string): Promise<void>;
+  /** Release the socket: `exit`, waiting (bounded) for FreeSWITCH to close it. */
+  release(): Promise<void>;
+}
+
+export class ChannelGoneError extends Error {
+  override readonly name = 'ChannelGoneError';
+}

@@ -1,0 +1,37 @@
+/** Call events, emitted through one bus (webhooks and live status subscribe to it). */
+export type CallEvent =
+  | { type: 'call.ringing'; callId: string; orgId: string | null; did: string; caller: string; at: string }
+  | { type: 'call.answered'; callId: string; orgId: string | null; at: string }
+  | { type: 'call.dtmf'; callId: string; orgId: string | null; digits: string; at: string }
+  | { type: 'ivr.selection'; callId: string; orgId: string | null; ivrId: string; digits: string; action: string; destination: string | null; at: string }
+  | { type: 'call.transferred'; callId: string; orgId: string | null; target: string; kind: string; at: string }
+  | { type: 'call.hangup'; callId: string; orgId: string | null; cause: string | null; disposition: string | null; at: string };
+
+export type CallEventListener = (event: CallEvent) => void;
+
+export interface CallEventBus {
+  emit(event: CallEvent): void;
+  subscribe(listener: CallEventListener): () => void;
+  listenerCount(): number;
+}
+
+/** Created in main.ts and passed in. A throwing listener is isolated: it never breaks the call. */
+export function createCallEventBus(onListenerError: (err: unknown) => void = () => {}): CallEventBus {
+  const listeners = new Set<CallEventListener>();
+  return {
+    emit(event) {
+      for (const l of listeners) {
+        try {
+          l(event);
+        } catch (err) {
+          onListenerError(err);
+        }
+      }
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    listenerCount: () => listeners.size,
+  };
+}

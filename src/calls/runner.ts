@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { normalizeE164 } from '../routing/phone.ts';
+import { ChannelGoneError, type CallChannel } from './channel.ts';
+import { finishCallLog, insertCallLog } from './call-log.ts';
+import { notInService, routeDid } from './route.ts';
+import { emit, type CallDeps, type CallSession } from './session.ts';
+
+/**
+ * The one runner of a call: look the DID up, route it, and — whatever happens (caller hangs
+ * up, FreeSWITCH drops the socket, a bug) — finish the call log, announce the hangup, leave
+ * the registry and release the socket, in one `finally`.
+ */
+export async function runCall(channel: CallChannel, deps: CallDeps): Promise<void> {
+  const startedAt = deps.now().toISOString();
+  const cc = deps.settings.defaultCountryCode;
+  const dialled = channel.variables.sb_did || channel.destinationNumber;
+  const did = normalizeE164(dialled, cc) ?? dialled;
+  const caller = normalizeE164(channel.callerIdNumber, cc) ?? channel.callerIdNumber;
+  const found = deps.snapshots.lookupDid(did) ?? (did !== dialled ? deps.snapshots.lookupDid(dialled) : null);
+
+  const s: CallSession = {
+    callId: randomUUID(),
+    uuid: channel.uuid,
+    channel,
+    deps,
+    logger: deps.logger.child({ call: channel.uuid }),
+    did,
+    caller,
+    orgId: found?.orgId ?? null,
+    snapshot: found?.snapshot ?? null,
+    record: { answeredAt: null, path: [], dtmf: '', disposition: null, answeredBy: null },
+    ivrEntries: 0,
+    bridgeVarsSet: false,
+  };
+  deps.registry.add({ callId: s.callId, uuid: s.uuid, orgId: s.orgId, startedAt: Date.now(), state: 'routing' });
+  safely(s, 'insert call log', () => insertCallLog(s, startedAt));
+  emit(s, { type: 'call.ringing', did, caller });
+
+  try {
+    if (found) await routeDid(s, found.did);
+    else await notInService(s);
+  } catch (err) {
+    if (!(err instanceof ChannelGoneError)) {
+      s.logger.error({ err }, 'call failed');
+      s.record.disposition ??= 'failed';
+      await channel.hangup('NORMAL_TEMPORARY_FAILURE').catch(() => undefined);
+    }
+  } finally {
+    if (!channel.signal.aborted) await channel.hangup('NORMAL_CLEARING').catch(() => undefined);
+    const cause = channel.hangupCause();
+    s.record.disposition ??= s.record.answeredAt ? 'hangup' : 'abandoned';
+    if (cause === 'ORIGINATOR_CANCEL' && !s.record.answeredBy) s.record.disposition = 'abandoned';
+    safely(s, 'finish call log', () => finishCallLog(s, startedAt, deps.now().toISOString(), cause));
+    emit(s, { type: 'call.hangup', cause, disposition: s.record.disposition });
+    deps.registry.remove(s.uuid);
+    await channel.release().catch((err: unknown) => s.logger.debug({ err }, 'release failed'));
+  }
+}
+
+function safely(s: CallSession, what: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    s.logger.error({ err }, `${what} failed`);
+  }
+}

@@ -1,0 +1,84 @@
+import type { Logger } from '../logging/logger.ts';
+import type { Db } from '../db/client.ts';
+import type { ConfigSnapshot, SnapshotDid } from '../publish/snapshot.ts';
+import type { CallChannel } from './channel.ts';
+import type { CallEventBus, CallEvent } from './events.ts';
+import type { CallRegistry } from './registry.ts';
+
+/** Settings the call layer needs (from Config, resolved once in main.ts). */
+export interface CallSettings {
+  externalGateway: string;
+  ringTimeoutS: number;
+  defaultCountryCode: string;
+  /** Hard cap on IVR menus entered by one call (loop protection). */
+  maxIvrEntries: number;
+  /** Cap for "wait forever" (timeout 0), in seconds. */
+  foreverS: number;
+}
+
+/** Where calls find published configuration (src/publish/reader.ts implements it). */
+export interface SnapshotSource {
+  lookupDid(number: string): { orgId: string; snapshot: ConfigSnapshot; did: SnapshotDid } | null;
+}
+
+/** Long-lived collaborators, created in main.ts. */
+export interface CallDeps {
+  db: Db;
+  logger: Logger;
+  bus: CallEventBus;
+  registry: CallRegistry;
+  snapshots: SnapshotSource;
+  settings: CallSettings;
+  now: () => Date;
+}
+
+export type PathStep =
+  | { at: string; step: 'did'; number: string; routing: string | null }
+  | { at: string; step: 'ivr'; ivrId: string; name: string }
+  | { at: string; step: 'digits'; ivrId: string; digits: string }
+  | { at: string; step: 'timeout' | 'invalid'; ivrId: string; count: number; digits?: string }
+  | { at: string; step: 'action'; type: string; value: string | null; result?: string }
+  | { at: string; step: 'exhausted'; ivrId: string; reason: 'timeout' | 'invalid' }
+  | { at: string; step: 'loop_limit'; ivrId: string };
+
+/** What ends up in call_logs. */
+export interface CallRecord {
+  answeredAt: string | null;
+  path: PathStep[];
+  dtmf: string;
+  disposition: string | null;
+  answeredBy: string | null;
+}
+
+/** One call: plain data owned by its runner. No methods beyond small helpers. */
+export interface CallSession {
+  callId: string;
+  uuid: string;
+  channel: CallChannel;
+  deps: CallDeps;
+  logger: Logger;
+  did: string;
+  caller: string;
+  orgId: string | null;
+  snapshot: ConfigSnapshot | null;
+  record: CallRecord;
+  ivrEntries: number;
+  /** continue_on_fail / hangup_after_bridge already set on the channel */
+  bridgeVarsSet: boolean;
+}
+
+export function stamp(session: CallSession): string {
+  return session.deps.now().toISOString();
+}
+
+/** Append a step to the call's path (the `at` is filled in). */
+export function addStep(session: CallSession, step: DistributiveOmit<PathStep, 'at'>): void {
+  session.record.path.push({ at: stamp(session), ...step } as PathStep);
+}
+
+/** Emit an event with this call's identity. */
+export function emit(session: CallSession, event: DistributiveOmit<CallEvent, 'callId' | 'orgId' | 'at'>): void {
+  session.deps.bus.emit({ ...event, callId: session.callId, orgId: session.orgId, at: stamp(session) } as CallEvent);
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -1,0 +1,45 @@
+/**
+ * The reply to `connect` on an outbound socket carries the channel's data as headers (fact 1:
+ * `Content-Type` is among them, not first; no Content-Length). Typed here once.
+ */
+import type { EslHeaders } from './headers.ts';
+
+export interface ChannelData {
+  readonly uuid: string;
+  readonly destinationNumber: string;
+  readonly callerIdNumber: string;
+  readonly callerIdName: string;
+  readonly context: string | undefined;
+  readonly channelName: string | undefined;
+  readonly answerState: string | undefined;
+  readonly direction: string | undefined;
+  /** Channel variables, without the `variable_` prefix, decoded. */
+  readonly variables: Readonly<Record<string, string>>;
+  /** Every header of the connect reply, decoded. */
+  readonly headers: EslHeaders;
+}
+
+export class EslChannelDataError extends Error {
+  override readonly name = 'EslChannelDataError' as const;
+}
+
+export function parseChannelData(headers: EslHeaders): ChannelData {
+  const uuid = headers['Unique-ID'] ?? headers['Channel-Unique-ID'] ?? headers['variable_uuid'];
+  if (!uuid) throw new EslChannelDataError('connect reply without Unique-ID');
+  const variables: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.startsWith('variable_')) variables[name.slice('variable_'.length)] = value;
+  }
+  return {
+    uuid,
+    destinationNumber: headers['Caller-Destination-Number'] ?? headers['Channel-Destination-Number'] ?? '',
+    callerIdNumber: headers['Caller-Caller-ID-Number'] ?? headers['Channel-Caller-ID-Number'] ?? '',
+    callerIdName: headers['Caller-Caller-ID-Name'] ?? headers['Channel-Caller-ID-Name'] ?? '',
+    context: headers['Caller-Context'] ?? headers['Channel-Context'],
+    channelName: headers['Channel-Name'],
+    answerState: headers['Answer-State'],
+    direction: headers['Call-Direction'],
+    variables,
+    headers,
+  };
+}

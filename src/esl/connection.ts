@@ -1,0 +1,349 @@
+/**
+ * One ESL socket: framing, FIFO reply correlation, timeouts, back-pressured writes, execute correlation
+ * by Application-UUID, and event fan-out. Used by both the outbound session and the inbound client.
+ *
+ * Rules: every wait has a timeout and honours an AbortSignal; everything pending is rejected with a typed
+ * error when the socket closes; nothing thrown from a socket handler escapes (bad input is logged and
+ * only this connection is destroyed); listeners are held in Sets and removed by reference.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
+import type { Logger } from '../logging/logger.ts';
+import type { EslEvent } from './event.ts';
+import { EslParser, type EslFrame, type ParserLimits } from './parser.ts';
+import {
+  EslAbortError,
+  EslClosedError,
+  EslTimeoutError,
+  EslUnexpectedReplyError,
+  parseApiResponse,
+  parseCommandReply,
+  type ApiResult,
+  type EslReply,
+} from './replies.ts';
+import { ListenerSet, type FrameListeners } from './listeners.ts';
+import { formatCommand, type CommandHeaders } from './wire.ts';
+
+export interface EslConnectionOptions {
+  readonly logger: Logger;
+  /** Default timeout for a command's reply (default 5 s). */
+  readonly commandTimeoutMs?: number;
+  /** Default timeout for an execute's EXECUTE_COMPLETE (default 10 min). */
+  readonly executeTimeoutMs?: number;
+  readonly limits?: ParserLimits;
+}
+
+export interface CommandOptions {
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface ExecuteOptions extends CommandOptions {
+  /** Target channel (`sendmsg <uuid>`); outbound sessions leave it unset (their own channel). */
+  readonly uuid?: string;
+  /** Default true: queue the app behind the one running (`event-lock: true`). */
+  readonly eventLock?: boolean;
+}
+
+export type ExecuteResult =
+  | { readonly kind: 'complete'; readonly event: EslEvent; readonly response: string | undefined }
+  /** CHANNEL_HANGUP came first (or had already come): FreeSWITCH will not finish the app (fact 5). */
+  | { readonly kind: 'hangup'; readonly cause: string | undefined; readonly event: EslEvent };
+
+export interface CloseInfo {
+  readonly reason: string;
+  readonly error: Error | undefined;
+}
+
+type ReplyExpect = 'command-reply' | 'api-response';
+interface PendingReply {
+  readonly command: string;
+  readonly expect: ReplyExpect;
+  /** Still in the FIFO after a timeout/abort so a late reply is consumed by the right slot. */
+  done: boolean;
+  settle(outcome: { frame: EslFrame } | { error: Error }): void;
+}
+interface PendingExecute {
+  readonly target: string | undefined;
+  settle(outcome: { result: ExecuteResult } | { error: Error }): void;
+}
+
+export class EslConnection {
+  readonly #socket: Socket;
+  readonly #log: Logger;
+  readonly #parser: EslParser;
+  readonly #commandTimeoutMs: number;
+  readonly #executeTimeoutMs: number;
+  readonly #replies: PendingReply[] = [];
+  readonly #executes = new Map<string, PendingExecute>();
+  readonly #listeners = new ListenerSet<FrameListeners>();
+  readonly #queue: Buffer[] = [];
+  #writable = true;
+  #closeInfo: CloseInfo | undefined;
+  #resolveClosed!: (info: CloseInfo) => void;
+  #channelUuid: string | undefined;
+  #channelHangup: EslEvent | undefined;
+  /** Resolves (never rejects) once the socket has closed and every pending wait has been settled. */
+  readonly closed: Promise<CloseInfo>;
+
+  constructor(socket: Socket, options: EslConnectionOptions) {
+    this.#socket = socket;
+    this.#log = options.logger;
+    this.#parser = new EslParser(options.limits);
+    this.#commandTimeoutMs = options.commandTimeoutMs ?? 5_000;
+    this.#executeTimeoutMs = options.executeTimeoutMs ?? 600_000;
+    this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    socket.setNoDelay(true);
+    socket.on('data', this.#onData);
+    socket.on('drain', this.#onDrain);
+    socket.on('error', this.#onError);
+    socket.on('close', this.#onClose);
+  }
+
+  get isClosed(): boolean {
+    return this.#closeInfo !== undefined || this.#socket.destroyed;
+  }
+
+  /** The channel this connection controls (outbound), used to notice its CHANNEL_HANGUP. */
+  bindChannel(uuid: string): void {
+    this.#channelUuid = uuid;
+  }
+
+  /** The CHANNEL_HANGUP of the bound channel, once seen. */
+  get channelHangup(): EslEvent | undefined {
+    return this.#channelHangup;
+  }
+
+  get pendingCount(): { replies: number; executes: number } {
+    return { replies: this.#replies.filter((r) => !r.done).length, executes: this.#executes.size };
+  }
+
+  on<K extends keyof FrameListeners>(kind: K, listener: FrameListeners[K]): () => void {
+    return this.#listeners.add(kind, listener);
+  }
+
+  off<K extends keyof FrameListeners>(kind: K, listener: FrameListeners[K]): void {
+    this.#listeners.delete(kind, listener);
+  }
+
+  listenerCount(kind: keyof FrameListeners): number {
+    return this.#listeners.count(kind);
+  }
+
+  /** Sends a command and resolves with its `+OK` reply; `-ERR` rejects with `EslCommandError`. */
+  async command(command: string, headers?: CommandHeaders, options: CommandOptions = {}): Promise<EslReply> {
+    const frame = await this.#request(command, headers, 'command-reply', options);
+    if (frame.kind !== 'command-reply') throw new EslUnexpectedReplyError(command, frame.kind);
+    const parsed = parseCommandReply(command, frame);
+    if (!parsed.ok) throw parsed.error;
+    return parsed;
+  }
+
+  /** `api <cmd>`: resolves with the body; a body starting `-ERR` rejects with `EslCommandError`. */
+  async api(command: string, options: CommandOptions = {}): Promise<ApiResult> {
+    const full = `api ${command}`;
+    const frame = await this.#request(full, undefined, 'api-response', options);
+    if (frame.kind !== 'api-response') throw new EslUnexpectedReplyError(full, frame.kind);
+    const parsed = parseApiResponse(full, frame);
+    if (!parsed.ok) throw parsed.error;
+    return parsed;
+  }
+
+  /** `sendmsg [uuid]` with the given headers (hangup, unicast, execute...). */
+  sendmsg(uuid: string | undefined, headers: CommandHeaders, options: CommandOptions = {}): Promise<EslReply> {
+    return this.command(uuid ? `sendmsg ${uuid}` : 'sendmsg', headers, options);
+  }
+
+  /**
+   * Runs a dialplan app and waits for its CHANNEL_EXECUTE_COMPLETE, matched by the Application-UUID we
+   * generate (sent as Event-UUID, fact 4). Resolves `{kind: 'hangup'}` as soon as the channel's
+   * CHANNEL_HANGUP is seen, since FreeSWITCH may never complete the app after that (fact 5).
+   */
+  async execute(app: string, arg?: string, options: ExecuteOptions = {}): Promise<ExecuteResult> {
+    const target = options.uuid ?? this.#channelUuid;
+    if (this.#channelHangup && target === this.#channelUuid) {
+      return { kind: 'hangup', cause: this.#channelHangup.headers['Hangup-Cause'], event: this.#channelHangup };
+    }
+    const appUuid = randomUUID();
+    const command = `execute ${app}`;
+    const timeoutMs = options.timeoutMs ?? this.#executeTimeoutMs;
+    const outcome = new Promise<{ result: ExecuteResult } | { error: Error }>((resolve) => {
+      const { signal } = options;
+      const timer = setTimeout(() => settle({ error: new EslTimeoutError(command, timeoutMs) }), timeoutMs);
+      const onAbort = (): void => settle({ error: new EslAbortError(command) });
+      const settle: PendingExecute['settle'] = (o) => {
+        if (!this.#executes.delete(appUuid)) return;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(o);
+      };
+      this.#executes.set(appUuid, { target, settle });
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    const headers: Array<[string, string]> = [
+      ['call-command', 'execute'],
+      ['execute-app-name', app],
+    ];
+    if (arg !== undefined && arg !== '') headers.push(['execute-app-arg', arg]);
+    if (options.eventLock !== false) headers.push(['event-lock', 'true']);
+    headers.push(['Event-UUID', appUuid]);
+    if (this.#executes.has(appUuid)) {
+      try {
+        await this.sendmsg(options.uuid, headers, { timeoutMs: this.#commandTimeoutMs, signal: options.signal });
+      } catch (error) {
+        this.#executes.get(appUuid)?.settle({ error: error as Error });
+      }
+    }
+    const o = await outcome;
+    if ('error' in o) throw o.error;
+    return o.result;
+  }
+
+  /** Graceful close (FIN); pending waits are rejected when the socket closes. */
+  end(): void {
+    if (!this.#socket.destroyed) this.#socket.end();
+  }
+
+  destroy(error?: Error): void {
+    if (!this.#socket.destroyed) this.#socket.destroy(error);
+  }
+
+  #request(
+    command: string,
+    headers: CommandHeaders | undefined,
+    expect: ReplyExpect,
+    options: CommandOptions,
+  ): Promise<EslFrame> {
+    // The first line names the command in errors and logs; never the password of `auth`.
+    const first = (command.split('\n', 1)[0] ?? command).replace(/^(auth|userauth)\s.*$/, '$1 ***');
+    if (this.isClosed) return Promise.reject(new EslClosedError(first, this.#closeInfo?.reason ?? 'socket destroyed'));
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(new EslAbortError(first));
+    let bytes: Buffer;
+    try {
+      bytes = formatCommand(command, headers);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    const timeoutMs = options.timeoutMs ?? this.#commandTimeoutMs;
+    return new Promise<EslFrame>((resolve, reject) => {
+      const timer = setTimeout(() => slot.settle({ error: new EslTimeoutError(first, timeoutMs) }), timeoutMs);
+      const onAbort = (): void => slot.settle({ error: new EslAbortError(first) });
+      const slot: PendingReply = {
+        command: first,
+        expect,
+        done: false,
+        settle: (o) => {
+          if (slot.done) return;
+          slot.done = true;
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          if ('frame' in o) resolve(o.frame);
+          else reject(o.error);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#replies.push(slot);
+      this.#write(bytes);
+    });
+  }
+
+  #write(bytes: Buffer): void {
+    this.#queue.push(bytes);
+    this.#flush();
+  }
+
+  #flush(): void {
+    while (this.#writable && this.#queue.length > 0 && !this.#socket.destroyed) {
+      const next = this.#queue.shift()!;
+      this.#writable = this.#socket.write(next);
+    }
+  }
+
+  readonly #onDrain = (): void => {
+    this.#writable = true;
+    this.#flush();
+  };
+
+  readonly #onData = (chunk: Buffer): void => {
+    try {
+      const { frames, error } = this.#parser.feed(chunk);
+      for (const frame of frames) this.#dispatch(frame);
+      if (error) {
+        this.#log.warn({ err: error, code: error.code }, 'esl protocol error; dropping connection');
+        this.destroy(error);
+      }
+    } catch (error) {
+      this.#log.error({ err: error }, 'esl frame handling failed; dropping connection');
+      this.destroy(error as Error);
+    }
+  };
+
+  readonly #onError = (error: Error): void => {
+    // ECONNRESET, EPIPE...: 'close' follows and settles everything.
+    this.#log.debug({ err: error }, 'esl socket error');
+    this.#closeInfo ??= { reason: (error as NodeJS.ErrnoException).code ?? error.message, error };
+  };
+
+  readonly #onClose = (): void => {
+    const truncated = this.#parser.finish();
+    if (truncated) this.#log.warn({ err: truncated }, 'esl stream ended mid-frame');
+    const info: CloseInfo = this.#closeInfo ?? { reason: truncated ? 'truncated' : 'closed', error: truncated };
+    this.#closeInfo = info;
+    for (const slot of this.#replies.splice(0)) slot.settle({ error: new EslClosedError(slot.command, info.reason) });
+    for (const pending of [...this.#executes.values()]) {
+      pending.settle({ error: new EslClosedError('execute', info.reason) });
+    }
+    this.#queue.length = 0;
+    this.#socket.off('data', this.#onData);
+    this.#socket.off('drain', this.#onDrain);
+    this.#listeners.emit('close', info, this.#log);
+    this.#resolveClosed(info);
+  };
+
+  #dispatch(frame: EslFrame): void {
+    switch (frame.kind) {
+      case 'command-reply':
+      case 'api-response': {
+        const slot = this.#replies.shift();
+        if (!slot) {
+          this.#log.warn({ kind: frame.kind }, 'esl reply with no command pending');
+          return;
+        }
+        if (slot.expect !== frame.kind) this.#log.warn({ command: slot.command, kind: frame.kind }, 'esl reply kind mismatch');
+        slot.settle({ frame });
+        return;
+      }
+      case 'event':
+        this.#onEvent(frame.event);
+        return;
+      case 'disconnect-notice':
+        this.#listeners.emit('disconnect-notice', frame, this.#log);
+        return;
+      case 'auth-request':
+        this.#listeners.emit('auth-request', frame, this.#log);
+        return;
+      case 'unknown':
+        this.#log.debug({ contentType: frame.contentType }, 'esl frame of unknown type ignored');
+        return;
+    }
+  }
+
+  #onEvent(event: EslEvent): void {
+    if (event.name === 'CHANNEL_EXECUTE_COMPLETE') {
+      const id = event.headers['Application-UUID'];
+      const pending = id === undefined ? undefined : this.#executes.get(id);
+      pending?.settle({ result: { kind: 'complete', event, response: event.headers['Application-Response'] } });
+    } else if (event.name === 'CHANNEL_HANGUP') {
+      if (event.uniqueId !== undefined && event.uniqueId === this.#channelUuid) this.#channelHangup = event;
+      const cause = event.headers['Hangup-Cause'];
+      for (const pending of [...this.#executes.values()]) {
+        if (pending.target === undefined || pending.target === event.uniqueId) {
+          pending.settle({ result: { kind: 'hangup', cause, event } });
+        }
+      }
+    }
+    this.#listeners.emit('event', event, this.#log);
+  }
+}

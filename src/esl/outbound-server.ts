@@ -1,0 +1,124 @@
+/**
+ * The outbound Event Socket server FreeSWITCH connects to (`socket 127.0.0.1:8084 async full`).
+ * For each connection: send `connect` at once (FS parks forever without a first command, fact 11),
+ * type the channel data, hand an `OutboundSession` to `onCall`, and when `onCall` settles end the
+ * socket with `exit`. Live sessions are tracked per server (no module state) so tests can assert that
+ * nothing is left behind.
+ */
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import type { Logger } from '../logging/logger.ts';
+import { parseChannelData } from './channel-data.ts';
+import { EslConnection } from './connection.ts';
+import type { ParserLimits } from './parser.ts';
+import { OutboundSession } from './outbound-session.ts';
+
+export interface OutboundServerOptions {
+  readonly host?: string;
+  /** 0 picks a free port (tests); read it back with `address()`. */
+  readonly port: number;
+  readonly logger: Logger;
+  readonly onCall: (session: OutboundSession) => Promise<void>;
+  readonly commandTimeoutMs?: number;
+  readonly executeTimeoutMs?: number;
+  /** Time allowed for the connect reply (default: commandTimeoutMs). */
+  readonly connectTimeoutMs?: number;
+  /** Time allowed for `exit` → close at the end of a call (default 2 s). */
+  readonly exitTimeoutMs?: number;
+  readonly limits?: ParserLimits;
+}
+
+export interface OutboundServer {
+  address(): AddressInfo;
+  /** Sessions whose socket is still open. */
+  sessions(): readonly OutboundSession[];
+  /** Sockets still open (including ones not yet past `connect`). */
+  readonly connectionCount: number;
+  /** Resolves when no connection is open. */
+  idle(): Promise<void>;
+  /** Stops listening, ends every session (exit, then destroy) and waits for the sockets to close. */
+  close(): Promise<void>;
+}
+
+export async function createOutboundServer(options: OutboundServerOptions): Promise<OutboundServer> {
+  const { logger, onCall } = options;
+  const commandTimeoutMs = options.commandTimeoutMs ?? 5_000;
+  const connections = new Set<EslConnection>();
+  const sessions = new Set<OutboundSession>();
+  const idleWaiters = new Set<() => void>();
+  let nextId = 1;
+
+  const checkIdle = (): void => {
+    if (connections.size > 0) return;
+    for (const wake of [...idleWaiters]) wake();
+    idleWaiters.clear();
+  };
+
+  const handle = async (socket: Socket): Promise<void> => {
+    const connId = nextId++;
+    const log = logger.child({ esl: 'outbound', conn: connId });
+    const conn = new EslConnection(socket, {
+      logger: log,
+      commandTimeoutMs,
+      executeTimeoutMs: options.executeTimeoutMs,
+      limits: options.limits,
+    });
+    connections.add(conn);
+    let session: OutboundSession | undefined;
+    try {
+      const reply = await conn.command('connect', undefined, { timeoutMs: options.connectTimeoutMs ?? commandTimeoutMs });
+      const channel = parseChannelData(reply.headers);
+      session = new OutboundSession({
+        conn,
+        channel,
+        logger: log.child({ callUuid: channel.uuid }),
+        exitTimeoutMs: options.exitTimeoutMs,
+      });
+      sessions.add(session);
+      try {
+        await onCall(session);
+      } catch (error) {
+        session.logger.error({ err: error }, 'call handler failed');
+      }
+      await session.exit();
+    } catch (error) {
+      log.warn({ err: error }, 'outbound connection failed');
+      conn.destroy();
+    } finally {
+      await conn.closed;
+      if (session) sessions.delete(session);
+      connections.delete(conn);
+      checkIdle();
+    }
+  };
+
+  const server = createServer((socket) => {
+    void handle(socket);
+  });
+  server.on('error', (error) => logger.error({ err: error }, 'outbound server error'));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+
+  const idle = (): Promise<void> =>
+    connections.size === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.add(resolve));
+
+  return {
+    address: () => server.address() as AddressInfo,
+    sessions: () => [...sessions],
+    get connectionCount() {
+      return connections.size;
+    },
+    idle,
+    async close() {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([...sessions].map((s) => s.exit()));
+      for (const conn of connections) conn.destroy();
+      await idle();
+      await stopped;
+    },
+  };
+}

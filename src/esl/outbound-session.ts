@@ -1,0 +1,207 @@
+/**
+ * One call on the outbound socket: a plain object around an `EslConnection` bound to the channel.
+ * Its `signal` aborts when the channel hangs up or the socket closes, so every wait in call code can
+ * stop at once. Subscribe only to what is needed: `myevents`, plus CUSTOM subclasses when asked.
+ */
+import type { Logger } from '../logging/logger.ts';
+import type { ChannelData } from './channel-data.ts';
+import type { CommandOptions, EslConnection, ExecuteOptions, ExecuteResult } from './connection.ts';
+import type { EslEvent } from './event.ts';
+import type { DisconnectNoticeFrame } from './parser.ts';
+import { EslAbortError, EslTimeoutError, type ApiResult, type EslReply } from './replies.ts';
+
+/** The reason on `session.signal` when the channel hung up. */
+export class EslHangupError extends Error {
+  override readonly name = 'EslHangupError' as const;
+  constructor(readonly hangupCause: string | undefined) {
+    super(`channel hung up (${hangupCause ?? 'unknown cause'})`);
+  }
+}
+
+/** The reason on `session.signal` when the socket closed before a hangup was seen. */
+export class EslSocketClosedError extends Error {
+  override readonly name = 'EslSocketClosedError' as const;
+}
+
+export interface UnicastOptions {
+  readonly localIp: string;
+  readonly localPort: number;
+  readonly remoteIp: string;
+  readonly remotePort: number;
+  readonly transport?: 'udp' | 'tcp';
+  /** `flags: native`: raw codec frames instead of L16. */
+  readonly native?: boolean;
+}
+
+export interface OutboundSessionOptions {
+  readonly conn: EslConnection;
+  readonly channel: ChannelData;
+  readonly logger: Logger;
+  readonly exitTimeoutMs?: number;
+}
+
+export class OutboundSession {
+  readonly uuid: string;
+  readonly channel: ChannelData;
+  readonly conn: EslConnection;
+  readonly logger: Logger;
+  readonly #abort = new AbortController();
+  readonly #exitTimeoutMs: number;
+  #hangup: EslEvent | undefined;
+  #notice: DisconnectNoticeFrame | undefined;
+  readonly #unsubscribe: Array<() => void> = [];
+
+  constructor(options: OutboundSessionOptions) {
+    this.conn = options.conn;
+    this.channel = options.channel;
+    this.uuid = options.channel.uuid;
+    this.logger = options.logger;
+    this.#exitTimeoutMs = options.exitTimeoutMs ?? 2_000;
+    this.conn.bindChannel(this.uuid);
+    this.#unsubscribe.push(
+      this.conn.on('event', this.#onEvent),
+      this.conn.on('disconnect-notice', (frame) => {
+        this.#notice = frame;
+      }),
+    );
+    void this.conn.closed.then(() => {
+      for (const off of this.#unsubscribe.splice(0)) off();
+      if (!this.#abort.signal.aborted) this.#abort.abort(new EslSocketClosedError('esl socket closed'));
+    });
+  }
+
+  /** Aborts on CHANNEL_HANGUP (reason `EslHangupError`) or socket close (`EslSocketClosedError`). */
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  get hungUp(): boolean {
+    return this.#hangup !== undefined;
+  }
+
+  get hangupCause(): string | undefined {
+    return this.#hangup?.headers['Hangup-Cause'];
+  }
+
+  /** The last disconnect notice (`linger` after hangup while lingering, `disconnect` before close). */
+  get disconnectNotice(): DisconnectNoticeFrame | undefined {
+    return this.#notice;
+  }
+
+  get closed(): Promise<unknown> {
+    return this.conn.closed;
+  }
+
+  myevents(options?: CommandOptions): Promise<EslReply> {
+    return this.conn.command('myevents', undefined, options);
+  }
+
+  /** Keep the socket after hangup to receive the final events; `seconds` omitted = until `exit` (fact 7). */
+  linger(seconds?: number, options?: CommandOptions): Promise<EslReply> {
+    return this.conn.command(seconds === undefined ? 'linger' : `linger ${Math.floor(seconds)}`, undefined, options);
+  }
+
+  nolinger(options?: CommandOptions): Promise<EslReply> {
+    return this.conn.command('nolinger', undefined, options);
+  }
+
+  /** `event plain <names...>`, e.g. `['CUSTOM', 'callcenter::info']`. */
+  subscribe(names: readonly string[], options?: CommandOptions): Promise<EslReply> {
+    return this.conn.command(`event plain ${names.join(' ')}`, undefined, options);
+  }
+
+  /** `event plain CUSTOM <subclass...>` (myevents does not include CUSTOM, fact 8). */
+  subscribeCustom(subclasses: readonly string[], options?: CommandOptions): Promise<EslReply> {
+    return this.subscribe(['CUSTOM', ...subclasses], options);
+  }
+
+  filter(header: string, value: string, options?: CommandOptions): Promise<EslReply> {
+    return this.conn.command(`filter ${header} ${value}`, undefined, options);
+  }
+
+  execute(app: string, arg?: string, options?: ExecuteOptions): Promise<ExecuteResult> {
+    return this.conn.execute(app, arg, options);
+  }
+
+  hangup(cause = 'NORMAL_CLEARING', options?: CommandOptions): Promise<EslReply> {
+    return this.conn.sendmsg(undefined, [['call-command', 'hangup'], ['hangup-cause', cause]], options);
+  }
+
+  unicast(u: UnicastOptions, options?: CommandOptions): Promise<EslReply> {
+    const headers: Array<[string, string]> = [
+      ['call-command', 'unicast'],
+      ['local-ip', u.localIp],
+      ['local-port', String(u.localPort)],
+      ['remote-ip', u.remoteIp],
+      ['remote-port', String(u.remotePort)],
+      ['transport', u.transport ?? 'udp'],
+    ];
+    if (u.native) headers.push(['flags', 'native']);
+    return this.conn.sendmsg(undefined, headers, options);
+  }
+
+  api(command: string, options?: CommandOptions): Promise<ApiResult> {
+    return this.conn.api(command, options);
+  }
+
+  /** Listen to this channel's events; returns the remover. */
+  onEvent(listener: (event: EslEvent) => void): () => void {
+    return this.conn.on('event', listener);
+  }
+
+  /** Waits for the first event matching `predicate`; rejects on timeout, abort or socket close. */
+  waitForEvent(
+    predicate: (event: EslEvent) => boolean,
+    options: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<EslEvent> {
+    return new Promise((resolve, reject) => {
+      const finish = (fn: () => void): void => {
+        clearTimeout(timer);
+        off();
+        offClose();
+        options.signal?.removeEventListener('abort', onAbort);
+        fn();
+      };
+      const off = this.conn.on('event', (event) => {
+        if (predicate(event)) finish(() => resolve(event));
+      });
+      const offClose = this.conn.on('close', (info) => finish(() => reject(new EslSocketClosedError(info.reason))));
+      const timer = setTimeout(() => finish(() => reject(new EslTimeoutError('waitForEvent', options.timeoutMs))), options.timeoutMs);
+      const onAbort = (): void => finish(() => reject(new EslAbortError('waitForEvent')));
+      if (this.conn.isClosed) finish(() => reject(new EslSocketClosedError('esl socket closed')));
+      else if (options.signal?.aborted) onAbort();
+      else options.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /**
+   * `exit`: FreeSWITCH answers `+OK bye`, sends a `disconnect` notice and closes (fact 7). If that does
+   * not happen within the timeout the socket is destroyed. Safe to call on a closed session.
+   */
+  async exit(timeoutMs = this.#exitTimeoutMs): Promise<void> {
+    if (this.conn.isClosed) return;
+    try {
+      await this.conn.command('exit', undefined, { timeoutMs });
+    } catch (error) {
+      this.logger.debug({ err: error }, 'exit not acknowledged');
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      this.conn.closed.then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      this.logger.warn('socket still open after exit; destroying');
+      this.conn.destroy();
+      await this.conn.closed;
+    }
+  }
+
+  readonly #onEvent = (event: EslEvent): void => {
+    if (event.name === 'CHANNEL_HANGUP' && event.uniqueId === this.uuid && !this.#hangup) {
+      this.#hangup = event;
+      if (!this.#abort.signal.aborted) this.#abort.abort(new EslHangupError(this.hangupCause));
+    }
+  };
+}

@@ -1,0 +1,10 @@
+import { addStep } from '../../calls/session.ts';
+import { hangup } from '../media.ts';
+import { END, type ActionHandler } from './types.ts';
+
+export const hangupAction: ActionHandler = async (s) => {
+  addStep(s, { step: 'action', type: 'hangup', value: null });
+  s.record.disposition ??= 'hangup';
+  await hangup(s, 'NORMAL_CLEARING');
+  return END;
+};

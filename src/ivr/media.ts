@@ -1,0 +1,82 @@
+import { ChannelGoneError, type ExecResult } from '../calls/channel.ts';
+import { emit, stamp, type CallSession } from '../calls/session.ts';
+
+/** Run an app; throws ChannelGoneError when the caller hung up before it completed. */
+export async function run(s: CallSession, app: string, arg?: string, timeoutMs?: number): Promise<ExecResult> {
+  if (s.channel.signal.aborted) throw new ChannelGoneError('channel hung up');
+  const res = await s.channel.execute(app, arg, timeoutMs === undefined ? undefined : { timeoutMs });
+  if (!res.completed) throw new ChannelGoneError(`channel hung up during ${app}`);
+  return res;
+}
+
+export async function answer(s: CallSession): Promise<void> {
+  if (s.record.answeredAt) return;
+  await run(s, 'answer', undefined, 10_000);
+  s.record.answeredAt = stamp(s);
+  emit(s, { type: 'call.answered' });
+}
+
+/** Play a file or tone stream to the end (bounded). */
+export async function play(s: CallSession, file: string, timeoutMs = 120_000): Promise<void> {
+  await run(s, 'playback', file, timeoutMs);
+}
+
+export type Collected = { kind: 'digits'; digits: string } | { kind: 'timeout' };
+
+export interface CollectOptions {
+  file: string;
+  maxDigits: number;
+  /** first-digit timeout, ms */
+  timeoutMs: number;
+  /** inter-digit timeout, ms */
+  digitTimeoutMs: number;
+  /** e.g. '#', or 'none' */
+  terminators: string;
+}
+
+const DIGITS_VAR = 'sb_digits';
+
+/**
+ * One round of "play the prompt, take digits": play_and_get_digits with a single try, so the
+ * walker keeps its own timeout and invalid counters. A key pressed during the prompt stops it
+ * at once (barge-in). Every digit pattern is accepted here; validity is the walker's decision.
+ */
+export async function collect(s: CallSession, o: CollectOptions): Promise<Collected> {
+  const arg = [1, o.maxDigits, 1, o.timeoutMs, o.terminators, o.file, 'silence_stream://10', DIGITS_VAR, '[0-9*#]+', o.digitTimeoutMs].join(' ');
+  const res = await run(s, 'play_and_get_digits', arg, o.timeoutMs + o.digitTimeoutMs * o.maxDigits + 300_000);
+  const digits = res.variables[DIGITS_VAR] ?? '';
+  if (digits === '') return { kind: 'timeout' };
+  s.record.dtmf += digits;
+  emit(s, { type: 'call.dtmf', digits });
+  return { kind: 'digits', digits };
+}
+
+export async function hangup(s: CallSession, cause: string): Promise<void> {
+  await s.channel.hangup(cause);
+}
+
+/** Bridge result, read once from the EXECUTE_COMPLETE variables. */
+export interface BridgeOutcome {
+  answered: boolean;
+  /** originate_disposition or last_bridge_hangup_cause, e.g. USER_BUSY, NO_ANSWER */
+  cause: string;
+}
+
+/**
+ * Bridge to a dial string. With continue_on_fail the call comes back to us on failure; after a
+ * successful bridge hangup_after_bridge ends the caller's leg, so a completed bridge means done.
+ */
+export async function bridge(s: CallSession, dialString: string): Promise<BridgeOutcome> {
+  await ensureBridgeVars(s);
+  const res = await run(s, 'bridge', dialString, 6 * 3600_000);
+  const v = res.variables;
+  const disposition = v.originate_disposition ?? '';
+  const answered = disposition === 'SUCCESS' || disposition === 'ANSWER';
+  return { answered, cause: answered ? 'SUCCESS' : disposition || v.last_bridge_hangup_cause || v.DIALSTATUS || 'NORMAL_TEMPORARY_FAILURE' };
+}
+
+async function ensureBridgeVars(s: CallSession): Promise<void> {
+  if (s.bridgeVarsSet) return;
+  await run(s, 'multiset', 'continue_on_fail=true hangup_after_bridge=true', 10_000);
+  s.bridgeVarsSet = true;
+}

@@ -1,0 +1,207 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { eq } from 'drizzle-orm';
+import {
+  ACTION_TYPES, DID_ROUTING_TYPES, FINAL_DESTINATION_TYPES,
+  type ActionType, type DidRoutingType, type FinalDestinationType,
+} from '../routing/destinations.ts';
+import { aiAgents, dids, extensions, ivrMenuOptions, ivrs, organizations, queueAgents, queues } from '../db/schema/index.ts';
+import type { StoredDestination } from '../db/schema/index.ts';
+import { NotFoundError } from '../api/errors.ts';
+import { checkReference, type OrgIndex } from './references.ts';
+import type { DbLike } from './store.ts';
+import type {
+  ConfigSnapshot, SnapshotAgent, SnapshotDestination, SnapshotDid, SnapshotExtension, SnapshotIvr, SnapshotMenuOption, SnapshotQueue,
+} from './snapshot.ts';
+
+/** One finding about the draft configuration; `path` says where (e.g. `ivrs.<id>.options.3`). */
+export interface Problem {
+  code: string;
+  message: string;
+  path: string;
+  /** The destination the finding is about, when it is about one. */
+  ref?: { type: string; value: string | null };
+}
+
+/** A snapshot before publishing gives it a version and a time. */
+export type DraftSnapshot = Omit<ConfigSnapshot, 'version' | 'publishedAt'>;
+
+export interface CompileResult {
+  snapshot: DraftSnapshot;
+  /** Anything here blocks publishing. */
+  problems: Problem[];
+  /** Publishable, but worth telling the admin. */
+  warnings: Problem[];
+}
+
+const DIGIT_RE = /^[0-9*#]$/;
+const DIALECTS = ['native', 'twilio'] as const;
+const AUDIO_FORMATS = ['l16_8k', 'l16_16k', 'l16_24k', 'pcmu_8k'] as const;
+const DIRECT_DIAL_POLICIES = ['disabled', 'all', 'allow_list', 'deny_list'] as const;
+const SOUND_FILE_RE = /^\S+\.(wav|mp3|ogg|flac|gsm|ulaw|alaw|sln|raw)$/i;
+
+/** Loads the org's whole draft configuration (eight queries) and compiles + validates it in memory. */
+export function compile(db: DbLike, orgId: string, opts: { soundsDir: string }): CompileResult {
+  const org = db.select().from(organizations).where(eq(organizations.id, orgId)).get();
+  if (!org) throw new NotFoundError('Organization not found');
+  const ivrRows = db.select().from(ivrs).where(eq(ivrs.orgId, orgId)).all();
+  const optionRows = db.select().from(ivrMenuOptions).where(eq(ivrMenuOptions.orgId, orgId)).all();
+  const extRows = db.select().from(extensions).where(eq(extensions.orgId, orgId)).all();
+  const queueRows = db.select().from(queues).where(eq(queues.orgId, orgId)).all();
+  const tierRows = db
+    .select({ queueId: queueAgents.queueId, extensionId: queueAgents.extensionId, level: queueAgents.level, position: queueAgents.position })
+    .from(queueAgents).innerJoin(queues, eq(queues.id, queueAgents.queueId)).where(eq(queues.orgId, orgId)).all();
+  const agentRows = db.select().from(aiAgents).where(eq(aiAgents.orgId, orgId)).all();
+  const didRows = db.select().from(dids).where(eq(dids.orgId, orgId)).all();
+
+  const problems: Problem[] = [];
+  const warnings: Problem[] = [];
+  const index: OrgIndex = {
+    extensions: new Map(extRows.map((e) => [e.number, { enabled: e.enabled, voicemailEnabled: e.voicemailEnabled }])),
+    queueNumbers: new Set(queueRows.map((q) => q.number)),
+    ivrIds: new Set(ivrRows.map((i) => i.id)),
+    agentIds: new Set(agentRows.map((a) => a.id)),
+  };
+
+  /** Checks one reference; records a problem or warning prefixed with `label`. Returns true when usable. */
+  const ref = (label: string, path: string, allowed: readonly string[], type: string, value: string | null): boolean => {
+    const r = checkReference(index, allowed, type, value);
+    const at = { path, ref: { type, value } };
+    if (r.problem) problems.push({ code: r.problem.code, message: `${label}: ${r.problem.message}`, ...at });
+    if (r.warning) warnings.push({ code: r.warning.code, message: `${label}: ${r.warning.message}`, ...at });
+    return r.problem === null;
+  };
+  const destination = <T extends string>(label: string, path: string, allowed: readonly T[], d: StoredDestination | null) => {
+    if (!d) return null;
+    ref(label, path, allowed, d.type, d.value);
+    return { type: d.type as T, value: d.value ?? null } satisfies SnapshotDestination<T>;
+  };
+  const prompt = (label: string, path: string, value: string | null): string | null => {
+    if (value === null || value.trim() === '') return null;
+    const v = value.trim();
+    if (isAbsolute(v)) return v;
+    if (SOUND_FILE_RE.test(v)) {
+      const local = join(opts.soundsDir, v);
+      return existsSync(local) ? resolve(local) : v; // else relative to FreeSWITCH's sound prefix
+    }
+    warnings.push({ code: 'prompt_not_sound_file', message: `${label} is text, not a sound file: the built-in prompt plays`, path });
+    return null;
+  };
+
+  const optionsByIvr = new Map<string, typeof optionRows>();
+  for (const o of optionRows) optionsByIvr.set(o.ivrId, [...(optionsByIvr.get(o.ivrId) ?? []), o]);
+
+  const ivrOut: Record<string, SnapshotIvr> = {};
+  for (const i of ivrRows) {
+    const base = `ivrs.${i.id}`;
+    const name = `IVR "${i.name}"`;
+    const options: Record<string, SnapshotMenuOption> = {};
+    for (const o of optionsByIvr.get(i.id) ?? []) {
+      const path = `${base}.options.${o.digit}`;
+      if (!DIGIT_RE.test(o.digit)) {
+        problems.push({ code: 'invalid_digit', message: `${name}: option digit "${o.digit}" must be 0-9, * or #`, path });
+        continue;
+      }
+      ref(`${name}, option ${o.digit}`, path, ACTION_TYPES, o.actionType, o.destination);
+      options[o.digit] = { digit: o.digit, type: o.actionType as ActionType, value: o.destination ?? null, description: o.description ?? null };
+    }
+    const policy = directDialPolicy(i.enableDirectDial, i.directDialPolicy);
+    if (Object.keys(options).length === 0 && policy === 'disabled') {
+      problems.push({ code: 'ivr_empty', message: `${name} has no menu options and direct dial is disabled: callers can do nothing`, path: `${base}.options` });
+    }
+    for (const n of policy === 'allow_list' || policy === 'deny_list' ? i.directDialList : []) {
+      if (!index.extensions.has(n)) {
+        warnings.push({ code: 'direct_dial_unknown', message: `${name}: direct-dial list entry ${n} is not an extension`, path: `${base}.direct_dial_list` });
+      }
+    }
+    const greetingPath = resolve(opts.soundsDir, `greeting_ivr_${i.id}.wav`);
+    const greetingFile = existsSync(greetingPath) ? greetingPath : null;
+    if (!greetingFile) {
+      warnings.push({ code: 'no_greeting', message: `${name} has no generated greeting: a tone plays instead`, path: `${base}.greeting` });
+    }
+    ivrOut[i.id] = {
+      id: i.id, name: i.name, extension: i.extension, greetingFile, greetingText: i.greetingText ?? null,
+      timeoutS: i.timeout, interDigitTimeoutS: i.interDigitTimeout, maxRetries: i.maxRetries,
+      directDial: { policy, list: [...i.directDialList] },
+      timeoutPrompt: prompt(`${name}: timeout prompt`, `${base}.timeout_prompt`, i.timeoutPrompt),
+      invalidPrompt: prompt(`${name}: invalid prompt`, `${base}.invalid_prompt`, i.invalidPrompt),
+      timeoutDestination: destination<FinalDestinationType>(`${name}, timeout destination`, `${base}.timeout_destination`, FINAL_DESTINATION_TYPES, i.timeoutDestination ?? null),
+      invalidDestination: destination<FinalDestinationType>(`${name}, invalid destination`, `${base}.invalid_destination`, FINAL_DESTINATION_TYPES, i.invalidDestination ?? null),
+      options,
+    };
+  }
+
+  const extOut: Record<string, SnapshotExtension> = {};
+  const extById = new Map(extRows.map((e) => [e.id, e]));
+  for (const e of extRows) extOut[e.number] = { number: e.number, name: e.name, enabled: e.enabled, voicemailEnabled: e.voicemailEnabled };
+
+  const queueOut: Record<string, SnapshotQueue> = {};
+  for (const q of queueRows) {
+    const path = `queues.${q.number}.agents`;
+    const tiers = tierRows.filter((t) => t.queueId === q.id);
+    const agents: NonNullable<SnapshotQueue['agents']> = [];
+    for (const t of tiers) {
+      const ext = extById.get(t.extensionId);
+      if (!ext) {
+        problems.push({ code: 'dangling_reference', message: `Queue ${q.number}: agent extension ${t.extensionId} does not exist`, path });
+        continue;
+      }
+      if (!ext.enabled) warnings.push({ code: 'extension_disabled', message: `Queue ${q.number}: agent extension ${ext.number} is disabled`, path, ref: { type: 'extension', value: ext.number } });
+      agents.push({ extension: ext.number, level: t.level, position: t.position });
+    }
+    agents.sort((a, b) => a.level - b.level || a.position - b.position || a.extension.localeCompare(b.extension));
+    if (tiers.length === 0) warnings.push({ code: 'queue_no_agents', message: `Queue ${q.number} ("${q.name}") has no agents: callers wait until they time out`, path });
+    queueOut[q.number] = {
+      id: q.id, number: q.number, name: q.name, fsName: `${q.number}@${org.sipDomain}`, maxWaitTime: q.maxWaitTime,
+      strategy: q.strategy, mohSound: q.mohSound, tierRulesApply: q.tierRulesApply, discardAbandonedAfter: q.discardAbandonedAfter, agents,
+    };
+  }
+
+  const agentOut: Record<string, SnapshotAgent> = {};
+  for (const a of agentRows) {
+    const base = `agents.${a.id}`;
+    const label = `AI agent "${a.name}"`;
+    if (!isOneOf(DIALECTS, a.dialect)) problems.push({ code: 'invalid_value', message: `${label}: unknown dialect "${a.dialect}"`, path: `${base}.dialect` });
+    if (!isOneOf(AUDIO_FORMATS, a.audioFormat)) problems.push({ code: 'invalid_value', message: `${label}: unknown audio format "${a.audioFormat}"`, path: `${base}.audio_format` });
+    agentOut[a.id] = {
+      id: a.id, name: a.name, wsUrl: a.wsUrl, headers: { ...a.headers },
+      dialect: a.dialect as SnapshotAgent['dialect'], audioFormat: a.audioFormat as SnapshotAgent['audioFormat'],
+      systemPrompt: a.systemPrompt ?? null, language: a.language, openingText: a.openingText ?? null, connectTimeoutMs: a.connectTimeoutMs,
+      fallback: destination<FinalDestinationType>(`${label}, fallback`, `${base}.fallback`, FINAL_DESTINATION_TYPES, a.fallbackDestination ?? null),
+    };
+  }
+
+  const didOut: Record<string, SnapshotDid> = {};
+  for (const d of didRows) {
+    const path = `dids.${d.number}`;
+    if (d.status !== 'active') {
+      warnings.push({ code: 'did_inactive', message: `DID ${d.number} is inactive: calls to it are not routed`, path });
+      continue;
+    }
+    if (!d.routingType) {
+      warnings.push({ code: 'did_unrouted', message: `DID ${d.number} has no routing: calls to it are rejected`, path });
+      continue;
+    }
+    ref(`DID ${d.number}`, path, DID_ROUTING_TYPES, d.routingType, d.routingDestination);
+    didOut[d.number] = { number: d.number, didId: d.id, routingType: d.routingType as DidRoutingType, destination: d.routingDestination ?? null };
+  }
+
+  return {
+    snapshot: {
+      schema: 1, orgId: org.id, orgName: org.name, sipDomain: org.sipDomain,
+      ivrs: ivrOut, extensions: extOut, queues: queueOut, agents: agentOut, dids: didOut,
+    },
+    problems,
+    warnings,
+  };
+}
+
+function directDialPolicy(enabled: boolean, policy: string): SnapshotIvr['directDial']['policy'] {
+  if (!enabled) return 'disabled';
+  const p = isOneOf(DIRECT_DIAL_POLICIES, policy) ? policy : 'all';
+  return p === 'disabled' ? 'all' : p;
+}
+
+function isOneOf<T extends string>(list: readonly T[], v: string): v is T {
+  return (list as readonly string[]).includes(v);
+}

@@ -1,0 +1,110 @@
+import type { ActionType, DidRoutingType, FinalDestinationType } from '../routing/destinations.ts';
+
+/**
+ * The published configuration of one organization: what the call controller reads.
+ * Immutable once written (config_snapshots row); a call pins the version current when it
+ * started, so a publish mid-call does not change that call.
+ */
+export interface ConfigSnapshot {
+  schema: 1;
+  orgId: string;
+  orgName: string;
+  /** SIP domain of the org's users: user/<ext>@<sipDomain>. */
+  sipDomain: string;
+  version: number;
+  publishedAt: string;
+  ivrs: Record<string, SnapshotIvr>;
+  /** by 4-digit number */
+  extensions: Record<string, SnapshotExtension>;
+  /** by 4-digit number */
+  queues: Record<string, SnapshotQueue>;
+  /** by agent UUID */
+  agents: Record<string, SnapshotAgent>;
+  /** by E.164 number */
+  dids: Record<string, SnapshotDid>;
+}
+
+export interface SnapshotDestination<T extends string = string> {
+  type: T;
+  value: string | null;
+}
+
+export interface SnapshotIvr {
+  id: string;
+  name: string;
+  extension: string;
+  /** Absolute path of the greeting wav FreeSWITCH plays, or null (then a tone is played). */
+  greetingFile: string | null;
+  greetingText: string | null;
+  /** seconds; 0 = wait forever */
+  timeoutS: number;
+  interDigitTimeoutS: number;
+  maxRetries: number;
+  directDial: { policy: 'disabled' | 'all' | 'allow_list' | 'deny_list'; list: string[] };
+  /** sound file path or null for the built-in prompt */
+  timeoutPrompt: string | null;
+  invalidPrompt: string | null;
+  timeoutDestination: SnapshotDestination<FinalDestinationType> | null;
+  invalidDestination: SnapshotDestination<FinalDestinationType> | null;
+  /** by digit: 0-9 * # */
+  options: Record<string, SnapshotMenuOption>;
+}
+
+export interface SnapshotMenuOption {
+  digit: string;
+  type: ActionType;
+  value: string | null;
+  description: string | null;
+}
+
+export interface SnapshotExtension {
+  number: string;
+  name: string;
+  enabled: boolean;
+  voicemailEnabled: boolean;
+}
+
+export interface SnapshotQueue {
+  id: string;
+  number: string;
+  name: string;
+  /** mod_callcenter queue name: <number>@<sipDomain> */
+  fsName: string;
+  maxWaitTime: number;
+  /** mod_callcenter settings (always set by compile; optional only for hand-built fixtures). */
+  strategy?: string;
+  mohSound?: string;
+  tierRulesApply?: boolean;
+  discardAbandonedAfter?: number;
+  /** Tiers: the queue's agents by extension number, ordered by level then position. */
+  agents?: SnapshotQueueAgent[];
+}
+
+export interface SnapshotQueueAgent {
+  /** 4-digit extension number; the mod_callcenter agent is <extension>@<sipDomain>. */
+  extension: string;
+  level: number;
+  position: number;
+}
+
+export interface SnapshotAgent {
+  id: string;
+  name: string;
+  wsUrl: string;
+  headers: Record<string, string>;
+  dialect: 'native' | 'twilio';
+  audioFormat: 'l16_8k' | 'l16_16k' | 'l16_24k' | 'pcmu_8k';
+  systemPrompt: string | null;
+  language: string;
+  openingText: string | null;
+  connectTimeoutMs: number;
+  fallback: SnapshotDestination<FinalDestinationType> | null;
+}
+
+export interface SnapshotDid {
+  number: string;
+  /** dids.id (always set by compile; written to live_dids). */
+  didId?: string;
+  routingType: DidRoutingType;
+  destination: string | null;
+}
