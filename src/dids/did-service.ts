@@ -133,7 +133,7 @@ export function didHistoryFor(db: Db, orgId: string, id: string) {
     const { actor_kind: kind, ...detail } = r.detail ?? {};
     return {
       id: r.id, did_id: r.didId, action: r.action, org_id: own ? r.orgId : null,
-      actor: own && r.actorUserId ? { type: kind === 'api_key' ? 'api_key' : 'user', id: r.actorUserId } : null,
+      actor: own && r.actorUserId ? { type: kind === 'api_key' ? ('api_key' as const) : ('user' as const), id: r.actorUserId } : null,
       detail: own ? detail : null,
       createdAt: r.createdAt,
     };

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { ivrMenuOptions, ivrs } from '../db/schema/index.ts';
-import { checkDestination, isExtensionNumber, NULL_DESTINATION_TYPES, type ActionType } from '../routing/destinations.ts';
+import { ACTION_TYPES, checkDestination, isExtensionNumber, NULL_DESTINATION_TYPES, type ActionType } from '../routing/destinations.ts';
 import { ValidationError, type FieldIssue } from '../api/errors.ts';
 import type { IvrWithMenuDto } from './dto.ts';
 import { getIvrWithMenu, requireIvr } from './queries.ts';
@@ -10,7 +10,7 @@ export const MENU_DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*
 
 export interface MenuOptionInput {
   digit: string | number;
-  action_type: ActionType;
+  action_type: string;
   action_destination?: string | null | undefined;
   description?: string | null | undefined;
 }
@@ -46,13 +46,17 @@ export function validateMenu(db: Db, orgId: string, options: MenuOptionInput[]):
 
     const raw = o.action_destination === undefined || o.action_destination === null ? null : o.action_destination.trim();
     const destination = raw === '' ? null : raw;
-    const problem = checkDestination(db, orgId, o.action_type, destination);
+    const knownType = (ACTION_TYPES as readonly string[]).includes(o.action_type);
+    if (!knownType) {
+      issues.push({ field: `options.${i}.action_type`, message: `Invalid action_type: ${o.action_type} (one of ${ACTION_TYPES.join(', ')})` });
+    }
+    const problem = knownType ? checkDestination(db, orgId, o.action_type, destination) : null;
     if (problem) {
       const hint = o.action_type === 'ivr' && destination ? ivrHint(db, orgId, destination) : '';
       issues.push({ field: `options.${i}.action_destination`, message: problem.message + hint });
     }
     const description = o.description?.trim() || null;
-    return { digit, actionType: o.action_type, destination: NULL_DESTINATION_TYPES.has(o.action_type) ? null : destination, description };
+    return { digit, actionType: o.action_type as ActionType, destination: NULL_DESTINATION_TYPES.has(o.action_type) ? null : destination, description };
   });
   if (issues.length > 0) {
     throw new ValidationError(`Invalid menu: ${issues.map((x) => `${x.field}: ${x.message}`).join('; ')}`, issues);

@@ -1,23 +1,72 @@
-import { and, eq, isNotNull, notInArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { dids, liveDids } from '../db/schema/index.ts';
+import { dids, organizations } from '../db/schema/index.ts';
+import { NotFoundError } from '../api/errors.ts';
+import type { DidRoutingType } from '../routing/destinations.ts';
+import type { DraftSnapshot } from './compile.ts';
+import type { ConfigSnapshot, SnapshotDid } from './snapshot.ts';
+import { latestSnapshot, rewriteLiveDids, withVersionRetry, writeVersion } from './store.ts';
 
 /**
- * Minimal DID → organization mapping writer (placeholder; the full publish module replaces it
- * and also writes a snapshot). Upserts a live_dids row for every routed number of the org and
- * removes the org's live rows for numbers no longer routed or owned.
+ * DID routing goes live at once (no full publish): the latest published snapshot — or an
+ * empty one — gets the org's current DID routing as its `dids` section and is written as a
+ * new version when that changes anything; live_dids follows. Warnings name DIDs that point
+ * at something the published snapshot does not contain yet.
+ * `version` is null only when the org has never published and has no routed DIDs.
  */
-export function publishDidMapping(db: Db, orgId: string, opts: { actorId?: string }): { version: number | null; warnings: string[] } {
-  void opts;
-  const now = new Date().toISOString();
-  db.transaction((tx) => {
-    const routed = tx.select().from(dids).where(and(eq(dids.orgId, orgId), isNotNull(dids.routingType))).all();
-    for (const d of routed) {
-      const values = { orgId, didId: d.id, routingType: d.routingType!, routingDestination: d.routingDestination, updatedAt: now };
-      tx.insert(liveDids).values({ number: d.number, ...values }).onConflictDoUpdate({ target: liveDids.number, set: values }).run();
-    }
-    const keep = routed.map((d) => d.number);
-    tx.delete(liveDids).where(keep.length ? and(eq(liveDids.orgId, orgId), notInArray(liveDids.number, keep)) : eq(liveDids.orgId, orgId)).run();
-  });
-  return { version: null, warnings: [] };
+export function publishDidMapping(
+  db: Db,
+  orgId: string,
+  opts: { actorId?: string; now?: Date },
+): { version: number | null; warnings: string[] } {
+  const now = opts.now ?? new Date();
+  return withVersionRetry(() =>
+    db.transaction(
+      (tx) => {
+        const org = tx.select().from(organizations).where(eq(organizations.id, orgId)).get();
+        if (!org) throw new NotFoundError('Organization not found');
+        const latest = latestSnapshot(tx, orgId);
+        const base: DraftSnapshot = latest ? withoutVersion(latest.snapshot) : {
+          schema: 1, orgId, orgName: org.name, sipDomain: org.sipDomain, ivrs: {}, extensions: {}, queues: {}, agents: {}, dids: {},
+        };
+        const didMap: Record<string, SnapshotDid> = {};
+        for (const d of tx.select().from(dids).where(eq(dids.orgId, orgId)).all()) {
+          if (d.status !== 'active' || !d.routingType) continue;
+          didMap[d.number] = { number: d.number, didId: d.id, routingType: d.routingType as DidRoutingType, destination: d.routingDestination ?? null };
+        }
+        const warnings = Object.values(didMap).flatMap((d) => unpublishedTarget(base, d));
+        if (!latest && Object.keys(didMap).length === 0) return { version: null, warnings };
+
+        const written = writeVersion(tx, orgId, { ...base, dids: didMap }, { actorId: opts.actorId ?? null, now });
+        if (written.changed) rewriteLiveDids(tx, orgId, written.snapshot.dids, now);
+        return { version: written.version, warnings };
+      },
+      { behavior: 'immediate' },
+    ),
+  );
+}
+
+function withoutVersion(s: ConfigSnapshot): DraftSnapshot {
+  const { version: _v, publishedAt: _p, ...rest } = s;
+  return rest;
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function unpublishedTarget(s: DraftSnapshot, d: SnapshotDid): string[] {
+  const v = d.destination ?? '';
+  const hint = 'publish to make it live';
+  switch (d.routingType) {
+    case 'ivr':
+      return s.ivrs[v] ? [] : [`DID ${d.number}: IVR ${v} is not published yet: ${hint}`];
+    case 'queue':
+      return s.queues[v] ? [] : [`DID ${d.number}: queue ${v} is not published yet: ${hint}`];
+    case 'extension':
+    case 'intercom':
+      return s.extensions[v] ? [] : [`DID ${d.number}: extension ${v} is not published yet: ${hint}`];
+    case 'ai_agent':
+      return !UUID_RE.test(v) || s.agents[v] ? [] : [`DID ${d.number}: AI agent ${v} is not published yet: ${hint}`];
+    default:
+      return [];
+  }
 }

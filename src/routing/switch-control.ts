@@ -5,7 +5,19 @@
  */
 export interface SwitchControl {
   /** Apply queue definitions: `callcenter_config queue load|reload <name>` per queue, then `reloadxml`. */
-  applyPublished(input: { queueNames: string[]; removedQueueNames: string[] }): Promise<{ applied: boolean; errors: string[] }>;
+  applyPublished(input: PublishedSwitchChanges): Promise<{ applied: boolean; errors: string[] }>;
+}
+
+export interface PublishedSwitchChanges {
+  queueNames: string[];
+  removedQueueNames: string[];
+  /**
+   * mod_callcenter reads agents and tiers from XML only when the module loads, so a publish
+   * adds/updates them at run time. Optional: without them only queues are (re)loaded.
+   */
+  agents?: Array<{ name: string; contact: string }>;
+  tiers?: Array<{ queue: string; agent: string; level: number; position: number }>;
+  removedTiers?: Array<{ queue: string; agent: string }>;
 }
 
 export const offlineSwitchControl: SwitchControl = {
@@ -13,3 +25,65 @@ export const offlineSwitchControl: SwitchControl = {
     return { applied: false, errors: [] };
   },
 };
+
+/** Queue/agent names and contacts go into one api command line: no whitespace or control characters. */
+const SAFE_ARG = /^[^\s\x00-\x1f'"]+$/;
+
+/**
+ * SwitchControl over an ESL `api` function (api(cmd) resolves with the reply body; it may reject
+ * on timeout or disconnect). Every failure becomes a message in `errors`; nothing throws.
+ */
+export function createEslSwitchControl(api: (cmd: string) => Promise<string>): SwitchControl {
+  return {
+    async applyPublished(input) {
+      const errors: string[] = [];
+      const run = async (cmd: string): Promise<{ ok: boolean; reply: string }> => {
+        try {
+          const reply = (await api(cmd)).trim();
+          return { ok: !reply.startsWith('-ERR'), reply };
+        } catch (err) {
+          return { ok: false, reply: `-ERR ${err instanceof Error ? err.message : String(err)}` };
+        }
+      };
+      const must = async (cmd: string, ...fallbacks: string[]): Promise<void> => {
+        let r = await run(cmd);
+        for (const fb of fallbacks) {
+          if (r.ok) break;
+          r = await run(fb);
+        }
+        if (!r.ok) errors.push(`${fallbacks.at(-1) ?? cmd}: ${r.reply}`);
+      };
+      const safe = (...args: string[]) => {
+        const badArg = args.find((a) => !SAFE_ARG.test(a));
+        if (badArg !== undefined) errors.push(`refusing unsafe name ${JSON.stringify(badArg)}`);
+        return badArg === undefined;
+      };
+
+      for (const q of input.queueNames) {
+        if (safe(q)) await must(`callcenter_config queue reload ${q}`, `callcenter_config queue load ${q}`);
+      }
+      for (const a of input.agents ?? []) {
+        if (!safe(a.name, a.contact)) continue;
+        await run(`callcenter_config agent add ${a.name} callback`); // -ERR when it exists: fine
+        await must(`callcenter_config agent set contact ${a.name} ${a.contact}`);
+        await must(`callcenter_config agent set status ${a.name} Available`);
+      }
+      for (const t of input.tiers ?? []) {
+        if (!safe(t.queue, t.agent)) continue;
+        const added = await run(`callcenter_config tier add ${t.queue} ${t.agent} ${t.level} ${t.position}`);
+        if (!added.ok) {
+          await must(`callcenter_config tier set level ${t.queue} ${t.agent} ${t.level}`);
+          await must(`callcenter_config tier set position ${t.queue} ${t.agent} ${t.position}`);
+        }
+      }
+      for (const t of input.removedTiers ?? []) {
+        if (safe(t.queue, t.agent)) await must(`callcenter_config tier del ${t.queue} ${t.agent}`);
+      }
+      for (const q of input.removedQueueNames) {
+        if (safe(q)) await must(`callcenter_config queue unload ${q}`);
+      }
+      await must('reloadxml');
+      return { applied: true, errors };
+    },
+  };
+}

@@ -76,26 +76,7 @@ export class ChannelModel {
 
   /** Event-Name + the core headers every event starts with. */
   core(eventName: string, callingFunction: string, subclass?: string): Pairs {
-    const now = new Date();
-    const local = now.toISOString().replace('T', ' ').slice(0, 19);
-    const pairs: Array<readonly [string, string]> = [];
-    if (subclass !== undefined) pairs.push(['Event-Subclass', subclass]);
-    pairs.push(
-      ['Event-Name', eventName],
-      ['Core-UUID', CORE_UUID],
-      ['FreeSWITCH-Hostname', 'vm'],
-      ['FreeSWITCH-Switchname', 'vm'],
-      ['FreeSWITCH-IPv4', '192.0.2.2'],
-      ['FreeSWITCH-IPv6', 'fd00::2'],
-      ['Event-Date-Local', local],
-      ['Event-Date-GMT', now.toUTCString()],
-      ['Event-Date-Timestamp', String(now.getTime() * 1000)],
-      ['Event-Calling-File', 'switch_core_session.c'],
-      ['Event-Calling-Function', callingFunction],
-      ['Event-Calling-Line-Number', '2944'],
-      ['Event-Sequence', String(this.#sequence++)],
-    );
-    return pairs;
+    return coreHeaders(eventName, callingFunction, this.#sequence++, subclass);
   }
 
   /** The caller profile, prefixed `Caller-` on events and `Channel-` in the connect reply. */
@@ -177,4 +158,27 @@ export class ChannelModel {
       ['Control', 'full'],
     ];
   }
+}
+
+/** The headers every FreeSWITCH event starts with (Event-Subclass first for CUSTOM). */
+export function coreHeaders(eventName: string, callingFunction: string, sequence: number, subclass?: string): Pairs {
+  const now = new Date();
+  const pairs: Array<readonly [string, string]> = [];
+  if (subclass !== undefined) pairs.push(['Event-Subclass', subclass]);
+  pairs.push(
+    ['Event-Name', eventName],
+    ['Core-UUID', CORE_UUID],
+    ['FreeSWITCH-Hostname', 'vm'],
+    ['FreeSWITCH-Switchname', 'vm'],
+    ['FreeSWITCH-IPv4', '192.0.2.2'],
+    ['FreeSWITCH-IPv6', 'fd00::2'],
+    ['Event-Date-Local', now.toISOString().replace('T', ' ').slice(0, 19)],
+    ['Event-Date-GMT', now.toUTCString()],
+    ['Event-Date-Timestamp', String(now.getTime() * 1000)],
+    ['Event-Calling-File', callingFunction === 'api_exec' ? 'mod_event_socket.c' : 'switch_core_session.c'],
+    ['Event-Calling-Function', callingFunction],
+    ['Event-Calling-Line-Number', '2944'],
+    ['Event-Sequence', String(sequence)],
+  );
+  return pairs;
 }

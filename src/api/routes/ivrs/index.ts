@@ -1,7 +1,69 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
+import { toIvrDto } from '../../../ivrs/dto.ts';
+import { getIvrWithMenu, listIvrsWithMenus } from '../../../ivrs/queries.ts';
+import { createIvr, deleteIvr, updateIvr } from '../../../ivrs/ivr-service.ts';
+import { putMenu } from '../../../ivrs/menu.ts';
+import { generateGreeting, readGreeting, removeGreetingFile } from '../../../ivrs/greeting.ts';
+import * as routes from './routes.ts';
 
-// Not built yet.
+/** /api/v1/ivrs: IVR definitions, their menus and greetings (publish lives with src/publish). */
 export function ivrRoutes() {
-  return new OpenAPIHono<AppEnv>();
+  return new OpenAPIHono<AppEnv>()
+    .openapi(routes.listIvrs, (c) => c.json(listIvrsWithMenus(c.var.deps.db, c.var.principal.orgId), 200))
+    .openapi(routes.getIvr, (c) => c.json(getIvrWithMenu(c.var.deps.db, c.var.principal.orgId, c.req.valid('param').id), 200))
+    .openapi(routes.createIvr, (c) => {
+      const row = createIvr(c.var.deps.db, c.var.principal.orgId, c.req.valid('json'));
+      c.var.logger.info({ ivrId: row.id, extension: row.extension }, 'ivr created');
+      return c.json(toIvrDto(row), 201);
+    })
+    .openapi(routes.updateIvr, (c) => {
+      const row = updateIvr(c.var.deps.db, c.var.principal.orgId, c.req.valid('param').id, c.req.valid('json'));
+      return c.json(toIvrDto(row), 200);
+    })
+    .openapi(routes.deleteIvr, async (c) => {
+      const { id } = c.req.valid('param');
+      const { db, config } = c.var.deps;
+      const refs = deleteIvr(db, c.var.principal.orgId, id);
+      await removeGreetingFile(config, id, c.var.logger);
+      if (refs.dids.length === 0 && refs.references.length === 0) return c.body(null, 204);
+      const parts = [
+        refs.dids.length ? `${refs.dids.length} phone number(s) (${refs.dids.map((d) => d.number).join(', ')}) now route to nothing` : '',
+        refs.references.length ? `${refs.references.length} other reference(s) point at the deleted IVR` : '',
+      ].filter(Boolean);
+      c.var.logger.warn({ ivrId: id, deadDids: refs.dids.length, references: refs.references.length }, 'ivr deleted while still referenced');
+      return c.json(
+        {
+          success: true as const,
+          message: `IVR deleted, but ${parts.join(' and ')}; re-route them before publishing`,
+          dead_dids: refs.dids,
+          dangling_references: refs.references,
+        },
+        200,
+      );
+    })
+    .openapi(routes.putMenu, (c) => {
+      const { options } = c.req.valid('json');
+      return c.json(putMenu(c.var.deps.db, c.var.principal.orgId, c.req.valid('param').id, options), 200);
+    })
+    .openapi(routes.generateGreeting, async (c) => {
+      const { db, config, tts } = c.var.deps;
+      const result = await generateGreeting(
+        { db, config, tts, logger: c.var.logger },
+        c.var.principal.orgId,
+        c.req.valid('param').id,
+        c.req.valid('json'),
+        c.req.raw.signal,
+      );
+      return c.json(result, 200);
+    })
+    .openapi(routes.greetingAudio, async (c) => {
+      const { name, bytes } = await readGreeting(c.var.deps.db, c.var.deps.config, c.var.principal.orgId, c.req.valid('param').id);
+      return c.body(new Uint8Array(bytes), 200, {
+        'content-type': 'audio/wav',
+        'content-length': String(bytes.length),
+        'content-disposition': `inline; filename="${name}.wav"`,
+        'cache-control': 'no-store',
+      });
+    });
 }

@@ -90,8 +90,10 @@ export const MenuBody = z
     options: z
       .array(
         z.object({
-          digit: z.union([z.enum(MENU_DIGITS), z.number().int().min(0).max(9)]).openapi({ description: '0-9, * or #' }),
-          action_type: z.enum(ACTION_TYPES),
+          // Semantics (digit set, action types, destinations, duplicates) are checked together in
+          // validateMenu so one response lists every failing option.
+          digit: z.union([z.string().max(2), z.number().int()]).openapi({ description: '0-9, * or #; unique within the menu' }),
+          action_type: z.string().max(20).openapi({ description: `One of: ${ACTION_TYPES.join(', ')}` }),
           action_destination: z.string().max(2000).nullable().optional(),
           description: z.string().max(200).nullable().optional(),
         }),

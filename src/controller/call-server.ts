@@ -1,0 +1,37 @@
+import { createOutboundServer, type OutboundServer } from '../esl/outbound-server.ts';
+import type { Logger } from '../logging/logger.ts';
+import { openEslChannel } from '../calls/esl-channel.ts';
+import { runCall } from '../calls/runner.ts';
+import type { CallDeps } from '../calls/session.ts';
+
+export interface CallServerOptions {
+  host: string;
+  port: number;
+  logger: Logger;
+  deps: CallDeps;
+  commandTimeoutMs: number;
+}
+
+/**
+ * The outbound ESL server FreeSWITCH hands every call to (`socket host:port async full`).
+ * Each connection becomes a CallChannel run by runCall; a failure in one call never touches another.
+ */
+export function createCallServer(o: CallServerOptions): Promise<OutboundServer> {
+  return createOutboundServer({
+    host: o.host,
+    port: o.port,
+    logger: o.logger,
+    commandTimeoutMs: o.commandTimeoutMs,
+    onCall: async (session) => {
+      let channel;
+      try {
+        channel = await openEslChannel(session, { commandTimeoutMs: o.commandTimeoutMs, executeTimeoutMs: 120_000 });
+      } catch (err) {
+        session.logger.warn({ err }, 'could not prepare the channel; dropping it');
+        await session.exit().catch(() => undefined);
+        return;
+      }
+      await runCall(channel, o.deps);
+    },
+  });
+}

@@ -1,0 +1,146 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCall } from '../../src/calls/runner.ts';
+import { callLogs, callbackRequests } from '../../src/db/schema/index.ts';
+import { fakeChannel, pressing, type FakeBehaviour } from '../helpers/fake-channel.ts';
+import { testCallDeps } from '../helpers/call-deps.ts';
+import { testIvr, testSnapshot } from '../helpers/snapshot.ts';
+import type { ConfigSnapshot, SnapshotIvr } from '../../src/publish/snapshot.ts';
+
+const DID = '+918065978001';
+let cleanup: (() => void) | undefined;
+afterEach(() => cleanup?.());
+
+function setup(ivrs: SnapshotIvr[], extra: Partial<ConfigSnapshot> = {}, routing: { routingType: string; destination: string | null } = { routingType: 'ivr', destination: ivrs[0]?.id ?? null }) {
+  const snapshot = testSnapshot({ ivrs: Object.fromEntries(ivrs.map((i) => [i.id, i])), ...extra });
+  const did = { number: DID, routingType: routing.routingType, destination: routing.destination } as ConfigSnapshot['dids'][string];
+  const t = testCallDeps({ [DID]: { snapshot, did } });
+  cleanup = t.close;
+  return t;
+}
+
+async function call(t: ReturnType<typeof setup>, behaviour: FakeBehaviour, destination = '918065978001') {
+  const f = fakeChannel({ destination, behaviour });
+  await runCall(f.channel, t.deps);
+  const log = t.database.db.select().from(callLogs).all();
+  expect(log).toHaveLength(1);
+  expect(t.deps.registry.size()).toBe(0);
+  expect(f.released()).toBe(true);
+  expect(f.listenerCount()).toBe(0);
+  return { f, log: log[0]! };
+}
+
+const menu = (over: Partial<SnapshotIvr> = {}) =>
+  testIvr('11111111-1111-4111-8111-111111111111', {
+    options: {
+      '1': { digit: '1', type: 'extension', value: '1001', description: 'Sales' },
+      '2': { digit: '2', type: 'ivr', value: '22222222-2222-4222-8222-222222222222', description: 'Support' },
+      '3': { digit: '3', type: 'play_prompt', value: 'tone_stream://%(100,0,500)', description: 'Hours' },
+      '9': { digit: '9', type: 'callback', value: null, description: null },
+      '*': { digit: '*', type: 'repeat', value: null, description: null },
+      '0': { digit: '0', type: 'hangup', value: null, description: null },
+    },
+    ...over,
+  });
+
+describe('IVR walker', () => {
+  it('timeouts: plays the timeout prompt before each repeat, then goodbye and hangup', async () => {
+    const t = setup([menu()]);
+    const { f, log } = await call(t, pressing(['', '', '']));
+    const pagd = f.steps.filter((s) => s.app === 'play_and_get_digits');
+    expect(pagd).toHaveLength(3);
+    expect(pagd[0]!.arg).toContain('greeting_ivr_');
+    expect(pagd[1]!.arg).toMatch(/^1 1 1 5000 none file_string:\/\/tone_stream/);
+    expect(f.steps.at(-1)).toEqual({ app: 'hangup', arg: 'NORMAL_CLEARING' });
+    expect(log.disposition).toBe('no_input');
+    expect((log.path as { step: string }[]).filter((p) => p.step === 'timeout')).toHaveLength(3);
+  });
+
+  it('invalid then valid: invalid prompt, then the selected extension is bridged', async () => {
+    const t = setup([menu()]);
+    const { f, log } = await call(t, pressing(['7', '1'], (app) => (app === 'bridge' ? { variables: { originate_disposition: 'SUCCESS' } } : undefined)));
+    expect(f.apps()).toEqual(['answer', 'play_and_get_digits', 'play_and_get_digits', 'multiset', 'bridge', 'hangup']);
+    expect(f.steps.find((s) => s.app === 'bridge')!.arg).toBe('{leg_timeout=20}user/1001@acme.sip.local');
+    expect(log).toMatchObject({ disposition: 'extension', answeredBy: '1001', dtmf: '71' });
+    expect(t.events.map((e) => e.type)).toEqual(['call.ringing', 'call.answered', 'call.dtmf', 'call.dtmf', 'ivr.selection', 'call.transferred', 'call.hangup']);
+  });
+
+  it('timeout and invalid share max_retries, and the last failure picks the destination', async () => {
+    const t = setup([menu({ maxRetries: 2, invalidDestination: { type: 'extension', value: '1002' } })]);
+    const { f, log } = await call(t, pressing(['', '8'], (app) => (app === 'bridge' ? { variables: { originate_disposition: 'NO_ANSWER' } } : undefined)));
+    expect(f.apps()).toContain('bridge');
+    expect(f.steps.find((s) => s.app === 'bridge')!.arg).toContain('user/1002@');
+    expect(log.disposition).toBe('failed');
+  });
+
+  it('busy extension with voicemail goes to voicemail', async () => {
+    const t = setup([menu()]);
+    const { f, log } = await call(t, pressing(['1'], (app) => (app === 'bridge' ? { variables: { originate_disposition: 'USER_BUSY' } } : undefined)));
+    expect(f.steps.find((s) => s.app === 'voicemail')!.arg).toBe('default acme.sip.local 1001');
+    expect(log.disposition).toBe('voicemail');
+  });
+
+  it('nested IVR, play_prompt returns to the menu, repeat does not count as a retry', async () => {
+    const sub = testIvr('22222222-2222-4222-8222-222222222222', { options: { '0': { digit: '0', type: 'hangup', value: null, description: null } } });
+    const t = setup([menu(), sub]);
+    const { f, log } = await call(t, pressing(['3', '*', '2', '0']));
+    expect(f.apps()).toEqual(['answer', 'play_and_get_digits', 'playback', 'play_and_get_digits', 'play_and_get_digits', 'play_and_get_digits', 'hangup']);
+    const ivrs = (log.path as { step: string; ivrId?: string }[]).filter((p) => p.step === 'ivr').map((p) => p.ivrId);
+    expect(ivrs).toEqual([menu().id, sub.id]);
+  });
+
+  it('a menu that transfers into itself ends after the loop limit', async () => {
+    const self = testIvr('33333333-3333-4333-8333-333333333333');
+    self.options['1'] = { digit: '1', type: 'ivr', value: self.id, description: null };
+    const t = setup([self]);
+    const { log } = await call(t, pressing(Array(50).fill('1')));
+    expect((log.path as { step: string }[]).filter((p) => p.step === 'ivr')).toHaveLength(10);
+    expect(log.disposition).toBe('loop_limit');
+  });
+
+  it('direct dial honours the allow list', async () => {
+    const t = setup([menu({ directDial: { policy: 'allow_list', list: ['1002'] } })]);
+    const bridged: FakeBehaviour = (app) => (app === 'bridge' ? { variables: { originate_disposition: 'SUCCESS' } } : undefined);
+    const { f } = await call(t, pressing(['1001', '1002'], bridged));
+    const pagd = f.steps.find((s) => s.app === 'play_and_get_digits')!;
+    expect(pagd.arg).toMatch(/^1 4 1 5000 # /);
+    expect(f.steps.find((s) => s.app === 'bridge')!.arg).toContain('user/1002@');
+  });
+
+  it('callback records a request for the org', async () => {
+    const t = setup([menu()]);
+    await call(t, pressing(['9']));
+    const rows = t.database.db.select().from(callbackRequests).all();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ orgId: 'org-1', did: DID, callerNumber: '+919800000001' });
+  });
+
+  it('caller hangs up during the greeting: the call log is still finished', async () => {
+    const t = setup([menu()]);
+    const { log } = await call(t, pressing([]));
+    expect(log.endedAt).not.toBeNull();
+    expect(log.disposition).toBe('hangup');
+  });
+
+  it('unknown DID: SIT tone and UNALLOCATED_NUMBER', async () => {
+    const t = setup([menu()]);
+    const { f, log } = await call(t, () => undefined, '4000');
+    expect(f.apps()).toEqual(['pre_answer', 'playback', 'hangup']);
+    expect(f.steps.at(-1)!.arg).toBe('UNALLOCATED_NUMBER');
+    expect(log.disposition).toBe('unallocated');
+  });
+
+  it('DID routed straight to an extension, and to an external number with the DID as caller id', async () => {
+    const t = setup([], {}, { routingType: 'external', destination: '+919944421125' });
+    const { f } = await call(t, (app) => (app === 'bridge' ? { variables: { originate_disposition: 'SUCCESS' } } : undefined));
+    expect(f.steps.find((s) => s.app === 'bridge')!.arg).toBe(
+      '{leg_timeout=20,origination_caller_id_number=918065978001,effective_caller_id_number=918065978001}sofia/gateway/pstn/919944421125',
+    );
+  });
+
+  it('ai_agent without a bridge: apology, then hangup (never dead air)', async () => {
+    const t = setup([], {}, { routingType: 'ai_agent', destination: 'wss://bot.example/ws' });
+    const { f, log } = await call(t, () => undefined);
+    expect(f.apps()).toEqual(['answer', 'playback', 'hangup']);
+    expect(log.disposition).toBe('bot_unavailable');
+  });
+});

@@ -1,0 +1,177 @@
+/**
+ * Inbound mode: an ESL server like FreeSWITCH's :8021, shaped on inbound-api-bgapi-events.txt:
+ * auth/request → `auth <pw>` → `+OK accepted`; api; bgapi (+OK Job-UUID, then BACKGROUND_JOB with an
+ * inner body); event plain; noevents; exit (+OK bye, disconnect notice without a session, close).
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { CommandReader, type ServerCommand } from './command-reader.ts';
+import { coreHeaders } from './channel-model.ts';
+import * as wire from './fs-encode.ts';
+import { Recorder } from './recorder.ts';
+
+export interface InboundEmulatorOptions {
+  readonly password?: string;
+  /** Fixed port (e.g. to restart on the same port); default 0. */
+  readonly port?: number;
+  /** Result of `originate <args>`: a failure cause (e.g. USER_BUSY) or undefined for success. */
+  readonly originate?: (args: string) => string | undefined;
+  /** Delay before BACKGROUND_JOB (default 5 ms). */
+  readonly bgapiDelayMs?: number;
+}
+
+const STATUS =
+  'UP 0 years, 0 days, 0 hours, 34 minutes, 34 seconds, 311 milliseconds, 69 microseconds\n' +
+  'FreeSWITCH (Version 1.10.12-release git a88d069 2024-08-02 21:02:27Z 64bit) is ready\n' +
+  '0 session(s) since startup\n0 session(s) - peak 0, last 5min 0 \n';
+
+export class InboundEmulator {
+  readonly recorders: Recorder[] = [];
+  /** Every command line received, in order, across connections (`auth` shown as `auth ***`). */
+  readonly commandLog: string[] = [];
+  readonly #options: InboundEmulatorOptions;
+  readonly #sockets = new Set<Socket>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  #server: Server | undefined;
+  #port = 0;
+  #sequence = 333_000;
+
+  constructor(options: InboundEmulatorOptions = {}) {
+    this.#options = options;
+    this.#port = options.port ?? 0;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  get connectionCount(): number {
+    return this.#sockets.size;
+  }
+
+  async listen(): Promise<number> {
+    const server = createServer((socket) => this.#accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.#port, '127.0.0.1', () => resolve());
+    });
+    this.#server = server;
+    this.#port = (server.address() as AddressInfo).port;
+    return this.#port;
+  }
+
+  /** Stops listening and destroys every connection (like FreeSWITCH going away). */
+  async close(): Promise<void> {
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    for (const s of this.#sockets) s.destroy();
+    const server = this.#server;
+    this.#server = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  #accept(socket: Socket): void {
+    const recorder = new Recorder();
+    this.recorders.push(recorder);
+    this.#sockets.add(socket);
+    socket.on('close', () => this.#sockets.delete(socket));
+    socket.on('error', () => undefined);
+    const state = { authed: false, events: new Set<string>() };
+    const write = (bytes: Buffer): void => {
+      if (socket.destroyed || socket.writableEnded) return;
+      recorder.record('in', bytes);
+      socket.write(bytes);
+    };
+    const reader = new CommandReader();
+    socket.on('data', (chunk: Buffer) => {
+      recorder.record('out', chunk);
+      for (const c of reader.feed(chunk)) this.#command(c, state, write, () => socket.end());
+    });
+    write(wire.AUTH_REQUEST);
+  }
+
+  #command(
+    c: ServerCommand,
+    state: { authed: boolean; events: Set<string> },
+    write: (b: Buffer) => void,
+    end: () => void,
+  ): void {
+    const [verb = '', ...rest] = c.line.split(' ');
+    this.commandLog.push(verb === 'auth' ? 'auth ***' : c.line);
+    const reply = (text: string, extra: wire.Pairs = []): void => write(wire.commandReply(text, extra));
+    if (!state.authed) {
+      if (verb === 'auth' && rest.join(' ') === (this.#options.password ?? 'ClueCon')) {
+        state.authed = true;
+        return reply('+OK accepted');
+      }
+      reply('-ERR invalid');
+      write(wire.disconnectNotice());
+      return end();
+    }
+    switch (verb) {
+      case 'api':
+        return write(wire.apiResponse(this.#api(rest.join(' '), state.events, write)));
+      case 'bgapi': {
+        const jobUuid = c.headers.get('Job-UUID') ?? randomUUID();
+        const command = rest.join(' ');
+        reply(`+OK Job-UUID: ${jobUuid}`, [['Job-UUID', jobUuid]]);
+        const t = setTimeout(() => {
+          this.#timers.delete(t);
+          const body = this.#api(command, state.events, write);
+          if (!state.events.has('BACKGROUND_JOB') && !state.events.has('ALL')) return;
+          const [name = '', ...args] = command.split(' ');
+          const pairs: wire.Pairs = [
+            ...coreHeaders('BACKGROUND_JOB', 'api_exec', this.#sequence++),
+            ['Job-UUID', jobUuid],
+            ['Job-Command', name],
+            ...(args.length > 0 ? [['Job-Command-Arg', args.join(' ')] as const] : []),
+          ];
+          write(wire.eventPlain(pairs, body));
+        }, this.#options.bgapiDelayMs ?? 5);
+        this.#timers.add(t);
+        return;
+      }
+      case 'event':
+        for (const n of rest.slice(1)) if (n) state.events.add(n);
+        return reply(`+OK event listener enabled ${rest[0] ?? 'plain'}`);
+      case 'noevents':
+        state.events.clear();
+        return reply('+OK no longer listening for events');
+      case 'exit':
+        reply('+OK bye');
+        write(wire.disconnectNotice());
+        return end();
+      default:
+        return reply('-ERR command not found');
+    }
+  }
+
+  /** The api result body; `originate` also emits CHANNEL_CREATE / CHANNEL_ANSWER when subscribed. */
+  #api(command: string, events: Set<string>, write: (b: Buffer) => void): string {
+    const [name = '', ...args] = command.split(' ');
+    switch (name) {
+      case 'status':
+        return STATUS;
+      case 'reloadxml':
+        return '+OK [Success]\n';
+      case 'callcenter_config':
+        return '+OK\n';
+      case 'show':
+        return '\n0 total.\n';
+      case 'hupall':
+        return `+OK hangup all channels with cause ${args[0] ?? 'NORMAL_CLEARING'}\n`;
+      case 'originate': {
+        const failure = this.#options.originate?.(args.join(' '));
+        if (failure) return `-ERR ${failure}\n`;
+        const uuid = randomUUID();
+        for (const ev of ['CHANNEL_CREATE', 'CHANNEL_ANSWER']) {
+          if (!events.has(ev) && !events.has('ALL')) continue;
+          write(wire.eventPlain([...coreHeaders(ev, 'switch_core_session_run', this.#sequence++), ['Unique-ID', uuid]]));
+        }
+        return `+OK ${uuid}\n`;
+      }
+      default:
+        return `-ERR ${name} Command not found!\n`;
+    }
+  }
+}

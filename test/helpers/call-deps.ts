@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase, type Database_ } from '../../src/db/client.ts';
+import { silentLogger } from '../../src/logging/logger.ts';
+import { createCallEventBus, type CallEvent } from '../../src/calls/events.ts';
+import { createCallRegistry } from '../../src/calls/registry.ts';
+import type { CallDeps, CallSettings } from '../../src/calls/session.ts';
+import type { ConfigSnapshot, SnapshotDid } from '../../src/publish/snapshot.ts';
+
+/** CallDeps over a fresh database, with a fixed DID → snapshot map and a recorded event stream. */
+export function testCallDeps(routes: Record<string, { snapshot: ConfigSnapshot; did: SnapshotDid }>, settings: Partial<CallSettings> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-calls-'));
+  const database: Database_ = openDatabase(join(dir, 'calls.db'));
+  const events: CallEvent[] = [];
+  const bus = createCallEventBus();
+  bus.subscribe((e) => events.push(e));
+  const registry = createCallRegistry();
+  const deps: CallDeps = {
+    db: database.db,
+    logger: silentLogger(),
+    bus,
+    registry,
+    snapshots: {
+      lookupDid: (n) => {
+        const r = routes[n];
+        return r ? { orgId: r.snapshot.orgId, snapshot: r.snapshot, did: r.did } : null;
+      },
+    },
+    settings: { externalGateway: 'pstn', ringTimeoutS: 20, defaultCountryCode: '91', maxIvrEntries: 10, foreverS: 3600, ...settings },
+    now: () => new Date(),
+  };
+  return {
+    deps,
+    database,
+    events,
+    close() {
+      database.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
