@@ -4,8 +4,14 @@ import { createLogger } from './logging/logger.ts';
 import { openDatabase } from './db/client.ts';
 import { createApp } from './api/app.ts';
 import { createTtsEngine } from './tts/create.ts';
-import { offlineSwitchControl } from './routing/switch-control.ts';
+import { createEslSwitchControl, offlineSwitchControl } from './routing/switch-control.ts';
 import { bootstrapAdmin, resolveJwtSecret } from './tenancy/organizations.ts';
+import { createInboundClient } from './esl/inbound-client.ts';
+import { createCallServer } from './controller/call-server.ts';
+import { createCallEventBus } from './calls/events.ts';
+import { createCallRegistry } from './calls/registry.ts';
+import { createSnapshotReader } from './publish/reader.ts';
+import { soundsDir } from './config/env.ts';
 
 /** Composition root: the only place that builds long-lived objects and wires them together. */
 async function main(): Promise<void> {
@@ -27,15 +33,58 @@ async function main(): Promise<void> {
     );
   }
 
+  const now = () => new Date();
+  const bus = createCallEventBus((err) => logger.error({ err }, 'call event listener failed'));
+  const registry = createCallRegistry();
+  const snapshots = createSnapshotReader(db);
+
+  // Inbound ESL (api/bgapi): optional; the product runs without FreeSWITCH.
+  const inbound = config.ESL_INBOUND_ENABLED
+    ? createInboundClient({
+        host: config.ESL_INBOUND_HOST,
+        port: config.ESL_INBOUND_PORT,
+        password: config.ESL_INBOUND_PASSWORD,
+        logger: logger.child({ component: 'esl-inbound' }),
+        commandTimeoutMs: config.ESL_COMMAND_TIMEOUT_MS,
+        reconnect: { initialDelayMs: 500, maxDelayMs: 30_000, factor: 2 },
+      })
+    : null;
+  inbound?.onState((state) => logger.info({ state }, 'FreeSWITCH inbound ESL'));
+  inbound?.start();
+
+  const callServer = await createCallServer({
+    host: config.ESL_SERVER_HOST,
+    port: config.ESL_SERVER_PORT,
+    logger: logger.child({ component: 'esl-outbound' }),
+    commandTimeoutMs: config.ESL_COMMAND_TIMEOUT_MS,
+    deps: {
+      db,
+      logger: logger.child({ component: 'calls' }),
+      bus,
+      registry,
+      snapshots,
+      settings: {
+        externalGateway: config.EXTERNAL_GATEWAY,
+        ringTimeoutS: config.EXTENSION_RING_TIMEOUT_S,
+        defaultCountryCode: config.DEFAULT_COUNTRY_CODE,
+        maxIvrEntries: 20,
+        foreverS: 3600,
+      },
+      now,
+    },
+  });
+  const eslAddr = callServer.address();
+  logger.info({ host: eslAddr.address, port: eslAddr.port, sounds: soundsDir(config) }, 'call controller (outbound ESL) listening');
+
   const app = createApp({
     config,
     logger,
     db,
     tts: createTtsEngine(config, logger),
-    switchControl: offlineSwitchControl,
+    switchControl: inbound ? createEslSwitchControl(async (cmd) => (await inbound.api(cmd)).body) : offlineSwitchControl,
     jwtSecret: resolveJwtSecret(db, config.JWT_SECRET),
-    health: () => ({ switchConnected: false, activeCalls: 0 }),
-    now: () => new Date(),
+    health: () => ({ switchConnected: inbound?.connected ?? false, activeCalls: registry.size() }),
+    now,
   });
 
   const server = serve({ fetch: app.fetch, hostname: config.HTTP_HOST, port: config.HTTP_PORT }, (info) => {
@@ -47,10 +96,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    server.close(() => {
-      database.close();
-      process.exit(0);
-    });
+    inbound?.close();
+    void callServer.close().finally(() =>
+      server.close(() => {
+        database.close();
+        process.exit(0);
+      }),
+    );
     setTimeout(() => process.exit(0), 5_000).unref();
   };
   process.on('SIGINT', () => stop('SIGINT'));

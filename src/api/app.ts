@@ -17,6 +17,7 @@ import { didRoutes } from './routes/dids/index.ts';
 import { agentRoutes } from './routes/agents/index.ts';
 import { callbackRoutes } from './routes/callbacks/index.ts';
 import { callLogRoutes } from './routes/call-logs/index.ts';
+import { publishRoutes } from './routes/publish/index.ts';
 import { xmlCurlRoutes } from './routes/xml-curl/index.ts';
 
 export type App = OpenAPIHono<AppEnv>;
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps): App {
   app.route('/api/v1', agentRoutes());
   app.route('/api/v1', callbackRoutes());
   app.route('/api/v1', callLogRoutes());
+  app.route('/api/v1', publishRoutes());
 
   registerDocs(app);
 

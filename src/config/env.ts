@@ -43,6 +43,12 @@ export const configSchema = z.object({
   ESL_INBOUND_ENABLED: bool.default(true),
   ESL_COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
 
+  /**
+   * Shared secret FreeSWITCH's mod_xml_curl sends as ?token=... When unset, xml_curl
+   * answers only requests from 127.0.0.1 / ::1.
+   */
+  XML_CURL_TOKEN: z.string().min(16).optional(),
+
   /** Gateway used for external (PSTN) destinations: sofia/gateway/<name>/<number>. */
   EXTERNAL_GATEWAY: z.string().default('pstn'),
   DEFAULT_COUNTRY_CODE: z.string().regex(/^\d{1,3}$/).default('91'),

@@ -187,14 +187,14 @@ export class InboundClient {
 
   async #run(): Promise<void> {
     const stop = this.#stop.signal;
-    for (let attempt = 0; !stop.aborted; ) {
+    let failures = 0;
+    while (!stop.aborted) {
       this.#setState('connecting');
-      const ok = await this.#session();
+      const reachedConnected = await this.#session();
       if (stop.aborted) break;
-      attempt = ok ? 0 : attempt + 1;
+      failures = reachedConnected ? 0 : failures + 1;
       this.#setState('disconnected');
-      const delay = backoffDelay(Math.max(0, attempt - 1), this.#options.reconnect);
-      await sleep(ok ? backoffDelay(0, this.#options.reconnect) : delay, stop);
+      await sleep(backoffDelay(Math.max(0, failures - 1), this.#options.reconnect), stop);
     }
     this.#setState('closed');
   }

@@ -137,7 +137,8 @@ export class EslParser {
     const left = this.#buf.subarray(this.#start, this.#end);
     if (left.length === 0 || left.every((b) => b === LF)) return undefined;
     const what = this.#pending ? `body (${left.length} of ${this.#pending.length} bytes)` : 'header block';
-    return this.#fail('truncated', `stream ended inside a frame: ${what}`);
+    this.#fail('truncated', `stream ended inside a frame: ${what}`);
+    return this.#error;
   }
 
   #append(chunk: Uint8Array): void {

@@ -43,7 +43,12 @@ export function buildGoogleRequest(req: TtsRequest): GoogleSynthesizeRequest {
 async function loadRealClient(keyFilename?: string): Promise<GoogleTtsClient> {
   const mod = await import('@google-cloud/text-to-speech');
   const Client = mod.TextToSpeechClient ?? mod.default.TextToSpeechClient;
-  return new Client(keyFilename ? { keyFilename } : {}) as unknown as GoogleTtsClient;
+  const client = new Client(keyFilename ? { keyFilename } : {});
+  // Each synthesizeSpeech() runs `this.initialize().catch(err => { throw err; })`, which
+  // rethrows into nowhere when credentials are missing: an unhandled rejection that ends
+  // Node. Initializing here first turns that failure into an ordinary, handled error.
+  await client.initialize();
+  return client as unknown as GoogleTtsClient;
 }
 
 /**

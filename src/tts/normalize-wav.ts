@@ -42,7 +42,7 @@ export function toMonoPcm16(wav: Buffer, targetRate: number): NormalizedWav {
   const frames = Math.floor(info.data.length / frameBytes);
   if (frames === 0) throw new Error('WAV contains no audio');
 
-  let pcm = new Int16Array(frames);
+  let pcm: Int16Array = new Int16Array(frames);
   const alreadyPcm16Mono = info.format === PCM && info.bitsPerSample === 16 && info.channels === 1;
   for (let f = 0; f < frames; f++) {
     if (alreadyPcm16Mono) {

@@ -6,6 +6,8 @@ import * as media from './media-apps.ts';
 export const APPS: Readonly<Record<string, AppHandler>> = {
   answer: call.answer,
   set: call.set,
+  multiset: call.multiset,
+  pre_answer: call.preAnswer,
   export: call.exportApp,
   hangup: call.hangup,
   sleep: call.sleep,

@@ -28,6 +28,27 @@ export const set: AppHandler = async (ctx) => {
   return NONE;
 };
 
+/** `multiset a=1 b=2`: several `set`s (FreeSWITCH splits on spaces unless a `^^<d>` delimiter is given). */
+export const multiset: AppHandler = async (ctx) => {
+  let arg = ctx.arg;
+  let sep: string | RegExp = /\s+/;
+  const m = /^\^\^(.)/.exec(arg);
+  if (m) {
+    sep = m[1]!;
+    arg = arg.slice(3);
+  }
+  for (const part of arg.split(sep)) {
+    if (!part) continue;
+    const [name, value] = splitAssignment(part);
+    if (value === '') ctx.model.vars.delete(name);
+    else ctx.model.setVar(name, value);
+  }
+  return NONE;
+};
+
+/** `pre_answer`: early media; the channel stays unanswered. */
+export const preAnswer: AppHandler = async () => NONE;
+
 export const exportApp: AppHandler = async (ctx) => {
   const [name, value] = splitAssignment(ctx.arg.replace(/^nolocal:/, ''));
   if (!ctx.arg.startsWith('nolocal:')) ctx.model.setVar(name, value);

@@ -1,7 +1,75 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { and, count, desc, eq, sql } from 'drizzle-orm';
 import type { AppEnv } from '../../context.ts';
+import { callbackRequests } from '../../../db/schema/index.ts';
+import { NotFoundError } from '../../errors.ts';
+import { requirePermission } from '../../middleware/auth.ts';
+import { IdParam, errorResponses, jsonBody, jsonContent, security } from '../../schemas.ts';
 
-// Not built yet.
+export const CALLBACK_STATUSES = ['pending', 'done', 'cancelled'] as const;
+
+const CallbackSchema = z
+  .object({
+    id: z.string(),
+    caller_number: z.string().openapi({ example: '+919944421125' }),
+    did: z.string().nullable().openapi({ example: '+918065978001' }),
+    ivr_id: z.string().nullable(),
+    call_uuid: z.string().nullable(),
+    status: z.enum(CALLBACK_STATUSES),
+    createdAt: z.string(),
+  })
+  .openapi('CallbackRequest');
+
+const ListQuery = z.object({
+  status: z.enum(CALLBACK_STATUSES).optional().openapi({ param: { name: 'status', in: 'query' } }),
+  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ param: { name: 'limit', in: 'query' } }),
+  offset: z.coerce.number().int().min(0).default(0).openapi({ param: { name: 'offset', in: 'query' } }),
+});
+
+const Page = z
+  .object({ callbacks: z.array(CallbackSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
+  .openapi('CallbackPage');
+
+const PatchBody = z.object({ status: z.enum(CALLBACK_STATUSES) }).openapi('UpdateCallbackRequest');
+
+const tags = ['Callbacks'];
+
+const list = createRoute({
+  method: 'get', path: '/callbacks', tags, security, summary: 'Callback requests left by callers, newest first',
+  middleware: [requirePermission('callback.read')] as const,
+  request: { query: ListQuery },
+  responses: { 200: jsonContent(Page, 'One page; total counts every match'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] },
+});
+
+const patch = createRoute({
+  method: 'patch', path: '/callbacks/{id}', tags, security, summary: 'Mark a callback request done or cancelled',
+  middleware: [requirePermission('callback.write')] as const,
+  request: { params: IdParam, ...jsonBody(PatchBody) },
+  responses: { 200: jsonContent(CallbackSchema, 'Updated'), ...errorResponses },
+});
+
+type Row = typeof callbackRequests.$inferSelect;
+const toDto = (r: Row) => ({
+  id: r.id, caller_number: r.callerNumber, did: r.did, ivr_id: r.ivrId, call_uuid: r.callUuid,
+  status: r.status as (typeof CALLBACK_STATUSES)[number], createdAt: r.createdAt,
+});
+
 export function callbackRoutes() {
-  return new OpenAPIHono<AppEnv>();
+  return new OpenAPIHono<AppEnv>()
+    .openapi(list, (c) => {
+      const { status, limit, offset } = c.req.valid('query');
+      const { db } = c.var.deps;
+      const where = and(eq(callbackRequests.orgId, c.var.principal.orgId), status ? eq(callbackRequests.status, status) : undefined);
+      const rows = db.select().from(callbackRequests).where(where)
+        .orderBy(desc(callbackRequests.createdAt), desc(sql`rowid`)).limit(limit).offset(offset).all();
+      const total = db.select({ n: count() }).from(callbackRequests).where(where).get()?.n ?? 0;
+      return c.json({ callbacks: rows.map(toDto), total, limit, offset }, 200);
+    })
+    .openapi(patch, (c) => {
+      const { id } = c.req.valid('param');
+      const row = c.var.deps.db.update(callbackRequests).set({ status: c.req.valid('json').status })
+        .where(and(eq(callbackRequests.id, id), eq(callbackRequests.orgId, c.var.principal.orgId))).returning().get();
+      if (!row) throw new NotFoundError('Callback request not found');
+      return c.json(toDto(row), 200);
+    });
 }

@@ -1,0 +1,71 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { requirePermission } from '../../middleware/auth.ts';
+import { IdParam, errorResponses, jsonContent, security, unprocessableResponse } from '../../schemas.ts';
+
+const tags = ['Publish'];
+
+const ProblemSchema = z
+  .object({
+    code: z.string().openapi({ example: 'dangling_reference' }),
+    message: z.string().openapi({ example: 'DID +918065978001: IVR 2d7a59e9-4304-4032-a0c1-f8df2429751c does not exist' }),
+    path: z.string().openapi({ example: 'dids.+918065978001' }),
+    ref: z.object({ type: z.string(), value: z.string().nullable() }).optional(),
+  })
+  .openapi('ConfigProblem');
+
+export const PublishResultSchema = z
+  .object({
+    success: z.literal(true),
+    message: z.string().openapi({ example: 'Configuration deployed for organization Acme' }),
+    version: z.number().int(),
+    changed: z.boolean().openapi({ description: 'false when the configuration equals the latest published version' }),
+    warnings: z.array(ProblemSchema),
+  })
+  .openapi('PublishResult');
+
+const VersionSchema = z
+  .object({
+    version: z.number().int(),
+    createdAt: z.string(),
+    published_by: z.string().nullable(),
+    content_hash: z.string(),
+    changed: z.array(z.string()).openapi({
+      description: 'Sections that differ from the previous version (ivrs, extensions, queues, agents, dids, org)',
+      example: ['ivrs', 'dids'],
+    }),
+  })
+  .openapi('ConfigVersion');
+
+const VersionParam = z.object({
+  version: z.coerce.number().int().positive().openapi({ param: { name: 'version', in: 'path' }, example: 3 }),
+});
+
+const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ param: { name: 'limit', in: 'query' } }),
+});
+
+export const publishIvr = createRoute({
+  method: 'post', path: '/ivrs/{id}/publish', tags, security,
+  summary: "Publish the organization's configuration (validates the whole graph, writes a new immutable version)",
+  middleware: [requirePermission('ivr.write')] as const,
+  request: { params: IdParam },
+  responses: {
+    200: jsonContent(PublishResultSchema, 'Published (or unchanged: same version, changed false)'),
+    401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404],
+    ...unprocessableResponse,
+  },
+});
+
+export const listVersions = createRoute({
+  method: 'get', path: '/config/versions', tags, security, summary: 'Published configuration versions, newest first',
+  middleware: [requirePermission('ivr.read')] as const,
+  request: { query: ListQuery },
+  responses: { 200: jsonContent(z.array(VersionSchema), 'Versions'), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] },
+});
+
+export const getVersion = createRoute({
+  method: 'get', path: '/config/versions/{version}', tags, security, summary: 'One published snapshot, exactly as calls read it',
+  middleware: [requirePermission('ivr.read')] as const,
+  request: { params: VersionParam },
+  responses: { 200: jsonContent(z.record(z.string(), z.unknown()).openapi('ConfigSnapshot'), 'The snapshot'), ...errorResponses },
+});
