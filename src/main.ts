@@ -4,7 +4,8 @@ import { createLogger } from './logging/logger.ts';
 import { openDatabase } from './db/client.ts';
 import { createApp } from './api/app.ts';
 import { createTtsEngine } from './tts/create.ts';
-import { createEslSwitchControl, offlineSwitchControl } from './routing/switch-control.ts';
+import { offlineSwitchControl } from './routing/switch-control.ts';
+import { createSwitchSync } from './controller/switch-sync.ts';
 import { bootstrapAdmin, resolveJwtSecret } from './tenancy/organizations.ts';
 import { createInboundClient } from './esl/inbound-client.ts';
 import { createCallServer } from './controller/call-server.ts';
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
     logger,
     db,
     tts: createTtsEngine(config, logger),
-    switchControl: inbound ? createEslSwitchControl(async (cmd) => (await inbound.api(cmd)).body) : offlineSwitchControl,
+    switchControl: inbound ? createSwitchSync(inbound, () => snapshots.allLatest(), logger.child({ component: 'switch-sync' })) : offlineSwitchControl,
     jwtSecret: resolveJwtSecret(db, config.JWT_SECRET),
     health: () => ({ switchConnected: inbound?.connected ?? false, activeCalls: registry.size() }),
     now,

@@ -190,7 +190,7 @@ export class InboundClient {
     let failures = 0;
     while (!stop.aborted) {
       this.#setState('connecting');
-      const reachedConnected = await this.#session();
+      const reachedConnected = await this.#session(failures);
       if (stop.aborted) break;
       failures = reachedConnected ? 0 : failures + 1;
       this.#setState('disconnected');
@@ -199,8 +199,8 @@ export class InboundClient {
     this.#setState('closed');
   }
 
-  /** One connection's life; true if it got as far as `connected`. */
-  async #session(): Promise<boolean> {
+  /** One connection's life; true if it got as far as `connected`. `failures` so far only tunes logging. */
+  async #session(failures: number): Promise<boolean> {
     const socket = connect({ host: this.#options.host ?? '127.0.0.1', port: this.#options.port ?? 8021 });
     const conn = new EslConnection(socket, {
       logger: this.#log,
@@ -235,7 +235,12 @@ export class InboundClient {
       reached = true;
       this.#setState('connected');
     } catch (error) {
-      if (!this.#stop.signal.aborted) this.#log.warn({ err: error }, 'inbound esl connect failed');
+      if (!this.#stop.signal.aborted) {
+        // Loud once per outage, quiet while retrying: a switch that is down is not news every second.
+        const reason = (error as Error).message;
+        if (failures === 0) this.#log.warn({ reason }, 'inbound esl connect failed; retrying with backoff');
+        else this.#log.debug({ reason, failures }, 'inbound esl connect failed');
+      }
       conn.destroy();
     }
     const info = await conn.closed;

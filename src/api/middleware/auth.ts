@@ -8,11 +8,13 @@ import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 
-/** Resolves the caller from `Authorization: Bearer <jwt>` or `X-API-Key: ak_...`; 401 otherwise. */
+/** Resolves the caller from `Authorization: Bearer <jwt>`, `X-API-Key: ak_...` or (GET) `?token=<jwt>`; 401 otherwise. */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const { db, jwtSecret, now } = c.var.deps;
   const apiKey = c.req.header('x-api-key');
-  const authz = c.req.header('authorization');
+  // `?token=<jwt>` as the seed allows, for <audio> tags and links (greeting-audio); GET only.
+  const queryToken = c.req.method === 'GET' ? c.req.query('token') : undefined;
+  const authz = c.req.header('authorization') ?? (queryToken ? `Bearer ${queryToken}` : undefined);
   let principal: Principal | null = null;
 
   if (apiKey) {

@@ -1,0 +1,101 @@
+/**
+ * Admin command line: `npm run cli -- <command> [options]`.
+ *   create-org     --name Acme [--domain acme.sip.local] [--admin-email a@acme.test] [--admin-password ...]
+ *   create-user    --org <org id or name> --email u@acme.test [--password ...] [--role admin|member] [--name ...]
+ *   create-api-key --org <org id or name> --name ci [--permissions "ivr.*,did.read"]
+ *   list-orgs
+ */
+import { parseArgs } from 'node:util';
+import { eq, or } from 'drizzle-orm';
+import { loadConfig, sqlitePath } from './config/env.ts';
+import { openDatabase, type Db } from './db/client.ts';
+import { apiKeys, organizations } from './db/schema/index.ts';
+import { createOrganization, createUser } from './tenancy/organizations.ts';
+import { randomPassword } from './auth/passwords.ts';
+import { newApiKey } from './auth/tokens.ts';
+import { isValidGrant } from './auth/permissions.ts';
+
+const out = (s: string) => process.stdout.write(s + '\n');
+
+class CliError extends Error {
+  override readonly name = 'CliError';
+}
+
+function findOrg(db: Db, ref: string | undefined) {
+  if (!ref) throw new CliError('--org is required');
+  const org = db.select().from(organizations).where(or(eq(organizations.id, ref), eq(organizations.name, ref))).get();
+  if (!org) throw new CliError(`no organization "${ref}"`);
+  return org;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const { values: v } = parseArgs({
+    args: rest,
+    options: {
+      name: { type: 'string' },
+      domain: { type: 'string' },
+      org: { type: 'string' },
+      email: { type: 'string' },
+      password: { type: 'string' },
+      role: { type: 'string' },
+      permissions: { type: 'string' },
+      'admin-email': { type: 'string' },
+      'admin-password': { type: 'string' },
+    },
+    strict: true,
+  });
+  if (!command || command === 'help' || command === '--help') {
+    out('commands: create-org, create-user, create-api-key, list-orgs (see the header of src/cli.ts)');
+    return;
+  }
+  const database = openDatabase(sqlitePath(loadConfig()));
+  const { db } = database;
+  try {
+    switch (command) {
+      case 'create-org': {
+        if (!v.name) throw new CliError('--name is required');
+        const org = createOrganization(db, { name: v.name, sipDomain: v.domain });
+        out(`organization ${org.name}  id=${org.id}  sip_domain=${org.sipDomain}`);
+        if (v['admin-email']) {
+          const password = v['admin-password'] ?? randomPassword();
+          await createUser(db, { orgId: org.id, email: v['admin-email'], password, role: 'admin', name: 'Administrator' });
+          out(`admin ${v['admin-email']}  password=${password}`);
+        }
+        return;
+      }
+      case 'create-user': {
+        const org = findOrg(db, v.org);
+        if (!v.email) throw new CliError('--email is required');
+        const role = v.role ?? 'member';
+        if (role !== 'admin' && role !== 'member') throw new CliError('--role must be admin or member');
+        const password = v.password ?? randomPassword();
+        const user = await createUser(db, { orgId: org.id, email: v.email, password, role, name: v.name });
+        out(`user ${user.email}  id=${user.id}  role=${role}  org=${org.name}  password=${password}`);
+        return;
+      }
+      case 'create-api-key': {
+        const org = findOrg(db, v.org);
+        const permissions = (v.permissions ?? '*').split(',').map((p) => p.trim()).filter(Boolean);
+        const bad = permissions.find((p) => !isValidGrant(p));
+        if (bad) throw new CliError(`bad permission "${bad}"`);
+        const { key, prefix, hash } = newApiKey();
+        db.insert(apiKeys).values({ orgId: org.id, name: v.name ?? 'cli', prefix, keyHash: hash, permissions }).run();
+        out(`api key for ${org.name} (${permissions.join(',')}): ${key}`);
+        return;
+      }
+      case 'list-orgs':
+        for (const o of db.select().from(organizations).all()) out(`${o.id}  ${o.name}  ${o.sipDomain}`);
+        return;
+      default:
+        throw new CliError(`unknown command "${command}"`);
+    }
+  } finally {
+    database.close();
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
