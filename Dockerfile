@@ -1,0 +1,39 @@
+# syntax=docker/dockerfile:1
+# Switchboard: management API + call controller (outbound ESL server) in one image.
+#   docker build -t switchboard .
+#   docker run -p 8000:8000 -p 8084:8084 -v sb-data:/data switchboard
+
+# --- build stage: production dependencies only (better-sqlite3 compiles here) ---
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
+# --- runtime stage: no compiler, non-root ---
+FROM node:20-bookworm-slim
+# espeak-ng: offline text-to-speech for greetings; tini: signal handling as PID 1.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends espeak-ng tini \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+ENV NODE_ENV=production \
+    HTTP_HOST=0.0.0.0 \
+    ESL_SERVER_HOST=0.0.0.0 \
+    DATA_DIR=/data \
+    DATABASE_URL=file:/data/switchboard.db \
+    METADATA_SERVER_DETECTION=none
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json tsconfig.json ./
+COPY src ./src
+COPY db ./db
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 8000 8084
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:8000/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "--import", "tsx", "src/main.ts"]
