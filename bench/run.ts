@@ -3,12 +3,14 @@
  * `npm run bench -- api` runs one suite.
  */
 import { benchApi } from './api.bench.ts';
+import { benchCalls } from './calls.bench.ts';
 
 process.env.METADATA_SERVER_DETECTION = 'none';
 process.env.LOG_LEVEL = 'silent';
 
 const suites: Record<string, () => Promise<void>> = {
   api: () => benchApi(),
+  calls: () => benchCalls(),
 };
 
 const only = process.argv.slice(2);

@@ -1,0 +1,151 @@
+/**
+ * `npm run bench -- calls`: the call controller over real sockets, each figure beside a baseline
+ * measured in the same run.
+ *  1. call setups/s through a two-level IVR (controller in a child process, one core to itself; the
+ *     FreeSWITCH stand-in bench/calls-fs.ts in this process) vs a minimal outbound ESL responder;
+ *  2. DTMF → next command latency with 1,000 calls parked in a menu;
+ *  3. memory per parked call (forced GC in the child);
+ *  4. ESL bytes per call per scenario (test emulator + startController) vs the real transcripts.
+ * Knobs: BENCH_CALLS (calls per setup run, default 5000); BENCH_CPU_PROF=<dir>: CPU-profile the
+ * controller over the measured setups and print its hot spots (file:function, µs per call).
+ */
+import { startBenchChild, type BenchChild } from './calls-child.ts';
+import { measureParked, measureSetups, type ParkResult, type SetupResult } from './calls-load.ts';
+import { measureScenarioBytes, SIMPLE_IVR_SCENARIO } from './calls-bytes.ts';
+import { printTable } from './table.ts';
+import { printProfile } from './calls-profile.ts';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const TOTAL = Number(process.env.BENCH_CALLS ?? 5000);
+const WINDOW = 200;
+const WARMUP = 500;
+const PARKED = 1000;
+const STAGGER_MS = 1;
+
+async function withChild<T>(kind: 'controller' | 'minimal', fn: (c: BenchChild) => Promise<T>): Promise<T> {
+  const child = await startBenchChild(kind);
+  try {
+    return await fn(child);
+  } finally {
+    await child.stop();
+  }
+}
+
+const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+const kb = (bytes: number): number => bytes / 1024;
+
+export async function benchCalls(): Promise<void> {
+  const setups = { total: TOTAL, window: WINDOW, warmup: WARMUP };
+  const parkOpts = { count: PARKED, staggerMs: STAGGER_MS, connectWindow: WINDOW };
+
+  const profDir = process.env.BENCH_CPU_PROF;
+  const profileFile = profDir ? join(profDir, `controller-setups-${Date.now()}.cpuprofile`) : undefined;
+  if (profDir) mkdirSync(profDir, { recursive: true });
+  const ctl = await withChild('controller', async (c) => ({
+    setup: await measureSetups(c, { ...setups, profileFile }),
+    park: await measureParked(c, parkOpts),
+  }));
+  const min = await withChild('minimal', async (c) => {
+    const quick = await measureSetups(c, setups);
+    await c.mode('menu');
+    const menu = await measureSetups(c, setups);
+    return { quick, menu, park: await measureParked(c, parkOpts) };
+  });
+
+  printSetups(min.quick, min.menu, ctl.setup);
+  printLatency(min.park, ctl.park);
+  printMemory(min.park, ctl.park);
+  await printBytes();
+  if (profileFile) printProfile(profileFile, ctl.setup.calls + ctl.setup.failed);
+}
+
+function printSetups(quick: SetupResult, menu: SetupResult, ctl: SetupResult): void {
+  const row = (name: string, flow: string, r: SetupResult): (string | number)[] => [
+    name,
+    flow,
+    r.calls,
+    r.failed,
+    r.perSecond,
+    r.p50Ms,
+    r.p99Ms,
+    r.serverCpuUs,
+    1e6 / r.serverCpuUs,
+    Math.round(r.bytesIn),
+    Math.round(r.bytesOut),
+    r.perSecond / quick.perSecond,
+    r.perSecond / menu.perSecond,
+  ];
+  printTable(
+    `Calls: setups per second (${TOTAL} calls, ${WINDOW} in flight, end to end: TCP connect → exit → close; server in its own process)`,
+    ['server', 'wire path', 'calls', 'failed', 'setups/s', 'p50 ms', 'p99 ms', 'server CPU µs/call', 'CPU-bound setups/s (1 core)', 'FS→srv B/call', 'srv→FS B/call', 'ratio vs baseline', 'ratio vs same-path baseline'],
+    [
+      row('baseline: minimal responder', 'connect, hangup, exit', quick),
+      row('baseline: minimal responder, same path', 'connect, event, pagd, pagd, hangup, exit', menu),
+      row('switchboard controller', 'connect, linger, filter, event, answer, pagd(2), pagd(1), hangup, exit', ctl),
+    ],
+  );
+  process.stdout.write(
+    `stand-in CPU per call in the load generator: ${ctl.standInCpuUs.toFixed(0)} µs (controller run), ${quick.standInCpuUs.toFixed(0)} µs (baseline)\n` +
+      `target: >= 1,000 call setups/s on one core → measured ${ctl.perSecond.toFixed(0)}/s: ${verdict(ctl.perSecond >= 1000)}; ` +
+      `CPU-bound ceiling ${(1e6 / ctl.serverCpuUs).toFixed(0)}/s: ${verdict(1e6 / ctl.serverCpuUs >= 1000)}\n`,
+  );
+}
+
+function printLatency(min: ParkResult, ctl: ParkResult): void {
+  const row = (name: string, r: ParkResult): (string | number)[] => [
+    name,
+    r.parked,
+    r.latencies.length,
+    r.p50Ms,
+    r.p99Ms,
+    r.maxMs,
+    r.p99Ms / min.p99Ms,
+    `${r.serverLoop.gcCount} (${r.serverLoop.gcMajorCount} major)`,
+    r.serverLoop.gcMaxMs,
+    r.serverLoop.eldMaxMs,
+    r.standInLoopMaxMs,
+  ];
+  printTable(
+    `Calls: DTMF → next command latency (${PARKED} calls parked in play_and_get_digits, one key every ${STAGGER_MS} ms; DTMF + EXECUTE_COMPLETE written → next sendmsg received)`,
+    ['server', 'parked calls', 'samples', 'p50 ms', 'p99 ms', 'max ms', 'p99 ratio vs baseline', 'server GCs in window', 'server max GC pause ms', 'server loop delay max ms', 'stand-in loop delay max ms'],
+    [row('baseline: minimal responder (fixed sendmsg)', min), row('switchboard controller', ctl)],
+  );
+  process.stdout.write(`target: p99 <= 1 ms → ${ctl.p99Ms.toFixed(3)} ms: ${verdict(ctl.p99Ms <= 1)}\n`);
+}
+
+function printMemory(min: ParkResult, ctl: ParkResult): void {
+  const ratio = (a: number, b: number): number | string => (b > 0 ? a / b : 'n/a (baseline ≤ 0)');
+  const row = (name: string, r: ParkResult): (string | number)[] => [
+    name,
+    r.parked,
+    kb(r.heapPerCall),
+    kb(r.externalPerCall),
+    kb(r.rssPerCall),
+    ratio(r.heapPerCall, min.heapPerCall),
+    ratio(r.rssPerCall, min.rssPerCall),
+  ];
+  printTable(
+    `Calls: memory per active call (${PARKED} parked vs 0, after forced GC, server process)`,
+    ['server', 'parked calls', 'heap KB/call', 'external KB/call', 'RSS KB/call', 'heap ratio vs baseline', 'RSS ratio vs baseline'],
+    [row('baseline: minimal responder', min), row('switchboard controller', ctl)],
+  );
+  process.stdout.write(
+    `target: <= 50 KB per call → heap ${kb(ctl.heapPerCall).toFixed(1)} KB: ${verdict(kb(ctl.heapPerCall) <= 50)}; ` +
+      `heap + external ${kb(ctl.heapPerCall + ctl.externalPerCall).toFixed(1)} KB: ${verdict(kb(ctl.heapPerCall + ctl.externalPerCall) <= 50)}; ` +
+      `RSS ${kb(ctl.rssPerCall).toFixed(1)} KB: ${verdict(kb(ctl.rssPerCall) <= 50)}\n`,
+  );
+}
+
+async function printBytes(): Promise<void> {
+  const rows = await measureScenarioBytes();
+  printTable(
+    'Calls: ESL bytes per call (controller vs test emulator) beside the real FreeSWITCH transcript of the same scenario',
+    ['scenario', 'transcript', 'FS→controller B', 'transcript FS→server B', 'ratio', 'controller→FS B', 'transcript server→FS B', 'ratio'],
+    rows.map((r) => [r.scenario, r.transcript, r.oursIn, r.fsIn, r.oursIn / r.fsIn, r.oursOut, r.fsOut, r.oursOut / r.fsOut]),
+  );
+  const simple = rows.find((r) => r.scenario === SIMPLE_IVR_SCENARIO)!;
+  process.stdout.write(
+    `target: FS→controller <= half the transcript for the simple IVR call → ${simple.oursIn} / ${simple.fsIn} = ${(simple.oursIn / simple.fsIn).toFixed(3)}: ${verdict(simple.oursIn <= simple.fsIn / 2)}\n`,
+  );
+}
