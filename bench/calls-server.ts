@@ -19,6 +19,7 @@ import { Session } from 'node:inspector/promises';
 import { rmSync, writeFileSync } from 'node:fs';
 import { createTestApi } from '../test/helpers/api.ts';
 import { createCallServer } from '../src/controller/call-server.ts';
+import { createCallLogWriter } from '../src/calls/call-log.ts';
 import { createCallEventBus } from '../src/calls/events.ts';
 import { createCallRegistry } from '../src/calls/registry.ts';
 import { createSnapshotReader } from '../src/publish/reader.ts';
@@ -69,6 +70,7 @@ async function startController(): Promise<Target> {
       logger,
       bus: createCallEventBus(),
       registry,
+      callLogs: createCallLogWriter(api.deps.db, logger),
       snapshots: createSnapshotReader(api.deps.db),
       settings: { externalGateway: 'pstn', ringTimeoutS: 20, defaultCountryCode: '91', maxIvrEntries: 10, foreverS: 3600 },
       now: () => new Date(),

@@ -11,6 +11,7 @@ import { createInboundClient } from './esl/inbound-client.ts';
 import { createCallServer } from './controller/call-server.ts';
 import { createCallEventBus } from './calls/events.ts';
 import { createCallRegistry } from './calls/registry.ts';
+import { createCallLogWriter } from './calls/call-log.ts';
 import { createSnapshotReader } from './publish/reader.ts';
 import { soundsDir } from './config/env.ts';
 
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
       logger: logger.child({ component: 'calls' }),
       bus,
       registry,
+      callLogs: createCallLogWriter(db, logger.child({ component: 'call-logs' })),
       snapshots,
       settings: {
         externalGateway: config.EXTERNAL_GATEWAY,

@@ -17,6 +17,18 @@ export interface ChannelEvent {
   headers: Readonly<Record<string, string>>;
 }
 
+/** ESL `sendmsg` call-command unicast: FreeSWITCH streams the caller's audio to remote, plays what arrives at local. */
+export interface UnicastRequest {
+  /** FreeSWITCH's address and port (it binds them and plays every datagram received there). */
+  localIp: string;
+  localPort: number;
+  /** Ours (FreeSWITCH sends the caller's audio here). */
+  remoteIp: string;
+  remotePort: number;
+  /** `flags: native`: the channel's raw codec frames instead of L16. */
+  native: boolean;
+}
+
 export interface CallChannel {
   readonly uuid: string;
   readonly destinationNumber: string;
@@ -35,6 +47,8 @@ export interface CallChannel {
   onEvent(listener: (event: ChannelEvent) => void): () => void;
   /** Hang the channel up with a cause (no-op if already hung up). */
   hangup(cause: string): Promise<void>;
+  /** Start unicast media (the AI bridge). Optional: channels without media (unit-test fakes) omit it. */
+  startUnicast?(u: UnicastRequest): Promise<void>;
   /** Release the socket: `exit`, waiting (bounded) for FreeSWITCH to close it. */
   release(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import type { OutboundSession } from '../esl/outbound-session.ts';
 import type { EslEvent } from '../esl/event.ts';
+import { prefixedView } from '../esl/headers.ts';
 import { ChannelGoneError, type CallChannel, type ChannelEvent, type ExecResult } from './channel.ts';
 
 /** Events a call needs. `myevents` would bring every channel event (~6 KB each, most unused). */
@@ -20,9 +21,8 @@ export interface EslChannelOptions {
  */
 export async function openEslChannel(session: OutboundSession, opts: EslChannelOptions): Promise<CallChannel> {
   const cmd = { timeoutMs: opts.commandTimeoutMs, signal: session.signal };
-  await session.linger(LINGER_S, cmd);
-  await session.filter('Unique-ID', session.uuid, cmd);
-  await session.subscribe(CALL_EVENTS, cmd);
+  // Pipelined: replies come back in order, so the three commands cost one round trip.
+  await Promise.all([session.linger(LINGER_S, cmd), session.filter('Unique-ID', session.uuid, cmd), session.subscribe(CALL_EVENTS, cmd)]);
   const data = session.channel;
 
   return {
@@ -57,19 +57,19 @@ export async function openEslChannel(session: OutboundSession, opts: EslChannelO
       if (session.signal.aborted) return;
       await session.hangup(cause, cmd);
       // Wait (bounded) for CHANNEL_HANGUP so the call log gets the real cause.
-      await session
-        .waitForEvent((e) => e.name === 'CHANNEL_HANGUP', { timeoutMs: opts.commandTimeoutMs, signal: session.signal })
-        .catch(() => undefined);
+      if (session.hungUp) return;
+      await session.waitForEvent((e) => e.name === 'CHANNEL_HANGUP', { timeoutMs: opts.commandTimeoutMs }).catch(() => undefined);
+    },
+
+    async startUnicast(u) {
+      await session.unicast({ ...u, transport: 'udp' }, cmd);
     },
 
     release: () => session.exit(),
   };
 }
 
-function variablesOf(event: EslEvent): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(event.headers)) {
-    if (k.startsWith('variable_')) out[k.slice(9)] = v;
-  }
-  return out;
+/** Channel variables of an EXECUTE_COMPLETE, read on demand (nothing copied). */
+function variablesOf(event: EslEvent): Readonly<Record<string, string>> {
+  return prefixedView(event.headers, 'variable_');
 }

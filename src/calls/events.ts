@@ -5,6 +5,9 @@ export type CallEvent =
   | { type: 'call.dtmf'; callId: string; orgId: string | null; digits: string; at: string }
   | { type: 'ivr.selection'; callId: string; orgId: string | null; ivrId: string; digits: string; action: string; destination: string | null; at: string }
   | { type: 'call.transferred'; callId: string; orgId: string | null; target: string; kind: string; at: string }
+  | { type: 'call.bridged'; callId: string; orgId: string | null; otherLeg: string; at: string }
+  | { type: 'bot.connected'; callId: string; orgId: string | null; agentId: string | null; streamId: string; dialect: string; at: string }
+  | { type: 'bot.ended'; callId: string; orgId: string | null; agentId: string | null; streamId: string; reason: string; durationMs: number; at: string }
   | { type: 'call.hangup'; callId: string; orgId: string | null; cause: string | null; disposition: string | null; at: string };
 
 export type CallEventListener = (event: CallEvent) => void;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { normalizeE164 } from '../routing/phone.ts';
 import { ChannelGoneError, type CallChannel } from './channel.ts';
-import { finishCallLog, insertCallLog } from './call-log.ts';
 import { notInService, routeDid } from './route.ts';
 import { emit, type CallDeps, type CallSession } from './session.ts';
 
@@ -33,7 +32,7 @@ export async function runCall(channel: CallChannel, deps: CallDeps): Promise<voi
     bridgeVarsSet: false,
   };
   deps.registry.add({ callId: s.callId, uuid: s.uuid, orgId: s.orgId, startedAt: Date.now(), state: 'routing' });
-  safely(s, 'insert call log', () => insertCallLog(s, startedAt));
+  deps.callLogs.start(s, startedAt);
   emit(s, { type: 'call.ringing', did, caller });
 
   try {
@@ -50,17 +49,10 @@ export async function runCall(channel: CallChannel, deps: CallDeps): Promise<voi
     const cause = channel.hangupCause();
     s.record.disposition ??= s.record.answeredAt ? 'hangup' : 'abandoned';
     if (cause === 'ORIGINATOR_CANCEL' && !s.record.answeredBy) s.record.disposition = 'abandoned';
-    safely(s, 'finish call log', () => finishCallLog(s, startedAt, deps.now().toISOString(), cause));
+    await deps.callLogs.finish(s, startedAt, deps.now().toISOString(), cause);
     emit(s, { type: 'call.hangup', cause, disposition: s.record.disposition });
     deps.registry.remove(s.uuid);
     await channel.release().catch((err: unknown) => s.logger.debug({ err }, 'release failed'));
   }
 }
 
-function safely(s: CallSession, what: string, fn: () => void): void {
-  try {
-    fn();
-  } catch (err) {
-    s.logger.error({ err }, `${what} failed`);
-  }
-}

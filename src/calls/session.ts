@@ -4,6 +4,8 @@ import type { ConfigSnapshot, SnapshotDid } from '../publish/snapshot.ts';
 import type { CallChannel } from './channel.ts';
 import type { CallEventBus, CallEvent } from './events.ts';
 import type { CallRegistry } from './registry.ts';
+import type { CallLogWriter } from './call-log.ts';
+import type { BotBridge } from '../bot/bridge.ts';
 
 /** Settings the call layer needs (from Config, resolved once in main.ts). */
 export interface CallSettings {
@@ -27,9 +29,12 @@ export interface CallDeps {
   logger: Logger;
   bus: CallEventBus;
   registry: CallRegistry;
+  callLogs: CallLogWriter;
   snapshots: SnapshotSource;
   settings: CallSettings;
   now: () => Date;
+  /** The AI bridge (unicast ↔ bot WebSocket); without it ai_agent routes play an apology and fall back. */
+  bots?: BotBridge;
 }
 
 export type PathStep =

@@ -31,3 +31,8 @@ export function openDatabase(path: string): Database_ {
   migrate(db, { migrationsFolder: MIGRATIONS_DIR });
   return { db, sqlite, close: () => sqlite.close() };
 }
+
+/** The better-sqlite3 handle under a drizzle database, for hot paths that prepare statements once. */
+export function sqliteOf(db: Db): Database.Database {
+  return (db as unknown as { $client: Database.Database }).$client;
+}

@@ -2,7 +2,7 @@
  * The reply to `connect` on an outbound socket carries the channel's data as headers (fact 1:
  * `Content-Type` is among them, not first; no Content-Length). Typed here once.
  */
-import type { EslHeaders } from './headers.ts';
+import { prefixedView, type EslHeaders } from './headers.ts';
 
 export interface ChannelData {
   readonly uuid: string;
@@ -26,10 +26,7 @@ export class EslChannelDataError extends Error {
 export function parseChannelData(headers: EslHeaders): ChannelData {
   const uuid = headers['Unique-ID'] ?? headers['Channel-Unique-ID'] ?? headers['variable_uuid'];
   if (!uuid) throw new EslChannelDataError('connect reply without Unique-ID');
-  const variables: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const [name, value] of Object.entries(headers)) {
-    if (name.startsWith('variable_')) variables[name.slice('variable_'.length)] = value;
-  }
+  const variables = prefixedView(headers, 'variable_');
   return {
     uuid,
     destinationNumber: headers['Caller-Destination-Number'] ?? headers['Channel-Destination-Number'] ?? '',

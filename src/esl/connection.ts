@@ -251,8 +251,20 @@ export class EslConnection {
 
   #write(bytes: Buffer): void {
     this.#queue.push(bytes);
+    // Commands issued in the same tick (pipelined setup, sendmsg + execute) leave in one segment.
+    if (!this.#corked && !this.#socket.destroyed) {
+      this.#corked = true;
+      this.#socket.cork();
+      process.nextTick(this.#uncork);
+    }
     this.#flush();
   }
+
+  #corked = false;
+  readonly #uncork = (): void => {
+    this.#corked = false;
+    if (!this.#socket.destroyed) this.#socket.uncork();
+  };
 
   #flush(): void {
     while (this.#writable && this.#queue.length > 0 && !this.#socket.destroyed) {

@@ -188,7 +188,7 @@ export class EslParser {
     if (isHeaderLineError(block)) {
       return this.#fail('malformed-header', `header line without a colon: ${JSON.stringify(block.line.slice(0, 80))}`);
     }
-    const lengthText = block.rawHeaders.find(([n]) => n === 'Content-Length')?.[1];
+    const lengthText = block.headers['Content-Length'];
     if (lengthText === undefined) return this.#build(block.headers, block.rawHeaders, undefined);
     const length = /^\d{1,10}$/.test(lengthText.trim()) ? Number(lengthText.trim()) : Number.NaN;
     if (!Number.isSafeInteger(length)) {

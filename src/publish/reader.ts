@@ -1,5 +1,5 @@
 import { desc, eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { sqliteOf, type Db } from '../db/client.ts';
 import { configSnapshots, liveDids } from '../db/schema/index.ts';
 import type { DidRoutingType } from '../routing/destinations.ts';
 import type { ConfigSnapshot, SnapshotDid } from './snapshot.ts';
@@ -27,6 +27,15 @@ export interface SnapshotReader {
  * deep-frozen: a call can hold on to one for its whole life (pinning) while newer versions
  * get published.
  */
+interface LiveRow {
+  number: string;
+  org_id: string;
+  did_id: string;
+  routing_type: string;
+  routing_destination: string | null;
+  snapshot_id: string | null;
+}
+
 export function createSnapshotReader(db: Db, opts: { cacheSize?: number } = {}): SnapshotReader {
   const max = Math.max(1, opts.cacheSize ?? 64);
   const cache = new Map<string, ConfigSnapshot>();
@@ -46,6 +55,11 @@ export function createSnapshotReader(db: Db, opts: { cacheSize?: number } = {}):
     return snap;
   };
 
+  const lookupStmt = sqliteOf(db).prepare(
+    `select l.number, l.org_id, l.did_id, l.routing_type, l.routing_destination,
+       (select s.id from config_snapshots s where s.org_id = l.org_id order by s.version desc limit 1) as snapshot_id
+     from live_dids l where l.number = ?`,
+  );
   const latestId = (orgId: string): string | null =>
     db.select({ id: configSnapshots.id }).from(configSnapshots).where(eq(configSnapshots.orgId, orgId))
       .orderBy(desc(configSnapshots.version)).limit(1).get()?.id ?? null;
@@ -58,14 +72,15 @@ export function createSnapshotReader(db: Db, opts: { cacheSize?: number } = {}):
   return {
     latest,
     lookupDid(e164) {
-      const live = db.select().from(liveDids).where(eq(liveDids.number, e164)).get();
+      // One indexed query: the live number and its organization's latest snapshot id.
+      const live = lookupStmt.get(e164) as LiveRow | undefined;
       if (!live) return null;
-      const snapshot = latest(live.orgId);
+      const snapshot = live.snapshot_id ? byId(live.snapshot_id) : null;
       if (!snapshot) return null;
       const did: SnapshotDid = snapshot.dids[e164] ?? Object.freeze({
-        number: live.number, didId: live.didId, routingType: live.routingType as DidRoutingType, destination: live.routingDestination,
+        number: live.number, didId: live.did_id, routingType: live.routing_type as DidRoutingType, destination: live.routing_destination,
       });
-      return { orgId: live.orgId, snapshot, did };
+      return { orgId: live.org_id, snapshot, did };
     },
     allLatest() {
       const rows = db

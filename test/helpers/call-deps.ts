@@ -5,6 +5,7 @@ import { openDatabase, type Database_ } from '../../src/db/client.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { createCallEventBus, type CallEvent } from '../../src/calls/events.ts';
 import { createCallRegistry } from '../../src/calls/registry.ts';
+import { createCallLogWriter } from '../../src/calls/call-log.ts';
 import type { CallDeps, CallSettings } from '../../src/calls/session.ts';
 import type { ConfigSnapshot, SnapshotDid } from '../../src/publish/snapshot.ts';
 
@@ -21,6 +22,7 @@ export function testCallDeps(routes: Record<string, { snapshot: ConfigSnapshot; 
     logger: silentLogger(),
     bus,
     registry,
+    callLogs: createCallLogWriter(database.db, silentLogger()),
     snapshots: {
       lookupDid: (n) => {
         const r = routes[n];

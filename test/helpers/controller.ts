@@ -3,6 +3,7 @@ import { createTestApi, type TestApi, type TestOrg } from './api.ts';
 import { createCallServer } from '../../src/controller/call-server.ts';
 import { createCallEventBus, type CallEvent } from '../../src/calls/events.ts';
 import { createCallRegistry, type CallRegistry } from '../../src/calls/registry.ts';
+import { createCallLogWriter } from '../../src/calls/call-log.ts';
 import { createSnapshotReader } from '../../src/publish/reader.ts';
 import { callLogs } from '../../src/db/schema/index.ts';
 import type { OutboundServer } from '../../src/esl/outbound-server.ts';
@@ -42,6 +43,7 @@ export async function startController(): Promise<ControllerHarness> {
       logger: api.deps.logger,
       bus,
       registry,
+      callLogs: createCallLogWriter(api.deps.db, api.deps.logger),
       snapshots: createSnapshotReader(api.deps.db),
       settings: { externalGateway: 'pstn', ringTimeoutS: 20, defaultCountryCode: '91', maxIvrEntries: 10, foreverS: 3600 },
       now: () => new Date(),
