@@ -12,7 +12,8 @@ import { emit, type CallDeps, type CallSession } from './session.ts';
 export async function runCall(channel: CallChannel, deps: CallDeps): Promise<void> {
   const startedAt = deps.now().toISOString();
   const cc = deps.settings.defaultCountryCode;
-  const dialled = channel.variables.sb_did || channel.destinationNumber;
+  // The dialplan keeps the number dialled on entry in switchboard_did (it survives transfers).
+  const dialled = channel.variables.switchboard_did || channel.destinationNumber;
   const did = normalizeE164(dialled, cc) ?? dialled;
   const caller = normalizeE164(channel.callerIdNumber, cc) ?? channel.callerIdNumber;
   const found = deps.snapshots.lookupDid(did) ?? (did !== dialled ? deps.snapshots.lookupDid(dialled) : null);
