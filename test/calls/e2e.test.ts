@@ -184,3 +184,47 @@ describe('calls through the controller', () => {
     expect(ours).toBeLessThanOrEqual(transcript / 2);
   });
 });
+
+describe('DID routing types', () => {
+  async function routeDid(type: string, destination: string | null) {
+    const dids = await h.req<{ id: string; number: string }[]>('GET', '/api/v1/dids');
+    await h.req('PUT', `/api/v1/dids/${dids[0]!.id}`, { routing_type: type, routing_destination: destination });
+  }
+
+  it('extension: bridged straight away, no IVR', async () => {
+    await routeDid('extension', '1002');
+    const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001', script: { bridge: 'answer' } });
+    const summary = await call.done;
+    await h.settle();
+    const cmds = call.recorder.commands();
+    expect(cmds.some((c) => c.includes('play_and_get_digits'))).toBe(false);
+    expect(cmds.some((c) => c.includes('user/1002@acme.sip.local'))).toBe(true);
+    expect(h.callLog(summary.uuid)).toMatchObject({ disposition: 'extension', answeredBy: '1002' });
+  });
+
+  it('queue: callcenter with the org-qualified queue name', async () => {
+    await routeDid('queue', '5001');
+    const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001', script: { callcenterTimeoutMs: 30 } });
+    const summary = await call.done;
+    await h.settle();
+    expect(call.recorder.commands().some((c) => c.includes('execute-app-arg: 5001@acme.sip.local'))).toBe(true);
+    expect(h.callLog(summary.uuid).disposition).toBe('abandoned');
+  });
+
+  it('intercom: the extension is rung with auto-answer', async () => {
+    await routeDid('intercom', '1001');
+    const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001', script: { bridge: 'answer' } });
+    await call.done;
+    await h.settle();
+    const bridge = call.recorder.commands().find((c) => c.includes('execute-app-name: bridge'))!;
+    expect(bridge).toContain('sip_auto_answer=true');
+    expect(bridge).toContain('user/1001@acme.sip.local');
+  });
+
+  it('the number dialled on entry (switchboard_did) wins over the current destination, e.g. after re-entry', async () => {
+    const call = h.emu.placeCall({ destination: 'socket_reentry', callerIdNumber: '9800000001', variables: { switchboard_did: '918065978001' }, script: { steps: [dtmf('0')] } });
+    const summary = await call.done;
+    await h.settle();
+    expect(h.callLog(summary.uuid)).toMatchObject({ did: DID, disposition: 'hangup' });
+  });
+});

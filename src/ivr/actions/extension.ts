@@ -1,6 +1,5 @@
-import { addStep, emit, type CallSession } from '../../calls/session.ts';
-import { bridge, hangup, play } from '../media.ts';
-import { PROMPTS } from '../../calls/prompts.ts';
+import { addStep, type CallSession } from '../../calls/session.ts';
+import { bridgeTo, unavailable } from './bridge-to.ts';
 import { END, type ActionHandler } from './types.ts';
 import { voicemailFor } from './voicemail.ts';
 
@@ -15,22 +14,12 @@ export const extensionAction: ActionHandler = async (s, dest) => {
   const info = s.snapshot?.extensions[ext];
   if (!info || !info.enabled) {
     addStep(s, { step: 'action', type: 'extension', value: ext, result: 'unavailable' });
-    await play(s, PROMPTS.unavailable);
-    s.record.disposition = 'failed';
-    await hangup(s, 'UNALLOCATED_NUMBER');
+    await unavailable(s, 'UNALLOCATED_NUMBER');
     return END;
   }
-  emit(s, { type: 'call.transferred', target: ext, kind: 'extension' });
-  const out = await bridge(s, userDialString(s, ext));
-  addStep(s, { step: 'action', type: 'extension', value: ext, result: out.cause });
-  if (out.answered) {
-    s.record.disposition = 'extension';
-    s.record.answeredBy = ext;
-    return END;
-  }
+  const out = await bridgeTo(s, { kind: 'extension', target: ext, dialString: userDialString(s, ext) });
+  if (out.answered) return END;
   if (info.voicemailEnabled) return voicemailFor(s, ext);
-  await play(s, PROMPTS.unavailable);
-  s.record.disposition = 'failed';
-  await hangup(s, out.cause === 'USER_BUSY' ? 'USER_BUSY' : 'NO_ANSWER');
+  await unavailable(s, out.cause === 'USER_BUSY' ? 'USER_BUSY' : 'NO_ANSWER');
   return END;
 };
