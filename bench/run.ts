@@ -4,6 +4,9 @@
  */
 import { benchApi } from './api.bench.ts';
 import { benchCalls } from './calls.bench.ts';
+import { benchWebhooks } from './webhooks.bench.ts';
+import { benchCallLogs } from './call-logs.bench.ts';
+import { benchBot } from './bot.bench.ts';
 
 process.env.METADATA_SERVER_DETECTION = 'none';
 process.env.LOG_LEVEL = 'silent';
@@ -11,6 +14,9 @@ process.env.LOG_LEVEL = 'silent';
 const suites: Record<string, () => Promise<void>> = {
   api: () => benchApi(),
   calls: () => benchCalls(),
+  webhooks: () => benchWebhooks(),
+  'call-logs': () => benchCallLogs(),
+  bot: () => benchBot(),
 };
 
 const only = process.argv.slice(2);

@@ -14,6 +14,8 @@ import { createCallRegistry } from './calls/registry.ts';
 import { createCallLogWriter } from './calls/call-log.ts';
 import { createSnapshotReader } from './publish/reader.ts';
 import { soundsDir } from './config/env.ts';
+import { createCallApis } from './originate/setup.ts';
+import { botBridgeFromConfig } from './bot/setup.ts';
 
 /** Composition root: the only place that builds long-lived objects and wires them together. */
 async function main(): Promise<void> {
@@ -74,10 +76,15 @@ async function main(): Promise<void> {
         foreverS: 3600,
       },
       now,
+      bots: botBridgeFromConfig(config, logger.child({ component: 'bot-bridge' })),
     },
   });
   const eslAddr = callServer.address();
   logger.info({ host: eslAddr.address, port: eslAddr.port, sounds: soundsDir(config) }, 'call controller (outbound ESL) listening');
+
+  // Click-to-call, masking, scheduling and webhooks (outbox + dispatcher subscribed to the bus).
+  const callApis = createCallApis({ config, logger, db, bus, inbound, tts: createTtsEngine(config, logger) });
+  callApis.start();
 
   const app = createApp({
     config,
@@ -87,6 +94,8 @@ async function main(): Promise<void> {
     switchControl: inbound ? createSwitchSync(inbound, () => snapshots.allLatest(), logger.child({ component: 'switch-sync' })) : offlineSwitchControl,
     jwtSecret: resolveJwtSecret(db, config.JWT_SECRET),
     health: () => ({ switchConnected: inbound?.connected ?? false, activeCalls: registry.size() }),
+    calls: callApis.calls,
+    webhooks: callApis.webhooks,
     now,
   });
 
@@ -99,6 +108,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    void callApis.stop();
     inbound?.close();
     void callServer.close().finally(() =>
       server.close(() => {

@@ -19,6 +19,10 @@ import { callbackRoutes } from './routes/callbacks/index.ts';
 import { callLogRoutes } from './routes/call-logs/index.ts';
 import { publishRoutes } from './routes/publish/index.ts';
 import { xmlCurlRoutes } from './routes/xml-curl/index.ts';
+import { dispositionRoutes } from './routes/dispositions/index.ts';
+import { webhookRoutes } from './routes/webhooks/index.ts';
+import { callRoutes } from './routes/calls/index.ts';
+import { maskingRoutes } from './routes/masking/index.ts';
 
 export type App = OpenAPIHono<AppEnv>;
 
@@ -52,6 +56,10 @@ export function createApp(deps: AppDeps): App {
   app.route('/api/v1', callbackRoutes());
   app.route('/api/v1', callLogRoutes());
   app.route('/api/v1', publishRoutes());
+  app.route('/api/v1', dispositionRoutes());
+  app.route('/api/v1', webhookRoutes());
+  app.route('/api/v1', callRoutes());
+  app.route('/api/v1', maskingRoutes());
 
   registerDocs(app);
 

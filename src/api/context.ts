@@ -4,6 +4,7 @@ import type { Db } from '../db/client.ts';
 import type { TtsEngine } from '../tts/engine.ts';
 import type { SwitchControl } from '../routing/switch-control.ts';
 import type { Role } from '../auth/permissions.ts';
+import type { CallControl } from '../originate/call-control.ts';
 
 /** Everything a request handler may use; built once in main.ts (or per test) and passed in. */
 export interface AppDeps {
@@ -17,6 +18,10 @@ export interface AppDeps {
   /** Status of the controller's links, for /health. */
   health: () => { switchConnected: boolean; activeCalls: number };
   now: () => Date;
+  /** Places and hangs up calls over the inbound ESL connection; absent = placing calls answers 503. */
+  calls?: CallControl;
+  /** Wakes the webhook dispatcher after a test delivery is queued. */
+  webhooks?: { kick(): void };
 }
 
 export interface Principal {

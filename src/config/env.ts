@@ -54,6 +54,30 @@ export const configSchema = z.object({
   DEFAULT_COUNTRY_CODE: z.string().regex(/^\d{1,3}$/).default('91'),
   EXTENSION_RING_TIMEOUT_S: z.coerce.number().int().positive().default(30),
 
+  /** Webhook delivery: per-attempt timeout, attempts before giving up, exponential backoff base/cap, outbox poll. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+  WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().positive().default(2_000),
+  WEBHOOK_BACKOFF_MAX_MS: z.coerce.number().int().positive().default(3_600_000),
+  WEBHOOK_POLL_MS: z.coerce.number().int().positive().default(1_000),
+  /** Placed calls: seconds each leg may ring; where bridged calls are recorded (FreeSWITCH writes there). */
+  ORIGINATE_TIMEOUT_S: z.coerce.number().int().positive().default(30),
+  RECORDINGS_DIR: z.string().optional(),
+  CALL_RECORDING: bool.default(true),
+  SCHEDULER_POLL_MS: z.coerce.number().int().positive().default(1_000),
+
+  /** AI bridge: UDP ports for unicast media, used in pairs (ours even, FreeSWITCH's odd). */
+  BOT_UDP_PORT_MIN: port.default(40000),
+  BOT_UDP_PORT_MAX: port.default(40999),
+  /** Our address FreeSWITCH sends caller audio to (unicast remote-ip). */
+  BOT_MEDIA_IP: z.string().default('127.0.0.1'),
+  /** FreeSWITCH's address for unicast (local-ip): where it receives the bot's audio. */
+  BOT_SWITCH_MEDIA_IP: z.string().default('127.0.0.1'),
+  /** Most bot audio buffered ahead of the caller; the excess is dropped. */
+  BOT_MAX_BUFFER_MS: z.coerce.number().int().min(200).default(30_000),
+  /** A bot that sends nothing this long after `start` is treated as failed (fallback). */
+  BOT_SILENCE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+
   TTS_ENGINE: z.enum(['auto', 'google', 'espeak', 'tone']).default('auto'),
   /** Path to a Google service-account JSON; Google TTS is used only when this is set. */
   GOOGLE_APPLICATION_CREDENTIALS: z.string().optional(),
@@ -92,4 +116,8 @@ export function sqlitePath(config: Pick<Config, 'DATABASE_URL'>): string {
 
 export function soundsDir(config: Pick<Config, 'SOUNDS_DIR' | 'DATA_DIR'>): string {
   return config.SOUNDS_DIR ?? `${config.DATA_DIR}/sounds`;
+}
+
+export function recordingsDir(config: Pick<Config, 'RECORDINGS_DIR' | 'DATA_DIR'>): string {
+  return config.RECORDINGS_DIR ?? `${config.DATA_DIR}/recordings`;
 }

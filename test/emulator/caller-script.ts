@@ -28,6 +28,8 @@ export interface CallerStep {
 export type BridgeOutcome = 'answer' | 'busy' | 'no-answer' | 'not-listening';
 
 export interface CallerScript {
+  /** What the caller's unicast audio carries (default 'tone'). */
+  readonly unicastAudio?: import('./unicast.ts').UnicastAudio;
   readonly steps?: readonly CallerStep[];
   /** What a bridge's far end does (default 'answer'). */
   readonly bridge?: BridgeOutcome | ((dialString: string) => BridgeOutcome);

@@ -9,6 +9,7 @@ import { CommandReader, type ServerCommand } from './command-reader.ts';
 import { coreHeaders } from './channel-model.ts';
 import * as wire from './fs-encode.ts';
 import { Recorder } from './recorder.ts';
+import { OriginateSimulator, type OriginateSimOptions } from './inbound-originate.ts';
 
 export interface InboundEmulatorOptions {
   readonly password?: string;
@@ -18,6 +19,8 @@ export interface InboundEmulatorOptions {
   readonly originate?: (args: string) => string | undefined;
   /** Delay before BACKGROUND_JOB (default 5 ms). */
   readonly bgapiDelayMs?: number;
+  /** Two-leg originate with channel events to every subscribed connection (inbound-originate.ts). */
+  readonly calls?: OriginateSimOptions;
 }
 
 const STATUS =
@@ -35,10 +38,19 @@ export class InboundEmulator {
   #server: Server | undefined;
   #port = 0;
   #sequence = 333_000;
+  readonly #subscribers = new Set<{ events: Set<string>; write: (b: Buffer) => void }>();
+  /** Present when `calls` is given: the emulated channels. */
+  readonly sim: OriginateSimulator | undefined;
 
   constructor(options: InboundEmulatorOptions = {}) {
     this.#options = options;
     this.#port = options.port ?? 0;
+    if (options.calls) {
+      this.sim = new OriginateSimulator(options.calls, (pairs) => {
+        const name = pairs.find(([k]) => k === 'Event-Name')?.[1] ?? '';
+        for (const sub of this.#subscribers) if (sub.events.has(name) || sub.events.has('ALL')) sub.write(wire.eventPlain(pairs));
+      });
+    }
   }
 
   get port(): number {
@@ -64,6 +76,7 @@ export class InboundEmulator {
   async close(): Promise<void> {
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
+    this.sim?.close();
     for (const s of this.#sockets) s.destroy();
     const server = this.#server;
     this.#server = undefined;
@@ -82,6 +95,9 @@ export class InboundEmulator {
       recorder.record('in', bytes);
       socket.write(bytes);
     };
+    const subscriber = { events: state.events, write };
+    this.#subscribers.add(subscriber);
+    socket.on('close', () => this.#subscribers.delete(subscriber));
     const reader = new CommandReader();
     socket.on('data', (chunk: Buffer) => {
       recorder.record('out', chunk);
@@ -107,6 +123,23 @@ export class InboundEmulator {
       reply('-ERR invalid');
       write(wire.disconnectNotice());
       return end();
+    }
+    const sim = this.sim;
+    if (sim && (verb === 'api' || verb === 'bgapi')) {
+      const [name = '', ...args] = rest;
+      if (name === 'originate') {
+        const jobUuid = c.headers.get('Job-UUID') ?? randomUUID();
+        if (verb === 'bgapi') reply(`+OK Job-UUID: ${jobUuid}`, [['Job-UUID', jobUuid]]);
+        void sim.originate(args.join(' ')).then((body) => {
+          if (verb === 'api') return write(wire.apiResponse(body));
+          if (!state.events.has('BACKGROUND_JOB') && !state.events.has('ALL')) return;
+          const pairs: wire.Pairs = [...coreHeaders('BACKGROUND_JOB', 'api_exec', this.#sequence++), ['Job-UUID', jobUuid], ['Job-Command', 'originate'], ['Job-Command-Arg', args.join(' ')]];
+          write(wire.eventPlain(pairs, body));
+        });
+        return;
+      }
+      const simulated = verb === 'api' ? sim.api(name, args) : undefined;
+      if (simulated !== undefined) return write(wire.apiResponse(simulated));
     }
     switch (verb) {
       case 'api':

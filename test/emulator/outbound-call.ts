@@ -14,6 +14,7 @@ import { CommandReader, type ServerCommand } from './command-reader.ts';
 import { DigitQueue, sleepUnless } from './digits.ts';
 import * as wire from './fs-encode.ts';
 import { Recorder } from './recorder.ts';
+import { EmulatedUnicast } from './unicast.ts';
 
 export interface PlaceCallOptions extends ChannelInit {
   readonly port: number;
@@ -52,6 +53,9 @@ export class EmulatedCall {
   #socketAppDone = false;
   #tailStarted = false;
   #closedByUs = false;
+  /** unicast sessions started on this socket session, in order */
+  readonly unicasts: EmulatedUnicast[] = [];
+  #unicastWaiters: Array<(u: EmulatedUnicast) => void> = [];
 
   constructor(options: PlaceCallOptions) {
     this.model = new ChannelModel(options);
@@ -70,6 +74,7 @@ export class EmulatedCall {
     this.#socket.on('error', () => undefined);
     this.done = new Promise((resolve) => {
       this.#socket.on('close', () => {
+        for (const u of this.unicasts) u.stop('socket-closed');
         for (const t of this.#timers) clearTimeout(t);
         this.#timers.clear();
         if (!this.#hangup.signal.aborted) this.#hangup.abort();
@@ -208,8 +213,35 @@ export class EmulatedCall {
       this.#apps = this.#apps.then(() => this.#runApp(app, arg, appUuid));
     } else if (kind === 'hangup') {
       this.#after(1, () => this.#hangupChannel(headers.get('hangup-cause') ?? 'NORMAL_CLEARING'));
+    } else if (kind === 'unicast') {
+      void this.#startUnicast(headers);
     }
-    // unicast / nomedia / others: acknowledged; the emulator carries no media.
+    // nomedia / others: acknowledged; the emulator carries no media.
+  }
+
+  /** Resolves with the first unicast session (started by our server's `sendmsg unicast`). */
+  unicastStarted(): Promise<EmulatedUnicast> {
+    const first = this.unicasts[0];
+    if (first) return Promise.resolve(first);
+    return new Promise((resolve) => this.#unicastWaiters.push(resolve));
+  }
+
+  async #startUnicast(h: Map<string, string>): Promise<void> {
+    if (this.#hangup.signal.aborted) return;
+    const u = await EmulatedUnicast.start(
+      {
+        localIp: h.get('local-ip') ?? '127.0.0.1',
+        localPort: Number(h.get('local-port')),
+        remoteIp: h.get('remote-ip') ?? '127.0.0.1',
+        remotePort: Number(h.get('remote-port')),
+        native: (h.get('flags') ?? '').split(/[ ,|]/).includes('native'),
+      },
+      this.#script.unicastAudio ?? 'tone',
+    );
+    this.unicasts.push(u);
+    // Only one unicast per socket session: a second one is torn down ~20 ms after it starts.
+    if (this.unicasts.length > 1) this.#after(20, () => u.stop('second-unicast'));
+    for (const w of this.#unicastWaiters.splice(0)) w(u);
   }
 
   #api(command: string): void {
@@ -255,6 +287,8 @@ export class EmulatedCall {
   async #runApp(app: string, arg: string, appUuid: string): Promise<void> {
     if (this.#hangup.signal.aborted || this.#socket.destroyed) return;
     this.#running = true;
+    // Unicast pumps only while the channel is parked: any app stops it (and tears it down).
+    for (const u of this.unicasts) u.stop('app');
     if (arg) this.model.setVar('current_application_data', arg);
     this.model.setVar('current_application', app);
     await sleepUnless(20 * this.#scale, new AbortController().signal);
@@ -314,6 +348,7 @@ export class EmulatedCall {
   #pressDigit(digit: string): void {
     if (this.#hangup.signal.aborted) return;
     this.#emit('DTMF', [['DTMF-Digit', digit], ['DTMF-Duration', '1280'], ['DTMF-Source', 'RTP']], { withVariables: false });
+    for (const u of this.unicasts) if (u.active) u.dtmfFiller();
     this.#digits.push(digit);
   }
 
@@ -323,6 +358,7 @@ export class EmulatedCall {
     this.model.answerState = 'hangup';
     this.model.hangupUs = Date.now() * 1000;
     this.#emit('CHANNEL_HANGUP');
+    for (const u of this.unicasts) u.stop('hangup');
     this.#hangup.abort();
     if (!this.#running) void this.#tail();
   }

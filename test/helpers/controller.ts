@@ -9,6 +9,12 @@ import { callLogs } from '../../src/db/schema/index.ts';
 import type { OutboundServer } from '../../src/esl/outbound-server.ts';
 import { createEmulator, type Emulator } from '../emulator/index.ts';
 import { eq } from 'drizzle-orm';
+import type { BotBridge } from '../../src/bot/bridge.ts';
+
+export interface ControllerOptions {
+  /** The AI bridge for ai_agent routes (without it they apologise and fall back). */
+  bots?: BotBridge;
+}
 
 export interface ControllerHarness {
   api: TestApi;
@@ -26,7 +32,7 @@ export interface ControllerHarness {
 }
 
 /** The real thing minus FreeSWITCH: API + database + controller on 127.0.0.1, and the emulator as the switch. */
-export async function startController(): Promise<ControllerHarness> {
+export async function startController(options: ControllerOptions = {}): Promise<ControllerHarness> {
   const api = createTestApi();
   const org = await api.org('Acme');
   const registry = createCallRegistry();
@@ -47,6 +53,7 @@ export async function startController(): Promise<ControllerHarness> {
       snapshots: createSnapshotReader(api.deps.db),
       settings: { externalGateway: 'pstn', ringTimeoutS: 20, defaultCountryCode: '91', maxIvrEntries: 10, foreverS: 3600 },
       now: () => new Date(),
+      ...(options.bots ? { bots: options.bots } : {}),
     },
   });
   const emu = createEmulator({ port: server.address().port, timeScale: 0.02 });

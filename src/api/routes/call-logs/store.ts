@@ -1,0 +1,138 @@
+import { sqliteOf, type Db } from '../../../db/client.ts';
+import { NotFoundError } from '../../errors.ts';
+
+/** Call types as the API names them; `call_logs.direction` holds them (inbound rows say 'inbound'). */
+export const CALL_TYPES = ['inbound', 'click_to_call', 'two_party', 'masking', 'dialer'] as const;
+export type CallType = (typeof CALL_TYPES)[number];
+
+export interface CallLogRow {
+  rowid: number;
+  id: string;
+  call_uuid: string;
+  direction: string;
+  did: string | null;
+  caller: string | null;
+  started_at: string;
+  answered_at: string | null;
+  ended_at: string | null;
+  duration_s: number | null;
+  path: string;
+  dtmf: string;
+  disposition: string | null;
+  answered_by: string | null;
+  hangup_cause: string | null;
+  ext_no: string | null;
+  recording_id: string | null;
+  call_disposition: string | null;
+  seq?: number;
+}
+
+export interface ListFilter {
+  orgId: string;
+  from?: string;
+  to?: string;
+  phones?: string[];
+  type?: CallType;
+  limit: number;
+  offset: number;
+}
+
+// One query shape for list, get and sync: the row plus its agent extension, first recording and latest disposition.
+const SELECT = `select l.rowid as rowid, l.id, l.call_uuid, l.direction, l.did, l.caller, l.started_at, l.answered_at, l.ended_at,
+  l.duration_s, l.path, l.dtmf, l.disposition, l.answered_by, l.hangup_cause,
+  (select o.ext_no from outbound_calls o where o.id = l.id) as ext_no,
+  (select r.id from call_recordings r where r.org_id = l.org_id and r.call_id = l.id order by r.created_at limit 1) as recording_id,
+  (select n.disposition from call_notes n where n.org_id = l.org_id and n.call_log_id = l.id and n.disposition is not null
+     order by n.created_at desc, n.rowid desc limit 1) as call_disposition`;
+
+function where(f: ListFilter): { sql: string; params: unknown[] } {
+  const parts = ['l.org_id = ?'];
+  const params: unknown[] = [f.orgId];
+  if (f.from) { parts.push('l.started_at >= ?'); params.push(f.from); }
+  if (f.to) { parts.push('l.started_at < ?'); params.push(f.to); }
+  if (f.type) { parts.push('l.direction = ?'); params.push(f.type); }
+  if (f.phones && f.phones.length > 0) {
+    parts.push(`l.caller in (${f.phones.map(() => '?').join(', ')})`);
+    params.push(...f.phones);
+  }
+  return { sql: parts.join(' and '), params };
+}
+
+export function listCallLogs(db: Db, f: ListFilter): { rows: CallLogRow[]; total: number } {
+  const w = where(f);
+  const sqlite = sqliteOf(db);
+  const rows = sqlite
+    .prepare(`${SELECT} from call_logs l where ${w.sql} order by l.started_at desc, l.rowid desc limit ? offset ?`)
+    .all(...w.params, f.limit, f.offset) as CallLogRow[];
+  const total = (sqlite.prepare(`select count(*) as n from call_logs l where ${w.sql}`).get(...w.params) as { n: number }).n;
+  return { rows, total };
+}
+
+/** By call log id or FreeSWITCH/SIP call uuid, within the org; 404 otherwise. */
+export function getCallLog(db: Db, orgId: string, ref: string): CallLogRow {
+  const row = sqliteOf(db)
+    .prepare(`${SELECT} from call_logs l where l.org_id = ? and (l.id = ? or l.call_uuid = ?) order by l.rowid limit 1`)
+    .get(orgId, ref, ref) as CallLogRow | undefined;
+  if (!row) throw new NotFoundError('Call not found');
+  return row;
+}
+
+/** Finished calls after feed cursor `after`, oldest first. */
+export function syncCallLogs(db: Db, orgId: string, after: number, limit: number, type?: CallType): CallLogRow[] {
+  const typeSql = type ? 'and l.direction = ?' : '';
+  const params: unknown[] = [orgId, after, ...(type ? [type] : []), limit];
+  return sqliteOf(db)
+    .prepare(`${SELECT}, f.seq as seq from call_log_feed f join call_logs l on l.id = f.call_log_id
+      where f.org_id = ? and f.seq > ? ${typeSql} order by f.seq limit ?`)
+    .all(...params) as CallLogRow[];
+}
+
+/** The feed position of a call log id (the "last id" an integration kept); 404 if it never finished here. */
+export function feedSeqOf(db: Db, orgId: string, callLogId: string): number {
+  const row = sqliteOf(db)
+    .prepare('select max(seq) as seq from call_log_feed where org_id = ? and call_log_id = ?')
+    .get(orgId, callLogId) as { seq: number | null };
+  if (row.seq === null) throw new NotFoundError(`Call ${callLogId} not found in the sync feed`);
+  return row.seq;
+}
+
+export type CallStatus = 'in_progress' | 'answered' | 'missed' | 'failed';
+
+export function callStatus(r: Pick<CallLogRow, 'ended_at' | 'answered_at' | 'direction' | 'hangup_cause'>): CallStatus {
+  if (!r.ended_at) return 'in_progress';
+  if (r.answered_at) return 'answered';
+  return r.direction === 'inbound' ? 'missed' : 'failed';
+}
+
+export function toCallLogDto(r: CallLogRow, baseUrl: string) {
+  let path: unknown[] = [];
+  try {
+    const parsed: unknown = JSON.parse(r.path);
+    if (Array.isArray(parsed)) path = parsed;
+  } catch {
+    path = [];
+  }
+  return {
+    id: r.id,
+    call_uuid: r.call_uuid,
+    type: r.direction,
+    direction: r.direction === 'inbound' ? ('inbound' as const) : ('outbound' as const),
+    did: r.did,
+    caller_number: r.caller,
+    agent: r.ext_no ?? r.answered_by,
+    attended_by: r.answered_by,
+    start_time: r.started_at,
+    answered_at: r.answered_at,
+    end_time: r.ended_at,
+    duration: r.duration_s,
+    status: callStatus(r),
+    outcome: r.disposition,
+    hangup_cause: r.hangup_cause,
+    disposition: r.call_disposition,
+    recording_url: r.recording_id ? `${baseUrl}/api/v1/calls/${r.id}/recordings/${r.recording_id}/download` : null,
+    dtmf_input: r.dtmf,
+    ivr_path: path,
+  };
+}
+
+export type CallLogDto = ReturnType<typeof toCallLogDto>;

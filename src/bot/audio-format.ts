@@ -1,0 +1,73 @@
+/**
+ * Audio between the call leg (unicast: L16 or PCMU at 8 kHz, 20 ms frames) and the bot (its
+ * agent's format). One AudioPath per call: it holds the resamplers' state and an odd trailing
+ * byte of L16 from the bot, so frame and message edges never click or shift samples.
+ */
+import { l16ToUlaw, ulawToL16 } from '../audio/g711.ts';
+import { StreamResampler } from './stream-resampler.ts';
+
+export const BOT_AUDIO_FORMATS = ['l16_8k', 'l16_16k', 'l16_24k', 'pcmu_8k'] as const;
+export type BotAudioFormat = (typeof BOT_AUDIO_FORMATS)[number];
+
+/** What FreeSWITCH's unicast carries: L16 (default) or the channel's raw PCMU (`flags: native`). */
+export type LegEncoding = 'l16' | 'pcmu';
+
+export const FRAME_MS = 20;
+/** Bytes of one 20 ms frame at 8 kHz. */
+export const LEG_FRAME_BYTES: Record<LegEncoding, number> = { l16: 320, pcmu: 160 };
+
+export interface MediaFormat {
+  encoding: 'audio/l16' | 'audio/x-mulaw';
+  sample_rate: number;
+  channels: 1;
+}
+
+export function describeFormat(f: BotAudioFormat): MediaFormat {
+  if (f === 'pcmu_8k') return { encoding: 'audio/x-mulaw', sample_rate: 8000, channels: 1 };
+  return { encoding: 'audio/l16', sample_rate: f === 'l16_8k' ? 8000 : f === 'l16_16k' ? 16000 : 24000, channels: 1 };
+}
+
+export interface AudioPath {
+  /** One leg frame → bytes in the bot's format. */
+  toBot(frame: Buffer): Buffer;
+  /** Bytes in the bot's format (any length) → bytes in the leg's encoding. */
+  fromBot(bytes: Buffer): Buffer;
+}
+
+export function createAudioPath(leg: LegEncoding, bot: BotAudioFormat): AudioPath {
+  if (bot === 'pcmu_8k') {
+    if (leg === 'pcmu') return { toBot: (f) => f, fromBot: (b) => b };
+    return { toBot: (f) => l16ToUlaw(f), fromBot: (b) => ulawToL16(b) };
+  }
+  const rate = describeFormat(bot).sample_rate;
+  const up = rate === 8000 ? null : new StreamResampler(8000, rate);
+  const down = rate === 8000 ? null : new StreamResampler(rate, 8000);
+  let carry: number | null = null;
+  return {
+    toBot(frame) {
+      const l16 = leg === 'pcmu' ? ulawToL16(frame) : frame;
+      return up ? samplesToBytes(up.process(bytesToSamples(l16))) : l16;
+    },
+    fromBot(bytes) {
+      let b = bytes;
+      if (carry !== null) b = Buffer.concat([Buffer.from([carry]), b]);
+      carry = b.length % 2 === 1 ? b[b.length - 1]! : null;
+      if (carry !== null) b = b.subarray(0, b.length - 1);
+      const l16 = down ? samplesToBytes(down.process(bytesToSamples(b))) : b;
+      return leg === 'pcmu' ? l16ToUlaw(l16) : l16;
+    },
+  };
+}
+
+export function bytesToSamples(b: Uint8Array): Int16Array {
+  const n = b.length >> 1;
+  if (b.byteOffset % 2 === 0) return new Int16Array(b.buffer.slice(b.byteOffset, b.byteOffset + n * 2));
+  const out = new Int16Array(n);
+  const view = new DataView(b.buffer, b.byteOffset, n * 2);
+  for (let i = 0; i < n; i++) out[i] = view.getInt16(i * 2, true);
+  return out;
+}
+
+export function samplesToBytes(s: Int16Array): Buffer {
+  return Buffer.from(s.buffer, s.byteOffset, s.byteLength);
+}

@@ -1,0 +1,61 @@
+/**
+ * Opening the bot's WebSocket, with every way it can fail named: refused, timed out (TCP or the
+ * HTTP upgrade), handshake rejected (a non-101 answer, e.g. 401), or another error. One overall
+ * timer bounds the whole attempt; the caller's AbortSignal cancels it.
+ */
+import WebSocket from 'ws';
+
+export type ConnectFailure = 'connect_refused' | 'connect_timeout' | 'handshake_rejected' | 'connect_error' | 'aborted';
+
+export type ConnectResult = { ok: true; ws: WebSocket } | { ok: false; reason: ConnectFailure; detail: string };
+
+export interface ConnectOptions {
+  url: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** Largest message accepted from the bot (bytes). */
+  maxPayload: number;
+}
+
+export function connectBot(o: ConnectOptions): Promise<ConnectResult> {
+  return new Promise((resolve) => {
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(o.url, { headers: o.headers, handshakeTimeout: o.timeoutMs, maxPayload: o.maxPayload, perMessageDeflate: false });
+    } catch (err) {
+      resolve({ ok: false, reason: 'connect_error', detail: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    let settled = false;
+    const settle = (r: ConnectResult): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      o.signal.removeEventListener('abort', onAbort);
+      ws.off('open', onOpen);
+      ws.off('error', onError);
+      ws.off('unexpected-response', onUnexpected);
+      if (!r.ok) {
+        ws.on('error', () => undefined);
+        ws.terminate();
+      }
+      resolve(r);
+    };
+    const onOpen = (): void => settle({ ok: true, ws });
+    const onError = (err: Error & { code?: string }): void => {
+      if (err.code === 'ECONNREFUSED') return settle({ ok: false, reason: 'connect_refused', detail: err.message });
+      if (err.code === 'ETIMEDOUT' || /timed out/i.test(err.message)) return settle({ ok: false, reason: 'connect_timeout', detail: err.message });
+      settle({ ok: false, reason: 'connect_error', detail: err.message });
+    };
+    const onUnexpected = (_req: unknown, res: { statusCode?: number }): void =>
+      settle({ ok: false, reason: 'handshake_rejected', detail: `HTTP ${res.statusCode ?? '?'}` });
+    const onAbort = (): void => settle({ ok: false, reason: 'aborted', detail: 'call ended while connecting' });
+    const timer = setTimeout(() => settle({ ok: false, reason: 'connect_timeout', detail: `no connection within ${o.timeoutMs} ms` }), o.timeoutMs);
+    ws.on('open', onOpen);
+    ws.on('error', onError);
+    ws.on('unexpected-response', onUnexpected);
+    if (o.signal.aborted) onAbort();
+    else o.signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,256 @@
+/**
+ * One bot leg, start to end, with a single teardown: UDP port + socket, the bot's WebSocket,
+ * `unicast` on the channel, and the wiring between them (caller audio → bot, bot audio → play-out
+ * buffer → 20 ms clock → FreeSWITCH, DTMF, marks, clear). Whatever ends it, the `finally` removes
+ * every listener by reference, sends the bot `stop`, closes its socket and frees the port.
+ */
+import { randomUUID } from 'node:crypto';
+import { createSocket, type Socket } from 'node:dgram';
+import WebSocket from 'ws';
+import { emit, type CallSession } from '../calls/session.ts';
+import type { ChannelEvent } from '../calls/channel.ts';
+import { createAudioPath, describeFormat, FRAME_MS, LEG_FRAME_BYTES, type BotAudioFormat, type LegEncoding } from './audio-format.ts';
+import { connectBot } from './bot-socket.ts';
+import type { BotBridgeDeps, BotFailure, BotLegEnd, BotLegResult, BotLegStats, BotRunOptions, BotTarget } from './bridge.ts';
+import { nativeCodec } from './native-dialect.ts';
+import { Playout } from './playout.ts';
+import type { DialectCodec, StopReason, StreamInfo } from './protocol.ts';
+import { twilioCodec } from './twilio-dialect.ts';
+
+/** Stop sending caller audio when this much is waiting unsent on the bot's socket. */
+const MAX_WS_BACKLOG = 256 * 1024;
+
+type Cleanup = () => void | Promise<void>;
+
+const fail = (reason: BotFailure, detail: string): BotLegEnd => ({ kind: 'failed', reason, detail });
+
+export async function runBotLeg(deps: BotBridgeDeps, s: CallSession, target: BotTarget, options: BotRunOptions): Promise<BotLegResult> {
+  const { settings, ports, clock } = deps;
+  const t0 = Date.now();
+  const startedAt = s.deps.now().toISOString();
+  const streamId = `MZ${randomUUID().replace(/-/g, '')}`;
+  const log = s.logger.child({ bot: target.id ?? target.wsUrl, stream: streamId });
+  const stats: BotLegStats = { framesFromCaller: 0, framesToBot: 0, droppedToBot: 0, framesToCaller: 0, silenceFrames: 0, droppedFromBot: 0, invalidMessages: 0, marks: 0 };
+  const cleanups: Cleanup[] = [];
+  let dtmf = '';
+  let end: BotLegEnd = { kind: 'caller_hangup' };
+  let ws: WebSocket | null = null;
+  let codec: DialectCodec | null = null;
+  const result = (): BotLegResult => ({ streamId, end, connected: codec !== null, startedAt, durationMs: Date.now() - t0, dtmf, stats });
+
+  try {
+    const startUnicast = s.channel.startUnicast?.bind(s.channel);
+    if (!startUnicast) return ((end = fail('unicast_unsupported', 'this channel cannot stream media')), result());
+    const pair = ports.acquire();
+    if (!pair) return ((end = fail('no_media_port', `all ${ports.capacity} media ports are in use`)), result());
+    cleanups.push(() => ports.release(pair));
+
+    const udp = createSocket('udp4');
+    cleanups.push(() => closeUdp(udp));
+    const bound = await bindUdp(udp, settings.mediaIp, pair.local);
+    if (bound) return ((end = fail('media_bind_failed', bound)), result());
+
+    const conn = await connectBot({ url: target.wsUrl, headers: target.headers, timeoutMs: target.connectTimeoutMs, signal: s.channel.signal, maxPayload: settings.maxMessageBytes });
+    if (!conn.ok) {
+      end = conn.reason === 'aborted' ? { kind: 'caller_hangup' } : fail(conn.reason, conn.detail);
+      return result();
+    }
+    const sock = (ws = conn.ws);
+    const botFormat: BotAudioFormat = target.dialect === 'twilio' ? 'pcmu_8k' : target.audioFormat;
+    // Raw PCMU from FreeSWITCH saves two conversions when both the channel and the bot speak it.
+    const leg: LegEncoding = botFormat === 'pcmu_8k' && s.channel.variables.read_codec === 'PCMU' ? 'pcmu' : 'l16';
+    const path = createAudioPath(leg, botFormat);
+
+    try {
+      await startUnicast({ localIp: settings.switchMediaIp, localPort: pair.switch, remoteIp: settings.mediaIp, remotePort: pair.local, native: leg === 'pcmu' });
+    } catch (err) {
+      end = s.channel.signal.aborted ? { kind: 'caller_hangup' } : fail('unicast_failed', err instanceof Error ? err.message : String(err));
+      return result();
+    }
+
+    const info: StreamInfo = {
+      callId: s.callId, streamId, channelUuid: s.uuid, from: s.caller, to: s.did, did: s.did, orgId: s.orgId, agentId: target.id,
+      mediaFormat: describeFormat(botFormat), systemPrompt: target.systemPrompt, language: target.language, openingText: target.openingText,
+      metadata: { agent_name: target.name },
+    };
+    const c = (codec = target.dialect === 'twilio' ? twilioCodec(info) : nativeCodec(info));
+    const send = (text: string): void => {
+      if (sock.readyState === WebSocket.OPEN) sock.send(text);
+    };
+    for (const m of c.open()) send(m);
+    emit(s, { type: 'bot.connected', agentId: target.id, streamId, dialect: c.dialect });
+    log.info({ dialect: c.dialect, format: botFormat, leg, port: pair.local }, 'bot connected');
+
+    end = await new Promise<BotLegEnd>((resolve) => {
+      let finished = false;
+      let pending: BotLegEnd | null = null;
+      let drainUntil = 0;
+      let heard = false;
+      let warnedFlood = false;
+      let warnedBacklog = false;
+      const finish = (e: BotLegEnd): void => {
+        if (finished) return;
+        finished = true;
+        resolve(e);
+      };
+      const playout = new Playout(LEG_FRAME_BYTES[leg], Math.ceil(settings.maxBufferMs / FRAME_MS), leg === 'pcmu' ? 0xff : 0);
+
+      const onDatagram = (msg: Buffer, rinfo: { port: number }): void => {
+        if (rinfo.port !== pair.switch) return;
+        stats.framesFromCaller++;
+        if (sock.bufferedAmount > MAX_WS_BACKLOG) {
+          stats.droppedToBot++;
+          if (!warnedBacklog) log.warn('bot is not reading its socket: dropping caller audio');
+          warnedBacklog = true;
+          return;
+        }
+        // While an RFC 2833 digit is in flight FreeSWITCH sends 320 bytes of 0xFF filler, native or not.
+        const frame = leg === 'pcmu' && msg.length > 160 ? msg.subarray(0, 160) : msg;
+        send(c.media(path.toBot(frame), stats.framesToBot * FRAME_MS));
+        stats.framesToBot++;
+      };
+      const onMessage = (data: WebSocket.RawData, isBinary: boolean): void => {
+        heard = true;
+        if (isBinary) {
+          stats.invalidMessages++;
+          return send(c.error('binary messages are not accepted: send JSON text messages'));
+        }
+        const d = c.decode(data.toString());
+        if (!d.ok) {
+          stats.invalidMessages++;
+          log.debug({ error: d.error, details: d.details }, 'invalid bot message');
+          return send(c.error(d.error, d.details));
+        }
+        const cmd = d.command;
+        if (pending) return; // transfer/hangup requested: the rest is ignored while the buffer drains
+        switch (cmd.kind) {
+          case 'audio':
+            if (playout.push(path.fromBot(cmd.payload)) > 0 && !warnedFlood) {
+              warnedFlood = true;
+              log.warn({ maxBufferMs: settings.maxBufferMs }, 'bot sends audio faster than real time beyond the buffer: dropping the excess');
+            }
+            return;
+          case 'clear':
+            for (const name of playout.clear()) send(c.mark(name, true));
+            return;
+          case 'mark':
+            stats.marks++;
+            return playout.mark(cmd.name);
+          case 'transfer':
+          case 'hangup': {
+            const refused = cmd.kind === 'transfer' ? (options.checkTransfer?.(cmd.target) ?? null) : null;
+            if (refused) return send(c.error(refused, { target: cmd.kind === 'transfer' ? cmd.target : null }));
+            pending = cmd.kind === 'transfer' ? { kind: 'transfer', target: cmd.target } : { kind: 'hangup', reason: cmd.reason };
+            drainUntil = Date.now() + Math.min(settings.drainTimeoutMs, playout.buffered * FRAME_MS + 2 * FRAME_MS);
+            return;
+          }
+        }
+      };
+      const onClose = (code: number): void => finish(pending ?? fail('bot_closed', `bot closed the socket (code ${code})`));
+      const onError = (err: Error): void => log.debug({ err }, 'bot socket error');
+      const onTick = (): void => {
+        const t = playout.next();
+        udp.send(t.frame, pair.switch, settings.switchMediaIp);
+        if (t.audio) stats.framesToCaller++;
+        else stats.silenceFrames++;
+        for (const name of t.marks) send(c.mark(name, false));
+        if (pending && (playout.buffered === 0 || Date.now() >= drainUntil)) finish(pending);
+      };
+      const onEvent = (e: ChannelEvent): void => {
+        if (e.name !== 'DTMF') return;
+        const digit = e.headers['DTMF-Digit'] ?? '';
+        if (!/^[0-9*#A-D]$/.test(digit)) return;
+        dtmf += digit;
+        s.record.dtmf += digit;
+        emit(s, { type: 'call.dtmf', digits: digit });
+        const samples = Number(e.headers['DTMF-Duration']);
+        send(c.dtmf(digit, Number.isFinite(samples) ? Math.round(samples / 8) : null));
+      };
+      const onHangup = (): void => finish({ kind: 'caller_hangup' });
+      const silent = setTimeout(() => {
+        if (!heard) finish(fail('bot_silent', `no message from the bot within ${settings.silenceTimeoutMs} ms`));
+      }, settings.silenceTimeoutMs);
+
+      udp.on('message', onDatagram);
+      sock.on('message', onMessage);
+      sock.on('close', onClose);
+      sock.on('error', onError);
+      const offEvent = s.channel.onEvent(onEvent);
+      const offTick = clock.add(onTick);
+      s.channel.signal.addEventListener('abort', onHangup, { once: true });
+      cleanups.push(() => {
+        clearTimeout(silent);
+        offTick();
+        offEvent();
+        udp.off('message', onDatagram);
+        sock.off('message', onMessage);
+        sock.off('close', onClose);
+        s.channel.signal.removeEventListener('abort', onHangup);
+        stats.droppedFromBot = playout.dropped;
+      });
+      if (s.channel.signal.aborted) onHangup();
+    });
+    return result();
+  } finally {
+    for (const c of cleanups.reverse()) {
+      try {
+        await c();
+      } catch (err) {
+        log.debug({ err }, 'bot leg cleanup step failed');
+      }
+    }
+    if (ws) await closeBot(ws, codec, stopReason(end), settings.closeTimeoutMs);
+    if (codec) {
+      emit(s, { type: 'bot.ended', agentId: target.id, streamId, reason: endLabel(end), durationMs: Date.now() - t0 });
+      log.info({ end, stats }, 'bot leg ended');
+    }
+  }
+}
+
+export function endLabel(e: BotLegEnd): string {
+  return e.kind === 'failed' ? e.reason : e.kind;
+}
+
+function stopReason(e: BotLegEnd): StopReason {
+  return e.kind === 'transfer' ? 'transfer' : e.kind === 'hangup' ? 'bot_hangup' : e.kind === 'caller_hangup' ? 'caller_hangup' : 'bot_error';
+}
+
+/** `stop`, then a closing handshake bounded by `timeoutMs`, then terminate. */
+async function closeBot(ws: WebSocket, codec: DialectCodec | null, reason: StopReason, timeoutMs: number): Promise<void> {
+  ws.on('error', () => undefined);
+  if (ws.readyState === WebSocket.CLOSED) return;
+  if (ws.readyState === WebSocket.OPEN && codec) ws.send(codec.stop(reason));
+  let timer: NodeJS.Timeout | undefined;
+  const closed = new Promise<void>((resolve) => {
+    ws.once('close', () => resolve());
+    timer = setTimeout(() => {
+      ws.terminate();
+      resolve();
+    }, timeoutMs);
+  });
+  if (ws.readyState === WebSocket.OPEN) ws.close(1000, reason);
+  await closed;
+  clearTimeout(timer);
+}
+
+function bindUdp(udp: Socket, ip: string, port: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const onError = (err: Error): void => resolve(`cannot bind ${ip}:${port}: ${err.message}`);
+    udp.once('error', onError);
+    udp.bind(port, ip, () => {
+      udp.off('error', onError);
+      udp.on('error', () => undefined);
+      resolve(null);
+    });
+  });
+}
+
+function closeUdp(udp: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    try {
+      udp.close(() => resolve());
+    } catch {
+      resolve(); // never bound, or already closed
+    }
+  });
+}

@@ -1,0 +1,21 @@
+/** Build the AI bridge from the configuration (called once, from main.ts). */
+import type { Config } from '../config/env.ts';
+import type { Logger } from '../logging/logger.ts';
+import { createBotBridge, DEFAULT_BOT_SETTINGS, type BotBridge } from './bridge.ts';
+import { createMediaClock } from './media-clock.ts';
+import { createPortPool } from './port-pool.ts';
+
+export function botBridgeFromConfig(config: Config, logger: Logger): BotBridge {
+  return createBotBridge({
+    logger,
+    ports: createPortPool(config.BOT_UDP_PORT_MIN, config.BOT_UDP_PORT_MAX),
+    clock: createMediaClock(),
+    settings: {
+      ...DEFAULT_BOT_SETTINGS,
+      mediaIp: config.BOT_MEDIA_IP,
+      switchMediaIp: config.BOT_SWITCH_MEDIA_IP,
+      maxBufferMs: config.BOT_MAX_BUFFER_MS,
+      silenceTimeoutMs: config.BOT_SILENCE_TIMEOUT_MS,
+    },
+  });
+}

@@ -1,0 +1,65 @@
+/**
+ * Twilio Media Streams, so a bot written for Twilio (Pipecat's serializer, OpenAI's Twilio
+ * transport) works unchanged: `connected`, `start` (streamSid, callSid, customParameters,
+ * mediaFormat audio/x-mulaw 8000), `media` (track, chunk, timestamp, payload), `dtmf`, `mark`,
+ * `stop`, each with a string `sequenceNumber`; from the bot `media`, `mark`, `clear`. Extensions:
+ * our `session.transfer` / `session.hangup` (Twilio has no equivalent) and an `error` event.
+ */
+import { controlCommand, controlSchema, parseJson, twilioInboundSchema, zodProblems, type DialectCodec, type StreamInfo } from './protocol.ts';
+
+export function twilioCodec(info: StreamInfo): DialectCodec {
+  let seq = 0;
+  let chunk = 0;
+  const accountSid = info.orgId ?? 'switchboard';
+  const msg = (event: string, body: Record<string, unknown>): string =>
+    JSON.stringify({ event, sequenceNumber: String(++seq), ...body, streamSid: info.streamId });
+  const customParameters: Record<string, string> = {
+    from: info.from,
+    to: info.to,
+    did: info.did,
+    call_id: info.callId,
+    language: info.language,
+    ...(info.agentId ? { agent_id: info.agentId } : {}),
+    ...(info.systemPrompt ? { system_prompt: info.systemPrompt } : {}),
+    ...(info.openingText ? { opening_text: info.openingText } : {}),
+    ...info.metadata,
+  };
+  return {
+    dialect: 'twilio',
+    open: () => [
+      JSON.stringify({ event: 'connected', protocol: 'Call', version: '1.0.0' }),
+      msg('start', {
+        start: {
+          accountSid,
+          streamSid: info.streamId,
+          callSid: info.callId,
+          tracks: ['inbound'],
+          customParameters,
+          mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 },
+        },
+      }),
+    ],
+    media: (payload, timestampMs) =>
+      msg('media', { media: { track: 'inbound', chunk: String(++chunk), timestamp: String(timestampMs), payload: payload.toString('base64') } }),
+    dtmf: (digit) => msg('dtmf', { dtmf: { track: 'inbound_track', digit } }),
+    mark: (name) => msg('mark', { mark: { name } }),
+    stop: () => msg('stop', { stop: { accountSid, callSid: info.callId } }),
+    error: (message, details) => msg('error', { error: { message, details: details ?? null } }),
+    decode(text) {
+      const json = parseJson(text);
+      if (!json.ok) return json;
+      const v = json.value as { event?: unknown; type?: unknown } | null;
+      if (v && typeof v === 'object' && 'type' in v && !('event' in v)) {
+        const c = controlSchema.safeParse(v);
+        if (!c.success) return { ok: false, error: 'invalid message', details: zodProblems(c.error) };
+        return { ok: true, command: controlCommand(c.data) };
+      }
+      const parsed = twilioInboundSchema.safeParse(v);
+      if (!parsed.success) return { ok: false, error: 'invalid message', details: zodProblems(parsed.error) };
+      const m = parsed.data;
+      if (m.event === 'media') return { ok: true, command: { kind: 'audio', payload: Buffer.from(m.media.payload, 'base64') } };
+      if (m.event === 'mark') return { ok: true, command: { kind: 'mark', name: m.mark.name } };
+      return { ok: true, command: { kind: 'clear' } };
+    },
+  };
+}

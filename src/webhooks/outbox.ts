@@ -1,0 +1,125 @@
+/**
+ * The bus side of webhooks: a call event becomes one outbox row per subscribed endpoint, body frozen now.
+ * The listener only queues in memory; rows are written together in one transaction on the next turn of
+ * the event loop, so a slow or dead receiver can never reach a call (the dispatcher does the network).
+ */
+import { randomUUID } from 'node:crypto';
+import { sqliteOf, type Db } from '../db/client.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { CallEvent, CallEventBus } from '../calls/events.ts';
+import { getCallLog, toCallLogDto } from '../api/routes/call-logs/store.ts';
+
+export const WEBHOOK_EVENTS = [
+  'call.ringing', 'call.answered', 'call.dtmf', 'ivr.selection', 'call.transferred', 'call.bridged', 'call.hangup',
+  'masking.ended', 'webhook.test',
+] as const;
+
+/** Exact names, `*`, or a prefix wildcard such as `call.*` / `bot.*` (bot events). */
+export function isValidEventPattern(p: string): boolean {
+  return p === '*' || (WEBHOOK_EVENTS as readonly string[]).includes(p) || /^[a-z_]+\.\*$/.test(p) || /^bot\.[a-z_.]+$/.test(p);
+}
+
+export function matches(patterns: readonly string[], type: string): boolean {
+  return patterns.some((p) => p === '*' || p === type || (p.endsWith('.*') && type.startsWith(p.slice(0, -1))));
+}
+
+export interface OutboxEvent {
+  type: string;
+  orgId: string;
+  data: Record<string, unknown>;
+  at: string;
+  /** Only these endpoints (e.g. a test ping); default: every enabled endpoint subscribed to the type. */
+  endpointIds?: string[];
+  /** Attach this call's log row as `data.call` when written (call.hangup). */
+  attachCallLog?: string;
+}
+
+export interface WebhookOutbox {
+  /** Queue an event (returns at once; written on the next tick). */
+  enqueue(event: OutboxEvent): void;
+  /** Writes whatever is queued now; returns the number of deliveries created. */
+  flush(): number;
+  /** Subscribes to the call bus; returns the unsubscribe function. */
+  attach(bus: CallEventBus): () => void;
+  /** Called after rows were written (the dispatcher wakes up). */
+  onWritten(listener: () => void): void;
+}
+
+interface EndpointRow { id: string; events: string }
+
+export function createWebhookOutbox(opts: { db: Db; logger: Logger; baseUrl?: string; now?: () => number }): WebhookOutbox {
+  const sqlite = sqliteOf(opts.db);
+  const now = opts.now ?? Date.now;
+  const endpointsOf = sqlite.prepare('select id, events from webhook_endpoints where org_id = ? and enabled = 1');
+  const insert = sqlite.prepare(
+    `insert into webhook_deliveries (id, org_id, endpoint_id, event_type, body, status, attempts, next_attempt_at, created_at)
+     values (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+  );
+  let queue: OutboxEvent[] = [];
+  let scheduled = false;
+  const written: Array<() => void> = [];
+
+  const callLogOrNull = (orgId: string, callId: string) => {
+    try {
+      return toCallLogDto(getCallLog(opts.db, orgId, callId), opts.baseUrl ?? '');
+    } catch {
+      return null;
+    }
+  };
+
+  const writeAll = sqlite.transaction((events: OutboxEvent[]) => {
+    let n = 0;
+    const t = now();
+    const createdAt = new Date(t).toISOString();
+    for (const e of events) {
+      const endpoints = (endpointsOf.all(e.orgId) as EndpointRow[]).filter((ep) =>
+        e.endpointIds ? e.endpointIds.includes(ep.id) : matches(JSON.parse(ep.events) as string[], e.type),
+      );
+      if (endpoints.length === 0) continue;
+      if (e.attachCallLog) e.data.call = callLogOrNull(e.orgId, e.attachCallLog);
+      const body = JSON.stringify({ id: `evt_${randomUUID()}`, type: e.type, created_at: e.at, data: e.data });
+      for (const ep of endpoints) {
+        insert.run(randomUUID(), e.orgId, ep.id, e.type, body, t, createdAt);
+        n++;
+      }
+    }
+    return n;
+  });
+
+  const flush = (): number => {
+    scheduled = false;
+    const events = queue;
+    queue = [];
+    if (events.length === 0) return 0;
+    let n = 0;
+    try {
+      n = writeAll(events);
+    } catch (err) {
+      opts.logger.error({ err, events: events.length }, 'webhook outbox write failed');
+    }
+    if (n > 0) for (const l of written) l();
+    return n;
+  };
+
+  const enqueue = (e: OutboxEvent): void => {
+    queue.push(e);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+
+  const fromCall = (event: CallEvent): void => {
+    if (!event.orgId) return;
+    const { type, orgId, at, ...rest } = event;
+    // The runner emits call.hangup after the call log row is final: the row is attached at write time.
+    enqueue({ type, orgId, at, data: { ...rest }, attachCallLog: type === 'call.hangup' ? event.callId : undefined });
+  };
+
+  return {
+    enqueue,
+    flush,
+    attach: (bus) => bus.subscribe(fromCall),
+    onWritten: (l) => void written.push(l),
+  };
+}

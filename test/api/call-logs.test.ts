@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
+
+let api: TestApi;
+beforeEach(() => {
+  api = createTestApi();
+});
+afterEach(() => api.close());
+
+type Log = Record<string, unknown> & { id: string; caller_number: string; type: string; status: string; seq?: number; disposition: string | null };
+type Err = { error: string; code: string; details?: { fields?: { field: string }[]; missing_permission?: string } };
+
+async function keyWith(org: TestOrg, permissions: string[]): Promise<string> {
+  const res = await api.call('POST', '/api/v1/api-keys', { token: org.token, body: { name: 'k', permissions } });
+  return ((await res.json()) as { key: string }).key;
+}
+
+/** Call logs are written by the call controller / originate layer; tests insert rows directly. */
+function insert(orgId: string, o: { caller?: string; day?: number; minute?: number; type?: string; ended?: boolean; answered?: boolean } = {}): string {
+  const id = randomUUID();
+  const started = `2026-04-${String(o.day ?? 23).padStart(2, '0')}T10:${String(o.minute ?? 0).padStart(2, '0')}:00.000Z`;
+  const ended = o.ended === false ? null : started.replace('T10:', 'T11:');
+  api.database.sqlite
+    .prepare(`insert into call_logs (id, call_uuid, org_id, direction, did, caller, started_at, answered_at, ended_at, duration_s, path, dtmf, disposition, answered_by, hangup_cause, created_at)
+      values (?, ?, ?, ?, '+918065978001', ?, ?, ?, ?, ?, '[{"step":"menu"}]', '12', 'extension', ?, 'NORMAL_CLEARING', ?)`)
+    .run(id, `uuid-${id}`, orgId, o.type ?? 'inbound', o.caller ?? '+919944421125', started, o.answered === false ? null : started, ended, ended ? 3600 : null,
+      o.answered === false ? null : '1001', started);
+  return id;
+}
+
+const get = async (org: TestOrg | string, path: string) => {
+  const res = await api.call('GET', path, typeof org === 'string' ? { apiKey: org } : { token: org.token });
+  return { res, json: (await res.json()) as { calls: Log[]; total: number; next_after: number; has_more: boolean } & Err & Log };
+};
+
+describe('GET /call-logs', () => {
+  it('lists the org\'s calls newest first with every field', async () => {
+    const a = await api.org();
+    const b = await api.org();
+    insert(a.orgId, { minute: 1 });
+    const newest = insert(a.orgId, { minute: 3, answered: false });
+    insert(b.orgId, { minute: 2 });
+    const { res, json } = await get(a, '/api/v1/call-logs');
+    expect(res.status).toBe(200);
+    expect(json).toMatchObject({ total: 2, limit: 50, offset: 0 });
+    expect(json.calls[0]).toMatchObject({
+      id: newest, type: 'inbound', direction: 'inbound', did: '+918065978001', caller_number: '+919944421125', agent: null,
+      start_time: '2026-04-23T10:03:00.000Z', duration: 3600, status: 'missed', recording_url: null, dtmf_input: '12',
+      ivr_path: [{ step: 'menu' }], hangup_cause: 'NORMAL_CLEARING', outcome: 'extension', disposition: null,
+    });
+    expect(json.calls[1]).toMatchObject({ status: 'answered', agent: '1001', attended_by: '1001' });
+  });
+
+  it('filters by date range, phone (any format) and type; paginates', async () => {
+    const org = await api.org();
+    insert(org.orgId, { day: 20 });
+    insert(org.orgId, { day: 21, caller: '+919900000001' });
+    insert(org.orgId, { day: 22, type: 'click_to_call' });
+    insert(org.orgId, { day: 22, minute: 5, type: 'masking', ended: false });
+    const range = await get(org, '/api/v1/call-logs?from=2026-04-21&to=2026-04-21');
+    expect(range.json.total).toBe(1);
+    const phone = await get(org, '/api/v1/call-logs?phone=09900000001');
+    expect(phone.json.calls.map((c) => c.caller_number)).toEqual(['+919900000001']);
+    const c2c = await get(org, '/api/v1/call-logs?type=click_to_call');
+    expect(c2c.json.calls).toHaveLength(1);
+    expect(c2c.json.calls[0]).toMatchObject({ type: 'click_to_call', direction: 'outbound' });
+    const masking = await get(org, '/api/v1/call-logs?type=masking');
+    expect(masking.json.calls[0]!.status).toBe('in_progress');
+    const page = await get(org, '/api/v1/call-logs?limit=2&offset=1');
+    expect(page.json).toMatchObject({ total: 4, limit: 2, offset: 1 });
+    expect(page.json.calls).toHaveLength(2);
+  });
+
+  it('400 for bad dates, phone, type or limit', async () => {
+    const org = await api.org();
+    for (const q of ['from=yesterday', 'phone=abc', 'type=fax', 'limit=0']) {
+      const { res, json } = await get(org, `/api/v1/call-logs?${q}`);
+      expect(res.status, q).toBe(400);
+      expect(json.details?.fields?.[0]?.field).toBe(q.split('=')[0]);
+    }
+  });
+
+  it('401 without credentials, 403 for a key without call.read', async () => {
+    expect((await api.call('GET', '/api/v1/call-logs')).status).toBe(401);
+    const org = await api.org();
+    const key = await keyWith(org, ['ivr.read']);
+    const { res, json } = await get(key, '/api/v1/call-logs');
+    expect(res.status).toBe(403);
+    expect(json.details?.missing_permission).toBe('call.read');
+    const ok = await keyWith(org, ['call.read']);
+    expect((await get(ok, '/api/v1/call-logs')).res.status).toBe(200);
+  });
+});
+
+describe('GET /call-logs/{id}', () => {
+  it('finds by id or call uuid; 404 for another org', async () => {
+    const a = await api.org();
+    const b = await api.org();
+    const id = insert(a.orgId);
+    expect((await get(a, `/api/v1/call-logs/${id}`)).json.id).toBe(id);
+    expect((await get(a, `/api/v1/call-logs/uuid-${id}`)).json.id).toBe(id);
+    const other = await get(b, `/api/v1/call-logs/${id}`);
+    expect(other.res.status).toBe(404);
+    expect(other.json.error).toBe('Call not found');
+  });
+});
+
+describe('GET /call-logs/sync', () => {
+  it('returns finished calls after the cursor, oldest first, and never refetches', async () => {
+    const org = await api.org();
+    const other = await api.org();
+    const first = insert(org.orgId, { minute: 1 });
+    const live = insert(org.orgId, { minute: 2, ended: false, type: 'click_to_call' });
+    insert(other.orgId);
+    const s1 = await get(org, '/api/v1/call-logs/sync?limit=10');
+    expect(s1.res.status).toBe(200);
+    expect(s1.json.calls.map((c) => c.id)).toEqual([first]);
+    expect(s1.json.has_more).toBe(false);
+    // The live call ends (the writer sets ended_at): it appears in the next sync, once.
+    api.database.sqlite.prepare("update call_logs set ended_at = '2026-04-23T10:09:00.000Z' where id = ?").run(live);
+    const third = insert(org.orgId, { minute: 5, type: 'masking' });
+    const s2 = await get(org, `/api/v1/call-logs/sync?after=${s1.json.next_after}&limit=1`);
+    expect(s2.json.calls.map((c) => c.id)).toEqual([live]);
+    expect(s2.json.has_more).toBe(true);
+    const s3 = await get(org, `/api/v1/call-logs/sync?after=${s2.json.next_after}`);
+    expect(s3.json.calls.map((c) => c.id)).toEqual([third]);
+    // "after these last ids" (one per call type): the max position wins.
+    const s4 = await get(org, `/api/v1/call-logs/sync?after_id=${first},${live}`);
+    expect(s4.json.calls.map((c) => c.id)).toEqual([third]);
+    const typed = await get(org, '/api/v1/call-logs/sync?type=masking');
+    expect(typed.json.calls.map((c) => c.type)).toEqual(['masking']);
+  });
+
+  it('404 for an unknown or foreign after_id; 400 for a bad cursor', async () => {
+    const a = await api.org();
+    const b = await api.org();
+    const id = insert(a.orgId);
+    expect((await get(b, `/api/v1/call-logs/sync?after_id=${id}`)).res.status).toBe(404);
+    expect((await get(a, '/api/v1/call-logs/sync?after=-1')).res.status).toBe(400);
+    const key = await keyWith(a, ['webhook.read']);
+    expect((await get(key, '/api/v1/call-logs/sync')).res.status).toBe(403);
+  });
+});
+
+describe('dispositions and notes', () => {
+  it('seeds the default list once; CRUD with 409 on duplicates and 404 across orgs', async () => {
+    const a = await api.org();
+    const b = await api.org();
+    const list = await api.call('GET', '/api/v1/dispositions', { token: a.token });
+    const names = ((await list.json()) as { name: string }[]).map((d) => d.name);
+    expect(names).toEqual(['Interested', 'Not Interested', 'Call Back Later', 'Wrong Number', 'DND', 'Converted', 'Follow Up Required']);
+    const created = await api.call('POST', '/api/v1/dispositions', { token: a.token, body: { name: 'Sale' } });
+    expect(created.status).toBe(201);
+    const sale = (await created.json()) as { id: string; name: string };
+    expect((await api.call('POST', '/api/v1/dispositions', { token: a.token, body: { name: 'DND' } })).status).toBe(409);
+    expect((await api.call('POST', '/api/v1/dispositions', { token: a.token, body: { name: '' } })).status).toBe(400);
+    const renamed = await api.call('PUT', `/api/v1/dispositions/${sale.id}`, { token: a.token, body: { name: 'Sold' } });
+    expect(((await renamed.json()) as { name: string }).name).toBe('Sold');
+    expect((await api.call('PUT', `/api/v1/dispositions/${sale.id}`, { token: a.token, body: { name: 'Converted' } })).status).toBe(409);
+    expect((await api.call('PUT', `/api/v1/dispositions/${sale.id}`, { token: b.token, body: { name: 'X' } })).status).toBe(404);
+    expect((await api.call('DELETE', `/api/v1/dispositions/${sale.id}`, { token: b.token })).status).toBe(404);
+    expect((await api.call('DELETE', `/api/v1/dispositions/${sale.id}`, { token: a.token })).status).toBe(204);
+    const member = await api.org(undefined, 'member');
+    const denied = await api.call('POST', '/api/v1/dispositions', { token: member.token, body: { name: 'Y' } });
+    expect(denied.status).toBe(403);
+  });
+
+  it('attaches notes and dispositions to a call with history; the list shows the latest', async () => {
+    const a = await api.org();
+    const b = await api.org();
+    const id = insert(a.orgId);
+    const n1 = await api.call('POST', `/api/v1/call-logs/${id}/notes`, { token: a.token, body: { disposition: 'call back later', note: 'busy now' } });
+    expect(n1.status).toBe(201);
+    expect(await n1.json()).toMatchObject({ call_id: id, disposition: 'Call Back Later', note: 'busy now', author_id: a.userId });
+    const dispositions = (await (await api.call('GET', '/api/v1/dispositions', { token: a.token })).json()) as { id: string; name: string }[];
+    const converted = dispositions.find((d) => d.name === 'Converted')!;
+    // By SIP/FreeSWITCH call id too.
+    const n2 = await api.call('POST', `/api/v1/call-logs/uuid-${id}/notes`, { token: a.token, body: { disposition_id: converted.id } });
+    expect(n2.status).toBe(201);
+    const history = (await (await api.call('GET', `/api/v1/call-logs/${id}/notes`, { token: a.token })).json()) as { disposition: string }[];
+    expect(history.map((h) => h.disposition)).toEqual(['Converted', 'Call Back Later']);
+    expect((await get(a, `/api/v1/call-logs/${id}`)).json.disposition).toBe('Converted');
+    expect((await api.call('POST', `/api/v1/call-logs/${id}/notes`, { token: a.token, body: {} })).status).toBe(400);
+    const unknown = await api.call('POST', `/api/v1/call-logs/${id}/notes`, { token: a.token, body: { disposition: 'Nope' } });
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as Err).details?.fields?.[0]?.field).toBe('disposition');
+    expect((await api.call('POST', `/api/v1/call-logs/${id}/notes`, { token: b.token, body: { note: 'x' } })).status).toBe(404);
+    expect((await api.call('GET', `/api/v1/call-logs/${id}/notes`, { token: b.token })).status).toBe(404);
+    const ro = await keyWith(a, ['call.read']);
+    expect((await api.call('POST', `/api/v1/call-logs/${id}/notes`, { apiKey: ro, body: { note: 'x' } })).status).toBe(403);
+  });
+});

@@ -1,0 +1,81 @@
+/** API + call control + inbound ESL client against the emulator's inbound mode with two-leg originate. */
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
+import { InboundEmulator } from '../emulator/inbound-server.ts';
+import type { OriginateSimOptions } from '../emulator/inbound-originate.ts';
+import { InboundClient } from '../../src/esl/inbound-client.ts';
+import { silentLogger } from '../../src/logging/logger.ts';
+import { createCallEventBus, type CallEvent } from '../../src/calls/events.ts';
+import { createCallControl, type CallControl } from '../../src/originate/call-control.ts';
+
+export interface CallHarness {
+  api: TestApi;
+  emu: InboundEmulator;
+  client: InboundClient;
+  control: CallControl;
+  events: CallEvent[];
+  recordingsDir: string;
+  org(): Promise<TestOrg & { did: string; ext: string }>;
+  /** Polls GET /calls/{id} until `status` (or throws after timeoutMs). */
+  waitStatus(org: TestOrg, id: string, status: string | string[], timeoutMs?: number): Promise<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+let didCounter = 0;
+
+export async function createCallHarness(sim: OriginateSimOptions = {}, opts: { connect?: boolean } = {}): Promise<CallHarness> {
+  const emu = new InboundEmulator({ calls: sim });
+  const port = await emu.listen();
+  const client = new InboundClient({
+    port, password: 'ClueCon', logger: silentLogger(), commandTimeoutMs: 1_000, authTimeoutMs: 500,
+    reconnect: { initialDelayMs: 10, maxDelayMs: 50, factor: 2 },
+  });
+  const bus = createCallEventBus();
+  const events: CallEvent[] = [];
+  bus.subscribe((e) => void events.push(e));
+  const recordingsDir = join('/tmp', `sb-rec-${randomUUID()}`);
+  const api = createTestApi();
+  // AppDeps is one object per app: adding the control after the database exists reaches every request.
+  const real = createCallControl({
+    db: api.deps.db, logger: silentLogger(), bus, inbound: client, gateway: 'pstn', ringTimeoutS: 2,
+    recordingsDir, commandTimeoutMs: 1_000, renderIntro: async (_text, callId) => `/tmp/intro_${callId}.wav`,
+  });
+  api.deps.calls = real;
+  real.start();
+  if (opts.connect !== false) {
+    client.start();
+    await client.waitConnected({ timeoutMs: 2_000 });
+  }
+  const a = api;
+  return {
+    api: a, emu, client, control: real, events, recordingsDir,
+    async org() {
+      const org = await a.org();
+      const did = `+9180659${String(78_000 + ++didCounter).padStart(5, '0')}`;
+      a.database.sqlite.prepare('insert into dids (id, number, org_id, status, created_at, updated_at) values (?, ?, ?, ?, ?, ?)')
+        .run(randomUUID(), did, org.orgId, 'active', 'x', 'x');
+      a.database.sqlite.prepare('insert into extensions (id, org_id, number, name, sip_password, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)')
+        .run(randomUUID(), org.orgId, '1001', 'Agent', 'pw', 'x', 'x');
+      return { ...org, did, ext: '1001' };
+    },
+    async waitStatus(org, id, status, timeoutMs = 3_000) {
+      const want = Array.isArray(status) ? status : [status];
+      const deadline = Date.now() + timeoutMs;
+      let last: Record<string, unknown> = {};
+      while (Date.now() < deadline) {
+        const res = await a.call('GET', `/api/v1/calls/${id}`, { token: org.token });
+        last = (await res.json()) as Record<string, unknown>;
+        if (want.includes(last.status as string)) return last;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error(`call ${id}: status ${String(last.status)} after ${timeoutMs} ms, wanted ${want.join('|')}`);
+    },
+    async close() {
+      real.stop();
+      await client.close();
+      await emu.close();
+      a.close();
+    },
+  };
+}

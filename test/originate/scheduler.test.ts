@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCallHarness, type CallHarness } from './harness.ts';
+import { createCallScheduler } from '../../src/scheduler/call-scheduler.ts';
+import { createCallControl } from '../../src/originate/call-control.ts';
+import { createCallEventBus } from '../../src/calls/events.ts';
+import { silentLogger } from '../../src/logging/logger.ts';
+import { parseScheduleTime } from '../../src/scheduler/time.ts';
+
+let h: CallHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const originates = (hh: CallHarness) => hh.emu.commandLog.filter((l) => l.startsWith('bgapi originate')).length;
+
+describe('call scheduler', () => {
+  it('fires a due call exactly once, even with two schedulers (two processes) polling', async () => {
+    h = await createCallHarness();
+    const org = await h.org();
+    const res = await h.api.call('POST', '/api/v1/calls/two-party', { token: org.token, body: { did: org.did, first_phone: '9944421125', second_phone: '9944421126', schedule_datetime: '2099-01-01T00:00:00Z' } });
+    const { logid } = (await res.json()) as { logid: string };
+    let clock = Date.parse('2098-12-31T23:59:00Z');
+    const mk = () => createCallScheduler({ db: h!.api.deps.db, logger: silentLogger(), calls: h!.control, pollMs: 10, now: () => clock });
+    const [s1, s2] = [mk(), mk()];
+    expect(await s1.runOnce()).toBe(0);
+    clock = Date.parse('2099-01-01T00:00:01Z');
+    const fired = await Promise.all([s1.runOnce(), s2.runOnce()]);
+    expect(fired[0]! + fired[1]!).toBe(1);
+    await h.waitStatus(org, logid, 'bridged');
+    expect(await s2.runOnce()).toBe(0);
+    expect(originates(h)).toBe(1);
+  });
+
+  it('after a restart, a claimed call whose channel never appeared is failed, not redialled; a live one is adopted', async () => {
+    h = await createCallHarness();
+    const org = await h.org();
+    const db = h.api.database.sqlite;
+    const insert = (id: string, status: string, a = randomUUID()) =>
+      db.prepare(`insert into outbound_calls (id, org_id, kind, did, first_number, second_number, status, a_leg_uuid, b_leg_uuid, started_at, created_at, updated_at)
+        values (?, ?, 'two_party', ?, '+919944421125', '+919944421126', ?, ?, ?, 't', 't', 't')`).run(id, org.orgId, org.did, status, a, randomUUID());
+    insert('lost', 'dialing');
+    // A live call placed by "the previous process": create it on the emulator, then adopt it.
+    const placed = (await (await h.api.call('POST', '/api/v1/calls/two-party', { token: org.token, body: { did: org.did, first_phone: '9944421125', second_phone: '9944421127' } })).json()) as { logid: string };
+    await h.waitStatus(org, placed.logid, 'bridged');
+    h.control.stop(); // the old process is gone
+    const bus = createCallEventBus();
+    const events: string[] = [];
+    bus.subscribe((e) => void events.push(e.type));
+    const fresh = createCallControl({ db: h.api.deps.db, logger: silentLogger(), bus, inbound: h.client, gateway: 'pstn', ringTimeoutS: 2, recordingsDir: null });
+    fresh.start();
+    const deadline = Date.now() + 2_000;
+    while ((db.prepare("select status from outbound_calls where id = 'lost'").get() as { status: string }).status !== 'failed' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(db.prepare("select status, hangup_cause from outbound_calls where id = 'lost'").get()).toEqual({ status: 'failed', hangup_cause: 'INTERRUPTED' });
+    expect((db.prepare('select status from outbound_calls where id = ?').get(placed.logid) as { status: string }).status).toBe('bridged');
+    expect(originates(h)).toBe(1);
+    // The adopted call is still followed: hanging it up ends it through the new control.
+    await fresh.hangup(org.orgId, placed.logid);
+    const end = Date.now() + 2_000;
+    while (!events.includes('call.hangup') && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    expect((db.prepare('select status from outbound_calls where id = ?').get(placed.logid) as { status: string }).status).toBe('ended');
+    fresh.stop();
+  });
+
+  it('expires masking sessions (hangs up, forgets the pair)', async () => {
+    h = await createCallHarness();
+    const org = await h.org();
+    const s = (await (await h.api.call('POST', '/api/v1/masking-sessions', { token: org.token, body: { first_phone: '9944421125', second_phone: '9944421126', did: org.did, duration_minutes: 1 } })).json()) as { id: string; logid: string };
+    await h.waitStatus(org, s.logid, 'bridged');
+    const sched = createCallScheduler({ db: h.api.deps.db, logger: silentLogger(), calls: h.control, pollMs: 10, now: () => Date.now() + 120_000 });
+    await sched.runOnce();
+    await h.waitStatus(org, s.logid, 'ended');
+    expect(h.api.database.sqlite.prepare('select status, first_phone from masking_sessions where id = ?').get(s.id)).toEqual({ status: 'expired', first_phone: null });
+  });
+
+  it('keeps due calls while the switch is down; fails them once too late', async () => {
+    h = await createCallHarness({}, { connect: false });
+    const org = await h.org();
+    const res = await h.api.call('POST', '/api/v1/calls/two-party', { token: org.token, body: { did: org.did, first_phone: '9944421125', second_phone: '9944421126', schedule_datetime: '2099-01-01T00:00:00Z' } });
+    const { logid } = (await res.json()) as { logid: string };
+    let clock = Date.parse('2099-01-01T00:01:00Z');
+    const sched = createCallScheduler({ db: h.api.deps.db, logger: silentLogger(), calls: h.control, pollMs: 10, maxLateMs: 5 * 60_000, now: () => clock });
+    await sched.runOnce();
+    await h.waitStatus(org, logid, 'scheduled');
+    clock += 10 * 60_000;
+    await sched.runOnce();
+    expect((await h.waitStatus(org, logid, 'failed')).hangup_cause).toBe('SWITCH_UNAVAILABLE');
+  });
+
+  it('parses local times in a zone (DST aware) and ISO with offsets', () => {
+    expect(new Date(parseScheduleTime('2026-05-01 10:30', 'Asia/Kolkata')!).toISOString()).toBe('2026-05-01T05:00:00.000Z');
+    expect(new Date(parseScheduleTime('2026-07-01 09:00', 'America/New_York')!).toISOString()).toBe('2026-07-01T13:00:00.000Z');
+    expect(new Date(parseScheduleTime('2026-01-01 09:00', 'America/New_York')!).toISOString()).toBe('2026-01-01T14:00:00.000Z');
+    expect(parseScheduleTime('2026-05-01T10:30:00+05:30')).toBe(Date.parse('2026-05-01T05:00:00Z'));
+    expect(parseScheduleTime('tomorrow')).toBeNull();
+  });
+});

@@ -1,0 +1,153 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
+import { createCallEventBus } from '../../src/calls/events.ts';
+import { createWebhookOutbox } from '../../src/webhooks/outbox.ts';
+import { createWebhookDispatcher, type DispatcherOptions } from '../../src/webhooks/dispatcher.ts';
+import { sign, verify } from '../../src/webhooks/signing.ts';
+import { silentLogger } from '../../src/logging/logger.ts';
+import { startReceiver, type Receiver } from './receiver.ts';
+
+let api: TestApi;
+let receiver: Receiver | undefined;
+beforeEach(() => {
+  api = createTestApi();
+});
+afterEach(async () => {
+  await receiver?.close();
+  receiver = undefined;
+  api.close();
+});
+
+async function endpoint(org: TestOrg, url: string, events = ['*']): Promise<{ id: string; secret: string }> {
+  const res = await api.call('POST', '/api/v1/webhooks', { token: org.token, body: { url, events } });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { id: string; secret: string };
+}
+
+function dispatcher(extra: Partial<DispatcherOptions> = {}) {
+  return createWebhookDispatcher({
+    db: api.deps.db, logger: silentLogger(), timeoutMs: 300, maxAttempts: 4, backoffBaseMs: 1_000, backoffMaxMs: 60_000, pollMs: 10, ...extra,
+  });
+}
+
+const rows = (status?: string) =>
+  api.database.sqlite.prepare(`select * from webhook_deliveries ${status ? 'where status = ?' : ''}`).all(...(status ? [status] : [])) as Array<{ id: string; status: string; attempts: number; next_attempt_at: number }>;
+
+describe('webhook delivery', () => {
+  it('bus event → outbox → signed POST that the documented recipe verifies', async () => {
+    const org = await api.org();
+    receiver = await startReceiver();
+    const ep = await endpoint(org, receiver.url, ['call.answered', 'call.hangup']);
+    const bus = createCallEventBus();
+    const outbox = createWebhookOutbox({ db: api.deps.db, logger: silentLogger() });
+    const off = outbox.attach(bus);
+    api.database.sqlite.prepare(`insert into call_logs (id, call_uuid, org_id, started_at, ended_at, duration_s, created_at) values ('c1', 'u1', ?, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:09.000Z', 9, 'x')`).run(org.orgId);
+    bus.emit({ type: 'call.dtmf', callId: 'c1', orgId: org.orgId, digits: '1', at: 'x' }); // not subscribed
+    bus.emit({ type: 'call.answered', callId: 'c1', orgId: org.orgId, at: '2026-01-01T00:00:01.000Z' });
+    bus.emit({ type: 'call.hangup', callId: 'c1', orgId: org.orgId, cause: 'NORMAL_CLEARING', disposition: 'hangup', at: '2026-01-01T00:00:09.000Z' });
+    expect(rows()).toHaveLength(0); // the listener only queues; nothing touches the network or waits
+    outbox.flush();
+    expect(rows('pending')).toHaveLength(2);
+    off();
+    expect(await dispatcher().runOnce()).toBe(2);
+    expect(receiver.received).toHaveLength(2);
+    for (const r of receiver.received) {
+      const ts = r.headers['x-webhook-timestamp'] as string;
+      expect(r.headers['x-webhook-signature']).toBe(sign(ep.secret, Number(ts), r.body));
+      expect(verify(ep.secret, ts, r.body, r.headers['x-webhook-signature'] as string)).toBe(true);
+      expect(verify('whsec_wrong_secret_wrong', ts, r.body, r.headers['x-webhook-signature'] as string)).toBe(false);
+    }
+    const hangup = receiver.received.map((r) => JSON.parse(r.body) as { type: string; data: { call: { id: string; duration: number } } }).find((b) => b.type === 'call.hangup')!;
+    expect(hangup.data.call).toMatchObject({ id: 'c1', duration: 9 });
+    expect(rows('delivered')).toHaveLength(2);
+  });
+
+  it('retries with exponential backoff, lists attempts, and gives up after maxAttempts', async () => {
+    const org = await api.org();
+    receiver = await startReceiver(() => 500);
+    const ep = await endpoint(org, receiver.url);
+    let clock = 1_000_000;
+    const outbox = createWebhookOutbox({ db: api.deps.db, logger: silentLogger(), now: () => clock });
+    outbox.enqueue({ type: 'call.ringing', orgId: org.orgId, at: 't', data: {} });
+    outbox.flush();
+    const d = dispatcher({ now: () => clock });
+    const gaps: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      expect(await d.runOnce()).toBe(1);
+      expect(await d.runOnce()).toBe(0); // not due again yet
+      const [row] = rows();
+      gaps.push(row!.next_attempt_at - clock);
+      clock = row!.next_attempt_at;
+    }
+    expect(gaps.slice(0, 3)).toEqual([1_000, 2_000, 4_000]);
+    expect(rows('failed')).toHaveLength(1);
+    const attempts = (await (await api.call('GET', `/api/v1/webhooks/${ep.id}/attempts`, { token: org.token })).json()) as { attempts: { attempt: number; status_code: number; error: string }[]; total: number };
+    expect(attempts.total).toBe(4);
+    expect(attempts.attempts[0]).toMatchObject({ attempt: 4, status_code: 500, error: 'HTTP 500' });
+  });
+
+  it('a hanging receiver times out and is retried; a dead one is an error, never a block', async () => {
+    const org = await api.org();
+    receiver = await startReceiver((n) => (n === 0 ? 'hang' : 204));
+    await endpoint(org, receiver.url);
+    const outbox = createWebhookOutbox({ db: api.deps.db, logger: silentLogger() });
+    outbox.enqueue({ type: 'call.ringing', orgId: org.orgId, at: 't', data: {} });
+    outbox.flush();
+    let clock = Date.now();
+    const d = dispatcher({ timeoutMs: 100, now: () => clock });
+    const t0 = Date.now();
+    await d.runOnce();
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(rows()[0]).toMatchObject({ status: 'pending', attempts: 1 });
+    clock += 1_000;
+    await d.runOnce();
+    expect(rows()[0]).toMatchObject({ status: 'delivered', attempts: 2 });
+    // Dead receiver: connection refused.
+    const dead = await api.org();
+    await endpoint(dead, 'http://127.0.0.1:9/hook');
+    outbox.enqueue({ type: 'call.ringing', orgId: dead.orgId, at: 't', data: {} });
+    outbox.flush();
+    await d.runOnce();
+    const failed = api.database.sqlite.prepare("select last_error from webhook_deliveries where org_id = ?").get(dead.orgId) as { last_error: string };
+    expect(failed.last_error).toMatch(/fetch failed|ECONNREFUSED/);
+  });
+
+  it('a restart in the middle of retries loses nothing and delivers each event once', async () => {
+    const org = await api.org();
+    let healthy = false;
+    receiver = await startReceiver(() => (healthy ? 200 : 503));
+    await endpoint(org, receiver.url);
+    const outbox = createWebhookOutbox({ db: api.deps.db, logger: silentLogger() });
+    for (let i = 0; i < 5; i++) outbox.enqueue({ type: 'call.dtmf', orgId: org.orgId, at: 't', data: { n: i } });
+    outbox.flush();
+    const first = dispatcher({ backoffBaseMs: 30 });
+    first.start();
+    await receiver.waitFor(5);
+    await first.stop(); // "crash"/restart: only the database survives
+    expect(rows('pending')).toHaveLength(5);
+    healthy = true;
+    const second = dispatcher({ backoffBaseMs: 30 });
+    second.start();
+    const deadline = Date.now() + 5_000;
+    while (rows('delivered').length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await second.stop();
+    expect(rows('delivered')).toHaveLength(5);
+    const okBodies = receiver.received.slice(5).map((r) => (JSON.parse(r.body) as { data: { n: number } }).data.n).sort();
+    expect(okBodies).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('a claimed row whose process died is retried after the lease, not lost', async () => {
+    const org = await api.org();
+    receiver = await startReceiver();
+    await endpoint(org, receiver.url);
+    const outbox = createWebhookOutbox({ db: api.deps.db, logger: silentLogger() });
+    outbox.enqueue({ type: 'call.ringing', orgId: org.orgId, at: 't', data: {} });
+    outbox.flush();
+    const clock = Date.now();
+    // Simulate a crash right after claiming: push next_attempt_at by the lease, as a claim does.
+    api.database.sqlite.prepare('update webhook_deliveries set next_attempt_at = ?').run(clock + 60_000);
+    expect(await dispatcher({ now: () => clock }).runOnce()).toBe(0);
+    expect(await dispatcher({ now: () => clock + 60_001 }).runOnce()).toBe(1);
+    expect(rows('delivered')).toHaveLength(1);
+  });
+});
