@@ -4,7 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps, AppEnv } from './context.ts';
 import { ApiError, ValidationError, errorBody } from './errors.ts';
 import { requestContext } from './middleware/request-context.ts';
-import { authenticate } from './middleware/auth.ts';
+import { createAuthenticate } from './middleware/auth.ts';
 import { validationHook } from './validation.ts';
 import { registerDocs } from './docs.ts';
 import { healthRoutes } from './routes/health/index.ts';
@@ -46,6 +46,7 @@ export function createApp(deps: AppDeps): App {
   app.route('/api/v1', authRoutes());
   app.route('/', xmlCurlRoutes());
 
+  const authenticate = createAuthenticate();
   app.use('/api/v1/*', async (c, next) => (c.req.path.startsWith('/api/v1/auth/') ? next() : authenticate(c, next)));
   app.route('/api/v1', apiKeyRoutes());
   app.route('/api/v1', ivrRoutes());

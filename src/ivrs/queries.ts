@@ -42,3 +42,28 @@ export function listIvrsWithMenus(db: Db, orgId: string): IvrWithMenuDto[] {
   const menus = menusFor(db, orgId, rows.map((r) => r.id));
   return rows.map((r) => ({ ...toIvrDto(r), menuOptions: menus.get(r.id) ?? [] }));
 }
+
+/**
+ * The list query, prepared once per database (GET /ivrs is the hot read): drizzle builds and
+ * SQLite compiles the statements once instead of per request.
+ */
+export function createIvrListQuery(db: Db): (orgId: string) => IvrWithMenuDto[] {
+  const list = db
+    .select()
+    .from(ivrs)
+    .where(eq(ivrs.orgId, sql.placeholder('orgId')))
+    .orderBy(desc(ivrs.createdAt), desc(sql`rowid`))
+    .prepare();
+  const options = db.select().from(ivrMenuOptions).where(eq(ivrMenuOptions.orgId, sql.placeholder('orgId'))).orderBy(sql`rowid`).prepare();
+  return (orgId) => {
+    const rows = list.all({ orgId });
+    const menus = new Map<string, MenuOptionDto[]>(rows.map((r) => [r.id, []]));
+    if (rows.length) {
+      for (const row of options.all({ orgId })) {
+        const m = menus.get(row.ivrId);
+        if (m) m.push(toMenuOptionDto(row, m.length));
+      }
+    }
+    return rows.map((r) => ({ ...toIvrDto(r), menuOptions: menus.get(r.id) ?? [] }));
+  };
+}

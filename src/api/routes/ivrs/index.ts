@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
 import { toIvrDto } from '../../../ivrs/dto.ts';
-import { getIvrWithMenu, listIvrsWithMenus } from '../../../ivrs/queries.ts';
+import { createIvrListQuery, getIvrWithMenu } from '../../../ivrs/queries.ts';
 import { createIvr, deleteIvr, updateIvr } from '../../../ivrs/ivr-service.ts';
 import { putMenu } from '../../../ivrs/menu.ts';
 import { generateGreeting, readGreeting, removeGreetingFile } from '../../../ivrs/greeting.ts';
@@ -9,8 +9,10 @@ import * as routes from './routes.ts';
 
 /** /api/v1/ivrs: IVR definitions, their menus and greetings (publish lives with src/publish). */
 export function ivrRoutes() {
+  // Prepared on first use; one app serves one database.
+  let listIvrs: ReturnType<typeof createIvrListQuery> | undefined;
   return new OpenAPIHono<AppEnv>()
-    .openapi(routes.listIvrs, (c) => c.json(listIvrsWithMenus(c.var.deps.db, c.var.principal.orgId), 200))
+    .openapi(routes.listIvrs, (c) => c.json((listIvrs ??= createIvrListQuery(c.var.deps.db))(c.var.principal.orgId), 200))
     .openapi(routes.getIvr, (c) => c.json(getIvrWithMenu(c.var.deps.db, c.var.principal.orgId, c.req.valid('param').id), 200))
     .openapi(routes.createIvr, (c) => {
       const row = createIvr(c.var.deps.db, c.var.principal.orgId, c.req.valid('json'));
