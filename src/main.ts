@@ -53,7 +53,14 @@ async function main(): Promise<void> {
         reconnect: { initialDelayMs: 500, maxDelayMs: 30_000, factor: 2 },
       })
     : null;
-  inbound?.onState((state) => logger.info({ state }, 'FreeSWITCH inbound ESL'));
+  let wasConnected = false;
+  inbound?.onState((state) => {
+    // Say when the link comes up or is lost; retries while the switch is away stay at debug.
+    if (state === 'connected') logger.info('FreeSWITCH inbound ESL connected');
+    else if (wasConnected && state === 'disconnected') logger.warn('FreeSWITCH inbound ESL lost; reconnecting');
+    else logger.debug({ state }, 'FreeSWITCH inbound ESL');
+    if (state === 'connected' || state === 'disconnected') wasConnected = state === 'connected';
+  });
   inbound?.start();
 
   const callServer = await createCallServer({
