@@ -18,7 +18,14 @@ for (let i = 0; i < 20; i++) {
 const sample = await api.call('GET', '/api/v1/ivrs', { token: org.token });
 const body = Buffer.from(await sample.text());
 
-if (mode === 'bare') {
+if (mode === 'hono') {
+  // Framework ceiling: Hono on @hono/node-server returning the same bytes, no auth, no database.
+  const { Hono } = await import('hono');
+  const bare = new Hono().get('/api/v1/ivrs', (c) => c.body(new Uint8Array(body), 200, { 'content-type': 'application/json' }));
+  serve({ fetch: bare.fetch, hostname: '127.0.0.1', port: 0 }, (info) => {
+    process.stdout.write(`READY ${info.port} ${org.token} ${body.length}\n`);
+  });
+} else if (mode === 'bare') {
   const server = http.createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
     res.end(body);

@@ -31,15 +31,14 @@ export function createApp(deps: AppDeps): App {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use('*', requestContext(deps));
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: deps.config.BODY_LIMIT_BYTES,
-      onError: () => {
-        throw new ValidationError(`Request body larger than ${deps.config.BODY_LIMIT_BYTES} bytes`);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: deps.config.BODY_LIMIT_BYTES,
+    onError: () => {
+      throw new ValidationError(`Request body larger than ${deps.config.BODY_LIMIT_BYTES} bytes`);
+    },
+  });
+  // GET/HEAD carry no body; skipping the limiter there avoids materializing a request stream per read.
+  app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
 
   app.route('/', healthRoutes());
   app.route('/', authRoutes());

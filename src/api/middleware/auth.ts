@@ -61,7 +61,6 @@ export function createAuthenticate() {
     }
     if (!principal) throw new UnauthorizedError('Authentication required: send Authorization: Bearer <jwt> or X-API-Key');
     c.set('principal', principal);
-    c.set('logger', c.var.logger.child({ org: principal.orgId, principal: principal.id }));
     await next();
   });
 }

@@ -17,7 +17,8 @@ export function requestContext(deps: AppDeps) {
     const started = performance.now();
     await next();
     const ms = Math.round((performance.now() - started) * 10) / 10;
-    const line = { method: c.req.method, path: c.req.path, status: c.res.status, ms };
+    const p = c.var.principal as AppEnv['Variables']['principal'] | undefined;
+    const line = { method: c.req.method, path: c.req.path, status: c.res.status, ms, org: p?.orgId, principal: p?.id };
     if (c.res.status >= 500) logger.error(line, 'request failed');
     else logger.debug(line, 'request');
   });

@@ -12,7 +12,9 @@ export function ivrRoutes() {
   // Prepared on first use; one app serves one database.
   let listIvrs: ReturnType<typeof createIvrListQuery> | undefined;
   return new OpenAPIHono<AppEnv>()
-    .openapi(routes.listIvrs, (c) => c.json((listIvrs ??= createIvrListQuery(c.var.deps.db))(c.var.principal.orgId), 200))
+    .openapi(routes.listIvrs, (c) =>
+      c.body((listIvrs ??= createIvrListQuery(c.var.deps.db))(c.var.principal.orgId), 200, { 'content-type': 'application/json' }) as never,
+    )
     .openapi(routes.getIvr, (c) => c.json(getIvrWithMenu(c.var.deps.db, c.var.principal.orgId, c.req.valid('param').id), 200))
     .openapi(routes.createIvr, (c) => {
       const row = createIvr(c.var.deps.db, c.var.principal.orgId, c.req.valid('json'));
