@@ -1,9 +1,9 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { sqliteOf, type Db } from '../../db/client.ts';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv, Principal } from '../context.ts';
 import { apiKeys, users } from '../../db/schema/index.ts';
-import { ROLE_GRANTS, grants } from '../../auth/permissions.ts';
+import { ROLE_GRANTS, grants, type Role } from '../../auth/permissions.ts';
 import { hashApiKey, verifyJwt, API_KEY_PREFIX, type SessionClaims } from '../../auth/tokens.ts';
 import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 
@@ -66,11 +66,9 @@ export function createAuthenticate() {
 }
 
 function prepareUser(db: Db) {
-  return db
-    .select({ id: users.id, orgId: users.orgId, role: users.role })
-    .from(users)
-    .where(eq(users.id, sql.placeholder('id')))
-    .prepare();
+  // Raw statement: runs on every JWT request, so no query building or row mapping.
+  const stmt = sqliteOf(db).prepare('select id, org_id as orgId, role from users where id = ?');
+  return { get: (p: { id: string }) => stmt.get(p.id) as { id: string; orgId: string; role: Role } | undefined };
 }
 
 function prepareKey(db: Db) {
