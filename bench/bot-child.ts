@@ -1,0 +1,97 @@
+/**
+ * Parent side of bench/bot-server.ts: spawn (pinned to one CPU when asked), wait for READY, one
+ * request line → one answer line, every wait bounded, the child killed when the bench exits.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+export interface Summary {
+  n: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+export interface ChildStats {
+  cpuPct: number;
+  upMs: Summary;
+  downMsgMs: Summary;
+  tickMs: Summary;
+  sendOffsetMs: Summary;
+  lateMs: Summary;
+  eldP99Ms: number;
+  eldMaxMs: number;
+}
+
+export interface BotChild {
+  measureStart(): Promise<void>;
+  measureStop(): Promise<ChildStats>;
+  stop(): Promise<void>;
+}
+
+const live = new Set<ChildProcess>();
+let hooked = false;
+function killAllOnExit(): void {
+  if (hooked) return;
+  hooked = true;
+  process.on('exit', () => {
+    for (const c of live) c.kill('SIGKILL');
+  });
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      for (const c of live) c.kill('SIGKILL');
+      process.exit(130);
+    });
+  }
+}
+
+export async function startBotChild(args: string[], o: { cpu?: number; timeoutMs?: number } = {}): Promise<BotChild> {
+  killAllOnExit();
+  const node = [process.execPath, '--import', 'tsx', 'bench/bot-server.ts', ...args];
+  const [cmd, ...argv] = o.cpu === undefined ? node : ['taskset', '-c', String(o.cpu), ...node];
+  const child = spawn(cmd!, argv, { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'silent' } });
+  live.add(child);
+  child.on('exit', () => live.delete(child));
+  const waiting: Array<{ prefix: string; resolve: (rest: string) => void }> = [];
+  let ready: (() => void) | undefined;
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    if (line === 'READY') return ready?.();
+    const i = waiting.findIndex((w) => line.startsWith(`${w.prefix} `));
+    if (i !== -1) waiting.splice(i, 1)[0]!.resolve(line.slice(line.indexOf(' ') + 1));
+  });
+  const timeoutMs = o.timeoutMs ?? 30_000;
+  const exited = new Promise<never>((_, reject) => {
+    child.once('exit', (code) => reject(new Error(`bot-server ${args[0]} exited (${code})`)));
+    child.once('error', (err) => reject(err));
+  });
+  exited.catch(() => undefined);
+  const bounded = <T>(what: string, p: Promise<T>): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const t = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`bot-server ${args[0]}: no answer to ${what} in ${timeoutMs} ms`)), timeoutMs)));
+    return Promise.race([p, t, exited]).finally(() => clearTimeout(timer));
+  };
+  const ask = (line: string, prefix: string): Promise<string> =>
+    bounded(line, new Promise<string>((resolve) => {
+      waiting.push({ prefix, resolve });
+      child.stdin!.write(`${line}\n`);
+    }));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.stdin!.write('QUIT\n');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await gone;
+    clearTimeout(timer);
+  };
+  try {
+    await bounded('READY', new Promise<void>((resolve) => (ready = resolve)));
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  return {
+    measureStart: async () => void (await ask('MEASURE start', 'MEASURE')),
+    measureStop: async () => JSON.parse(await ask('MEASURE stop', 'MEASURE')) as ChildStats,
+    stop,
+  };
+}
