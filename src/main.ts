@@ -16,6 +16,9 @@ import { createSnapshotReader } from './publish/reader.ts';
 import { soundsDir } from './config/env.ts';
 import { createCallApis } from './originate/setup.ts';
 import { botBridgeFromConfig } from './bot/setup.ts';
+import { resolve } from 'node:path';
+import { recordingsDir } from './config/env.ts';
+import { createMaskingLookup } from './masking/lookup.ts';
 
 /** Composition root: the only place that builds long-lived objects and wires them together. */
 async function main(): Promise<void> {
@@ -81,8 +84,10 @@ async function main(): Promise<void> {
         defaultCountryCode: config.DEFAULT_COUNTRY_CODE,
         maxIvrEntries: 20,
         foreverS: 3600,
+        recordingsDir: config.CALL_RECORDING ? resolve(recordingsDir(config)) : null,
       },
       now,
+      maskingLookup: createMaskingLookup(db, now),
       bots: botBridgeFromConfig(config, logger.child({ component: 'bot-bridge' })),
     },
   });

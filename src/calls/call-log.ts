@@ -17,7 +17,7 @@ export interface CallLogWriter {
 type Op = { sql: 'insert' | 'finish'; params: unknown[]; done?: () => void };
 
 const INSERT = `insert into call_logs (id, call_uuid, org_id, direction, did, caller, caller_name, started_at, path, dtmf, created_at)
-  values (?, ?, ?, 'inbound', ?, ?, ?, ?, '[]', '', ?)`;
+  values (?, ?, ?, ?, ?, ?, ?, ?, '[]', '', ?)`;
 const FINISH = `update call_logs set answered_at = ?, ended_at = ?, duration_s = ?, path = ?, dtmf = ?, disposition = ?,
   answered_by = ?, hangup_cause = ?, snapshot_version = ? where id = ?`;
 
@@ -62,7 +62,7 @@ export function createCallLogWriter(db: Db, logger: Logger): CallLogWriter {
 
   return {
     start(s, startedAt) {
-      enqueue({ sql: 'insert', params: [s.callId, s.uuid, s.orgId, s.did, s.caller, s.channel.callerIdName || null, startedAt, startedAt] });
+      enqueue({ sql: 'insert', params: [s.callId, s.uuid, s.orgId, s.masking ? 'masking' : 'inbound', s.did, s.caller, s.masking ? null : s.channel.callerIdName || null, startedAt, startedAt] });
     },
     finish(s, startedAt, endedAt, hangupCause) {
       const r = s.record;

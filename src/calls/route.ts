@@ -4,9 +4,16 @@ import type { SnapshotDid } from '../publish/snapshot.ts';
 import { hangup, play, run } from '../ivr/media.ts';
 import { runIvr } from '../ivr/walker.ts';
 import { finalDestination } from '../ivr/actions/final.ts';
+import { maskedBridge } from '../ivr/actions/masked-bridge.ts';
 
 /** Route by the DID's published routing type. */
 export async function routeDid(s: CallSession, did: SnapshotDid): Promise<void> {
+  // A party of a live masking session on this DID reaches the other party, before any routing.
+  const masked = s.masking;
+  if (masked) {
+    addStep(s, { step: 'did', number: did.number, routing: 'masking' });
+    return maskedBridge(s, masked);
+  }
   addStep(s, { step: 'did', number: did.number, routing: did.routingType });
   if (did.routingType === 'ivr') return runIvr(s, did.destination ?? '');
   const out = await finalDestination(s, { type: did.routingType, value: did.destination });

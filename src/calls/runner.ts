@@ -17,6 +17,10 @@ export async function runCall(channel: CallChannel, deps: CallDeps): Promise<voi
   const did = normalizeE164(dialled, cc) ?? dialled;
   const caller = normalizeE164(channel.callerIdNumber, cc) ?? channel.callerIdNumber;
   const found = deps.snapshots.lookupDid(did) ?? (did !== dialled ? deps.snapshots.lookupDid(dialled) : null);
+  // A party of a live masking session on this DID: from here on only the masked number is used,
+  // so the call log, events and webhooks never hold the real one.
+  const m = found ? deps.maskingLookup?.(did, caller) : null;
+  const masking = m && m.orgId === found?.orgId ? m : null;
 
   const s: CallSession = {
     callId: randomUUID(),
@@ -25,7 +29,8 @@ export async function runCall(channel: CallChannel, deps: CallDeps): Promise<voi
     deps,
     logger: deps.logger.child({ call: channel.uuid }),
     did,
-    caller,
+    caller: masking ? masking.callerMasked : caller,
+    masking,
     orgId: found?.orgId ?? null,
     snapshot: found?.snapshot ?? null,
     record: { answeredAt: null, path: [], dtmf: '', disposition: null, answeredBy: null },
@@ -34,7 +39,7 @@ export async function runCall(channel: CallChannel, deps: CallDeps): Promise<voi
   };
   deps.registry.add({ callId: s.callId, uuid: s.uuid, orgId: s.orgId, startedAt: Date.now(), state: 'routing' });
   deps.callLogs.start(s, startedAt);
-  emit(s, { type: 'call.ringing', did, caller });
+  emit(s, { type: 'call.ringing', did, caller: s.caller });
 
   try {
     if (found) await routeDid(s, found.did);

@@ -16,7 +16,23 @@ export interface CallSettings {
   maxIvrEntries: number;
   /** Cap for "wait forever" (timeout 0), in seconds. */
   foreverS: number;
+  /** Absolute directory for recordings of calls bridged to a person; null/undefined = no recording. */
+  recordingsDir?: string | null;
 }
+
+/** A caller who is one party of an active masking session on the DID they dialled. */
+export interface MaskingMatch {
+  sessionId: string;
+  orgId: string;
+  /** The other party's real E.164 number (exists only while the session is active). */
+  otherParty: string;
+  /** Masked forms, the only ones that may be stored. */
+  callerMasked: string;
+  otherMasked: string;
+}
+
+/** src/masking/lookup.ts implements it over masking_sessions. */
+export type MaskingLookup = (did: string, caller: string) => MaskingMatch | null;
 
 /** Where calls find published configuration (src/publish/reader.ts implements it). */
 export interface SnapshotSource {
@@ -35,6 +51,8 @@ export interface CallDeps {
   now: () => Date;
   /** The AI bridge (unicast ↔ bot WebSocket); without it ai_agent routes play an apology and fall back. */
   bots?: BotBridge;
+  /** Inbound masking: without it a session's DID routes as usual. */
+  maskingLookup?: MaskingLookup;
 }
 
 export type PathStep =
@@ -64,12 +82,16 @@ export interface CallSession {
   logger: Logger;
   did: string;
   caller: string;
+  /** Set when the caller is a party of a live masking session on this DID (caller is then masked). */
+  masking?: MaskingMatch | null;
   orgId: string | null;
   snapshot: ConfigSnapshot | null;
   record: CallRecord;
   ivrEntries: number;
   /** continue_on_fail / hangup_after_bridge already set on the channel */
   bridgeVarsSet: boolean;
+  /** Set once record_session started (a call is recorded at most once). */
+  recordingPath?: string;
 }
 
 export function stamp(session: CallSession): string {

@@ -15,6 +15,7 @@ export const APPS: Readonly<Record<string, AppHandler>> = {
   transfer: call.transfer,
   callcenter: call.callcenter,
   voicemail: call.voicemail,
+  record_session: call.recordSession,
   playback: media.playback,
   play_and_get_digits: media.playAndGetDigits,
   read: media.read,

@@ -1,4 +1,4 @@
-/** answer, set, export, hangup, sleep, bridge, transfer, callcenter, voicemail. */
+/** answer, set, export, hangup, sleep, bridge, transfer, callcenter, voicemail, record_session. */
 import { randomUUID } from 'node:crypto';
 import type { AppContext, AppHandler } from './app-context.ts';
 import type { BridgeOutcome } from './caller-script.ts';
@@ -164,6 +164,9 @@ export const callcenter: AppHandler = async (ctx) => {
   );
   return NONE;
 };
+
+/** record_session <path>: starts a media bug and returns at once; the emulator writes no file. */
+export const recordSession: AppHandler = async () => NONE;
 
 export const voicemail: AppHandler = async (ctx) => {
   await ctx.sleep(ctx.script.voicemailMs ?? 50);

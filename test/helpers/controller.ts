@@ -10,10 +10,15 @@ import type { OutboundServer } from '../../src/esl/outbound-server.ts';
 import { createEmulator, type Emulator } from '../emulator/index.ts';
 import { eq } from 'drizzle-orm';
 import type { BotBridge } from '../../src/bot/bridge.ts';
+import { createMaskingLookup } from '../../src/masking/lookup.ts';
 
 export interface ControllerOptions {
   /** The AI bridge for ai_agent routes (without it they apologise and fall back). */
   bots?: BotBridge;
+  /** Inbound masking (createMaskingLookup over the harness database when true). */
+  masking?: boolean;
+  /** Record calls bridged to a person into this directory. */
+  recordingsDir?: string;
 }
 
 export interface ControllerHarness {
@@ -51,9 +56,13 @@ export async function startController(options: ControllerOptions = {}): Promise<
       registry,
       callLogs: createCallLogWriter(api.deps.db, api.deps.logger),
       snapshots: createSnapshotReader(api.deps.db),
-      settings: { externalGateway: 'pstn', ringTimeoutS: 20, defaultCountryCode: '91', maxIvrEntries: 10, foreverS: 3600 },
+      settings: {
+        externalGateway: 'pstn', ringTimeoutS: 20, defaultCountryCode: '91', maxIvrEntries: 10, foreverS: 3600,
+        recordingsDir: options.recordingsDir ?? null,
+      },
       now: () => new Date(),
       ...(options.bots ? { bots: options.bots } : {}),
+      ...(options.masking ? { maskingLookup: createMaskingLookup(api.deps.db, () => new Date()) } : {}),
     },
   });
   const emu = createEmulator({ port: server.address().port, timeScale: 0.02 });

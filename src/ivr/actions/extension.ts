@@ -1,4 +1,5 @@
 import { addStep, type CallSession } from '../../calls/session.ts';
+import { recordCall } from '../recording.ts';
 import { bridgeTo, unavailable } from './bridge-to.ts';
 import { END, type ActionHandler } from './types.ts';
 import { voicemailFor } from './voicemail.ts';
@@ -17,6 +18,7 @@ export const extensionAction: ActionHandler = async (s, dest) => {
     await unavailable(s, 'UNALLOCATED_NUMBER');
     return END;
   }
+  await recordCall(s);
   const out = await bridgeTo(s, { kind: 'extension', target: ext, dialString: userDialString(s, ext) });
   if (out.answered) return END;
   if (info.voicemailEnabled) return voicemailFor(s, ext);

@@ -1,3 +1,4 @@
+import { recordCall } from '../recording.ts';
 import { bridgeTo, unavailable } from './bridge-to.ts';
 import { END, type ActionHandler } from './types.ts';
 
@@ -8,6 +9,7 @@ export const externalAction: ActionHandler = async (s, dest) => {
   const cid = s.did.replace(/^\+/, '');
   const vars = [`leg_timeout=${ringTimeoutS}`, `origination_caller_id_number=${cid}`, `effective_caller_id_number=${cid}`].join(',');
   const dialString = `{${vars}}sofia/gateway/${externalGateway}/${number.replace(/^\+/, '')}`;
+  await recordCall(s);
   const out = await bridgeTo(s, { kind: 'external', target: number, dialString });
   if (!out.answered) await unavailable(s, out.cause === 'USER_BUSY' ? 'USER_BUSY' : 'NORMAL_TEMPORARY_FAILURE');
   return END;

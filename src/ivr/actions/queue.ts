@@ -1,6 +1,7 @@
 import { addStep, emit } from '../../calls/session.ts';
 import { PROMPTS } from '../../calls/prompts.ts';
 import { answer, hangup, play, run } from '../media.ts';
+import { recordCall } from '../recording.ts';
 import { END, type ActionHandler } from './types.ts';
 
 /**
@@ -17,6 +18,7 @@ export const queueAction: ActionHandler = async (s, dest) => {
     return END;
   }
   await answer(s);
+  await recordCall(s);
   let agent: string | null = null;
   let cancelReason: string | null = null;
   const stop = s.channel.onEvent((e) => {

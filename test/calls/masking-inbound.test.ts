@@ -1,0 +1,141 @@
+/**
+ * Inbound masking end to end: a session created through the API (call control on the emulator's
+ * inbound mode keeps its placed call up), then a party dialling the DID through the controller.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startController, type ControllerHarness } from '../helpers/controller.ts';
+import { InboundEmulator } from '../emulator/inbound-server.ts';
+import { InboundClient } from '../../src/esl/inbound-client.ts';
+import { silentLogger } from '../../src/logging/logger.ts';
+import { createCallEventBus } from '../../src/calls/events.ts';
+import { createCallControl, type CallControl } from '../../src/originate/call-control.ts';
+import { createMaskingLookup } from '../../src/masking/lookup.ts';
+
+const DID = '+918065978001';
+const A = '9944421125';
+const B = '9944421126';
+type Session = { id: string; status: string; logid: string };
+
+let h: ControllerHarness;
+let sw: { emu: InboundEmulator; client: InboundClient; control: CallControl };
+
+beforeEach(async () => {
+  h = await startController({ masking: true });
+  // The switch side of the management API: placed calls stay up until killed (talkMs unset).
+  const emu = new InboundEmulator({ calls: {} });
+  const port = await emu.listen();
+  const client = new InboundClient({
+    port, password: 'ClueCon', logger: silentLogger(), commandTimeoutMs: 1_000, authTimeoutMs: 500,
+    reconnect: { initialDelayMs: 10, maxDelayMs: 50, factor: 2 },
+  });
+  const control = createCallControl({
+    db: h.api.deps.db, logger: silentLogger(), bus: createCallEventBus(), inbound: client, gateway: 'pstn', ringTimeoutS: 2,
+    recordingsDir: null, commandTimeoutMs: 1_000,
+  });
+  h.api.deps.calls = control;
+  control.start();
+  client.start();
+  await client.waitConnected({ timeoutMs: 2_000 });
+  sw = { emu, client, control };
+  const did = await h.req<{ id: string }>('POST', '/api/v1/dids', { number: DID, assign: true });
+  await h.req('PUT', `/api/v1/dids/${did.id}`, { routing_type: 'external', routing_destination: '+919800000999' });
+});
+afterEach(async () => {
+  sw.control.stop();
+  await sw.client.close();
+  await sw.emu.close();
+  await h.close();
+});
+
+async function createSession(): Promise<Session> {
+  const s = await h.req<Session>('POST', '/api/v1/masking-sessions', { first_phone: A, second_phone: `0${B}`, did: DID });
+  expect(s.status).toBe('active');
+  return s;
+}
+
+async function dial(callerIdNumber: string) {
+  const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber, script: { bridge: 'answer' } });
+  const summary = await call.done;
+  await h.settle();
+  const bridge = call.recorder.commands().find((c) => c.includes('execute-app-name: bridge'));
+  return { summary, bridge, log: h.callLog(summary.uuid) };
+}
+
+const dump = () => JSON.stringify(['call_logs', 'outbound_calls'].map((t) => h.api.database.sqlite.prepare(`select * from ${t}`).all()));
+
+describe('inbound masking', () => {
+  it('either party dialling the DID reaches the other through the gateway, showing only the DID', async () => {
+    const s = await createSession();
+    const fromA = await dial(A);
+    expect(fromA.bridge).toContain(`sofia/gateway/pstn/91${B}`);
+    for (const v of ['origination_caller_id_number=918065978001', 'effective_caller_id_number=918065978001', 'effective_caller_id_name=918065978001']) {
+      expect(fromA.bridge).toContain(v);
+    }
+    expect(fromA.log).toMatchObject({ direction: 'masking', did: DID, caller: '+9199******25', callerName: null, disposition: 'masking', answeredBy: '+9199******26' });
+    expect(fromA.log.answeredAt).not.toBeNull();
+    expect(fromA.log.endedAt).not.toBeNull();
+
+    const fromB = await dial(`+91${B}`);
+    expect(fromB.bridge).toContain(`sofia/gateway/pstn/91${A}`);
+    expect(fromB.log).toMatchObject({ direction: 'masking', caller: '+9199******26', answeredBy: '+9199******25' });
+    expect(h.events.filter((e) => e.type === 'call.bridged').map((e) => e.callId)).toEqual([fromA.log.id, fromB.log.id]);
+
+    // Per-session logs: the placed call, then both inbound calls (masked).
+    const logs = await h.req<Array<Record<string, unknown>>>('GET', `/api/v1/masking-sessions/${s.id}/logs`);
+    expect(logs.map((l) => [l.call_id, l.from, l.to, l.status])).toEqual([
+      [s.logid, '+9199******25', '+9199******26', 'bridged'],
+      [fromA.log.id, '+9199******25', '+9199******26', 'ended'],
+      [fromB.log.id, '+9199******26', '+9199******25', 'ended'],
+    ]);
+    expect(typeof logs[1]!.duration).toBe('number');
+    expect(logs[1]!.hangup_cause).toBe('NORMAL_CLEARING');
+    const status = await h.req('GET', `/api/v1/calls/${fromA.log.id}`);
+    expect(status).toMatchObject({ type: 'masking', status: 'ended', first_number: '+9199******25', second_number: '+9199******26' });
+    expect(status.bridged_at).not.toBeNull();
+    const list = await h.req<{ calls: Array<{ id: string; caller_number: string }> }>('GET', '/api/v1/call-logs?type=masking');
+    expect(list.calls.map((c) => c.id)).toEqual(expect.arrayContaining([fromA.log.id, fromB.log.id]));
+    expect(dump()).not.toContain(A);
+    expect(dump()).not.toContain(B);
+  });
+
+  it('an unrelated caller, and a party after the session ended, get the DID\'s normal routing', async () => {
+    const s = await createSession();
+    const other = await dial('9800000001');
+    expect(other.bridge).toContain('sofia/gateway/pstn/919800000999');
+    expect(other.log).toMatchObject({ direction: 'inbound', caller: '+919800000001', disposition: 'external' });
+
+    await h.req('DELETE', `/api/v1/masking-sessions/${s.id}`);
+    const after = await dial(A);
+    expect(after.bridge).toContain('sofia/gateway/pstn/919800000999');
+    expect(after.log.direction).toBe('inbound');
+    const logs = await h.req<unknown[]>('GET', `/api/v1/masking-sessions/${s.id}/logs`);
+    expect(logs).toHaveLength(1);
+  });
+
+  it('the other party not answering: unavailable, logged as failed with the cause, still masked', async () => {
+    const s = await createSession();
+    const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: A, script: { bridge: 'busy' } });
+    const summary = await call.done;
+    await h.settle();
+    expect(summary.hangupCause).toBe('USER_BUSY');
+    const log = h.callLog(summary.uuid);
+    expect(log).toMatchObject({ direction: 'masking', caller: '+9199******25', disposition: 'failed', answeredBy: null });
+    const logs = await h.req<Array<Record<string, unknown>>>('GET', `/api/v1/masking-sessions/${s.id}/logs`);
+    expect(logs[1]).toMatchObject({ call_id: log.id, status: 'failed', hangup_cause: 'USER_BUSY' });
+    expect(dump()).not.toContain(A);
+  });
+});
+
+describe('masking lookup', () => {
+  it('matches only active, unexpired sessions on that DID, for either party', async () => {
+    const s = await createSession();
+    let now = new Date();
+    const lookup = createMaskingLookup(h.api.deps.db, () => now);
+    expect(lookup(DID, `+91${A}`)).toMatchObject({ sessionId: s.id, orgId: h.org.orgId, otherParty: `+91${B}`, callerMasked: '+9199******25', otherMasked: '+9199******26' });
+    expect(lookup(DID, `+91${B}`)?.otherParty).toBe(`+91${A}`);
+    expect(lookup('+918065978002', `+91${A}`)).toBeNull();
+    expect(lookup(DID, '+919800000001')).toBeNull();
+    now = new Date(Date.now() + 2 * 3600_000);
+    expect(lookup(DID, `+91${A}`)).toBeNull();
+  });
+});
