@@ -56,16 +56,86 @@ export interface CloseInfo {
 }
 
 type ReplyExpect = 'command-reply' | 'api-response';
-interface PendingReply {
-  readonly command: string;
-  readonly expect: ReplyExpect;
-  /** Still in the FIFO after a timeout/abort so a late reply is consumed by the right slot. */
-  done: boolean;
-  settle(outcome: { frame: EslFrame } | { error: Error }): void;
+type ReplyOutcome = { frame: EslFrame } | { error: Error };
+type ExecuteOutcome = { result: ExecuteResult } | { error: Error };
+
+/**
+ * A command waiting for its reply. Still in the FIFO after a timeout/abort (`done`) so a late reply is
+ * consumed by the right slot. A class, not closures: one object per command, and it is its own abort
+ * listener (`handleEvent`).
+ */
+class PendingReply {
+  done = false;
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(
+    readonly command: string,
+    readonly expect: ReplyExpect,
+    readonly timeoutMs: number,
+    readonly signal: AbortSignal | undefined,
+    readonly resolve: (frame: EslFrame) => void,
+    readonly reject: (error: Error) => void,
+  ) {
+    this.#timer = setTimeout(replyTimedOut, timeoutMs, this);
+    signal?.addEventListener('abort', this, { once: true });
+  }
+
+  handleEvent(): void {
+    this.settle({ error: new EslAbortError(this.command) });
+  }
+
+  settle(o: ReplyOutcome): void {
+    if (this.done) return;
+    this.done = true;
+    clearTimeout(this.#timer);
+    this.signal?.removeEventListener('abort', this);
+    if ('frame' in o) this.resolve(o.frame);
+    else this.reject(o.error);
+  }
 }
-interface PendingExecute {
-  readonly target: string | undefined;
-  settle(outcome: { result: ExecuteResult } | { error: Error }): void;
+
+function replyTimedOut(slot: PendingReply): void {
+  slot.settle({ error: new EslTimeoutError(slot.command, slot.timeoutMs) });
+}
+
+/** An execute waiting for its EXECUTE_COMPLETE (or the hangup), keyed by Application-UUID. */
+class PendingExecute {
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(
+    readonly executes: Map<string, PendingExecute>,
+    readonly appUuid: string,
+    readonly target: string | undefined,
+    readonly command: string,
+    readonly timeoutMs: number,
+    readonly signal: AbortSignal | undefined,
+    readonly resolve: (o: ExecuteOutcome) => void,
+  ) {
+    this.#timer = setTimeout(executeTimedOut, timeoutMs, this);
+  }
+
+  handleEvent(): void {
+    this.settle({ error: new EslAbortError(this.command) });
+  }
+
+  settle(o: ExecuteOutcome): void {
+    if (!this.executes.delete(this.appUuid)) return;
+    clearTimeout(this.#timer);
+    this.signal?.removeEventListener('abort', this);
+    this.resolve(o);
+  }
+}
+
+function executeTimedOut(pending: PendingExecute): void {
+  pending.settle({ error: new EslTimeoutError(pending.command, pending.timeoutMs) });
+}
+
+const SECRET_COMMAND = /^(auth|userauth)\s.*$/;
+
+/** The first line names the command in errors and logs; never the password of `auth`. */
+function commandLabel(command: string): string {
+  if (!command.includes('\n') && !command.startsWith('auth') && !command.startsWith('userauth')) return command;
+  return (command.split('\n', 1)[0] ?? command).replace(SECRET_COMMAND, '$1 ***');
 }
 
 export class EslConnection {
@@ -167,19 +237,12 @@ export class EslConnection {
     const appUuid = randomUUID();
     const command = `execute ${app}`;
     const timeoutMs = options.timeoutMs ?? this.#executeTimeoutMs;
-    const outcome = new Promise<{ result: ExecuteResult } | { error: Error }>((resolve) => {
-      const { signal } = options;
-      const timer = setTimeout(() => settle({ error: new EslTimeoutError(command, timeoutMs) }), timeoutMs);
-      const onAbort = (): void => settle({ error: new EslAbortError(command) });
-      const settle: PendingExecute['settle'] = (o) => {
-        if (!this.#executes.delete(appUuid)) return;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        resolve(o);
-      };
-      this.#executes.set(appUuid, { target, settle });
-      if (signal?.aborted) onAbort();
-      else signal?.addEventListener('abort', onAbort, { once: true });
+    const { signal } = options;
+    const outcome = new Promise<ExecuteOutcome>((resolve) => {
+      const pending = new PendingExecute(this.#executes, appUuid, target, command, timeoutMs, signal, resolve);
+      this.#executes.set(appUuid, pending);
+      if (signal?.aborted) pending.handleEvent();
+      else signal?.addEventListener('abort', pending, { once: true });
     });
     const headers: Array<[string, string]> = [
       ['call-command', 'execute'],
@@ -215,8 +278,7 @@ export class EslConnection {
     expect: ReplyExpect,
     options: CommandOptions,
   ): Promise<EslFrame> {
-    // The first line names the command in errors and logs; never the password of `auth`.
-    const first = (command.split('\n', 1)[0] ?? command).replace(/^(auth|userauth)\s.*$/, '$1 ***');
+    const first = commandLabel(command);
     if (this.isClosed) return Promise.reject(new EslClosedError(first, this.#closeInfo?.reason ?? 'socket destroyed'));
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(new EslAbortError(first));
@@ -228,23 +290,7 @@ export class EslConnection {
     }
     const timeoutMs = options.timeoutMs ?? this.#commandTimeoutMs;
     return new Promise<EslFrame>((resolve, reject) => {
-      const timer = setTimeout(() => slot.settle({ error: new EslTimeoutError(first, timeoutMs) }), timeoutMs);
-      const onAbort = (): void => slot.settle({ error: new EslAbortError(first) });
-      const slot: PendingReply = {
-        command: first,
-        expect,
-        done: false,
-        settle: (o) => {
-          if (slot.done) return;
-          slot.done = true;
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-          if ('frame' in o) resolve(o.frame);
-          else reject(o.error);
-        },
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#replies.push(slot);
+      this.#replies.push(new PendingReply(first, expect, timeoutMs, signal, resolve, reject));
       this.#write(bytes);
     });
   }

@@ -24,9 +24,17 @@ export type EventParseResult =
 const LF2 = Buffer.from('\n\n');
 
 export function parseEventPlain(body: Buffer): EventParseResult {
-  let end = body.indexOf(LF2);
-  const headerEnd = end === -1 ? body.length : end;
-  const block = parseHeaderLines(body.subarray(0, headerEnd).toString('utf8'));
+  return parseEventText(body.toString('utf8'), body);
+}
+
+/**
+ * `text` is `bytes` decoded (the frame parser decodes a body once). The header block is cut from the
+ * text (the blank line is ASCII, so it splits both alike); only an inner body is cut from the bytes,
+ * since its Content-Length counts bytes.
+ */
+export function parseEventText(text: string, bytes: Buffer): EventParseResult {
+  const blank = text.indexOf('\n\n');
+  const block = parseHeaderLines(blank === -1 ? text : text.slice(0, blank));
   if (isHeaderLineError(block)) return { ok: false, reason: `malformed event header line: ${block.line.slice(0, 80)}` };
   const { headers, rawHeaders } = block;
   const name = headers['Event-Name'];
@@ -36,9 +44,10 @@ export function parseEventPlain(body: Buffer): EventParseResult {
   if (lengthText !== undefined) {
     const length = Number(lengthText);
     if (!Number.isSafeInteger(length) || length < 0) return { ok: false, reason: `bad inner Content-Length ${lengthText}` };
-    end = end === -1 ? body.length : end + LF2.length;
-    if (body.length - end < length) return { ok: false, reason: 'inner body shorter than its Content-Length' };
-    inner = body.subarray(end, end + length).toString('utf8');
+    let end = bytes.indexOf(LF2);
+    end = end === -1 ? bytes.length : end + LF2.length;
+    if (bytes.length - end < length) return { ok: false, reason: 'inner body shorter than its Content-Length' };
+    inner = bytes.subarray(end, end + length).toString('utf8');
   }
   return {
     ok: true,

@@ -38,13 +38,37 @@ export function safeDecode(value: string): string {
 
 export type HeaderLineError = { readonly line: string };
 
+/** Blocks shorter than this are parsed at once (a reply's few headers); longer ones are read on demand. */
+const LAZY_MIN_CHARS = 512;
+
 /**
  * Parses `Name: value` lines (already split off the blank line). Returns an error for a line without a
  * colon; a header that repeats keeps its last value in `headers` and every occurrence in `rawHeaders`.
+ *
+ * An event carries ~150 headers and the call code reads a handful, so a long block is not split into
+ * strings up front: one pass records where each line's name and value are, and `headers` is a read-only
+ * view that finds and decodes a header when it is read (same answers as the full parse, which it falls
+ * back to when enumerated or written).
  */
 export function parseHeaderLines(text: string): ParsedHeaderBlock | HeaderLineError {
-  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
-  // Hot path (an event carries ~150 headers): one pass with indexOf, no per-line arrays.
+  const lines = text.length >= LAZY_MIN_CHARS ? indexLines(text) : undefined;
+  if (lines) return { headers: new Proxy(new HeaderText(text, lines), HEADER_VIEW) as unknown as EslHeaders, rawHeaders: lazyRawHeaders(text) };
+  const full = parseAll(text);
+  return typeof full === 'string' ? { line: full } : { headers: full, rawHeaders: lazyRawHeaders(text) };
+}
+
+/**
+ * `[lineStart, colon, lineEnd]` per non-empty line, or undefined when the block needs the full parse:
+ * a line without a colon or with an empty name (malformed: the full parse reports it), or a name with a
+ * leading/trailing space (the full parse trims it).
+ */
+function indexLines(text: string): Uint32Array | undefined {
+  // Sized once (a count of newlines is cheap), and a typed array: its store is off the JS heap, so the
+  // index adds next to nothing to what the young generation must collect.
+  let count = 1;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count++;
+  const offsets = new Uint32Array(count * 3);
+  let n = 0;
   let start = 0;
   const end = text.length;
   while (start < end) {
@@ -52,7 +76,29 @@ export function parseHeaderLines(text: string): ParsedHeaderBlock | HeaderLineEr
     if (nl === -1) nl = end;
     if (nl > start) {
       const colon = text.indexOf(':', start);
-      if (colon <= start || colon > nl) return { line: text.slice(start, nl) };
+      if (colon <= start || colon > nl) return undefined;
+      if (text.charCodeAt(start) === 32 || text.charCodeAt(colon - 1) === 32) return undefined;
+      offsets[n++] = start;
+      offsets[n++] = colon;
+      offsets[n++] = nl;
+    }
+    start = nl + 1;
+  }
+  return n === offsets.length ? offsets : offsets.subarray(0, n);
+}
+
+/** Every header, decoded; or the first malformed line. */
+function parseAll(text: string): Record<string, string> | string {
+  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
+  // One pass with indexOf, no per-line arrays.
+  let start = 0;
+  const end = text.length;
+  while (start < end) {
+    let nl = text.indexOf('\n', start);
+    if (nl === -1) nl = end;
+    if (nl > start) {
+      const colon = text.indexOf(':', start);
+      if (colon <= start || colon > nl) return text.slice(start, nl);
       let name = text.slice(start, colon);
       if (name.charCodeAt(0) === 32 || name.charCodeAt(name.length - 1) === 32) name = name.trim();
       let vs = colon + 1;
@@ -63,36 +109,107 @@ export function parseHeaderLines(text: string): ParsedHeaderBlock | HeaderLineEr
     }
     start = nl + 1;
   }
-  return { headers, rawHeaders: lazyRawHeaders(text) };
+  return headers;
 }
+
+/** The state behind a lazy header view: the block's text, its line index, and the full parse once needed. */
+class HeaderText {
+  readonly #text: string;
+  readonly #lines: Uint32Array;
+  #all: Record<string, string> | undefined;
+
+  constructor(text: string, lines: Uint32Array) {
+    this.#text = text;
+    this.#lines = lines;
+  }
+
+  all(): Record<string, string> {
+    // indexLines accepted every line, so the full parse cannot fail.
+    this.#all ??= parseAll(this.#text) as Record<string, string>;
+    return this.#all;
+  }
+
+  /** The decoded value of the last line named `name`, exactly as `parseAll` would keep it. */
+  get(name: string): string | undefined {
+    if (this.#all) return this.#all[name];
+    const text = this.#text;
+    const lines = this.#lines;
+    const length = name.length;
+    for (let i = lines.length - 3; i >= 0; i -= 3) {
+      const start = lines[i]!;
+      const colon = lines[i + 1]!;
+      if (colon - start !== length || !text.startsWith(name, start)) continue;
+      let vs = colon + 1;
+      if (text.charCodeAt(vs) === 32) vs++;
+      let ve = lines[i + 2]!;
+      if (ve > vs && text.charCodeAt(ve - 1) === 13) ve--;
+      return safeDecode(text.slice(vs, ve));
+    }
+    return undefined;
+  }
+}
+
+interface LazyHeaders {
+  get(name: string): string | undefined;
+  all(): Record<string, string>;
+}
+
+/** One handler for every lazy header view (no closures per frame). */
+const HEADER_VIEW: ProxyHandler<LazyHeaders> = {
+  get: (t, name) => (typeof name === 'string' ? t.get(name) : undefined),
+  has: (t, name) => typeof name === 'string' && t.get(name) !== undefined,
+  ownKeys: (t) => Reflect.ownKeys(t.all()),
+  getOwnPropertyDescriptor: (t, name) => {
+    const v = typeof name === 'string' ? t.get(name) : undefined;
+    return v === undefined ? undefined : { value: v, enumerable: true, configurable: true, writable: true };
+  },
+  getPrototypeOf: () => null,
+  // Writes (nobody should) land in the full parse, as they did on the plain object this view replaces.
+  set: (t, name, value) => Reflect.set(t.all(), name, value),
+  defineProperty: (t, name, desc) => Reflect.defineProperty(t.all(), name, desc),
+  deleteProperty: (t, name) => Reflect.deleteProperty(t.all(), name),
+};
 
 /** Name/value pairs in wire order, built only if someone looks (tests, diagnostics). */
 function lazyRawHeaders(text: string): RawHeaders {
-  let real: Array<readonly [string, string]> | undefined;
-  const materialize = (): Array<readonly [string, string]> => {
-    if (real) return real;
-    real = [];
-    for (const line of text.split('\n')) {
-      if (line === '') continue;
-      const colon = line.indexOf(':');
-      let value = line.slice(colon + 1);
-      if (value.startsWith(' ')) value = value.slice(1);
-      if (value.endsWith('\r')) value = value.slice(0, -1);
-      real.push([line.slice(0, colon).trim(), value] as const);
-    }
-    return real;
-  };
-  return new Proxy([] as Array<readonly [string, string]>, {
-    get: (_t, prop) => {
-      const arr = materialize();
-      const v = Reflect.get(arr, prop, arr) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(arr) : v;
-    },
-    has: (_t, prop) => Reflect.has(materialize(), prop),
-    ownKeys: () => Reflect.ownKeys(materialize()),
-    getOwnPropertyDescriptor: (_t, prop) => Reflect.getOwnPropertyDescriptor(materialize(), prop),
-  });
+  const target = [] as unknown as RawTarget;
+  target[RAW_TEXT] = text;
+  return new Proxy(target, RAW_VIEW) as unknown as RawHeaders;
 }
+
+const RAW_TEXT = Symbol('raw header text');
+const RAW_PAIRS = Symbol('raw header pairs');
+type RawTarget = Array<readonly [string, string]> & {
+  [RAW_TEXT]: string;
+  [RAW_PAIRS]?: Array<readonly [string, string]>;
+};
+
+function materializeRaw(t: RawTarget): Array<readonly [string, string]> {
+  let real = t[RAW_PAIRS];
+  if (real) return real;
+  real = [];
+  for (const line of t[RAW_TEXT].split('\n')) {
+    if (line === '') continue;
+    const colon = line.indexOf(':');
+    let value = line.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    if (value.endsWith('\r')) value = value.slice(0, -1);
+    real.push([line.slice(0, colon).trim(), value] as const);
+  }
+  t[RAW_PAIRS] = real;
+  return real;
+}
+
+const RAW_VIEW: ProxyHandler<RawTarget> = {
+  get: (t, prop) => {
+    const arr = materializeRaw(t);
+    const v = Reflect.get(arr, prop, arr) as unknown;
+    return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(arr) : v;
+  },
+  has: (t, prop) => Reflect.has(materializeRaw(t), prop),
+  ownKeys: (t) => Reflect.ownKeys(materializeRaw(t)),
+  getOwnPropertyDescriptor: (t, prop) => Reflect.getOwnPropertyDescriptor(materializeRaw(t), prop),
+};
 
 export function isHeaderLineError(x: ParsedHeaderBlock | HeaderLineError): x is HeaderLineError {
   return 'line' in x;
@@ -103,14 +220,27 @@ export function isHeaderLineError(x: ParsedHeaderBlock | HeaderLineError): x is 
  * `variable_*`). Nothing is copied: an event has ~150 headers and callers read a few.
  */
 export function prefixedView(headers: EslHeaders, prefix: string): Readonly<Record<string, string>> {
-  const key = (name: string | symbol) => (typeof name === 'string' ? prefix + name : '');
-  return new Proxy(Object.create(null) as Record<string, string>, {
-    get: (_t, name) => headers[key(name)],
-    has: (_t, name) => key(name) in headers,
-    ownKeys: () => Object.keys(headers).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)),
-    getOwnPropertyDescriptor: (_t, name) => {
-      const v = headers[key(name)];
-      return v === undefined ? undefined : { value: v, enumerable: true, configurable: true, writable: false };
-    },
-  });
+  return new Proxy(new Prefixed(headers, prefix), PREFIXED_VIEW) as unknown as Readonly<Record<string, string>>;
 }
+
+class Prefixed {
+  constructor(
+    readonly headers: EslHeaders,
+    readonly prefix: string,
+  ) {}
+}
+
+const prefixedKey = (t: Prefixed, name: string | symbol): string => (typeof name === 'string' ? t.prefix + name : '');
+
+const PREFIXED_VIEW: ProxyHandler<Prefixed> = {
+  get: (t, name) => t.headers[prefixedKey(t, name)],
+  has: (t, name) => prefixedKey(t, name) in t.headers,
+  ownKeys: (t) => Object.keys(t.headers).filter((k) => k.startsWith(t.prefix)).map((k) => k.slice(t.prefix.length)),
+  getOwnPropertyDescriptor: (t, name) => {
+    const v = t.headers[prefixedKey(t, name)];
+    return v === undefined ? undefined : { value: v, enumerable: true, configurable: true, writable: false };
+  },
+  getPrototypeOf: () => null,
+  // Like the empty object this view used to wrap: a write is accepted and changes nothing visible.
+  set: () => true,
+};

@@ -18,6 +18,21 @@ export class EslHangupError extends Error {
   }
 }
 
+/**
+ * A hangup is the normal end of every call, not a fault: its reason is built without capturing a stack
+ * trace (the trace would only show the socket's data handler, and capturing it costs more than the
+ * rest of the hangup handling).
+ */
+function hangupReason(cause: string | undefined): EslHangupError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new EslHangupError(cause);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** The reason on `session.signal` when the socket closed before a hangup was seen. */
 export class EslSocketClosedError extends Error {
   override readonly name = 'EslSocketClosedError' as const;
@@ -201,7 +216,7 @@ export class OutboundSession {
   readonly #onEvent = (event: EslEvent): void => {
     if (event.name === 'CHANNEL_HANGUP' && event.uniqueId === this.uuid && !this.#hangup) {
       this.#hangup = event;
-      if (!this.#abort.signal.aborted) this.#abort.abort(new EslHangupError(this.hangupCause));
+      if (!this.#abort.signal.aborted) this.#abort.abort(hangupReason(this.hangupCause));
     }
   };
 }

@@ -6,7 +6,7 @@
  * Never throws: malformed input or a frame over the size limits turns the parser into a failed state and
  * is reported as a typed `EslProtocolError` (the connection then drops that one socket).
  */
-import { parseEventPlain, type EslEvent } from './event.ts';
+import { parseEventText, type EslEvent } from './event.ts';
 import { isHeaderLineError, parseHeaderLines, type EslHeaders, type RawHeaders } from './headers.ts';
 
 export type { EslHeaders, RawHeaders } from './headers.ts';
@@ -202,7 +202,8 @@ export class EslParser {
   #takeBody(): EslFrame | undefined {
     const pending = this.#pending;
     if (!pending || this.#end - this.#start < pending.length) return undefined;
-    const body = Buffer.from(this.#buf.subarray(this.#start, this.#start + pending.length));
+    // A view, not a copy: #build decodes it before the buffer is touched again.
+    const body = this.#buf.subarray(this.#start, this.#start + pending.length);
     this.#start += pending.length;
     this.#scanFrom = this.#start;
     this.#pending = undefined;
@@ -211,6 +212,7 @@ export class EslParser {
 
   #build(headers: EslHeaders, rawHeaders: RawHeaders, bodyBytes: Buffer | undefined): EslFrame | undefined {
     const contentType = headers['Content-Type'];
+    // Decoded once: an event's header block is read from this text (see parseEventText).
     const body = bodyBytes?.toString('utf8');
     switch (contentType) {
       case 'command/reply':
@@ -225,7 +227,7 @@ export class EslParser {
         return { kind: 'disconnect-notice', headers, rawHeaders, body, disposition };
       }
       case 'text/event-plain': {
-        const parsed = parseEventPlain(bodyBytes ?? Buffer.alloc(0));
+        const parsed = parseEventText(body ?? '', bodyBytes ?? Buffer.alloc(0));
         if (!parsed.ok) return this.#fail('malformed-event', parsed.reason);
         return { kind: 'event', headers, rawHeaders, body, event: parsed.event };
       }

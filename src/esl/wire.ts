@@ -8,19 +8,23 @@ export class EslInvalidCommandError extends Error {
   override readonly name = 'EslInvalidCommandError' as const;
 }
 
+const NEWLINE = /[\r\n]/;
+
 function checkPart(part: string, what: string): void {
-  if (/[\r\n]/.test(part)) throw new EslInvalidCommandError(`${what} contains a newline: ${JSON.stringify(part.slice(0, 60))}`);
+  if (NEWLINE.test(part)) throw new EslInvalidCommandError(`${what} contains a newline: ${JSON.stringify(part.slice(0, 60))}`);
 }
 
 export function formatCommand(command: string, headers?: CommandHeaders): Buffer {
   checkPart(command, 'command');
-  const lines = [command];
-  const pairs = headers === undefined ? [] : Array.isArray(headers) ? headers : Object.entries(headers);
-  for (const [name, value] of pairs as ReadonlyArray<readonly [string, string]>) {
-    checkPart(name, 'header name');
-    checkPart(value, `header ${name}`);
-    if (name.includes(':')) throw new EslInvalidCommandError(`header name contains a colon: ${name}`);
-    lines.push(`${name}: ${value}`);
+  let text = command;
+  if (headers !== undefined) {
+    const pairs = (Array.isArray(headers) ? headers : Object.entries(headers)) as ReadonlyArray<readonly [string, string]>;
+    for (const [name, value] of pairs) {
+      checkPart(name, 'header name');
+      checkPart(value, `header ${name}`);
+      if (name.includes(':')) throw new EslInvalidCommandError(`header name contains a colon: ${name}`);
+      text += `\n${name}: ${value}`;
+    }
   }
-  return Buffer.from(`${lines.join('\n')}\n\n`, 'utf8');
+  return Buffer.from(`${text}\n\n`, 'utf8');
 }
