@@ -1,3 +1,4 @@
+import { trackChild } from './child-reaper.ts';
 /**
  * Parent side of bench/bot-server.ts: spawn (pinned to one CPU when asked), wait for READY, one
  * request line → one answer line, every wait bounded, the child killed when the bench exits.
@@ -29,29 +30,12 @@ export interface BotChild {
   stop(): Promise<void>;
 }
 
-const live = new Set<ChildProcess>();
-let hooked = false;
-function killAllOnExit(): void {
-  if (hooked) return;
-  hooked = true;
-  process.on('exit', () => {
-    for (const c of live) c.kill('SIGKILL');
-  });
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => {
-      for (const c of live) c.kill('SIGKILL');
-      process.exit(130);
-    });
-  }
-}
 
 export async function startBotChild(args: string[], o: { cpu?: number; timeoutMs?: number } = {}): Promise<BotChild> {
-  killAllOnExit();
   const node = [process.execPath, '--import', 'tsx', 'bench/bot-server.ts', ...args];
   const [cmd, ...argv] = o.cpu === undefined ? node : ['taskset', '-c', String(o.cpu), ...node];
   const child = spawn(cmd!, argv, { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'silent' } });
-  live.add(child);
-  child.on('exit', () => live.delete(child));
+  trackChild(child);
   const waiting: Array<{ prefix: string; resolve: (rest: string) => void }> = [];
   let ready: (() => void) | undefined;
   createInterface({ input: child.stdout! }).on('line', (line) => {

@@ -1,3 +1,4 @@
+import { trackChild } from './child-reaper.ts';
 /**
  * Parent side of bench/calls-server.ts: spawn, wait for READY, one request line → one answer line,
  * every wait bounded, and the child killed when the bench exits (however it exits).
@@ -38,30 +39,13 @@ export interface BenchChild {
   stop(): Promise<void>;
 }
 
-const live = new Set<ChildProcess>();
-let hooked = false;
-function killAllOnExit(): void {
-  if (hooked) return;
-  hooked = true;
-  process.on('exit', () => {
-    for (const c of live) c.kill('SIGKILL');
-  });
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => {
-      for (const c of live) c.kill('SIGKILL');
-      process.exit(130);
-    });
-  }
-}
 
 export async function startBenchChild(kind: 'controller' | 'minimal', o: { timeoutMs?: number } = {}): Promise<BenchChild> {
-  killAllOnExit();
   const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/calls-server.ts', kind], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, LOG_LEVEL: 'silent' },
   });
-  live.add(child);
-  child.on('exit', () => live.delete(child));
+  trackChild(child);
   const waiting: Array<{ prefix: string; resolve: (rest: string) => void }> = [];
   let ready: ((l: string) => void) | undefined;
   createInterface({ input: child.stdout! }).on('line', (line) => {
