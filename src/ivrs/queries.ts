@@ -36,7 +36,7 @@ export function getIvrWithMenu(db: Db, orgId: string, id: string): IvrWithMenuDt
   return { ...toIvrDto(row), menuOptions: menusFor(db, orgId, [row.id]).get(row.id) ?? [] };
 }
 
-/** Newest first, as the seed lists them. */
+/** Newest first, as the seed lists them. The object-by-object reference for the SQL-built GET /ivrs (createIvrListQuery). */
 export function listIvrsWithMenus(db: Db, orgId: string): IvrWithMenuDto[] {
   const rows = db.select().from(ivrs).where(eq(ivrs.orgId, orgId)).orderBy(desc(ivrs.createdAt), desc(sql`rowid`)).all();
   const menus = menusFor(db, orgId, rows.map((r) => r.id));

@@ -1,6 +1,6 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import { sqliteOf, type Db } from '../db/client.ts';
-import { configSnapshots, liveDids } from '../db/schema/index.ts';
+import { configSnapshots } from '../db/schema/index.ts';
 import type { DidRoutingType } from '../routing/destinations.ts';
 import type { ConfigSnapshot, SnapshotDid } from './snapshot.ts';
 
