@@ -30,6 +30,8 @@ export const configSchema = z.object({
 
   JWT_SECRET: z.string().min(16).optional(),
   JWT_TTL_SECONDS: z.coerce.number().int().positive().default(86_400),
+  /** How long an instance may reuse a user's row (role, org) for a valid JWT; 0 = look it up on every request. */
+  AUTH_USER_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   /** Printed once on first start when no user exists yet. */
   BOOTSTRAP_ADMIN_EMAIL: z.string().email().default('admin@example.com'),
   BOOTSTRAP_ADMIN_PASSWORD: z.string().min(8).optional(),

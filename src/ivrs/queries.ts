@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import { sqliteOf, type Db } from '../db/client.ts';
+import { type Db } from '../db/client.ts';
 import { ivrMenuOptions, ivrs } from '../db/schema/index.ts';
 import { NotFoundError } from '../api/errors.ts';
 import { toIvrDto, toMenuOptionDto, type IvrRow, type IvrWithMenuDto, type MenuOptionDto } from './dto.ts';
@@ -41,36 +41,4 @@ export function listIvrsWithMenus(db: Db, orgId: string): IvrWithMenuDto[] {
   const rows = db.select().from(ivrs).where(eq(ivrs.orgId, orgId)).orderBy(desc(ivrs.createdAt), desc(sql`rowid`)).all();
   const menus = menusFor(db, orgId, rows.map((r) => r.id));
   return rows.map((r) => ({ ...toIvrDto(r), menuOptions: menus.get(r.id) ?? [] }));
-}
-
-const BOOL = (col: string) => `json(case when ${col} then 'true' else 'false' end)`;
-
-/**
- * GET /ivrs, the hot read, as ONE prepared statement in which SQLite builds the response JSON
- * (the same shape as listIvrsWithMenus: IvrDto + menuOptions). No row mapping, DTO objects or
- * JSON.stringify in JavaScript. (PostgreSQL has json_build_object/json_agg for the same query.)
- */
-export function createIvrListQuery(db: Db): (orgId: string) => string {
-  // ORDER BY inside the aggregates (SQLite ≥ 3.44) keeps json_object's JSON subtype: no re-parsing.
-  const stmt = sqliteOf(db).prepare(`
-    select coalesce(json_group_array(json_object(
-        'id', i.id, 'org_id', i.org_id, 'name', i.name, 'extension', i.extension, 'description', i.description,
-        'greeting_prompt', i.greeting_prompt, 'greeting_text', i.greeting_text,
-        'greeting_language', i.greeting_language, 'greeting_voice', i.greeting_voice,
-        'timeout', i.timeout, 'inter_digit_timeout', i.inter_digit_timeout, 'max_retries', i.max_retries,
-        'enable_direct_dial', ${BOOL('i.enable_direct_dial')}, 'direct_dial_policy', i.direct_dial_policy,
-        'direct_dial_list', json(i.direct_dial_list), 'timeout_prompt', i.timeout_prompt, 'invalid_prompt', i.invalid_prompt,
-        'timeout_destination', json(i.timeout_destination), 'invalid_destination', json(i.invalid_destination),
-        'status', i.status, 'createdAt', i.created_at, 'updatedAt', i.updated_at,
-        'menuOptions', (
-          select coalesce(json_group_array(json_object(
-              'id', m.id, 'ivr_id', m.ivr_id, 'digit', m.digit, 'action_type', m.action_type,
-              'action_destination', m.destination, 'description', m.description,
-              'order', (select count(*) from ivr_menu_options m2 where m2.ivr_id = m.ivr_id and m2.rowid < m.rowid),
-              'createdAt', m.created_at, 'updatedAt', m.updated_at) order by m.rowid), json('[]'))
-          from ivr_menu_options m where m.ivr_id = i.id and m.org_id = i.org_id
-        )
-      ) order by i.created_at desc, i.rowid desc), '[]') as body
-    from ivrs i where i.org_id = ?`);
-  return (orgId) => (stmt.get(orgId) as { body: string }).body;
 }

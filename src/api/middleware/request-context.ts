@@ -16,10 +16,12 @@ export function requestContext(deps: AppDeps) {
     c.header('X-Request-Id', requestId);
     const started = performance.now();
     await next();
+    const status = c.res.status;
+    if (status < 500 && !logger.isLevelEnabled('debug')) return;
     const ms = Math.round((performance.now() - started) * 10) / 10;
-    const p = c.var.principal as AppEnv['Variables']['principal'] | undefined;
-    const line = { method: c.req.method, path: c.req.path, status: c.res.status, ms, org: p?.orgId, principal: p?.id };
-    if (c.res.status >= 500) logger.error(line, 'request failed');
+    const p = c.get('principal') as AppEnv['Variables']['principal'] | undefined;
+    const line = { method: c.req.method, path: c.req.path, status, ms, org: p?.orgId, principal: p?.id };
+    if (status >= 500) logger.error(line, 'request failed');
     else logger.debug(line, 'request');
   });
 }

@@ -1,4 +1,4 @@
-import { sqliteTable, text, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
 import { id, createdAt, updatedAt } from './common.ts';
 
 export const organizations = sqliteTable('organizations', {
@@ -55,3 +55,20 @@ export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+/**
+ * A counter per organization and resource, bumped by database triggers on every write to the
+ * resource's tables (see db/migrations/0004_revisions.sql). Readers that cache a rendered response
+ * compare one integer instead of re-reading the rows, and every controller or API instance sharing
+ * the database sees every other instance's writes. No foreign key: the triggers fire while an
+ * organization's rows are cascading away.
+ */
+export const orgRevisions = sqliteTable(
+  'org_revisions',
+  {
+    orgId: text('org_id').notNull(),
+    resource: text('resource').notNull(),
+    rev: integer('rev').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.resource] })],
+);

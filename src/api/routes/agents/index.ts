@@ -46,14 +46,14 @@ function mergeHeaders(sent: Record<string, string>, stored: Record<string, strin
 export function agentRoutes() {
   return new OpenAPIHono<AppEnv>()
     .openapi(listAgents, (c) => {
-      const rows = c.var.deps.db.select().from(aiAgents).where(eq(aiAgents.orgId, c.var.principal.orgId)).orderBy(asc(aiAgents.name)).all();
+      const rows = c.get('deps').db.select().from(aiAgents).where(eq(aiAgents.orgId, c.get('principal').orgId)).orderBy(asc(aiAgents.name)).all();
       return c.json(rows.map(toDto), 200);
     })
-    .openapi(getAgent, (c) => c.json(toDto(findAgent(c.var.deps.db, c.var.principal.orgId, c.req.valid('param').id)), 200))
+    .openapi(getAgent, (c) => c.json(toDto(findAgent(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id)), 200))
     .openapi(createAgent, (c) => {
       const b = c.req.valid('json');
-      const { db } = c.var.deps;
-      const orgId = c.var.principal.orgId;
+      const { db } = c.get('deps');
+      const orgId = c.get('principal').orgId;
       const row = db.insert(aiAgents).values({
         orgId, name: b.name, wsUrl: b.ws_url, headers: mergeHeaders(b.headers, {}), dialect: b.dialect, audioFormat: b.audio_format,
         systemPrompt: b.system_prompt, language: b.language, openingText: b.opening_text, connectTimeoutMs: b.connect_timeout_ms,
@@ -64,8 +64,8 @@ export function agentRoutes() {
     .openapi(updateAgent, (c) => {
       const { id } = c.req.valid('param');
       const b = c.req.valid('json');
-      const { db, now } = c.var.deps;
-      const orgId = c.var.principal.orgId;
+      const { db, now } = c.get('deps');
+      const orgId = c.get('principal').orgId;
       const current = findAgent(db, orgId, id);
       const row = db.update(aiAgents).set({
         ...(b.name !== undefined && { name: b.name }),
@@ -83,8 +83,8 @@ export function agentRoutes() {
       return c.json(toDto(row!), 200);
     })
     .openapi(deleteAgent, (c) => {
-      const res = c.var.deps.db.delete(aiAgents)
-        .where(and(eq(aiAgents.id, c.req.valid('param').id), eq(aiAgents.orgId, c.var.principal.orgId))).run();
+      const res = c.get('deps').db.delete(aiAgents)
+        .where(and(eq(aiAgents.id, c.req.valid('param').id), eq(aiAgents.orgId, c.get('principal').orgId))).run();
       if (res.changes === 0) throw new NotFoundError('AI agent not found');
       return c.body(null, 204);
     });

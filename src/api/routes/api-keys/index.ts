@@ -63,12 +63,12 @@ const toDto = (r: Row) => ({
 export function apiKeyRoutes() {
   return new OpenAPIHono<AppEnv>()
     .openapi(list, (c) => {
-      const rows = c.var.deps.db.select().from(apiKeys).where(eq(apiKeys.orgId, c.var.principal.orgId)).orderBy(desc(apiKeys.createdAt)).all();
+      const rows = c.get('deps').db.select().from(apiKeys).where(eq(apiKeys.orgId, c.get('principal').orgId)).orderBy(desc(apiKeys.createdAt)).all();
       return c.json(rows.map(toDto), 200);
     })
     .openapi(create, (c) => {
       const body = c.req.valid('json');
-      const p = c.var.principal;
+      const p = c.get('principal');
       // A key can never carry more than its creator holds.
       for (const perm of body.permissions) {
         const probe = perm.replace(/\*/g, 'x');
@@ -77,7 +77,7 @@ export function apiKeyRoutes() {
         }
       }
       const { key, prefix, hash } = newApiKey();
-      const row = c.var.deps.db
+      const row = c.get('deps').db
         .insert(apiKeys)
         .values({ orgId: p.orgId, name: body.name, prefix, keyHash: hash, permissions: body.permissions, createdBy: p.id })
         .returning()
@@ -86,11 +86,11 @@ export function apiKeyRoutes() {
     })
     .openapi(revoke, (c) => {
       const { id } = c.req.valid('param');
-      const { db, now } = c.var.deps;
+      const { db, now } = c.get('deps');
       const res = db
         .update(apiKeys)
         .set({ revokedAt: now().toISOString() })
-        .where(and(eq(apiKeys.id, id), eq(apiKeys.orgId, c.var.principal.orgId)))
+        .where(and(eq(apiKeys.id, id), eq(apiKeys.orgId, c.get('principal').orgId)))
         .run();
       if (res.changes === 0) throw new NotFoundError('API key not found');
       return c.json({ success: true as const, message: 'API key revoked' }, 200);

@@ -49,7 +49,7 @@ const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAA
 export function authRoutes() {
   return new OpenAPIHono<AppEnv>().openapi(login, async (c) => {
     const { email, password } = c.req.valid('json');
-    const { db, jwtSecret, config, now } = c.var.deps;
+    const { db, jwtSecret, config, now } = c.get('deps');
     const row = db
       .select({ user: users, orgName: organizations.name })
       .from(users)

@@ -25,7 +25,7 @@ export function callLogRoutes() {
   return new OpenAPIHono<AppEnv>()
     .openapi(listRoute, (c) => {
       const q = c.req.valid('query');
-      const { db, config } = c.var.deps;
+      const { db, config } = c.get('deps');
       let phones: string[] | undefined;
       if (q.phone !== undefined) {
         const e164 = normalizeE164(q.phone, config.DEFAULT_COUNTRY_CODE);
@@ -33,7 +33,7 @@ export function callLogRoutes() {
         phones = [...new Set([e164, e164.slice(1), q.phone.trim()])];
       }
       const { rows, total } = listCallLogs(db, {
-        orgId: c.var.principal.orgId,
+        orgId: c.get('principal').orgId,
         from: q.from ? iso(q.from, false) : undefined,
         to: q.to ? iso(q.to, true) : undefined,
         phones,
@@ -46,8 +46,8 @@ export function callLogRoutes() {
     })
     .openapi(syncRoute, (c) => {
       const q = c.req.valid('query');
-      const { db, config } = c.var.deps;
-      const orgId = c.var.principal.orgId;
+      const { db, config } = c.get('deps');
+      const orgId = c.get('principal').orgId;
       let after = q.after ?? 0;
       if (q.after_id !== undefined) {
         for (const id of q.after_id.split(',').map((s) => s.trim()).filter(Boolean)) after = Math.max(after, feedSeqOf(db, orgId, id));
@@ -62,20 +62,20 @@ export function callLogRoutes() {
       }, 200);
     })
     .openapi(getRoute, (c) => {
-      const row = getCallLog(c.var.deps.db, c.var.principal.orgId, c.req.valid('param').id);
-      return c.json(toCallLogDto(row, c.var.deps.config.PUBLIC_URL ?? ''), 200);
+      const row = getCallLog(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id);
+      return c.json(toCallLogDto(row, c.get('deps').config.PUBLIC_URL ?? ''), 200);
     })
     .openapi(listNotesRoute, (c) => {
-      const { db } = c.var.deps;
-      const orgId = c.var.principal.orgId;
+      const { db } = c.get('deps');
+      const orgId = c.get('principal').orgId;
       const call = getCallLog(db, orgId, c.req.valid('param').id);
       const rows = db.select().from(callNotes).where(and(eq(callNotes.orgId, orgId), eq(callNotes.callLogId, call.id)))
         .orderBy(desc(callNotes.createdAt), desc(sql`rowid`)).all();
       return c.json(rows.map(noteDto), 200);
     })
     .openapi(createNoteRoute, (c) => {
-      const { db, now } = c.var.deps;
-      const p = c.var.principal;
+      const { db, now } = c.get('deps');
+      const p = c.get('principal');
       const call = getCallLog(db, p.orgId, c.req.valid('param').id);
       const body = c.req.valid('json');
       const disposition = resolveDisposition(db, p.orgId, body);

@@ -58,8 +58,8 @@ export function callbackRoutes() {
   return new OpenAPIHono<AppEnv>()
     .openapi(list, (c) => {
       const { status, limit, offset } = c.req.valid('query');
-      const { db } = c.var.deps;
-      const where = and(eq(callbackRequests.orgId, c.var.principal.orgId), status ? eq(callbackRequests.status, status) : undefined);
+      const { db } = c.get('deps');
+      const where = and(eq(callbackRequests.orgId, c.get('principal').orgId), status ? eq(callbackRequests.status, status) : undefined);
       const rows = db.select().from(callbackRequests).where(where)
         .orderBy(desc(callbackRequests.createdAt), desc(sql`rowid`)).limit(limit).offset(offset).all();
       const total = db.select({ n: count() }).from(callbackRequests).where(where).get()?.n ?? 0;
@@ -67,8 +67,8 @@ export function callbackRoutes() {
     })
     .openapi(patch, (c) => {
       const { id } = c.req.valid('param');
-      const row = c.var.deps.db.update(callbackRequests).set({ status: c.req.valid('json').status })
-        .where(and(eq(callbackRequests.id, id), eq(callbackRequests.orgId, c.var.principal.orgId))).returning().get();
+      const row = c.get('deps').db.update(callbackRequests).set({ status: c.req.valid('json').status })
+        .where(and(eq(callbackRequests.id, id), eq(callbackRequests.orgId, c.get('principal').orgId))).returning().get();
       if (!row) throw new NotFoundError('Callback request not found');
       return c.json(toDto(row), 200);
     });

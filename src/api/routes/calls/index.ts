@@ -15,14 +15,14 @@ import { callControl, callStatusDto, didField, extensionField, mapCallErrors, ph
 type Input = { did: string; ext_no: string; phone: string };
 
 async function clickToCall(c: Context<AppEnv>, input: Input) {
-  const { db, config } = c.var.deps;
-  const orgId = c.var.principal.orgId;
+  const { db, config } = c.get('deps');
+  const orgId = c.get('principal').orgId;
   const phone = phoneField(input.phone, 'phone', config.DEFAULT_COUNTRY_CODE);
   const did = didField(db, orgId, input.did, config.DEFAULT_COUNTRY_CODE);
   const ext = extensionField(db, orgId, input.ext_no);
-  const control = callControl(c.var.deps);
+  const control = callControl(c.get('deps'));
   const row = await mapCallErrors(() => control.create({ orgId, kind: 'click_to_call', did, first: null, second: phone, extNo: ext }));
-  c.var.logger.info({ call: row.id, ext }, 'click-to-call placed');
+  c.get('logger').info({ call: row.id, ext }, 'click-to-call placed');
   return { status: 'success' as const, message: 'Call initiated', logid: row.id };
 }
 
@@ -40,8 +40,8 @@ export function callRoutes() {
     .openapi(clickToCallRoute, async (c) => c.json(await clickToCall(c, c.req.valid('json')), 200))
     .openapi(clickToCallGetRoute, async (c) => c.json(await clickToCall(c, c.req.valid('query')), 200))
     .openapi(twoPartyRoute, async (c) => {
-      const { db, config, now } = c.var.deps;
-      const orgId = c.var.principal.orgId;
+      const { db, config, now } = c.get('deps');
+      const orgId = c.get('principal').orgId;
       const b = c.req.valid('json');
       const first = phoneField(b.first_phone, 'first_phone', config.DEFAULT_COUNTRY_CODE);
       const second = phoneField(b.second_phone, 'second_phone', config.DEFAULT_COUNTRY_CODE);
@@ -55,7 +55,7 @@ export function callRoutes() {
         if (scheduledAt === null) throw new ValidationError('Invalid schedule_datetime', [{ field: 'schedule_datetime', message: 'use "YYYY-MM-DD HH:mm" (in timezone) or ISO 8601 with an offset' }]);
         if (scheduledAt < now().getTime() - 60_000) throw new ValidationError('schedule_datetime is in the past', [{ field: 'schedule_datetime', message: 'must be in the future' }]);
       }
-      const control = callControl(c.var.deps);
+      const control = callControl(c.get('deps'));
       const row = await mapCallErrors(() => control.create({
         orgId, kind: 'two_party', did, first, second, intro: b.body ?? null, scheduledAt, timezone: b.timezone ?? null,
       }));
@@ -65,26 +65,26 @@ export function callRoutes() {
       }, 200);
     })
     .openapi(statusRoute, (c) => {
-      const { db } = c.var.deps;
+      const { db } = c.get('deps');
       const { id } = c.req.valid('param');
-      const orgId = c.var.principal.orgId;
+      const orgId = c.get('principal').orgId;
       const row = getOutboundInOrg(db, orgId, id);
       return c.json(row ? callStatusDto(row) : inboundStatus(getCallLog(db, orgId, id)), 200);
     })
     .openapi(hangupRoute, async (c) => {
-      const { db } = c.var.deps;
+      const { db } = c.get('deps');
       const { id } = c.req.valid('param');
-      const orgId = c.var.principal.orgId;
+      const orgId = c.get('principal').orgId;
       const placed = getOutboundInOrg(db, orgId, id);
       const inbound = placed ? null : getCallLog(db, orgId, id);
       if (inbound?.ended_at) throw new ConflictError('Call has already ended');
-      const control = callControl(c.var.deps);
+      const control = callControl(c.get('deps'));
       const done = await mapCallErrors(() => control.hangup(orgId, placed?.id ?? inbound!.id, inbound?.call_uuid));
       return c.json({ status: 'success' as const, message: done === 'cancelled' ? 'Scheduled call cancelled' : 'Call hung up' }, 200);
     })
     .openapi(recordingsRoute, (c) => {
-      const { db, config } = c.var.deps;
-      const orgId = c.var.principal.orgId;
+      const { db, config } = c.get('deps');
+      const orgId = c.get('principal').orgId;
       const call = getCallLog(db, orgId, c.req.valid('param').id);
       const rows = db.select().from(callRecordings).where(and(eq(callRecordings.orgId, orgId), eq(callRecordings.callId, call.id)))
         .orderBy(asc(callRecordings.createdAt)).all();
@@ -92,8 +92,8 @@ export function callRoutes() {
       return c.json(rows.map((r) => ({ id: r.id, call_id: r.callId, url: `${base}/api/v1/calls/${r.callId}/recordings/${r.id}/download`, createdAt: r.createdAt })), 200);
     })
     .openapi(downloadRoute, (c) => {
-      const { db } = c.var.deps;
-      const orgId = c.var.principal.orgId;
+      const { db } = c.get('deps');
+      const orgId = c.get('principal').orgId;
       const { id, recordingId } = c.req.valid('param');
       const rec = db.select().from(callRecordings)
         .where(and(eq(callRecordings.id, recordingId), eq(callRecordings.orgId, orgId), eq(callRecordings.callId, id))).get();

@@ -10,15 +10,15 @@ const actorOf = (p: Principal): svc.Actor => ({ id: p.id, kind: p.kind });
 
 export function didRoutes() {
   return new OpenAPIHono<AppEnv>()
-    .openapi(listDids, (c) => c.json(svc.listOrgDids(c.var.deps.db, c.var.principal.orgId).map(svc.toDidDto), 200))
-    .openapi(getDid, (c) => c.json(svc.toDidDto(svc.findOrgDid(c.var.deps.db, c.var.principal.orgId, c.req.valid('param').id)), 200))
+    .openapi(listDids, (c) => c.json(svc.listOrgDids(c.get('deps').db, c.get('principal').orgId).map(svc.toDidDto), 200))
+    .openapi(getDid, (c) => c.json(svc.toDidDto(svc.findOrgDid(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id)), 200))
     .openapi(routeDid, (c) => {
       const { deps, principal } = c.var;
       const { did, published } = svc.routeDid(deps.db, principal.orgId, c.req.valid('param').id, c.req.valid('json'), actorOf(principal), deps.now());
-      for (const w of published.warnings) c.var.logger.warn({ did: did.number }, w);
+      for (const w of published.warnings) c.get('logger').warn({ did: did.number }, w);
       return c.json({ ...svc.toDidDto(did), published: true as const, warnings: published.warnings }, 200);
     })
-    .openapi(didHistory, (c) => c.json(svc.didHistoryFor(c.var.deps.db, c.var.principal.orgId, c.req.valid('param').id), 200))
+    .openapi(didHistory, (c) => c.json(svc.didHistoryFor(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id), 200))
     .openapi(addDid, (c) => {
       const { deps, principal } = c.var;
       const body = c.req.valid('json');
@@ -35,7 +35,7 @@ export function didRoutes() {
       svc.releaseToPool(deps.db, principal.orgId, c.req.valid('param').id, actorOf(principal), deps.now());
       return c.body(null, 204);
     })
-    .openapi(listPool, (c) => c.json(svc.listPool(c.var.deps.db).map(svc.toPoolDto), 200))
+    .openapi(listPool, (c) => c.json(svc.listPool(c.get('deps').db).map(svc.toPoolDto), 200))
     .openapi(requestPoolDid, (c) => {
       const { deps, principal } = c.var;
       const { did, orgName } = svc.requestFromPool(deps.db, principal.orgId, c.req.valid('param').id, actorOf(principal), deps.now());

@@ -38,18 +38,18 @@ const toDto = (r: Row) => ({ id: r.id, name: r.name, createdAt: r.createdAt });
 
 export function dispositionRoutes() {
   return new OpenAPIHono<AppEnv>()
-    .openapi(list, (c) => c.json(listDispositions(c.var.deps.db, c.var.principal.orgId).map(toDto), 200))
+    .openapi(list, (c) => c.json(listDispositions(c.get('deps').db, c.get('principal').orgId).map(toDto), 200))
     .openapi(create, (c) => {
-      const { db } = c.var.deps;
-      const orgId = c.var.principal.orgId;
+      const { db } = c.get('deps');
+      const orgId = c.get('principal').orgId;
       const { name } = c.req.valid('json');
       assertNameFree(db, orgId, name);
       const row = db.insert(dispositions).values({ orgId, name }).returning().get();
       return c.json(toDto(row), 201);
     })
     .openapi(update, (c) => {
-      const { db } = c.var.deps;
-      const orgId = c.var.principal.orgId;
+      const { db } = c.get('deps');
+      const orgId = c.get('principal').orgId;
       const { id } = c.req.valid('param');
       const { name } = c.req.valid('json');
       findDisposition(db, orgId, id);
@@ -58,8 +58,8 @@ export function dispositionRoutes() {
       return c.json(toDto(row!), 200);
     })
     .openapi(remove, (c) => {
-      const { db } = c.var.deps;
-      const orgId = c.var.principal.orgId;
+      const { db } = c.get('deps');
+      const orgId = c.get('principal').orgId;
       const { id } = c.req.valid('param');
       findDisposition(db, orgId, id);
       db.delete(dispositions).where(and(eq(dispositions.id, id), eq(dispositions.orgId, orgId))).run();

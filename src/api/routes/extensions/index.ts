@@ -31,18 +31,18 @@ function assertNumberFree(db: Db, orgId: string, number: string, selfId?: string
 export function extensionRoutes() {
   return new OpenAPIHono<AppEnv>()
     .openapi(listExtensions, (c) => {
-      const rows = c.var.deps.db.select().from(extensions)
-        .where(eq(extensions.orgId, c.var.principal.orgId)).orderBy(asc(extensions.number)).all();
+      const rows = c.get('deps').db.select().from(extensions)
+        .where(eq(extensions.orgId, c.get('principal').orgId)).orderBy(asc(extensions.number)).all();
       return c.json(rows.map(toDto), 200);
     })
     .openapi(getExtension, (c) => {
-      const row = findOwned(c.var.deps.db, c.var.principal.orgId, c.req.valid('param').id);
+      const row = findOwned(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id);
       return c.json(toDto(row), 200);
     })
     .openapi(createExtension, (c) => {
       const body = c.req.valid('json');
-      const { db } = c.var.deps;
-      const orgId = c.var.principal.orgId;
+      const { db } = c.get('deps');
+      const orgId = c.get('principal').orgId;
       const sipPassword = body.sip_password ?? randomPassword(18);
       // IMMEDIATE: the namespace check and the insert hold the write lock together,
       // so two processes cannot both take the same number.
@@ -58,8 +58,8 @@ export function extensionRoutes() {
     .openapi(updateExtension, (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
-      const { db, now } = c.var.deps;
-      const orgId = c.var.principal.orgId;
+      const { db, now } = c.get('deps');
+      const orgId = c.get('principal').orgId;
       const row = db.transaction((tx) => {
         const current = findOwned(tx, orgId, id);
         if (body.number !== undefined && body.number !== current.number) assertNumberFree(tx, orgId, body.number, id);
@@ -76,8 +76,8 @@ export function extensionRoutes() {
     })
     .openapi(deleteExtension, (c) => {
       const { id } = c.req.valid('param');
-      const res = c.var.deps.db.delete(extensions)
-        .where(and(eq(extensions.id, id), eq(extensions.orgId, c.var.principal.orgId))).run();
+      const res = c.get('deps').db.delete(extensions)
+        .where(and(eq(extensions.id, id), eq(extensions.orgId, c.get('principal').orgId))).run();
       if (res.changes === 0) throw new NotFoundError('Extension not found');
       return c.body(null, 204);
     });

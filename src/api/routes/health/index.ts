@@ -21,9 +21,9 @@ const health = createRoute({
 
 export function healthRoutes() {
   return new OpenAPIHono<AppEnv>().openapi(health, (c) => {
-    const h = c.var.deps.health();
+    const h = c.get('deps').health();
     return c.json(
-      { status: 'ok' as const, switch: { connected: h.switchConnected }, calls: { active: h.activeCalls }, time: c.var.deps.now().toISOString() },
+      { status: 'ok' as const, switch: { connected: h.switchConnected }, calls: { active: h.activeCalls }, time: c.get('deps').now().toISOString() },
       200,
     );
   });

@@ -1,7 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
+import { plainResponse } from '../../respond.ts';
 import { toIvrDto } from '../../../ivrs/dto.ts';
-import { createIvrListQuery, getIvrWithMenu } from '../../../ivrs/queries.ts';
+import { getIvrWithMenu } from '../../../ivrs/queries.ts';
+import { createIvrListQuery } from '../../../ivrs/list-query.ts';
 import { createIvr, deleteIvr, updateIvr } from '../../../ivrs/ivr-service.ts';
 import { putMenu } from '../../../ivrs/menu.ts';
 import { generateGreeting, readGreeting, removeGreetingFile } from '../../../ivrs/greeting.ts';
@@ -12,30 +14,33 @@ export function ivrRoutes() {
   // Prepared on first use; one app serves one database.
   let listIvrs: ReturnType<typeof createIvrListQuery> | undefined;
   return new OpenAPIHono<AppEnv>()
-    .openapi(routes.listIvrs, (c) =>
-      c.body((listIvrs ??= createIvrListQuery(c.var.deps.db))(c.var.principal.orgId), 200, { 'content-type': 'application/json' }) as never,
-    )
-    .openapi(routes.getIvr, (c) => c.json(getIvrWithMenu(c.var.deps.db, c.var.principal.orgId, c.req.valid('param').id), 200))
+    .openapi(routes.listIvrs, (c) => {
+      const { body, etag } = (listIvrs ??= createIvrListQuery(c.get('deps').db))(c.get('principal').orgId);
+      // Revalidation: the ETag changes with every write to the org's IVRs or menus (any instance).
+      if (c.req.header('if-none-match') === etag) return plainResponse(c, 304, null, { etag, 'cache-control': 'private, no-cache' }) as never;
+      return plainResponse(c, 200, body, { 'content-type': 'application/json', etag, 'cache-control': 'private, no-cache' }) as never;
+    })
+    .openapi(routes.getIvr, (c) => c.json(getIvrWithMenu(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id), 200))
     .openapi(routes.createIvr, (c) => {
-      const row = createIvr(c.var.deps.db, c.var.principal.orgId, c.req.valid('json'));
-      c.var.logger.info({ ivrId: row.id, extension: row.extension }, 'ivr created');
+      const row = createIvr(c.get('deps').db, c.get('principal').orgId, c.req.valid('json'));
+      c.get('logger').info({ ivrId: row.id, extension: row.extension }, 'ivr created');
       return c.json(toIvrDto(row), 201);
     })
     .openapi(routes.updateIvr, (c) => {
-      const row = updateIvr(c.var.deps.db, c.var.principal.orgId, c.req.valid('param').id, c.req.valid('json'));
+      const row = updateIvr(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json'));
       return c.json(toIvrDto(row), 200);
     })
     .openapi(routes.deleteIvr, async (c) => {
       const { id } = c.req.valid('param');
-      const { db, config } = c.var.deps;
-      const refs = deleteIvr(db, c.var.principal.orgId, id);
-      await removeGreetingFile(config, id, c.var.logger);
+      const { db, config } = c.get('deps');
+      const refs = deleteIvr(db, c.get('principal').orgId, id);
+      await removeGreetingFile(config, id, c.get('logger'));
       if (refs.dids.length === 0 && refs.references.length === 0) return c.body(null, 204);
       const parts = [
         refs.dids.length ? `${refs.dids.length} phone number(s) (${refs.dids.map((d) => d.number).join(', ')}) now route to nothing` : '',
         refs.references.length ? `${refs.references.length} other reference(s) point at the deleted IVR` : '',
       ].filter(Boolean);
-      c.var.logger.warn({ ivrId: id, deadDids: refs.dids.length, references: refs.references.length }, 'ivr deleted while still referenced');
+      c.get('logger').warn({ ivrId: id, deadDids: refs.dids.length, references: refs.references.length }, 'ivr deleted while still referenced');
       return c.json(
         {
           success: true as const,
@@ -48,13 +53,13 @@ export function ivrRoutes() {
     })
     .openapi(routes.putMenu, (c) => {
       const { options } = c.req.valid('json');
-      return c.json(putMenu(c.var.deps.db, c.var.principal.orgId, c.req.valid('param').id, options), 200);
+      return c.json(putMenu(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id, options), 200);
     })
     .openapi(routes.generateGreeting, async (c) => {
-      const { db, config, tts } = c.var.deps;
+      const { db, config, tts } = c.get('deps');
       const result = await generateGreeting(
-        { db, config, tts, logger: c.var.logger },
-        c.var.principal.orgId,
+        { db, config, tts, logger: c.get('logger') },
+        c.get('principal').orgId,
         c.req.valid('param').id,
         c.req.valid('json'),
         c.req.raw.signal,
@@ -62,7 +67,7 @@ export function ivrRoutes() {
       return c.json(result, 200);
     })
     .openapi(routes.greetingAudio, async (c) => {
-      const { name, bytes } = await readGreeting(c.var.deps.db, c.var.deps.config, c.var.principal.orgId, c.req.valid('param').id);
+      const { name, bytes } = await readGreeting(c.get('deps').db, c.get('deps').config, c.get('principal').orgId, c.req.valid('param').id);
       return c.body(new Uint8Array(bytes), 200, {
         'content-type': 'audio/wav',
         'content-length': String(bytes.length),

@@ -12,7 +12,11 @@ const auth = { 401: errorResponses[401], 403: errorResponses[403] };
 export const listIvrs = createRoute({
   method: 'get', path: '/ivrs', tags, security, middleware: [canRead] as const,
   summary: 'List IVRs (newest first), each with its menuOptions',
-  responses: { 200: jsonContent(z.array(IvrWithMenuSchema), 'IVRs of your organization'), ...auth },
+  responses: {
+    200: jsonContent(z.array(IvrWithMenuSchema), 'IVRs of your organization; carries an ETag that changes with every write to them'),
+    304: { description: 'Not modified: If-None-Match equals the current ETag' },
+    ...auth,
+  },
 });
 
 export const getIvr = createRoute({

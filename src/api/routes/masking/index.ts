@@ -35,14 +35,14 @@ function toDto(db: Db, r: MaskingRow) {
 export function maskingRoutes() {
   return new OpenAPIHono<AppEnv>()
     .openapi(createSessionRoute, async (c) => {
-      const { db, config, now } = c.var.deps;
-      const orgId = c.var.principal.orgId;
+      const { db, config, now } = c.get('deps');
+      const orgId = c.get('principal').orgId;
       const b = c.req.valid('json');
       const first = phoneField(b.first_phone, 'first_phone', config.DEFAULT_COUNTRY_CODE);
       const second = phoneField(b.second_phone, 'second_phone', config.DEFAULT_COUNTRY_CODE);
       if (first === second) throw new ValidationError('The two numbers must differ', [{ field: 'second_phone', message: 'same number as first_phone' }]);
       const did = didField(db, orgId, b.did, config.DEFAULT_COUNTRY_CODE);
-      const control = callControl(c.var.deps);
+      const control = callControl(c.get('deps'));
       if (!control.connected) throw new ServiceUnavailableError('FreeSWITCH is not connected; no session was created');
       const at = now();
       const session = db.insert(maskingSessions).values({
@@ -60,17 +60,17 @@ export function maskingRoutes() {
       return c.json(toDto(db, find(db, orgId, session.id)), 201);
     })
     .openapi(listSessionsRoute, (c) => {
-      const { db } = c.var.deps;
+      const { db } = c.get('deps');
       const q = c.req.valid('query');
-      const where = and(eq(maskingSessions.orgId, c.var.principal.orgId), q.status ? eq(maskingSessions.status, q.status) : undefined);
+      const where = and(eq(maskingSessions.orgId, c.get('principal').orgId), q.status ? eq(maskingSessions.status, q.status) : undefined);
       const rows = db.select().from(maskingSessions).where(where).orderBy(desc(maskingSessions.createdAt), desc(sql`rowid`)).limit(q.limit).offset(q.offset).all();
       const total = db.select({ n: count() }).from(maskingSessions).where(where).get()?.n ?? 0;
       return c.json({ sessions: rows.map((r) => toDto(db, r)), total }, 200);
     })
-    .openapi(getSessionRoute, (c) => c.json(toDto(c.var.deps.db, find(c.var.deps.db, c.var.principal.orgId, c.req.valid('param').id)), 200))
+    .openapi(getSessionRoute, (c) => c.json(toDto(c.get('deps').db, find(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id)), 200))
     .openapi(updateSessionRoute, (c) => {
-      const { db, now } = c.var.deps;
-      const orgId = c.var.principal.orgId;
+      const { db, now } = c.get('deps');
+      const orgId = c.get('principal').orgId;
       const { id } = c.req.valid('param');
       const row = find(db, orgId, id);
       if (row.status !== 'active') throw new ConflictError(`Masking session is ${row.status}`);
@@ -79,8 +79,8 @@ export function maskingRoutes() {
       return c.json(toDto(db, find(db, orgId, id)), 200);
     })
     .openapi(cancelSessionRoute, async (c) => {
-      const { db, now } = c.var.deps;
-      const orgId = c.var.principal.orgId;
+      const { db, now } = c.get('deps');
+      const orgId = c.get('principal').orgId;
       const { id } = c.req.valid('param');
       const row = find(db, orgId, id);
       if (row.status !== 'active') throw new ConflictError(`Masking session is already ${row.status}`);
@@ -88,7 +88,7 @@ export function maskingRoutes() {
       endMaskingSession(db, id, 'cancelled', now().toISOString());
       const live = callsOf(db, id).filter((call) => LIVE_STATUSES.includes(call.status as never));
       if (live.length > 0) {
-        const control = callControl(c.var.deps);
+        const control = callControl(c.get('deps'));
         for (const call of live) await mapCallErrors(() => control.hangup(orgId, call.id)).catch((err: unknown) => {
           if (!(err instanceof ConflictError)) throw err;
         });
@@ -96,8 +96,8 @@ export function maskingRoutes() {
       return c.json(toDto(db, find(db, orgId, id)), 200);
     })
     .openapi(sessionLogsRoute, (c) => {
-      const { db } = c.var.deps;
-      const orgId = c.var.principal.orgId;
+      const { db } = c.get('deps');
+      const orgId = c.get('principal').orgId;
       const { id } = c.req.valid('param');
       find(db, orgId, id);
       const rows = callsOf(db, id).map((call) => {

@@ -15,8 +15,8 @@ import * as routes from './routes.ts';
 export function publishRoutes() {
   return new OpenAPIHono<AppEnv>()
     .openapi(routes.publishIvr, async (c) => {
-      const { db, config, switchControl, now } = c.var.deps;
-      const p = c.var.principal;
+      const { db, config, switchControl, now } = c.get('deps');
+      const p = c.get('principal');
       const { id } = c.req.valid('param');
       const ivr = db.select({ id: ivrs.id }).from(ivrs).where(and(eq(ivrs.id, id), eq(ivrs.orgId, p.orgId))).get();
       if (!ivr) throw new NotFoundError('IVR not found');
@@ -29,7 +29,7 @@ export function publishRoutes() {
       } catch (err) {
         warnings.push({ code: 'switch_error', message: `FreeSWITCH: ${err instanceof Error ? err.message : String(err)}`, path: 'switch' });
       }
-      c.var.logger.info({ version: result.version, changed: result.changed, warnings: warnings.length }, 'configuration published');
+      c.get('logger').info({ version: result.version, changed: result.changed, warnings: warnings.length }, 'configuration published');
       return c.json(
         {
           success: true as const,
@@ -43,7 +43,7 @@ export function publishRoutes() {
     })
     .openapi(routes.listVersions, (c) => {
       const { limit } = c.req.valid('query');
-      const rows = listVersions(c.var.deps.db, c.var.principal.orgId, limit);
+      const rows = listVersions(c.get('deps').db, c.get('principal').orgId, limit);
       return c.json(
         rows.map((r) => ({ version: r.version, createdAt: r.createdAt, published_by: r.publishedBy, content_hash: r.contentHash, changed: r.changed })),
         200,
@@ -51,7 +51,7 @@ export function publishRoutes() {
     })
     .openapi(routes.getVersion, (c) => {
       const { version } = c.req.valid('param');
-      const snap = snapshotByVersion(c.var.deps.db, c.var.principal.orgId, version);
+      const snap = snapshotByVersion(c.get('deps').db, c.get('principal').orgId, version);
       if (!snap) throw new NotFoundError(`Configuration version ${version} not found`);
       return c.json(snap as unknown as Record<string, unknown>, 200);
     });

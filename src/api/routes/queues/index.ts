@@ -17,21 +17,21 @@ function assertNumberFree(db: Db, orgId: string, number: string, selfId?: string
 export function queueRoutes() {
   return new OpenAPIHono<AppEnv>()
     .openapi(listQueues, (c) => {
-      const { db } = c.var.deps;
-      const orgId = c.var.principal.orgId;
+      const { db } = c.get('deps');
+      const orgId = c.get('principal').orgId;
       const rows = db.select().from(queues).where(eq(queues.orgId, orgId)).orderBy(asc(queues.number)).all();
       return c.json(toDtos(db, orgId, rows), 200);
     })
     .openapi(getQueue, (c) => {
-      const { db } = c.var.deps;
-      const orgId = c.var.principal.orgId;
+      const { db } = c.get('deps');
+      const orgId = c.get('principal').orgId;
       const row = findQueue(db, orgId, c.req.valid('param').id);
       return c.json(toDtos(db, orgId, [row])[0]!, 200);
     })
     .openapi(createQueue, (c) => {
       const body = c.req.valid('json');
-      const { db } = c.var.deps;
-      const orgId = c.var.principal.orgId;
+      const { db } = c.get('deps');
+      const orgId = c.get('principal').orgId;
       const row = db.transaction((tx) => {
         assertNumberFree(tx, orgId, body.number);
         const agents = resolveAgents(tx, orgId, body.agents);
@@ -47,8 +47,8 @@ export function queueRoutes() {
     .openapi(updateQueue, (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
-      const { db, now } = c.var.deps;
-      const orgId = c.var.principal.orgId;
+      const { db, now } = c.get('deps');
+      const orgId = c.get('principal').orgId;
       // One transaction: fields and the agent list change together or not at all.
       const row = db.transaction((tx) => {
         const current = findQueue(tx, orgId, id);
@@ -71,7 +71,7 @@ export function queueRoutes() {
     })
     .openapi(deleteQueue, (c) => {
       const { id } = c.req.valid('param');
-      const res = c.var.deps.db.delete(queues).where(and(eq(queues.id, id), eq(queues.orgId, c.var.principal.orgId))).run();
+      const res = c.get('deps').db.delete(queues).where(and(eq(queues.id, id), eq(queues.orgId, c.get('principal').orgId))).run();
       if (res.changes === 0) throw new NotFoundError('Queue not found');
       return c.body(null, 204);
     });

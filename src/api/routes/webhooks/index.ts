@@ -38,13 +38,13 @@ const deliveryDto = (r: DeliveryRow) => ({
 export function webhookRoutes() {
   return new OpenAPIHono<AppEnv>()
     .openapi(listRoute, (c) => {
-      const rows = c.var.deps.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.orgId, c.var.principal.orgId))
+      const rows = c.get('deps').db.select().from(webhookEndpoints).where(eq(webhookEndpoints.orgId, c.get('principal').orgId))
         .orderBy(desc(webhookEndpoints.createdAt)).all();
       return c.json(rows.map(toDto), 200);
     })
     .openapi(createWebhookRoute, (c) => {
-      const { db } = c.var.deps;
-      const orgId = c.var.principal.orgId;
+      const { db } = c.get('deps');
+      const orgId = c.get('principal').orgId;
       const body = c.req.valid('json');
       assertUrlFree(db, orgId, body.url);
       const row = db.insert(webhookEndpoints).values({
@@ -53,10 +53,10 @@ export function webhookRoutes() {
       }).returning().get();
       return c.json({ ...toDto(row), secret: row.secret }, 201);
     })
-    .openapi(getWebhookRoute, (c) => c.json(toDto(find(c.var.deps.db, c.var.principal.orgId, c.req.valid('param').id)), 200))
+    .openapi(getWebhookRoute, (c) => c.json(toDto(find(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id)), 200))
     .openapi(updateWebhookRoute, (c) => {
-      const { db } = c.var.deps;
-      const orgId = c.var.principal.orgId;
+      const { db } = c.get('deps');
+      const orgId = c.get('principal').orgId;
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       find(db, orgId, id);
@@ -73,18 +73,18 @@ export function webhookRoutes() {
       return c.json({ ...toDto(row!), ...(secret !== undefined ? { secret } : {}) }, 200);
     })
     .openapi(deleteWebhookRoute, (c) => {
-      const { db } = c.var.deps;
-      const orgId = c.var.principal.orgId;
+      const { db } = c.get('deps');
+      const orgId = c.get('principal').orgId;
       const { id } = c.req.valid('param');
       find(db, orgId, id);
       db.delete(webhookEndpoints).where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.orgId, orgId))).run();
       return c.body(null, 204);
     })
     .openapi(deliveriesRoute, (c) => {
-      const { db } = c.var.deps;
+      const { db } = c.get('deps');
       const { id } = c.req.valid('param');
       const q = c.req.valid('query');
-      find(db, c.var.principal.orgId, id);
+      find(db, c.get('principal').orgId, id);
       const where = and(eq(webhookDeliveries.endpointId, id), q.status ? eq(webhookDeliveries.status, q.status) : undefined);
       const rows = db.select().from(webhookDeliveries).where(where)
         .orderBy(desc(webhookDeliveries.createdAt), desc(sql`rowid`)).limit(q.limit).offset(q.offset).all();
@@ -92,10 +92,10 @@ export function webhookRoutes() {
       return c.json({ deliveries: rows.map(deliveryDto), total }, 200);
     })
     .openapi(attemptsRoute, (c) => {
-      const { db } = c.var.deps;
+      const { db } = c.get('deps');
       const { id } = c.req.valid('param');
       const q = c.req.valid('query');
-      find(db, c.var.principal.orgId, id);
+      find(db, c.get('principal').orgId, id);
       const where = eq(webhookAttempts.endpointId, id);
       const rows = db.select().from(webhookAttempts).where(where)
         .orderBy(desc(webhookAttempts.createdAt), desc(sql`rowid`)).limit(q.limit).offset(q.offset).all();
@@ -109,8 +109,8 @@ export function webhookRoutes() {
       }, 200);
     })
     .openapi(testRoute, (c) => {
-      const { db, logger, now } = c.var.deps;
-      const orgId = c.var.principal.orgId;
+      const { db, logger, now } = c.get('deps');
+      const orgId = c.get('principal').orgId;
       const { id } = c.req.valid('param');
       if (!find(db, orgId, id).enabled) throw new ConflictError('Webhook is disabled; enable it first', { type: 'webhook', id });
       const outbox = createWebhookOutbox({ db, logger });
@@ -118,7 +118,7 @@ export function webhookRoutes() {
       outbox.flush();
       const row = db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, id))
         .orderBy(desc(sql`rowid`)).limit(1).get();
-      c.var.deps.webhooks?.kick();
+      c.get('deps').webhooks?.kick();
       return c.json({ success: true as const, delivery_id: row!.id }, 202);
     });
 }

@@ -21,7 +21,7 @@ export function xmlCurlRoutes() {
   return new OpenAPIHono<AppEnv>().post('/freeswitch/xml-curl', async (c) => {
     authorize(c);
     const form = await readFields(c);
-    const { db } = c.var.deps;
+    const { db } = c.get('deps');
     const section = form.section ?? '';
     let xml = NOT_FOUND_XML;
     if (section === 'directory') {
@@ -32,13 +32,13 @@ export function xmlCurlRoutes() {
     } else if (section === 'configuration' && form.key_value === 'callcenter.conf') {
       xml = callcenterXml(createSnapshotReader(db).allLatest());
     }
-    c.var.logger.debug({ section, key: form.key_value, user: form.user, domain: form.domain, found: xml !== NOT_FOUND_XML }, 'xml_curl');
+    c.get('logger').debug({ section, key: form.key_value, user: form.user, domain: form.domain, found: xml !== NOT_FOUND_XML }, 'xml_curl');
     return c.body(xml, 200, { 'content-type': 'text/xml; charset=utf-8' });
   });
 }
 
 function authorize(c: Context<AppEnv>): void {
-  const expected = c.var.deps.config.XML_CURL_TOKEN;
+  const expected = c.get('deps').config.XML_CURL_TOKEN;
   if (expected) {
     const given = c.req.query('token');
     if (!given || !sameSecret(given, expected)) throw new ForbiddenError('Invalid or missing xml_curl token');
