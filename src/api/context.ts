@@ -37,7 +37,8 @@ export type AppEnv = {
   Variables: {
     deps: AppDeps;
     requestId: string;
-    logger: Logger;
+    /** The request's logger, made on first call; use logOf(c). */
+    log: () => Logger;
     principal: Principal;
   };
 };

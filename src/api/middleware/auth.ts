@@ -1,6 +1,8 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { sqliteOf, type Db } from '../../db/client.ts';
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { requestHeader } from '../request-headers.ts';
 import type { AppDeps, AppEnv, Principal } from '../context.ts';
 import { apiKeys } from '../../db/schema/index.ts';
 import { ROLE_GRANTS, grants, type Role } from '../../auth/permissions.ts';
@@ -61,18 +63,12 @@ export function createAuthenticate(skipPrefix: string) {
     const deps = c.get('deps');
     q ??= { user: prepareUser(deps.db), key: prepareKey(deps.db) };
     const at = deps.now();
-    const apiKey = c.req.header('x-api-key');
+    const apiKey = requestHeader(c, 'x-api-key');
     if (apiKey) {
       c.set('principal', principalForKey(deps, apiKey, at));
       return next();
     }
-    // `?token=<jwt>` as the seed allows, for <audio> tags and links (greeting-audio); GET only.
-    const queryToken = c.req.method === 'GET' ? c.req.query('token') : undefined;
-    const authz = c.req.header('authorization') ?? (queryToken ? `Bearer ${queryToken}` : undefined);
-    if (!authz) throw new UnauthorizedError('Authentication required: send Authorization: Bearer <jwt> or X-API-Key');
-    const m = /^Bearer\s+(\S+)$/i.exec(authz);
-    if (!m?.[1]) throw new UnauthorizedError('Authorization header must be "Bearer <token>"');
-    const token = m[1];
+    const token = bearerToken(c);
     const nowS = Math.floor(at.getTime() / 1000);
     let claims = verified.get(token);
     if (!claims || claims.exp <= nowS) {
@@ -83,6 +79,19 @@ export function createAuthenticate(skipPrefix: string) {
     c.set('principal', principalForJwt(deps, claims, at.getTime()));
     return next();
   });
+}
+
+/** The JWT from `Authorization: Bearer`, or on GET `?token=` as the seed allows (for <audio> tags and links). */
+function bearerToken(c: Context<AppEnv>): string {
+  const authz = requestHeader(c, 'authorization');
+  if (authz === undefined) {
+    const queryToken = c.req.method === 'GET' ? c.req.query('token') : undefined;
+    if (queryToken) return queryToken;
+    throw new UnauthorizedError('Authentication required: send Authorization: Bearer <jwt> or X-API-Key');
+  }
+  const m = /^Bearer\s+(\S+)$/i.exec(authz);
+  if (!m?.[1]) throw new UnauthorizedError('Authorization header must be "Bearer <token>"');
+  return m[1];
 }
 
 function prepareUser(db: Db) {

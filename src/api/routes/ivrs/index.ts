@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
-import { plainResponse } from '../../respond.ts';
+import { requestHeader } from '../../request-headers.ts';
 import { toIvrDto } from '../../../ivrs/dto.ts';
 import { getIvrWithMenu } from '../../../ivrs/queries.ts';
 import { createIvrListQuery } from '../../../ivrs/list-query.ts';
@@ -8,6 +8,7 @@ import { createIvr, deleteIvr, updateIvr } from '../../../ivrs/ivr-service.ts';
 import { putMenu } from '../../../ivrs/menu.ts';
 import { generateGreeting, readGreeting, removeGreetingFile } from '../../../ivrs/greeting.ts';
 import * as routes from './routes.ts';
+import { logOf } from '../../middleware/request-context.ts';
 
 /** /api/v1/ivrs: IVR definitions, their menus and greetings (publish lives with src/publish). */
 export function ivrRoutes() {
@@ -17,13 +18,20 @@ export function ivrRoutes() {
     .openapi(routes.listIvrs, (c) => {
       const { body, etag } = (listIvrs ??= createIvrListQuery(c.get('deps').db))(c.get('principal').orgId);
       // Revalidation: the ETag changes with every write to the org's IVRs or menus (any instance).
-      if (c.req.header('if-none-match') === etag) return plainResponse(c, 304, null, { etag, 'cache-control': 'private, no-cache' }) as never;
-      return plainResponse(c, 200, body, { 'content-type': 'application/json', etag, 'cache-control': 'private, no-cache' }) as never;
+      const requestId = c.get('requestId');
+      if (requestHeader(c, 'if-none-match') === etag) {
+        return new Response(null, { status: 304, headers: { etag, 'cache-control': 'private, no-cache', 'x-request-id': requestId } }) as never;
+      }
+      // Plain-object headers: @hono/node-server writes them as they are (see docs/decisions/005).
+      return new Response(body, {
+        status: 200,
+        headers: { 'content-type': 'application/json', etag, 'cache-control': 'private, no-cache', 'x-request-id': requestId },
+      }) as never;
     })
     .openapi(routes.getIvr, (c) => c.json(getIvrWithMenu(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id), 200))
     .openapi(routes.createIvr, (c) => {
       const row = createIvr(c.get('deps').db, c.get('principal').orgId, c.req.valid('json'));
-      c.get('logger').info({ ivrId: row.id, extension: row.extension }, 'ivr created');
+      logOf(c).info({ ivrId: row.id, extension: row.extension }, 'ivr created');
       return c.json(toIvrDto(row), 201);
     })
     .openapi(routes.updateIvr, (c) => {
@@ -34,13 +42,13 @@ export function ivrRoutes() {
       const { id } = c.req.valid('param');
       const { db, config } = c.get('deps');
       const refs = deleteIvr(db, c.get('principal').orgId, id);
-      await removeGreetingFile(config, id, c.get('logger'));
+      await removeGreetingFile(config, id, logOf(c));
       if (refs.dids.length === 0 && refs.references.length === 0) return c.body(null, 204);
       const parts = [
         refs.dids.length ? `${refs.dids.length} phone number(s) (${refs.dids.map((d) => d.number).join(', ')}) now route to nothing` : '',
         refs.references.length ? `${refs.references.length} other reference(s) point at the deleted IVR` : '',
       ].filter(Boolean);
-      c.get('logger').warn({ ivrId: id, deadDids: refs.dids.length, references: refs.references.length }, 'ivr deleted while still referenced');
+      logOf(c).warn({ ivrId: id, deadDids: refs.dids.length, references: refs.references.length }, 'ivr deleted while still referenced');
       return c.json(
         {
           success: true as const,
@@ -58,7 +66,7 @@ export function ivrRoutes() {
     .openapi(routes.generateGreeting, async (c) => {
       const { db, config, tts } = c.get('deps');
       const result = await generateGreeting(
-        { db, config, tts, logger: c.get('logger') },
+        { db, config, tts, logger: logOf(c) },
         c.get('principal').orgId,
         c.req.valid('param').id,
         c.req.valid('json'),
