@@ -183,5 +183,9 @@ export const maskingSessions = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('masking_sessions_org_idx').on(t.orgId, t.createdAt)],
+  (t) => [
+    index('masking_sessions_org_idx').on(t.orgId, t.createdAt),
+    // Every inbound call asks whether its caller is a party of a live session on the dialled DID.
+    index('masking_sessions_did_active_idx').on(t.did, t.status, t.createdAt),
+  ],
 );

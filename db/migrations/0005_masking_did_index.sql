@@ -1,0 +1,1 @@
+CREATE INDEX `masking_sessions_did_active_idx` ON `masking_sessions` (`did`,`status`,`created_at`);
