@@ -2,6 +2,7 @@
 # Switchboard: management API + call controller (outbound ESL server) in one image.
 #   docker build -t switchboard .
 #   docker run -p 8000:8000 -p 8084:8084 -v sb-data:/data switchboard
+#   docker exec <container> node dist/cli.js list-orgs
 
 # --- build stage: production dependencies only (better-sqlite3 compiles here) ---
 FROM node:20-bookworm-slim AS deps
@@ -11,6 +12,16 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
+
+# --- compile stage: TypeScript → dist/ (the product runs as plain JavaScript) ---
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Type-checking needs the dev dependencies' types, not the native addon: skip install scripts here.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npx tsc -p tsconfig.build.json
 
 # --- runtime stage: no compiler, non-root ---
 FROM node:20-bookworm-slim
@@ -26,8 +37,8 @@ ENV NODE_ENV=production \
     DATABASE_URL=file:/data/switchboard.db \
     METADATA_SERVER_DETECTION=none
 COPY --from=deps /app/node_modules ./node_modules
-COPY package.json tsconfig.json ./
-COPY src ./src
+COPY package.json ./
+COPY --from=build /app/dist ./dist
 COPY db ./db
 RUN mkdir -p /data && chown node:node /data
 USER node
@@ -36,4 +47,4 @@ EXPOSE 8000 8084
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:8000/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "--import", "tsx", "src/main.ts"]
+CMD ["node", "--enable-source-maps", "dist/main.js"]

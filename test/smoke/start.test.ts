@@ -2,7 +2,7 @@
  * `npm start` as a newcomer runs it: the real main.ts (API + ESL server, SQLite, offline defaults),
  * in a child process on free loopback ports. Checks the wiring no in-process test sees.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -28,7 +28,9 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sb-smoke-'));
   [http, esl] = [await freePort(), await freePort()];
   const inbound = await freePort(); // nothing listens: the switch is "down"
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // What `npm start` runs: the compiled product (built here when src/ changed since the last build).
+  execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { stdio: 'ignore' });
+  child = spawn(process.execPath, ['--enable-source-maps', 'dist/main.js'], {
     env: {
       ...process.env,
       DATA_DIR: dir,
@@ -49,7 +51,7 @@ beforeAll(async () => {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`npm start did not come up:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}, 20_000);
+}, 120_000);
 
 afterAll(async () => {
   child?.kill('SIGTERM');
