@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { httpLoad, type LoadResult } from './load.ts';
 import { printTable } from './table.ts';
+import type { CompiledEntries } from './compiled.ts';
 
 /** CPU time (user + system) a process has used so far, ms, from /proc (10 ms ticks); NaN elsewhere. */
 function cpuMsOf(pid: number | undefined): number {
@@ -15,8 +16,8 @@ function cpuMsOf(pid: number | undefined): number {
 
 interface Server { port: number; token: string; bytes: number; cpuMs: () => number; stop: () => void }
 
-async function startServer(mode: 'app' | 'bare' | 'hono'): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/api-server.ts', mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startServer(compiled: CompiledEntries, mode: 'app' | 'bare' | 'hono'): Promise<Server> {
+  const child = spawn(process.execPath, [...compiled.entry('bench/api-server.ts'), mode], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let buf = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -36,9 +37,9 @@ type Mode = 'app' | 'bare' | 'hono';
  */
 type Measured = LoadResult & { bytes: number; cpuUsPerReq: number };
 
-async function measureAll(seconds: number, rounds: number): Promise<Record<Mode, Measured>> {
+async function measureAll(compiled: CompiledEntries, seconds: number, rounds: number): Promise<Record<Mode, Measured>> {
   const modes: Mode[] = ['bare', 'hono', 'app'];
-  const servers = await Promise.all(modes.map((m) => startServer(m)));
+  const servers = await Promise.all(modes.map((m) => startServer(compiled, m)));
   try {
     const target = (i: number) => ({
       url: `http://127.0.0.1:${servers[i]!.port}/api/v1/ivrs`,
@@ -61,11 +62,11 @@ async function measureAll(seconds: number, rounds: number): Promise<Record<Mode,
   }
 }
 
-/** GET /api/v1/ivrs (20 IVRs, JWT auth, real SQLite) against a bare node:http handler returning the same bytes. */
-export async function benchApi(seconds = 2, rounds = 5): Promise<void> {
-  const { bare, hono, app } = await measureAll(seconds, rounds);
+/** GET /api/v1/ivrs (20 IVRs, JWT auth, real SQLite) against a bare node:http handler returning the same bytes; every server compiled by tsc. */
+export async function benchApi(compiled: CompiledEntries, seconds = 2, rounds = 5): Promise<void> {
+  const { bare, hono, app } = await measureAll(compiled, seconds, rounds);
   printTable(
-    `API: GET /api/v1/ivrs (${app.bytes} B body, 16 keep-alive clients, median of ${rounds} interleaved ${seconds} s rounds)`,
+    `API: GET /api/v1/ivrs (${app.bytes} B body, 16 keep-alive clients, median of ${rounds} interleaved ${seconds} s rounds; servers compiled by tsc, as npm start runs them)`,
     ['server', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU µs/req (median)', 'ratio vs baseline'],
     [
       ['baseline: bare node:http, same JSON', bare.rps, bare.p50Ms, bare.p99Ms, bare.errors, bare.cpuUsPerReq, 1],

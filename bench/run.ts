@@ -7,12 +7,14 @@ import { benchCalls } from './calls.bench.ts';
 import { benchWebhooks } from './webhooks.bench.ts';
 import { benchCallLogs } from './call-logs.bench.ts';
 import { benchBot } from './bot.bench.ts';
+import { compileForBench } from './compiled.ts';
 
 process.env.METADATA_SERVER_DETECTION = 'none';
 process.env.LOG_LEVEL = 'silent';
 
+const compiled = compileForBench();
 const suites: Record<string, () => Promise<void>> = {
-  api: () => benchApi(),
+  api: () => benchApi(compiled),
   calls: () => benchCalls(),
   webhooks: () => benchWebhooks(),
   'call-logs': () => benchCallLogs(),
