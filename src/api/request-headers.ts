@@ -13,3 +13,14 @@ export function requestHeader(c: Context, name: string): string | undefined {
   const v = incoming.headers[name];
   return Array.isArray(v) ? v.join(', ') : v;
 }
+
+/** If-None-Match against a weak ETag (RFC 9110 weak comparison): a list of tags, or `*`. */
+export function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  if (ifNoneMatch === etag) return true;
+  const opaque = etag.replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((tag) => {
+    const t = tag.trim();
+    return t === '*' || t.replace(/^W\//, '') === opaque;
+  });
+}

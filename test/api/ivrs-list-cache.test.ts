@@ -76,6 +76,9 @@ it('answers If-None-Match with 304 and no body while nothing changed, 200 after 
   expect(same.status).toBe(304);
   expect(same.headers.get('etag')).toBe(etag);
   expect(await same.text()).toBe('');
+  const listed = await call('GET', '/api/v1/ivrs', undefined, { 'if-none-match': `W/"other", ${etag.slice(2)}` });
+  expect(listed.status).toBe(304); // a list, and the strong form of a weak tag, both match (weak comparison)
+  expect((await call('GET', '/api/v1/ivrs', undefined, { 'if-none-match': '*' })).status).toBe(304);
   await call('POST', '/api/v1/ivrs', { name: 'B', extension: '7002' });
   const changed = await call('GET', '/api/v1/ivrs', undefined, { 'if-none-match': etag });
   expect(changed.status).toBe(200);

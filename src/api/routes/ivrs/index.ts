@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
-import { requestHeader } from '../../request-headers.ts';
+import { matchesEtag, requestHeader } from '../../request-headers.ts';
 import { toIvrDto } from '../../../ivrs/dto.ts';
 import { getIvrWithMenu } from '../../../ivrs/queries.ts';
 import { createIvrListQuery } from '../../../ivrs/list-query.ts';
@@ -19,7 +19,7 @@ export function ivrRoutes() {
       const { body, etag } = (listIvrs ??= createIvrListQuery(c.get('deps').db))(c.get('principal').orgId);
       // Revalidation: the ETag changes with every write to the org's IVRs or menus (any instance).
       const requestId = c.get('requestId');
-      if (requestHeader(c, 'if-none-match') === etag) {
+      if (matchesEtag(requestHeader(c, 'if-none-match'), etag)) {
         return new Response(null, { status: 304, headers: { etag, 'cache-control': 'private, no-cache', 'x-request-id': requestId } }) as never;
       }
       // Plain-object headers: @hono/node-server writes them as they are (see docs/decisions/005).
