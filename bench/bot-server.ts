@@ -36,6 +36,8 @@ const N = Number(nArg);
 const BOT_PORT = Number(botPortArg);
 const BASE = Number(baseArg);
 const FORMAT = formatArg as BotAudioFormat;
+/** media clock phase groups (BENCH_BOT_GROUPS; 1 = every stream in one tick, as before) */
+const GROUPS = Number(process.env.BENCH_BOT_GROUPS ?? 4);
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 
 /** Growable sample buffer (no per-sample allocation while measuring). */
@@ -85,30 +87,35 @@ wsProto.emit = function (this: unknown, ...args: unknown[]): boolean {
   return r;
 };
 
-/** The bridge's clock, with each stream's tick work timed and the tick's start noted. */
+/** The bridge's clock, with each stream's tick work timed and each slot's start noted. */
 function timedClock(): MediaClock {
-  const real = createMediaClock({ onTick: (l) => on && late.push(l) });
   let tickStart = 0;
   let lastEnd = 0;
-  real.add(() => {
-    // first listener: runs before every stream's. Closes the previous tick's span.
-    if (on && lastEnd > tickStart) sendOffset.push(lastEnd - tickStart);
-    tickStart = now();
-    lastEnd = 0;
+  const real = createMediaClock({
+    groups: GROUPS,
+    onTick: (l) => {
+      // runs before each slot's streams: closes the previous slot's span
+      if (on) {
+        late.push(l);
+        if (lastEnd > tickStart) sendOffset.push(lastEnd - tickStart);
+      }
+      tickStart = now();
+      lastEnd = 0;
+    },
   });
   return {
     add(listener) {
-      return real.add(() => {
-        if (!on) return listener();
+      return real.add((missed) => {
+        if (!on) return listener(missed);
         const t = now();
-        listener();
+        listener(missed);
         const e = now();
         tick.push(e - t);
         lastEnd = e;
       });
     },
     get size() {
-      return real.size - 1;
+      return real.size;
     },
     stop: () => real.stop(),
   };

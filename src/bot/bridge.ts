@@ -53,6 +53,8 @@ export interface BotLegStats {
   silenceFrames: number;
   /** bot audio frames dropped because the play-out buffer was full (bot faster than real time) */
   droppedFromBot: number;
+  /** bot audio frames skipped because their play time passed while the media clock stalled */
+  skippedFromBot: number;
   invalidMessages: number;
   marks: number;
 }

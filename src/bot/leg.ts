@@ -30,7 +30,7 @@ export async function runBotLeg(deps: BotBridgeDeps, s: CallSession, target: Bot
   const startedAt = s.deps.now().toISOString();
   const streamId = `MZ${randomUUID().replace(/-/g, '')}`;
   const log = s.logger.child({ bot: target.id ?? target.wsUrl, stream: streamId });
-  const stats: BotLegStats = { framesFromCaller: 0, framesToBot: 0, droppedToBot: 0, framesToCaller: 0, silenceFrames: 0, droppedFromBot: 0, invalidMessages: 0, marks: 0 };
+  const stats: BotLegStats = { framesFromCaller: 0, framesToBot: 0, droppedToBot: 0, framesToCaller: 0, silenceFrames: 0, droppedFromBot: 0, skippedFromBot: 0, invalidMessages: 0, marks: 0 };
   const cleanups: Cleanup[] = [];
   let dtmf = '';
   let end: BotLegEnd = { kind: 'caller_hangup' };
@@ -148,8 +148,8 @@ export async function runBotLeg(deps: BotBridgeDeps, s: CallSession, target: Bot
       };
       const onClose = (code: number): void => finish(pending ?? fail('bot_closed', `bot closed the socket (code ${code})`));
       const onError = (err: Error): void => log.debug({ err }, 'bot socket error');
-      const onTick = (): void => {
-        const t = playout.next();
+      const onTick = (missed: number): void => {
+        const t = playout.next(missed);
         udp.send(t.frame, pair.switch, settings.switchMediaIp);
         if (t.audio) stats.framesToCaller++;
         else stats.silenceFrames++;
@@ -187,6 +187,7 @@ export async function runBotLeg(deps: BotBridgeDeps, s: CallSession, target: Bot
         sock.off('close', onClose);
         s.channel.signal.removeEventListener('abort', onHangup);
         stats.droppedFromBot = playout.dropped;
+        stats.skippedFromBot = playout.skipped;
       });
       if (s.channel.signal.aborted) onHangup();
     });
