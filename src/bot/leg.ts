@@ -170,16 +170,35 @@ export async function runBotLeg(deps: BotBridgeDeps, s: CallSession, target: Bot
       const silent = setTimeout(() => {
         if (!heard) finish(fail('bot_silent', `no message from the bot within ${settings.silenceTimeoutMs} ms`));
       }, settings.silenceTimeoutMs);
+      // Keepalive: one ping in flight at a time; its pong must come within pingTimeoutMs.
+      let pongDue: NodeJS.Timeout | undefined;
+      const onPong = (): void => {
+        clearTimeout(pongDue);
+        pongDue = undefined;
+      };
+      const onPingTimeout = (): void =>
+        finish(fail('bot_unresponsive', `no pong within ${settings.pingTimeoutMs} ms of a WebSocket ping`));
+      const pinger = settings.pingIntervalMs > 0
+        ? setInterval(() => {
+            if (pongDue || sock.readyState !== WebSocket.OPEN) return;
+            pongDue = setTimeout(onPingTimeout, settings.pingTimeoutMs);
+            sock.ping();
+          }, settings.pingIntervalMs)
+        : undefined;
 
       udp.on('message', onDatagram);
       sock.on('message', onMessage);
       sock.on('close', onClose);
       sock.on('error', onError);
+      sock.on('pong', onPong);
       const offEvent = s.channel.onEvent(onEvent);
       const offTick = clock.add(onTick);
       s.channel.signal.addEventListener('abort', onHangup, { once: true });
       cleanups.push(() => {
         clearTimeout(silent);
+        clearInterval(pinger);
+        clearTimeout(pongDue);
+        sock.off('pong', onPong);
         offTick();
         offEvent();
         udp.off('message', onDatagram);
