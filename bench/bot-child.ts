@@ -15,6 +15,9 @@ export interface Summary {
 }
 export interface ChildStats {
   cpuPct: number;
+  /** CPU time (user + system) of the child over the window, and the window */
+  cpuMs: number;
+  wallMs: number;
   upMs: Summary;
   downMsgMs: Summary;
   tickMs: Summary;

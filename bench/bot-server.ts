@@ -15,7 +15,7 @@
  *     sendOffsetMs the span of one tick, fired → last stream served (dgram.send with an IP
  *                address defers the actual send to process.nextTick, so every frame of a tick
  *                leaves after this span: it is the wait behind the other streams), per tick;
- *     lateMs     how late each 20 ms tick fired; eld* event-loop delay; cpuPct.
+ *     lateMs     how late each 5 ms slot fired; eld* event-loop delay; cpuPct, cpuMs (user+system), wallMs.
  *   QUIT → ends every stream and exits.
  * Timing: performance.now() (monotonic, sub-µs) taken around the handlers themselves, by wrapping
  * `emit` of dgram sockets and WebSockets and the listeners given to the media clock; src/ is untouched.
@@ -223,6 +223,8 @@ createInterface({ input: process.stdin })
       const wall = now() - t0;
       out(`MEASURE ${JSON.stringify({
         cpuPct: ((cpu.user + cpu.system) / 1000 / wall) * 100,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        wallMs: wall,
         upMs: up.summary(),
         downMsgMs: downMsg.summary(),
         tickMs: tick.summary(),
