@@ -25,6 +25,7 @@ import dgram, { createSocket, type Socket } from 'node:dgram';
 import { createInterface } from 'node:readline';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
+import { zeroMask } from '../src/bot/bot-socket.ts';
 import { createBotBridge, DEFAULT_BOT_SETTINGS, type BotLegResult } from '../src/bot/bridge.ts';
 import type { BotAudioFormat } from '../src/bot/audio-format.ts';
 import { createMediaClock, type MediaClock } from '../src/bot/media-clock.ts';
@@ -173,7 +174,8 @@ async function startRelay(): Promise<Target> {
   for (let i = 0; i < N; i++) {
     const udp = createSocket('udp4');
     udp.on('error', () => undefined);
-    const ws = new WebSocket(`ws://127.0.0.1:${BOT_PORT}/s${i}`, { perMessageDeflate: false });
+    // the same zero masking key as the bridge (src/bot/bot-socket.ts), so the baseline stays a floor
+    const ws = new WebSocket(`ws://127.0.0.1:${BOT_PORT}/s${i}`, { perMessageDeflate: false, generateMask: zeroMask });
     ws.on('error', () => undefined);
     const fsPort = BASE + 2 * i + 1;
     udp.on('message', (m) => {

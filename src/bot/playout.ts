@@ -17,8 +17,10 @@ export interface Tick {
   /** true when the frame came from the bot (not filler silence). */
   audio: boolean;
   /** Marks whose preceding audio has now all been sent. */
-  marks: string[];
+  marks: readonly string[];
 }
+
+const NO_MARKS: readonly string[] = Object.freeze([]);
 
 export class Playout {
   readonly #frameBytes: number;
@@ -111,7 +113,7 @@ export class Playout {
         this.#head = 0;
       }
     }
-    let marks: string[] = [];
+    let marks = NO_MARKS;
     if (this.#marks.length > 0 && this.#marks[0]!.at <= this.#played) {
       const due = this.#marks.filter((m) => m.at <= this.#played);
       this.#marks = this.#marks.filter((m) => m.at > this.#played);
