@@ -15,6 +15,9 @@ export interface Summary {
 }
 export interface ChildStats {
   cpuPct: number;
+  /** CPU time (user + system) of the child over the window, and the window */
+  cpuMs: number;
+  wallMs: number;
   upMs: Summary;
   downMsgMs: Summary;
   tickMs: Summary;
@@ -32,7 +35,9 @@ export interface BotChild {
 
 
 export async function startBotChild(args: string[], o: { cpu?: number; timeoutMs?: number } = {}): Promise<BotChild> {
-  const node = [process.execPath, '--import', 'tsx', 'bench/bot-server.ts', ...args];
+  // BENCH_BOT_CPU_PROF=<dir>: write a V8 CPU profile of each child there (node --cpu-prof), to see where its time goes.
+  const prof = process.env.BENCH_BOT_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_BOT_CPU_PROF}`] : [];
+  const node = [process.execPath, ...prof, '--import', 'tsx', 'bench/bot-server.ts', ...args];
   const [cmd, ...argv] = o.cpu === undefined ? node : ['taskset', '-c', String(o.cpu), ...node];
   const child = spawn(cmd!, argv, { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'silent' } });
   trackChild(child);

@@ -15,7 +15,7 @@
  *     sendOffsetMs the span of one tick, fired → last stream served (dgram.send with an IP
  *                address defers the actual send to process.nextTick, so every frame of a tick
  *                leaves after this span: it is the wait behind the other streams), per tick;
- *     lateMs     how late each 20 ms tick fired; eld* event-loop delay; cpuPct.
+ *     lateMs     how late each 5 ms slot fired; eld* event-loop delay; cpuPct, cpuMs (user+system), wallMs.
  *   QUIT → ends every stream and exits.
  * Timing: performance.now() (monotonic, sub-µs) taken around the handlers themselves, by wrapping
  * `emit` of dgram sockets and WebSockets and the listeners given to the media clock; src/ is untouched.
@@ -25,6 +25,7 @@ import dgram, { createSocket, type Socket } from 'node:dgram';
 import { createInterface } from 'node:readline';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
+import { zeroMask } from '../src/bot/bot-socket.ts';
 import { createBotBridge, DEFAULT_BOT_SETTINGS, type BotLegResult } from '../src/bot/bridge.ts';
 import type { BotAudioFormat } from '../src/bot/audio-format.ts';
 import { createMediaClock, type MediaClock } from '../src/bot/media-clock.ts';
@@ -36,6 +37,8 @@ const N = Number(nArg);
 const BOT_PORT = Number(botPortArg);
 const BASE = Number(baseArg);
 const FORMAT = formatArg as BotAudioFormat;
+/** media clock phase groups (BENCH_BOT_GROUPS; 1 = every stream in one tick, as before) */
+const GROUPS = Number(process.env.BENCH_BOT_GROUPS ?? 4);
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 
 /** Growable sample buffer (no per-sample allocation while measuring). */
@@ -85,30 +88,35 @@ wsProto.emit = function (this: unknown, ...args: unknown[]): boolean {
   return r;
 };
 
-/** The bridge's clock, with each stream's tick work timed and the tick's start noted. */
+/** The bridge's clock, with each stream's tick work timed and each slot's start noted. */
 function timedClock(): MediaClock {
-  const real = createMediaClock({ onTick: (l) => on && late.push(l) });
   let tickStart = 0;
   let lastEnd = 0;
-  real.add(() => {
-    // first listener: runs before every stream's. Closes the previous tick's span.
-    if (on && lastEnd > tickStart) sendOffset.push(lastEnd - tickStart);
-    tickStart = now();
-    lastEnd = 0;
+  const real = createMediaClock({
+    groups: GROUPS,
+    onTick: (l) => {
+      // runs before each slot's streams: closes the previous slot's span
+      if (on) {
+        late.push(l);
+        if (lastEnd > tickStart) sendOffset.push(lastEnd - tickStart);
+      }
+      tickStart = now();
+      lastEnd = 0;
+    },
   });
   return {
     add(listener) {
-      return real.add(() => {
-        if (!on) return listener();
+      return real.add((missed) => {
+        if (!on) return listener(missed);
         const t = now();
-        listener();
+        listener(missed);
         const e = now();
         tick.push(e - t);
         lastEnd = e;
       });
     },
     get size() {
-      return real.size - 1;
+      return real.size;
     },
     stop: () => real.stop(),
   };
@@ -166,7 +174,8 @@ async function startRelay(): Promise<Target> {
   for (let i = 0; i < N; i++) {
     const udp = createSocket('udp4');
     udp.on('error', () => undefined);
-    const ws = new WebSocket(`ws://127.0.0.1:${BOT_PORT}/s${i}`, { perMessageDeflate: false });
+    // the same zero masking key as the bridge (src/bot/bot-socket.ts), so the baseline stays a floor
+    const ws = new WebSocket(`ws://127.0.0.1:${BOT_PORT}/s${i}`, { perMessageDeflate: false, generateMask: zeroMask });
     ws.on('error', () => undefined);
     const fsPort = BASE + 2 * i + 1;
     udp.on('message', (m) => {
@@ -216,6 +225,8 @@ createInterface({ input: process.stdin })
       const wall = now() - t0;
       out(`MEASURE ${JSON.stringify({
         cpuPct: ((cpu.user + cpu.system) / 1000 / wall) * 100,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        wallMs: wall,
         upMs: up.summary(),
         downMsgMs: downMsg.summary(),
         tickMs: tick.summary(),

@@ -22,7 +22,10 @@
  *  - streams: the most concurrent bidirectional streams with jitter p99 < 5 ms, bridge and relay.
  * Knobs: BENCH_BOT_STREAMS (comma list, default 100,250,500,750), BENCH_BOT_SECONDS (default 4),
  * BENCH_BOT_FORMAT (bot audio format, default l16_8k; end-to-end figures need l16_8k, where frames
- * pass through unchanged and can be matched), BENCH_BOT_PIN (default 1).
+ * pass through unchanged and can be matched), BENCH_BOT_PIN (default 1), BENCH_BOT_GROUPS (the media
+ * clock's phase groups in the child, default 4; 1 = every stream in one tick).
+ *  - CPU per stream: the child's CPU time per stream-second, as delivered and scaled to a full
+ *    stream-second from the frames actually handled; bridge ÷ relay; implied streams per core.
  */
 import { execFileSync } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
@@ -228,9 +231,29 @@ export async function benchBot(): Promise<void> {
       r.mode === 'bridge' ? r.child.lateMs.p99 : '—', r.child.cpuPct, r.child.eldP99Ms, r.genCpuPct, r.genEldP99Ms, cell(r.otherPct),
     ]),
   );
+  // CPU per stream: the child's CPU time over the window, per stream-second. When the child (or the
+  // host) is saturated, fewer frames than 50 + 50 per stream-second get handled, so the figure is also
+  // given per frame actually handled, scaled to a full stream-second (50 caller frames + 50 bot messages).
+  const perStream = (r: Run): { delivered: number; full: number; framesPerSec: number } => {
+    const streamSec = r.streams * (r.child.wallMs / 1000);
+    const frames = r.child.upMs.n + r.child.downMsgMs.n;
+    return { delivered: r.child.cpuMs / streamSec, full: frames > 0 ? (r.child.cpuMs / frames) * 100 : NaN, framesPerSec: frames / streamSec };
+  };
+  printTable(
+    `AI bridge, CPU per stream in the system under test (media clock: ${process.env.BENCH_BOT_GROUPS ?? 4} phase groups); a stream-second at full rate = 50 caller frames + 50 bot messages`,
+    ['streams', 'path', 'SUT CPU %', 'frames handled /s/stream', 'SUT CPU ms per stream-second (as delivered)', 'SUT CPU ms per stream-second (at full rate)', 'bridge ÷ relay', 'implied streams per core (100% / per-stream CPU)'],
+    runs.map((r) => {
+      const relay = runs.find((x) => x.mode === 'relay' && x.streams === r.streams);
+      const p = perStream(r);
+      return [
+        r.streams, name(r), r.child.cpuPct, p.framesPerSec, p.delivered, p.full,
+        r.mode === 'bridge' && relay ? cell(p.full / perStream(relay).full) : '—', cell(1000 / p.full),
+      ];
+    }),
+  );
   printTable(
     'AI bridge, processing inside the system under test (per frame/message, handler time, ms)',
-    ['streams', 'path', 'uplink p50', 'uplink p99', 'uplink max', 'down msg p50', 'down msg p99', 'down tick share p99', 'down p99 (msg + tick)', 'tick span p99 (all streams)'],
+    ['streams', 'path', 'uplink p50', 'uplink p99', 'uplink max', 'down msg p50', 'down msg p99', 'down tick share p99', 'down p99 (msg + tick)', 'tick span p99 (one slot: its streams served)'],
     runs.map((r) => {
       const b = r.mode === 'bridge';
       return [

@@ -2,6 +2,11 @@
  * Opening the bot's WebSocket, with every way it can fail named: refused, timed out (TCP or the
  * HTTP upgrade), handshake rejected (a non-101 answer, e.g. 401), or another error. One overall
  * timer bounds the whole attempt; the caller's AbortSignal cancels it.
+ *
+ * Frames we send carry an all-zero masking key, which lets ws skip masking (and the copy it needs)
+ * on every message. Masking exists so that script in a browser cannot forge bytes that confuse
+ * intermediaries; this client is our own server process sending messages it builds itself, and a
+ * zero key is a valid key to every server.
  */
 import WebSocket from 'ws';
 
@@ -18,11 +23,14 @@ export interface ConnectOptions {
   maxPayload: number;
 }
 
+/** Leaves ws's per-connection mask buffer as allocated: zeros. */
+export const zeroMask = (): void => undefined;
+
 export function connectBot(o: ConnectOptions): Promise<ConnectResult> {
   return new Promise((resolve) => {
     let ws: WebSocket;
     try {
-      ws = new WebSocket(o.url, { headers: o.headers, handshakeTimeout: o.timeoutMs, maxPayload: o.maxPayload, perMessageDeflate: false });
+      ws = new WebSocket(o.url, { headers: o.headers, handshakeTimeout: o.timeoutMs, maxPayload: o.maxPayload, perMessageDeflate: false, generateMask: zeroMask });
     } catch (err) {
       resolve({ ok: false, reason: 'connect_error', detail: err instanceof Error ? err.message : String(err) });
       return;

@@ -33,7 +33,8 @@ export type BotFailure =
   | 'unicast_unsupported'
   | 'unicast_failed'
   | 'bot_closed'
-  | 'bot_silent';
+  | 'bot_silent'
+  | 'bot_unresponsive';
 
 export type BotLegEnd =
   | { kind: 'transfer'; target: TransferTarget }
@@ -53,6 +54,8 @@ export interface BotLegStats {
   silenceFrames: number;
   /** bot audio frames dropped because the play-out buffer was full (bot faster than real time) */
   droppedFromBot: number;
+  /** bot audio frames skipped because their play time passed while the media clock stalled */
+  skippedFromBot: number;
   invalidMessages: number;
   marks: number;
 }
@@ -79,6 +82,10 @@ export interface BotBridgeSettings {
   silenceTimeoutMs: number;
   /** after transfer/hangup, how long buffered bot audio may still play */
   drainTimeoutMs: number;
+  /** WebSocket ping every this long (0 = never) */
+  pingIntervalMs: number;
+  /** no pong within this long after a ping: the bot has failed (fallback) */
+  pingTimeoutMs: number;
   /** largest WebSocket message accepted from a bot */
   maxMessageBytes: number;
   /** bound on the closing handshake with the bot */
@@ -91,6 +98,8 @@ export const DEFAULT_BOT_SETTINGS: BotBridgeSettings = {
   maxBufferMs: 30_000,
   silenceTimeoutMs: 5_000,
   drainTimeoutMs: 5_000,
+  pingIntervalMs: 10_000,
+  pingTimeoutMs: 5_000,
   maxMessageBytes: 1 << 20,
   closeTimeoutMs: 500,
 };

@@ -30,7 +30,7 @@ export async function runBotLeg(deps: BotBridgeDeps, s: CallSession, target: Bot
   const startedAt = s.deps.now().toISOString();
   const streamId = `MZ${randomUUID().replace(/-/g, '')}`;
   const log = s.logger.child({ bot: target.id ?? target.wsUrl, stream: streamId });
-  const stats: BotLegStats = { framesFromCaller: 0, framesToBot: 0, droppedToBot: 0, framesToCaller: 0, silenceFrames: 0, droppedFromBot: 0, invalidMessages: 0, marks: 0 };
+  const stats: BotLegStats = { framesFromCaller: 0, framesToBot: 0, droppedToBot: 0, framesToCaller: 0, silenceFrames: 0, droppedFromBot: 0, skippedFromBot: 0, invalidMessages: 0, marks: 0 };
   const cleanups: Cleanup[] = [];
   let dtmf = '';
   let end: BotLegEnd = { kind: 'caller_hangup' };
@@ -148,8 +148,8 @@ export async function runBotLeg(deps: BotBridgeDeps, s: CallSession, target: Bot
       };
       const onClose = (code: number): void => finish(pending ?? fail('bot_closed', `bot closed the socket (code ${code})`));
       const onError = (err: Error): void => log.debug({ err }, 'bot socket error');
-      const onTick = (): void => {
-        const t = playout.next();
+      const onTick = (missed: number): void => {
+        const t = playout.next(missed);
         udp.send(t.frame, pair.switch, settings.switchMediaIp);
         if (t.audio) stats.framesToCaller++;
         else stats.silenceFrames++;
@@ -170,16 +170,35 @@ export async function runBotLeg(deps: BotBridgeDeps, s: CallSession, target: Bot
       const silent = setTimeout(() => {
         if (!heard) finish(fail('bot_silent', `no message from the bot within ${settings.silenceTimeoutMs} ms`));
       }, settings.silenceTimeoutMs);
+      // Keepalive: one ping in flight at a time; its pong must come within pingTimeoutMs.
+      let pongDue: NodeJS.Timeout | undefined;
+      const onPong = (): void => {
+        clearTimeout(pongDue);
+        pongDue = undefined;
+      };
+      const onPingTimeout = (): void =>
+        finish(fail('bot_unresponsive', `no pong within ${settings.pingTimeoutMs} ms of a WebSocket ping`));
+      const pinger = settings.pingIntervalMs > 0
+        ? setInterval(() => {
+            if (pongDue || sock.readyState !== WebSocket.OPEN) return;
+            pongDue = setTimeout(onPingTimeout, settings.pingTimeoutMs);
+            sock.ping();
+          }, settings.pingIntervalMs)
+        : undefined;
 
       udp.on('message', onDatagram);
       sock.on('message', onMessage);
       sock.on('close', onClose);
       sock.on('error', onError);
+      sock.on('pong', onPong);
       const offEvent = s.channel.onEvent(onEvent);
       const offTick = clock.add(onTick);
       s.channel.signal.addEventListener('abort', onHangup, { once: true });
       cleanups.push(() => {
         clearTimeout(silent);
+        clearInterval(pinger);
+        clearTimeout(pongDue);
+        sock.off('pong', onPong);
         offTick();
         offEvent();
         udp.off('message', onDatagram);
@@ -187,6 +206,7 @@ export async function runBotLeg(deps: BotBridgeDeps, s: CallSession, target: Bot
         sock.off('close', onClose);
         s.channel.signal.removeEventListener('abort', onHangup);
         stats.droppedFromBot = playout.dropped;
+        stats.skippedFromBot = playout.skipped;
       });
       if (s.channel.signal.aborted) onHangup();
     });

@@ -1,10 +1,11 @@
 /** Our own protocol: `type`-tagged JSON, snake_case fields, a `seq` on every message we send. */
-import { controlCommand, nativeInboundSchema, parseJson, zodProblems, type DialectCodec, type StreamInfo } from './protocol.ts';
+import { audioFastPath, controlCommand, nativeInboundSchema, parseJson, zodProblems, type DialectCodec, type StreamInfo } from './protocol.ts';
 
 export function nativeCodec(info: StreamInfo): DialectCodec {
   let seq = 0;
   const msg = (type: string, body: Record<string, unknown>): string =>
     JSON.stringify({ type, seq: ++seq, stream_id: info.streamId, ...body });
+  const streamIdJson = JSON.stringify(info.streamId);
   return {
     dialect: 'native',
     open: () => [
@@ -25,7 +26,10 @@ export function nativeCodec(info: StreamInfo): DialectCodec {
         },
       }),
     ],
-    media: (payload, timestampMs) => msg('media', { timestamp: timestampMs, payload: payload.toString('base64') }),
+    // 50 a second per call: the same bytes as msg('media', {timestamp, payload}), without building an object
+    // (base64 needs no JSON escaping; the timestamp is an integer).
+    media: (payload, timestampMs) =>
+      `{"type":"media","seq":${++seq},"stream_id":${streamIdJson},"timestamp":${timestampMs},"payload":"${payload.toString('base64')}"}`,
     dtmf: (digit, durationMs) => msg('dtmf', { digit, duration_ms: durationMs }),
     mark: (name, cleared) => msg('mark', { name, cleared }),
     stop: (reason) => msg('stop', { reason }),
@@ -33,6 +37,8 @@ export function nativeCodec(info: StreamInfo): DialectCodec {
     decode(text) {
       const json = parseJson(text);
       if (!json.ok) return json;
+      const audio = audioFastPath(json.value, 'type');
+      if (audio) return { ok: true, command: { kind: 'audio', payload: audio } };
       const parsed = nativeInboundSchema.safeParse(json.value);
       if (!parsed.success) return { ok: false, error: 'invalid message', details: zodProblems(parsed.error) };
       const m = parsed.data;

@@ -60,7 +60,9 @@ export interface DialectCodec {
   decode(text: string): Decoded;
 }
 
-const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+/** What a base64 payload must look like (shared by the schemas and the audio fast path). */
+export const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const base64 = z.string().regex(BASE64, 'must be base64');
 const markName = z.string().min(1).max(256);
 export const transferTargetSchema = z.object({
   type: z.enum(TRANSFER_TARGET_TYPES),
@@ -88,6 +90,30 @@ export const twilioInboundSchema = z.discriminatedUnion('event', [
 ]);
 
 export const controlSchema = z.discriminatedUnion('type', [...controlSchemas]);
+
+/**
+ * The hot path of decoding: an audio message, checked by hand (the same rules as its schema: the tag,
+ * a base64 string) so the per-frame cost is JSON.parse plus one regex test. Anything else, including
+ * every invalid message, returns null and goes through the schemas, which word the error.
+ */
+export function audioFastPath(value: unknown, tagKey: 'type' | 'event'): Buffer | null {
+  if (value === null || typeof value !== 'object') return null;
+  const v = value as Record<string, unknown>;
+  const tag = v[tagKey];
+  let payload: unknown;
+  if (tagKey === 'type') {
+    if (tag === 'response.audio.delta') payload = v.delta;
+    else if (tag === 'media') payload = v.payload;
+    else return null;
+  } else {
+    if (tag !== 'media' || (v.streamSid !== undefined && typeof v.streamSid !== 'string')) return null;
+    const media = v.media as Record<string, unknown> | null | undefined;
+    if (media === null || typeof media !== 'object') return null;
+    payload = media.payload;
+  }
+  if (typeof payload !== 'string' || !BASE64.test(payload)) return null;
+  return Buffer.from(payload, 'base64');
+}
 
 /** Parse JSON, never throwing. */
 export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {

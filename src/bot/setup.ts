@@ -16,6 +16,8 @@ export function botBridgeFromConfig(config: Config, logger: Logger): BotBridge {
       switchMediaIp: config.BOT_SWITCH_MEDIA_IP,
       maxBufferMs: config.BOT_MAX_BUFFER_MS,
       silenceTimeoutMs: config.BOT_SILENCE_TIMEOUT_MS,
+      pingIntervalMs: config.BOT_PING_INTERVAL_MS,
+      pingTimeoutMs: config.BOT_PING_TIMEOUT_MS,
     },
   });
 }

@@ -11,9 +11,10 @@ export class StreamResampler {
   readonly #M: number;
   readonly #half: number;
   readonly #weights: Float64Array[];
-  #buf = new Int16Array(0);
-  /** global index of #buf[0] */
-  #bufStart = 0;
+  /** input samples still needed, from global index #bufStart; #len of them are valid */
+  #buf: Float64Array;
+  #len: number;
+  #bufStart: number;
   #produced = 0;
 
   constructor(
@@ -40,36 +41,52 @@ export class StreamResampler {
       for (let k = 0; k < w.length; k++) w[k]! /= norm;
       this.#weights.push(w);
     }
+    // Samples before the stream are silence: keeping them as zeros spares the tap loop a bounds check.
+    this.#buf = new Float64Array(4 * this.#half + 512);
+    this.#len = 2 * this.#half;
+    this.#bufStart = -2 * this.#half;
   }
 
-  /** Feed samples, get every output sample that can be computed so far. */
+  /** Feed samples, get every output sample that can be computed so far (a new array each call). */
   process(input: Int16Array): Int16Array {
     if (this.#L === this.#M) return input;
-    const buf = new Int16Array(this.#buf.length + input.length);
-    buf.set(this.#buf);
-    buf.set(input, this.#buf.length);
-    const end = this.#bufStart + buf.length;
-    const out: number[] = [];
-    for (;;) {
-      const num = this.#produced * this.#M;
-      const c = Math.floor(num / this.#L);
-      if (c + this.#half >= end) break;
-      const w = this.#weights[num % this.#L]!;
-      let acc = 0;
-      const first = c - this.#half + 1;
-      for (let k = 0; k < w.length; k++) {
-        const j = first + k - this.#bufStart;
-        if (j >= 0) acc += buf[j]! * w[k]!;
-      }
-      out.push(acc > 32767 ? 32767 : acc < -32768 ? -32768 : Math.round(acc));
-      this.#produced++;
+    const L = this.#L;
+    const M = this.#M;
+    const half = this.#half;
+    if (this.#len + input.length > this.#buf.length) {
+      const bigger = new Float64Array(Math.max(2 * this.#buf.length, this.#len + input.length));
+      bigger.set(this.#buf.subarray(0, this.#len));
+      this.#buf = bigger;
     }
+    const buf = this.#buf;
+    buf.set(input, this.#len);
+    this.#len += input.length;
+    const end = this.#bufStart + this.#len;
+    // output p needs input up to floor(p·M/L) + half, which must be < end
+    const first = this.#produced;
+    const stop = Math.max(first, Math.ceil(((end - half) * L) / M));
+    const out = new Int16Array(stop - first);
+    const taps = 2 * half;
+    const weights = this.#weights;
+    const offset = 1 - half - this.#bufStart;
+    for (let p = first; p < stop; p++) {
+      const num = p * M;
+      const w = weights[num % L]!;
+      const j = Math.floor(num / L) + offset;
+      let acc = 0;
+      for (let k = 0; k < taps; k++) acc += buf[j + k]! * w[k]!;
+      out[p - first] = acc > 32767 ? 32767 : acc < -32768 ? -32768 : Math.round(acc);
+    }
+    this.#produced = stop;
     // Keep what the next outputs still need.
-    const nextFirst = Math.floor((this.#produced * this.#M) / this.#L) - this.#half + 1;
-    const drop = Math.max(0, Math.min(buf.length, nextFirst - this.#bufStart));
-    this.#buf = buf.slice(drop);
-    this.#bufStart += drop;
-    return Int16Array.from(out);
+    const nextFirst = Math.floor((stop * M) / L) - half + 1;
+    const drop = Math.max(0, Math.min(this.#len, nextFirst - this.#bufStart));
+    if (drop > 0) {
+      buf.copyWithin(0, drop, this.#len);
+      this.#len -= drop;
+      this.#bufStart += drop;
+    }
+    return out;
   }
 }
 

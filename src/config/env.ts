@@ -79,6 +79,9 @@ export const configSchema = z.object({
   BOT_MAX_BUFFER_MS: z.coerce.number().int().min(200).default(30_000),
   /** A bot that sends nothing this long after `start` is treated as failed (fallback). */
   BOT_SILENCE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** WebSocket ping to the bot every this long (0 = never); no pong within BOT_PING_TIMEOUT_MS = the bot failed. */
+  BOT_PING_INTERVAL_MS: z.coerce.number().int().min(0).default(10_000),
+  BOT_PING_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
 
   TTS_ENGINE: z.enum(['auto', 'google', 'espeak', 'tone']).default('auto'),
   /** Path to a Google service-account JSON; Google TTS is used only when this is set. */

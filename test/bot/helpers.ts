@@ -64,12 +64,17 @@ export interface TestBot {
 /** A bot that records what it receives and reacts through `script` (ws = its side of the socket). */
 export async function startTestBot(
   script: (ws: WebSocket, msg: Record<string, any>) => void = () => {},
-  opts: { verify?: (info: { req: { headers: Record<string, unknown> } }, cb: (ok: boolean, code?: number) => void) => void; onConnect?: (ws: WebSocket) => void } = {},
+  opts: {
+    verify?: (info: { req: { headers: Record<string, unknown> } }, cb: (ok: boolean, code?: number) => void) => void;
+    onConnect?: (ws: WebSocket) => void;
+    /** false: the bot never answers WebSocket pings (a hung peer whose TCP is still up) */
+    autoPong?: boolean;
+  } = {},
 ): Promise<TestBot> {
   const seen: Seen[] = [];
   let resolveClosed!: (code: number) => void;
   const closed = new Promise<number>((r) => (resolveClosed = r));
-  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', ...(opts.verify ? { verifyClient: opts.verify as never } : {}) });
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', autoPong: opts.autoPong ?? true, ...(opts.verify ? { verifyClient: opts.verify as never } : {}) });
   wss.on('connection', (ws) => {
     ws.on('error', () => undefined);
     ws.on('close', (code) => resolveClosed(code));

@@ -5,7 +5,8 @@ import type { Db } from '../../../db/client.ts';
 import { aiAgents, type StoredDestination } from '../../../db/schema/index.ts';
 import { checkDestination } from '../../../routing/destinations.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
-import { AGENT_DIALECTS, AUDIO_FORMATS, MASK, createAgent, deleteAgent, getAgent, listAgents, updateAgent } from './routes.ts';
+import { legsOfAgent, toBotLegDto } from '../call-logs/bot-legs.ts';
+import { AGENT_DIALECTS, AUDIO_FORMATS, MASK, createAgent, deleteAgent, getAgent, listAgentLegs, listAgents, updateAgent } from './routes.ts';
 
 type Row = typeof aiAgents.$inferSelect;
 
@@ -50,6 +51,14 @@ export function agentRoutes() {
       return c.json(rows.map(toDto), 200);
     })
     .openapi(getAgent, (c) => c.json(toDto(findAgent(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id)), 200))
+    .openapi(listAgentLegs, (c) => {
+      const { db } = c.get('deps');
+      const orgId = c.get('principal').orgId;
+      const agent = findAgent(db, orgId, c.req.valid('param').id);
+      const { limit, offset } = c.req.valid('query');
+      const { rows, total } = legsOfAgent(db, orgId, agent.id, limit, offset);
+      return c.json({ legs: rows.map(toBotLegDto), total, limit, offset }, 200);
+    })
     .openapi(createAgent, (c) => {
       const b = c.req.valid('json');
       const { db } = c.get('deps');

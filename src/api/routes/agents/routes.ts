@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { FINAL_DESTINATION_TYPES, isWsUrl } from '../../../routing/destinations.ts';
 import { requirePermission } from '../../middleware/auth.ts';
+import { BotLegSchema } from '../call-logs/bot-legs.ts';
 import { IdParam, errorResponses, jsonBody, jsonContent, security } from '../../schemas.ts';
 
 /** What a stored header value looks like in every response; sending it back on update keeps the value. */
@@ -105,4 +106,20 @@ export const deleteAgent = createRoute({
   middleware: [requirePermission('agent.write')] as const,
   request: { params: IdParam },
   responses: { 204: { description: 'Deleted' }, ...authErrors, 404: errorResponses[404] },
+});
+
+export const LegsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50).openapi({ param: { name: 'limit', in: 'query' } }),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0).openapi({ param: { name: 'offset', in: 'query' } }),
+});
+
+const LegPage = z
+  .object({ legs: z.array(BotLegSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
+  .openapi('BotLegPage');
+
+export const listAgentLegs = createRoute({
+  method: 'get', path: '/ai-agents/{id}/legs', tags, security, summary: 'Calls this agent took part in (bot legs), newest first',
+  middleware: [requirePermission('agent.read')] as const,
+  request: { params: IdParam, query: LegsQuery },
+  responses: { 200: jsonContent(LegPage, 'One page; total counts every leg of the agent'), ...errorResponses },
 });

@@ -5,6 +5,7 @@ import { callNotes } from '../../../db/schema/index.ts';
 import { normalizeE164 } from '../../../routing/phone.ts';
 import { ValidationError } from '../../errors.ts';
 import { resolveDisposition } from '../dispositions/store.ts';
+import { legsOfCall, toBotLegDto } from './bot-legs.ts';
 import { createNoteRoute, getRoute, listNotesRoute, listRoute, syncRoute } from './routes.ts';
 import { feedSeqOf, getCallLog, listCallLogs, syncCallLogs, toCallLogDto } from './store.ts';
 
@@ -62,8 +63,11 @@ export function callLogRoutes() {
       }, 200);
     })
     .openapi(getRoute, (c) => {
-      const row = getCallLog(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id);
-      return c.json(toCallLogDto(row, c.get('deps').config.PUBLIC_URL ?? ''), 200);
+      const { db, config } = c.get('deps');
+      const orgId = c.get('principal').orgId;
+      const row = getCallLog(db, orgId, c.req.valid('param').id);
+      const legs = legsOfCall(db, orgId, row.id).map(toBotLegDto);
+      return c.json({ ...toCallLogDto(row, config.PUBLIC_URL ?? ''), bot_legs: legs }, 200);
     })
     .openapi(listNotesRoute, (c) => {
       const { db } = c.get('deps');

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requirePermission } from '../../middleware/auth.ts';
 import { IdParam, errorResponses, jsonBody, jsonContent, security } from '../../schemas.ts';
+import { BotLegSchema } from './bot-legs.ts';
 import { CALL_TYPES } from './store.ts';
 
 export const CallLogSchema = z
@@ -26,6 +27,10 @@ export const CallLogSchema = z
     ivr_path: z.array(z.unknown()),
   })
   .openapi('CallLog');
+
+export const CallLogDetailSchema = CallLogSchema.extend({
+  bot_legs: z.array(BotLegSchema).openapi({ description: 'AI-agent legs of the call, in the order they ran (empty when no bot took part)' }),
+}).openapi('CallLogDetail');
 
 const dateish = z
   .string()
@@ -106,9 +111,9 @@ export const syncRoute = createRoute({
 
 export const getRoute = createRoute({
   method: 'get', path: '/call-logs/{id}', tags, security, middleware: [requirePermission('call.read')] as const,
-  summary: 'One call log',
+  summary: 'One call log, with its bot legs',
   request: { params: CallParam },
-  responses: { 200: jsonContent(CallLogSchema, 'The call'), ...errorResponses },
+  responses: { 200: jsonContent(CallLogDetailSchema, 'The call'), ...errorResponses },
 });
 
 export const listNotesRoute = createRoute({
