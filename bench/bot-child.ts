@@ -1,4 +1,5 @@
 import { trackChild } from './child-reaper.ts';
+import type { CompiledEntries } from './compiled.ts';
 /**
  * Parent side of bench/bot-server.ts: spawn (pinned to one CPU when asked), wait for READY, one
  * request line → one answer line, every wait bounded, the child killed when the bench exits.
@@ -34,10 +35,10 @@ export interface BotChild {
 }
 
 
-export async function startBotChild(args: string[], o: { cpu?: number; timeoutMs?: number } = {}): Promise<BotChild> {
+export async function startBotChild(compiled: CompiledEntries, args: string[], o: { cpu?: number; timeoutMs?: number } = {}): Promise<BotChild> {
   // BENCH_BOT_CPU_PROF=<dir>: write a V8 CPU profile of each child there (node --cpu-prof), to see where its time goes.
   const prof = process.env.BENCH_BOT_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_BOT_CPU_PROF}`] : [];
-  const node = [process.execPath, ...prof, '--import', 'tsx', 'bench/bot-server.ts', ...args];
+  const node = [process.execPath, ...prof, ...compiled.entry('bench/bot-server.ts'), ...args];
   const [cmd, ...argv] = o.cpu === undefined ? node : ['taskset', '-c', String(o.cpu), ...node];
   const child = spawn(cmd!, argv, { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'silent' } });
   trackChild(child);

@@ -35,6 +35,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import { startBotChild, type ChildStats } from './bot-child.ts';
 import { printTable } from './table.ts';
+import type { CompiledEntries } from './compiled.ts';
 
 const STREAMS = (process.env.BENCH_BOT_STREAMS ?? '100,250,500,750').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_BOT_SECONDS ?? 4);
@@ -74,7 +75,7 @@ function hostBusyMs(): number {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function run(mode: Mode, n: number, cpu: number | undefined): Promise<Run> {
+async function run(compiled: CompiledEntries, mode: Mode, n: number, cpu: number | undefined): Promise<Run> {
   const base = BASE[mode];
   const sentAt = new Float64Array(n * RING);
   const echoedAt = new Float64Array(n * RING);
@@ -135,7 +136,7 @@ async function run(mode: Mode, n: number, cpu: number | undefined): Promise<Run>
     socks.push(s);
   }
 
-  const child = await startBotChild([mode, String(n), String(botPort), String(base), FORMAT], { cpu });
+  const child = await startBotChild(compiled, [mode, String(n), String(botPort), String(base), FORMAT], { cpu });
   let sender: NodeJS.Timeout | null = null;
   try {
     // Caller audio: every 20 ms per stream, in GROUPS phase groups (5 ms apart), absolute times.
@@ -209,14 +210,14 @@ function pinSelf(): (() => void) | null {
   }
 }
 
-export async function benchBot(): Promise<void> {
+export async function benchBot(compiled: CompiledEntries): Promise<void> {
   const unpin = pinSelf();
   const cpu = unpin ? 1 : undefined;
   const runs: Run[] = [];
   try {
     for (const n of STREAMS) {
-      runs.push(await run('bridge', n, cpu));
-      runs.push(await run('relay', n, cpu));
+      runs.push(await run(compiled, 'bridge', n, cpu));
+      runs.push(await run(compiled, 'relay', n, cpu));
     }
   } finally {
     unpin?.();

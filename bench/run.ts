@@ -18,7 +18,7 @@ const suites: Record<string, () => Promise<void>> = {
   calls: () => benchCalls(),
   webhooks: () => benchWebhooks(),
   'call-logs': () => benchCallLogs(),
-  bot: () => benchBot(),
+  bot: () => benchBot(compiled),
 };
 
 const only = process.argv.slice(2);
