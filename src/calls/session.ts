@@ -103,8 +103,9 @@ export function addStep(session: CallSession, step: DistributiveOmit<PathStep, '
   session.record.path.push({ at: stamp(session), ...step } as PathStep);
 }
 
-/** Emit an event with this call's identity. */
+/** Emit an event with this call's identity. Nobody listening (no webhooks, no live status): nothing is built. */
 export function emit(session: CallSession, event: DistributiveOmit<CallEvent, 'callId' | 'orgId' | 'at'>): void {
+  if (session.deps.bus.listenerCount() === 0) return;
   session.deps.bus.emit({ ...event, callId: session.callId, orgId: session.orgId, at: stamp(session) } as CallEvent);
 }
 
