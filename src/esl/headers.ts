@@ -62,13 +62,10 @@ export function parseHeaderLines(text: string): ParsedHeaderBlock | HeaderLineEr
  * a line without a colon or with an empty name (malformed: the full parse reports it), or a name with a
  * leading/trailing space (the full parse trims it).
  */
-function indexLines(text: string): Uint32Array | undefined {
-  // Sized once (a count of newlines is cheap), and a typed array: its store is off the JS heap, so the
-  // index adds next to nothing to what the young generation must collect.
-  let count = 1;
-  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count++;
-  const offsets = new Uint32Array(count * 3);
-  let n = 0;
+function indexLines(text: string): number[] | undefined {
+  // One pass into a plain array of small integers: it dies young with its event, and sizing a typed
+  // array first cost a second pass over the newlines (and an off-heap allocation) per event.
+  const offsets: number[] = [];
   let start = 0;
   const end = text.length;
   while (start < end) {
@@ -78,13 +75,11 @@ function indexLines(text: string): Uint32Array | undefined {
       const colon = text.indexOf(':', start);
       if (colon <= start || colon > nl) return undefined;
       if (text.charCodeAt(start) === 32 || text.charCodeAt(colon - 1) === 32) return undefined;
-      offsets[n++] = start;
-      offsets[n++] = colon;
-      offsets[n++] = nl;
+      offsets.push(start, colon, nl);
     }
     start = nl + 1;
   }
-  return n === offsets.length ? offsets : offsets.subarray(0, n);
+  return offsets;
 }
 
 /** Every header, decoded; or the first malformed line. */
@@ -115,10 +110,10 @@ function parseAll(text: string): Record<string, string> | string {
 /** The state behind a lazy header view: the block's text, its line index, and the full parse once needed. */
 class HeaderText {
   readonly #text: string;
-  readonly #lines: Uint32Array;
+  readonly #lines: number[];
   #all: Record<string, string> | undefined;
 
-  constructor(text: string, lines: Uint32Array) {
+  constructor(text: string, lines: number[]) {
     this.#text = text;
     this.#lines = lines;
   }
