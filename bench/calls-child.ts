@@ -5,6 +5,7 @@ import { trackChild } from './child-reaper.ts';
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
 
 export interface ServerStats {
   cpu: NodeJS.CpuUsage;
@@ -40,8 +41,20 @@ export interface BenchChild {
 }
 
 
+/**
+ * The Node flags the product runs with: `npm start` is `node <flags> --import tsx src/main.ts` (the
+ * Dockerfile's CMD has the same). The server under test gets exactly these, plus --expose-gc for the
+ * memory figures.
+ */
+export function productNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts?: { start?: string } };
+  const words = (pkg.scripts?.start ?? '').split(/\s+/);
+  if (words[0] !== 'node') return [];
+  return words.slice(1, words.indexOf('--import') === -1 ? 1 : words.indexOf('--import')).filter((w) => w.startsWith('--'));
+}
+
 export async function startBenchChild(kind: 'controller' | 'minimal', o: { timeoutMs?: number } = {}): Promise<BenchChild> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/calls-server.ts', kind], {
+  const child = spawn(process.execPath, [...productNodeFlags(), '--expose-gc', '--import', 'tsx', 'bench/calls-server.ts', kind], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, LOG_LEVEL: 'silent' },
   });
