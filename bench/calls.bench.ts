@@ -105,10 +105,11 @@ function printLatency(min: ParkResult, ctl: ParkResult): void {
     r.serverLoop.gcMaxMs,
     r.serverLoop.eldMaxMs,
     r.standInLoopMaxMs,
+    `${r.standInGcCount} (max ${r.standInGcMaxMs.toFixed(2)} ms)`,
   ];
   printTable(
     `Calls: DTMF → next command latency (${PARKED} calls parked in play_and_get_digits, one key every ${STAGGER_MS} ms; DTMF + EXECUTE_COMPLETE written → next sendmsg received)`,
-    ['server', 'parked calls', 'samples', 'p50 ms', 'p99 ms', 'max ms', 'p99 ratio vs baseline', 'server GCs in window', 'server max GC pause ms', 'server loop delay max ms', 'stand-in loop delay max ms'],
+    ['server', 'parked calls', 'samples', 'p50 ms', 'p99 ms', 'max ms', 'p99 ratio vs baseline', 'server GCs in window', 'server max GC pause ms', 'server loop delay max ms', 'stand-in loop delay max ms', 'stand-in GCs in window'],
     [row('baseline: minimal responder (fixed sendmsg)', min), row('switchboard controller', ctl)],
   );
   process.stdout.write(`target: p99 <= 1 ms → ${ctl.p99Ms.toFixed(3)} ms: ${verdict(ctl.p99Ms <= 1)}\n`);
