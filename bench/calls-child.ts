@@ -1,4 +1,5 @@
 import { trackChild } from './child-reaper.ts';
+import type { CompiledEntries } from './compiled.ts';
 /**
  * Parent side of bench/calls-server.ts: spawn, wait for READY, one request line → one answer line,
  * every wait bounded, and the child killed when the bench exits (however it exits).
@@ -40,8 +41,8 @@ export interface BenchChild {
 }
 
 
-export async function startBenchChild(kind: 'controller' | 'minimal', o: { timeoutMs?: number } = {}): Promise<BenchChild> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/calls-server.ts', kind], {
+export async function startBenchChild(compiled: CompiledEntries, kind: 'controller' | 'minimal', o: { timeoutMs?: number } = {}): Promise<BenchChild> {
+  const child = spawn(process.execPath, ['--expose-gc', ...compiled.entry('bench/calls-server.ts'), kind], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, LOG_LEVEL: 'silent' },
   });

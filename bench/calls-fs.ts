@@ -36,10 +36,16 @@ class Template {
 
   fill(callUuid: string, appUuid = ''): Buffer {
     const out = Buffer.allocUnsafe(this.#bytes.length);
-    this.#bytes.copy(out);
-    for (const at of this.#callAt) out.write(callUuid, at, 36, 'latin1');
-    if (appUuid.length === 36) for (const at of this.#appAt) out.write(appUuid, at, 36, 'latin1');
+    this.fillInto(out, 0, callUuid, appUuid);
     return out;
+  }
+
+  /** Writes the frame at `offset` of `out` (which has room for it); returns the offset after it. */
+  fillInto(out: Buffer, offset: number, callUuid: string, appUuid = ''): number {
+    this.#bytes.copy(out, offset);
+    for (const at of this.#callAt) out.write(callUuid, offset + at, 36, 'latin1');
+    if (appUuid.length === 36) for (const at of this.#appAt) out.write(appUuid, offset + at, 36, 'latin1');
+    return offset + this.#bytes.length;
   }
 }
 
@@ -216,10 +222,12 @@ export class StandInCall {
     const h = this.#held;
     if (!h || this.#socket.destroyed || this.#socket.writableEnded) return;
     this.#held = undefined;
-    const bytes = Buffer.concat([
-      ...(this.#wants('DTMF') ? [this.#t.dtmf(digit).fill(this.uuid)] : []),
-      ...(this.#wants('CHANNEL_EXECUTE_COMPLETE') ? [this.#t.executeComplete(h.app, h.arg, digit, h.varName).fill(this.uuid, h.appUuid)] : []),
-    ]);
+    // Both frames filled into one buffer: the stand-in allocates as little as it can in the timed path.
+    const dtmf = this.#wants('DTMF') ? this.#t.dtmf(digit) : undefined;
+    const complete = this.#wants('CHANNEL_EXECUTE_COMPLETE') ? this.#t.executeComplete(h.app, h.arg, digit, h.varName) : undefined;
+    const bytes = Buffer.allocUnsafe((dtmf?.length ?? 0) + (complete?.length ?? 0));
+    const at = dtmf ? dtmf.fillInto(bytes, 0, this.uuid) : 0;
+    complete?.fillInto(bytes, at, this.uuid, h.appUuid);
     this.bytesIn += bytes.length;
     this.#releasedAt = performance.now();
     this.#socket.write(bytes);

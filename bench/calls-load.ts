@@ -3,7 +3,9 @@
  * stand-in in this process: call setups per second with a concurrency window, and 1,000 parked
  * calls for memory per call and DTMF → next-command latency.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { BenchChild, LoopStats } from './calls-child.ts';
 import { quantile, runWindow, StandIn, type StandInCall, type WindowResult } from './calls-fs.ts';
 
@@ -53,9 +55,18 @@ export interface ParkResult {
   readonly serverLoop: LoopStats;
   /** This process's (the stand-in's) event-loop delay during the window: its own share of the tail. */
   readonly standInLoopMaxMs: number;
+  /** This process's GCs during the window (the stand-in allocates too; each one delays replies it times). */
+  readonly standInGcCount: number;
+  readonly standInGcMaxMs: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A full GC of this process (the stand-in's); the bench runs without --expose-gc, so it is exposed here. */
+function collectStandInGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 /** Resolves when `check()` holds; throws after `timeoutMs`. */
 async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
@@ -101,7 +112,15 @@ export async function measureParked(child: BenchChild, o: { count: number; stagg
     const mem1 = await child.memory();
     if (mem1.open < o.count) throw new Error(`${child.kind}: only ${mem1.open} connections open with ${o.count} parked`);
 
+    // The server child had a forced GC (memory above); the stand-in gets one too, so that neither
+    // process starts the timed window with a young generation already full of the parking phase's garbage.
+    collectStandInGarbage();
     await sleep(300);
+    const standInGcs: number[] = [];
+    const gcWatch = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) standInGcs.push(e.duration);
+    });
+    gcWatch.observe({ entryTypes: ['gc'] });
     const eld = monitorEventLoopDelay({ resolution: 1 });
     await child.loopStart();
     eld.enable();
@@ -112,6 +131,7 @@ export async function measureParked(child: BenchChild, o: { count: number; stagg
     await until('calls parked in the second menu', () => parked[1]!.size + failed >= o.count, 20_000);
     measuring = false;
     eld.disable();
+    gcWatch.disconnect();
     const serverLoop = await child.loopStop();
     for (const c of parked[1]!) c.release(MENU_PATH[1]);
     await until('parked calls to end', () => finished + failed >= o.count, 20_000);
@@ -130,6 +150,8 @@ export async function measureParked(child: BenchChild, o: { count: number; stagg
       failed,
       serverLoop,
       standInLoopMaxMs: eld.max / 1e6,
+      standInGcCount: standInGcs.length,
+      standInGcMaxMs: Math.max(0, ...standInGcs),
     };
   } finally {
     for (const c of calls) c.destroy();

@@ -20,7 +20,7 @@ function label(n: ProfileNode): string {
   const url = n.callFrame.url
     .replace(/^file:\/\//, '')
     .replace(/^.*\/node_modules\//, '')
-    .replace(/^.*\/work\/main\//, '')
+    .replace(`${process.cwd()}/`, '')
     .replace(/\?.*$/, '');
   const fn = n.callFrame.functionName || '(anonymous)';
   return url ? `${url}:${fn}` : fn;

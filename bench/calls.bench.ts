@@ -10,6 +10,7 @@
  * controller over the measured setups and print its hot spots (file:function, µs per call).
  */
 import { startBenchChild, type BenchChild } from './calls-child.ts';
+import type { CompiledEntries } from './compiled.ts';
 import { measureParked, measureSetups, type ParkResult, type SetupResult } from './calls-load.ts';
 import { measureScenarioBytes, SIMPLE_IVR_SCENARIO } from './calls-bytes.ts';
 import { printTable } from './table.ts';
@@ -23,8 +24,8 @@ const WARMUP = 500;
 const PARKED = 1000;
 const STAGGER_MS = 1;
 
-async function withChild<T>(kind: 'controller' | 'minimal', fn: (c: BenchChild) => Promise<T>): Promise<T> {
-  const child = await startBenchChild(kind);
+async function withChild<T>(compiled: CompiledEntries, kind: 'controller' | 'minimal', fn: (c: BenchChild) => Promise<T>): Promise<T> {
+  const child = await startBenchChild(compiled, kind);
   try {
     return await fn(child);
   } finally {
@@ -35,18 +36,18 @@ async function withChild<T>(kind: 'controller' | 'minimal', fn: (c: BenchChild) 
 const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
 const kb = (bytes: number): number => bytes / 1024;
 
-export async function benchCalls(): Promise<void> {
+export async function benchCalls(compiled: CompiledEntries): Promise<void> {
   const setups = { total: TOTAL, window: WINDOW, warmup: WARMUP };
   const parkOpts = { count: PARKED, staggerMs: STAGGER_MS, connectWindow: WINDOW };
 
   const profDir = process.env.BENCH_CPU_PROF;
   const profileFile = profDir ? join(profDir, `controller-setups-${Date.now()}.cpuprofile`) : undefined;
   if (profDir) mkdirSync(profDir, { recursive: true });
-  const ctl = await withChild('controller', async (c) => ({
+  const ctl = await withChild(compiled, 'controller', async (c) => ({
     setup: await measureSetups(c, { ...setups, profileFile }),
     park: await measureParked(c, parkOpts),
   }));
-  const min = await withChild('minimal', async (c) => {
+  const min = await withChild(compiled, 'minimal', async (c) => {
     const quick = await measureSetups(c, setups);
     await c.mode('menu');
     const menu = await measureSetups(c, setups);
@@ -105,10 +106,11 @@ function printLatency(min: ParkResult, ctl: ParkResult): void {
     r.serverLoop.gcMaxMs,
     r.serverLoop.eldMaxMs,
     r.standInLoopMaxMs,
+    `${r.standInGcCount} (max ${r.standInGcMaxMs.toFixed(2)} ms)`,
   ];
   printTable(
     `Calls: DTMF → next command latency (${PARKED} calls parked in play_and_get_digits, one key every ${STAGGER_MS} ms; DTMF + EXECUTE_COMPLETE written → next sendmsg received)`,
-    ['server', 'parked calls', 'samples', 'p50 ms', 'p99 ms', 'max ms', 'p99 ratio vs baseline', 'server GCs in window', 'server max GC pause ms', 'server loop delay max ms', 'stand-in loop delay max ms'],
+    ['server', 'parked calls', 'samples', 'p50 ms', 'p99 ms', 'max ms', 'p99 ratio vs baseline', 'server GCs in window', 'server max GC pause ms', 'server loop delay max ms', 'stand-in loop delay max ms', 'stand-in GCs in window'],
     [row('baseline: minimal responder (fixed sendmsg)', min), row('switchboard controller', ctl)],
   );
   process.stdout.write(`target: p99 <= 1 ms → ${ctl.p99Ms.toFixed(3)} ms: ${verdict(ctl.p99Ms <= 1)}\n`);

@@ -1,11 +1,12 @@
 /**
  * The benchmarks' servers run what users run: JavaScript compiled by tsc (as `npm start` runs
- * dist/), not TypeScript under tsx, whose esbuild `keepNames` adds a defineProperty per closure.
- * The first call compiles src/, bench/ and the test helpers into .bench-dist/ (incremental);
+ * dist/), not TypeScript under tsx, whose esbuild `keepNames` adds a defineProperty per closure,
+ * with the Node flags of `npm start` (the Dockerfile's CMD has the same).
+ * compileForBench() compiles src/, bench/ and the test helpers into .bench-dist/ (incremental);
  * `entry('bench/x.ts')` is then the node arguments that run the compiled file.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const OUT = '.bench-dist';
@@ -19,5 +20,19 @@ export function compileForBench(): CompiledEntries {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.bench.json'], { stdio: 'inherit' });
   // src/db finds its migrations at ../../db from its own file: give the compiled tree the same neighbour.
   if (!existsSync(`${OUT}/db`)) symlinkSync(resolve('db'), `${OUT}/db`, 'dir');
-  return { entry: (tsPath) => ['--enable-source-maps', `${OUT}/${tsPath.replace(/\.ts$/, '.js')}`] };
+  const flags = productNodeFlags();
+  return { entry: (tsPath) => [...flags, `${OUT}/${tsPath.replace(/\.ts$/, '.js')}`] };
+}
+
+/** The flags in `"start": "node <flags> dist/main.js"`. */
+export function productNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts?: { start?: string } };
+  const words = (pkg.scripts?.start ?? '').split(/\s+/);
+  if (words[0] !== 'node') return [];
+  const flags: string[] = [];
+  for (const w of words.slice(1)) {
+    if (!w.startsWith('--')) break;
+    flags.push(w);
+  }
+  return flags;
 }

@@ -15,7 +15,7 @@ process.env.LOG_LEVEL = 'silent';
 const compiled = compileForBench();
 const suites: Record<string, () => Promise<void>> = {
   api: () => benchApi(compiled),
-  calls: () => benchCalls(),
+  calls: () => benchCalls(compiled),
   webhooks: () => benchWebhooks(),
   'call-logs': () => benchCallLogs(),
   bot: () => benchBot(compiled),

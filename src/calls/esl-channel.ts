@@ -32,7 +32,9 @@ export async function openEslChannel(session: OutboundSession, opts: EslChannelO
     callerIdName: data.callerIdName,
     variables: data.variables,
     signal: session.signal,
-    hangupCause: () => session.hangupCause ?? null,
+    hangupCause() {
+      return session.hangupCause ?? null;
+    },
 
     async execute(app, arg, o): Promise<ExecResult> {
       try {
@@ -65,7 +67,9 @@ export async function openEslChannel(session: OutboundSession, opts: EslChannelO
       await session.unicast({ ...u, transport: 'udp' }, cmd);
     },
 
-    release: () => session.exit(),
+    release() {
+      return session.exit();
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { normalizeE164 } from '../routing/phone.ts';
+import { lazyChild } from '../logging/logger.ts';
 import { ChannelGoneError, type CallChannel } from './channel.ts';
 import { notInService, routeDid } from './route.ts';
 import { emit, type CallDeps, type CallSession } from './session.ts';
@@ -27,7 +28,7 @@ export async function runCall(channel: CallChannel, deps: CallDeps): Promise<voi
     uuid: channel.uuid,
     channel,
     deps,
-    logger: deps.logger.child({ call: channel.uuid }),
+    logger: lazyChild(deps.logger, { call: channel.uuid }),
     did,
     caller: masking ? masking.callerMasked : caller,
     masking,

@@ -92,10 +92,20 @@ export interface CallSession {
   bridgeVarsSet: boolean;
   /** Set once record_session started (a call is recorded at most once). */
   recordingPath?: string;
+  /** The last `stamp`: its millisecond and ISO text. */
+  stampMs?: number;
+  stampIso?: string;
 }
 
+/** Now, as an ISO string; steps taken in the same millisecond share one (toISOString is not cheap). */
 export function stamp(session: CallSession): string {
-  return session.deps.now().toISOString();
+  const now = session.deps.now();
+  const ms = now.getTime();
+  if (ms !== session.stampMs || session.stampIso === undefined) {
+    session.stampMs = ms;
+    session.stampIso = now.toISOString();
+  }
+  return session.stampIso;
 }
 
 /** Append a step to the call's path (the `at` is filled in). */
@@ -103,8 +113,9 @@ export function addStep(session: CallSession, step: DistributiveOmit<PathStep, '
   session.record.path.push({ at: stamp(session), ...step } as PathStep);
 }
 
-/** Emit an event with this call's identity. */
+/** Emit an event with this call's identity. Nobody listening (no webhooks, no live status): nothing is built. */
 export function emit(session: CallSession, event: DistributiveOmit<CallEvent, 'callId' | 'orgId' | 'at'>): void {
+  if (session.deps.bus.listenerCount() === 0) return;
   session.deps.bus.emit({ ...event, callId: session.callId, orgId: session.orgId, at: stamp(session) } as CallEvent);
 }
 

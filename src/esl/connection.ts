@@ -70,6 +70,8 @@ export class EslConnection {
   #resolveClosed!: (info: CloseInfo) => void;
   #channelUuid: string | undefined;
   #channelHangup: EslEvent | undefined;
+  readonly #onData: (chunk: Buffer) => void;
+  readonly #onDrain: () => void;
   /** Resolves (never rejects) once the socket has closed and every pending wait has been settled. */
   readonly closed: Promise<CloseInfo>;
 
@@ -81,10 +83,14 @@ export class EslConnection {
     this.#executeTimeoutMs = options.executeTimeoutMs ?? 600_000;
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     socket.setNoDelay(true);
+    // Listeners assigned here, not as arrow class fields: a per-connection arrow field costs a
+    // name-keeping defineProperty each under tsx (esbuild keepNames).
+    this.#onData = (chunk: Buffer): void => this.#handleData(chunk);
+    this.#onDrain = (): void => this.#handleDrain();
     socket.on('data', this.#onData);
     socket.on('drain', this.#onDrain);
-    socket.on('error', this.#onError);
-    socket.on('close', this.#onClose);
+    socket.on('error', (error: Error) => this.#handleError(error));
+    socket.on('close', () => this.#handleClose());
   }
 
   get isClosed(): boolean {
@@ -218,16 +224,16 @@ export class EslConnection {
     if (!this.#corked && !this.#socket.destroyed) {
       this.#corked = true;
       this.#socket.cork();
-      process.nextTick(this.#uncork);
+      process.nextTick(EslConnection.#uncork, this);
     }
     this.#flush();
   }
 
   #corked = false;
-  readonly #uncork = (): void => {
-    this.#corked = false;
-    if (!this.#socket.destroyed) this.#socket.uncork();
-  };
+  static #uncork(conn: EslConnection): void {
+    conn.#corked = false;
+    if (!conn.#socket.destroyed) conn.#socket.uncork();
+  }
 
   #flush(): void {
     while (this.#writable && this.#queue.length > 0 && !this.#socket.destroyed) {
@@ -236,12 +242,12 @@ export class EslConnection {
     }
   }
 
-  readonly #onDrain = (): void => {
+  #handleDrain(): void {
     this.#writable = true;
     this.#flush();
-  };
+  }
 
-  readonly #onData = (chunk: Buffer): void => {
+  #handleData(chunk: Buffer): void {
     try {
       const { frames, error } = this.#parser.feed(chunk);
       for (const frame of frames) this.#dispatch(frame);
@@ -253,15 +259,15 @@ export class EslConnection {
       this.#log.error({ err: error }, 'esl frame handling failed; dropping connection');
       this.destroy(error as Error);
     }
-  };
+  }
 
-  readonly #onError = (error: Error): void => {
+  #handleError(error: Error): void {
     // ECONNRESET, EPIPE...: 'close' follows and settles everything.
     this.#log.debug({ err: error }, 'esl socket error');
     this.#closeInfo ??= { reason: (error as NodeJS.ErrnoException).code ?? error.message, error };
-  };
+  }
 
-  readonly #onClose = (): void => {
+  #handleClose(): void {
     const truncated = this.#parser.finish();
     if (truncated) this.#log.warn({ err: truncated }, 'esl stream ended mid-frame');
     const info: CloseInfo = this.#closeInfo ?? { reason: truncated ? 'truncated' : 'closed', error: truncated };
@@ -275,7 +281,7 @@ export class EslConnection {
     this.#socket.off('drain', this.#onDrain);
     this.#listeners.emit('close', info, this.#log);
     this.#resolveClosed(info);
-  };
+  }
 
   #dispatch(frame: EslFrame): void {
     switch (frame.kind) {

@@ -6,7 +6,7 @@
  * nothing is left behind.
  */
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import type { Logger } from '../logging/logger.ts';
+import { lazyChild, type Logger } from '../logging/logger.ts';
 import { parseChannelData } from './channel-data.ts';
 import { EslConnection } from './connection.ts';
 import type { ParserLimits } from './parser.ts';
@@ -55,7 +55,7 @@ export async function createOutboundServer(options: OutboundServerOptions): Prom
 
   const handle = async (socket: Socket): Promise<void> => {
     const connId = nextId++;
-    const log = logger.child({ esl: 'outbound', conn: connId });
+    const log = lazyChild(logger, { esl: 'outbound', conn: connId });
     const conn = new EslConnection(socket, {
       logger: log,
       commandTimeoutMs,
@@ -70,7 +70,7 @@ export async function createOutboundServer(options: OutboundServerOptions): Prom
       session = new OutboundSession({
         conn,
         channel,
-        logger: log.child({ callUuid: channel.uuid }),
+        logger: lazyChild(log, { callUuid: channel.uuid }),
         exitTimeoutMs: options.exitTimeoutMs,
       });
       sessions.add(session);

@@ -74,7 +74,7 @@ export class OutboundSession {
     this.#exitTimeoutMs = options.exitTimeoutMs ?? 2_000;
     this.conn.bindChannel(this.uuid);
     this.#unsubscribe.push(
-      this.conn.on('event', this.#onEvent),
+      this.conn.on('event', (event) => this.#handleEvent(event)),
       this.conn.on('disconnect-notice', (frame) => {
         this.#notice = frame;
       }),
@@ -213,10 +213,10 @@ export class OutboundSession {
     }
   }
 
-  readonly #onEvent = (event: EslEvent): void => {
+  #handleEvent(event: EslEvent): void {
     if (event.name === 'CHANNEL_HANGUP' && event.uniqueId === this.uuid && !this.#hangup) {
       this.#hangup = event;
       if (!this.#abort.signal.aborted) this.#abort.abort(hangupReason(this.hangupCause));
     }
-  };
+  }
 }

@@ -80,7 +80,8 @@ export type Parsed<T> = T | { readonly ok: false; readonly error: EslCommandErro
 
 /** Splits `+OK rest` / `-ERR rest`; anything else is treated as success with the whole text. */
 export function classifyText(text: string): { ok: boolean; rest: string } {
-  const t = text.replace(/^\s+/, '').replace(/\s+$/, '');
+  // trim() strips exactly what \s matches (WhiteSpace and LineTerminator), without two regex passes.
+  const t = text.trim();
   if (t === '-ERR' || t.startsWith('-ERR ') || t.startsWith('-ERR\n')) return { ok: false, rest: t.slice(4).trim() };
   if (t === '+OK' || t.startsWith('+OK ') || t.startsWith('+OK\n')) return { ok: true, rest: t.slice(3).trim() };
   return { ok: true, rest: t };

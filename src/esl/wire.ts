@@ -8,23 +8,27 @@ export class EslInvalidCommandError extends Error {
   override readonly name = 'EslInvalidCommandError' as const;
 }
 
-const NEWLINE = /[\r\n]/;
+const hasNewline = (part: string): boolean => part.includes('\n') || part.includes('\r');
 
-function checkPart(part: string, what: string): void {
-  if (NEWLINE.test(part)) throw new EslInvalidCommandError(`${what} contains a newline: ${JSON.stringify(part.slice(0, 60))}`);
+function newlineError(part: string, what: string): EslInvalidCommandError {
+  return new EslInvalidCommandError(`${what} contains a newline: ${JSON.stringify(part.slice(0, 60))}`);
 }
 
+/**
+ * `command` + `\nName: value` per header + `\n\n`, as bytes. Checked without building a message per
+ * part, joined with plain `+` (a rope V8 flattens once, in Buffer.from).
+ */
 export function formatCommand(command: string, headers?: CommandHeaders): Buffer {
-  checkPart(command, 'command');
+  if (hasNewline(command)) throw newlineError(command, 'command');
   let text = command;
   if (headers !== undefined) {
     const pairs = (Array.isArray(headers) ? headers : Object.entries(headers)) as ReadonlyArray<readonly [string, string]>;
     for (const [name, value] of pairs) {
-      checkPart(name, 'header name');
-      checkPart(value, `header ${name}`);
+      if (hasNewline(name)) throw newlineError(name, 'header name');
+      if (hasNewline(value)) throw newlineError(value, `header ${name}`);
       if (name.includes(':')) throw new EslInvalidCommandError(`header name contains a colon: ${name}`);
-      text += `\n${name}: ${value}`;
+      text = text + '\n' + name + ': ' + value;
     }
   }
-  return Buffer.from(`${text}\n\n`, 'utf8');
+  return Buffer.from(text + '\n\n', 'utf8');
 }
