@@ -6,7 +6,7 @@
  * frames every 20 ms from one absolute-time scheduler in 4 phase groups) and the echo bots (one
  * WebSocket server). With ≥ 2 CPUs and `taskset` (BENCH_BOT_PIN≠0) the child is pinned to CPU 1
  * and this process to CPU 0, so the bridge has a core to itself and the generator cannot steal it.
- * Measured:
+ * Measured (see bench/pin.ts for the CPU placement):
  *  - pacing jitter: |inter-arrival − 20 ms| of the datagrams the child sends toward "FreeSWITCH",
  *    per stream, taken here on receipt (p99 over all streams). The relay is not paced: its figure
  *    is the generator's own timing carried through the loop, i.e. the floor of this measurement;
@@ -27,15 +27,14 @@
  *  - CPU per stream: the child's CPU time per stream-second, as delivered and scaled to a full
  *    stream-second from the frames actually handled; bridge ÷ relay; implied streams per core.
  */
-import { execFileSync } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import { startBotChild, type ChildStats } from './bot-child.ts';
 import { printTable } from './table.ts';
 import type { CompiledEntries } from './compiled.ts';
+import { pinLoadGenerator } from './pin.ts';
 
 const STREAMS = (process.env.BENCH_BOT_STREAMS ?? '100,250,500,750').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_BOT_SECONDS ?? 4);
@@ -198,21 +197,9 @@ const pct = (xs: number[], p: number): number => {
 };
 const cell = (v: number): number | string => (Number.isFinite(v) ? v : '—');
 
-/** Pin this process (all threads) to CPU 0 and return how to undo it; null when not possible. */
-function pinSelf(): (() => void) | null {
-  if (process.env.BENCH_BOT_PIN === '0' || availableParallelism() < 2) return null;
-  try {
-    const mask = execFileSync('taskset', ['-p', String(process.pid)], { encoding: 'utf8' }).trim().split(' ').pop()!;
-    execFileSync('taskset', ['-a', '-p', '1', String(process.pid)], { stdio: 'ignore' });
-    return () => void execFileSync('taskset', ['-a', '-p', mask, String(process.pid)], { stdio: 'ignore' });
-  } catch {
-    return null;
-  }
-}
-
 export async function benchBot(compiled: CompiledEntries): Promise<void> {
-  const unpin = pinSelf();
-  const cpu = unpin ? 1 : undefined;
+  const pin = pinLoadGenerator();
+  const cpu = pin.serverCpu;
   const runs: Run[] = [];
   try {
     for (const n of STREAMS) {
@@ -220,10 +207,10 @@ export async function benchBot(compiled: CompiledEntries): Promise<void> {
       runs.push(await run(compiled, 'relay', n, cpu));
     }
   } finally {
-    unpin?.();
+    pin.release();
   }
   const name = (r: Run): string => (r.mode === 'bridge' ? 'bridge' : 'baseline relay');
-  const where = unpin ? 'system under test in a child pinned to CPU 1, generator pinned to CPU 0' : 'system under test in a child process (not pinned)';
+  const where = cpu !== undefined ? 'system under test in a child pinned to CPU 1, generator pinned to CPU 0' : 'system under test in a child process (not pinned)';
   printTable(
     `AI bridge, pacing: ${SECONDS} s per run, ${where}; jitter = |inter-arrival − 20 ms| at the fake switch`,
     ['streams', 'path', 'jitter p50 ms', 'jitter p99 ms', 'rx frames/s/stream', 'tick late p99 ms', 'SUT CPU %', 'SUT loop delay p99 ms', 'generator CPU %', 'generator loop delay p99 ms', 'other load on host CPU %'],

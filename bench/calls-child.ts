@@ -1,5 +1,6 @@
 import { trackChild } from './child-reaper.ts';
 import type { CompiledEntries } from './compiled.ts';
+import type { Pinning } from './pin.ts';
 /**
  * Parent side of bench/calls-server.ts: spawn, wait for READY, one request line → one answer line,
  * every wait bounded, and the child killed when the bench exits (however it exits).
@@ -41,8 +42,9 @@ export interface BenchChild {
 }
 
 
-export async function startBenchChild(compiled: CompiledEntries, kind: 'controller' | 'minimal', o: { timeoutMs?: number } = {}): Promise<BenchChild> {
-  const child = spawn(process.execPath, ['--expose-gc', ...compiled.entry('bench/calls-server.ts'), kind], {
+export async function startBenchChild(compiled: CompiledEntries, pin: Pinning, kind: 'controller' | 'minimal', o: { timeoutMs?: number } = {}): Promise<BenchChild> {
+  const [cmd, ...argv] = pin.wrap([process.execPath, '--expose-gc', ...compiled.entry('bench/calls-server.ts'), kind]);
+  const child = spawn(cmd!, argv, {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, LOG_LEVEL: 'silent' },
   });

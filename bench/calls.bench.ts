@@ -11,6 +11,7 @@
  */
 import { startBenchChild, type BenchChild } from './calls-child.ts';
 import type { CompiledEntries } from './compiled.ts';
+import { pinLoadGenerator, type Pinning } from './pin.ts';
 import { measureParked, measureSetups, type ParkResult, type SetupResult } from './calls-load.ts';
 import { measureScenarioBytes, SIMPLE_IVR_SCENARIO } from './calls-bytes.ts';
 import { printTable } from './table.ts';
@@ -24,8 +25,8 @@ const WARMUP = 500;
 const PARKED = 1000;
 const STAGGER_MS = 1;
 
-async function withChild<T>(compiled: CompiledEntries, kind: 'controller' | 'minimal', fn: (c: BenchChild) => Promise<T>): Promise<T> {
-  const child = await startBenchChild(compiled, kind);
+async function withChild<T>(compiled: CompiledEntries, pin: Pinning, kind: 'controller' | 'minimal', fn: (c: BenchChild) => Promise<T>): Promise<T> {
+  const child = await startBenchChild(compiled, pin, kind);
   try {
     return await fn(child);
   } finally {
@@ -43,16 +44,23 @@ export async function benchCalls(compiled: CompiledEntries): Promise<void> {
   const profDir = process.env.BENCH_CPU_PROF;
   const profileFile = profDir ? join(profDir, `controller-setups-${Date.now()}.cpuprofile`) : undefined;
   if (profDir) mkdirSync(profDir, { recursive: true });
-  const ctl = await withChild(compiled, 'controller', async (c) => ({
-    setup: await measureSetups(c, { ...setups, profileFile }),
-    park: await measureParked(c, parkOpts),
-  }));
-  const min = await withChild(compiled, 'minimal', async (c) => {
-    const quick = await measureSetups(c, setups);
-    await c.mode('menu');
-    const menu = await measureSetups(c, setups);
-    return { quick, menu, park: await measureParked(c, parkOpts) };
-  });
+  const pin = pinLoadGenerator();
+  let ctl: { setup: SetupResult; park: ParkResult };
+  let min: { quick: SetupResult; menu: SetupResult; park: ParkResult };
+  try {
+    ctl = await withChild(compiled, pin, 'controller', async (c) => ({
+      setup: await measureSetups(c, { ...setups, profileFile }),
+      park: await measureParked(c, parkOpts),
+    }));
+    min = await withChild(compiled, pin, 'minimal', async (c) => {
+      const quick = await measureSetups(c, setups);
+      await c.mode('menu');
+      const menu = await measureSetups(c, setups);
+      return { quick, menu, park: await measureParked(c, parkOpts) };
+    });
+  } finally {
+    pin.release();
+  }
 
   printSetups(min.quick, min.menu, ctl.setup);
   printLatency(min.park, ctl.park);
