@@ -145,7 +145,7 @@ async function startBridge(): Promise<Target> {
     const session = {
       callId: `c${i}`, uuid: `u${i}`, did: '+910', caller: '+911', orgId: null, record: { dtmf: '' },
       logger: silentLogger(),
-      deps: { now: () => new Date(), bus: { emit: () => undefined } },
+      deps: { now: () => new Date(), bus: { emit: () => undefined, listenerCount: () => 0 } },
       channel: {
         variables: {}, signal: abort.signal, onEvent: () => () => undefined,
         // The fake switch (parent) already listens on every switch port.
