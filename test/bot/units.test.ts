@@ -150,8 +150,10 @@ describe('media clock', () => {
     expect(clock.size).toBe(0);
     expect(at.length).toBeGreaterThanOrEqual(19);
     expect(at.length).toBeLessThanOrEqual(22);
-    const drift = at.at(-1)! - at[0]! - (at.length - 1) * 20;
-    expect(Math.abs(drift)).toBeLessThan(5);
+    // No accumulated drift: some of the last ticks land on the 20 ms grid set by the first (one late
+    // tick on a busy test machine is lateness, not drift; drift would push all of them off).
+    const offGrid = at.map((t, i) => t - at[0]! - i * 20).slice(-5);
+    expect(Math.min(...offGrid.map(Math.abs))).toBeLessThan(5);
     const gaps = at.slice(1).map((t, i) => t - at[i]!);
     expect(percentile(gaps, 50)).toBeGreaterThan(17);
   });
