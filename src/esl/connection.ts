@@ -22,7 +22,7 @@ import {
 } from './replies.ts';
 import { ListenerSet, type FrameListeners } from './listeners.ts';
 import { formatCommand, type CommandHeaders } from './wire.ts';
-import { PendingExecute, PendingReply, commandLabel, type ExecuteOutcome, type ReplyExpect } from './pending.ts';
+import { PendingExecute, PendingReply, WaitClock, commandLabel, type ExecuteOutcome, type ReplyExpect } from './pending.ts';
 
 export interface EslConnectionOptions {
   readonly logger: Logger;
@@ -63,6 +63,7 @@ export class EslConnection {
   readonly #executeTimeoutMs: number;
   readonly #replies: PendingReply[] = [];
   readonly #executes = new Map<string, PendingExecute>();
+  readonly #clock: WaitClock;
   readonly #listeners = new ListenerSet<FrameListeners>();
   readonly #queue: Buffer[] = [];
   #writable = true;
@@ -82,6 +83,7 @@ export class EslConnection {
     this.#commandTimeoutMs = options.commandTimeoutMs ?? 5_000;
     this.#executeTimeoutMs = options.executeTimeoutMs ?? 600_000;
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    this.#clock = new WaitClock((now) => this.#expire(now));
     socket.setNoDelay(true);
     // Listeners assigned here, not as arrow class fields: a per-connection arrow field costs a
     // name-keeping defineProperty each under tsx (esbuild keepNames).
@@ -162,7 +164,7 @@ export class EslConnection {
     const timeoutMs = options.timeoutMs ?? this.#executeTimeoutMs;
     const { signal } = options;
     const outcome = new Promise<ExecuteOutcome>((resolve) => {
-      const pending = new PendingExecute(this.#executes, appUuid, target, command, timeoutMs, signal, resolve);
+      const pending = new PendingExecute(this.#clock, this.#executes, appUuid, target, command, timeoutMs, signal, resolve);
       this.#executes.set(appUuid, pending);
       if (signal?.aborted) pending.handleEvent();
       else signal?.addEventListener('abort', pending, { once: true });
@@ -213,7 +215,7 @@ export class EslConnection {
     }
     const timeoutMs = options.timeoutMs ?? this.#commandTimeoutMs;
     return new Promise<EslFrame>((resolve, reject) => {
-      this.#replies.push(new PendingReply(first, expect, timeoutMs, signal, resolve, reject));
+      this.#replies.push(new PendingReply(this.#clock, first, expect, timeoutMs, signal, resolve, reject));
       this.#write(bytes);
     });
   }
@@ -276,11 +278,27 @@ export class EslConnection {
     for (const pending of [...this.#executes.values()]) {
       pending.settle({ error: new EslClosedError('execute', info.reason) });
     }
+    this.#clock.close();
     this.#queue.length = 0;
     this.#socket.off('data', this.#onData);
     this.#socket.off('drain', this.#onDrain);
     this.#listeners.emit('close', info, this.#log);
     this.#resolveClosed(info);
+  }
+
+  /** Settles every wait whose deadline passed; returns the earliest deadline still pending. */
+  #expire(now: number): number {
+    let next = Number.POSITIVE_INFINITY;
+    for (const slot of this.#replies) {
+      if (slot.done) continue;
+      if (slot.deadline <= now) slot.expire();
+      else if (slot.deadline < next) next = slot.deadline;
+    }
+    for (const pending of this.#executes.values()) {
+      if (pending.deadline <= now) pending.expire();
+      else if (pending.deadline < next) next = pending.deadline;
+    }
+    return next;
   }
 
   #dispatch(frame: EslFrame): void {
