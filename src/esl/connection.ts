@@ -190,7 +190,11 @@ export class EslConnection {
 
   /** Graceful close (FIN); pending waits are rejected when the socket closes. */
   end(): void {
-    if (!this.#socket.destroyed) this.#socket.end();
+    if (this.#socket.destroyed) return;
+    // Commands of this tick still go out before the FIN.
+    this.#takeTick();
+    this.#flush();
+    this.#socket.end();
   }
 
   destroy(error?: Error): void {
@@ -221,20 +225,25 @@ export class EslConnection {
   }
 
   #write(bytes: Buffer): void {
-    this.#queue.push(bytes);
-    // Commands issued in the same tick (pipelined setup, sendmsg + execute) leave in one segment.
-    if (!this.#corked && !this.#socket.destroyed) {
-      this.#corked = true;
-      this.#socket.cork();
-      process.nextTick(EslConnection.#uncork, this);
-    }
-    this.#flush();
+    if (this.#socket.destroyed) return;
+    // Commands issued in the same tick (pipelined setup, sendmsg + execute) leave in one write: they are
+    // gathered here and sent on the next tick, one Buffer (no cork/uncork, no writev of small chunks).
+    this.#tick.push(bytes);
+    if (this.#tick.length === 1) process.nextTick(EslConnection.#sendTick, this);
   }
 
-  #corked = false;
-  static #uncork(conn: EslConnection): void {
-    conn.#corked = false;
-    if (!conn.#socket.destroyed) conn.#socket.uncork();
+  /** This tick's commands, not yet handed to the socket. */
+  readonly #tick: Buffer[] = [];
+  static #sendTick(conn: EslConnection): void {
+    conn.#takeTick();
+    conn.#flush();
+  }
+
+  #takeTick(): void {
+    const tick = this.#tick;
+    if (tick.length === 0) return;
+    this.#queue.push(tick.length === 1 ? tick[0]! : Buffer.concat(tick));
+    tick.length = 0;
   }
 
   #flush(): void {
@@ -279,6 +288,7 @@ export class EslConnection {
       pending.settle({ error: new EslClosedError('execute', info.reason) });
     }
     this.#clock.close();
+    this.#tick.length = 0;
     this.#queue.length = 0;
     this.#socket.off('data', this.#onData);
     this.#socket.off('drain', this.#onDrain);
