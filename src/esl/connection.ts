@@ -177,8 +177,13 @@ export class EslConnection {
     if (options.eventLock !== false) headers.push(['event-lock', 'true']);
     headers.push(['Event-UUID', appUuid]);
     if (this.#executes.has(appUuid)) {
+      // The sendmsg's reply is awaited here directly (what `sendmsg` → `command` do, one promise layer less).
+      const sendmsg = options.uuid ? `sendmsg ${options.uuid}` : 'sendmsg';
       try {
-        await this.sendmsg(options.uuid, headers, { timeoutMs: this.#commandTimeoutMs, signal: options.signal });
+        const frame = await this.#request(sendmsg, headers, 'command-reply', { timeoutMs: this.#commandTimeoutMs, signal });
+        if (frame.kind !== 'command-reply') throw new EslUnexpectedReplyError(sendmsg, frame.kind);
+        const parsed = parseCommandReply(sendmsg, frame);
+        if (!parsed.ok) throw parsed.error;
       } catch (error) {
         this.#executes.get(appUuid)?.settle({ error: error as Error });
       }
