@@ -89,6 +89,7 @@ export class EslConnection {
     // name-keeping defineProperty each under tsx (esbuild keepNames).
     this.#onData = (chunk: Buffer): void => this.#handleData(chunk);
     this.#onDrain = (): void => this.#handleDrain();
+    this.#onWatchedAbort = (): void => this.#handleWatchedAbort();
     socket.on('data', this.#onData);
     socket.on('drain', this.#onDrain);
     socket.on('error', (error: Error) => this.#handleError(error));
@@ -224,7 +225,8 @@ export class EslConnection {
     }
     const timeoutMs = options.timeoutMs ?? this.#commandTimeoutMs;
     return new Promise<EslFrame>((resolve, reject) => {
-      this.#replies.push(new PendingReply(this.#clock, first, expect, timeoutMs, signal, resolve, reject));
+      const listens = signal !== undefined && !this.#watch(signal);
+      this.#replies.push(new PendingReply(this.#clock, first, expect, timeoutMs, signal, listens, resolve, reject));
       this.#write(bytes);
     });
   }
@@ -293,12 +295,32 @@ export class EslConnection {
       pending.settle({ error: new EslClosedError('execute', info.reason) });
     }
     this.#clock.close();
+    this.#watched?.removeEventListener('abort', this.#onWatchedAbort);
     this.#tick.length = 0;
     this.#queue.length = 0;
     this.#socket.off('data', this.#onData);
     this.#socket.off('drain', this.#onDrain);
     this.#listeners.emit('close', info, this.#log);
     this.#resolveClosed(info);
+  }
+
+  /**
+   * The first signal given to a command (an outbound session passes its own to most) gets one abort
+   * listener for the whole connection, which rejects every reply waiting with that signal, in FIFO order;
+   * other signals get a listener per command.
+   */
+  #watch(signal: AbortSignal): boolean {
+    if (this.#watched === signal) return true;
+    if (this.#watched !== undefined) return false;
+    this.#watched = signal;
+    signal.addEventListener('abort', this.#onWatchedAbort, { once: true });
+    return true;
+  }
+
+  #watched: AbortSignal | undefined;
+  readonly #onWatchedAbort: () => void;
+  #handleWatchedAbort(): void {
+    for (const slot of this.#replies) if (!slot.done && slot.signal === this.#watched) slot.handleEvent();
   }
 
   /** Settles every wait whose deadline passed; returns the earliest deadline still pending. */

@@ -27,11 +27,13 @@ export class PendingReply {
     readonly expect: ReplyExpect,
     readonly timeoutMs: number,
     readonly signal: AbortSignal | undefined,
+    /** False when the connection already watches `signal` for all its waits (see EslConnection). */
+    readonly listens: boolean,
     readonly resolve: (frame: EslFrame) => void,
     readonly reject: (error: Error) => void,
   ) {
     this.deadline = clock.start(timeoutMs);
-    signal?.addEventListener('abort', this, { once: true });
+    if (listens) signal?.addEventListener('abort', this, { once: true });
   }
 
   handleEvent(): void {
@@ -47,7 +49,7 @@ export class PendingReply {
     if (this.done) return;
     this.done = true;
     this.clock.stop();
-    this.signal?.removeEventListener('abort', this);
+    if (this.listens) this.signal?.removeEventListener('abort', this);
     if ('frame' in o) this.resolve(o.frame);
     else this.reject(o.error);
   }
