@@ -22,7 +22,7 @@ import {
 } from './replies.ts';
 import { ListenerSet, type FrameListeners } from './listeners.ts';
 import { formatCommand, type CommandHeaders } from './wire.ts';
-import { PendingExecute, PendingReply, commandLabel, type ExecuteOutcome, type ReplyExpect } from './pending.ts';
+import { PendingExecute, PendingReply, WaitClock, commandLabel, type ExecuteOutcome, type ReplyExpect } from './pending.ts';
 
 export interface EslConnectionOptions {
   readonly logger: Logger;
@@ -63,6 +63,7 @@ export class EslConnection {
   readonly #executeTimeoutMs: number;
   readonly #replies: PendingReply[] = [];
   readonly #executes = new Map<string, PendingExecute>();
+  readonly #clock: WaitClock;
   readonly #listeners = new ListenerSet<FrameListeners>();
   readonly #queue: Buffer[] = [];
   #writable = true;
@@ -82,11 +83,13 @@ export class EslConnection {
     this.#commandTimeoutMs = options.commandTimeoutMs ?? 5_000;
     this.#executeTimeoutMs = options.executeTimeoutMs ?? 600_000;
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    this.#clock = new WaitClock((now) => this.#expire(now));
     socket.setNoDelay(true);
     // Listeners assigned here, not as arrow class fields: a per-connection arrow field costs a
     // name-keeping defineProperty each under tsx (esbuild keepNames).
     this.#onData = (chunk: Buffer): void => this.#handleData(chunk);
     this.#onDrain = (): void => this.#handleDrain();
+    this.#onWatchedAbort = (): void => this.#handleWatchedAbort();
     socket.on('data', this.#onData);
     socket.on('drain', this.#onDrain);
     socket.on('error', (error: Error) => this.#handleError(error));
@@ -162,7 +165,7 @@ export class EslConnection {
     const timeoutMs = options.timeoutMs ?? this.#executeTimeoutMs;
     const { signal } = options;
     const outcome = new Promise<ExecuteOutcome>((resolve) => {
-      const pending = new PendingExecute(this.#executes, appUuid, target, command, timeoutMs, signal, resolve);
+      const pending = new PendingExecute(this.#clock, this.#executes, appUuid, target, command, timeoutMs, signal, resolve);
       this.#executes.set(appUuid, pending);
       if (signal?.aborted) pending.handleEvent();
       else signal?.addEventListener('abort', pending, { once: true });
@@ -175,8 +178,13 @@ export class EslConnection {
     if (options.eventLock !== false) headers.push(['event-lock', 'true']);
     headers.push(['Event-UUID', appUuid]);
     if (this.#executes.has(appUuid)) {
+      // The sendmsg's reply is awaited here directly (what `sendmsg` → `command` do, one promise layer less).
+      const sendmsg = options.uuid ? `sendmsg ${options.uuid}` : 'sendmsg';
       try {
-        await this.sendmsg(options.uuid, headers, { timeoutMs: this.#commandTimeoutMs, signal: options.signal });
+        const frame = await this.#request(sendmsg, headers, 'command-reply', { timeoutMs: this.#commandTimeoutMs, signal });
+        if (frame.kind !== 'command-reply') throw new EslUnexpectedReplyError(sendmsg, frame.kind);
+        const parsed = parseCommandReply(sendmsg, frame);
+        if (!parsed.ok) throw parsed.error;
       } catch (error) {
         this.#executes.get(appUuid)?.settle({ error: error as Error });
       }
@@ -188,7 +196,11 @@ export class EslConnection {
 
   /** Graceful close (FIN); pending waits are rejected when the socket closes. */
   end(): void {
-    if (!this.#socket.destroyed) this.#socket.end();
+    if (this.#socket.destroyed) return;
+    // Commands of this tick still go out before the FIN.
+    this.#takeTick();
+    this.#flush();
+    this.#socket.end();
   }
 
   destroy(error?: Error): void {
@@ -213,26 +225,32 @@ export class EslConnection {
     }
     const timeoutMs = options.timeoutMs ?? this.#commandTimeoutMs;
     return new Promise<EslFrame>((resolve, reject) => {
-      this.#replies.push(new PendingReply(first, expect, timeoutMs, signal, resolve, reject));
+      const listens = signal !== undefined && !this.#watch(signal);
+      this.#replies.push(new PendingReply(this.#clock, first, expect, timeoutMs, signal, listens, resolve, reject));
       this.#write(bytes);
     });
   }
 
   #write(bytes: Buffer): void {
-    this.#queue.push(bytes);
-    // Commands issued in the same tick (pipelined setup, sendmsg + execute) leave in one segment.
-    if (!this.#corked && !this.#socket.destroyed) {
-      this.#corked = true;
-      this.#socket.cork();
-      process.nextTick(EslConnection.#uncork, this);
-    }
-    this.#flush();
+    if (this.#socket.destroyed) return;
+    // Commands issued in the same tick (pipelined setup, sendmsg + execute) leave in one write: they are
+    // gathered here and sent on the next tick, one Buffer (no cork/uncork, no writev of small chunks).
+    this.#tick.push(bytes);
+    if (this.#tick.length === 1) process.nextTick(EslConnection.#sendTick, this);
   }
 
-  #corked = false;
-  static #uncork(conn: EslConnection): void {
-    conn.#corked = false;
-    if (!conn.#socket.destroyed) conn.#socket.uncork();
+  /** This tick's commands, not yet handed to the socket. */
+  readonly #tick: Buffer[] = [];
+  static #sendTick(conn: EslConnection): void {
+    conn.#takeTick();
+    conn.#flush();
+  }
+
+  #takeTick(): void {
+    const tick = this.#tick;
+    if (tick.length === 0) return;
+    this.#queue.push(tick.length === 1 ? tick[0]! : Buffer.concat(tick));
+    tick.length = 0;
   }
 
   #flush(): void {
@@ -276,11 +294,48 @@ export class EslConnection {
     for (const pending of [...this.#executes.values()]) {
       pending.settle({ error: new EslClosedError('execute', info.reason) });
     }
+    this.#clock.close();
+    this.#watched?.removeEventListener('abort', this.#onWatchedAbort);
+    this.#tick.length = 0;
     this.#queue.length = 0;
     this.#socket.off('data', this.#onData);
     this.#socket.off('drain', this.#onDrain);
     this.#listeners.emit('close', info, this.#log);
     this.#resolveClosed(info);
+  }
+
+  /**
+   * The first signal given to a command (an outbound session passes its own to most) gets one abort
+   * listener for the whole connection, which rejects every reply waiting with that signal, in FIFO order;
+   * other signals get a listener per command.
+   */
+  #watch(signal: AbortSignal): boolean {
+    if (this.#watched === signal) return true;
+    if (this.#watched !== undefined) return false;
+    this.#watched = signal;
+    signal.addEventListener('abort', this.#onWatchedAbort, { once: true });
+    return true;
+  }
+
+  #watched: AbortSignal | undefined;
+  readonly #onWatchedAbort: () => void;
+  #handleWatchedAbort(): void {
+    for (const slot of this.#replies) if (!slot.done && slot.signal === this.#watched) slot.handleEvent();
+  }
+
+  /** Settles every wait whose deadline passed; returns the earliest deadline still pending. */
+  #expire(now: number): number {
+    let next = Number.POSITIVE_INFINITY;
+    for (const slot of this.#replies) {
+      if (slot.done) continue;
+      if (slot.deadline <= now) slot.expire();
+      else if (slot.deadline < next) next = slot.deadline;
+    }
+    for (const pending of this.#executes.values()) {
+      if (pending.deadline <= now) pending.expire();
+      else if (pending.deadline < next) next = pending.deadline;
+    }
+    return next;
   }
 
   #dispatch(frame: EslFrame): void {

@@ -63,11 +63,20 @@ export function parseHeaderLines(text: string): ParsedHeaderBlock | HeaderLineEr
  * leading/trailing space (the full parse trims it).
  */
 function indexLines(text: string): Uint32Array | undefined {
-  // Sized once (a count of newlines is cheap), and a typed array: its store is off the JS heap, so the
-  // index adds next to nothing to what the young generation must collect.
+  // A typed array: its store is off the JS heap, so the index adds next to nothing to what the young
+  // generation must collect. Sized by a guess (lines of 16+ characters on average; event and channel-data
+  // lines run ~35, so the store is ~0.75 byte per text character) rather than a counting pass over the
+  // block; a block of shorter lines is counted and indexed again.
+  const end = text.length;
+  const index = fillIndex(text, new Uint32Array(((end >> 4) + 4) * 3));
+  if (index !== null) return index;
   let count = 1;
   for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count++;
-  const offsets = new Uint32Array(count * 3);
+  return fillIndex(text, new Uint32Array(count * 3)) ?? undefined;
+}
+
+/** Fills `offsets` (see indexLines); null when it is too small, undefined when the block needs the full parse. */
+function fillIndex(text: string, offsets: Uint32Array): Uint32Array | undefined | null {
   let n = 0;
   let start = 0;
   const end = text.length;
@@ -78,6 +87,7 @@ function indexLines(text: string): Uint32Array | undefined {
       const colon = text.indexOf(':', start);
       if (colon <= start || colon > nl) return undefined;
       if (text.charCodeAt(start) === 32 || text.charCodeAt(colon - 1) === 32) return undefined;
+      if (n === offsets.length) return null;
       offsets[n++] = start;
       offsets[n++] = colon;
       offsets[n++] = nl;

@@ -72,6 +72,30 @@ describe('EslConnection (raw peer)', () => {
     ac.abort();
     await expect(p).rejects.toMatchObject({ name: 'EslAbortError' });
   });
+
+  it('an abort rejects exactly the commands waiting with that signal; later replies still go to the right slot', async () => {
+    const { conn, peer } = await rawPair();
+    const first = new AbortController();
+    const second = new AbortController();
+    const answered = conn.command('linger', undefined, { signal: first.signal, timeoutMs: 5_000 });
+    peer.write('Content-Type: command/reply\nReply-Text: +OK will linger\n\n');
+    await expect(answered).resolves.toMatchObject({ ok: true });
+    const a = conn.command('myevents', undefined, { signal: first.signal, timeoutMs: 5_000 });
+    const b = conn.command('filter Unique-ID x', undefined, { signal: second.signal, timeoutMs: 5_000 });
+    const c = conn.command('nolinger', undefined, { signal: first.signal, timeoutMs: 5_000 });
+    const d = conn.command('noevents', undefined, { timeoutMs: 5_000 });
+    first.abort();
+    await expect(a).rejects.toMatchObject({ name: 'EslAbortError', command: 'myevents' });
+    await expect(c).rejects.toMatchObject({ name: 'EslAbortError', command: 'nolinger' });
+    peer.write('Content-Type: command/reply\nReply-Text: +OK a\n\n');
+    peer.write('Content-Type: command/reply\nReply-Text: +OK b\n\n');
+    peer.write('Content-Type: command/reply\nReply-Text: +OK c\n\n');
+    peer.write('Content-Type: command/reply\nReply-Text: +OK d\n\n');
+    await expect(b).resolves.toMatchObject({ text: 'b' });
+    await expect(d).resolves.toMatchObject({ text: 'd' });
+    second.abort();
+    await expect(conn.command('myevents', undefined, { signal: first.signal })).rejects.toMatchObject({ name: 'EslAbortError' });
+  });
 });
 
 describe('outbound server + emulator', () => {
