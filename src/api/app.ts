@@ -66,7 +66,7 @@ export function createApp(deps: AppDeps): App {
 
   app.onError((err, c) => {
     if (err instanceof ApiError) {
-      if (err.status >= 500) c.get('log')?.().error({ err }, err.message);
+      if (err.status >= 500) c.get('logger')?.error({ err }, err.message);
       return c.json(errorBody(err.code, err.message, err.details), err.status);
     }
     if (err instanceof HTTPException) {
@@ -75,7 +75,7 @@ export function createApp(deps: AppDeps): App {
       const code = status === 400 ? 'validation_error' : status === 401 ? 'unauthorized' : 'http_error';
       return c.json(errorBody(code, err.message || 'Bad request'), status);
     }
-    (c.get('log')?.() ?? deps.logger).error({ err }, 'unhandled error');
+    (c.get('logger') ?? deps.logger).error({ err }, 'unhandled error');
     return c.json(errorBody('internal_error', 'Internal server error'), 500);
   });
 

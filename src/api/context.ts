@@ -37,8 +37,8 @@ export type AppEnv = {
   Variables: {
     deps: AppDeps;
     requestId: string;
-    /** The request's logger, made on first call; use logOf(c). */
-    log: () => Logger;
+    /** The request's logger (pino child with the request id, made on first use). */
+    logger: Logger;
     principal: Principal;
   };
 };

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppDeps, AppEnv } from '../context.ts';
-import type { Logger } from '../../logging/logger.ts';
+import { lazyChild } from '../../logging/logger.ts';
 import { requestHeader } from '../request-headers.ts';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
@@ -10,17 +9,16 @@ const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 /**
  * Puts deps, a request id (echoed as X-Request-Id) and a request logger on the context, and logs
  * failed requests (every request at debug). The logger is a pino child carrying the request id,
- * made on first use (`logOf(c)`): most requests never log.
+ * made on first use (lazyChild): most requests never log.
  */
 export function requestContext(deps: AppDeps) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const incoming = requestHeader(c, 'x-request-id');
     const requestId = incoming && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
-    let logger: Logger | undefined;
-    const log = (): Logger => (logger ??= deps.logger.child({ reqId: requestId }));
+    const logger = lazyChild(deps.logger, { reqId: requestId });
     c.set('deps', deps);
     c.set('requestId', requestId);
-    c.set('log', log);
+    c.set('logger', logger);
     c.header('X-Request-Id', requestId);
     const started = performance.now();
     await next();
@@ -29,10 +27,7 @@ export function requestContext(deps: AppDeps) {
     const ms = Math.round((performance.now() - started) * 10) / 10;
     const p = c.get('principal') as AppEnv['Variables']['principal'] | undefined;
     const line = { method: c.req.method, path: c.req.path, status, ms, org: p?.orgId, principal: p?.id };
-    if (status >= 500) log().error(line, 'request failed');
-    else log().debug(line, 'request');
+    if (status >= 500) logger.error(line, 'request failed');
+    else logger.debug(line, 'request');
   });
 }
-
-/** The request's logger (a pino child with the request id), created on first use. */
-export const logOf = (c: Context<AppEnv>): Logger => c.get('log')();

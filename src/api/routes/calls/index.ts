@@ -11,7 +11,6 @@ import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import { getCallLog } from '../call-logs/store.ts';
 import { clickToCallGetRoute, clickToCallRoute, downloadRoute, hangupRoute, recordingsRoute, statusRoute, twoPartyRoute } from './routes.ts';
 import { callControl, callStatusDto, didField, extensionField, mapCallErrors, phoneField } from './service.ts';
-import { logOf } from '../../middleware/request-context.ts';
 
 type Input = { did: string; ext_no: string; phone: string };
 
@@ -23,7 +22,7 @@ async function clickToCall(c: Context<AppEnv>, input: Input) {
   const ext = extensionField(db, orgId, input.ext_no);
   const control = callControl(c.get('deps'));
   const row = await mapCallErrors(() => control.create({ orgId, kind: 'click_to_call', did, first: null, second: phone, extNo: ext }));
-  logOf(c).info({ call: row.id, ext }, 'click-to-call placed');
+  c.get('logger').info({ call: row.id, ext }, 'click-to-call placed');
   return { status: 'success' as const, message: 'Call initiated', logid: row.id };
 }
 

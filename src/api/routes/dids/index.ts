@@ -5,7 +5,6 @@ import * as svc from '../../../dids/did-service.ts';
 import { ValidationError } from '../../errors.ts';
 import { addDid, didHistory, getDid, listDids, removeDid, routeDid } from './routes.ts';
 import { listPool, releasePoolDid, requestPoolDid } from './pool-routes.ts';
-import { logOf } from '../../middleware/request-context.ts';
 
 const actorOf = (p: Principal): svc.Actor => ({ id: p.id, kind: p.kind });
 
@@ -16,7 +15,7 @@ export function didRoutes() {
     .openapi(routeDid, (c) => {
       const { deps, principal } = c.var;
       const { did, published } = svc.routeDid(deps.db, principal.orgId, c.req.valid('param').id, c.req.valid('json'), actorOf(principal), deps.now());
-      for (const w of published.warnings) logOf(c).warn({ did: did.number }, w);
+      for (const w of published.warnings) c.get('logger').warn({ did: did.number }, w);
       return c.json({ ...svc.toDidDto(did), published: true as const, warnings: published.warnings }, 200);
     })
     .openapi(didHistory, (c) => c.json(svc.didHistoryFor(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id), 200))

@@ -8,7 +8,6 @@ import { createIvr, deleteIvr, updateIvr } from '../../../ivrs/ivr-service.ts';
 import { putMenu } from '../../../ivrs/menu.ts';
 import { generateGreeting, readGreeting, removeGreetingFile } from '../../../ivrs/greeting.ts';
 import * as routes from './routes.ts';
-import { logOf } from '../../middleware/request-context.ts';
 
 /** /api/v1/ivrs: IVR definitions, their menus and greetings (publish lives with src/publish). */
 export function ivrRoutes() {
@@ -31,7 +30,7 @@ export function ivrRoutes() {
     .openapi(routes.getIvr, (c) => c.json(getIvrWithMenu(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id), 200))
     .openapi(routes.createIvr, (c) => {
       const row = createIvr(c.get('deps').db, c.get('principal').orgId, c.req.valid('json'));
-      logOf(c).info({ ivrId: row.id, extension: row.extension }, 'ivr created');
+      c.get('logger').info({ ivrId: row.id, extension: row.extension }, 'ivr created');
       return c.json(toIvrDto(row), 201);
     })
     .openapi(routes.updateIvr, (c) => {
@@ -42,13 +41,13 @@ export function ivrRoutes() {
       const { id } = c.req.valid('param');
       const { db, config } = c.get('deps');
       const refs = deleteIvr(db, c.get('principal').orgId, id);
-      await removeGreetingFile(config, id, logOf(c));
+      await removeGreetingFile(config, id, c.get('logger'));
       if (refs.dids.length === 0 && refs.references.length === 0) return c.body(null, 204);
       const parts = [
         refs.dids.length ? `${refs.dids.length} phone number(s) (${refs.dids.map((d) => d.number).join(', ')}) now route to nothing` : '',
         refs.references.length ? `${refs.references.length} other reference(s) point at the deleted IVR` : '',
       ].filter(Boolean);
-      logOf(c).warn({ ivrId: id, deadDids: refs.dids.length, references: refs.references.length }, 'ivr deleted while still referenced');
+      c.get('logger').warn({ ivrId: id, deadDids: refs.dids.length, references: refs.references.length }, 'ivr deleted while still referenced');
       return c.json(
         {
           success: true as const,
@@ -66,7 +65,7 @@ export function ivrRoutes() {
     .openapi(routes.generateGreeting, async (c) => {
       const { db, config, tts } = c.get('deps');
       const result = await generateGreeting(
-        { db, config, tts, logger: logOf(c) },
+        { db, config, tts, logger: c.get('logger') },
         c.get('principal').orgId,
         c.req.valid('param').id,
         c.req.valid('json'),

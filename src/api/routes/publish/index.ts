@@ -10,7 +10,6 @@ import { switchChanges } from '../../../publish/callcenter.ts';
 import { snapshotByVersion } from '../../../publish/store.ts';
 import { listVersions } from '../../../publish/versions.ts';
 import * as routes from './routes.ts';
-import { logOf } from '../../middleware/request-context.ts';
 
 /** Publishing: POST /ivrs/{id}/publish compiles the whole org; /config/versions reads what was published. */
 export function publishRoutes() {
@@ -30,7 +29,7 @@ export function publishRoutes() {
       } catch (err) {
         warnings.push({ code: 'switch_error', message: `FreeSWITCH: ${err instanceof Error ? err.message : String(err)}`, path: 'switch' });
       }
-      logOf(c).info({ version: result.version, changed: result.changed, warnings: warnings.length }, 'configuration published');
+      c.get('logger').info({ version: result.version, changed: result.changed, warnings: warnings.length }, 'configuration published');
       return c.json(
         {
           success: true as const,

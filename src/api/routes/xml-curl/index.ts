@@ -8,7 +8,6 @@ import { createSnapshotReader } from '../../../publish/reader.ts';
 import { directoryXml } from './directory.ts';
 import { callcenterXml } from './callcenter.ts';
 import { NOT_FOUND_XML } from './xml.ts';
-import { logOf } from '../../middleware/request-context.ts';
 
 /**
  * POST /freeswitch/xml-curl: FreeSWITCH's mod_xml_curl fetches the directory (SIP users) and
@@ -33,7 +32,7 @@ export function xmlCurlRoutes() {
     } else if (section === 'configuration' && form.key_value === 'callcenter.conf') {
       xml = callcenterXml(createSnapshotReader(db).allLatest());
     }
-    logOf(c).debug({ section, key: form.key_value, user: form.user, domain: form.domain, found: xml !== NOT_FOUND_XML }, 'xml_curl');
+    c.get('logger').debug({ section, key: form.key_value, user: form.user, domain: form.domain, found: xml !== NOT_FOUND_XML }, 'xml_curl');
     return c.body(xml, 200, { 'content-type': 'text/xml; charset=utf-8' });
   });
 }
