@@ -14,6 +14,11 @@ export interface ServerStats {
 }
 export type ServerMemory = NodeJS.MemoryUsage & { open: number };
 export interface LoopStats {
+  /** DTMF → next command measured inside the server (data event → write on that socket), ms. */
+  inProcSamples: number;
+  inProcP50Ms: number;
+  inProcP99Ms: number;
+  inProcMaxMs: number;
   eldP50Ms: number;
   eldP99Ms: number;
   eldMaxMs: number;

@@ -82,7 +82,7 @@ async function until(what: string, check: () => boolean, timeoutMs: number): Pro
  * idle server, then press a key on each call in turn (`staggerMs` apart) and time the server's next
  * command; each call then parks in the second menu. Finally all are released and must end.
  */
-export async function measureParked(child: BenchChild, o: { count: number; staggerMs: number; connectWindow: number }): Promise<ParkResult> {
+export async function measureParked(child: BenchChild, o: { count: number; staggerMs: number; connectWindow: number; profileFile?: string }): Promise<ParkResult> {
   const standIn = new StandIn(child.port, child.destination);
   const parked = [new Set<StandInCall>(), new Set<StandInCall>()];
   const latencies: number[] = [];
@@ -123,6 +123,7 @@ export async function measureParked(child: BenchChild, o: { count: number; stagg
     gcWatch.observe({ entryTypes: ['gc'] });
     const eld = monitorEventLoopDelay({ resolution: 1 });
     await child.loopStart();
+    if (o.profileFile) await child.profStart();
     eld.enable();
     for (const c of parked[0]!) {
       c.release(MENU_PATH[0]);
@@ -133,6 +134,7 @@ export async function measureParked(child: BenchChild, o: { count: number; stagg
     eld.disable();
     gcWatch.disconnect();
     const serverLoop = await child.loopStop();
+    if (o.profileFile) await child.profStop(o.profileFile);
     for (const c of parked[1]!) c.release(MENU_PATH[1]);
     await until('parked calls to end', () => finished + failed >= o.count, 20_000);
 

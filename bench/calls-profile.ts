@@ -21,6 +21,7 @@ function label(n: ProfileNode): string {
     .replace(/^file:\/\//, '')
     .replace(/^.*\/node_modules\//, '')
     .replace(`${process.cwd()}/`, '')
+    .replace(/^\.bench-dist\//, '')
     .replace(/\?.*$/, '');
   const fn = n.callFrame.functionName || '(anonymous)';
   return url ? `${url}:${fn}` : fn;

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { Session } from 'node:inspector/promises';
+import { Socket } from 'node:net';
 import { rmSync, writeFileSync } from 'node:fs';
 import { createTestApi } from '../test/helpers/api.ts';
 import { createCallServer } from '../src/controller/call-server.ts';
@@ -108,9 +109,45 @@ async function memory(): Promise<NodeJS.MemoryUsage> {
   return process.memoryUsage();
 }
 
+/**
+ * DTMF → next command inside this process: from the socket's 'data' event that carries a DTMF event
+ * to the next write on that socket. What the wire figure adds to this is the kernel, the wake-ups of
+ * both processes and the host's scheduling of its vCPUs. Socket methods are wrapped (bench child only).
+ */
+function dtmfTimer(): { start(): void; stop(): number[] } {
+  const pending = new WeakMap<Socket, number>();
+  let samples: number[] = [];
+  let on = false;
+  const emit = Socket.prototype.emit;
+  const write = Socket.prototype.write;
+  Socket.prototype.emit = function (this: Socket, name: string | symbol, ...args: unknown[]): boolean {
+    if (on && name === 'data' && Buffer.isBuffer(args[0]) && args[0].includes('Event-Name: DTMF')) pending.set(this, performance.now());
+    return (emit as (...a: unknown[]) => boolean).call(this, name, ...args);
+  } as typeof emit;
+  Socket.prototype.write = function (this: Socket, ...args: unknown[]): boolean {
+    const t = pending.get(this);
+    if (t !== undefined) {
+      pending.delete(this);
+      samples.push(performance.now() - t);
+    }
+    return (write as (...a: unknown[]) => boolean).apply(this, args);
+  } as typeof write;
+  return {
+    start() {
+      samples = [];
+      on = true;
+    },
+    stop() {
+      on = false;
+      return samples;
+    },
+  };
+}
+
 /** Event-loop delay and GC pauses while a latency window is open. */
 function loopMonitor(): { start(): void; stop(): Record<string, number> } {
   const eld = monitorEventLoopDelay({ resolution: 1 });
+  const dtmf = dtmfTimer();
   let gcs: number[] = [];
   let majors: number[] = [];
   let on = false;
@@ -128,13 +165,20 @@ function loopMonitor(): { start(): void; stop(): Record<string, number> } {
       majors = [];
       eld.reset();
       eld.enable();
+      dtmf.start();
       on = true;
     },
     stop() {
       on = false;
       eld.disable();
+      const inProc = dtmf.stop().sort((a, b) => a - b);
+      const q = (p: number): number => inProc[Math.min(inProc.length - 1, Math.floor(p * inProc.length))] ?? 0;
       const ms = (ns: number): number => ns / 1e6;
       return {
+        inProcSamples: inProc.length,
+        inProcP50Ms: q(0.5),
+        inProcP99Ms: q(0.99),
+        inProcMaxMs: inProc.at(-1) ?? 0,
         eldP50Ms: ms(eld.percentile(50)),
         eldP99Ms: ms(eld.percentile(99)),
         eldMaxMs: ms(eld.max),

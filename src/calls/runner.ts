@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedUuid } from '../db/time-ordered-id.ts';
 import { normalizeE164 } from '../routing/phone.ts';
 import { lazyChild } from '../logging/logger.ts';
 import { ChannelGoneError, type CallChannel } from './channel.ts';
@@ -24,7 +24,7 @@ export async function runCall(channel: CallChannel, deps: CallDeps): Promise<voi
   const masking = m && m.orgId === found?.orgId ? m : null;
 
   const s: CallSession = {
-    callId: randomUUID(),
+    callId: timeOrderedUuid(Date.now()),
     uuid: channel.uuid,
     channel,
     deps,

@@ -16,6 +16,21 @@ export async function answer(s: CallSession): Promise<void> {
   emit(s, { type: 'call.answered' });
 }
 
+/**
+ * Answer and, in the same write, start what comes next (the first prompt). In `async full` mode
+ * FreeSWITCH acknowledges each sendmsg at once and queues the apps, running them in order, so the
+ * caller hears exactly what the sequential form gives, one round trip sooner. A failed answer (the
+ * caller hung up) wins; the queued app's outcome is then ignored.
+ */
+export async function answerThen<T>(s: CallSession, next: () => Promise<T>): Promise<T> {
+  if (s.record.answeredAt) return next();
+  const answering = answer(s);
+  const after = next();
+  after.catch(() => undefined);
+  await answering;
+  return after;
+}
+
 /** Play a file or tone stream to the end (bounded). */
 export async function play(s: CallSession, file: string, timeoutMs = 120_000): Promise<void> {
   await run(s, 'playback', file, timeoutMs);

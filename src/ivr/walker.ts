@@ -1,7 +1,7 @@
 import { addStep, emit, type CallSession } from '../calls/session.ts';
 import { PROMPTS } from '../calls/prompts.ts';
 import type { SnapshotIvr } from '../publish/snapshot.ts';
-import { answer, collect, hangup, play } from './media.ts';
+import { answer, answerThen, collect, hangup, play } from './media.ts';
 import { actionHandlers } from './actions/index.ts';
 import { extensionAction } from './actions/extension.ts';
 import { finalDestination } from './actions/final.ts';
@@ -33,7 +33,7 @@ export async function runIvr(s: CallSession, startIvrId: string): Promise<void> 
       return;
     }
     addStep(s, { step: 'ivr', ivrId: ivr.id, name: ivr.name });
-    await answer(s);
+    // The first menu's answer leaves with its first prompt (one write, one round trip less).
     const outcome = await runMenu(s, ivr);
     if (outcome.next !== 'ivr') return;
     ivrId = outcome.ivrId;
@@ -53,13 +53,15 @@ async function runMenu(s: CallSession, ivr: SnapshotIvr): Promise<ActionOutcome>
 
   for (;;) {
     const greeting = ivr.greetingFile ?? PROMPTS.greetingFallback;
-    const got = await collect(s, {
-      file: before ? `file_string://${before}!${greeting}` : greeting,
-      maxDigits,
-      timeoutMs: ivr.timeoutS === 0 ? foreverMs : ivr.timeoutS * 1000,
-      digitTimeoutMs: ivr.interDigitTimeoutS * 1000,
-      terminators,
-    });
+    const got = await answerThen(s, () =>
+      collect(s, {
+        file: before ? `file_string://${before}!${greeting}` : greeting,
+        maxDigits,
+        timeoutMs: ivr.timeoutS === 0 ? foreverMs : ivr.timeoutS * 1000,
+        digitTimeoutMs: ivr.interDigitTimeoutS * 1000,
+        terminators,
+      }),
+    );
     before = null;
     let reason: 'timeout' | 'invalid';
 

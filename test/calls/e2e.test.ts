@@ -65,6 +65,34 @@ describe('calls through the controller', () => {
     expect(cmds.at(-1)).toBe('exit');
   });
 
+  it('answer and the first prompt leave in one write; FreeSWITCH runs them in order', async () => {
+    const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001', script: { steps: [dtmf('0')] } });
+    await call.done;
+    await h.settle();
+    const writes = call.recorder.chunks.filter((c) => c.dir === 'out').map((c) => c.data.toString('utf8'));
+    const first = writes.find((w) => w.includes('execute-app-name: answer'))!;
+    expect(first).toContain('execute-app-name: play_and_get_digits');
+    expect(first.indexOf('execute-app-name: answer')).toBeLessThan(first.indexOf('execute-app-name: play_and_get_digits'));
+    // What the switch did: answer completed before the prompt started, and the call log says answered.
+    const sig = call.recorder.frames().flatMap((f) => (f.kind === 'event' ? [`${f.event.name} ${f.event.headers['Application'] ?? ''}`] : []));
+    expect(sig.indexOf('CHANNEL_EXECUTE_COMPLETE answer')).toBeLessThan(sig.indexOf('CHANNEL_EXECUTE_COMPLETE play_and_get_digits'));
+    expect(h.events.map((e) => e.type).slice(0, 3)).toEqual(['call.ringing', 'call.answered', 'call.dtmf']);
+  });
+
+  it('a caller gone during the pipelined answer: the queued prompt is not waited for, the log says abandoned', async () => {
+    const call = h.emu.placeCall({
+      destination: '918065978001',
+      callerIdNumber: '9800000001',
+      script: { steps: [{ when: { onApp: 'answer', afterMs: 0 }, do: { kind: 'hangup', cause: 'ORIGINATOR_CANCEL' } }] },
+    });
+    const summary = await call.done;
+    await h.settle();
+    const log = h.callLog(summary.uuid);
+    expect(log).toMatchObject({ disposition: 'abandoned', hangupCause: 'ORIGINATOR_CANCEL' });
+    expect(log.endedAt).not.toBeNull();
+    expect(h.registry.size()).toBe(0);
+  });
+
   it('no input: timeout prompt, then goodbye and NORMAL_CLEARING after max_retries', async () => {
     const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001' });
     const summary = await call.done;
