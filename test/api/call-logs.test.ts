@@ -72,6 +72,15 @@ describe('GET /call-logs', () => {
     expect(page.json.calls).toHaveLength(2);
   });
 
+  it('the by-type index holds only non-inbound rows, and listing a non-inbound type still uses it', () => {
+    const org = { orgId: 'org-x' };
+    const sqlite = api.database.sqlite;
+    const indexSql = (sqlite.prepare(`select sql from sqlite_master where name = 'call_logs_org_type_started_idx'`).get() as { sql: string }).sql;
+    expect(indexSql).toMatch(/WHERE `direction` <> 'inbound'/);
+    const plan = (q: string) => (sqlite.prepare(`explain query plan ${q}`).all(org.orgId, 'masking') as { detail: string }[]).map((r) => r.detail).join('\n');
+    expect(plan(`select id from call_logs l where l.org_id = ? and l.direction = ? and l.direction <> 'inbound' order by l.started_at desc`)).toContain('call_logs_org_type_started_idx');
+  });
+
   it('400 for bad dates, phone, type or limit', async () => {
     const org = await api.org();
     for (const q of ['from=yesterday', 'phone=abc', 'type=fax', 'limit=0']) {

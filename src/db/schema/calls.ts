@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
 import { id, createdAt } from './common.ts';
 
@@ -32,6 +33,8 @@ export const callLogs = sqliteTable(
     index('call_logs_org_started_idx').on(t.orgId, t.startedAt),
     index('call_logs_uuid_idx').on(t.callUuid),
     index('call_logs_caller_idx').on(t.orgId, t.caller),
+    // Partial: inbound rows (the bulk) are listed through org_started; see migration 0006.
+    index('call_logs_org_type_started_idx').on(t.orgId, t.direction, t.startedAt).where(sql`${t.direction} <> 'inbound'`),
   ],
 );
 

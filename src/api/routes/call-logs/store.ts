@@ -50,7 +50,12 @@ function where(f: ListFilter): { sql: string; params: unknown[] } {
   const params: unknown[] = [f.orgId];
   if (f.from) { parts.push('l.started_at >= ?'); params.push(f.from); }
   if (f.to) { parts.push('l.started_at < ?'); params.push(f.to); }
-  if (f.type) { parts.push('l.direction = ?'); params.push(f.type); }
+  if (f.type) {
+    parts.push('l.direction = ?');
+    params.push(f.type);
+    // Implies the partial by-type index's condition (migration 0006), so the planner may use it.
+    if (f.type !== 'inbound') parts.push(`l.direction <> 'inbound'`);
+  }
   if (f.phones && f.phones.length > 0) {
     parts.push(`l.caller in (${f.phones.map(() => '?').join(', ')})`);
     params.push(...f.phones);
