@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { Session } from 'node:inspector/promises';
-import { Socket } from 'node:net';
+import { Server, type Socket } from 'node:net';
 import { rmSync, writeFileSync } from 'node:fs';
 import { createTestApi } from '../test/helpers/api.ts';
 import { createCallServer } from '../src/controller/call-server.ts';
@@ -112,26 +112,32 @@ async function memory(): Promise<NodeJS.MemoryUsage> {
 /**
  * DTMF → next command inside this process: from the socket's 'data' event that carries a DTMF event
  * to the next write on that socket. What the wire figure adds to this is the kernel, the wake-ups of
- * both processes and the host's scheduling of its vCPUs. Socket methods are wrapped (bench child only).
+ * both processes and the host's scheduling of its vCPUs. Each accepted socket gets a first 'data'
+ * listener and its own `write` wrapper (bench child only; nothing on the shared prototypes, whose
+ * hot paths every socket and stream goes through).
  */
 function dtmfTimer(): { start(): void; stop(): number[] } {
-  const pending = new WeakMap<Socket, number>();
   let samples: number[] = [];
   let on = false;
-  const emit = Socket.prototype.emit;
-  const write = Socket.prototype.write;
-  Socket.prototype.emit = function (this: Socket, name: string | symbol, ...args: unknown[]): boolean {
-    if (on && name === 'data' && Buffer.isBuffer(args[0]) && args[0].includes('Event-Name: DTMF')) pending.set(this, performance.now());
-    return (emit as (...a: unknown[]) => boolean).call(this, name, ...args);
-  } as typeof emit;
-  Socket.prototype.write = function (this: Socket, ...args: unknown[]): boolean {
-    const t = pending.get(this);
-    if (t !== undefined) {
-      pending.delete(this);
-      samples.push(performance.now() - t);
-    }
-    return (write as (...a: unknown[]) => boolean).apply(this, args);
-  } as typeof write;
+  const serverEmit = Server.prototype.emit;
+  Server.prototype.emit = function (this: Server, name: string | symbol, ...args: unknown[]): boolean {
+    if (name === 'connection') watch(args[0] as Socket);
+    return (serverEmit as (...a: unknown[]) => boolean).call(this, name, ...args);
+  } as typeof serverEmit;
+  const watch = (socket: Socket): void => {
+    let dtmfAt = -1;
+    socket.prependListener('data', (chunk: Buffer) => {
+      if (on && chunk.includes('Event-Name: DTMF')) dtmfAt = performance.now();
+    });
+    const write = socket.write;
+    socket.write = function (this: Socket, ...args: unknown[]): boolean {
+      if (dtmfAt >= 0) {
+        samples.push(performance.now() - dtmfAt);
+        dtmfAt = -1;
+      }
+      return (write as (...a: unknown[]) => boolean).apply(this, args);
+    } as typeof write;
+  };
   return {
     start() {
       samples = [];

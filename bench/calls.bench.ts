@@ -2,6 +2,7 @@
  * `npm run bench -- calls`: the call controller over real sockets, each figure beside a baseline
  * measured in the same run.
  *  1. call setups/s through a two-level IVR (controller in a child process, one core to itself; the
+ *     median of BENCH_CALL_ROUNDS interleaved rounds, default 3, against the baselines run alongside;
  *     FreeSWITCH stand-in bench/calls-fs.ts in this process) vs a minimal outbound ESL responder;
  *  2. DTMF → next command latency with 1,000 calls parked in a menu;
  *  3. memory per parked call (forced GC in the child);
@@ -9,7 +10,7 @@
  * Knobs: BENCH_CALLS (calls per setup run, default 5000); BENCH_CPU_PROF=<dir>: CPU-profile the
  * controller over the measured setups and print its hot spots (file:function, µs per call).
  */
-import { startBenchChild, type BenchChild } from './calls-child.ts';
+import { startBenchChild } from './calls-child.ts';
 import type { CompiledEntries } from './compiled.ts';
 import { pinLoadGenerator, type Pinning } from './pin.ts';
 import { measureParked, measureSetups, type ParkResult, type SetupResult } from './calls-load.ts';
@@ -24,18 +25,17 @@ const WINDOW = 200;
 const WARMUP = 500;
 const PARKED = 1000;
 const STAGGER_MS = 1;
-
-async function withChild<T>(compiled: CompiledEntries, pin: Pinning, kind: 'controller' | 'minimal', fn: (c: BenchChild) => Promise<T>): Promise<T> {
-  const child = await startBenchChild(compiled, pin, kind);
-  try {
-    return await fn(child);
-  } finally {
-    await child.stop();
-  }
-}
+/** Interleaved setup rounds per server (BENCH_CALL_ROUNDS, default 3); each figure is the median round. */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_CALL_ROUNDS ?? 3));
 
 const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
 const kb = (bytes: number): number => bytes / 1024;
+
+/** The round whose server CPU per call is the median, with every round's CPU figure kept for the spread. */
+function medianRound(rounds: SetupResult[]): SetupResult & { cpuRounds: number[] } {
+  const sorted = [...rounds].sort((a, b) => a.serverCpuUs - b.serverCpuUs);
+  return { ...sorted[Math.floor((sorted.length - 1) / 2)]!, cpuRounds: rounds.map((r) => r.serverCpuUs) };
+}
 
 export async function benchCalls(compiled: CompiledEntries): Promise<void> {
   const setups = { total: TOTAL, window: WINDOW, warmup: WARMUP };
@@ -45,19 +45,27 @@ export async function benchCalls(compiled: CompiledEntries): Promise<void> {
   const profileFile = profDir ? join(profDir, `controller-setups-${Date.now()}.cpuprofile`) : undefined;
   if (profDir) mkdirSync(profDir, { recursive: true });
   const pin = pinLoadGenerator();
-  let ctl: { setup: SetupResult; park: ParkResult };
-  let min: { quick: SetupResult; menu: SetupResult; park: ParkResult };
+  let ctl: { setup: RoundsResult; park: ParkResult };
+  let min: { quick: RoundsResult; menu: RoundsResult; park: ParkResult };
   try {
-    ctl = await withChild(compiled, pin, 'controller', async (c) => ({
-      setup: await measureSetups(c, { ...setups, profileFile }),
-      park: await measureParked(c, { ...parkOpts, profileFile: profileFile?.replace('setups', 'dtmf') }),
-    }));
-    min = await withChild(compiled, pin, 'minimal', async (c) => {
-      const quick = await measureSetups(c, setups);
-      await c.mode('menu');
-      const menu = await measureSetups(c, setups);
-      return { quick, menu, park: await measureParked(c, parkOpts) };
-    });
+    // Both servers stay up and the setup runs alternate (controller, baseline, same-path baseline) for
+    // ROUNDS rounds: this host's speed drifts by ±15% over minutes, so each figure is the median round
+    // and every ratio compares rounds measured side by side. Only one server is driven at a time.
+    const [c, m] = await Promise.all([startBenchChild(compiled, pin, 'controller'), startBenchChild(compiled, pin, 'minimal')]);
+    try {
+      const rounds = { ctl: [] as SetupResult[], quick: [] as SetupResult[], menu: [] as SetupResult[] };
+      for (let r = 0; r < ROUNDS; r++) {
+        rounds.ctl.push(await measureSetups(c, { ...setups, profileFile: r === 0 ? profileFile : undefined }));
+        await m.mode('quick');
+        rounds.quick.push(await measureSetups(m, setups));
+        await m.mode('menu');
+        rounds.menu.push(await measureSetups(m, setups));
+      }
+      ctl = { setup: medianRound(rounds.ctl), park: await measureParked(c, { ...parkOpts, profileFile: profileFile?.replace('setups', 'dtmf') }) };
+      min = { quick: medianRound(rounds.quick), menu: medianRound(rounds.menu), park: await measureParked(m, parkOpts) };
+    } finally {
+      await Promise.all([c.stop(), m.stop()]);
+    }
   } finally {
     pin.release();
   }
@@ -69,8 +77,10 @@ export async function benchCalls(compiled: CompiledEntries): Promise<void> {
   if (profileFile) printProfile(profileFile, ctl.setup.calls + ctl.setup.failed);
 }
 
-function printSetups(quick: SetupResult, menu: SetupResult, ctl: SetupResult): void {
-  const row = (name: string, flow: string, r: SetupResult): (string | number)[] => [
+type RoundsResult = SetupResult & { cpuRounds: number[] };
+
+function printSetups(quick: RoundsResult, menu: RoundsResult, ctl: RoundsResult): void {
+  const row = (name: string, flow: string, r: RoundsResult): (string | number)[] => [
     name,
     flow,
     r.calls,
@@ -79,6 +89,7 @@ function printSetups(quick: SetupResult, menu: SetupResult, ctl: SetupResult): v
     r.p50Ms,
     r.p99Ms,
     r.serverCpuUs,
+    r.cpuRounds.map((v) => v.toFixed(0)).join(' / '),
     1e6 / r.serverCpuUs,
     Math.round(r.bytesIn),
     Math.round(r.bytesOut),
@@ -86,8 +97,8 @@ function printSetups(quick: SetupResult, menu: SetupResult, ctl: SetupResult): v
     r.perSecond / menu.perSecond,
   ];
   printTable(
-    `Calls: setups per second (${TOTAL} calls, ${WINDOW} in flight, end to end: TCP connect → exit → close; server in its own process)`,
-    ['server', 'wire path', 'calls', 'failed', 'setups/s', 'p50 ms', 'p99 ms', 'server CPU µs/call', 'CPU-bound setups/s (1 core)', 'FS→srv B/call', 'srv→FS B/call', 'ratio vs baseline', 'ratio vs same-path baseline'],
+    `Calls: setups per second (${TOTAL} calls per round, ${WINDOW} in flight, end to end: TCP connect → exit → close; server in its own process; median of ${ROUNDS} interleaved rounds)`,
+    ['server', 'wire path', 'calls', 'failed', 'setups/s', 'p50 ms', 'p99 ms', 'server CPU µs/call', 'CPU µs/call, each round', 'CPU-bound setups/s (1 core)', 'FS→srv B/call', 'srv→FS B/call', 'ratio vs baseline', 'ratio vs same-path baseline'],
     [
       row('baseline: minimal responder', 'connect, hangup, exit', quick),
       row('baseline: minimal responder, same path', 'connect, event, pagd, pagd, hangup, exit', menu),
