@@ -8,10 +8,12 @@
  *  3. memory per parked call (forced GC in the child);
  *  4. ESL bytes per call per scenario (test emulator + startController) vs the real transcripts.
  * Knobs: BENCH_CALLS (calls per setup run, default 5000); BENCH_CPU_PROF=<dir>: CPU-profile the
- * controller over the measured setups and print its hot spots (file:function, µs per call).
+ * controller over the measured setups and print its hot spots (file:function, µs per call);
+ * BENCH_AB_DIR=<another checkout>: its controller runs in the same interleaved rounds (an A/B of a
+ * change against, say, a worktree of main, immune to the host's drift between runs).
  */
 import { startBenchChild } from './calls-child.ts';
-import type { CompiledEntries } from './compiled.ts';
+import { compileForBench, type CompiledEntries } from './compiled.ts';
 import { pinLoadGenerator, type Pinning } from './pin.ts';
 import { measureParked, measureSetups, type ParkResult, type SetupResult } from './calls-load.ts';
 import { measureScenarioBytes, SIMPLE_IVR_SCENARIO } from './calls-bytes.ts';
@@ -47,14 +49,21 @@ export async function benchCalls(compiled: CompiledEntries): Promise<void> {
   const pin = pinLoadGenerator();
   let ctl: { setup: RoundsResult; park: ParkResult };
   let min: { quick: RoundsResult; menu: RoundsResult; park: ParkResult };
+  let abRow: { dir: string; result: RoundsResult } | undefined;
   try {
     // Both servers stay up and the setup runs alternate (controller, baseline, same-path baseline) for
     // ROUNDS rounds: this host's speed drifts by ±15% over minutes, so each figure is the median round
     // and every ratio compares rounds measured side by side. Only one server is driven at a time.
-    const [c, m] = await Promise.all([startBenchChild(compiled, pin, 'controller'), startBenchChild(compiled, pin, 'minimal')]);
+    const abDir = process.env.BENCH_AB_DIR;
+    const [c, m, ab] = await Promise.all([
+      startBenchChild(compiled, pin, 'controller'),
+      startBenchChild(compiled, pin, 'minimal'),
+      abDir ? startBenchChild(compileForBench(abDir), pin, 'controller') : undefined,
+    ]);
     try {
-      const rounds = { ctl: [] as SetupResult[], quick: [] as SetupResult[], menu: [] as SetupResult[] };
+      const rounds = { ctl: [] as SetupResult[], quick: [] as SetupResult[], menu: [] as SetupResult[], ab: [] as SetupResult[] };
       for (let r = 0; r < ROUNDS; r++) {
+        if (ab) rounds.ab.push(await measureSetups(ab, setups));
         rounds.ctl.push(await measureSetups(c, { ...setups, profileFile: r === 0 ? profileFile : undefined }));
         await m.mode('quick');
         rounds.quick.push(await measureSetups(m, setups));
@@ -63,14 +72,15 @@ export async function benchCalls(compiled: CompiledEntries): Promise<void> {
       }
       ctl = { setup: medianRound(rounds.ctl), park: await measureParked(c, { ...parkOpts, profileFile: profileFile?.replace('setups', 'dtmf') }) };
       min = { quick: medianRound(rounds.quick), menu: medianRound(rounds.menu), park: await measureParked(m, parkOpts) };
+      if (ab) abRow = { dir: abDir!, result: medianRound(rounds.ab) };
     } finally {
-      await Promise.all([c.stop(), m.stop()]);
+      await Promise.all([c.stop(), m.stop(), ab?.stop()]);
     }
   } finally {
     pin.release();
   }
 
-  printSetups(min.quick, min.menu, ctl.setup);
+  printSetups(min.quick, min.menu, ctl.setup, abRow);
   printLatency(min.park, ctl.park);
   printMemory(min.park, ctl.park);
   await printBytes();
@@ -79,7 +89,7 @@ export async function benchCalls(compiled: CompiledEntries): Promise<void> {
 
 type RoundsResult = SetupResult & { cpuRounds: number[] };
 
-function printSetups(quick: RoundsResult, menu: RoundsResult, ctl: RoundsResult): void {
+function printSetups(quick: RoundsResult, menu: RoundsResult, ctl: RoundsResult, ab?: { dir: string; result: RoundsResult }): void {
   const row = (name: string, flow: string, r: RoundsResult): (string | number)[] => [
     name,
     flow,
@@ -103,8 +113,10 @@ function printSetups(quick: RoundsResult, menu: RoundsResult, ctl: RoundsResult)
       row('baseline: minimal responder', 'connect, hangup, exit', quick),
       row('baseline: minimal responder, same path', 'connect, event, pagd, pagd, hangup, exit', menu),
       row('switchboard controller', 'connect, linger, filter, event, answer, pagd(2), pagd(1), hangup, exit', ctl),
+      ...(ab ? [row(`A/B: controller of ${ab.dir}`, 'its own', ab.result)] : []),
     ],
   );
+  if (ab) process.stdout.write(`A/B: this checkout's CPU per call ÷ ${ab.dir}'s: ${(ctl.serverCpuUs / ab.result.serverCpuUs).toFixed(3)} (rounds interleaved)\n`);
   process.stdout.write(
     `stand-in CPU per call in the load generator: ${ctl.standInCpuUs.toFixed(0)} µs (controller run), ${quick.standInCpuUs.toFixed(0)} µs (baseline)\n` +
       `target: >= 1,000 call setups/s on one core → measured ${ctl.perSecond.toFixed(0)}/s: ${verdict(ctl.perSecond >= 1000)}; ` +
