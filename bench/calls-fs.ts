@@ -183,6 +183,8 @@ export class StandInCall {
   readonly #t0 = performance.now();
   readonly #subs = new Set<string>();
   #subsKey = '';
+  readonly #nameFilters = new Set<string>();
+  #filterAll = false;
   #myevents = false;
   #linger: number | undefined;
   #hungUp = false;
@@ -237,8 +239,20 @@ export class StandInCall {
     this.#socket.destroy();
   }
 
+  /**
+   * Subscribed (`myevents` / `event plain`) and through the filters, as mod_event_socket decides: with
+   * any filter set an event passes when one matches. A filter on another header (`Unique-ID`: this
+   * call's one channel) matches every event here.
+   */
   #wants(name: string): boolean {
-    return this.#myevents || this.#subs.has(name) || this.#subs.has('ALL');
+    if (!(this.#myevents || this.#subs.has(name) || this.#subs.has('ALL'))) return false;
+    return this.#filterAll || this.#nameFilters.size === 0 || this.#nameFilters.has(name);
+  }
+
+  /** The cache key of the hangup templates: everything #wants depends on. */
+  #rekey(): void {
+    const filters = this.#filterAll ? '*' : [...this.#nameFilters].sort().join(',');
+    this.#subsKey = `${[...this.#subs].sort().join(' ')}${this.#myevents ? ' +my' : ''} |${filters}`;
   }
 
   readonly #onData = (chunk: Buffer): void => {
@@ -282,6 +296,7 @@ export class StandInCall {
         return;
       case 'myevents':
         this.#myevents = true;
+        this.#rekey();
         out.push(t.reply('+OK Events Enabled'));
         return;
       case 'linger':
@@ -294,12 +309,15 @@ export class StandInCall {
         return;
       case 'event': {
         for (const n of args.split(' ').slice(1)) if (n) this.#subs.add(n);
-        this.#subsKey = [...this.#subs].sort().join(' ') + (this.#myevents ? ' +my' : '');
+        this.#rekey();
         out.push(t.reply(`+OK event listener enabled ${args.split(' ')[0] ?? 'plain'}`));
         return;
       }
       case 'filter': {
         const [h = '', ...v] = args.split(' ');
+        if (h === 'Event-Name') this.#nameFilters.add(v.join(' '));
+        else this.#filterAll = true;
+        this.#rekey();
         out.push(t.reply(`+OK filter added. [${h}]=[${v.join(' ')}]`));
         return;
       }

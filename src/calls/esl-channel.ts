@@ -3,11 +3,19 @@ import type { EslEvent } from '../esl/event.ts';
 import { prefixedView } from '../esl/headers.ts';
 import { ChannelGoneError, type CallChannel, type ChannelEvent, type ExecResult } from './channel.ts';
 
-/** Events a call needs. `myevents` would bring every channel event (~6 KB each, most unused). */
+/** Events a call needs. Every other channel event (~6 KB each) stays in FreeSWITCH. */
 export const CALL_EVENTS = ['CHANNEL_EXECUTE_COMPLETE', 'CHANNEL_HANGUP', 'DTMF'] as const;
 
 /** FreeSWITCH closes the socket by itself this long after hangup if we never say `exit`. */
 const LINGER_S = 30;
+
+/**
+ * A call's setup, sent in the same write as `connect` (createOutboundServer's `afterConnect`): none of it
+ * needs the channel data. `myevents` limits the socket to this channel's events; the `Event-Name`
+ * filters (mod_event_socket ORs filters with each other and ANDs them with the channel match) keep
+ * only the events a call needs. The filters go first, so no unfiltered event slips out in between.
+ */
+export const CALL_SETUP_COMMANDS: readonly string[] = [`linger ${LINGER_S}`, ...CALL_EVENTS.map((e) => `filter Event-Name ${e}`), 'myevents'];
 
 export interface EslChannelOptions {
   commandTimeoutMs: number;
@@ -16,13 +24,10 @@ export interface EslChannelOptions {
 }
 
 /**
- * Prepare an outbound session for call control (linger, filter to this channel, subscribe to
- * the few events calls use) and expose it as a CallChannel.
+ * An outbound session prepared with CALL_SETUP_COMMANDS, exposed as a CallChannel.
  */
-export async function openEslChannel(session: OutboundSession, opts: EslChannelOptions): Promise<CallChannel> {
+export function openEslChannel(session: OutboundSession, opts: EslChannelOptions): CallChannel {
   const cmd = { timeoutMs: opts.commandTimeoutMs, signal: session.signal };
-  // Pipelined: replies come back in order, so the three commands cost one round trip.
-  await Promise.all([session.linger(LINGER_S, cmd), session.filter('Unique-ID', session.uuid, cmd), session.subscribe(CALL_EVENTS, cmd)]);
   const data = session.channel;
 
   return {
@@ -48,7 +53,10 @@ export async function openEslChannel(session: OutboundSession, opts: EslChannelO
     },
 
     async subscribe(events) {
-      await session.subscribe(events.split(/\s+/), cmd);
+      // e.g. 'CUSTOM callcenter::info': the event name also needs its Event-Name filter (subclasses have '::').
+      const names = events.split(/\s+/).filter(Boolean);
+      const filters = names.filter((n) => !n.includes('::')).map((n) => session.filter('Event-Name', n, cmd));
+      await Promise.all([...filters, session.subscribe(names, cmd)]);
     },
 
     onEvent(listener: (e: ChannelEvent) => void) {

@@ -1,6 +1,6 @@
 import { createOutboundServer, type OutboundServer } from '../esl/outbound-server.ts';
 import type { Logger } from '../logging/logger.ts';
-import { openEslChannel } from '../calls/esl-channel.ts';
+import { CALL_SETUP_COMMANDS, openEslChannel } from '../calls/esl-channel.ts';
 import { runCall } from '../calls/runner.ts';
 import type { CallDeps } from '../calls/session.ts';
 
@@ -22,16 +22,10 @@ export function createCallServer(o: CallServerOptions): Promise<OutboundServer> 
     port: o.port,
     logger: o.logger,
     commandTimeoutMs: o.commandTimeoutMs,
+    // One round trip readies the call: linger, filters and myevents ride with `connect`.
+    afterConnect: CALL_SETUP_COMMANDS,
     onCall: async (session) => {
-      let channel;
-      try {
-        channel = await openEslChannel(session, { commandTimeoutMs: o.commandTimeoutMs, executeTimeoutMs: 120_000 });
-      } catch (err) {
-        session.logger.warn({ err }, 'could not prepare the channel; dropping it');
-        await session.exit().catch(() => undefined);
-        return;
-      }
-      await runCall(channel, o.deps);
+      await runCall(openEslChannel(session, { commandTimeoutMs: o.commandTimeoutMs, executeTimeoutMs: 120_000 }), o.deps);
     },
   });
 }

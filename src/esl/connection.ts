@@ -71,6 +71,8 @@ export class EslConnection {
   #resolveClosed!: (info: CloseInfo) => void;
   #channelUuid: string | undefined;
   #channelHangup: EslEvent | undefined;
+  /** The latest CHANNEL_HANGUP on this socket, whatever its channel (see bindChannel). */
+  #lastHangup: EslEvent | undefined;
   readonly #onData: (chunk: Buffer) => void;
   readonly #onDrain: () => void;
   /** Resolves (never rejects) once the socket has closed and every pending wait has been settled. */
@@ -103,6 +105,9 @@ export class EslConnection {
   /** The channel this connection controls (outbound), used to notice its CHANNEL_HANGUP. */
   bindChannel(uuid: string): void {
     this.#channelUuid = uuid;
+    // Setup pipelined with `connect` lets a CHANNEL_HANGUP arrive in the connect reply's read, before
+    // the session binds: it still counts.
+    if (this.#lastHangup?.uniqueId === uuid) this.#channelHangup ??= this.#lastHangup;
   }
 
   /** The CHANNEL_HANGUP of the bound channel, once seen. */
@@ -372,6 +377,7 @@ export class EslConnection {
       const pending = id === undefined ? undefined : this.#executes.get(id);
       pending?.settle({ result: { kind: 'complete', event, response: event.headers['Application-Response'] } });
     } else if (event.name === 'CHANNEL_HANGUP') {
+      this.#lastHangup = event;
       if (event.uniqueId !== undefined && event.uniqueId === this.#channelUuid) this.#channelHangup = event;
       const cause = event.headers['Hangup-Cause'];
       for (const pending of [...this.#executes.values()]) {

@@ -20,6 +20,12 @@ export interface OutboundServerOptions {
   readonly onCall: (session: OutboundSession) => Promise<void>;
   readonly commandTimeoutMs?: number;
   readonly executeTimeoutMs?: number;
+  /**
+   * Commands that need no channel data (`linger`, `filter …`, `myevents`), sent in the same write as
+   * `connect`: FreeSWITCH reads them in order, so the call is ready after one round trip. Every reply
+   * must be `+OK` before `onCall` runs; an `-ERR` drops the connection (logged).
+   */
+  readonly afterConnect?: readonly string[];
   /** Time allowed for the connect reply (default: commandTimeoutMs). */
   readonly connectTimeoutMs?: number;
   /** Time allowed for `exit` → close at the end of a call (default 2 s). */
@@ -65,7 +71,11 @@ export async function createOutboundServer(options: OutboundServerOptions): Prom
     connections.add(conn);
     let session: OutboundSession | undefined;
     try {
-      const reply = await conn.command('connect', undefined, { timeoutMs: options.connectTimeoutMs ?? commandTimeoutMs });
+      const connectOpts = { timeoutMs: options.connectTimeoutMs ?? commandTimeoutMs };
+      const [reply] = await Promise.all([
+        conn.command('connect', undefined, connectOpts),
+        ...(options.afterConnect ?? []).map((command) => conn.command(command, undefined, connectOpts)),
+      ]);
       const channel = parseChannelData(reply.headers);
       session = new OutboundSession({
         conn,

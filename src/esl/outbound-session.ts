@@ -83,6 +83,9 @@ export class OutboundSession {
       for (const off of this.#unsubscribe.splice(0)) off();
       if (!this.#abort.signal.aborted) this.#abort.abort(new EslSocketClosedError('esl socket closed'));
     });
+    // A hangup read together with the connect reply (setup pipelined with `connect`) came before us.
+    const early = this.conn.channelHangup;
+    if (early) this.#handleEvent(early);
   }
 
   /** Aborts on CHANNEL_HANGUP (reason `EslHangupError`) or socket close (`EslSocketClosedError`). */
