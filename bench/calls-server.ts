@@ -25,6 +25,8 @@ import { createCallEventBus } from '../src/calls/events.ts';
 import { createCallRegistry } from '../src/calls/registry.ts';
 import { createSnapshotReader } from '../src/publish/reader.ts';
 import { silentLogger } from '../src/logging/logger.ts';
+import { createMaskingLookup } from '../src/masking/lookup.ts';
+import { createWebhookOutbox } from '../src/webhooks/outbox.ts';
 import { startMinimalResponder, type MinimalMode } from './calls-minimal.ts';
 
 export const BENCH_DID = '+918065978001';
@@ -61,6 +63,10 @@ async function startController(): Promise<Target> {
 
   const logger = silentLogger();
   const registry = createCallRegistry();
+  // Wired as src/main.ts wires it: the webhook outbox listens on the bus (every call event is offered
+  // to it, here for an org with no endpoints) and every call is checked against live masking sessions.
+  const bus = createCallEventBus();
+  createWebhookOutbox({ db: api.deps.db, logger }).attach(bus);
   const server = await createCallServer({
     host: '127.0.0.1',
     port: 0,
@@ -69,12 +75,13 @@ async function startController(): Promise<Target> {
     deps: {
       db: api.deps.db,
       logger,
-      bus: createCallEventBus(),
+      bus,
       registry,
       callLogs: createCallLogWriter(api.deps.db, logger),
       snapshots: createSnapshotReader(api.deps.db),
       settings: { externalGateway: 'pstn', ringTimeoutS: 20, defaultCountryCode: '91', maxIvrEntries: 10, foreverS: 3600 },
       now: () => new Date(),
+      maskingLookup: createMaskingLookup(api.deps.db, () => new Date()),
     },
   });
   return {
