@@ -62,6 +62,25 @@ describe('webhook delivery', () => {
     expect(rows('delivered')).toHaveLength(2);
   });
 
+  it('a batch mixing organizations: only the one with an enabled endpoint gets rows; a disabled endpoint counts as none', async () => {
+    const withHook = await api.org();
+    const without = await api.org();
+    const disabled = await api.org();
+    receiver = await startReceiver();
+    await endpoint(withHook, receiver.url);
+    const off = await endpoint(disabled, receiver.url);
+    api.database.sqlite.prepare('update webhook_endpoints set enabled = 0 where id = ?').run(off.id);
+    const outbox = createWebhookOutbox({ db: api.deps.db, logger: silentLogger() });
+    for (const org of [without, withHook, disabled, without, withHook]) outbox.enqueue({ type: 'call.answered', orgId: org.orgId, data: {}, at: 'x' });
+    expect(outbox.flush()).toBe(2);
+    expect(new Set(rows().map((r) => (r as unknown as { org_id: string }).org_id))).toEqual(new Set([withHook.orgId]));
+    // Nothing to deliver: no rows, no error, nothing left queued.
+    outbox.enqueue({ type: 'call.answered', orgId: without.orgId, data: {}, at: 'x' });
+    expect(outbox.flush()).toBe(0);
+    expect(outbox.flush()).toBe(0);
+    expect(rows()).toHaveLength(2);
+  });
+
   it('retries with exponential backoff, lists attempts, and gives up after maxAttempts', async () => {
     const org = await api.org();
     receiver = await startReceiver(() => 500);
