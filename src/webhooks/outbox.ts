@@ -72,21 +72,10 @@ export function createWebhookOutbox(opts: { db: Db; logger: Logger; baseUrl?: st
     let n = 0;
     const t = now();
     const createdAt = new Date(t).toISOString();
-    // One endpoints read per organization per batch (a batch holds many calls' events under load); the
-    // transaction reads one snapshot anyway, so a re-read per event could not see anything newer.
-    const byOrg = new Map<string, Array<{ id: string; patterns: string[] }>>();
-    const endpointsFor = (orgId: string): Array<{ id: string; patterns: string[] }> => {
-      let eps = byOrg.get(orgId);
-      if (!eps) {
-        eps = (endpointsOf.all(orgId) as EndpointRow[]).map((r) => ({ id: r.id, patterns: JSON.parse(r.events) as string[] }));
-        byOrg.set(orgId, eps);
-      }
-      return eps;
-    };
     for (const e of events) {
-      const all = endpointsFor(e.orgId);
-      if (all.length === 0) continue;
-      const endpoints = all.filter((ep) => (e.endpointIds ? e.endpointIds.includes(ep.id) : matches(ep.patterns, e.type)));
+      const endpoints = (endpointsOf.all(e.orgId) as EndpointRow[]).filter((ep) =>
+        e.endpointIds ? e.endpointIds.includes(ep.id) : matches(JSON.parse(ep.events) as string[], e.type),
+      );
       if (endpoints.length === 0) continue;
       if (e.attachCallLog) e.data.call = callLogOrNull(e.orgId, e.attachCallLog);
       const body = JSON.stringify({ id: `evt_${randomUUID()}`, type: e.type, created_at: e.at, data: e.data });
