@@ -117,7 +117,8 @@ async function memory(): Promise<NodeJS.MemoryUsage> {
 }
 
 /**
- * DTMF → next command inside this process: from the socket's 'data' event that carries a DTMF event
+ * DTMF → next command inside this process: from the socket's 'data' event that carries the key (the held
+ * play_and_get_digits' EXECUTE_COMPLETE, with a DTMF event before it when the server subscribed to those)
  * to the next write on that socket. What the wire figure adds to this is the kernel, the wake-ups of
  * both processes and the host's scheduling of its vCPUs. Each accepted socket gets a first 'data'
  * listener and its own `write` wrapper (bench child only; nothing on the shared prototypes, whose
@@ -134,7 +135,7 @@ function dtmfTimer(): { start(): void; stop(): number[] } {
   const watch = (socket: Socket): void => {
     let dtmfAt = -1;
     socket.prependListener('data', (chunk: Buffer) => {
-      if (on && chunk.includes('Event-Name: DTMF')) dtmfAt = performance.now();
+      if (on && chunk.includes('Application: play_and_get_digits')) dtmfAt = performance.now();
     });
     const write = socket.write;
     socket.write = function (this: Socket, ...args: unknown[]): boolean {

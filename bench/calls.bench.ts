@@ -146,13 +146,13 @@ function printLatency(min: ParkResult, ctl: ParkResult): void {
     `${r.standInGcCount} (max ${r.standInGcMaxMs.toFixed(2)} ms)`,
   ];
   printTable(
-    `Calls: DTMF → next command latency (${PARKED} calls parked in play_and_get_digits, one key every ${STAGGER_MS} ms; DTMF + EXECUTE_COMPLETE written → next sendmsg received)`,
+    `Calls: DTMF → next command latency (${PARKED} calls parked in play_and_get_digits, one key every ${STAGGER_MS} ms; the key's EXECUTE_COMPLETE, with a DTMF event when subscribed, written → next sendmsg received)`,
     ['server', 'parked calls', 'samples', 'wire p50 ms', 'wire p99 ms', 'wire max ms', 'wire p99 ratio vs baseline', 'in-server samples', 'in-server p50 ms', 'in-server p99 ms', 'in-server max ms', 'server GCs in window', 'server max GC pause ms', 'server loop delay max ms', 'stand-in loop delay max ms', 'stand-in GCs in window'],
     [row('baseline: minimal responder (fixed sendmsg)', min), row('switchboard controller', ctl)],
   );
   process.stdout.write(
-    `wire = DTMF written by the stand-in → next command read by it (both kernels' loopback path, two process wake-ups, the host's vCPU scheduling); ` +
-      `in-server = the DTMF's data event → the next command's write, inside the server process\n` +
+    `wire = the key written by the stand-in → next command read by it (both kernels' loopback path, two process wake-ups, the host's vCPU scheduling); ` +
+      `in-server = the key's data event → the next command's write, inside the server process\n` +
       `target: p99 <= 1 ms → in the server ${ctl.serverLoop.inProcP99Ms.toFixed(3)} ms: ${verdict(ctl.serverLoop.inProcP99Ms <= 1)}; ` +
       `on the wire ${ctl.p99Ms.toFixed(3)} ms: ${verdict(ctl.p99Ms <= 1)} (do-nothing baseline on the wire: ${min.p99Ms.toFixed(3)} ms)\n`,
   );

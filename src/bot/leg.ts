@@ -62,7 +62,11 @@ export async function runBotLeg(deps: BotBridgeDeps, s: CallSession, target: Bot
     const path = createAudioPath(leg, botFormat);
 
     try {
-      await startUnicast({ localIp: settings.switchMediaIp, localPort: pair.switch, remoteIp: settings.mediaIp, remotePort: pair.local, native: leg === 'pcmu' });
+      // Keys pressed from now on go to the bot: DTMF events are not among every call's events (CALL_EVENTS).
+      await Promise.all([
+        s.channel.subscribe('DTMF'),
+        startUnicast({ localIp: settings.switchMediaIp, localPort: pair.switch, remoteIp: settings.mediaIp, remotePort: pair.local, native: leg === 'pcmu' }),
+      ]);
     } catch (err) {
       end = s.channel.signal.aborted ? { kind: 'caller_hangup' } : fail('unicast_failed', err instanceof Error ? err.message : String(err));
       return result();

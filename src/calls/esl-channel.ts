@@ -3,8 +3,12 @@ import type { EslEvent } from '../esl/event.ts';
 import { prefixedView } from '../esl/headers.ts';
 import { ChannelGoneError, type CallChannel, type ChannelEvent, type ExecResult } from './channel.ts';
 
-/** Events a call needs. Every other channel event (~6 KB each) stays in FreeSWITCH. */
-export const CALL_EVENTS = ['CHANNEL_EXECUTE_COMPLETE', 'CHANNEL_HANGUP', 'DTMF'] as const;
+/**
+ * Events every call needs. Every other channel event (~6 KB each) stays in FreeSWITCH. Digits reach
+ * the IVR through `play_and_get_digits` itself, so DTMF events are asked for only by the parts that
+ * forward keys as they are pressed (the AI bridge subscribes to them when its stream starts).
+ */
+export const CALL_EVENTS = ['CHANNEL_EXECUTE_COMPLETE', 'CHANNEL_HANGUP'] as const;
 
 /** FreeSWITCH closes the socket by itself this long after hangup if we never say `exit`. */
 const LINGER_S = 30;
@@ -53,7 +57,8 @@ export function openEslChannel(session: OutboundSession, opts: EslChannelOptions
     },
 
     async subscribe(events) {
-      // e.g. 'CUSTOM callcenter::info': the event name also needs its Event-Name filter (subclasses have '::').
+      // e.g. 'DTMF' or 'CUSTOM callcenter::info': each event name also needs its Event-Name filter
+      // (subclasses have '::'), or the setup's filters keep it in FreeSWITCH.
       const names = events.split(/\s+/).filter(Boolean);
       const filters = names.filter((n) => !n.includes('::')).map((n) => session.filter('Event-Name', n, cmd));
       await Promise.all([...filters, session.subscribe(names, cmd)]);
