@@ -1,7 +1,9 @@
 /**
  * The bus side of webhooks: a call event becomes one outbox row per subscribed endpoint, body frozen now.
- * The listener only queues in memory; rows are written together in one transaction on the next turn of
- * the event loop, so a slow or dead receiver can never reach a call (the dispatcher does the network).
+ * The listener only queues in memory (the bus's event object itself: nothing is copied for the many
+ * organizations without endpoints); rows are written together in one transaction a few milliseconds
+ * later, so a slow or dead receiver can never reach a call (the dispatcher does the network) and one
+ * batch carries the events of many calls.
  */
 import { randomUUID } from 'node:crypto';
 import { sqliteOf, type Db } from '../db/client.ts';
@@ -35,7 +37,7 @@ export interface OutboxEvent {
 }
 
 export interface WebhookOutbox {
-  /** Queue an event (returns at once; written on the next tick). */
+  /** Queue an event (returns at once; written with the batch, `flushMs` later). */
   enqueue(event: OutboxEvent): void;
   /** Writes whatever is queued now; returns the number of deliveries created. */
   flush(): number;
@@ -47,7 +49,28 @@ export interface WebhookOutbox {
 
 interface EndpointRow { id: string; events: string }
 
-export function createWebhookOutbox(opts: { db: Db; logger: Logger; baseUrl?: string; now?: () => number }): WebhookOutbox {
+export interface WebhookOutboxOptions {
+  db: Db;
+  logger: Logger;
+  baseUrl?: string;
+  now?: () => number;
+  /** How long the first queued event waits for others before the batch is written (default 5 ms). */
+  flushMs?: number;
+  /** Written without waiting once this many events are queued (default 512). */
+  maxBatch?: number;
+}
+
+/** Queued: an event given to `enqueue`, or a call event as the bus delivered it (turned into one when written). */
+type Queued = OutboxEvent | CallEvent;
+
+function toOutboxEvent(q: Queued): OutboxEvent {
+  if ('data' in q) return q;
+  const { type, orgId, at, ...data } = q;
+  // The runner emits call.hangup after the call log row is final: the row is attached at write time.
+  return { type, orgId: orgId!, at, data, attachCallLog: type === 'call.hangup' ? q.callId : undefined };
+}
+
+export function createWebhookOutbox(opts: WebhookOutboxOptions): WebhookOutbox {
   const sqlite = sqliteOf(opts.db);
   const now = opts.now ?? Date.now;
   const endpointsOf = sqlite.prepare('select id, events from webhook_endpoints where org_id = ? and enabled = 1');
@@ -56,8 +79,11 @@ export function createWebhookOutbox(opts: { db: Db; logger: Logger; baseUrl?: st
     `insert into webhook_deliveries (id, org_id, endpoint_id, event_type, body, status, attempts, next_attempt_at, created_at)
      values (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
   );
-  let queue: OutboxEvent[] = [];
-  let scheduled = false;
+  const flushMs = opts.flushMs ?? 5;
+  const maxBatch = opts.maxBatch ?? 512;
+  let queue: Queued[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let immediate = false;
   const written: Array<() => void> = [];
 
   const callLogOrNull = (orgId: string, callId: string) => {
@@ -88,7 +114,9 @@ export function createWebhookOutbox(opts: { db: Db; logger: Logger; baseUrl?: st
   });
 
   const flush = (): number => {
-    scheduled = false;
+    clearTimeout(timer);
+    timer = undefined;
+    immediate = false;
     const events = queue;
     queue = [];
     if (events.length === 0) return 0;
@@ -97,11 +125,13 @@ export function createWebhookOutbox(opts: { db: Db; logger: Logger; baseUrl?: st
       // Most organizations have no endpoint: one indexed probe per organization in the batch decides,
       // and a batch with nothing to deliver opens no transaction at all (a call offers ~7 events).
       const wanted = new Map<string, boolean>();
-      const live = events.filter((e) => {
-        let w = wanted.get(e.orgId);
-        if (w === undefined) wanted.set(e.orgId, (w = hasEndpoint.get(e.orgId) !== undefined));
-        return w;
-      });
+      const live: OutboxEvent[] = [];
+      for (const e of events) {
+        const orgId = e.orgId!;
+        let w = wanted.get(orgId);
+        if (w === undefined) wanted.set(orgId, (w = hasEndpoint.get(orgId) !== undefined));
+        if (w) live.push(toOutboxEvent(e));
+      }
       if (live.length > 0) n = writeAll(live);
     } catch (err) {
       opts.logger.error({ err, events: events.length }, 'webhook outbox write failed');
@@ -110,19 +140,22 @@ export function createWebhookOutbox(opts: { db: Db; logger: Logger; baseUrl?: st
     return n;
   };
 
-  const enqueue = (e: OutboxEvent): void => {
+  const push = (e: Queued): void => {
     queue.push(e);
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(flush);
-    }
+    if (queue.length >= maxBatch) {
+      if (!immediate) {
+        immediate = true;
+        setImmediate(flush);
+      }
+    } else if (timer === undefined) timer = setTimeout(flush, flushMs);
   };
 
+  const enqueue = (e: OutboxEvent): void => push(e);
+
+  // Kept as is: `emit` builds a fresh object per event and no listener changes it; the copy that becomes
+  // the body is made at write time, only for organizations with an endpoint.
   const fromCall = (event: CallEvent): void => {
-    if (!event.orgId) return;
-    const { type, orgId, at, ...rest } = event;
-    // The runner emits call.hangup after the call log row is final: the row is attached at write time.
-    enqueue({ type, orgId, at, data: { ...rest }, attachCallLog: type === 'call.hangup' ? event.callId : undefined });
+    if (event.orgId) push(event);
   };
 
   return {

@@ -81,6 +81,30 @@ describe('webhook delivery', () => {
     expect(rows()).toHaveLength(2);
   });
 
+  it('writes the events of many calls as one batch, flushMs after the first; a full batch is written at once', async () => {
+    const org = await api.org();
+    receiver = await startReceiver();
+    await endpoint(org, receiver.url, ['call.ringing']);
+    const bus = createCallEventBus();
+    const outbox = createWebhookOutbox({ db: api.deps.db, logger: silentLogger(), flushMs: 40, maxBatch: 4 });
+    const batches: number[] = [];
+    outbox.onWritten(() => batches.push(rows().length));
+    const off = outbox.attach(bus);
+    const ring = (n: number) => bus.emit({ type: 'call.ringing', callId: `c${n}`, orgId: org.orgId, did: '+918065978001', caller: `+91980000000${n}`, at: 'x' });
+    ring(1);
+    ring(2);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(rows()).toHaveLength(0); // still gathering
+    await new Promise((r) => setTimeout(r, 60));
+    expect(batches).toEqual([2]);
+    for (const n of [3, 4, 5, 6]) ring(n); // maxBatch reached: written on the next turn, not 40 ms later
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toEqual([2, 6]);
+    off();
+    const bodies = rows().map((r) => JSON.parse((r as unknown as { body: string }).body) as { data: { caller: string } });
+    expect(bodies.map((b) => b.data.caller).sort()).toEqual([1, 2, 3, 4, 5, 6].map((n) => `+91980000000${n}`));
+  });
+
   it('retries with exponential backoff, lists attempts, and gives up after maxAttempts', async () => {
     const org = await api.org();
     receiver = await startReceiver(() => 500);
