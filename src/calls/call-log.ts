@@ -7,11 +7,12 @@ import type { CallSession } from './session.ts';
  * mid-call still leaves a trace) and finished from the runner's teardown. Writes from all calls are
  * batched: queued, then written together in one transaction with statements prepared once — one WAL
  * commit for many calls instead of two per call. A batch is written `flushMs` after its first write
- * (a few ms: under load that gathers tens of calls per commit, where the next turn of the event loop
- * gathered two or three) or at once when `maxBatch` writes are waiting.
+ * (tens of ms: under load that gathers tens of calls per commit, and the table's and indexes' last
+ * pages are written once for all of them) or at once when `maxBatch` writes are waiting. The final
+ * update finds its row by the rowid the insert returned, not through the id's index.
  */
 export interface CallLogWriterOptions {
-  /** How long the first queued write waits for others (default 10 ms). */
+  /** How long the first queued write waits for others (default 25 ms). */
   readonly flushMs?: number;
   /** Written without waiting once this many writes are queued (default 256). */
   readonly maxBatch?: number;
@@ -23,25 +24,40 @@ export interface CallLogWriter {
   finish(session: CallSession, startedAt: string, endedAt: string, hangupCause: string | null): Promise<void>;
 }
 
-type Op = { sql: 'insert' | 'finish'; params: unknown[]; done?: () => void };
+/** Where a call's row is: its rowid once the insert ran (same batch or an earlier one). */
+type Row = { rowid: number | bigint | undefined };
+type Op =
+  | { sql: 'insert'; params: unknown[]; row: Row }
+  | { sql: 'finish'; params: unknown[]; id: string; row: Row | undefined; done: () => void };
 
 const INSERT = `insert into call_logs (id, call_uuid, org_id, direction, did, caller, caller_name, started_at, path, dtmf, created_at)
   values (?, ?, ?, ?, ?, ?, ?, ?, '[]', '', ?)`;
-const FINISH = `update call_logs set answered_at = ?, ended_at = ?, duration_s = ?, path = ?, dtmf = ?, disposition = ?,
-  answered_by = ?, hangup_cause = ?, snapshot_version = ? where id = ?`;
+const SET = `update call_logs set answered_at = ?, ended_at = ?, duration_s = ?, path = ?, dtmf = ?, disposition = ?,
+  answered_by = ?, hangup_cause = ?, snapshot_version = ?`;
+/** The id check costs nothing once the row is found, and keeps a rowid that VACUUM renumbered from matching. */
+const FINISH_BY_ROWID = `${SET} where rowid = ? and id = ?`;
+/** When the rowid is unknown (the insert failed and was logged) or matched nothing. */
+const FINISH_BY_ID = `${SET} where id = ?`;
 
 export function createCallLogWriter(db: Db, logger: Logger, options: CallLogWriterOptions = {}): CallLogWriter {
   const sqlite = sqliteOf(db);
   const insert = sqlite.prepare(INSERT);
-  const finish = sqlite.prepare(FINISH);
-  const flushMs = options.flushMs ?? 10;
+  const finishByRowid = sqlite.prepare(FINISH_BY_ROWID);
+  const finishById = sqlite.prepare(FINISH_BY_ID);
+  const flushMs = options.flushMs ?? 25;
   const maxBatch = options.maxBatch ?? 256;
   let queue: Op[] = [];
   let timer: NodeJS.Timeout | undefined;
   let immediate = false;
 
+  // Each call's row, from start() until its finish is written.
+  const rows = new WeakMap<CallSession, Row>();
+
   const write = sqlite.transaction((ops: Op[]) => {
-    for (const op of ops) (op.sql === 'insert' ? insert : finish).run(...op.params);
+    for (const op of ops) {
+      if (op.sql === 'insert') op.row.rowid = insert.run(...op.params).lastInsertRowid;
+      else if (op.row?.rowid === undefined || finishByRowid.run(...op.params, op.row.rowid, op.id).changes === 0) finishById.run(...op.params, op.id);
+    }
   });
 
   const flush = () => {
@@ -56,15 +72,18 @@ export function createCallLogWriter(db: Db, logger: Logger, options: CallLogWrit
     } catch (err) {
       // One bad row must not lose the others: retry them one by one.
       logger.error({ err, rows: ops.length }, 'call log batch failed; writing rows one by one');
+      // The batch was rolled back: rowids its inserts returned are void (and may be handed out again).
+      for (const op of ops) if (op.sql === 'insert') op.row.rowid = undefined;
       for (const op of ops) {
         try {
           write([op]);
         } catch (e) {
+          if (op.sql === 'insert') op.row.rowid = undefined;
           logger.error({ err: e }, 'call log write failed');
         }
       }
     }
-    for (const op of ops) op.done?.();
+    for (const op of ops) if (op.sql === 'finish') op.done();
   };
 
   const enqueue = (op: Op) => {
@@ -79,15 +98,21 @@ export function createCallLogWriter(db: Db, logger: Logger, options: CallLogWrit
 
   return {
     start(s, startedAt) {
-      enqueue({ sql: 'insert', params: [s.callId, s.uuid, s.orgId, s.masking ? 'masking' : 'inbound', s.did, s.caller, s.masking ? null : s.channel.callerIdName || null, startedAt, startedAt] });
+      const row: Row = { rowid: undefined };
+      rows.set(s, row);
+      enqueue({ sql: 'insert', row, params: [s.callId, s.uuid, s.orgId, s.masking ? 'masking' : 'inbound', s.did, s.caller, s.masking ? null : s.channel.callerIdName || null, startedAt, startedAt] });
     },
     finish(s, startedAt, endedAt, hangupCause) {
       const r = s.record;
       const duration = Math.max(0, Math.round((Date.parse(endedAt) - Date.parse(startedAt)) / 1000));
+      const row = rows.get(s);
+      rows.delete(s);
       return new Promise((resolve) =>
         enqueue({
           sql: 'finish',
-          params: [r.answeredAt, endedAt, duration, JSON.stringify(r.path), r.dtmf, r.disposition, r.answeredBy, hangupCause, s.snapshot?.version ?? null, s.callId],
+          row,
+          id: s.callId,
+          params: [r.answeredAt, endedAt, duration, JSON.stringify(r.path), r.dtmf, r.disposition, r.answeredBy, hangupCause, s.snapshot?.version ?? null],
           done: resolve,
         }),
       );
