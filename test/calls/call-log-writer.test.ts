@@ -68,7 +68,6 @@ describe('call log writer', () => {
   it('a row whose rowid changed meanwhile (VACUUM renumbers them) is still finished, by its id, and no other row is touched', async () => {
     const w = createCallLogWriter(database.db, silentLogger(), { flushMs: 1 });
     const a = session(1);
-
     w.start(a, '2026-01-01T00:00:00.000Z');
     await new Promise((r) => setTimeout(r, 10));
     const before = row('call-1')!.rowid;
