@@ -1,7 +1,7 @@
 /**
  * Opening the bot's WebSocket, with every way it can fail named: refused, timed out (TCP or the
  * HTTP upgrade), handshake rejected (a non-101 answer, e.g. 401), or another error. One overall
- * timer bounds the whole attempt; the caller's AbortSignal cancels it.
+ * timer bounds the whole attempt; the caller's signal (the call's, or any AbortSignal) cancels it.
  *
  * Frames we send carry an all-zero masking key, which lets ws skip masking (and the copy it needs)
  * on every message. Masking exists so that script in a browser cannot forge bytes that confuse
@@ -9,6 +9,7 @@
  * zero key is a valid key to every server.
  */
 import WebSocket from 'ws';
+import type { CancelSignal } from '../esl/call-signal.ts';
 
 export type ConnectFailure = 'connect_refused' | 'connect_timeout' | 'handshake_rejected' | 'connect_error' | 'aborted';
 
@@ -18,7 +19,7 @@ export interface ConnectOptions {
   url: string;
   headers: Record<string, string>;
   timeoutMs: number;
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** Largest message accepted from the bot (bytes). */
   maxPayload: number;
 }

@@ -1,3 +1,5 @@
+import type { CancelSignal } from '../esl/call-signal.ts';
+
 /**
  * What the call layer needs from a live channel. Implemented over an outbound ESL session
  * (esl-channel.ts); small enough to fake in unit tests.
@@ -36,7 +38,7 @@ export interface CallChannel {
   readonly callerIdName: string;
   readonly variables: Readonly<Record<string, string>>;
   /** Aborts when the caller hangs up or FreeSWITCH drops the socket. */
-  readonly signal: AbortSignal;
+  readonly signal: CancelSignal;
   /** Hangup cause once known (CHANNEL_HANGUP), else null. */
   hangupCause(): string | null;
   /** Run a dialplan application and wait for it to complete, the channel to hang up, or the timeout. */

@@ -23,6 +23,7 @@ import {
 import { ListenerSet, type FrameListeners } from './listeners.ts';
 import { formatCommand, type CommandHeaders } from './wire.ts';
 import { PendingExecute, PendingReply, WaitClock, commandLabel, type ExecuteOutcome, type ReplyExpect } from './pending.ts';
+import type { CancelSignal } from './call-signal.ts';
 
 export interface EslConnectionOptions {
   readonly logger: Logger;
@@ -35,7 +36,7 @@ export interface EslConnectionOptions {
 
 export interface CommandOptions {
   readonly timeoutMs?: number;
-  readonly signal?: AbortSignal;
+  readonly signal?: CancelSignal;
 }
 
 export interface ExecuteOptions extends CommandOptions {
@@ -314,7 +315,7 @@ export class EslConnection {
    * listener for the whole connection, which rejects every reply waiting with that signal, in FIFO order;
    * other signals get a listener per command.
    */
-  #watch(signal: AbortSignal): boolean {
+  #watch(signal: CancelSignal): boolean {
     if (this.#watched === signal) return true;
     if (this.#watched !== undefined) return false;
     this.#watched = signal;
@@ -322,7 +323,7 @@ export class EslConnection {
     return true;
   }
 
-  #watched: AbortSignal | undefined;
+  #watched: CancelSignal | undefined;
   readonly #onWatchedAbort: () => void;
   #handleWatchedAbort(): void {
     for (const slot of this.#replies) if (!slot.done && slot.signal === this.#watched) slot.handleEvent();

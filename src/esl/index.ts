@@ -5,6 +5,7 @@ export * from './event.ts';
 export * from './channel-data.ts';
 export * from './connection.ts';
 export * from './outbound-session.ts';
+export * from './call-signal.ts';
 export * from './outbound-server.ts';
 export * from './inbound-client.ts';
 export { safeDecode } from './headers.ts';

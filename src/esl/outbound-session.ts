@@ -9,6 +9,7 @@ import type { CommandOptions, EslConnection, ExecuteOptions, ExecuteResult } fro
 import type { EslEvent } from './event.ts';
 import type { DisconnectNoticeFrame } from './parser.ts';
 import { EslAbortError, EslTimeoutError, type ApiResult, type EslReply } from './replies.ts';
+import { CallSignal, type CancelSignal } from './call-signal.ts';
 
 /** The reason on `session.signal` when the channel hung up. */
 export class EslHangupError extends Error {
@@ -60,7 +61,7 @@ export class OutboundSession {
   readonly channel: ChannelData;
   readonly conn: EslConnection;
   readonly logger: Logger;
-  readonly #abort = new AbortController();
+  readonly #gone: CallSignal;
   readonly #exitTimeoutMs: number;
   #hangup: EslEvent | undefined;
   #notice: DisconnectNoticeFrame | undefined;
@@ -71,6 +72,7 @@ export class OutboundSession {
     this.channel = options.channel;
     this.uuid = options.channel.uuid;
     this.logger = options.logger;
+    this.#gone = new CallSignal((err) => this.logger.error({ err }, 'a listener of the call signal failed'));
     this.#exitTimeoutMs = options.exitTimeoutMs ?? 2_000;
     this.conn.bindChannel(this.uuid);
     this.#unsubscribe.push(
@@ -81,7 +83,7 @@ export class OutboundSession {
     );
     void this.conn.closed.then(() => {
       for (const off of this.#unsubscribe.splice(0)) off();
-      if (!this.#abort.signal.aborted) this.#abort.abort(new EslSocketClosedError('esl socket closed'));
+      this.#gone.abort(new EslSocketClosedError('esl socket closed'));
     });
     // A hangup read together with the connect reply (setup pipelined with `connect`) came before us.
     const early = this.conn.channelHangup;
@@ -89,8 +91,8 @@ export class OutboundSession {
   }
 
   /** Aborts on CHANNEL_HANGUP (reason `EslHangupError`) or socket close (`EslSocketClosedError`). */
-  get signal(): AbortSignal {
-    return this.#abort.signal;
+  get signal(): CancelSignal {
+    return this.#gone;
   }
 
   get hungUp(): boolean {
@@ -170,7 +172,7 @@ export class OutboundSession {
   /** Waits for the first event matching `predicate`; rejects on timeout, abort or socket close. */
   waitForEvent(
     predicate: (event: EslEvent) => boolean,
-    options: { timeoutMs: number; signal?: AbortSignal },
+    options: { timeoutMs: number; signal?: CancelSignal },
   ): Promise<EslEvent> {
     return new Promise((resolve, reject) => {
       const finish = (fn: () => void): void => {
@@ -219,7 +221,7 @@ export class OutboundSession {
   #handleEvent(event: EslEvent): void {
     if (event.name === 'CHANNEL_HANGUP' && event.uniqueId === this.uuid && !this.#hangup) {
       this.#hangup = event;
-      if (!this.#abort.signal.aborted) this.#abort.abort(hangupReason(this.hangupCause));
+      if (!this.#gone.aborted) this.#gone.abort(hangupReason(this.hangupCause));
     }
   }
 }

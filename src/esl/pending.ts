@@ -7,6 +7,7 @@
 import type { EslFrame } from './parser.ts';
 import type { ExecuteResult } from './connection.ts';
 import { EslAbortError, EslTimeoutError } from './replies.ts';
+import type { CancelSignal } from './call-signal.ts';
 
 export type ReplyExpect = 'command-reply' | 'api-response';
 export type ReplyOutcome = { frame: EslFrame } | { error: Error };
@@ -26,7 +27,7 @@ export class PendingReply {
     readonly command: string,
     readonly expect: ReplyExpect,
     readonly timeoutMs: number,
-    readonly signal: AbortSignal | undefined,
+    readonly signal: CancelSignal | undefined,
     /** False when the connection already watches `signal` for all its waits (see EslConnection). */
     readonly listens: boolean,
     readonly resolve: (frame: EslFrame) => void,
@@ -66,7 +67,7 @@ export class PendingExecute {
     readonly target: string | undefined,
     readonly command: string,
     readonly timeoutMs: number,
-    readonly signal: AbortSignal | undefined,
+    readonly signal: CancelSignal | undefined,
     readonly resolve: (o: ExecuteOutcome) => void,
   ) {
     this.deadline = clock.start(timeoutMs);
