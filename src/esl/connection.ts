@@ -24,6 +24,7 @@ import { ListenerSet, type FrameListeners } from './listeners.ts';
 import { formatCommand, type CommandHeaders } from './wire.ts';
 import { PendingExecute, PendingReply, WaitClock, commandLabel, type ExecuteOutcome, type ReplyExpect } from './pending.ts';
 import type { CancelSignal } from './call-signal.ts';
+import type { HeaderBlockCache } from './headers.ts';
 
 export interface EslConnectionOptions {
   readonly logger: Logger;
@@ -32,6 +33,8 @@ export interface EslConnectionOptions {
   /** Default timeout for an execute's EXECUTE_COMPLETE (default 10 min). */
   readonly executeTimeoutMs?: number;
   readonly limits?: ParserLimits;
+  /** Shared with the server's other connections (see HeaderBlockCache). */
+  readonly headerBlocks?: HeaderBlockCache;
 }
 
 export interface CommandOptions {
@@ -82,7 +85,7 @@ export class EslConnection {
   constructor(socket: Socket, options: EslConnectionOptions) {
     this.#socket = socket;
     this.#log = options.logger;
-    this.#parser = new EslParser(options.limits);
+    this.#parser = new EslParser(options.limits, options.headerBlocks);
     this.#commandTimeoutMs = options.commandTimeoutMs ?? 5_000;
     this.#executeTimeoutMs = options.executeTimeoutMs ?? 600_000;
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));

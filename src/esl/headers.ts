@@ -221,6 +221,38 @@ const RAW_VIEW: ProxyHandler<RawTarget> = {
   getOwnPropertyDescriptor: (t, prop) => Reflect.getOwnPropertyDescriptor(materializeRaw(t), prop),
 };
 
+/**
+ * Parsed small header blocks by their text, shared by every connection of a server: the blocks of
+ * replies (`Reply-Text: +OK`, `+OK will linger`, …) and of most event frames repeat on every call, and
+ * one parse serves them all. Bounded: blocks over `maxChars` are not kept, and once `maxEntries` are
+ * kept nothing more is added. Kept headers are frozen (every frame that read them shares them).
+ */
+export class HeaderBlockCache {
+  readonly #blocks = new Map<string, ParsedHeaderBlock>();
+  readonly #maxChars: number;
+  readonly #maxEntries: number;
+
+  constructor(options: { maxChars?: number; maxEntries?: number } = {}) {
+    this.#maxChars = options.maxChars ?? 160;
+    this.#maxEntries = options.maxEntries ?? 256;
+  }
+
+  get size(): number {
+    return this.#blocks.size;
+  }
+
+  parse(text: string): ParsedHeaderBlock | HeaderLineError {
+    if (text.length > this.#maxChars) return parseHeaderLines(text);
+    const hit = this.#blocks.get(text);
+    if (hit) return hit;
+    const block = parseHeaderLines(text);
+    if (isHeaderLineError(block) || this.#blocks.size >= this.#maxEntries) return block;
+    const kept = { headers: Object.freeze(block.headers), rawHeaders: block.rawHeaders };
+    this.#blocks.set(text, kept);
+    return kept;
+  }
+}
+
 export function isHeaderLineError(x: ParsedHeaderBlock | HeaderLineError): x is HeaderLineError {
   return 'line' in x;
 }

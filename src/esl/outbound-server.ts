@@ -10,6 +10,7 @@ import { lazyChild, type Logger } from '../logging/logger.ts';
 import { parseChannelData } from './channel-data.ts';
 import { EslConnection } from './connection.ts';
 import type { ParserLimits } from './parser.ts';
+import { HeaderBlockCache } from './headers.ts';
 import { OutboundSession } from './outbound-session.ts';
 
 export interface OutboundServerOptions {
@@ -49,6 +50,7 @@ export async function createOutboundServer(options: OutboundServerOptions): Prom
   const { logger, onCall } = options;
   const commandTimeoutMs = options.commandTimeoutMs ?? 5_000;
   const connections = new Set<EslConnection>();
+  const headerBlocks = new HeaderBlockCache();
   const sessions = new Set<OutboundSession>();
   const idleWaiters = new Set<() => void>();
   let nextId = 1;
@@ -67,6 +69,7 @@ export async function createOutboundServer(options: OutboundServerOptions): Prom
       commandTimeoutMs,
       executeTimeoutMs: options.executeTimeoutMs,
       limits: options.limits,
+      headerBlocks,
     });
     connections.add(conn);
     let session: OutboundSession | undefined;

@@ -7,7 +7,7 @@
  * is reported as a typed `EslProtocolError` (the connection then drops that one socket).
  */
 import { parseEventText, type EslEvent } from './event.ts';
-import { isHeaderLineError, parseHeaderLines, type EslHeaders, type RawHeaders } from './headers.ts';
+import { isHeaderLineError, parseHeaderLines, type EslHeaders, type HeaderBlockCache, type RawHeaders } from './headers.ts';
 
 export type { EslHeaders, RawHeaders } from './headers.ts';
 export type { EslEvent } from './event.ts';
@@ -99,10 +99,13 @@ export class EslParser {
   #error: EslProtocolError | undefined;
   readonly #maxHeader: number;
   readonly #maxBody: number;
+  readonly #blocks: HeaderBlockCache | undefined;
 
-  constructor(limits: ParserLimits = {}) {
+  /** `blocks`: small header blocks parsed once for every parser that shares it (a server's connections). */
+  constructor(limits: ParserLimits = {}, blocks?: HeaderBlockCache) {
     this.#maxHeader = limits.maxHeaderBytes ?? MIB;
     this.#maxBody = limits.maxBodyBytes ?? MIB;
+    this.#blocks = blocks;
   }
 
   /** Bytes received but not yet part of a complete frame. */
@@ -184,7 +187,7 @@ export class EslParser {
     const text = this.#buf.toString('utf8', this.#start, blank);
     this.#start = blank + 2;
     this.#scanFrom = this.#start;
-    const block = parseHeaderLines(text);
+    const block = this.#blocks ? this.#blocks.parse(text) : parseHeaderLines(text);
     if (isHeaderLineError(block)) {
       return this.#fail('malformed-header', `header line without a colon: ${JSON.stringify(block.line.slice(0, 80))}`);
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EslParser, type EslFrame } from '../../src/esl/parser.ts';
-import { safeDecode } from '../../src/esl/headers.ts';
+import { HeaderBlockCache, safeDecode } from '../../src/esl/headers.ts';
 import { EslCommandError, classifyText, parseApiBody } from '../../src/esl/replies.ts';
 import { fsUrlEncode } from '../emulator/fs-encode.ts';
 
@@ -52,6 +52,23 @@ describe('EslParser', () => {
     const p = new EslParser();
     const oneByOne = [...bytes].flatMap((b) => p.feed(Buffer.from([b])).frames);
     expect(oneByOne).toEqual(whole);
+  });
+
+  it('parsers sharing a HeaderBlockCache give the same frames; small blocks are parsed once and kept frozen, bounded', () => {
+    const bytes = sample();
+    const whole = new EslParser().feed(bytes).frames;
+    const blocks = new HeaderBlockCache({ maxEntries: 3 });
+    const first = new EslParser({}, blocks).feed(bytes).frames;
+    const second = new EslParser({}, blocks).feed(bytes).frames;
+    expect(first).toEqual(whole);
+    expect(second).toEqual(whole);
+    expect(blocks.size).toBe(3); // five small blocks, three kept
+    expect(second[0]!.headers).toBe(first[0]!.headers); // one parse served both connections
+    expect(Object.isFrozen(first[0]!.headers)).toBe(true);
+    // A malformed block is never kept: it fails again, for every parser.
+    const bad = new HeaderBlockCache();
+    for (let i = 0; i < 2; i++) expect(new EslParser({}, bad).feed(Buffer.from('Content-Type command/reply\n\n')).error?.code).toBe('malformed-header');
+    expect(bad.size).toBe(0);
   });
 
   it('counts Content-Length in bytes, not characters', () => {
