@@ -18,6 +18,7 @@ export interface CancelSignal {
 export class CallSignal implements CancelSignal {
   #aborted = false;
   #reason: unknown = undefined;
+  #makeReason: (() => unknown) | undefined;
   #listeners: AbortListener[] = [];
   readonly #onListenerError: (err: unknown) => void;
 
@@ -31,6 +32,10 @@ export class CallSignal implements CancelSignal {
   }
 
   get reason(): unknown {
+    if (this.#makeReason) {
+      this.#reason = this.#makeReason();
+      this.#makeReason = undefined;
+    }
     return this.#reason;
   }
 
@@ -45,11 +50,22 @@ export class CallSignal implements CancelSignal {
     if (i !== -1) this.#listeners.splice(i, 1);
   }
 
-  /** The first call wins; later ones change nothing. */
+  /** The first call (of this or `abortLazily`) wins; later ones change nothing. */
   abort(reason: unknown): void {
     if (this.#aborted) return;
-    this.#aborted = true;
     this.#reason = reason;
+    this.#fire();
+  }
+
+  /** `abort` with a reason built only when `reason` is read (a hangup ends every call; few look at why). */
+  abortLazily(makeReason: () => unknown): void {
+    if (this.#aborted) return;
+    this.#makeReason = makeReason;
+    this.#fire();
+  }
+
+  #fire(): void {
+    this.#aborted = true;
     const listeners = this.#listeners;
     this.#listeners = [];
     for (const l of listeners) {

@@ -83,7 +83,7 @@ export class OutboundSession {
     );
     void this.conn.closed.then(() => {
       for (const off of this.#unsubscribe.splice(0)) off();
-      this.#gone.abort(new EslSocketClosedError('esl socket closed'));
+      if (!this.#gone.aborted) this.#gone.abort(new EslSocketClosedError('esl socket closed'));
     });
     // A hangup read together with the connect reply (setup pipelined with `connect`) came before us.
     const early = this.conn.channelHangup;
@@ -221,7 +221,7 @@ export class OutboundSession {
   #handleEvent(event: EslEvent): void {
     if (event.name === 'CHANNEL_HANGUP' && event.uniqueId === this.uuid && !this.#hangup) {
       this.#hangup = event;
-      if (!this.#gone.aborted) this.#gone.abort(hangupReason(this.hangupCause));
+      this.#gone.abortLazily(() => hangupReason(this.hangupCause));
     }
   }
 }
