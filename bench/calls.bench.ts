@@ -10,7 +10,9 @@
  * Knobs: BENCH_CALLS (calls per setup run, default 5000); BENCH_CPU_PROF=<dir>: CPU-profile the
  * controller over the measured setups and print its hot spots (file:function, µs per call);
  * BENCH_AB_DIR=<another checkout>: its controller runs in the same interleaved rounds (an A/B of a
- * change against, say, a worktree of main, immune to the host's drift between runs).
+ * change against, say, a worktree of main, immune to the host's drift between runs); with
+ * BENCH_AB_NODE_FLAGS="<flags>" that controller runs with these Node flags instead of `npm start`'s
+ * (BENCH_AB_DIR=. then compares flags alone).
  */
 import { startBenchChild } from './calls-child.ts';
 import { compileForBench, type CompiledEntries } from './compiled.ts';
@@ -56,7 +58,8 @@ export async function benchCalls(compiled: CompiledEntries): Promise<void> {
     // and every ratio compares rounds measured side by side. Only one server is driven at a time.
     const abDir = process.env.BENCH_AB_DIR;
     // Compiled before any child starts: tsc blocks this process, and with it the children's READY timers.
-    const abCompiled = abDir ? compileForBench(abDir) : undefined;
+    const abFlags = process.env.BENCH_AB_NODE_FLAGS;
+    const abCompiled = abDir ? compileForBench(abDir, abFlags === undefined ? undefined : abFlags.split(/\s+/).filter(Boolean)) : undefined;
     const [c, m, ab] = await Promise.all([
       startBenchChild(compiled, pin, 'controller'),
       startBenchChild(compiled, pin, 'minimal'),

@@ -18,16 +18,15 @@ export interface CompiledEntries {
 /**
  * Compiles the checkout at `root` (default: this one) into `<root>/.bench-dist/`. Another checkout
  * (BENCH_AB_DIR, e.g. a `git worktree` of main) is compiled with this checkout's tsc and run with
- * this checkout's Node flags, so the two differ only in their code.
+ * this checkout's Node flags (or `nodeFlags`), so the two differ only in their code (or only in the flags).
  */
-export function compileForBench(root = '.'): CompiledEntries {
+export function compileForBench(root = '.', nodeFlags: string[] = productNodeFlags()): CompiledEntries {
   process.stderr.write(`compiling ${root === '.' ? '' : `${root} `}for the benchmark (tsc -p tsconfig.bench.json)…\n`);
   execFileSync(process.execPath, [resolve('node_modules/typescript/bin/tsc'), '-p', resolve(root, 'tsconfig.bench.json')], { stdio: 'inherit' });
   // src/db finds its migrations at ../../db from its own file: give the compiled tree the same neighbour.
   const out = resolve(root, OUT);
   if (!existsSync(`${out}/db`)) symlinkSync(resolve(root, 'db'), `${out}/db`, 'dir');
-  const flags = productNodeFlags();
-  return { entry: (tsPath) => [...flags, `${root === '.' ? OUT : out}/${tsPath.replace(/\.ts$/, '.js')}`] };
+  return { entry: (tsPath) => [...nodeFlags, `${root === '.' ? OUT : out}/${tsPath.replace(/\.ts$/, '.js')}`] };
 }
 
 /** The flags in `"start": "node <flags> dist/main.js"`. */
