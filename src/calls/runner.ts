@@ -7,8 +7,8 @@ import { emit, type CallDeps, type CallSession } from './session.ts';
 
 /**
  * The one runner of a call: look the DID up, route it, and — whatever happens (caller hangs
- * up, FreeSWITCH drops the socket, a bug) — finish the call log, announce the hangup, leave
- * the registry and release the socket, in one `finally`.
+ * up, FreeSWITCH drops the socket, a bug) — finish the call log, leave the registry, release the
+ * socket and announce the hangup, in one `finally`.
  */
 export async function runCall(channel: CallChannel, deps: CallDeps): Promise<void> {
   const startedAt = deps.now().toISOString();
@@ -56,10 +56,13 @@ export async function runCall(channel: CallChannel, deps: CallDeps): Promise<voi
     const cause = channel.hangupCause();
     s.record.disposition ??= s.record.answeredAt ? 'hangup' : 'abandoned';
     if (cause === 'ORIGINATOR_CANCEL' && !s.record.answeredBy) s.record.disposition = 'abandoned';
-    await deps.callLogs.finish(s, startedAt, deps.now().toISOString(), cause);
-    emit(s, { type: 'call.hangup', cause, disposition: s.record.disposition });
+    const logged = deps.callLogs.finish(s, startedAt, deps.now().toISOString(), cause);
     deps.registry.remove(s.uuid);
+    // The switch gets its socket back now; the final row goes out with the writer's next batch, and
+    // call.hangup (which carries the row) once it is on disk.
     await channel.release().catch((err: unknown) => s.logger.debug({ err }, 'release failed'));
+    await logged;
+    emit(s, { type: 'call.hangup', cause, disposition: s.record.disposition });
   }
 }
 
