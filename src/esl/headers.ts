@@ -63,12 +63,12 @@ export function parseHeaderLines(text: string): ParsedHeaderBlock | HeaderLineEr
  * leading/trailing space (the full parse trims it).
  */
 function indexLines(text: string): number[] | undefined {
-  // A plain array of small integers, allocated at its guessed size: it lives in the young generation,
-  // where garbage costs nothing to collect. (A Uint32Array's off-heap store costs an allocation and its
-  // tracking per event, ~2 µs more.) Sized by a guess (lines of 16+ characters on average; event and
-  // channel-data lines run ~35) rather than a counting pass; a block of shorter lines is counted and
-  // indexed again.
-  const index = fillIndex(text, new Array<number>(((text.length >> 4) + 4) * 3));
+  // A plain array of small integers, allocated at its guessed size: it lives in the young generation.
+  // (A Uint32Array's off-heap store costs an allocation and its tracking per event, ~2 µs more.) Sized
+  // by a guess rather than a counting pass: lines of 32+ characters on average (event and channel-data
+  // lines run ~40, so the guess overshoots by a quarter; every allocated slot is garbage to collect);
+  // a block of shorter lines is counted and indexed again.
+  const index = fillIndex(text, new Array<number>(((text.length >> 5) + 8) * 3));
   if (index !== null) return index;
   let count = 1;
   for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count++;
