@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EslParser, type EslFrame } from '../../src/esl/parser.ts';
-import { HeaderBlockCache, safeDecode } from '../../src/esl/headers.ts';
+import { HeaderBlockCache, parseHeaderLines, safeDecode } from '../../src/esl/headers.ts';
 import { EslCommandError, classifyText, parseApiBody } from '../../src/esl/replies.ts';
 import { fsUrlEncode } from '../emulator/fs-encode.ts';
 
@@ -69,6 +69,16 @@ describe('EslParser', () => {
     const bad = new HeaderBlockCache();
     for (let i = 0; i < 2; i++) expect(new EslParser({}, bad).feed(Buffer.from('Content-Type command/reply\n\n')).error?.code).toBe('malformed-header');
     expect(bad.size).toBe(0);
+  });
+
+  it('long header blocks of short lines (more lines than the index guess) read the same as a full parse', () => {
+    const lines = Array.from({ length: 300 }, (_, i) => `h${i}: v${i}`);
+    const text = [...lines, 'h7: last'].join('\n');
+    expect(text.length).toBeGreaterThan(512);
+    const block = parseHeaderLines(text);
+    if ('line' in block) throw new Error('malformed');
+    expect([block.headers['h0'], block.headers['h299'], block.headers['h7'], block.headers['nope']]).toEqual(['v0', 'v299', 'last', undefined]);
+    expect(Object.keys(block.headers)).toHaveLength(300);
   });
 
   it('counts Content-Length in bytes, not characters', () => {
