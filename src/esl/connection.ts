@@ -21,7 +21,7 @@ import {
   type EslReply,
 } from './replies.ts';
 import { ListenerSet, type FrameListeners } from './listeners.ts';
-import { formatCommand, type CommandHeaders } from './wire.ts';
+import { formatCommandText, type CommandHeaders } from './wire.ts';
 import { PendingExecute, PendingReply, WaitClock, commandLabel, type ExecuteOutcome, type ReplyExpect } from './pending.ts';
 import type { CancelSignal } from './call-signal.ts';
 import type { HeaderBlockCache } from './headers.ts';
@@ -69,7 +69,7 @@ export class EslConnection {
   readonly #executes = new Map<string, PendingExecute>();
   readonly #clock: WaitClock;
   readonly #listeners = new ListenerSet<FrameListeners>();
-  readonly #queue: Buffer[] = [];
+  readonly #queue: string[] = [];
   #writable = true;
   #closeInfo: CloseInfo | undefined;
   #resolveClosed!: (info: CloseInfo) => void;
@@ -226,9 +226,9 @@ export class EslConnection {
     if (this.isClosed) return Promise.reject(new EslClosedError(first, this.#closeInfo?.reason ?? 'socket destroyed'));
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(new EslAbortError(first));
-    let bytes: Buffer;
+    let text: string;
     try {
-      bytes = formatCommand(command, headers);
+      text = formatCommandText(command, headers);
     } catch (error) {
       return Promise.reject(error as Error);
     }
@@ -236,20 +236,21 @@ export class EslConnection {
     return new Promise<EslFrame>((resolve, reject) => {
       const listens = signal !== undefined && !this.#watch(signal);
       this.#replies.push(new PendingReply(this.#clock, first, expect, timeoutMs, signal, listens, resolve, reject));
-      this.#write(bytes);
+      this.#write(text);
     });
   }
 
-  #write(bytes: Buffer): void {
+  #write(text: string): void {
     if (this.#socket.destroyed) return;
     // Commands issued in the same tick (pipelined setup, sendmsg + execute) leave in one write: they are
-    // gathered here and sent on the next tick, one Buffer (no cork/uncork, no writev of small chunks).
-    this.#tick.push(bytes);
+    // gathered here and sent on the next tick as one string, which Node encodes straight into the write
+    // request (no Buffer per command, no cork/uncork, no writev of small chunks).
+    this.#tick.push(text);
     if (this.#tick.length === 1) process.nextTick(EslConnection.#sendTick, this);
   }
 
   /** This tick's commands, not yet handed to the socket. */
-  readonly #tick: Buffer[] = [];
+  readonly #tick: string[] = [];
   static #sendTick(conn: EslConnection): void {
     conn.#takeTick();
     conn.#flush();
@@ -258,7 +259,7 @@ export class EslConnection {
   #takeTick(): void {
     const tick = this.#tick;
     if (tick.length === 0) return;
-    this.#queue.push(tick.length === 1 ? tick[0]! : Buffer.concat(tick));
+    this.#queue.push(tick.length === 1 ? tick[0]! : tick.join(''));
     tick.length = 0;
   }
 

@@ -14,11 +14,16 @@ function newlineError(part: string, what: string): EslInvalidCommandError {
   return new EslInvalidCommandError(`${what} contains a newline: ${JSON.stringify(part.slice(0, 60))}`);
 }
 
-/**
- * `command` + `\nName: value` per header + `\n\n`, as bytes. Checked without building a message per
- * part, joined with plain `+` (a rope V8 flattens once, in Buffer.from).
- */
+/** `formatCommandText` as bytes. */
 export function formatCommand(command: string, headers?: CommandHeaders): Buffer {
+  return Buffer.from(formatCommandText(command, headers), 'utf8');
+}
+
+/**
+ * `command` + `\nName: value` per header + `\n\n`. Checked without building a message per part,
+ * joined with plain `+` (a rope, flattened once when the connection writes it).
+ */
+export function formatCommandText(command: string, headers?: CommandHeaders): string {
   if (hasNewline(command)) throw newlineError(command, 'command');
   let text = command;
   if (headers !== undefined) {
@@ -30,5 +35,5 @@ export function formatCommand(command: string, headers?: CommandHeaders): Buffer
       text = text + '\n' + name + ': ' + value;
     }
   }
-  return Buffer.from(text + '\n\n', 'utf8');
+  return text + '\n\n';
 }
