@@ -1,4 +1,5 @@
 import { sqliteOf, type Db } from '../db/client.ts';
+import { createBatchQueue } from '../db/batch-queue.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { CallSession } from './session.ts';
 
@@ -44,11 +45,6 @@ export function createCallLogWriter(db: Db, logger: Logger, options: CallLogWrit
   const insert = sqlite.prepare(INSERT);
   const finishByRowid = sqlite.prepare(FINISH_BY_ROWID);
   const finishById = sqlite.prepare(FINISH_BY_ID);
-  const flushMs = options.flushMs ?? 25;
-  const maxBatch = options.maxBatch ?? 256;
-  let queue: Op[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  let immediate = false;
 
   // Each call's row, from start() until its finish is written.
   const rows = new WeakMap<CallSession, Row>();
@@ -61,12 +57,8 @@ export function createCallLogWriter(db: Db, logger: Logger, options: CallLogWrit
   });
 
   const flush = () => {
-    clearTimeout(timer);
-    timer = undefined;
-    immediate = false;
-    if (queue.length === 0) return;
-    const ops = queue;
-    queue = [];
+    const ops = queue.take();
+    if (ops.length === 0) return;
     try {
       write(ops);
     } catch (err) {
@@ -86,15 +78,8 @@ export function createCallLogWriter(db: Db, logger: Logger, options: CallLogWrit
     for (const op of ops) if (op.sql === 'finish') op.done();
   };
 
-  const enqueue = (op: Op) => {
-    queue.push(op);
-    if (queue.length >= maxBatch) {
-      if (!immediate) {
-        immediate = true;
-        setImmediate(flush);
-      }
-    } else if (timer === undefined) timer = setTimeout(flush, flushMs);
-  };
+  const queue = createBatchQueue<Op>(flush, { flushMs: options.flushMs ?? 25, maxBatch: options.maxBatch ?? 256 });
+  const enqueue = (op: Op) => queue.push(op);
 
   return {
     start(s, startedAt) {

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sqliteOf, type Db } from '../db/client.ts';
+import { createBatchQueue } from '../db/batch-queue.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { CallEvent, CallEventBus } from '../calls/events.ts';
 import { getCallLog, toCallLogDto } from '../api/routes/call-logs/store.ts';
@@ -79,11 +80,6 @@ export function createWebhookOutbox(opts: WebhookOutboxOptions): WebhookOutbox {
     `insert into webhook_deliveries (id, org_id, endpoint_id, event_type, body, status, attempts, next_attempt_at, created_at)
      values (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
   );
-  const flushMs = opts.flushMs ?? 5;
-  const maxBatch = opts.maxBatch ?? 512;
-  let queue: Queued[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  let immediate = false;
   const written: Array<() => void> = [];
 
   const callLogOrNull = (orgId: string, callId: string) => {
@@ -114,11 +110,7 @@ export function createWebhookOutbox(opts: WebhookOutboxOptions): WebhookOutbox {
   });
 
   const flush = (): number => {
-    clearTimeout(timer);
-    timer = undefined;
-    immediate = false;
-    const events = queue;
-    queue = [];
+    const events = queue.take();
     if (events.length === 0) return 0;
     let n = 0;
     try {
@@ -140,22 +132,13 @@ export function createWebhookOutbox(opts: WebhookOutboxOptions): WebhookOutbox {
     return n;
   };
 
-  const push = (e: Queued): void => {
-    queue.push(e);
-    if (queue.length >= maxBatch) {
-      if (!immediate) {
-        immediate = true;
-        setImmediate(flush);
-      }
-    } else if (timer === undefined) timer = setTimeout(flush, flushMs);
-  };
-
-  const enqueue = (e: OutboxEvent): void => push(e);
+  const queue = createBatchQueue<Queued>(flush, { flushMs: opts.flushMs ?? 5, maxBatch: opts.maxBatch ?? 512 });
+  const enqueue = (e: OutboxEvent): void => queue.push(e);
 
   // Kept as is: `emit` builds a fresh object per event and no listener changes it; the copy that becomes
   // the body is made at write time, only for organizations with an endpoint.
   const fromCall = (event: CallEvent): void => {
-    if (event.orgId) push(event);
+    if (event.orgId) queue.push(event);
   };
 
   return {
