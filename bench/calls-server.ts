@@ -79,7 +79,7 @@ async function startController(): Promise<Target> {
       registry,
       callLogs: createCallLogWriter(api.deps.db, logger),
       snapshots: createSnapshotReader(api.deps.db),
-      settings: { externalGateway: 'pstn', ringTimeoutS: 20, defaultCountryCode: '91', maxIvrEntries: 10, foreverS: 3600 },
+      settings: { externalGateway: 'pstn', ringTimeoutS: 20, defaultCountryCode: '91', maxIvrEntries: 10, foreverS: 3600, maxTalkS: 4 * 3600 },
       now: () => new Date(),
       maskingLookup: createMaskingLookup(api.deps.db, () => new Date()),
     },

@@ -7,6 +7,7 @@ import { benchCalls } from './calls.bench.ts';
 import { benchWebhooks } from './webhooks.bench.ts';
 import { benchCallLogs } from './call-logs.bench.ts';
 import { benchBot } from './bot.bench.ts';
+import { benchSwitch } from './switch.bench.ts';
 import { compileForBench } from './compiled.ts';
 
 process.env.METADATA_SERVER_DETECTION = 'none';
@@ -19,6 +20,7 @@ const suites: Record<string, () => Promise<void>> = {
   webhooks: () => benchWebhooks(),
   'call-logs': () => benchCallLogs(),
   bot: () => benchBot(compiled),
+  switch: () => benchSwitch(compiled),
 };
 
 const only = process.argv.slice(2);

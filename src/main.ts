@@ -19,6 +19,9 @@ import { botBridgeFromConfig } from './bot/setup.ts';
 import { resolve } from 'node:path';
 import { recordingsDir } from './config/env.ts';
 import { createMaskingLookup } from './masking/lookup.ts';
+import { voicemailCallDeps } from './voicemail/call-deps.ts';
+import { createReconciler } from './controller/reconcile.ts';
+import { createReconcileStore } from './controller/reconcile-store.ts';
 
 /** Composition root: the only place that builds long-lived objects and wires them together. */
 async function main(): Promise<void> {
@@ -41,6 +44,7 @@ async function main(): Promise<void> {
   }
 
   const now = () => new Date();
+  const tts = createTtsEngine(config, logger);
   const bus = createCallEventBus((err) => logger.error({ err }, 'call event listener failed'));
   const registry = createCallRegistry();
   const snapshots = createSnapshotReader(db);
@@ -71,6 +75,7 @@ async function main(): Promise<void> {
     port: config.ESL_SERVER_PORT,
     logger: logger.child({ component: 'esl-outbound' }),
     commandTimeoutMs: config.ESL_COMMAND_TIMEOUT_MS,
+    captureDir: config.ESL_CAPTURE_DIR,
     deps: {
       db,
       logger: logger.child({ component: 'calls' }),
@@ -84,10 +89,12 @@ async function main(): Promise<void> {
         defaultCountryCode: config.DEFAULT_COUNTRY_CODE,
         maxIvrEntries: 20,
         foreverS: 3600,
+        maxTalkS: 4 * 3600,
         recordingsDir: config.CALL_RECORDING ? resolve(recordingsDir(config)) : null,
       },
       now,
       maskingLookup: createMaskingLookup(db, now),
+      voicemail: voicemailCallDeps(config, tts),
       bots: botBridgeFromConfig(config, logger.child({ component: 'bot-bridge' })),
     },
   });
@@ -95,14 +102,35 @@ async function main(): Promise<void> {
   logger.info({ host: eslAddr.address, port: eslAddr.port, sounds: soundsDir(config) }, 'call controller (outbound ESL) listening');
 
   // Click-to-call, masking, scheduling and webhooks (outbox + dispatcher subscribed to the bus).
-  const callApis = createCallApis({ config, logger, db, bus, inbound, tts: createTtsEngine(config, logger) });
+  const callApis = createCallApis({ config, logger, db, bus, inbound, tts });
   callApis.start();
+
+  // After every (re)connect and periodically: close call logs a dead controller left open, log the calls
+  // FreeSWITCH answered while no controller was reachable (after the webhook outbox is on the bus).
+  const reconciler = inbound
+    ? createReconciler({
+        store: createReconcileStore(db),
+        inbound,
+        registry,
+        bus,
+        snapshots,
+        logger: logger.child({ component: 'reconcile' }),
+        now,
+        settings: {
+          intervalMs: config.RECONCILE_INTERVAL_MS,
+          graceMs: config.RECONCILE_GRACE_MS,
+          commandTimeoutMs: config.ESL_COMMAND_TIMEOUT_MS,
+          defaultCountryCode: config.DEFAULT_COUNTRY_CODE,
+        },
+      })
+    : null;
+  reconciler?.start();
 
   const app = createApp({
     config,
     logger,
     db,
-    tts: createTtsEngine(config, logger),
+    tts,
     switchControl: inbound ? createSwitchSync(inbound, () => snapshots.allLatest(), logger.child({ component: 'switch-sync' })) : offlineSwitchControl,
     jwtSecret: resolveJwtSecret(db, config.JWT_SECRET),
     health: () => ({ switchConnected: inbound?.connected ?? false, activeCalls: registry.size() }),
@@ -121,6 +149,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     void callApis.stop();
+    reconciler?.stop();
     inbound?.close();
     void callServer.close().finally(() =>
       server.close(() => {

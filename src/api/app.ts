@@ -23,6 +23,8 @@ import { dispositionRoutes } from './routes/dispositions/index.ts';
 import { webhookRoutes } from './routes/webhooks/index.ts';
 import { callRoutes } from './routes/calls/index.ts';
 import { maskingRoutes } from './routes/masking/index.ts';
+import { voicemailRoutes } from './routes/voicemail/index.ts';
+import { VoicemailGreetingError, VoicemailNotFoundError } from '../voicemail/errors.ts';
 
 export type App = OpenAPIHono<AppEnv>;
 
@@ -59,6 +61,7 @@ export function createApp(deps: AppDeps): App {
   app.route('/api/v1', webhookRoutes());
   app.route('/api/v1', callRoutes());
   app.route('/api/v1', maskingRoutes());
+  app.route('/api/v1', voicemailRoutes());
 
   registerDocs(app);
 
@@ -68,6 +71,12 @@ export function createApp(deps: AppDeps): App {
     if (err instanceof ApiError) {
       if (err.status >= 500) c.get('logger')?.error({ err }, err.message);
       return c.json(errorBody(err.code, err.message, err.details), err.status);
+    }
+    // Domain errors (raised below the HTTP layer) become their responses here, and only here.
+    if (err instanceof VoicemailNotFoundError) return c.json(errorBody('not_found', err.message), 404);
+    if (err instanceof VoicemailGreetingError) {
+      c.get('logger')?.warn({ err }, err.message);
+      return c.json(errorBody('upstream_error', err.message), 500);
     }
     if (err instanceof HTTPException) {
       const status = err.status;

@@ -34,7 +34,7 @@ type Op =
 const INSERT = `insert into call_logs (id, call_uuid, org_id, direction, did, caller, caller_name, started_at, path, dtmf, created_at)
   values (?, ?, ?, ?, ?, ?, ?, ?, '[]', '', ?)`;
 const SET = `update call_logs set answered_at = ?, ended_at = ?, duration_s = ?, path = ?, dtmf = ?, disposition = ?,
-  answered_by = ?, hangup_cause = ?, snapshot_version = ?`;
+  left_at = ?, answered_by = ?, hangup_cause = ?, snapshot_version = ?`;
 /** The id check costs nothing once the row is found, and keeps a rowid that VACUUM renumbered from matching. */
 const FINISH_BY_ROWID = `${SET} where rowid = ? and id = ?`;
 /** When the rowid is unknown (the insert failed and was logged) or matched nothing. */
@@ -97,7 +97,7 @@ export function createCallLogWriter(db: Db, logger: Logger, options: CallLogWrit
           sql: 'finish',
           row,
           id: s.callId,
-          params: [r.answeredAt, endedAt, duration, JSON.stringify(r.path), r.dtmf, r.disposition, r.answeredBy, hangupCause, s.snapshot?.version ?? null],
+          params: [r.answeredAt, endedAt, duration, JSON.stringify(r.path), r.dtmf, r.disposition, s.stage, r.answeredBy, hangupCause, s.snapshot?.version ?? null],
           done: resolve,
         }),
       );

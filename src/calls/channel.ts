@@ -9,8 +9,14 @@ export interface ExecResult {
   completed: boolean;
   /** `Application-Response` of CHANNEL_EXECUTE_COMPLETE. */
   response: string | undefined;
-  /** Channel variables as of completion (without the `variable_` prefix). */
+  /**
+   * Channel variables as of completion (without the `variable_` prefix); when the channel hung up
+   * first, as of the hangup (CHANNEL_HANGUP carries them all: e.g. a bridge that was answered and then
+   * ended with hangup_after_bridge, whose EXECUTE_COMPLETE comes after the hangup).
+   */
   variables: Readonly<Record<string, string>>;
+  /** The event's own headers (e.g. `Caller-Channel-Answered-Time`, µs since the epoch, 0 = not answered). */
+  headers: Readonly<Record<string, string>>;
 }
 
 export interface ChannelEvent {
@@ -41,6 +47,11 @@ export interface CallChannel {
   readonly signal: CancelSignal;
   /** Hangup cause once known (CHANNEL_HANGUP), else null. */
   hangupCause(): string | null;
+  /**
+   * Resolves when the channel hangs up (or the socket closes), or after `timeoutMs`; sends nothing.
+   * For a caller FreeSWITCH bridged by itself (mod_callcenter's agent): the talk is not ours to end.
+   */
+  waitForHangup(timeoutMs: number): Promise<void>;
   /** Run a dialplan application and wait for it to complete, the channel to hang up, or the timeout. */
   execute(app: string, arg?: string, opts?: { timeoutMs?: number }): Promise<ExecResult>;
   /** Subscribe to extra events (e.g. 'CUSTOM callcenter::info'); returns when FreeSWITCH acknowledged. */

@@ -48,12 +48,28 @@ export function openEslChannel(session: OutboundSession, opts: EslChannelOptions
     async execute(app, arg, o): Promise<ExecResult> {
       try {
         const res = await session.execute(app, arg, { timeoutMs: o?.timeoutMs ?? opts.executeTimeoutMs });
-        if (res.kind === 'hangup') return { completed: false, response: undefined, variables: {} };
-        return { completed: true, response: res.response, variables: variablesOf(res.event) };
+        if (res.kind === 'hangup') {
+          const h = session.hangupEvent;
+          return { completed: false, response: undefined, variables: h ? variablesOf(h) : {}, headers: h?.headers ?? {} };
+        }
+        return { completed: true, response: res.response, variables: variablesOf(res.event), headers: res.event.headers };
       } catch (err) {
         if (session.signal.aborted) throw new ChannelGoneError(`channel gone during ${app}`);
         throw err;
       }
+    },
+
+    async waitForHangup(timeoutMs) {
+      if (session.signal.aborted) return;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          session.signal.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        session.signal.addEventListener('abort', done, { once: true });
+      });
     },
 
     async subscribe(events) {

@@ -8,7 +8,9 @@ export type CallEvent =
   | { type: 'call.bridged'; callId: string; orgId: string | null; otherLeg: string; at: string }
   | { type: 'bot.connected'; callId: string; orgId: string | null; agentId: string | null; streamId: string; dialect: string; at: string }
   | { type: 'bot.ended'; callId: string; orgId: string | null; agentId: string | null; streamId: string; reason: string; durationMs: number; at: string }
-  | { type: 'call.hangup'; callId: string; orgId: string | null; cause: string | null; disposition: string | null; at: string };
+  | { type: 'voicemail.new'; callId: string; orgId: string | null; messageId: string; extension: string; caller: string; durationMs: number; at: string }
+  /** `disposition` is the call's outcome (src/calls/outcome.ts); `leftAt` the stage it ended in. */
+  | { type: 'call.hangup'; callId: string; orgId: string | null; cause: string | null; disposition: string | null; leftAt?: string; at: string };
 
 export type CallEventListener = (event: CallEvent) => void;
 

@@ -24,6 +24,7 @@ export async function routeDid(s: CallSession, did: SnapshotDid): Promise<void> 
 export async function notInService(s: CallSession): Promise<void> {
   addStep(s, { step: 'did', number: s.did, routing: null });
   s.record.disposition = 'unallocated';
+  s.stage = 'prompt';
   s.deps.logger.warn({ did: s.did, caller: s.caller }, 'call to a number that is not in service');
   await run(s, 'pre_answer', undefined, 10_000);
   await play(s, PROMPTS.notInService, 10_000);

@@ -35,6 +35,7 @@ export async function runCall(channel: CallChannel, deps: CallDeps): Promise<voi
     orgId: found?.orgId ?? null,
     snapshot: found?.snapshot ?? null,
     record: { answeredAt: null, path: [], dtmf: '', disposition: null, answeredBy: null },
+    stage: 'routing',
     ivrEntries: 0,
     bridgeVarsSet: false,
   };
@@ -52,17 +53,18 @@ export async function runCall(channel: CallChannel, deps: CallDeps): Promise<voi
       await channel.hangup('NORMAL_TEMPORARY_FAILURE').catch(() => undefined);
     }
   } finally {
+    // Nothing decided the outcome: the caller left on their own (abandoned, left_at = the stage), or
+    // we are ending a call nothing could complete.
+    s.record.disposition ??= channel.signal.aborted ? 'abandoned' : 'failed';
     if (!channel.signal.aborted) await channel.hangup('NORMAL_CLEARING').catch(() => undefined);
     const cause = channel.hangupCause();
-    s.record.disposition ??= s.record.answeredAt ? 'hangup' : 'abandoned';
-    if (cause === 'ORIGINATOR_CANCEL' && !s.record.answeredBy) s.record.disposition = 'abandoned';
     const logged = deps.callLogs.finish(s, startedAt, deps.now().toISOString(), cause);
     deps.registry.remove(s.uuid);
     // The switch gets its socket back now; the final row goes out with the writer's next batch, and
     // call.hangup (which carries the row) once it is on disk.
     await channel.release().catch((err: unknown) => s.logger.debug({ err }, 'release failed'));
     await logged;
-    emit(s, { type: 'call.hangup', cause, disposition: s.record.disposition });
+    emit(s, { type: 'call.hangup', cause, disposition: s.record.disposition, leftAt: s.stage });
   }
 }
 

@@ -6,6 +6,8 @@ import type { CallEventBus, CallEvent } from './events.ts';
 import type { CallRegistry } from './registry.ts';
 import type { CallLogWriter } from './call-log.ts';
 import type { BotBridge } from '../bot/bridge.ts';
+import type { CallOutcome, CallStage } from './outcome.ts';
+import type { GreetingRenderer } from '../voicemail/greeting.ts';
 
 /** Settings the call layer needs (from Config, resolved once in main.ts). */
 export interface CallSettings {
@@ -16,6 +18,8 @@ export interface CallSettings {
   maxIvrEntries: number;
   /** Cap for "wait forever" (timeout 0), in seconds. */
   foreverS: number;
+  /** Longest talk we wait out on a call FreeSWITCH bridged by itself (a queue agent), in seconds. */
+  maxTalkS?: number;
   /** Absolute directory for recordings of calls bridged to a person; null/undefined = no recording. */
   recordingsDir?: string | null;
 }
@@ -39,6 +43,15 @@ export interface SnapshotSource {
   lookupDid(number: string): { orgId: string; snapshot: ConfigSnapshot; did: SnapshotDid } | null;
 }
 
+/** What voicemail needs on the call side (src/voicemail/call-deps.ts builds it in main.ts). */
+export interface VoicemailCallDeps {
+  /** Messages go to `<messagesDir>/<org id>/<message id>.wav`; FreeSWITCH writes there. */
+  messagesDir: string;
+  maxSeconds: number;
+  /** Renders a box's greeting when its file is not on disk yet; absent: such a box plays only the beep. */
+  greetings?: GreetingRenderer | undefined;
+}
+
 /** Long-lived collaborators, created in main.ts. */
 export interface CallDeps {
   db: Db;
@@ -53,6 +66,8 @@ export interface CallDeps {
   bots?: BotBridge;
   /** Inbound masking: without it a session's DID routes as usual. */
   maskingLookup?: MaskingLookup;
+  /** Voicemail storage and greetings; without it messages go under settings.recordingsDir. */
+  voicemail?: VoicemailCallDeps;
 }
 
 export type PathStep =
@@ -69,7 +84,8 @@ export interface CallRecord {
   answeredAt: string | null;
   path: PathStep[];
   dtmf: string;
-  disposition: string | null;
+  /** How the call ended (outcome.ts); null until something decides it (the runner then does). */
+  disposition: CallOutcome | null;
   answeredBy: string | null;
 }
 
@@ -87,6 +103,8 @@ export interface CallSession {
   orgId: string | null;
   snapshot: ConfigSnapshot | null;
   record: CallRecord;
+  /** Where the call is now; its value at the end is the call log's `left_at`. */
+  stage: CallStage;
   ivrEntries: number;
   /** continue_on_fail / hangup_after_bridge already set on the channel */
   bridgeVarsSet: boolean;

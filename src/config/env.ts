@@ -43,6 +43,8 @@ export const configSchema = z.object({
   ESL_INBOUND_PORT: port.default(8021),
   ESL_INBOUND_PASSWORD: z.string().default('ClueCon'),
   ESL_INBOUND_ENABLED: bool.default(true),
+  /** Write every call's ESL bytes to this folder (building emulator fixtures from the real switch). */
+  ESL_CAPTURE_DIR: z.string().optional(),
   ESL_COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
 
   /**
@@ -66,7 +68,12 @@ export const configSchema = z.object({
   ORIGINATE_TIMEOUT_S: z.coerce.number().int().positive().default(30),
   RECORDINGS_DIR: z.string().optional(),
   CALL_RECORDING: bool.default(true),
+  /** Longest voicemail message, in seconds (FreeSWITCH `record` stops there). */
+  VOICEMAIL_MAX_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
   SCHEDULER_POLL_MS: z.coerce.number().int().positive().default(1_000),
+  /** Restart reconciliation (src/controller/reconcile.ts): periodic sweep (0 = only when the switch connects), and the age below which a call log is never closed. */
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
 
   /** AI bridge: UDP ports for unicast media, used in pairs (ours even, FreeSWITCH's odd). */
   BOT_UDP_PORT_MIN: port.default(40000),

@@ -10,6 +10,8 @@ export interface CallServerOptions {
   logger: Logger;
   deps: CallDeps;
   commandTimeoutMs: number;
+  /** ESL_CAPTURE_DIR: write every call's ESL bytes there (fixtures). */
+  captureDir?: string;
 }
 
 /**
@@ -22,6 +24,7 @@ export function createCallServer(o: CallServerOptions): Promise<OutboundServer> 
     port: o.port,
     logger: o.logger,
     commandTimeoutMs: o.commandTimeoutMs,
+    captureDir: o.captureDir,
     // One round trip readies the call: linger, filters and myevents ride with `connect`.
     afterConnect: CALL_SETUP_COMMANDS,
     onCall: async (session) => {

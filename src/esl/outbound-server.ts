@@ -12,6 +12,7 @@ import { EslConnection } from './connection.ts';
 import type { ParserLimits } from './parser.ts';
 import { HeaderBlockCache } from './headers.ts';
 import { OutboundSession } from './outbound-session.ts';
+import { captureSocket } from './capture.ts';
 
 export interface OutboundServerOptions {
   readonly host?: string;
@@ -32,6 +33,8 @@ export interface OutboundServerOptions {
   /** Time allowed for `exit` → close at the end of a call (default 2 s). */
   readonly exitTimeoutMs?: number;
   readonly limits?: ParserLimits;
+  /** Write every connection's bytes to `<dir>/<n>.jsonl` (fixtures from the real switch). */
+  readonly captureDir?: string;
 }
 
 export interface OutboundServer {
@@ -63,6 +66,7 @@ export async function createOutboundServer(options: OutboundServerOptions): Prom
 
   const handle = async (socket: Socket): Promise<void> => {
     const connId = nextId++;
+    if (options.captureDir) captureSocket(socket, options.captureDir, `${Date.now()}-${connId}`);
     const log = lazyChild(logger, { esl: 'outbound', conn: connId });
     const conn = new EslConnection(socket, {
       logger: log,

@@ -103,6 +103,11 @@ export class OutboundSession {
     return this.#hangup?.headers['Hangup-Cause'];
   }
 
+  /** The CHANNEL_HANGUP event, once seen (it carries every channel variable). */
+  get hangupEvent(): EslEvent | undefined {
+    return this.#hangup;
+  }
+
   /** The last disconnect notice (`linger` after hangup while lingering, `disconnect` before close). */
   get disconnectNotice(): DisconnectNoticeFrame | undefined {
     return this.#notice;

@@ -70,24 +70,41 @@ export async function hangup(s: CallSession, cause: string): Promise<void> {
   await s.channel.hangup(cause);
 }
 
-/** Bridge result, read once from the EXECUTE_COMPLETE variables. */
+/** Bridge result, read once from the EXECUTE_COMPLETE (or, when the call ended with it, CHANNEL_HANGUP) variables. */
 export interface BridgeOutcome {
   answered: boolean;
-  /** originate_disposition or last_bridge_hangup_cause, e.g. USER_BUSY, NO_ANSWER */
+  /** 'SUCCESS' when answered, else originate_disposition or last_bridge_hangup_cause, e.g. USER_BUSY, NO_ANSWER */
   cause: string;
+  /** The call ended with the bridge (hangup_after_bridge after a talk, or the caller hung up). */
+  ended: boolean;
 }
 
 /**
- * Bridge to a dial string. With continue_on_fail the call comes back to us on failure; after a
- * successful bridge hangup_after_bridge ends the caller's leg, so a completed bridge means done.
+ * Bridge to a dial string. With continue_on_fail the call comes back to us on failure. After an
+ * answered bridge, hangup_after_bridge ends the caller's leg inside the bridge app, so FreeSWITCH
+ * sends CHANNEL_HANGUP before the bridge's EXECUTE_COMPLETE: the outcome is then read from the
+ * hangup's variables (captured: test/switch/fixtures). The caller hears ringback meanwhile
+ * (stage `ringing`, then `talk` once answered).
  */
 export async function bridge(s: CallSession, dialString: string): Promise<BridgeOutcome> {
   await ensureBridgeVars(s);
-  const res = await run(s, 'bridge', dialString, 6 * 3600_000);
+  if (s.channel.signal.aborted) throw new ChannelGoneError('channel hung up');
+  s.stage = 'ringing';
+  const res = await s.channel.execute('bridge', dialString, { timeoutMs: 6 * 3600_000 });
   const v = res.variables;
   const disposition = v.originate_disposition ?? '';
   const answered = disposition === 'SUCCESS' || disposition === 'ANSWER';
-  return { answered, cause: answered ? 'SUCCESS' : disposition || v.last_bridge_hangup_cause || v.DIALSTATUS || 'NORMAL_TEMPORARY_FAILURE' };
+  if (answered) {
+    s.stage = 'talk';
+    // A call bridged before we answered it (a DID straight to an extension) is answered by the bridge.
+    const us = Number(res.headers['Caller-Channel-Answered-Time'] ?? 0);
+    s.record.answeredAt ??= us > 0 ? new Date(Math.floor(us / 1000)).toISOString() : stamp(s);
+  }
+  return {
+    answered,
+    cause: answered ? 'SUCCESS' : disposition || v.last_bridge_hangup_cause || v.DIALSTATUS || 'NORMAL_TEMPORARY_FAILURE',
+    ended: !res.completed,
+  };
 }
 
 async function ensureBridgeVars(s: CallSession): Promise<void> {

@@ -18,7 +18,8 @@ export async function runIvr(s: CallSession, startIvrId: string): Promise<void> 
     s.ivrEntries++;
     if (s.ivrEntries > s.deps.settings.maxIvrEntries) {
       addStep(s, { step: 'loop_limit', ivrId });
-      s.record.disposition ??= 'loop_limit';
+      s.record.disposition ??= 'failed';
+      s.stage = 'prompt';
       await play(s, PROMPTS.goodbye);
       await hangup(s, 'NORMAL_CLEARING');
       return;
@@ -27,6 +28,7 @@ export async function runIvr(s: CallSession, startIvrId: string): Promise<void> 
     if (!ivr) {
       addStep(s, { step: 'action', type: 'ivr', value: ivrId, result: 'not_published' });
       s.record.disposition = 'failed';
+      s.stage = 'prompt';
       await answer(s);
       await play(s, PROMPTS.apology);
       await hangup(s, 'NORMAL_TEMPORARY_FAILURE');
@@ -53,6 +55,7 @@ async function runMenu(s: CallSession, ivr: SnapshotIvr): Promise<ActionOutcome>
 
   for (;;) {
     const greeting = ivr.greetingFile ?? PROMPTS.greetingFallback;
+    s.stage = s.ivrEntries === 1 && attempts === 0 ? 'greeting' : 'menu';
     const got = await answerThen(s, () =>
       collect(s, {
         file: before ? `file_string://${before}!${greeting}` : greeting,
@@ -102,12 +105,14 @@ async function exhausted(s: CallSession, ivr: SnapshotIvr, reason: 'timeout' | '
   addStep(s, { step: 'exhausted', ivrId: ivr.id, reason });
   const dest = reason === 'timeout' ? ivr.timeoutDestination : ivr.invalidDestination;
   if (dest) {
+    s.stage = 'prompt';
     await play(s, prompt);
     const out = await finalDestination(s, dest);
     if (out.next === 'ivr') return out;
     if (out.next === 'end') return out;
   }
   s.record.disposition ??= reason === 'timeout' ? 'no_input' : 'invalid_input';
+  s.stage = 'prompt';
   await play(s, `file_string://${prompt}!${PROMPTS.goodbye}`);
   await hangup(s, 'NORMAL_CLEARING');
   return { next: 'end' };

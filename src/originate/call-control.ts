@@ -1,3 +1,4 @@
+import { unansweredOutcome, type CallOutcome } from '../calls/outcome.ts';
 /**
  * Places calls over the inbound ESL connection (bgapi originate with our own Job-UUID and leg UUIDs),
  * follows them through CHANNEL_CREATE / ANSWER / BRIDGE / HANGUP_COMPLETE, keeps outbound_calls and
@@ -110,10 +111,12 @@ export function createCallControl(o: CallControlOptions): CallControl {
     const finalCause = !live.bridged && live.bCause ? live.bCause : cause;
     live.path.push({ step: 'hangup', at });
     const row = getOutbound(o.db, live.id);
+    // The one outcome vocabulary (src/calls/outcome.ts): the second party answered, did not, or the first never did.
+    const outcome: CallOutcome = live.bridged ? 'connected' : live.answered ? unansweredOutcome(finalCause ?? '') : 'failed';
     setStatus(o.db, live.id, live.bridged ? 'ended' : 'failed', { endedAt: at, hangupCause: finalCause });
-    finishCallLog(o.db, live.id, { endedAt: at, startedAt: live.startedAt, cause: finalCause, disposition: live.bridged ? 'bridged' : live.answered ? 'not_bridged' : 'failed', path: live.path });
+    finishCallLog(o.db, live.id, { endedAt: at, startedAt: live.startedAt, cause: finalCause, disposition: outcome, path: live.path });
     if (row?.maskingSessionId) endMaskingSession(o.db, row.maskingSessionId, 'ended', at);
-    o.bus.emit({ type: 'call.hangup', callId: live.id, orgId: live.orgId, cause: finalCause, disposition: live.bridged ? 'bridged' : 'failed', at });
+    o.bus.emit({ type: 'call.hangup', callId: live.id, orgId: live.orgId, cause: finalCause, disposition: outcome, at });
   };
 
   const onEvent = (e: EslEvent): void => {

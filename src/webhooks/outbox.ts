@@ -14,7 +14,7 @@ import { getCallLog, toCallLogDto } from '../api/routes/call-logs/store.ts';
 
 export const WEBHOOK_EVENTS = [
   'call.ringing', 'call.answered', 'call.dtmf', 'ivr.selection', 'call.transferred', 'call.bridged', 'call.hangup',
-  'masking.ended', 'webhook.test',
+  'voicemail.new', 'masking.ended', 'webhook.test',
 ] as const;
 
 /** Exact names, `*`, or a prefix wildcard such as `call.*` / `bot.*` (bot events). */

@@ -29,6 +29,8 @@ export interface AppContext {
 
 export interface AppOutcome {
   readonly response?: string;
+  /** Extra headers of the app's CHANNEL_EXECUTE_COMPLETE (e.g. Other-Leg-* after mod_callcenter's bridge). */
+  readonly completeHeaders?: Pairs;
   readonly afterComplete?: () => Promise<void>;
 }
 

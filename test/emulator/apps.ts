@@ -19,4 +19,5 @@ export const APPS: Readonly<Record<string, AppHandler>> = {
   playback: media.playback,
   play_and_get_digits: media.playAndGetDigits,
   read: media.read,
+  record: media.record,
 };

@@ -76,7 +76,10 @@ const FAILURES: Record<Exclude<BridgeOutcome, 'answer'>, { cause: string; dialst
 /**
  * bridge: the script decides the far end. A failure sets originate_disposition, DIALSTATUS,
  * originate_failed_cause, last_bridge_hangup_cause; without continue_on_fail (true or a list holding
- * the cause) the caller is hung up with that cause (fact 9).
+ * the cause) the caller is hung up with that cause (fact 9). When the far end answers, a caller not
+ * yet answered is answered by the bridge; when the talk ends, hangup_after_bridge=true hangs the caller
+ * up inside the app, so CHANNEL_HANGUP goes out before the bridge's EXECUTE_COMPLETE (as captured from
+ * the real switch: test/switch/fixtures/bridge-answered-*.jsonl).
  */
 export const bridge: AppHandler = async (ctx) => {
   const choice = ctx.script.bridge ?? 'answer';
@@ -87,6 +90,7 @@ export const bridge: AppHandler = async (ctx) => {
   }
   if (outcome === 'answer') {
     const other = randomUUID();
+    if (ctx.model.answerState === 'ringing') await answer(ctx);
     ctx.model.setVar('originate_disposition', 'SUCCESS');
     ctx.model.setVar('DIALSTATUS', 'SUCCESS');
     ctx.model.setVar('bridge_uuid', other);
@@ -95,6 +99,7 @@ export const bridge: AppHandler = async (ctx) => {
     ctx.model.setVar('last_bridge_hangup_cause', 'NORMAL_CLEARING');
     ctx.model.setVar('bridge_hangup_cause', 'NORMAL_CLEARING');
     ctx.emit('CHANNEL_UNBRIDGE', [['Bridge-A-Unique-ID', ctx.model.uuid], ['Bridge-B-Unique-ID', other]]);
+    if (ctx.model.vars.get('hangup_after_bridge') === 'true' && ctx.model.answerState !== 'hangup') ctx.hangup('NORMAL_CLEARING');
     return NONE;
   }
   const { cause, dialstatus } = FAILURES[outcome];
@@ -137,8 +142,16 @@ function ccEvent(ctx: AppContext, action: string, extra: Array<readonly [string,
   );
 }
 
-/** callcenter <queue>: no agent ever answers; ends on hangup (BREAK_OUT) or the script's timeout. */
+/**
+ * callcenter <queue>: without `callcenterAgent` no agent ever answers; it ends on hangup (BREAK_OUT) or
+ * the script's timeout (TIMEOUT). With one, the agent answers and mod_callcenter bridges the legs itself
+ * (uuid_bridge): the app completes at once with cc_cause=answered, the socket app completes too, the
+ * socket stays attached, and the caller talks until the agent hangs up (hangup_after_bridge) — as
+ * captured from the real switch (test/switch/fixtures/queue-agent-answers-*.jsonl).
+ */
 export const callcenter: AppHandler = async (ctx) => {
+  const agent = ctx.script.callcenterAgent;
+  if (agent) return callcenterAnswered(ctx, agent);
   const member = randomUUID();
   const joined = Math.floor(Date.now() / 1000);
   ctx.model.setVar('cc_side', 'member');
@@ -164,6 +177,35 @@ export const callcenter: AppHandler = async (ctx) => {
   );
   return NONE;
 };
+
+async function callcenterAnswered(ctx: AppContext, agent: NonNullable<AppContext['script']['callcenterAgent']>) {
+  const member = randomUUID();
+  ctx.model.setVar('cc_side', 'member');
+  ctx.model.setVar('cc_member_uuid', member);
+  ctx.model.setVar('cc_queue_joined_epoch', String(Math.floor(Date.now() / 1000)));
+  ctx.model.setVar('cc_queue', ctx.arg);
+  ccEvent(ctx, 'member-queue-start', [], member);
+  if (!(await ctx.sleep(agent.answerAfterMs))) return NONE;
+  const other = randomUUID();
+  ctx.model.setVar('cc_agent_uuid', other);
+  ctx.model.setVar('uuid_bridge', other);
+  ctx.model.setVar('bridge_uuid', other);
+  ctx.model.setVar('signal_bond', other);
+  ctx.model.setVar('cc_cause', 'answered');
+  return {
+    ...NONE,
+    completeHeaders: [
+      ['Other-Leg-Destination-Number', agent.extension],
+      ['Other-Leg-Unique-ID', other],
+    ] as const,
+    afterComplete: async () => {
+      ctx.leaveSocket();
+      if (!(await ctx.sleep(agent.talkMs))) return;
+      ctx.model.setVar('cc_agent', `${agent.extension}@${ctx.arg.split('@')[1] ?? 'default'}`);
+      ctx.hangup('NORMAL_CLEARING');
+    },
+  };
+}
 
 /** record_session <path>: starts a media bug and returns at once; the emulator writes no file. */
 export const recordSession: AppHandler = async () => NONE;

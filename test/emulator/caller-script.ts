@@ -41,8 +41,12 @@ export interface CallerScript {
   readonly transferDialplan?: (destination: string) => ReadonlyArray<readonly [app: string, arg?: string]>;
   /** `callcenter` gives up (CC-Cancel-Reason TIMEOUT) after this; default: waits for the hangup. */
   readonly callcenterTimeoutMs?: number;
+  /** An agent answers the queue after `answerAfterMs` and hangs up after `talkMs` (not scaled). */
+  readonly callcenterAgent?: { readonly extension: string; readonly answerAfterMs: number; readonly talkMs: number };
   /** How long `voicemail` runs if the caller does not hang up (default 50 ms). */
   readonly voicemailMs?: number;
+  /** How long the caller talks once `record` starts, then stays silent (default 2000 ms of caller time, scaled like prompts). */
+  readonly recordTalkMs?: number;
   /** Never answer `connect` (to test the server's connect timeout). */
   readonly ignoreConnect?: boolean;
 }

@@ -21,6 +21,31 @@ export interface InboundEmulatorOptions {
   readonly bgapiDelayMs?: number;
   /** Two-leg originate with channel events to every subscribed connection (inbound-originate.ts). */
   readonly calls?: OriginateSimOptions;
+  /** The channels the switch has, for `uuid_exists`, `uuid_transfer` and `show channels as delim |` (default none). */
+  readonly channels?: () => Iterable<string | EmulatedChannel>;
+}
+
+/** A channel in the `show channels` listing: by default in controller_unavailable's playback. */
+export interface EmulatedChannel {
+  readonly uuid: string;
+  readonly createdEpochS?: number;
+  /** Parked in the socket app itself (`socket|127.0.0.1:8084 async full`). */
+  readonly inSocketApp?: boolean;
+}
+
+/** `show channels as delim |` on 1.10.12: this header, one line per channel (uuid first), a blank line, `N total.`. */
+const CHANNEL_COLUMNS =
+  'uuid|direction|created|created_epoch|name|state|cid_name|cid_num|ip_addr|dest|application|application_data|dialplan|context|' +
+  'read_codec|read_rate|read_bit_rate|write_codec|write_rate|write_bit_rate|secure|hostname|presence_id|presence_data|accountcode|' +
+  'callstate|callee_name|callee_num|callee_direction|call_uuid|sent_callee_name|sent_callee_num|initial_cid_name|initial_cid_num|' +
+  'initial_ip_addr|initial_dest|initial_dialplan|initial_context';
+
+function channelLine(ch: EmulatedChannel, i: number): string {
+  const app = ch.inSocketApp
+    ? '918065978001|socket|127.0.0.1:8084 async full'
+    : 'controller_unavailable|playback|tone_stream://%(274,0,913.8);%(274,0,1370.6);%(380,0,1776.7)';
+  return `${ch.uuid}|inbound|2026-12-05 11:58:01|${ch.createdEpochS ?? 1796471881}|sofia/trunks/sipp@127.0.0.1:5070|CS_EXECUTE|sipp|sipp|127.0.0.1|${app}|` +
+    `XML|public|PCMU|8000|64000|PCMU|8000|64000||vm||||ACTIVE|||||||sipp|sipp|127.0.0.1|9180659780${String(i % 100).padStart(2, '0')}|XML|public`;
 }
 
 const STATUS =
@@ -41,6 +66,8 @@ export class InboundEmulator {
   readonly #subscribers = new Set<{ events: Set<string>; write: (b: Buffer) => void }>();
   /** Present when `calls` is given: the emulated channels. */
   readonly sim: OriginateSimulator | undefined;
+  /** mod_db's data (`db insert|select|delete|list`): realm → key → value. */
+  readonly db = new Map<string, Map<string, string>>();
 
   constructor(options: InboundEmulatorOptions = {}) {
     this.#options = options;
@@ -179,6 +206,40 @@ export class InboundEmulator {
     }
   }
 
+  #channels(): EmulatedChannel[] {
+    return [...(this.#options.channels?.() ?? [])].map((c) => (typeof c === 'string' ? { uuid: c } : c));
+  }
+
+  /**
+   * mod_db's `db` API as 1.10.12 answers it (mod_db.c): insert/delete `+OK`; select the value; list the
+   * keys comma-separated in a 4 KB buffer (a cut-off last key, then its last character dropped). An
+   * empty answer is what the event socket turns into `-ERR no reply`.
+   */
+  #modDb(command: string): string {
+    const [op = '', realm = '', key = '', ...rest] = command.split('/');
+    const table = this.db.get(realm);
+    let out = '';
+    switch (op) {
+      case 'insert':
+        if (!this.db.has(realm)) this.db.set(realm, new Map());
+        this.db.get(realm)!.set(key, rest.join('/'));
+        return '+OK';
+      case 'delete':
+        table?.delete(key);
+        return '+OK';
+      case 'select':
+        out = table?.get(key) ?? '';
+        break;
+      case 'list':
+        for (const k of table?.keys() ?? []) out += `${k},`.slice(0, Math.max(0, 4095 - out.length));
+        out = out.slice(0, -1);
+        break;
+      default:
+        return '!err!';
+    }
+    return out === '' ? '-ERR no reply\n' : out;
+  }
+
   /** The api result body; `originate` also emits CHANNEL_CREATE / CHANNEL_ANSWER when subscribed. */
   #api(command: string, events: Set<string>, write: (b: Buffer) => void): string {
     const [name = '', ...args] = command.split(' ');
@@ -189,8 +250,18 @@ export class InboundEmulator {
         return '+OK [Success]\n';
       case 'callcenter_config':
         return '+OK\n';
-      case 'show':
-        return '\n0 total.\n';
+      case 'show': {
+        if (args.join(' ') !== 'channels as delim |') return '\n0 total.\n';
+        const channels = this.#channels();
+        if (channels.length === 0) return '\n0 total.\n';
+        return `${CHANNEL_COLUMNS}\n${channels.map(channelLine).join('\n')}\n\n${channels.length} total.\n`;
+      }
+      case 'uuid_exists':
+        return this.#channels().some((c) => c.uuid === args[0]) ? 'true' : 'false';
+      case 'uuid_transfer':
+        return this.#channels().some((c) => c.uuid === args[0]) ? '+OK\n' : '-ERR No such channel!\n';
+      case 'db':
+        return this.#modDb(args.join(' '));
       case 'hupall':
         return `+OK hangup all channels with cause ${args[0] ?? 'NORMAL_CLEARING'}\n`;
       case 'originate': {

@@ -306,6 +306,7 @@ export class EmulatedCall {
       ...data,
       ['Application-Response', outcome.response ?? '_none_'],
       ['Application-UUID', appUuid],
+      ...(outcome.completeHeaders ?? []),
     ]);
     this.#running = false;
     if (this.#hangup.signal.aborted) return this.#tail();

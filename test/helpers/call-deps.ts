@@ -29,7 +29,7 @@ export function testCallDeps(routes: Record<string, { snapshot: ConfigSnapshot; 
         return r ? { orgId: r.snapshot.orgId, snapshot: r.snapshot, did: r.did } : null;
       },
     },
-    settings: { externalGateway: 'pstn', ringTimeoutS: 20, defaultCountryCode: '91', maxIvrEntries: 10, foreverS: 3600, ...settings },
+    settings: { externalGateway: 'pstn', ringTimeoutS: 20, defaultCountryCode: '91', maxIvrEntries: 10, foreverS: 3600, maxTalkS: 4 * 3600, ...settings },
     now: () => new Date(),
   };
   return {

@@ -57,7 +57,7 @@ export async function startController(options: ControllerOptions = {}): Promise<
       callLogs: createCallLogWriter(api.deps.db, api.deps.logger),
       snapshots: createSnapshotReader(api.deps.db),
       settings: {
-        externalGateway: 'pstn', ringTimeoutS: 20, defaultCountryCode: '91', maxIvrEntries: 10, foreverS: 3600,
+        externalGateway: 'pstn', ringTimeoutS: 20, defaultCountryCode: '91', maxIvrEntries: 10, foreverS: 3600, maxTalkS: 4 * 3600,
         recordingsDir: options.recordingsDir ?? null,
       },
       now: () => new Date(),

@@ -26,13 +26,20 @@ export function fakeChannel(opts: { destination: string; caller?: string; behavi
     hangupCause: () => cause,
     async execute(app, arg) {
       steps.push({ app, arg });
-      if (cause) return { completed: false, response: undefined, variables: {} };
+      if (cause) return { completed: false, response: undefined, variables: {}, headers: {} };
       const r = opts.behaviour?.(app, arg, steps.length);
       if (r === 'hangup') {
         hangUp('NORMAL_CLEARING');
-        return { completed: false, response: undefined, variables: {} };
+        return { completed: false, response: undefined, variables: {}, headers: {} };
       }
-      return { completed: true, response: r?.response ?? '+OK', variables: r?.variables ?? {} };
+      return { completed: true, response: r?.response ?? '+OK', variables: r?.variables ?? {}, headers: {} };
+    },
+    async waitForHangup(timeoutMs) {
+      if (cause) return;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, timeoutMs);
+        abort.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+      });
     },
     async subscribe() {},
     onEvent(l) {

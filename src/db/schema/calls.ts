@@ -22,8 +22,10 @@ export const callLogs = sqliteTable(
     /** JSON: ordered steps (menus visited, digits pressed, transfers). */
     path: text('path', { mode: 'json' }).$type<unknown[]>().notNull().default([]),
     dtmf: text('dtmf').notNull().default(''),
-    /** extension | queue | bot | voicemail | external | callback | hangup | abandoned | unallocated | failed */
+    /** The outcome (src/calls/outcome.ts: connected, voicemail, abandoned, no_input, …). */
     disposition: text('disposition'),
+    /** The stage the call ended in (greeting, menu, ringing, talk, queue, bot, voicemail, prompt). */
+    leftAt: text('left_at'),
     answeredBy: text('answered_by'),
     hangupCause: text('hangup_cause'),
     snapshotVersion: integer('snapshot_version'),

@@ -4,3 +4,4 @@ export * from './publish.ts';
 export * from './calls.ts';
 export * from './call-apis.ts';
 export * from './bot.ts';
+export * from './voicemail.ts';

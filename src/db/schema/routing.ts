@@ -18,6 +18,10 @@ export const extensions = sqliteTable(
     /** Served to FreeSWITCH's directory through mod_xml_curl; never returned by the API. */
     sipPassword: text('sip_password').notNull(),
     voicemailEnabled: integer('voicemail_enabled', { mode: 'boolean' }).notNull().default(true),
+    /** The admin's voicemail greeting text; null = the default greeting. */
+    voicemailGreeting: text('voicemail_greeting'),
+    /** Absolute path of the rendered greeting wav (custom or default); null = not rendered (rendered on the first call). */
+    voicemailGreetingFile: text('voicemail_greeting_file'),
     enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -30,35 +30,41 @@ export const aiAgentAction: ActionHandler = async (s, dest) => {
   const fallback = agent?.fallback ?? null;
   if (!target || !s.deps.bots || !s.channel.startUnicast) {
     addStep(s, { step: 'action', type: 'ai_agent', value: dest.value, result: 'not_available' });
-    return apologise(s, fallback, 'bot_unavailable');
+    return apologise(s, fallback);
   }
   await answer(s);
+  s.stage = 'bot';
   const res = await s.deps.bots.run(s, target, { checkTransfer: (t) => toDestination(s, t).error });
   addStep(s, { step: 'action', type: 'ai_agent', value: target.id ?? target.wsUrl, result: endLabel(res.end) });
   recordBotLeg(s, target, res);
   const end = res.end;
   switch (end.kind) {
     case 'caller_hangup':
-      s.record.disposition = 'bot';
+      s.record.disposition = 'bot_completed';
       return END;
     case 'hangup':
-      s.record.disposition = 'bot';
+      s.record.disposition = 'bot_completed';
       return hangupAction(s, { type: 'hangup', value: null });
     case 'transfer': {
       const d = toDestination(s, end.target);
-      return d.dest ? finalDestination(s, d.dest) : apologise(s, fallback, 'failed');
+      return d.dest ? finalDestination(s, d.dest) : apologise(s, fallback);
     }
     case 'failed':
       s.logger.warn({ reason: end.reason, detail: end.detail }, 'bot failed; falling back');
-      return apologise(s, fallback, 'bot_failed');
+      return apologise(s, fallback);
   }
 };
 
-async function apologise(s: CallSession, fallback: SnapshotDestination<FinalDestinationType> | null, disposition: string): Promise<ActionOutcome> {
+/** The bot is not there (or failed): apology, then the fallback decides the outcome; without one, bot_failed. */
+async function apologise(s: CallSession, fallback: SnapshotDestination<FinalDestinationType> | null): Promise<ActionOutcome> {
+  s.record.disposition = 'bot_failed';
+  s.stage = 'prompt';
   await answer(s);
   await play(s, PROMPTS.apology);
-  s.record.disposition = disposition;
-  if (fallback) return finalDestination(s, fallback);
+  if (fallback) {
+    s.record.disposition = null;
+    return finalDestination(s, fallback);
+  }
   return hangupAction(s, { type: 'hangup', value: null });
 }
 

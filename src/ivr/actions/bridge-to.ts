@@ -1,5 +1,7 @@
 import { addStep, emit, type CallSession } from '../../calls/session.ts';
 import { PROMPTS } from '../../calls/prompts.ts';
+import { ChannelGoneError } from '../../calls/channel.ts';
+import { unansweredOutcome } from '../../calls/outcome.ts';
 import { bridge, hangup, play, type BridgeOutcome } from '../media.ts';
 
 /**
@@ -13,17 +15,20 @@ export async function bridgeTo(
 ): Promise<BridgeOutcome> {
   emit(s, { type: 'call.transferred', target: o.target, kind: o.kind });
   const out = await bridge(s, o.dialString);
-  addStep(s, { step: 'action', type: o.kind, value: o.target, result: out.cause });
+  const result = out.answered ? 'answered' : out.ended ? 'caller_hangup' : out.cause;
+  addStep(s, { step: 'action', type: o.kind, value: o.target, result });
   if (out.answered) {
-    s.record.disposition = o.kind === 'intercom' ? 'extension' : o.kind;
+    s.record.disposition = 'connected';
     s.record.answeredBy = o.target;
   }
+  if (out.ended && !out.answered) throw new ChannelGoneError(`caller hung up while ${o.target} was ringing`);
   return out;
 }
 
-/** The default failure path: "unavailable", then hang up with a cause. */
+/** The default failure path: "unavailable", then hang up with a cause (outcome no_answer, busy or failed). */
 export async function unavailable(s: CallSession, cause: string): Promise<void> {
-  s.record.disposition = 'failed';
+  s.record.disposition = unansweredOutcome(cause);
+  s.stage = 'prompt';
   await play(s, PROMPTS.unavailable);
   await hangup(s, cause);
 }

@@ -13,7 +13,8 @@ export const callbackAction: ActionHandler = async (s) => {
       .run();
   }
   addStep(s, { step: 'action', type: 'callback', value: null, result: 'recorded' });
-  s.record.disposition = 'callback';
+  s.record.disposition = 'callback_requested';
+  s.stage = 'prompt';
   await play(s, PROMPTS.confirm);
   await hangup(s, 'NORMAL_CLEARING');
   return END;

@@ -4,7 +4,7 @@ import { END, type ActionHandler } from './types.ts';
 
 export const hangupAction: ActionHandler = async (s) => {
   addStep(s, { step: 'action', type: 'hangup', value: null });
-  s.record.disposition ??= 'hangup';
+  s.record.disposition ??= 'ended_by_ivr';
   await hangup(s, 'NORMAL_CLEARING');
   return END;
 };

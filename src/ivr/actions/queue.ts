@@ -1,46 +1,56 @@
+import { ChannelGoneError } from '../../calls/channel.ts';
 import { addStep, emit } from '../../calls/session.ts';
 import { PROMPTS } from '../../calls/prompts.ts';
-import { answer, hangup, play, run } from '../media.ts';
+import { answer, hangup, play } from '../media.ts';
 import { recordCall } from '../recording.ts';
 import { END, type ActionHandler } from './types.ts';
 
 /**
- * Put the caller in a mod_callcenter queue. Queue events (CUSTOM callcenter::info) tell who
- * answered; myevents-style filtering by Unique-ID keeps only this member's events.
+ * Put the caller in a mod_callcenter queue (stage `queue`; hold music from the queue).
+ *
+ * When an agent answers, mod_callcenter bridges the two legs itself (uuid_bridge): the `callcenter`
+ * app returns with `cc_cause=answered` while the caller is talking to the agent, and the talk is not
+ * ours to end — we send nothing more and wait for the hangup (captured on the real switch:
+ * test/switch/fixtures). Without an agent, the app returns with `cc_cancel_reason` (TIMEOUT at
+ * max-wait-time, …), or the caller hangs up while waiting.
  */
 export const queueAction: ActionHandler = async (s, dest) => {
   const q = s.snapshot?.queues[dest.value ?? ''];
   if (!q) {
     addStep(s, { step: 'action', type: 'queue', value: dest.value, result: 'unavailable' });
-    await play(s, PROMPTS.unavailable);
     s.record.disposition = 'failed';
+    s.stage = 'prompt';
+    await play(s, PROMPTS.unavailable);
     await hangup(s, 'NORMAL_TEMPORARY_FAILURE');
     return END;
   }
   await answer(s);
   await recordCall(s);
-  let agent: string | null = null;
-  let cancelReason: string | null = null;
-  const stop = s.channel.onEvent((e) => {
-    if (e.name !== 'CUSTOM' || e.subclass !== 'callcenter::info') return;
-    const action = e.headers['CC-Action'];
-    if (action === 'bridge-agent-start') agent = e.headers['CC-Agent'] ?? agent;
-    if (action === 'member-queue-end') cancelReason = e.headers['CC-Cancel-Reason'] ?? e.headers['CC-Cause'] ?? null;
-  });
-  try {
-    await s.channel.subscribe('CUSTOM callcenter::info');
-    emit(s, { type: 'call.transferred', target: q.fsName, kind: 'queue' });
-    const waitMs = (q.maxWaitTime > 0 ? q.maxWaitTime : s.deps.settings.foreverS) * 1000 + 6 * 3600_000;
-    const res = await run(s, 'callcenter', q.fsName, waitMs);
-    agent ??= res.variables.cc_agent ?? null;
-    cancelReason ??= res.variables.cc_cancel_reason ?? null;
-  } finally {
-    stop();
-    const answeredBy = agent as string | null;
-    s.record.disposition = answeredBy ? 'queue' : 'abandoned';
-    if (answeredBy) s.record.answeredBy = answeredBy;
-    addStep(s, { step: 'action', type: 'queue', value: q.number, result: answeredBy ? `agent:${answeredBy}` : (cancelReason ?? 'left') });
+  emit(s, { type: 'call.transferred', target: q.fsName, kind: 'queue' });
+  s.stage = 'queue';
+  const waitMs = (q.maxWaitTime > 0 ? q.maxWaitTime : s.deps.settings.foreverS) * 1000 + 60_000;
+  if (s.channel.signal.aborted) throw new ChannelGoneError('channel hung up');
+  const res = await s.channel.execute('callcenter', q.fsName, { timeoutMs: waitMs });
+  const v = res.variables;
+  if (v.cc_cause === 'answered' || (res.completed && v.cc_agent_uuid && v.bridge_uuid)) {
+    // The agent's extension: the leg mod_callcenter dialled (Other-Leg-*), or cc_agent (`1001@domain`).
+    const agent = res.headers['Other-Leg-Destination-Number'] || (v.cc_agent ?? '').split('@')[0] || null;
+    s.stage = 'talk';
+    s.record.disposition = 'connected';
+    s.record.answeredBy = agent;
+    addStep(s, { step: 'action', type: 'queue', value: q.number, result: agent ? `agent:${agent}` : 'answered' });
+    emit(s, { type: 'call.bridged', otherLeg: v.cc_agent_uuid ?? v.bridge_uuid ?? '' });
+    await s.channel.waitForHangup((s.deps.settings.maxTalkS ?? 4 * 3600) * 1000);
+    return END;
   }
+  if (!res.completed) {
+    addStep(s, { step: 'action', type: 'queue', value: q.number, result: 'caller_hangup' });
+    throw new ChannelGoneError('caller hung up in the queue');
+  }
+  const reason = v.cc_cancel_reason ?? v.cc_cause ?? 'left';
+  addStep(s, { step: 'action', type: 'queue', value: q.number, result: reason.toLowerCase() });
+  s.record.disposition = reason === 'TIMEOUT' ? 'queue_timeout' : 'failed';
+  s.stage = 'prompt';
   await play(s, PROMPTS.goodbye);
   await hangup(s, 'NORMAL_CLEARING');
   return END;

@@ -1,3 +1,4 @@
+import { CALL_OUTCOMES, CALL_STAGES } from '../../../calls/outcome.ts';
 import { createRoute, z } from '@hono/zod-openapi';
 import { requirePermission } from '../../middleware/auth.ts';
 import { IdParam, errorResponses, jsonBody, jsonContent, security } from '../../schemas.ts';
@@ -19,7 +20,8 @@ export const CallLogSchema = z
     end_time: z.string().nullable(),
     duration: z.number().int().nullable().openapi({ description: 'Seconds' }),
     status: z.enum(['in_progress', 'answered', 'missed', 'failed']),
-    outcome: z.string().nullable().openapi({ description: 'Where the call ended up (extension, queue, bot, voicemail, hangup, abandoned, …)' }),
+    outcome: z.string().nullable().openapi({ description: 'How the call ended: one of the outcomes in docs/call-outcomes.md (connected, voicemail, bot_completed, abandoned, no_input, …)', enum: [...CALL_OUTCOMES] }),
+    left_at: z.string().nullable().openapi({ description: 'The stage the call ended in', enum: [...CALL_STAGES] }),
     hangup_cause: z.string().nullable(),
     disposition: z.string().nullable().openapi({ description: 'Latest disposition set through notes' }),
     recording_url: z.string().nullable(),

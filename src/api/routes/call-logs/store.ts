@@ -19,6 +19,7 @@ export interface CallLogRow {
   path: string;
   dtmf: string;
   disposition: string | null;
+  left_at: string | null;
   answered_by: string | null;
   hangup_cause: string | null;
   ext_no: string | null;
@@ -39,7 +40,7 @@ export interface ListFilter {
 
 // One query shape for list, get and sync: the row plus its agent extension, first recording and latest disposition.
 const SELECT = `select l.rowid as rowid, l.id, l.call_uuid, l.direction, l.did, l.caller, l.started_at, l.answered_at, l.ended_at,
-  l.duration_s, l.path, l.dtmf, l.disposition, l.answered_by, l.hangup_cause,
+  l.duration_s, l.path, l.dtmf, l.disposition, l.left_at, l.answered_by, l.hangup_cause,
   (select o.ext_no from outbound_calls o where o.id = l.id) as ext_no,
   (select r.id from call_recordings r where r.org_id = l.org_id and r.call_id = l.id order by r.created_at limit 1) as recording_id,
   (select n.disposition from call_notes n where n.org_id = l.org_id and n.call_log_id = l.id and n.disposition is not null
@@ -132,6 +133,7 @@ export function toCallLogDto(r: CallLogRow, baseUrl: string) {
     duration: r.duration_s,
     status: callStatus(r),
     outcome: r.disposition,
+    left_at: r.left_at,
     hangup_cause: r.hangup_cause,
     disposition: r.call_disposition,
     recording_url: r.recording_id ? `${baseUrl}/api/v1/calls/${r.id}/recordings/${r.recording_id}/download` : null,

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requirePermission } from '../../middleware/auth.ts';
-import { IdParam, conflictResponse, errorResponses, jsonBody, jsonContent, security } from '../../schemas.ts';
+import { IdParam, conflictResponse, errorResponses, jsonBody, jsonContent, security, serverErrorResponse } from '../../schemas.ts';
 
 const Number4 = z.string().regex(/^\d{4}$/, 'must be a 4-digit number, e.g. "1001"').openapi({ example: '1001' });
 
@@ -10,6 +10,7 @@ export const ExtensionSchema = z
     number: z.string().openapi({ example: '1001' }),
     name: z.string().openapi({ example: 'Reception' }),
     voicemail_enabled: z.boolean(),
+    voicemail_greeting: z.string().nullable().openapi({ description: 'Text spoken to callers reaching voicemail; null = the default greeting' }),
     enabled: z.boolean(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -25,6 +26,10 @@ const fields = {
   name: z.string().trim().min(1).max(100),
   sip_password: z.string().min(8).max(128).openapi({ description: 'At least 8 characters; generated when omitted on create' }),
   voicemail_enabled: z.boolean(),
+  voicemail_greeting: z.string().trim().min(1).max(1000).nullable().openapi({
+    description: 'Voicemail greeting text, rendered to audio with text-to-speech when saved; null = "The person you are calling is not available. Please leave a message after the tone."',
+    example: 'You have reached Asha. Please leave a message after the tone.',
+  }),
   enabled: z.boolean(),
 };
 
@@ -34,6 +39,7 @@ export const CreateExtensionBody = z
     name: fields.name,
     sip_password: fields.sip_password.optional(),
     voicemail_enabled: fields.voicemail_enabled.default(true),
+    voicemail_greeting: fields.voicemail_greeting.optional(),
     enabled: fields.enabled.default(true),
   })
   .openapi('CreateExtension');
@@ -61,14 +67,14 @@ export const createExtension = createRoute({
   summary: 'Create an extension; the SIP password is returned once',
   middleware: [requirePermission('extension.write')] as const,
   request: jsonBody(CreateExtensionBody),
-  responses: { 201: jsonContent(CreatedExtensionSchema, 'Created'), ...errorResponses, ...conflictResponse },
+  responses: { 201: jsonContent(CreatedExtensionSchema, 'Created'), ...errorResponses, ...conflictResponse, ...serverErrorResponse },
 });
 
 export const updateExtension = createRoute({
   method: 'put', path: '/extensions/{id}', tags, security, summary: 'Update an extension (partial)',
   middleware: [requirePermission('extension.write')] as const,
   request: { params: IdParam, ...jsonBody(UpdateExtensionBody) },
-  responses: { 200: jsonContent(ExtensionSchema, 'Updated'), ...errorResponses, ...conflictResponse },
+  responses: { 200: jsonContent(ExtensionSchema, 'Updated'), ...errorResponses, ...conflictResponse, ...serverErrorResponse },
 });
 
 export const deleteExtension = createRoute({

@@ -1,0 +1,153 @@
+/**
+ * `npm run bench -- switch`: the real FreeSWITCH 1.10 driven by SIPp, the same IVR call two ways,
+ * rungs of rising call rates interleaved between them:
+ *  (a) controller: a DID routed (through the public API) to an IVR: the dialplan hands the call to
+ *      the compiled controller (`socket … async full`), which answers, plays a 1.65 s greeting, waits
+ *      1 s for a key, plays the (20 ms) timeout prompt and hangs up;
+ *  (b) native: a bench-only extension in the copy's dialplan running the same apps by itself.
+ * Per rung: INVITE → 200 OK p50/p99 (SIPp rtd), failed calls, FreeSWITCH CPU ms per call and the
+ * controller's (utime+stime of each process from /proc, every thread). A target stops after its first
+ * rung with a failed call or p99 ≥ 200 ms.
+ * Everything runs in a private network namespace (`ip netns`, as root), so it never meets another
+ * FreeSWITCH on this machine; without it (not root) it falls back to the host's 127.0.0.1 and says so.
+ * Knobs: BENCH_SWITCH_RATES (calls/s, default 20,40,…,200), BENCH_SWITCH_RUNG_S (default 10),
+ * BENCH_SWITCH_TARGETS (default controller,native), BENCH_SWITCH_CONTROLLER_DIR=<another checkout>
+ * (its controller instead of this one's, e.g. a `git worktree` with a change), BENCH_SWITCH_SOCKET_ARGS
+ * (the socket app's arguments in the bench's dialplan copy, default `127.0.0.1:8084 async full`),
+ * BENCH_SWITCH_KEEP=1 (keep the temp dir: FreeSWITCH's debug log, SIPp's traces), BENCH_SWITCH_PCAP=1
+ * (tcpdump SIP and the controller's ESL port into <temp>/sip-esl.pcap during the rungs; with KEEP=1).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { compileForBench, type CompiledEntries } from './compiled.ts';
+import { trackChild } from './child-reaper.ts';
+import { printTable } from './table.ts';
+import type { DriverConfig, RungResult, Target } from './switch/types.ts';
+import { FS_PREFIX } from './switch/freeswitch.ts';
+
+const P99_LIMIT_MS = 200;
+const DEFAULT_RATES = [20, 40, 60, 80, 100, 120, 140, 160, 180, 200];
+
+function knobs(): { rates: number[]; rungSeconds: number; targets: Target[] } {
+  const rates = (process.env.BENCH_SWITCH_RATES ?? '').split(',').map(Number).filter((n) => n > 0);
+  const targets = (process.env.BENCH_SWITCH_TARGETS ?? 'controller,native').split(',').filter((t): t is Target => t === 'controller' || t === 'native');
+  return { rates: rates.length ? rates : DEFAULT_RATES, rungSeconds: Number(process.env.BENCH_SWITCH_RUNG_S ?? 10) || 10, targets };
+}
+
+/** A private netns with its loopback up, or undefined (not root, no iproute2): then the host's loopback. */
+function createNamespace(): string | undefined {
+  const name = `sbbench-${process.pid}`;
+  const add = spawnSync('ip', ['netns', 'add', name], { encoding: 'utf8' });
+  if (add.status !== 0) {
+    process.stderr.write(`switch bench: no network namespace (ip netns add: ${(add.stderr || add.error?.message || '').trim()}); using the host's 127.0.0.1, which collides with any other FreeSWITCH / controller on ports 5060/5080/8021/8084/8000\n`);
+    return undefined;
+  }
+  const lo = spawnSync('ip', ['netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up'], { encoding: 'utf8' });
+  if (lo.status !== 0) {
+    deleteNamespace(name);
+    throw new Error(`switch bench: cannot bring lo up in ${name}: ${lo.stderr}`);
+  }
+  return name;
+}
+
+function deleteNamespace(name: string): void {
+  // Anything still in it is ours (the driver's children): end those pids, then the namespace.
+  const pids = spawnSync('ip', ['netns', 'pids', name], { encoding: 'utf8' }).stdout?.split(/\s+/).filter(Boolean) ?? [];
+  for (const pid of pids) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  spawnSync('ip', ['netns', 'del', name]);
+}
+
+export async function benchSwitch(compiled: CompiledEntries): Promise<void> {
+  const missing = [`${FS_PREFIX}/bin/freeswitch`, `${FS_PREFIX}/bin/fs_cli`].filter((f) => !existsSync(f));
+  if (spawnSync('sipp', ['-v']).error) missing.push('sipp');
+  if (missing.length) {
+    process.stdout.write(`\n### Switch\n\nskipped: ${missing.join(', ')} not installed (see /work/shared/freeswitch/README.md)\n`);
+    return;
+  }
+  const { rates, rungSeconds, targets } = knobs();
+  const otherDir = process.env.BENCH_SWITCH_CONTROLLER_DIR;
+  const controllerEntries = otherDir ? compileForBench(otherDir) : compiled;
+  const work = mkdtempSync(join(tmpdir(), 'sb-switch-bench-'));
+  const ns = createNamespace();
+  const results: RungResult[] = [];
+  try {
+    const cfg: DriverConfig = {
+      work,
+      confDir: resolve('freeswitch-conf'),
+      xmlCurlToken: randomBytes(16).toString('hex'),
+      controllerArgs: controllerEntries.entry('src/main.ts'),
+      controllerCwd: resolve(otherDir ?? '.'),
+      didDialled: '918065978001',
+      nativeNumber: '9999',
+      rates,
+      rungSeconds,
+      targets,
+      p99LimitMs: P99_LIMIT_MS,
+      socketArgs: process.env.BENCH_SWITCH_SOCKET_ARGS,
+      pcap: process.env.BENCH_SWITCH_PCAP === '1',
+    };
+    const argv = [process.execPath, ...compiled.entry('bench/switch/driver.ts')];
+    const cmd = ns ? ['ip', 'netns', 'exec', ns, ...argv] : argv;
+    const driver = spawn(cmd[0]!, cmd.slice(1), { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_SWITCH_DRIVER: JSON.stringify(cfg) } });
+    trackChild(driver);
+    createInterface({ input: driver.stdout! }).on('line', (line) => {
+      if (line.startsWith('RESULT ')) results.push(JSON.parse(line.slice(7)) as RungResult);
+    });
+    const code = await new Promise<number | null>((r) => driver.once('close', (c) => r(c)));
+    if (code !== 0) process.stderr.write(`switch bench: the driver exited with ${code}; printing the rungs it finished\n`);
+  } finally {
+    if (ns) deleteNamespace(ns);
+    if (process.env.BENCH_SWITCH_KEEP === '1') process.stderr.write(`switch bench: kept ${work}\n`);
+    else rmSync(work, { recursive: true, force: true });
+  }
+  print(results, { rungSeconds, ns, otherDir });
+}
+
+function print(results: RungResult[], o: { rungSeconds: number; ns: string | undefined; otherDir: string | undefined }): void {
+  const name = (t: Target): string => (t === 'controller' ? `controller (DID → IVR${o.otherDir ? `, ${o.otherDir}` : ''})` : 'native (dialplan)');
+  printTable(
+    `Switch: real FreeSWITCH 1.10.12 + SIPp, IVR call (answer, 1.65 s greeting, 1 s timeout, hang up), ~${o.rungSeconds} s per rung, targets interleaved${o.ns ? ', own network namespace' : ', HOST loopback (no netns)'}`,
+    ['target', 'rate /s', 'calls', 'failed', 'INVITE→200 p50 ms', 'INVITE→200 p99 ms', 'FS CPU ms/call', 'controller CPU ms/call'],
+    results.map((r) => [name(r.target), r.rate, r.calls, r.failed, r.p50Ms, r.p99Ms, r.fsCpuMsPerCall, r.ctlCpuMsPerCall]),
+  );
+  const clean = (t: Target): number => Math.max(0, ...results.filter((r) => r.target === t && r.failed === 0 && r.p99Ms < P99_LIMIT_MS).map((r) => r.rate));
+  const capped = (t: Target): boolean => {
+    const rs = results.filter((r) => r.target === t);
+    const last = rs[rs.length - 1];
+    return last !== undefined && last.failed === 0 && last.p99Ms < P99_LIMIT_MS;
+  };
+  const ctlClean = clean('controller');
+  const natClean = clean('native');
+  const common = results
+    .filter((r) => r.target === 'controller')
+    .flatMap((c) => {
+      const n = results.find((r) => r.target === 'native' && r.rate === c.rate);
+      return n ? [{ rate: c.rate, ratio: c.fsCpuMsPerCall / n.fsCpuMsPerCall, p50: c.p50Ms / n.p50Ms }] : [];
+    });
+  if (common.length) {
+    printTable(
+      'Switch: controller ÷ native at the rates both ran',
+      ['rate /s', 'FS CPU per call ratio', 'INVITE→200 p50 ratio'],
+      common.map((c) => [c.rate, c.ratio, c.p50]),
+    );
+  }
+  const meanRatio = common.length ? common.reduce((a, c) => a + c.ratio, 0) / common.length : Number.NaN;
+  const cleanRatio = natClean > 0 ? ctlClean / natClean : Number.NaN;
+  const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+  process.stdout.write(
+    `highest clean rate (0 failed, p99 INVITE→200 < ${P99_LIMIT_MS} ms): controller ${ctlClean}/s${capped('controller') ? ' (still clean at the last rung run)' : ''}, ` +
+      `native ${natClean}/s${capped('native') ? ' (still clean at the last rung run: a lower bound)' : ''}; ratio ${cleanRatio.toFixed(2)}\n` +
+      `target: clean-rate ratio >= 0.8 → ${cleanRatio.toFixed(2)}: ${verdict(cleanRatio >= 0.8)}; ` +
+      `FS CPU per call through the controller <= 1.3× native → mean ${meanRatio.toFixed(2)}× over ${common.length} common rates: ${verdict(meanRatio <= 1.3)}\n`,
+  );
+}

@@ -1,0 +1,115 @@
+/**
+ * The product for the switch benchmark: the compiled API + outbound ESL server (as `npm start` runs it,
+ * with its Node flags), on a temp DATA_DIR, configured only through the public HTTP API: a DID routed to
+ * an IVR whose greeting is a 1.65 s wav, 1 s timeout, one try, then hang up.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodeWav } from '../../src/audio/wav.ts';
+import { trackChild } from '../child-reaper.ts';
+
+const API = 'http://127.0.0.1:8000';
+const EMAIL = 'bench@example.com';
+const PASSWORD = 'bench-switch-password';
+
+export interface RunningController {
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+export function startController(nodeArgs: string[], work: string, xmlCurlToken: string, cwd = '.'): RunningController {
+  const dataDir = join(work, 'data');
+  mkdirSync(dataDir, { recursive: true });
+  const child: ChildProcess = spawn(process.execPath, nodeArgs, {
+    cwd,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATA_DIR: dataDir,
+      DATABASE_URL: `file:${join(dataDir, 'switchboard.db')}`,
+      XML_CURL_TOKEN: xmlCurlToken,
+      BOOTSTRAP_ADMIN_EMAIL: EMAIL,
+      BOOTSTRAP_ADMIN_PASSWORD: PASSWORD,
+      LOG_LEVEL: 'warn',
+      CALL_RECORDING: 'false',
+      TTS_ENGINE: 'tone',
+      METADATA_SERVER_DETECTION: 'none',
+    },
+  });
+  trackChild(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    pid: child.pid!,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 8_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** A mono 16-bit 8 kHz wav of `ms` of a quiet 440 Hz tone (0 amplitude: silence). */
+export function toneWav(ms: number, amplitude = 4000): Buffer {
+  const rate = 8000;
+  const n = Math.round((ms / 1000) * rate);
+  const s = new Int16Array(n);
+  for (let i = 0; i < n; i++) s[i] = Math.round(Math.sin((2 * Math.PI * 440 * i) / rate) * amplitude);
+  return encodeWav(s, rate);
+}
+
+export interface BenchIvr {
+  readonly ivrId: string;
+  readonly greetingFile: string;
+  readonly timeoutPrompt: string;
+  readonly timeoutMs: number;
+  readonly digitTimeoutMs: number;
+}
+
+async function call<T>(method: string, path: string, token: string | undefined, body?: unknown): Promise<T> {
+  const res = await fetch(`${API}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${text.slice(0, 500)}`);
+  return JSON.parse(text) as T;
+}
+
+/** Waits for the API, then: the DID, the IVR (greeting wav written where the API keeps it), publish, route. */
+export async function configureIvr(work: string, did: string): Promise<BenchIvr> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const up = await fetch(`${API}/health`).then((r) => r.ok, () => false);
+    if (up) break;
+    if (Date.now() > deadline) throw new Error('the API did not come up within 30 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const { token } = await call<{ token: string }>('POST', '/api/v1/auth/user-login', undefined, { email: EMAIL, password: PASSWORD });
+  const sounds = join(work, 'data', 'sounds');
+  mkdirSync(sounds, { recursive: true });
+  // The timeout prompt: 20 ms of silence as a file (a tone_stream default would add 0.5 s of media).
+  const timeoutPrompt = join(sounds, 'bench-timeout-silence.wav');
+  writeFileSync(timeoutPrompt, toneWav(20, 0));
+  const ivr = await call<{ id: string; inter_digit_timeout: number }>('POST', '/api/v1/ivrs', token, {
+    name: 'Switch bench',
+    extension: '7990',
+    timeout: 1,
+    max_retries: 1,
+    timeout_prompt: timeoutPrompt,
+    timeout_destination: { type: 'hangup', value: null },
+  });
+  // publish finds the greeting at <sounds>/greeting_ivr_<id>.wav (what generate-greeting writes).
+  const greetingFile = join(sounds, `greeting_ivr_${ivr.id}.wav`);
+  writeFileSync(greetingFile, toneWav(1650));
+  // A menu needs an option to publish; the bench's caller never presses it.
+  await call('PUT', `/api/v1/ivrs/${ivr.id}/menu`, token, { options: [{ digit: '1', action_type: 'hangup', action_destination: null }] });
+  await call('POST', `/api/v1/ivrs/${ivr.id}/publish`, token);
+  const added = await call<{ id: string }>('POST', '/api/v1/dids', token, { number: did, assign: true });
+  await call('PUT', `/api/v1/dids/${added.id}`, token, { routing_type: 'ivr', routing_destination: ivr.id });
+  return { ivrId: ivr.id, greetingFile, timeoutPrompt, timeoutMs: 1000, digitTimeoutMs: ivr.inter_digit_timeout * 1000 };
+}

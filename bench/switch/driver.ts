@@ -1,0 +1,122 @@
+/**
+ * Runs inside the bench's network namespace (spawned by bench/switch.bench.ts with `ip netns exec`), so
+ * FreeSWITCH, the controller, SIPp and the API calls all use a loopback of their own: boots the
+ * controller and configures it through the API, boots FreeSWITCH from a copy of freeswitch-conf/, then
+ * runs the rungs, interleaving the targets, and prints one `RESULT <json>` line per rung on stdout.
+ * Everything it started is stopped by pid in a `finally`.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { trackChild } from '../child-reaper.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bootFreeSwitch, PRODUCT_SOCKET_ARGS, writeConf, type RunningSwitch } from './freeswitch.ts';
+import { configureIvr, startController, type RunningController } from './controller.ts';
+import { quantile, runSipp } from './sipp.ts';
+import type { DriverConfig, RungResult, Target } from './types.ts';
+
+const cfg = JSON.parse(process.env.BENCH_SWITCH_DRIVER ?? '{}') as DriverConfig;
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+const log = (m: string): void => void process.stderr.write(`[switch] ${m}\n`);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** User + system CPU of the whole process (every thread, live or exited), ms. */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
+}
+
+async function waitIdle(fs: RunningSwitch, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const m = /(\d+) total/.exec(fs.cli('show channels count'));
+    const n = m ? Number(m[1]) : -1;
+    if (n === 0 || Date.now() > deadline) return n;
+    await sleep(500);
+  }
+}
+
+async function main(): Promise<void> {
+  let ctl: RunningController | undefined;
+  let fs: RunningSwitch | undefined;
+  let pcap: ChildProcess | undefined;
+  try {
+    ctl = startController(cfg.controllerArgs, cfg.work, cfg.xmlCurlToken, cfg.controllerCwd);
+    const ivr = await configureIvr(cfg.work, `+${cfg.didDialled}`);
+    log(`controller pid ${ctl.pid}, IVR ${ivr.ivrId} published on +${cfg.didDialled}`);
+    const conf = writeConf(cfg.work, {
+      dir: cfg.confDir,
+      xmlCurlToken: cfg.xmlCurlToken,
+      socketArgs: cfg.socketArgs ?? PRODUCT_SOCKET_ARGS,
+      native: { number: cfg.nativeNumber, greetingFile: ivr.greetingFile, timeoutMs: ivr.timeoutMs, digitTimeoutMs: ivr.digitTimeoutMs, timeoutPrompt: ivr.timeoutPrompt },
+    });
+    fs = await bootFreeSwitch(cfg.work, conf);
+    log(`FreeSWITCH pid ${fs.pid} up (conf ${conf})`);
+    await sleep(2000); // let the controller's inbound client connect and the switch settle
+
+    // Warm-up: a few calls through each target, not measured.
+    for (const t of cfg.targets) await runSipp({ dir: join(cfg.work, 'sipp', `warmup-${t}`), service: service(t), rate: 5, seconds: 1 });
+    await waitIdle(fs, 15_000);
+
+    if (cfg.pcap) pcap = startPcap(join(cfg.work, 'sip-esl.pcap'));
+    const stopped = new Set<Target>();
+    for (const rate of cfg.rates) {
+      for (const target of cfg.targets) {
+        if (stopped.has(target)) continue;
+        const leftover = await waitIdle(fs, 30_000);
+        const fs0 = cpuMs(fs.pid);
+        const ctl0 = cpuMs(ctl.pid);
+        const run = await runSipp({ dir: join(cfg.work, 'sipp', `${target}-${rate}`), service: service(target), rate, seconds: cfg.rungSeconds });
+        await sleep(1000); // the calls' teardown (socket exit, channel destroy) belongs to the rung
+        const fsMs = cpuMs(fs.pid) - fs0;
+        const ctlMs = cpuMs(ctl.pid) - ctl0;
+        const completed = Math.max(1, run.successful);
+        const r: RungResult = {
+          target,
+          rate,
+          calls: run.placed,
+          successful: run.successful,
+          failed: run.failed,
+          p50Ms: quantile(run.inviteTo200Ms, 0.5),
+          p99Ms: quantile(run.inviteTo200Ms, 0.99),
+          fsCpuMsPerCall: fsMs / completed,
+          // The native target never touches the controller: its figure is what the idle controller burnt.
+          ctlCpuMsPerCall: target === 'native' ? 0 : ctlMs / completed,
+          idleCtlCpuMs: target === 'native' ? ctlMs : 0,
+          leftoverChannels: leftover,
+          seconds: run.seconds,
+        };
+        process.stdout.write(`RESULT ${JSON.stringify(r)}\n`);
+        log(`${target} ${rate}/s: ${r.successful}/${r.calls} ok, ${r.failed} failed, INVITE→200 p50 ${r.p50Ms.toFixed(1)} p99 ${r.p99Ms.toFixed(1)} ms, FS ${r.fsCpuMsPerCall.toFixed(2)} ms/call, controller ${r.ctlCpuMsPerCall.toFixed(2)} ms/call`);
+        if (r.failed > 0 || !(r.p99Ms < cfg.p99LimitMs)) stopped.add(target);
+      }
+    }
+  } finally {
+    if (pcap && pcap.exitCode === null) {
+      pcap.kill('SIGINT');
+      await new Promise((r) => pcap?.once('exit', r));
+    }
+    await fs?.stop().catch((e: unknown) => log(`FreeSWITCH stop: ${String(e)}`));
+    await ctl?.stop().catch((e: unknown) => log(`controller stop: ${String(e)}`));
+  }
+}
+
+/** SIP (5080) and the controller's ESL (8084) on this namespace's loopback, for timelines (BENCH_SWITCH_PCAP=1). */
+function startPcap(file: string): ChildProcess {
+  const child = spawn('tcpdump', ['-i', 'lo', '-nn', '-s', '0', '-B', '16384', '-w', file, 'port 5080 or port 8084'], { stdio: 'ignore' });
+  trackChild(child);
+  log(`tcpdump pid ${child.pid} → ${file}`);
+  return child;
+}
+
+function service(t: Target): string {
+  return t === 'native' ? cfg.nativeNumber : cfg.didDialled;
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`[switch] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,38 @@
+/** What bench/switch.bench.ts hands the in-namespace driver, and what the driver reports per rung. */
+export type Target = 'controller' | 'native';
+
+export interface DriverConfig {
+  readonly work: string;
+  readonly confDir: string;
+  readonly xmlCurlToken: string;
+  /** node arguments that run the compiled product (Node flags + main.js). */
+  readonly controllerArgs: string[];
+  readonly controllerCwd: string;
+  readonly didDialled: string;
+  readonly nativeNumber: string;
+  readonly rates: number[];
+  readonly rungSeconds: number;
+  readonly targets: Target[];
+  readonly p99LimitMs: number;
+  /** The `socket` app's arguments in the copy's `inbound_did` (default the product's). */
+  readonly socketArgs?: string;
+  /** tcpdump SIP and ESL on the namespace's loopback into <work>/sip-esl.pcap during the rungs. */
+  readonly pcap?: boolean;
+}
+
+export interface RungResult {
+  readonly target: Target;
+  readonly rate: number;
+  readonly calls: number;
+  readonly successful: number;
+  readonly failed: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly fsCpuMsPerCall: number;
+  readonly ctlCpuMsPerCall: number;
+  /** Native rungs: CPU the (unused) controller burnt meanwhile, ms in total. */
+  readonly idleCtlCpuMs: number;
+  /** Channels still up when the rung started (0 expected). */
+  readonly leftoverChannels: number;
+  readonly seconds: number;
+}

@@ -1,0 +1,107 @@
+/**
+ * The product as `npm start` runs it (compiled dist/, the same Node flags), in a temp data folder,
+ * driven only through its public HTTP API.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO } from '../deploy/helpers.ts';
+
+export const API = 'http://127.0.0.1:8000';
+const ADMIN = { email: 'admin@example.com', password: 'switch-suite-admin-1' };
+
+export interface Product {
+  readonly dataDir: string;
+  readonly output: () => string;
+  /** JSON request with the admin's token; throws on a non-2xx unless `allow` lists the status. */
+  api<T = any>(method: string, path: string, body?: unknown, allow?: number[]): Promise<{ status: number; body: T }>;
+  token: string;
+  /** SIGKILL (a crash), for the restart case. */
+  kill(): void;
+  /** Start again on the same data folder (after kill or stop). */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function buildProduct(): void {
+  execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { cwd: REPO, stdio: 'inherit' });
+}
+
+export async function startProduct(o: { dir: string; xmlCurlToken: string; env?: Record<string, string> }): Promise<Product> {
+  const dataDir = join(o.dir, 'data');
+  mkdirSync(dataDir, { recursive: true });
+  let out = '';
+  let child: ChildProcess | null = null;
+  const env = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    DATABASE_URL: `file:${join(dataDir, 'switchboard.db')}`,
+    BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+    XML_CURL_TOKEN: o.xmlCurlToken,
+    LOG_LEVEL: process.env.SWITCH_SUITE_LOG_LEVEL ?? 'info',
+    TTS_ENGINE: 'espeak',
+    METADATA_SERVER_DETECTION: 'none',
+    ...o.env,
+  };
+  const launch = async () => {
+    child = spawn(process.execPath, ['--max-semi-space-size=64', '--enable-source-maps', 'dist/main.js'], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const h = await fetch(`${API}/health`).then((r) => r.json() as Promise<{ switch: { connected: boolean } }>).catch(() => null);
+      if (h?.switch.connected) return;
+      if (child.exitCode !== null) throw new Error(`product exited: ${out.slice(-2000)}`);
+      if (Date.now() > deadline) throw new Error(`product not ready in 20 s: ${out.slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const exited = () => new Promise<void>((resolve) => (child && child.exitCode === null && child.signalCode === null ? child.once('exit', () => resolve()) : resolve()));
+  await launch().catch(async (err: unknown) => {
+    child?.kill('SIGKILL');
+    throw err;
+  });
+
+  const p: Product = {
+    dataDir,
+    output: () => out,
+    token: '',
+    async api(method, path, body, allow = []) {
+      const res = await fetch(`${API}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${p.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let parsed: any = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // not JSON
+      }
+      if (!res.ok && !allow.includes(res.status)) throw new Error(`${method} ${path} → ${res.status}: ${text.slice(0, 500)}`);
+      return { status: res.status, body: parsed };
+    },
+    kill() {
+      child?.kill('SIGKILL');
+    },
+    async restart() {
+      await exited();
+      await launch();
+    },
+    async stop() {
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const done = exited();
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child?.kill('SIGKILL'), 6_000);
+      await done;
+      clearTimeout(t);
+    },
+  };
+  const login = await fetch(`${API}/auth/user-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  const auth = (await login.json()) as { token?: string };
+  if (!auth.token) await p.stop();
+  if (!auth.token) throw new Error(`login failed (${login.status}): ${JSON.stringify(auth)}`);
+  p.token = auth.token;
+  return p;
+}
