@@ -58,6 +58,14 @@ export interface CallChannel {
   subscribe(events: string): Promise<void>;
   /** Listen to channel events; returns the function that removes the listener. */
   onEvent(listener: (event: ChannelEvent) => void): () => void;
+  /**
+   * Answer the call now: `api uuid_answer <uuid>` on the call's socket. FreeSWITCH runs an `api` in the
+   * socket's own thread as it reads it, while an `answer` app sent with sendmsg waits for the parked
+   * channel's next 20 ms tick (switch_ivr_park yields 20 ms between private events while there is no
+   * media): INVITE→200 fell from 28 to 8 ms at p50 (npm run bench -- switch). Resolves false when the
+   * channel is gone. Optional: fakes without it answer with the `answer` app.
+   */
+  answer?(): Promise<boolean>;
   /** Hang the channel up with a cause (no-op if already hung up). */
   hangup(cause: string): Promise<void>;
   /** Start unicast media (the AI bridge). Optional: channels without media (unit-test fakes) omit it. */

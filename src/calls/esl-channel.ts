@@ -84,6 +84,18 @@ export function openEslChannel(session: OutboundSession, opts: EslChannelOptions
       return session.onEvent((e) => listener({ name: e.name, subclass: e.subclass, headers: e.headers }));
     },
 
+    async answer() {
+      if (session.signal.aborted) return false;
+      try {
+        await session.api(`uuid_answer ${session.uuid}`, cmd);
+        return true;
+      } catch (err) {
+        // `-ERR …`: the channel is gone (or going); anything else is a real failure.
+        if (session.signal.aborted || (err as Error).name === 'EslCommandError') return false;
+        throw err;
+      }
+    },
+
     async hangup(cause) {
       if (session.signal.aborted) return;
       await session.hangup(cause, cmd);

@@ -1,5 +1,5 @@
 /**
- * A controller restart leaves no orphans (docs/decisions/005-restart-reconcile.md). Whenever the
+ * A controller restart leaves no orphans (docs/decisions/006-restart-reconcile.md). Whenever the
  * inbound ESL connection comes up (start, every reconnect), once more grace + settle later, and every
  * `intervalMs`:
  *

@@ -9,18 +9,28 @@ export async function run(s: CallSession, app: string, arg?: string, timeoutMs?:
   return res;
 }
 
-export async function answer(s: CallSession): Promise<void> {
+/**
+ * Answer the call. `api` (default): `uuid_answer` in the socket's thread, no wait for the park loop's
+ * tick. `app`: the `answer` app in the channel's own thread — for unicast (the AI bridge): on the real
+ * 1.10.12, `unicast` right after an `api uuid_answer`, before any media app ran in the channel's thread,
+ * crashed FreeSWITCH (captured by the switch-backed suite); after the `answer` app it is safe.
+ */
+export async function answer(s: CallSession, how: 'api' | 'app' = 'api'): Promise<void> {
   if (s.record.answeredAt) return;
-  await run(s, 'answer', undefined, 10_000);
+  if (how === 'api' && s.channel.answer) {
+    if (s.channel.signal.aborted || !(await s.channel.answer())) throw new ChannelGoneError('channel hung up before answer');
+  } else {
+    await run(s, 'answer', undefined, 10_000);
+  }
   s.record.answeredAt = stamp(s);
   emit(s, { type: 'call.answered' });
 }
 
 /**
- * Answer and, in the same write, start what comes next (the first prompt). In `async full` mode
- * FreeSWITCH acknowledges each sendmsg at once and queues the apps, running them in order, so the
- * caller hears exactly what the sequential form gives, one round trip sooner. A failed answer (the
- * caller hung up) wins; the queued app's outcome is then ignored.
+ * Answer and, in the same write, start what comes next (the first prompt): `api uuid_answer` runs at
+ * once in the socket's thread, and the prompt's sendmsg is queued behind it, so the caller hears exactly
+ * what the sequential form gives, one round trip sooner. A failed answer (the caller hung up) wins; the
+ * queued app's outcome is then ignored.
  */
 export async function answerThen<T>(s: CallSession, next: () => Promise<T>): Promise<T> {
   if (s.record.answeredAt) return next();

@@ -50,7 +50,7 @@ describe('AI bridge: audio', () => {
     expect(rms(loud.at(-2)!.bytes)).toBeLessThan(4600);
 
     const log = h.callLog(summary.uuid);
-    expect(log.disposition).toBe('bot');
+    expect(log).toMatchObject({ disposition: 'bot_completed', leftAt: 'bot' });
     expect(legOf(summary.uuid)).toMatchObject({ endReason: 'caller_hangup', dialect: 'native', agentId: null });
     expect(h.events.map((e) => e.type)).toEqual(['call.ringing', 'call.answered', 'bot.connected', 'bot.ended', 'call.hangup']);
     expect(h.bots.active).toBe(0);
@@ -90,7 +90,7 @@ describe('AI bridge: control', () => {
     expect(call.recorder.commands().some((c) => c.includes('execute-app-name: bridge') && c.includes('user/1001@'))).toBe(true);
     expect(media.stoppedBy).toBe('app');
     const log = h.callLog(summary.uuid);
-    expect(log).toMatchObject({ disposition: 'extension', answeredBy: '1001', dtmf: '0' });
+    expect(log).toMatchObject({ disposition: 'connected', leftAt: 'talk', answeredBy: '1001', dtmf: '0' });
     const steps = log.path as Array<{ step: string; type?: string; result?: string }>;
     expect(steps.find((p) => p.type === 'ai_agent')?.result).toBe('transfer');
     expect(legOf(summary.uuid)).toMatchObject({ endReason: 'transfer', transferTarget: { type: 'extension', value: '1001' }, dtmf: '0' });
@@ -109,7 +109,7 @@ describe('AI bridge: control', () => {
     const summary = await call.done;
     await h.settle();
     expect(summary.hangupCause).toBe('NORMAL_CLEARING');
-    expect(h.callLog(summary.uuid).disposition).toBe('bot');
+    expect(h.callLog(summary.uuid)).toMatchObject({ disposition: 'bot_completed', leftAt: 'bot' });
     expect(legOf(summary.uuid)).toMatchObject({ endReason: 'hangup', endDetail: 'caller pressed #' });
   });
 

@@ -37,7 +37,8 @@ describe('AI bridge failures', () => {
     const t0 = Date.now();
     const { leg, log } = await failingCall(true);
     expect(leg).toMatchObject({ endReason: 'connect_refused' });
-    expect(log.disposition).toBe('extension');
+    // The fallback decides the outcome: extension 1001 answered.
+    expect(log).toMatchObject({ disposition: 'connected', answeredBy: '1001', leftAt: 'talk' });
     expect(Date.now() - t0).toBeLessThan(2000);
   });
 
@@ -146,6 +147,6 @@ describe('AI bridge failures', () => {
     const summary = await call.done;
     await plain.settle();
     expect(call.recorder.commands().some((c) => c.includes(APOLOGY))).toBe(true);
-    expect(plain.callLog(summary.uuid).disposition).toBe('bot_unavailable');
+    expect(plain.callLog(summary.uuid)).toMatchObject({ disposition: 'bot_failed', leftAt: 'prompt' });
   });
 });

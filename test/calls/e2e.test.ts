@@ -3,17 +3,31 @@
  * (real ESL bytes) play callers against the controller.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { startController, type ControllerHarness } from '../helpers/controller.ts';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startController, type ControllerHarness, type ControllerOptions } from '../helpers/controller.ts';
 import { TRANSCRIPT_DIR, haveTranscripts } from '../esl/transcripts.ts';
+import type { EmulatedCall } from '../emulator/index.ts';
+import { VOICEMAIL_BEEP } from '../../src/ivr/actions/voicemail.ts';
+import { PROMPTS } from '../../src/calls/prompts.ts';
+import { extensions } from '../../src/db/schema/index.ts';
+import { eq } from 'drizzle-orm';
 
 const DID = '+918065978001';
 let h: ControllerHarness;
 let mainIvr: string;
 
 beforeEach(async () => {
-  h = await startController();
+  await start();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+/** The controller (API, database, emulator) with the org's extensions, queue, menus and DID, published. */
+async function start(options: ControllerOptions = {}) {
+  h = await startController(options);
   await h.req('POST', '/api/v1/extensions', { number: '1001', name: 'Asha', voicemail_enabled: true });
   await h.req('POST', '/api/v1/extensions', { number: '1002', name: 'Ravi', voicemail_enabled: false });
   await h.req('POST', '/api/v1/queues', { number: '5001', name: 'Sales', agents: [{ extension: '1001' }] });
@@ -34,25 +48,60 @@ beforeEach(async () => {
   const did = await h.req<{ id: string }>('POST', '/api/v1/dids', { number: DID, assign: true });
   await h.req('PUT', `/api/v1/dids/${did.id}`, { routing_type: 'ivr', routing_destination: main.id });
   await h.req('POST', `/api/v1/ivrs/${main.id}/publish`);
-});
-afterEach(async () => {
-  await h.close();
-});
+}
 
 const dtmf = (digits: string, nth = 1, afterMs = 5) => ({ when: { onApp: 'play_and_get_digits', nth, afterMs }, do: { kind: 'dtmf' as const, digits } });
+type Step = { step: string; type?: string; value?: string | null; result?: string };
+const lastStep = (log: { path: unknown }) => (log.path as Step[]).at(-1);
+
+/**
+ * The caller hangs up when the controller's `api uuid_answer` reaches the switch: `before` it is read
+ * (the answer fails with -ERR), or just `after` it was (answered; the prompt queued behind it never runs).
+ * The answer is an api, not an app, so the script's onApp triggers cannot see it.
+ */
+function hangUpAtAnswer(call: EmulatedCall, when: 'before' | 'after', cause = 'ORIGINATOR_CANCEL'): void {
+  const record = call.recorder.record.bind(call.recorder);
+  let done = false;
+  call.recorder.record = (dir, data) => {
+    record(dir, data);
+    if (done || dir !== 'out' || !data.includes('api uuid_answer ')) return;
+    done = true;
+    if (when === 'before') call.hangup(cause);
+    else setImmediate(() => call.hangup(cause));
+  };
+}
+
+/** The inbound chunk (one frame each) index of the first event matching, and the event's headers. */
+function eventChunk(call: EmulatedCall, name: string, app?: string): number {
+  return call.recorder.chunks.findIndex((c) => {
+    if (c.dir !== 'in') return false;
+    const text = c.data.toString('utf8');
+    return text.includes(`\nEvent-Name: ${name}\n`) && (app === undefined || text.includes(`\nApplication: ${app}\n`));
+  });
+}
 
 describe('calls through the controller', () => {
-  it('key 1 bridges to the extension; the call log says who answered', async () => {
-    const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '09800000001', script: { steps: [dtmf('1')], bridge: 'answer' } });
+  it('key 1 bridges to the extension; the talk ends inside the bridge (hangup_after_bridge): connected, answered by 1001, left at talk', async () => {
+    const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '09800000001', script: { steps: [dtmf('1')], bridge: 'answer', bridgeTalkMs: 80 } });
     const summary = await call.done;
     await h.settle();
     const cmds = call.recorder.commands();
-    expect(cmds.some((c) => c.includes('execute-app-name: bridge') && c.includes('user/1001@'))).toBe(true);
+    const bridgeAt = cmds.findIndex((c) => c.includes('execute-app-name: bridge') && c.includes('user/1001@'));
+    expect(bridgeAt).toBeGreaterThan(0);
+    // As on the real switch: the caller's CHANNEL_HANGUP comes before the bridge's EXECUTE_COMPLETE.
+    const hangupAt = eventChunk(call, 'CHANNEL_HANGUP');
+    expect(hangupAt).toBeGreaterThan(0);
+    expect(hangupAt).toBeLessThan(eventChunk(call, 'CHANNEL_EXECUTE_COMPLETE', 'bridge'));
+    // The controller hung nothing up itself: the far end's hangup ended the call.
+    expect(cmds.slice(bridgeAt + 1).some((c) => c.includes('call-command: hangup') || c.startsWith('api uuid_kill'))).toBe(false);
+    expect(summary.hangupCause).toBe('NORMAL_CLEARING');
     const log = h.callLog(summary.uuid);
-    expect(log).toMatchObject({ did: DID, caller: '+919800000001', disposition: 'extension', answeredBy: '1001', dtmf: '1' });
+    expect(log).toMatchObject({ did: DID, caller: '+919800000001', disposition: 'connected', leftAt: 'talk', answeredBy: '1001', dtmf: '1', hangupCause: 'NORMAL_CLEARING' });
+    expect(lastStep(log)).toEqual({ at: expect.any(String), step: 'action', type: 'extension', value: '1001', result: 'answered' });
     expect(log.answeredAt).not.toBeNull();
     expect(log.endedAt).not.toBeNull();
     expect(h.events.map((e) => e.type)).toEqual(['call.ringing', 'call.answered', 'call.dtmf', 'ivr.selection', 'call.transferred', 'call.hangup']);
+    expect(h.events.at(-1)).toMatchObject({ type: 'call.hangup', cause: 'NORMAL_CLEARING', disposition: 'connected', leftAt: 'talk' });
   });
 
   it('readies the call in one round trip: connect, linger, two Event-Name filters and myevents in one write', async () => {
@@ -71,32 +120,73 @@ describe('calls through the controller', () => {
     expect(cmds.at(-1)).toBe('exit');
   });
 
-  it('answer and the first prompt leave in one write; FreeSWITCH runs them in order', async () => {
+  it('the answer (api uuid_answer) and the first prompt leave in one write; FreeSWITCH runs them in order', async () => {
     const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001', script: { steps: [dtmf('0')] } });
-    await call.done;
+    const summary = await call.done;
     await h.settle();
+    const cmds = call.recorder.commands();
+    // Answered on the call's socket with an api, never with the `answer` app.
+    expect(cmds.filter((c) => c.startsWith('api uuid_answer'))).toEqual([`api uuid_answer ${summary.uuid}`]);
+    expect(cmds.some((c) => c.includes('execute-app-name: answer'))).toBe(false);
     const writes = call.recorder.chunks.filter((c) => c.dir === 'out').map((c) => c.data.toString('utf8'));
-    const first = writes.find((w) => w.includes('execute-app-name: answer'))!;
+    const first = writes.find((w) => w.includes('api uuid_answer'))!;
     expect(first).toContain('execute-app-name: play_and_get_digits');
-    expect(first.indexOf('execute-app-name: answer')).toBeLessThan(first.indexOf('execute-app-name: play_and_get_digits'));
-    // What the switch did: answer completed before the prompt started, and the call log says answered.
-    const sig = call.recorder.frames().flatMap((f) => (f.kind === 'event' ? [`${f.event.name} ${f.event.headers['Application'] ?? ''}`] : []));
-    expect(sig.indexOf('CHANNEL_EXECUTE_COMPLETE answer')).toBeLessThan(sig.indexOf('CHANNEL_EXECUTE_COMPLETE play_and_get_digits'));
+    expect(first.indexOf(`api uuid_answer ${summary.uuid}\n\n`)).toBeLessThan(first.indexOf('execute-app-name: play_and_get_digits'));
+    // What the switch did: the answer's +OK came before the prompt completed, and the call log says answered.
+    const sig = call.recorder.frames().flatMap((f) =>
+      f.kind === 'event' ? [`${f.event.name} ${f.event.headers['Application'] ?? ''}`] : f.kind === 'api-response' ? [`api ${f.body.trim()}`] : []);
+    expect(sig.indexOf('api +OK')).toBeGreaterThanOrEqual(0);
+    expect(sig.indexOf('api +OK')).toBeLessThan(sig.indexOf('CHANNEL_EXECUTE_COMPLETE play_and_get_digits'));
     expect(h.events.map((e) => e.type).slice(0, 3)).toEqual(['call.ringing', 'call.answered', 'call.dtmf']);
+    expect(h.callLog(summary.uuid).answeredAt).not.toBeNull();
   });
 
-  it('a caller gone during the pipelined answer: the queued prompt is not waited for, the log says abandoned', async () => {
+  it('a caller gone before the pipelined answer: uuid_answer fails, the queued prompt is not waited for, the log says abandoned', async () => {
+    const t0 = Date.now();
+    const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001' });
+    hangUpAtAnswer(call, 'before');
+    const summary = await call.done;
+    await h.settle();
+    // The prompt's command timeout is minutes: nothing waited for its EXECUTE_COMPLETE.
+    expect(Date.now() - t0).toBeLessThan(1500);
+    expect(call.recorder.frames().some((f) => f.kind === 'api-response' && f.body.startsWith('-ERR'))).toBe(true);
+    expect(eventChunk(call, 'CHANNEL_EXECUTE', 'play_and_get_digits')).toBe(-1);
+    const log = h.callLog(summary.uuid);
+    expect(log).toMatchObject({ disposition: 'abandoned', leftAt: 'greeting', hangupCause: 'ORIGINATOR_CANCEL', answeredAt: null });
+    expect(log.endedAt).not.toBeNull();
+    expect(h.events.map((e) => e.type)).toEqual(['call.ringing', 'call.hangup']);
+    expect(h.registry.size()).toBe(0);
+  });
+
+  it('a caller gone just after the pipelined answer: the queued prompt never runs and is not waited for, the log says abandoned', async () => {
+    const t0 = Date.now();
+    const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001' });
+    hangUpAtAnswer(call, 'after');
+    const summary = await call.done;
+    await h.settle();
+    expect(Date.now() - t0).toBeLessThan(1500);
+    expect(call.recorder.frames().some((f) => f.kind === 'api-response' && f.body.startsWith('+OK'))).toBe(true);
+    expect(eventChunk(call, 'CHANNEL_EXECUTE', 'play_and_get_digits')).toBe(-1);
+    const log = h.callLog(summary.uuid);
+    expect(log).toMatchObject({ disposition: 'abandoned', leftAt: 'greeting', hangupCause: 'ORIGINATOR_CANCEL' });
+    expect(log.answeredAt).not.toBeNull();
+    expect(h.events.map((e) => e.type)).toEqual(['call.ringing', 'call.answered', 'call.hangup']);
+  });
+
+  it('the caller hangs up during the greeting: abandoned, left at greeting', async () => {
     const call = h.emu.placeCall({
       destination: '918065978001',
       callerIdNumber: '9800000001',
-      script: { steps: [{ when: { onApp: 'answer', afterMs: 0 }, do: { kind: 'hangup', cause: 'ORIGINATOR_CANCEL' } }] },
+      script: { steps: [{ when: { onApp: 'play_and_get_digits', afterMs: 5 }, do: { kind: 'hangup' } }] },
     });
     const summary = await call.done;
     await h.settle();
+    expect(summary.hangupCause).toBe('NORMAL_CLEARING');
     const log = h.callLog(summary.uuid);
-    expect(log).toMatchObject({ disposition: 'abandoned', hangupCause: 'ORIGINATOR_CANCEL' });
-    expect(log.endedAt).not.toBeNull();
-    expect(h.registry.size()).toBe(0);
+    expect(log).toMatchObject({ disposition: 'abandoned', leftAt: 'greeting', answeredBy: null, dtmf: '', hangupCause: 'NORMAL_CLEARING' });
+    expect(log.answeredAt).not.toBeNull();
+    expect((log.path as Step[]).map((p) => p.step)).toEqual(['did', 'ivr']);
+    expect(h.events.at(-1)).toMatchObject({ type: 'call.hangup', disposition: 'abandoned', leftAt: 'greeting' });
   });
 
   it('no input: timeout prompt, then goodbye and NORMAL_CLEARING after max_retries', async () => {
@@ -105,11 +195,11 @@ describe('calls through the controller', () => {
     await h.settle();
     expect(summary.hangupCause).toBe('NORMAL_CLEARING');
     const log = h.callLog(summary.uuid);
-    expect(log.disposition).toBe('no_input');
+    expect(log).toMatchObject({ disposition: 'no_input', leftAt: 'prompt' });
     expect((log.path as { step: string }[]).map((p) => p.step)).toEqual(['did', 'ivr', 'timeout', 'timeout', 'exhausted']);
   });
 
-  it('invalid key then a valid one: invalid prompt, then the queue; the caller hangs up while waiting', async () => {
+  it('invalid key then a valid one: invalid prompt, then the queue; the caller hangs up while waiting: abandoned, left at queue', async () => {
     const call = h.emu.placeCall({
       destination: '918065978001',
       callerIdNumber: '9800000001',
@@ -118,11 +208,13 @@ describe('calls through the controller', () => {
     const summary = await call.done;
     await h.settle();
     const cmds = call.recorder.commands();
-    expect(cmds).toContain('event plain CUSTOM callcenter::info');
+    // No callcenter::info subscription: the callcenter app's own completion (or the hangup) is enough.
+    expect(cmds.some((c) => c.includes('CUSTOM') || c.includes('callcenter::info'))).toBe(false);
     expect(cmds.some((c) => c.includes('execute-app-name: callcenter') && c.includes('5001@'))).toBe(true);
     const log = h.callLog(summary.uuid);
-    expect(log.disposition).toBe('abandoned');
-    expect(log.dtmf).toBe('92');
+    expect(log).toMatchObject({ disposition: 'abandoned', leftAt: 'queue', answeredBy: null, dtmf: '92' });
+    expect(lastStep(log)).toMatchObject({ step: 'action', type: 'queue', value: '5001', result: 'caller_hangup' });
+    expect(h.events.at(-1)).toMatchObject({ type: 'call.hangup', disposition: 'abandoned', leftAt: 'queue' });
   });
 
   it('busy extension without voicemail: unavailable tone, then USER_BUSY', async () => {
@@ -130,15 +222,45 @@ describe('calls through the controller', () => {
     const summary = await call.done;
     await h.settle();
     expect(summary.hangupCause).toBe('USER_BUSY');
-    expect(h.callLog(summary.uuid).disposition).toBe('failed');
+    const log = h.callLog(summary.uuid);
+    expect(log).toMatchObject({ disposition: 'busy', leftAt: 'prompt', answeredBy: null });
+    expect(lastStep(log)).toMatchObject({ step: 'action', type: 'extension', value: '1002', result: 'USER_BUSY' });
+    expect(call.recorder.commands().filter((c) => c.includes('execute-app-name: playback')).at(-1)).toContain(`execute-app-arg: ${PROMPTS.unavailable}`);
   });
 
-  it('no answer at an extension with voicemail goes to voicemail', async () => {
-    const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001', script: { steps: [dtmf('1')], bridge: 'no-answer' } });
-    const summary = await call.done;
-    await h.settle();
-    expect(call.recorder.commands().some((c) => c.includes('execute-app-name: voicemail'))).toBe(true);
-    expect(h.callLog(summary.uuid).disposition).toBe('voicemail');
+  it('no answer at an extension with voicemail goes to our voicemail: beep, record, message kept', async () => {
+    const recordings = mkdtempSync(join(tmpdir(), 'sb-e2e-vm-'));
+    try {
+      await h.close();
+      await start({ recordingsDir: recordings });
+      const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001', script: { steps: [dtmf('1')], bridge: 'no-answer', recordTalkMs: 1500 } });
+      const summary = await call.done;
+      await h.settle();
+      const cmds = call.recorder.commands();
+      expect(cmds.some((c) => c.includes('execute-app-name: voicemail'))).toBe(false);
+      const apps = cmds.filter((c) => c.includes('call-command: execute')).map((c) => [/execute-app-name: (.*)/.exec(c)?.[1], /execute-app-arg: (.*)/.exec(c)?.[1]]);
+      const tail = apps.slice(apps.findIndex(([app]) => app === 'bridge') + 1);
+      // The box's greeting (rendered when the extension was saved), the beep, the message, goodbye.
+      const box = h.api.deps.db.select().from(extensions).where(eq(extensions.number, '1001')).get()!;
+      expect(box.voicemailGreetingFile).toBeTruthy();
+      expect(tail.map(([app]) => app)).toEqual(['playback', 'playback', 'record', 'playback']);
+      expect(tail[0]![1]).toBe(box.voicemailGreetingFile);
+      expect(tail[1]![1]).toBe(VOICEMAIL_BEEP);
+      expect(tail[3]![1]).toBe(PROMPTS.goodbye);
+      const messages = await h.req<{ messages: Array<{ id: string; extension: string; call_log_id: string }> }>('GET', '/api/v1/voicemail');
+      expect(messages.messages).toHaveLength(1);
+      const m = messages.messages[0]!;
+      expect(tail[2]![1]).toBe(`${join(recordings, 'voicemail', h.org.orgId, `${m.id}.wav`)} 120 200 5`);
+      const log = h.callLog(summary.uuid);
+      expect(m).toMatchObject({ extension: '1001', call_log_id: log.id });
+      expect(log).toMatchObject({ disposition: 'voicemail', leftAt: 'voicemail', answeredBy: 'voicemail:1001' });
+      expect((log.path as Step[]).slice(-2)).toMatchObject([
+        { type: 'extension', value: '1001', result: 'NO_ANSWER' },
+        { type: 'voicemail', value: '1001', result: `message:${m.id}` },
+      ]);
+    } finally {
+      rmSync(recordings, { recursive: true, force: true });
+    }
   });
 
   it('nested IVR to an external number through the gateway with the DID as caller id', async () => {
@@ -148,21 +270,32 @@ describe('calls through the controller', () => {
     const bridge = call.recorder.commands().find((c) => c.includes('execute-app-name: bridge'))!;
     expect(bridge).toContain('sofia/gateway/pstn/919944421125');
     expect(bridge).toContain('origination_caller_id_number=918065978001');
-    expect(h.callLog(summary.uuid).disposition).toBe('external');
+    const log = h.callLog(summary.uuid);
+    expect(log).toMatchObject({ disposition: 'connected', leftAt: 'talk', answeredBy: '+919944421125' });
+    expect(lastStep(log)).toMatchObject({ step: 'action', type: 'external', value: '+919944421125', result: 'answered' });
   });
 
   it('hangup at each step leaves a finished call log and nothing behind', async () => {
-    for (const app of ['answer', 'play_and_get_digits', 'bridge']) {
+    const cases = [
+      { at: 'answer', leftAt: 'greeting' },
+      { at: 'play_and_get_digits', leftAt: 'greeting' },
+      { at: 'bridge', leftAt: 'ringing' },
+    ];
+    for (const { at, leftAt } of cases) {
+      const hangup = { when: { onApp: at, afterMs: 1 }, do: { kind: 'hangup' as const } };
       const call = h.emu.placeCall({
         destination: '918065978001',
         callerIdNumber: '9800000001',
-        script: { steps: [dtmf('1'), { when: { onApp: app, afterMs: 1 }, do: { kind: 'hangup' } }], bridgeRingMs: 200 },
+        script: { steps: at === 'answer' ? [dtmf('1')] : [dtmf('1'), hangup], bridgeRingMs: 200 },
       });
+      if (at === 'answer') hangUpAtAnswer(call, 'after', 'NORMAL_CLEARING');
       const summary = await call.done;
       await h.settle();
       const log = h.callLog(summary.uuid);
-      expect(log.endedAt, app).not.toBeNull();
-      expect(log.hangupCause, app).toBe('NORMAL_CLEARING');
+      expect(log.endedAt, at).not.toBeNull();
+      expect(log.hangupCause, at).toBe('NORMAL_CLEARING');
+      expect(log, at).toMatchObject({ disposition: 'abandoned', leftAt, answeredBy: null });
+      if (at === 'bridge') expect(lastStep(log)).toMatchObject({ step: 'action', type: 'extension', value: '1001', result: 'caller_hangup' });
     }
   });
 
@@ -179,7 +312,7 @@ describe('calls through the controller', () => {
     const [b, g] = await Promise.all([bad.done, good.done]);
     await h.settle();
     expect(h.callLog(b.uuid).endedAt).not.toBeNull();
-    expect(h.callLog(g.uuid).disposition).toBe('hangup');
+    expect(h.callLog(g.uuid).disposition).toBe('ended_by_ivr');
   });
 
   it('an unknown DID hears "not in service" and gets UNALLOCATED_NUMBER', async () => {
@@ -202,7 +335,7 @@ describe('calls through the controller', () => {
     await h.req('POST', `/api/v1/ivrs/${mainIvr}/publish`);
     const summary = await call.done;
     await h.settle();
-    expect(h.callLog(summary.uuid).disposition).toBe('extension');
+    expect(h.callLog(summary.uuid)).toMatchObject({ disposition: 'connected', answeredBy: '1001' });
   });
 
   it.skipIf(!haveTranscripts)('FreeSWITCH → controller bytes for a simple IVR call are at most half of what the transcript shows', async () => {
@@ -226,24 +359,65 @@ describe('DID routing types', () => {
     await h.req('PUT', `/api/v1/dids/${dids[0]!.id}`, { routing_type: type, routing_destination: destination });
   }
 
-  it('extension: bridged straight away, no IVR', async () => {
+  it('extension: bridged straight away, no IVR; the caller is answered by the bridge, answered_at from it', async () => {
     await routeDid('extension', '1002');
-    const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001', script: { bridge: 'answer' } });
+    const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001', script: { bridge: 'answer', bridgeRingMs: 60 } });
     const summary = await call.done;
     await h.settle();
     const cmds = call.recorder.commands();
     expect(cmds.some((c) => c.includes('play_and_get_digits'))).toBe(false);
     expect(cmds.some((c) => c.includes('user/1002@acme.sip.local'))).toBe(true);
-    expect(h.callLog(summary.uuid)).toMatchObject({ disposition: 'extension', answeredBy: '1002' });
+    // We never answered the caller: the far end's answer did (the bridge).
+    expect(cmds.some((c) => c.startsWith('api uuid_answer') || c.includes('execute-app-name: answer'))).toBe(false);
+    const log = h.callLog(summary.uuid);
+    expect(log).toMatchObject({ disposition: 'connected', leftAt: 'talk', answeredBy: '1002' });
+    expect(lastStep(log)).toMatchObject({ step: 'action', type: 'extension', value: '1002', result: 'answered' });
+    expect(call.model.answeredUs).toBeGreaterThan(0);
+    expect(log.answeredAt).toBe(new Date(Math.floor(call.model.answeredUs / 1000)).toISOString());
+    expect(Date.parse(log.answeredAt!) - Date.parse(log.startedAt)).toBeGreaterThanOrEqual(50);
   });
 
-  it('queue: callcenter with the org-qualified queue name', async () => {
+  it('queue: callcenter with the org-qualified queue name; no agent within the wait: queue_timeout', async () => {
     await routeDid('queue', '5001');
     const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001', script: { callcenterTimeoutMs: 30 } });
     const summary = await call.done;
     await h.settle();
-    expect(call.recorder.commands().some((c) => c.includes('execute-app-arg: 5001@acme.sip.local'))).toBe(true);
-    expect(h.callLog(summary.uuid).disposition).toBe('abandoned');
+    const cmds = call.recorder.commands();
+    expect(cmds.some((c) => c.includes('execute-app-name: callcenter') && c.includes('execute-app-arg: 5001@acme.sip.local'))).toBe(true);
+    expect(cmds.filter((c) => c.includes('execute-app-name: playback')).at(-1)).toContain(`execute-app-arg: ${PROMPTS.goodbye}`);
+    expect(summary.hangupCause).toBe('NORMAL_CLEARING');
+    const log = h.callLog(summary.uuid);
+    expect(log).toMatchObject({ disposition: 'queue_timeout', leftAt: 'prompt', answeredBy: null });
+    expect(lastStep(log)).toMatchObject({ step: 'action', type: 'queue', value: '5001', result: 'timeout' });
+  });
+
+  it('queue: an agent answers; mod_callcenter bridges, the controller sends nothing until the hangup; connected to the agent', async () => {
+    await routeDid('queue', '5001');
+    const talkMs = 400;
+    const call = h.emu.placeCall({
+      destination: '918065978001', callerIdNumber: '9800000001',
+      script: { callcenterAgent: { extension: '1001', answerAfterMs: 40, talkMs } },
+    });
+    const summary = await call.done;
+    await h.settle();
+    const chunks = call.recorder.chunks;
+    const completeAt = eventChunk(call, 'CHANNEL_EXECUTE_COMPLETE', 'callcenter');
+    const hangupAt = eventChunk(call, 'CHANNEL_HANGUP');
+    expect(completeAt).toBeGreaterThan(0);
+    expect(hangupAt).toBeGreaterThan(completeAt);
+    // Not a byte from the controller between the callcenter's completion and the hangup.
+    expect(chunks.slice(completeAt + 1, hangupAt).filter((c) => c.dir === 'out').map((c) => c.data.toString('utf8'))).toEqual([]);
+    // The talk lasted the agent's talkMs: nobody cut it short.
+    const talk = chunks[hangupAt]!.atMs - chunks[completeAt]!.atMs;
+    expect(talk).toBeGreaterThanOrEqual(talkMs - 5);
+    expect(talk).toBeLessThan(talkMs + 500);
+    expect(summary.hangupCause).toBe('NORMAL_CLEARING');
+    const log = h.callLog(summary.uuid);
+    expect(log).toMatchObject({ disposition: 'connected', leftAt: 'talk', answeredBy: '1001', hangupCause: 'NORMAL_CLEARING' });
+    expect(lastStep(log)).toMatchObject({ step: 'action', type: 'queue', value: '5001', result: 'agent:1001' });
+    expect(Date.parse(log.endedAt!) - Date.parse(log.answeredAt!)).toBeGreaterThanOrEqual(talkMs);
+    expect(h.events.map((e) => e.type)).toEqual(['call.ringing', 'call.answered', 'call.transferred', 'call.bridged', 'call.hangup']);
+    expect(h.events.at(-1)).toMatchObject({ disposition: 'connected', leftAt: 'talk' });
   });
 
   it('intercom: the extension is rung with auto-answer', async () => {
@@ -260,6 +434,7 @@ describe('DID routing types', () => {
     const call = h.emu.placeCall({ destination: 'socket_reentry', callerIdNumber: '9800000001', variables: { switchboard_did: '918065978001' }, script: { steps: [dtmf('0')] } });
     const summary = await call.done;
     await h.settle();
-    expect(h.callLog(summary.uuid)).toMatchObject({ did: DID, disposition: 'hangup' });
+    expect(h.callLog(summary.uuid)).toMatchObject({ did: DID, disposition: 'ended_by_ivr' });
+    expect(lastStep(h.callLog(summary.uuid))).toMatchObject({ step: 'action', type: 'hangup' });
   });
 });

@@ -71,7 +71,8 @@ describe('inbound masking', () => {
     for (const v of ['origination_caller_id_number=918065978001', 'effective_caller_id_number=918065978001', 'effective_caller_id_name=918065978001']) {
       expect(fromA.bridge).toContain(v);
     }
-    expect(fromA.log).toMatchObject({ direction: 'masking', did: DID, caller: '+9199******25', callerName: null, disposition: 'masking', answeredBy: '+9199******26' });
+    expect(fromA.log).toMatchObject({ direction: 'masking', did: DID, caller: '+9199******25', callerName: null, disposition: 'connected', leftAt: 'talk', answeredBy: '+9199******26' });
+    expect((fromA.log.path as unknown[]).at(-1)).toMatchObject({ step: 'action', type: 'masking', value: '+9199******26', result: 'answered' });
     expect(fromA.log.answeredAt).not.toBeNull();
     expect(fromA.log.endedAt).not.toBeNull();
 
@@ -102,7 +103,7 @@ describe('inbound masking', () => {
     const s = await createSession();
     const other = await dial('9800000001');
     expect(other.bridge).toContain('sofia/gateway/pstn/919800000999');
-    expect(other.log).toMatchObject({ direction: 'inbound', caller: '+919800000001', disposition: 'external' });
+    expect(other.log).toMatchObject({ direction: 'inbound', caller: '+919800000001', disposition: 'connected', answeredBy: '+919800000999', leftAt: 'talk' });
 
     await h.req('DELETE', `/api/v1/masking-sessions/${s.id}`);
     const after = await dial(A);
@@ -112,14 +113,15 @@ describe('inbound masking', () => {
     expect(logs).toHaveLength(1);
   });
 
-  it('the other party not answering: unavailable, logged as failed with the cause, still masked', async () => {
+  it('the other party busy: unavailable, the call log says busy, the session logs it failed with the cause, still masked', async () => {
     const s = await createSession();
     const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: A, script: { bridge: 'busy' } });
     const summary = await call.done;
     await h.settle();
     expect(summary.hangupCause).toBe('USER_BUSY');
     const log = h.callLog(summary.uuid);
-    expect(log).toMatchObject({ direction: 'masking', caller: '+9199******25', disposition: 'failed', answeredBy: null });
+    expect(log).toMatchObject({ direction: 'masking', caller: '+9199******25', disposition: 'busy', leftAt: 'prompt', answeredBy: null, answeredAt: null });
+    expect((log.path as unknown[]).at(-1)).toMatchObject({ step: 'action', type: 'masking', value: '+9199******26', result: 'USER_BUSY' });
     const logs = await h.req<Array<Record<string, unknown>>>('GET', `/api/v1/masking-sessions/${s.id}/logs`);
     expect(logs[1]).toMatchObject({ call_id: log.id, status: 'failed', hangup_cause: 'USER_BUSY' });
     expect(dump()).not.toContain(A);

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCall } from '../../src/calls/runner.ts';
 import { callLogs, callbackRequests } from '../../src/db/schema/index.ts';
@@ -5,15 +8,22 @@ import { fakeChannel, pressing, type FakeBehaviour } from '../helpers/fake-chann
 import { testCallDeps } from '../helpers/call-deps.ts';
 import { testIvr, testSnapshot } from '../helpers/snapshot.ts';
 import type { ConfigSnapshot, SnapshotIvr } from '../../src/publish/snapshot.ts';
+import type { CallSettings } from '../../src/calls/session.ts';
+import { VOICEMAIL_BEEP } from '../../src/ivr/actions/voicemail.ts';
 
 const DID = '+918065978001';
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
 
-function setup(ivrs: SnapshotIvr[], extra: Partial<ConfigSnapshot> = {}, routing: { routingType: string; destination: string | null } = { routingType: 'ivr', destination: ivrs[0]?.id ?? null }) {
+function setup(
+  ivrs: SnapshotIvr[],
+  extra: Partial<ConfigSnapshot> = {},
+  routing: { routingType: string; destination: string | null } = { routingType: 'ivr', destination: ivrs[0]?.id ?? null },
+  settings: Partial<CallSettings> = {},
+) {
   const snapshot = testSnapshot({ ivrs: Object.fromEntries(ivrs.map((i) => [i.id, i])), ...extra });
   const did = { number: DID, routingType: routing.routingType, destination: routing.destination } as ConfigSnapshot['dids'][string];
-  const t = testCallDeps({ [DID]: { snapshot, did } });
+  const t = testCallDeps({ [DID]: { snapshot, did } }, settings);
   cleanup = t.close;
   return t;
 }
@@ -60,7 +70,8 @@ describe('IVR walker', () => {
     const { f, log } = await call(t, pressing(['7', '1'], (app) => (app === 'bridge' ? { variables: { originate_disposition: 'SUCCESS' } } : undefined)));
     expect(f.apps()).toEqual(['answer', 'play_and_get_digits', 'play_and_get_digits', 'multiset', 'bridge', 'hangup']);
     expect(f.steps.find((s) => s.app === 'bridge')!.arg).toBe('{leg_timeout=20}user/1001@acme.sip.local');
-    expect(log).toMatchObject({ disposition: 'extension', answeredBy: '1001', dtmf: '71' });
+    expect(log).toMatchObject({ disposition: 'connected', leftAt: 'talk', answeredBy: '1001', dtmf: '71' });
+    expect((log.path as unknown[]).at(-1)).toMatchObject({ step: 'action', type: 'extension', value: '1001', result: 'answered' });
     expect(t.events.map((e) => e.type)).toEqual(['call.ringing', 'call.answered', 'call.dtmf', 'call.dtmf', 'ivr.selection', 'call.transferred', 'call.hangup']);
   });
 
@@ -69,14 +80,40 @@ describe('IVR walker', () => {
     const { f, log } = await call(t, pressing(['', '8'], (app) => (app === 'bridge' ? { variables: { originate_disposition: 'NO_ANSWER' } } : undefined)));
     expect(f.apps()).toContain('bridge');
     expect(f.steps.find((s) => s.app === 'bridge')!.arg).toContain('user/1002@');
-    expect(log.disposition).toBe('failed');
+    // 1002 has no voicemail: "unavailable", and the outcome comes from the bridge's cause.
+    expect(f.steps.slice(-2)).toEqual([{ app: 'playback', arg: expect.stringContaining('tone_stream://') }, { app: 'hangup', arg: 'NO_ANSWER' }]);
+    expect(log).toMatchObject({ disposition: 'no_answer', leftAt: 'prompt', answeredBy: null });
+    expect((log.path as unknown[]).at(-1)).toMatchObject({ step: 'action', type: 'extension', value: '1002', result: 'NO_ANSWER' });
   });
 
-  it('busy extension with voicemail goes to voicemail', async () => {
+  it('busy extension with voicemail goes to voicemail: beep, record under the recordings directory', async () => {
+    const recordings = mkdtempSync(join(tmpdir(), 'sb-walker-vm-'));
+    try {
+      const t = setup([menu()], {}, undefined, { recordingsDir: recordings });
+      // `record` leaves nothing (the caller said nothing): no message is kept.
+      const vars: Record<string, Record<string, string>> = { bridge: { originate_disposition: 'USER_BUSY' }, record: { record_ms: '0' } };
+      const { f, log } = await call(t, pressing(['1'], (app) => (vars[app] ? { variables: vars[app] } : undefined)));
+      const tail = f.steps.slice(f.steps.findIndex((s) => s.app === 'bridge') + 1);
+      // No greeting file without a renderer: the beep, then `record <dir>/voicemail/<org>/<id>.wav <max> 200 5`.
+      expect(tail.map((s) => s.app)).toEqual(['playback', 'record', 'playback', 'hangup']);
+      expect(tail[0]!.arg).toBe(VOICEMAIL_BEEP);
+      expect(tail[1]!.arg).toMatch(new RegExp(`^${join(recordings, 'voicemail', 'org-1')}/[0-9a-f-]+\\.wav 120 200 5$`));
+      expect(f.apps()).not.toContain('voicemail');
+      expect(log).toMatchObject({ disposition: 'voicemail', leftAt: 'voicemail', answeredBy: 'voicemail:1001' });
+      const steps = log.path as Array<{ type?: string; result?: string }>;
+      expect(steps.slice(-2)).toMatchObject([{ type: 'extension', result: 'USER_BUSY' }, { type: 'voicemail', result: 'no_message' }]);
+    } finally {
+      rmSync(recordings, { recursive: true, force: true });
+    }
+  });
+
+  it('voicemail with nowhere to store messages: "unavailable", then no_answer', async () => {
     const t = setup([menu()]);
-    const { f, log } = await call(t, pressing(['1'], (app) => (app === 'bridge' ? { variables: { originate_disposition: 'USER_BUSY' } } : undefined)));
-    expect(f.steps.find((s) => s.app === 'voicemail')!.arg).toBe('default acme.sip.local 1001');
-    expect(log.disposition).toBe('voicemail');
+    const { f, log } = await call(t, pressing(['1'], (app) => (app === 'bridge' ? { variables: { originate_disposition: 'NO_ANSWER' } } : undefined)));
+    expect(f.apps()).not.toContain('record');
+    expect(f.steps.at(-1)).toEqual({ app: 'hangup', arg: 'NO_ANSWER' });
+    expect(log).toMatchObject({ disposition: 'no_answer', leftAt: 'prompt' });
+    expect((log.path as Array<{ type?: string; result?: string }>).at(-1)).toMatchObject({ type: 'voicemail', result: 'no_message' });
   });
 
   it('nested IVR, play_prompt returns to the menu, repeat does not count as a retry', async () => {
@@ -94,7 +131,8 @@ describe('IVR walker', () => {
     const t = setup([self]);
     const { log } = await call(t, pressing(Array(50).fill('1')));
     expect((log.path as { step: string }[]).filter((p) => p.step === 'ivr')).toHaveLength(10);
-    expect(log.disposition).toBe('loop_limit');
+    expect((log.path as { step: string }[]).at(-1)).toMatchObject({ step: 'loop_limit', ivrId: self.id });
+    expect(log).toMatchObject({ disposition: 'failed', leftAt: 'prompt' });
   });
 
   it('direct dial honours the allow list', async () => {
@@ -118,7 +156,8 @@ describe('IVR walker', () => {
     const t = setup([menu()]);
     const { log } = await call(t, pressing([]));
     expect(log.endedAt).not.toBeNull();
-    expect(log.disposition).toBe('hangup');
+    expect(log).toMatchObject({ disposition: 'abandoned', leftAt: 'greeting' });
+    expect(t.events.at(-1)).toMatchObject({ type: 'call.hangup', disposition: 'abandoned', leftAt: 'greeting' });
   });
 
   it('unknown DID: SIT tone and UNALLOCATED_NUMBER', async () => {
@@ -141,6 +180,6 @@ describe('IVR walker', () => {
     const t = setup([], {}, { routingType: 'ai_agent', destination: 'wss://bot.example/ws' });
     const { f, log } = await call(t, () => undefined);
     expect(f.apps()).toEqual(['answer', 'playback', 'hangup']);
-    expect(log.disposition).toBe('bot_unavailable');
+    expect(log).toMatchObject({ disposition: 'bot_failed', leftAt: 'prompt' });
   });
 });

@@ -251,6 +251,19 @@ export class EmulatedCall {
       void this.#transferNow(rest[0] ?? '');
       return;
     }
+    if (name === 'uuid_answer' && uuid === this.model.uuid) {
+      // Runs in the socket's thread at once (no park tick), like the real switch.
+      if (this.#hangup.signal.aborted) return this.#write(wire.apiResponse('-ERR No such channel!\n'));
+      if (this.model.answerState === 'ringing') {
+        this.model.answerState = 'answered';
+        this.model.answeredUs = Date.now() * 1000;
+        this.model.callState = 'ACTIVE';
+        this.model.setVar('endpoint_disposition', 'ANSWER');
+        this.#emit('CHANNEL_ANSWER');
+      }
+      this.#write(wire.apiResponse('+OK\n'));
+      return;
+    }
     if (name === 'uuid_kill' && uuid === this.model.uuid) {
       this.#write(wire.apiResponse('+OK\n'));
       this.#after(1, () => this.#hangupChannel(rest[0] ?? 'NORMAL_CLEARING'));

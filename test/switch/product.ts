@@ -3,7 +3,7 @@
  * driven only through its public HTTP API.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from '../deploy/helpers.ts';
 
@@ -45,8 +45,9 @@ export async function startProduct(o: { dir: string; xmlCurlToken: string; env?:
   };
   const launch = async () => {
     child = spawn(process.execPath, ['--max-semi-space-size=64', '--enable-source-maps', 'dist/main.js'], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    const log = createWriteStream(join(o.dir, 'product.log'), { flags: 'a' });
+    child.stdout?.on('data', (d: Buffer) => ((out += d.toString()), log.write(d)));
+    child.stderr?.on('data', (d: Buffer) => ((out += d.toString()), log.write(d)));
     const deadline = Date.now() + 20_000;
     for (;;) {
       const h = await fetch(`${API}/health`).then((r) => r.json() as Promise<{ switch: { connected: boolean } }>).catch(() => null);

@@ -6,9 +6,11 @@
  * Without FreeSWITCH (a laptop) the suite skips with one line; with CI=true a missing switch fails.
  * Install it with ../shared/freeswitch/install.sh (what .ci/run does).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { killAllSipp } from './sipp.ts';
 import { switchMissing } from './freeswitch.ts';
-import { call, finishedLog, hooksOf, nextCaller, phone, registerPhone, startWorld, type World } from './world.ts';
+import { startSwitchBot, type SwitchBot } from './bot.ts';
+import { call, finishedLog, hooksOf, nextCaller, phone, PSTN_PORT, registerPhone, startWorld, type CallLog, type Hook, type World } from './world.ts';
 
 const missing = switchMissing();
 if (missing && process.env.CI === 'true') throw new Error(`real-switch suite: ${missing} is not installed (CI runs ../shared/freeswitch/install.sh first)`);
@@ -16,18 +18,43 @@ if (missing) console.warn(`real-switch suite skipped: ${missing} not found; inst
 
 const MAIN_DID = '918065978001';
 const EXT_DID = '918065978002';
+const BOT_DID = '918065978003';
+const TWILIO_BOT_DID = '918065978004';
+const DOWN_BOT_DID = '918065978005';
 const UNKNOWN_DID = '918065978099';
-const PORTS = { ext1001: 5091, ext1002: 5092, ext1003: 5093, agent1004: 5094 };
+const PORTS = { '1001': 5091, '1002': 5092, '1003': 5093, '1004': 5094 } as const;
+const KEY_AT = 1500;
 
 describe.skipIf(missing !== null)('real FreeSWITCH', () => {
   let w: World;
+  let bot: SwitchBot;
+
+  /** The caller's finished row matches `expected`, and so does the row its call.hangup webhook carried. */
+  async function logged(caller: string, expected: Record<string, unknown>): Promise<{ log: CallLog; hooks: Hook[] }> {
+    const log = await finishedLog(w, caller);
+    expect(log, JSON.stringify(log.ivr_path)).toMatchObject(expected);
+    const hooks = await hooksOf(w, log.id);
+    const hangup = hooks.find((h) => h.type === 'call.hangup')!;
+    expect(hangup.data.call).toMatchObject(expected);
+    expect(hangup.data.disposition).toBe(log.outcome);
+    return { log, hooks };
+  }
+  const lastStep = (log: CallLog) => log.ivr_path.at(-1);
 
   beforeAll(async () => {
-    w = await startWorld({ EXTENSION_RING_TIMEOUT_S: '4', ...(process.env.SWITCH_CAPTURE_DIR ? { ESL_CAPTURE_DIR: process.env.SWITCH_CAPTURE_DIR } : {}) });
+    w = await startWorld({
+      EXTENSION_RING_TIMEOUT_S: '4',
+      EXTERNAL_GATEWAY: 'pstn',
+      RECONCILE_GRACE_MS: '1500',
+      RECONCILE_INTERVAL_MS: '3000',
+      BOT_SILENCE_TIMEOUT_MS: '5000',
+      ...(process.env.SWITCH_CAPTURE_DIR ? { ESL_CAPTURE_DIR: process.env.SWITCH_CAPTURE_DIR } : {}),
+    });
+    bot = await startSwitchBot();
     const api = w.product.api;
     const exts = [
       { number: '1001', name: 'Reception', voicemail_enabled: false },
-      { number: '1002', name: 'Busy Bee', voicemail_enabled: true },
+      { number: '1002', name: 'Busy Bee', voicemail_enabled: true, voicemail_greeting: 'Busy Bee is on another call. Leave a message.' },
       { number: '1003', name: 'Never There', voicemail_enabled: false },
       { number: '1004', name: 'Agent', voicemail_enabled: false },
     ];
@@ -52,69 +79,272 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
         { digit: '0', action_type: 'hangup', action_destination: null },
       ],
     });
+    // Agents are part of the published configuration: create them before publishing.
+    const agent = (dialect: string, url: string) =>
+      api('POST', '/api/v1/ai-agents', {
+        name: `bot ${dialect} ${url.slice(-5)}`, ws_url: url, headers: {}, dialect, audio_format: dialect === 'twilio' ? 'pcmu_8k' : 'l16_16k',
+        system_prompt: null, language: 'en-IN', opening_text: null, connect_timeout_ms: 1000,
+        fallback_destination: { type: 'extension', value: '1001' },
+      }).then((r) => r.body.id as string);
+    const nativeAgent = await agent('native', bot.url);
+    const twilioAgent = await agent('twilio', bot.url);
+    const downAgent = await agent('native', 'ws://127.0.0.1:9');
     await api('POST', `/api/v1/ivrs/${main.id}/publish`);
-    const did1 = (await api('POST', '/api/v1/dids', { number: `+${MAIN_DID}`, assign: true })).body;
-    await api('PUT', `/api/v1/dids/${did1.id}`, { routing_type: 'ivr', routing_destination: main.id });
-    const did2 = (await api('POST', '/api/v1/dids', { number: `+${EXT_DID}`, assign: true })).body;
-    await api('PUT', `/api/v1/dids/${did2.id}`, { routing_type: 'extension', routing_destination: '1001' });
-    for (const e of exts) await registerPhone(w, e.number, `pw-${e.number}-secret`, PORTS[`ext${e.number}` as keyof typeof PORTS] ?? PORTS.agent1004);
-  }, 120_000);
+    const route = async (number: string, routing_type: string, routing_destination: string) => {
+      const did = (await api('POST', '/api/v1/dids', { number: `+${number}`, assign: true })).body;
+      await api('PUT', `/api/v1/dids/${did.id}`, { routing_type, routing_destination });
+    };
+    await route(MAIN_DID, 'ivr', main.id);
+    await route(EXT_DID, 'extension', '1001');
+    await route(BOT_DID, 'ai_agent', nativeAgent);
+    await route(TWILIO_BOT_DID, 'ai_agent', twilioAgent);
+    await route(DOWN_BOT_DID, 'ai_agent', downAgent);
+    for (const e of exts) await registerPhone(w, e.number, `pw-${e.number}-secret`, PORTS[e.number as keyof typeof PORTS]);
+  }, 180_000);
+
+  // A case that failed may leave its phones ringing: the next case gets the ports free.
+  afterEach(() => killAllSipp());
 
   afterAll(async () => {
+    await bot?.close();
     await w?.stop();
   }, 30_000);
 
-  it('no key: the menu times out, the switch hangs up; outcome no_input', async () => {
-    const caller = nextCaller();
-    const c = await call({ dialled: MAIN_DID, caller, end: { kind: 'await-bye', withinMs: 40_000 } });
-    expect(c.sip.code, c.sip.errors).toBe(0);
-    const log = await finishedLog(w, caller);
-    expect(log).toMatchObject({ status: 'answered', outcome: 'no_input' });
-    const hooks = await hooksOf(w, log.id);
-    expect(hooks.map((h) => h.type)).toEqual(expect.arrayContaining(['call.ringing', 'call.answered', 'call.hangup']));
-  }, 60_000);
-
   it('unknown DID: never answered, 404', async () => {
-    const caller = nextCaller();
-    const c = await call({ dialled: UNKNOWN_DID, caller, end: { kind: 'reject', status: 404 } });
+    const c = await call({ dialled: UNKNOWN_DID, caller: nextCaller(), end: { kind: 'reject', status: 404 } });
     expect(c.sip.code, c.sip.errors).toBe(0);
   }, 30_000);
 
-  it('key 1 → extension answers and talks 6 s: connected, attended by 1001', async () => {
-    const ph = await phone(PORTS.ext1001, { kind: 'answer', ringMs: 1000, talkMs: 6000 });
+  it('no key: the menu times out, then goodbye and the switch hangs up: no_input', async () => {
     const caller = nextCaller();
-    const c = await call({ dialled: MAIN_DID, caller, keys: [{ afterMs: 1500, keys: '1' }], end: { kind: 'await-bye', withinMs: 30_000 } });
+    const c = await call({ dialled: MAIN_DID, caller, end: { kind: 'await-bye', withinMs: 40_000 } });
     expect(c.sip.code, c.sip.errors).toBe(0);
-    expect((await ph.done).code).toBe(0);
-    const log = await finishedLog(w, caller);
-    expect(log).toMatchObject({ status: 'answered', outcome: 'connected', attended_by: '1001' });
-    expect(log.ivr_path.at(-1)).toMatchObject({ step: 'action', type: 'extension', value: '1001' });
-    expect(log.duration).toBeGreaterThanOrEqual(7);
-    const hooks = await hooksOf(w, log.id);
-    expect(hooks.at(-1)?.data.call).toMatchObject({ outcome: 'connected', attended_by: '1001' });
+    const { log, hooks } = await logged(caller, { status: 'answered', outcome: 'no_input', left_at: 'prompt', attended_by: null });
+    expect(log.ivr_path.filter((p) => p.step === 'timeout')).toHaveLength(2);
+    expect(hooks.map((h) => h.type)).toEqual(expect.arrayContaining(['call.ringing', 'call.answered', 'call.hangup']));
+    expect(c.rtp.loudPackets()).toBeGreaterThan(20); // the greeting was heard
   }, 60_000);
 
-  it('DID straight to an extension that answers: connected', async () => {
-    const ph = await phone(PORTS.ext1001, { kind: 'answer', ringMs: 500, talkMs: 3000 });
+  it('key 1 → the extension answers and talks until it hangs up: connected, attended by 1001', async () => {
+    const ph = await phone(PORTS['1001'], { kind: 'answer', ringMs: 1000, talkMs: 6000 });
+    const caller = nextCaller();
+    const c = await call({ dialled: MAIN_DID, caller, keys: [{ afterMs: KEY_AT, keys: '1' }], end: { kind: 'await-bye', withinMs: 30_000 } });
+    expect(c.sip.code, c.sip.errors).toBe(0);
+    expect((await ph.done).code).toBe(0);
+    const { log, hooks } = await logged(caller, { status: 'answered', outcome: 'connected', attended_by: '1001', left_at: 'talk', dtmf_input: '1' });
+    expect(lastStep(log)).toMatchObject({ step: 'action', type: 'extension', value: '1001', result: 'answered' });
+    expect(log.duration).toBeGreaterThanOrEqual(7);
+    expect(hooks.map((h) => h.type)).toEqual(expect.arrayContaining(['call.dtmf', 'ivr.selection', 'call.transferred', 'call.hangup']));
+    expect(ph.rtp.heard.length).toBeGreaterThan(200); // the caller's audio reached the extension
+  }, 60_000);
+
+  it('DID straight to an extension: ringback, then the bridge answers the call: connected', async () => {
+    const ph = await phone(PORTS['1001'], { kind: 'answer', ringMs: 500, talkMs: 3000 });
     const caller = nextCaller();
     const c = await call({ dialled: EXT_DID, caller, end: { kind: 'await-bye', withinMs: 30_000 } });
     expect(c.sip.code, c.sip.errors).toBe(0);
     expect((await ph.done).code).toBe(0);
-    const log = await finishedLog(w, caller);
-    expect(log).toMatchObject({ status: 'answered', outcome: 'connected', attended_by: '1001' });
+    const { log } = await logged(caller, { status: 'answered', outcome: 'connected', attended_by: '1001', left_at: 'talk' });
     expect(log.answered_at).not.toBeNull();
   }, 60_000);
 
+  it('key 2 → busy extension → voicemail: greeting, beep, message stored, listed and downloadable', async () => {
+    const ph = await phone(PORTS['1002'], { kind: 'busy' });
+    const caller = nextCaller();
+    const c = await call({ dialled: MAIN_DID, caller, keys: [{ afterMs: KEY_AT, keys: '2' }], end: { kind: 'hangup', afterMs: 14_000 } });
+    expect(c.sip.code, c.sip.errors).toBe(0);
+    expect((await ph.done).code).toBe(0);
+    const { log, hooks } = await logged(caller, { status: 'answered', outcome: 'voicemail', attended_by: 'voicemail:1002', left_at: 'voicemail' });
+    const step = lastStep(log)!;
+    expect(step).toMatchObject({ step: 'action', type: 'voicemail', value: '1002' });
+    const messageId = String(step.result).replace('message:', '');
+    const list = (await w.product.api('GET', '/api/v1/voicemail?extension=1002')).body;
+    const msg = (list.messages ?? list.data ?? list).find((m: Record<string, any>) => m.id === messageId);
+    expect(msg).toMatchObject({ extension: '1002', call_log_id: log.id });
+    expect(msg.duration_ms).toBeGreaterThan(3000);
+    const audio = await fetch(`http://127.0.0.1:8000/api/v1/voicemail/${messageId}/audio`, { headers: { authorization: `Bearer ${w.product.token}` } });
+    expect(audio.status).toBe(200);
+    const wav = Buffer.from(await audio.arrayBuffer());
+    expect(wav.subarray(0, 4).toString()).toBe('RIFF');
+    expect(wav.length).toBeGreaterThan(30_000);
+    expect(hooks.find((h) => h.type === 'voicemail.new')?.data).toMatchObject({ messageId, extension: '1002' });
+  }, 60_000);
+
+  it('key 3 → the extension does not answer: unavailable, then the switch hangs up: no_answer', async () => {
+    const ph = await phone(PORTS['1003'], { kind: 'no-answer' });
+    const caller = nextCaller();
+    const c = await call({ dialled: MAIN_DID, caller, keys: [{ afterMs: KEY_AT, keys: '3' }], end: { kind: 'await-bye', withinMs: 30_000 } });
+    expect(c.sip.code, c.sip.errors).toBe(0);
+    expect((await ph.done).code).toBe(0);
+    const { log } = await logged(caller, { status: 'answered', outcome: 'no_answer', attended_by: null, left_at: 'prompt' });
+    expect(lastStep(log)).toMatchObject({ step: 'action', type: 'extension', value: '1003', result: 'NO_ANSWER' });
+  }, 60_000);
+
+  it('invalid key, then a valid one (nested IVR, then its option): connected through the sub menu', async () => {
+    const ph = await phone(PORTS['1001'], { kind: 'answer', ringMs: 300, talkMs: 2000 });
+    const caller = nextCaller();
+    const c = await call({ dialled: MAIN_DID, caller, keys: [{ afterMs: KEY_AT, keys: '9' }, { afterMs: 4000, keys: '6' }, { afterMs: 6500, keys: '1' }], end: { kind: 'await-bye', withinMs: 40_000 } });
+    expect(c.sip.code, c.sip.errors).toBe(0);
+    expect((await ph.done).code).toBe(0);
+    const { log } = await logged(caller, { status: 'answered', outcome: 'connected', attended_by: '1001', dtmf_input: '961' });
+    expect(log.ivr_path.map((p) => p.step)).toEqual(['did', 'ivr', 'digits', 'invalid', 'digits', 'ivr', 'digits', 'action']);
+  }, 60_000);
+
+  it('caller hangs up during the greeting: abandoned at greeting', async () => {
+    const caller = nextCaller();
+    const c = await call({ dialled: MAIN_DID, caller, end: { kind: 'hangup', afterMs: 700 } });
+    expect(c.sip.code, c.sip.errors).toBe(0);
+    await logged(caller, { status: 'answered', outcome: 'abandoned', left_at: 'greeting' });
+  }, 30_000);
+
+  it('caller hangs up in the menu (after a timeout): abandoned at menu', async () => {
+    const caller = nextCaller();
+    const c = await call({ dialled: MAIN_DID, caller, end: { kind: 'hangup', afterMs: 6500 } });
+    expect(c.sip.code, c.sip.errors).toBe(0);
+    await logged(caller, { status: 'answered', outcome: 'abandoned', left_at: 'menu' });
+  }, 30_000);
+
+  it('caller hangs up while the extension rings: abandoned at ringing', async () => {
+    const ph = await phone(PORTS['1003'], { kind: 'no-answer' });
+    const caller = nextCaller();
+    const c = await call({ dialled: MAIN_DID, caller, keys: [{ afterMs: KEY_AT, keys: '3' }], end: { kind: 'hangup', afterMs: KEY_AT + 2000 } });
+    expect(c.sip.code, c.sip.errors).toBe(0);
+    expect((await ph.done).code).toBe(0);
+    const { log } = await logged(caller, { status: 'answered', outcome: 'abandoned', left_at: 'ringing', attended_by: null });
+    expect(lastStep(log)).toMatchObject({ type: 'extension', value: '1003', result: 'caller_hangup' });
+  }, 30_000);
+
+  it('caller gives up while a DID rings an extension (CANCEL): missed, abandoned at ringing', async () => {
+    const ph = await phone(PORTS['1003'], { kind: 'no-answer' });
+    const caller = nextCaller();
+    const api = w.product.api;
+    const dids = (await api('GET', '/api/v1/dids')).body as Array<{ id: string; number: string }>;
+    const ext = dids.find((d) => d.number === `+${EXT_DID}`)!;
+    await api('PUT', `/api/v1/dids/${ext.id}`, { routing_type: 'extension', routing_destination: '1003' });
+    try {
+      const c = await call({ dialled: EXT_DID, caller, end: { kind: 'cancel', afterMs: 2000 } });
+      expect(c.sip.code, c.sip.errors).toBe(0);
+      expect((await ph.done).code).toBe(0);
+      await logged(caller, { status: 'missed', outcome: 'abandoned', left_at: 'ringing', answered_at: null });
+    } finally {
+      await api('PUT', `/api/v1/dids/${ext.id}`, { routing_type: 'extension', routing_destination: '1001' });
+    }
+  }, 30_000);
+
+  it('caller hangs up during the talk: connected, left at talk', async () => {
+    const ph = await phone(PORTS['1001'], { kind: 'answer', ringMs: 300, talkMs: 30_000 });
+    const caller = nextCaller();
+    const c = await call({ dialled: MAIN_DID, caller, keys: [{ afterMs: KEY_AT, keys: '1' }], end: { kind: 'hangup', afterMs: 6000 } });
+    expect(c.sip.code, c.sip.errors).toBe(0);
+    expect((await ph.done).code).toBe(0);
+    await logged(caller, { status: 'answered', outcome: 'connected', attended_by: '1001', left_at: 'talk' });
+  }, 40_000);
+
   it('key 4 → queue, the agent answers: the talk lasts until the agent hangs up', async () => {
-    const ph = await phone(PORTS.agent1004, { kind: 'answer', ringMs: 500, talkMs: 5000 });
+    const ph = await phone(PORTS['1004'], { kind: 'answer', ringMs: 500, talkMs: 5000 });
     const caller = nextCaller();
     const t0 = Date.now();
-    const c = await call({ dialled: MAIN_DID, caller, keys: [{ afterMs: 1500, keys: '4' }], end: { kind: 'await-bye', withinMs: 40_000 } });
+    const c = await call({ dialled: MAIN_DID, caller, keys: [{ afterMs: KEY_AT, keys: '4' }], end: { kind: 'await-bye', withinMs: 40_000 } });
     expect(c.sip.code, c.sip.errors).toBe(0);
     expect(Date.now() - t0).toBeGreaterThan(7000);
     expect((await ph.done).code).toBe(0);
-    const log = await finishedLog(w, caller);
-    expect(log).toMatchObject({ status: 'answered', outcome: 'connected', attended_by: '1004' });
-    expect(log.ivr_path.at(-1)).toMatchObject({ step: 'action', type: 'queue', value: '5001' });
+    const { log, hooks } = await logged(caller, { status: 'answered', outcome: 'connected', attended_by: '1004', left_at: 'talk' });
+    expect(lastStep(log)).toMatchObject({ step: 'action', type: 'queue', value: '5001', result: 'agent:1004' });
+    expect(log.duration).toBeGreaterThanOrEqual(7);
+    expect(hooks.map((h) => h.type)).toContain('call.bridged');
   }, 60_000);
+
+  it('queue with no agent: the maximum wait passes, goodbye: queue_timeout', async () => {
+    const caller = nextCaller();
+    const c = await call({ dialled: MAIN_DID, caller, keys: [{ afterMs: KEY_AT, keys: '5' }], end: { kind: 'await-bye', withinMs: 30_000 } });
+    expect(c.sip.code, c.sip.errors).toBe(0);
+    const { log } = await logged(caller, { status: 'answered', outcome: 'queue_timeout', left_at: 'prompt', attended_by: null });
+    expect(lastStep(log)).toMatchObject({ type: 'queue', value: '5002', result: 'timeout' });
+  }, 40_000);
+
+  it('caller hangs up while waiting in the queue: abandoned at queue', async () => {
+    const caller = nextCaller();
+    const c = await call({ dialled: MAIN_DID, caller, keys: [{ afterMs: KEY_AT, keys: '5' }], end: { kind: 'hangup', afterMs: KEY_AT + 2500 } });
+    expect(c.sip.code, c.sip.errors).toBe(0);
+    const { log } = await logged(caller, { status: 'answered', outcome: 'abandoned', left_at: 'queue' });
+    expect(lastStep(log)).toMatchObject({ type: 'queue', value: '5002', result: 'caller_hangup' });
+  }, 30_000);
+
+  it('key 7 → external number through the gateway (a SIPp carrier answers): connected', async () => {
+    const carrier = await phone(PSTN_PORT, { kind: 'answer', ringMs: 300, talkMs: 2500 });
+    const caller = nextCaller();
+    const c = await call({ dialled: MAIN_DID, caller, keys: [{ afterMs: KEY_AT, keys: '7' }], end: { kind: 'await-bye', withinMs: 30_000 } });
+    expect(c.sip.code, c.sip.errors).toBe(0);
+    expect((await carrier.done).code).toBe(0);
+    const { log } = await logged(caller, { status: 'answered', outcome: 'connected', attended_by: '+14155550100', left_at: 'talk' });
+    expect(lastStep(log)).toMatchObject({ type: 'external', result: 'answered' });
+  }, 40_000);
+
+  it('key 8 → callback request: recorded for the organization, confirmation, hang up', async () => {
+    const caller = nextCaller();
+    const c = await call({ dialled: MAIN_DID, caller, keys: [{ afterMs: KEY_AT, keys: '8' }], end: { kind: 'await-bye', withinMs: 20_000 } });
+    expect(c.sip.code, c.sip.errors).toBe(0);
+    await logged(caller, { status: 'answered', outcome: 'callback_requested' });
+    const cbs = (await w.product.api('GET', '/api/v1/callbacks')).body;
+    expect(JSON.stringify(cbs)).toContain(caller);
+  }, 30_000);
+
+  it('key 0 → the menu hangs up: ended_by_ivr', async () => {
+    const caller = nextCaller();
+    const c = await call({ dialled: MAIN_DID, caller, keys: [{ afterMs: KEY_AT, keys: '0' }], end: { kind: 'await-bye', withinMs: 20_000 } });
+    expect(c.sip.code, c.sip.errors).toBe(0);
+    await logged(caller, { status: 'answered', outcome: 'ended_by_ivr' });
+  }, 30_000);
+
+  for (const [dialect, did] of [['native', BOT_DID], ['twilio', TWILIO_BOT_DID]] as const) {
+    it(`AI agent (${dialect}): the caller hears the bot, keys reach it, the bot hangs up: bot_completed`, async () => {
+      const caller = nextCaller();
+      const keysBefore = bot.digits.length;
+      const c = await call({ dialled: did, caller, keys: [{ afterMs: 3000, keys: '5' }, { afterMs: 4000, keys: '#' }], end: { kind: 'await-bye', withinMs: 20_000 } });
+      expect(c.sip.code, c.sip.errors).toBe(0);
+      expect(bot.digits.slice(keysBefore)).toEqual(['5', '#']);
+      // The echo of the caller's own tone came back through unicast: loud PCMU frames, seconds of them.
+      expect(c.rtp.loudPackets()).toBeGreaterThan(100);
+      const { log } = await logged(caller, { status: 'answered', outcome: 'bot_completed' });
+      expect(log.ivr_path.some((p) => p.type === 'ai_agent')).toBe(true);
+    }, 40_000);
+  }
+
+  it('AI agent transfers to an extension (key 0): connected, attended by 1001', async () => {
+    const ph = await phone(PORTS['1001'], { kind: 'answer', ringMs: 300, talkMs: 2500 });
+    const caller = nextCaller();
+    const c = await call({ dialled: BOT_DID, caller, keys: [{ afterMs: 2000, keys: '0' }], end: { kind: 'await-bye', withinMs: 30_000 } });
+    expect(c.sip.code, c.sip.errors).toBe(0);
+    expect((await ph.done).code).toBe(0);
+    const { log } = await logged(caller, { status: 'answered', outcome: 'connected', attended_by: '1001', left_at: 'talk' });
+    expect(log.ivr_path.map((p) => p.type).filter(Boolean)).toEqual(['ai_agent', 'extension']);
+  }, 40_000);
+
+  it('AI agent transfers to a queue (key 4): the agent answers: connected, attended by 1004', async () => {
+    const ph = await phone(PORTS['1004'], { kind: 'answer', ringMs: 300, talkMs: 2500 });
+    const caller = nextCaller();
+    const c = await call({ dialled: BOT_DID, caller, keys: [{ afterMs: 2000, keys: '4' }], end: { kind: 'await-bye', withinMs: 30_000 } });
+    expect(c.sip.code, c.sip.errors).toBe(0);
+    expect((await ph.done).code).toBe(0);
+    await logged(caller, { status: 'answered', outcome: 'connected', attended_by: '1004', left_at: 'talk' });
+  }, 40_000);
+
+  it('caller hangs up while talking to the bot: bot_completed, left at bot', async () => {
+    const caller = nextCaller();
+    const c = await call({ dialled: BOT_DID, caller, end: { kind: 'hangup', afterMs: 3000 } });
+    expect(c.sip.code, c.sip.errors).toBe(0);
+    await logged(caller, { status: 'answered', outcome: 'bot_completed', left_at: 'bot' });
+  }, 30_000);
+
+  it('AI agent down: apology, then the fallback extension answers: connected', async () => {
+    const ph = await phone(PORTS['1001'], { kind: 'answer', ringMs: 300, talkMs: 2000 });
+    const caller = nextCaller();
+    const t0 = Date.now();
+    const c = await call({ dialled: DOWN_BOT_DID, caller, end: { kind: 'await-bye', withinMs: 30_000 } });
+    expect(c.sip.code, c.sip.errors).toBe(0);
+    expect((await ph.done).code).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    const { log } = await logged(caller, { status: 'answered', outcome: 'connected', attended_by: '1001' });
+    expect(log.ivr_path.find((p) => p.type === 'ai_agent')?.result).toBe('connect_refused');
+  }, 40_000);
 });

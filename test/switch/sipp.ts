@@ -146,7 +146,10 @@ ${sdp(rtpPort)}`,
 ${send(ack)}`;
       break;
     case 'cancel':
-      rest = `<recv response="100" optional="true"/>
+      // The switch sends ringback as early media (183) while it rings the destination.
+      rest = `<recv response="100"/>
+<recv response="180" optional="true"/>
+<recv response="183"/>
 <pause milliseconds="${end.afterMs}"/>
 ${send(`CANCEL sip:[service]@[remote_ip]:[remote_port] SIP/2.0
 ${inviteHeaders('1 CANCEL')}
@@ -205,7 +208,8 @@ export function phoneScenario(rtpPort: number, mode: PhoneMode): string {
 [last_CSeq:]
 Contact: <sip:[service]@[local_ip]:[local_port]>
 Content-Length: 0`);
-  const invite = `<recv request="INVITE" crlf="true">
+  // Kept for the phone's own BYE (SIPp refuses a scenario that assigns a variable it never uses).
+  const invite = mode.kind !== 'answer' ? '<recv request="INVITE" crlf="true"/>' : `<recv request="INVITE" crlf="true">
   <action>
     <ereg regexp=".*" search_in="hdr" header="From:" assign_to="invite_from"/>
     <ereg regexp=".*" search_in="hdr" header="To:" assign_to="invite_to"/>

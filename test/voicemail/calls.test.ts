@@ -195,12 +195,17 @@ describe('voicemail without deps.voicemail (main.ts not wiring it)', () => {
     const call = plain.emu.placeCall({ destination: '918065978002', callerIdNumber: '09800000001', script: { steps: [hangupDuring('record', 60)], bridge: 'no-answer' } });
     const summary = await call.done;
     await plain.settle();
-    const apps = executes(call.recorder.commands());
-    expect(apps.map((a) => a.app)).toEqual(['record_session', 'multiset', 'bridge', 'answer', 'playback', 'playback', 'record']);
+    const commands = call.recorder.commands();
+    const apps = executes(commands);
+    expect(apps.map((a) => a.app)).toEqual(['record_session', 'multiset', 'bridge', 'playback', 'playback', 'record']);
+    // The caller (never answered by the failed bridge) is answered with `api uuid_answer` before the greeting.
+    const answerAt = commands.indexOf(`api uuid_answer ${summary.uuid}`);
+    expect(answerAt).toBeGreaterThan(commands.findIndex((c) => c.includes('execute-app-name: bridge')));
+    expect(answerAt).toBeLessThan(commands.findIndex((c) => c.includes('execute-app-name: playback')));
     const page = await plain.req<Page>('GET', '/api/v1/voicemail');
     expect(page.total).toBe(1);
     const path = join(recordings, 'voicemail', plain.org.orgId, `${page.messages[0]!.id}.wav`);
-    expect(apps[6]!.arg.startsWith(`${path} 120 `)).toBe(true);
+    expect(apps[5]!.arg.startsWith(`${path} 120 `)).toBe(true);
     expect(decodeWav(readFileSync(path)).data.length).toBeGreaterThan(0);
     expect(plain.callLog(summary.uuid)).toMatchObject({ disposition: 'voicemail', answeredBy: 'voicemail:1001' });
   });

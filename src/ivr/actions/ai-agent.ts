@@ -32,7 +32,7 @@ export const aiAgentAction: ActionHandler = async (s, dest) => {
     addStep(s, { step: 'action', type: 'ai_agent', value: dest.value, result: 'not_available' });
     return apologise(s, fallback);
   }
-  await answer(s);
+  await answer(s, 'app');
   s.stage = 'bot';
   const res = await s.deps.bots.run(s, target, { checkTransfer: (t) => toDestination(s, t).error });
   addStep(s, { step: 'action', type: 'ai_agent', value: target.id ?? target.wsUrl, result: endLabel(res.end) });

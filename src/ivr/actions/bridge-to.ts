@@ -25,10 +25,13 @@ export async function bridgeTo(
   return out;
 }
 
-/** The default failure path: "unavailable", then hang up with a cause (outcome no_answer, busy or failed). */
-export async function unavailable(s: CallSession, cause: string): Promise<void> {
-  s.record.disposition = unansweredOutcome(cause);
+/**
+ * The default failure path: "unavailable", then hang up with `hangupCause`. The outcome (no_answer, busy
+ * or failed) comes from what really happened, `bridgeCause` (the bridge's cause), when there was one.
+ */
+export async function unavailable(s: CallSession, hangupCause: string, bridgeCause = hangupCause): Promise<void> {
+  s.record.disposition = unansweredOutcome(bridgeCause);
   s.stage = 'prompt';
   await play(s, PROMPTS.unavailable);
-  await hangup(s, cause);
+  await hangup(s, hangupCause);
 }

@@ -21,7 +21,7 @@ export const extensionAction: ActionHandler = async (s, dest) => {
   await recordCall(s);
   const out = await bridgeTo(s, { kind: 'extension', target: ext, dialString: userDialString(s, ext) });
   if (out.answered) return END;
-  if (info.voicemailEnabled) return voicemailFor(s, ext);
-  await unavailable(s, out.cause === 'USER_BUSY' ? 'USER_BUSY' : 'NO_ANSWER');
+  if (info.voicemailEnabled) return voicemailFor(s, ext, out.cause);
+  await unavailable(s, out.cause === 'USER_BUSY' ? 'USER_BUSY' : 'NO_ANSWER', out.cause);
   return END;
 };

@@ -11,6 +11,6 @@ export const externalAction: ActionHandler = async (s, dest) => {
   const dialString = `{${vars}}sofia/gateway/${externalGateway}/${number.replace(/^\+/, '')}`;
   await recordCall(s);
   const out = await bridgeTo(s, { kind: 'external', target: number, dialString });
-  if (!out.answered) await unavailable(s, out.cause === 'USER_BUSY' ? 'USER_BUSY' : 'NORMAL_TEMPORARY_FAILURE');
+  if (!out.answered) await unavailable(s, out.cause === 'USER_BUSY' ? 'USER_BUSY' : 'NORMAL_TEMPORARY_FAILURE', out.cause);
   return END;
 };

@@ -48,7 +48,7 @@ export async function maskedBridge(s: CallSession, m: MaskingMatch): Promise<voi
     answered = out.answered;
     cause = out.answered ? 'NORMAL_CLEARING' : out.cause;
     if (answered) s.record.answeredAt ??= bridgedAt ?? stamp(s);
-    else await unavailable(s, out.cause === 'USER_BUSY' ? 'USER_BUSY' : 'NORMAL_TEMPORARY_FAILURE');
+    else await unavailable(s, out.cause === 'USER_BUSY' ? 'USER_BUSY' : 'NORMAL_TEMPORARY_FAILURE', out.cause);
   } finally {
     stop();
     endInboundMaskedCall(db, s.callId, { bridged: answered || bridgedAt !== null, at: stamp(s), cause: cause ?? s.channel.hangupCause() ?? 'NORMAL_CLEARING' });

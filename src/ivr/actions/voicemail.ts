@@ -27,7 +27,8 @@ const FINISH_AFTER_HANGUP_MS = 3_000;
  * closes the file when `record` returns. A kept message gets a voicemail_messages row, a path step
  * `message:<id>` and a `voicemail.new` event.
  */
-export async function voicemailFor(s: CallSession, ext: string): Promise<ActionOutcome> {
+/** `bridgeCause`: why the extension did not answer, when it was rung first (busy, no answer). */
+export async function voicemailFor(s: CallSession, ext: string, bridgeCause = 'NO_ANSWER'): Promise<ActionOutcome> {
   s.record.disposition = 'voicemail';
   s.record.answeredBy = `voicemail:${ext}`;
   s.stage = 'voicemail';
@@ -37,7 +38,7 @@ export async function voicemailFor(s: CallSession, ext: string): Promise<ActionO
   if (!vm || !orgId) {
     s.logger.error({ extension: ext }, 'voicemail has nowhere to store messages (no voicemail settings and no recordings directory)');
     addStep(s, { step: 'action', type: 'voicemail', value: ext, result: 'no_message' });
-    await unavailable(s, 'NO_ANSWER');
+    await unavailable(s, 'NO_ANSWER', bridgeCause);
     return END;
   }
 
