@@ -39,7 +39,9 @@ export async function startProduct(o: { dir: string; xmlCurlToken: string; env?:
     BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
     XML_CURL_TOKEN: o.xmlCurlToken,
     LOG_LEVEL: process.env.SWITCH_SUITE_LOG_LEVEL ?? 'info',
-    TTS_ENGINE: 'espeak',
+    TTS_ENGINE: 'auto',
+    BOT_UDP_PORT_MIN: '45000',
+    BOT_UDP_PORT_MAX: '45999',
     METADATA_SERVER_DETECTION: 'none',
     ...o.env,
   };

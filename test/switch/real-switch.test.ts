@@ -347,4 +347,71 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
     const { log } = await logged(caller, { status: 'answered', outcome: 'connected', attended_by: '1001' });
     expect(log.ivr_path.find((p) => p.type === 'ai_agent')?.result).toBe('connect_refused');
   }, 40_000);
+
+  it('click-to-call through the API: the extension answers, then the customer through the gateway: connected', async () => {
+    const agentPhone = await phone(PORTS['1001'], { kind: 'answer', ringMs: 300, talkMs: 8000 });
+    const carrier = await phone(PSTN_PORT, { kind: 'answer', ringMs: 300, talkMs: 2500 });
+    const placed = (await w.product.api('POST', '/api/v1/calls/click-to-call', { did: `+${MAIN_DID}`, ext_no: '1001', phone: '+14155550123' })).body;
+    expect(placed).toMatchObject({ status: 'success' });
+    expect((await carrier.done).code).toBe(0);
+    expect((await agentPhone.done).code).toBe(0);
+    const deadline = Date.now() + 15_000;
+    let log: CallLog | null = null;
+    while (!log && Date.now() < deadline) {
+      const row = (await w.product.api('GET', `/api/v1/call-logs/${placed.logid}`, undefined, [404])).body as CallLog;
+      if (row?.end_time) log = row;
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(log).toMatchObject({ type: 'click_to_call', status: 'answered', outcome: 'connected' });
+    const hooks = await hooksOf(w, log!.id);
+    expect(hooks.find((h) => h.type === 'call.hangup')?.data).toMatchObject({ disposition: 'connected' });
+  }, 40_000);
+
+  it('a masked call placed through the API: both parties through the gateway, only the DID shown: connected', async () => {
+    const carrier = await phone(PSTN_PORT, { kind: 'answer', ringMs: 300, talkMs: 2500 }, 2);
+    const created = (await w.product.api('POST', '/api/v1/masking-sessions', { first_phone: '+14155550111', second_phone: '+14155550122', did: `+${MAIN_DID}`, duration_minutes: 5 })).body;
+    expect(created.first_phone).not.toContain('555011'); // masked in every answer
+    expect((await carrier.done).code).toBe(0);
+    const deadline = Date.now() + 15_000;
+    let log: CallLog | null = null;
+    while (!log && Date.now() < deadline) {
+      const logs = (await w.product.api('GET', `/api/v1/masking-sessions/${created.id}/logs`)).body;
+      const callId = (logs.calls ?? logs.data ?? logs)[0]?.call_id;
+      const row = callId ? ((await w.product.api('GET', `/api/v1/call-logs/${callId}`, undefined, [404])).body as CallLog) : null;
+      if (row?.end_time) log = row;
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(log).toMatchObject({ status: 'answered', outcome: 'connected' });
+    expect(JSON.stringify(log)).not.toContain('4155550111');
+  }, 40_000);
+
+  it('controller restart during calls: calls in flight and calls while it is down are logged; new calls work', async () => {
+    const inFlight = [nextCaller(), nextCaller(), nextCaller()];
+    const calls = inFlight.map((caller) => call({ dialled: MAIN_DID, caller, end: { kind: 'await-bye', withinMs: 40_000 } }));
+    await new Promise((r) => setTimeout(r, 2500));
+    w.product.kill();
+    // While the controller is down: FreeSWITCH answers with the special information tones.
+    const whileDown = nextCaller();
+    const down = await call({ dialled: MAIN_DID, caller: whileDown, end: { kind: 'await-bye', withinMs: 20_000 } });
+    expect(down.sip.code, down.sip.errors).toBe(0);
+    expect(down.rtp.loudPackets()).toBeGreaterThan(20); // the tones
+    for (const c of await Promise.all(calls)) expect(c.sip.code, c.sip.errors).toBe(0);
+    await w.product.restart();
+    // Nothing is lost: every call has a finished row (closed by the reconciliation), with a webhook.
+    for (const caller of inFlight) {
+      const log = await finishedLog(w, caller, 30_000);
+      expect(log.outcome).toBe('controller_lost');
+      await hooksOf(w, log.id, 'call.hangup', 15_000);
+    }
+    const unseen = await finishedLog(w, whileDown, 30_000);
+    expect(unseen).toMatchObject({ outcome: 'controller_unavailable', status: 'missed' });
+    await hooksOf(w, unseen.id, 'call.hangup', 15_000);
+    const open = (await w.product.api('GET', '/api/v1/call-logs?limit=500')).body.calls.filter((c: CallLog) => c.status === 'in_progress');
+    expect(open).toEqual([]);
+    // New calls work.
+    const after = nextCaller();
+    const c = await call({ dialled: MAIN_DID, caller: after, keys: [{ afterMs: KEY_AT, keys: '0' }], end: { kind: 'await-bye', withinMs: 20_000 } });
+    expect(c.sip.code, c.sip.errors).toBe(0);
+    await logged(after, { status: 'answered', outcome: 'ended_by_ivr' });
+  }, 120_000);
 });

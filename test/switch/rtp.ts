@@ -53,9 +53,29 @@ function toneFrames(): () => Buffer {
   };
 }
 
+let nextPort = 14000;
+
+/**
+ * Ports from 14000 up (below FreeSWITCH's RTP range, clear of the ephemeral range other tests bind
+ * in), so a run never takes a port another test file needs.
+ */
+async function bindRtp(): Promise<Socket> {
+  for (let tries = 0; tries < 200; tries++) {
+    const port = nextPort;
+    nextPort = nextPort >= 15998 ? 14000 : nextPort + 2;
+    const sock = createSocket('udp4');
+    const ok = await new Promise<boolean>((resolve) => {
+      sock.once('error', () => resolve(false));
+      sock.bind(port, '127.0.0.1', () => resolve(true));
+    });
+    if (ok) return sock;
+    sock.close();
+  }
+  throw new Error('no free RTP port in 14000-15999');
+}
+
 export async function startRtp(o: { talk?: boolean } = {}): Promise<RtpEndpoint> {
-  const sock: Socket = createSocket('udp4');
-  await new Promise<void>((resolve) => sock.bind(0, '127.0.0.1', resolve));
+  const sock = await bindRtp();
   const port = sock.address().port;
   const heard: Buffer[] = [];
   let remote: RemoteInfo | null = null;

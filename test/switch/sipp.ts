@@ -146,13 +146,14 @@ ${sdp(rtpPort)}`,
 ${send(ack)}`;
       break;
     case 'cancel':
-      // The switch sends ringback as early media (183) while it rings the destination.
+      // The switch sends ringback as early media (183) while it rings the destination. The CANCEL
+      // carries the INVITE's branch (message 0; the CANCEL is message 5: [branch-5]).
       rest = `<recv response="100"/>
 <recv response="180" optional="true"/>
 <recv response="183"/>
 <pause milliseconds="${end.afterMs}"/>
 ${send(`CANCEL sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-${inviteHeaders('1 CANCEL')}
+${inviteHeaders('1 CANCEL').replace('[branch]', '[branch-5]')}
 Content-Length: 0`, true)}
 <recv response="180" optional="true"/>
 <recv response="183" optional="true"/>
