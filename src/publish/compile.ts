@@ -154,6 +154,7 @@ export function compile(db: DbLike, orgId: string, opts: { soundsDir: string }):
     queueOut[q.number] = {
       id: q.id, number: q.number, name: q.name, fsName: `${q.number}@${org.sipDomain}`, maxWaitTime: q.maxWaitTime,
       strategy: q.strategy, mohSound: q.mohSound, tierRulesApply: q.tierRulesApply, discardAbandonedAfter: q.discardAbandonedAfter, agents,
+      timeoutDestination: destination<FinalDestinationType>(`Queue ${q.number}, timeout destination`, `queues.${q.number}.timeout_destination`, FINAL_DESTINATION_TYPES, q.timeoutDestination ?? null),
     };
   }
 

@@ -76,6 +76,8 @@ export interface SnapshotQueue {
   mohSound?: string;
   tierRulesApply?: boolean;
   discardAbandonedAfter?: number;
+  /** Where a caller goes when maxWaitTime passes with no agent (null/absent: goodbye). */
+  timeoutDestination?: SnapshotDestination<FinalDestinationType> | null;
   /** Tiers: the queue's agents by extension number, ordered by level then position. */
   agents?: SnapshotQueueAgent[];
 }

@@ -61,6 +61,7 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
     for (const e of exts) await api('POST', '/api/v1/extensions', { ...e, sip_password: `pw-${e.number}-secret` });
     await api('POST', '/api/v1/queues', { number: '5001', name: 'Sales', agents: [{ extension: '1004' }], max_wait_time: 30 });
     await api('POST', '/api/v1/queues', { number: '5002', name: 'Empty', agents: [], max_wait_time: 3 });
+    await api('POST', '/api/v1/queues', { number: '5003', name: 'Empty with exit', agents: [], max_wait_time: 3, timeout_destination: { type: 'voicemail', value: '1002' } });
     const sub = (await api('POST', '/api/v1/ivrs', { name: 'Sub Menu', extension: '7002', timeout: 3, max_retries: 1 })).body;
     await api('POST', `/api/v1/ivrs/${sub.id}/generate-greeting`, { text: 'Sub menu. Press 1 for reception.' });
     await api('PUT', `/api/v1/ivrs/${sub.id}/menu`, { options: [{ digit: '1', action_type: 'extension', action_destination: '1001' }] });
@@ -77,6 +78,7 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
         { digit: '7', action_type: 'external', action_destination: '+14155550100' },
         { digit: '8', action_type: 'callback', action_destination: null },
         { digit: '0', action_type: 'hangup', action_destination: null },
+        { digit: '*', action_type: 'queue', action_destination: '5003' },
       ],
     });
     // Agents are part of the published configuration: create them before publishing.
@@ -260,6 +262,17 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
     expect(c.sip.code, c.sip.errors).toBe(0);
     const { log } = await logged(caller, { status: 'answered', outcome: 'queue_timeout', left_at: 'prompt', attended_by: null });
     expect(lastStep(log)).toMatchObject({ type: 'queue', value: '5002', result: 'timeout' });
+  }, 40_000);
+
+  it('queue with no agent and an exit destination: the maximum wait passes, the caller goes to voicemail', async () => {
+    const caller = nextCaller();
+    const c = await call({ dialled: MAIN_DID, caller, keys: [{ afterMs: KEY_AT, keys: '*' }], end: { kind: 'hangup', afterMs: 16_000 } });
+    expect(c.sip.code, c.sip.errors).toBe(0);
+    const { log } = await logged(caller, { status: 'answered', outcome: 'voicemail', attended_by: 'voicemail:1002', left_at: 'voicemail' });
+    const steps = log.ivr_path.filter((p) => p.step === 'action');
+    expect(steps[0]).toMatchObject({ type: 'queue', value: '5003', result: 'timeout' });
+    expect(steps[1]).toMatchObject({ type: 'voicemail', value: '1002' });
+    expect(String(steps[1]!.result)).toMatch(/^message:/);
   }, 40_000);
 
   it('caller hangs up while waiting in the queue: abandoned at queue', async () => {

@@ -46,6 +46,8 @@ export const queues = sqliteTable(
     maxWaitTime: integer('max_wait_time').notNull().default(300),
     tierRulesApply: integer('tier_rules_apply', { mode: 'boolean' }).notNull().default(false),
     discardAbandonedAfter: integer('discard_abandoned_after').notNull().default(60),
+    /** Where a caller goes when max_wait_time passes with no agent (null: goodbye, outcome queue_timeout). */
+    timeoutDestination: text('timeout_destination', { mode: 'json' }).$type<StoredDestination | null>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

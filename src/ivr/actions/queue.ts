@@ -3,6 +3,7 @@ import { addStep, emit } from '../../calls/session.ts';
 import { PROMPTS } from '../../calls/prompts.ts';
 import { answer, hangup, play } from '../media.ts';
 import { recordCall } from '../recording.ts';
+import { finalDestination } from './final.ts';
 import { END, type ActionHandler } from './types.ts';
 
 /**
@@ -49,6 +50,8 @@ export const queueAction: ActionHandler = async (s, dest) => {
   }
   const reason = v.cc_cancel_reason ?? v.cc_cause ?? 'left';
   addStep(s, { step: 'action', type: 'queue', value: q.number, result: reason.toLowerCase() });
+  // The queue's exit destination takes a caller nobody answered in time (voicemail, another queue, …).
+  if (reason === 'TIMEOUT' && q.timeoutDestination) return finalDestination(s, q.timeoutDestination);
   s.record.disposition = reason === 'TIMEOUT' ? 'queue_timeout' : 'failed';
   s.stage = 'prompt';
   await play(s, PROMPTS.goodbye);

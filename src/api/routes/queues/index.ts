@@ -38,6 +38,7 @@ export function queueRoutes() {
         const q = tx.insert(queues).values({
           orgId, number: body.number, name: body.name, strategy: body.strategy, mohSound: body.moh_sound,
           maxWaitTime: body.max_wait_time, tierRulesApply: body.tier_rules_apply, discardAbandonedAfter: body.discard_abandoned_after,
+          timeoutDestination: body.timeout_destination ? { type: body.timeout_destination.type, value: body.timeout_destination.value ?? null } : null,
         }).returning().get();
         replaceAgents(tx, q.id, agents);
         return q;
@@ -62,6 +63,9 @@ export function queueRoutes() {
           ...(body.max_wait_time !== undefined && { maxWaitTime: body.max_wait_time }),
           ...(body.tier_rules_apply !== undefined && { tierRulesApply: body.tier_rules_apply }),
           ...(body.discard_abandoned_after !== undefined && { discardAbandonedAfter: body.discard_abandoned_after }),
+          ...(body.timeout_destination !== undefined && {
+            timeoutDestination: body.timeout_destination ? { type: body.timeout_destination.type, value: body.timeout_destination.value ?? null } : null,
+          }),
           updatedAt: now().toISOString(),
         }).where(eq(queues.id, id)).returning().get();
         if (agents) replaceAgents(tx, id, agents);

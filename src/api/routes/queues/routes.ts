@@ -1,4 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { FINAL_DESTINATION_TYPES } from '../../../routing/destinations.ts';
+
+/** A queue's exit may be any final destination (another queue too). */
+const QUEUE_EXIT_TYPES = FINAL_DESTINATION_TYPES;
 import { requirePermission } from '../../middleware/auth.ts';
 import { IdParam, conflictResponse, errorResponses, jsonBody, jsonContent, security } from '../../schemas.ts';
 
@@ -29,6 +33,8 @@ export const QueueSchema = z
     tier_rules_apply: z.boolean(),
     discard_abandoned_after: z.number().int(),
     agents: z.array(QueueAgentSchema),
+    timeout_destination: z.object({ type: z.string(), value: z.string().nullable() }).nullable()
+      .openapi({ description: 'Where a caller goes when max_wait_time passes with no agent; null: goodbye (outcome queue_timeout)' }),
     fs_name: z.string().openapi({ description: 'mod_callcenter queue name: <number>@<org SIP domain>', example: '5001@acme.sip.local' }),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -50,6 +56,13 @@ const fields = {
   max_wait_time: z.number().int().min(0).max(86_400).openapi({ description: 'Seconds; 0 = no limit' }),
   tier_rules_apply: z.boolean(),
   discard_abandoned_after: z.number().int().min(0).max(86_400),
+  timeout_destination: z
+    .object({
+      type: z.enum(QUEUE_EXIT_TYPES),
+      value: z.string().max(2000).nullable().optional().openapi({ description: 'Extension/queue number, IVR or AI agent UUID, E.164; null for hangup/callback' }),
+    })
+    .nullable()
+    .openapi({ description: 'Exit destination when max_wait_time passes with no agent (checked when published)' }),
   agents: z
     .array(AgentInput)
     .max(500)
@@ -65,6 +78,7 @@ export const CreateQueueBody = z
     max_wait_time: fields.max_wait_time.default(300),
     tier_rules_apply: fields.tier_rules_apply.default(false),
     discard_abandoned_after: fields.discard_abandoned_after.default(60),
+    timeout_destination: fields.timeout_destination.default(null),
     agents: fields.agents.default([]),
   })
   .openapi('CreateQueue');

@@ -60,6 +60,7 @@ export function toDtos(db: Db, orgId: string, rows: QueueRow[]) {
   return rows.map((r) => ({
     id: r.id, number: r.number, name: r.name, strategy: r.strategy as Strategy, moh_sound: r.mohSound,
     max_wait_time: r.maxWaitTime, tier_rules_apply: r.tierRulesApply, discard_abandoned_after: r.discardAbandonedAfter,
+    timeout_destination: r.timeoutDestination ?? null,
     agents: agentRows.filter((a) => a.queueId === r.id)
       .map((a) => ({ extension: a.extension, extension_id: a.extensionId, name: a.name, level: a.level, position: a.position })),
     fs_name: `${r.number}@${domain}`,

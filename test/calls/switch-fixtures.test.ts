@@ -1,0 +1,142 @@
+/**
+ * The emulator learns from the switch: each fixture in test/switch/fixtures/ is one call's ESL bytes,
+ * captured between the real FreeSWITCH 1.10.12 and this controller by the switch-backed suite
+ * (`SWITCH_CAPTURE_DIR=… npx vitest run test/switch`). The same controller runs the same scenario
+ * against the emulator here, and both sides must agree: the frames FreeSWITCH sent (events with their
+ * application, replies, notices, in order) and the commands the controller sent back.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EslParser } from '../../src/esl/parser.ts';
+import type { CallerScript } from '../emulator/caller-script.ts';
+import { frameSignature } from '../esl/transcripts.ts';
+import { startController, type ControllerHarness } from '../helpers/controller.ts';
+
+const FIXTURES = resolve(import.meta.dirname, '../switch/fixtures');
+
+interface Chunk {
+  dir: 'in' | 'out' | 'note';
+  data: string;
+}
+
+const chunksOf = (file: string): Chunk[] =>
+  readFileSync(join(FIXTURES, file), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Chunk);
+
+/** What FreeSWITCH sent, frame by frame. */
+function framesOf(chunks: Array<{ dir: string; data: string }>): string[] {
+  const parser = new EslParser();
+  return chunks.flatMap((c) => (c.dir === 'in' ? parser.feed(Buffer.from(c.data)).frames.map(frameSignature) : []));
+}
+
+/** What the controller sent, command by command: the verb and, for sendmsg, the call-command and app. */
+function commandsOf(chunks: Array<{ dir: string; data: string }>): string[] {
+  return chunks
+    .filter((c) => c.dir === 'out')
+    .flatMap((c) => c.data.split('\n\n').filter((x) => x.trim() !== ''))
+    .map((cmd) => {
+      const lines = cmd.split('\n');
+      const first = lines[0]!;
+      if (first.startsWith('sendmsg')) {
+        const h = (name: string) => lines.find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
+        return ['sendmsg', h('call-command'), h('execute-app-name')].filter(Boolean).join(' ');
+      }
+      if (first.startsWith('api ')) return first.split(' ').slice(0, 2).join(' ');
+      return first;
+    });
+}
+
+const dtmf = (digits: string, afterMs = 30) => ({ when: { onApp: 'play_and_get_digits', afterMs }, do: { kind: 'dtmf' as const, digits } });
+
+interface Case {
+  fixture: string;
+  what: string;
+  did: 'ivr' | 'extension';
+  script: CallerScript;
+}
+
+const CASES: Case[] = [
+  {
+    fixture: 'ivr-key1-extension-answers.jsonl',
+    what: 'key 1 → the extension answers; the talk ends inside the bridge (hangup_after_bridge): HANGUP before the bridge completes',
+    did: 'ivr',
+    script: { steps: [dtmf('1')], bridge: 'answer', bridgeRingMs: 50, bridgeTalkMs: 100 },
+  },
+  {
+    fixture: 'did-extension-answers.jsonl',
+    what: 'a DID straight to an extension: the bridge answers the caller',
+    did: 'extension',
+    script: { bridge: 'answer', bridgeRingMs: 50, bridgeTalkMs: 100 },
+  },
+  {
+    fixture: 'ivr-key4-queue-agent-answers.jsonl',
+    what: 'key 4 → queue, the agent answers: callcenter and socket complete together, nothing sent until the hangup',
+    did: 'ivr',
+    script: { steps: [dtmf('4')], callcenterAgent: { extension: '1004', answerAfterMs: 50, talkMs: 150 } },
+  },
+  {
+    fixture: 'ivr-key5-queue-caller-hangs-up.jsonl',
+    what: 'key 5 → queue with no agent, the caller hangs up while waiting',
+    did: 'ivr',
+    script: { steps: [dtmf('5'), { when: { onApp: 'callcenter', afterMs: 100 }, do: { kind: 'hangup' } }] },
+  },
+  {
+    fixture: 'ivr-key2-busy-voicemail.jsonl',
+    what: 'key 2 → busy → voicemail: greeting, beep, record; the caller hangs up while recorded',
+    did: 'ivr',
+    script: { steps: [dtmf('2'), { when: { onApp: 'record', afterMs: 150 }, do: { kind: 'hangup' } }], bridge: 'busy' },
+  },
+];
+
+let h: ControllerHarness | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+/** The switch suite's organization: the same extensions, queues, menu and DID routing. */
+async function world(route: Case['did']): Promise<ControllerHarness> {
+  dir = mkdtempSync(join(tmpdir(), 'fixtures-'));
+  const c = await startController({ recordingsDir: dir });
+  for (const [number, vm] of [['1001', false], ['1002', true], ['1003', false], ['1004', false]] as const) {
+    await c.req('POST', '/api/v1/extensions', { number, name: `Ext ${number}`, voicemail_enabled: vm });
+  }
+  await c.req('POST', '/api/v1/queues', { number: '5001', name: 'Sales', agents: [{ extension: '1004' }], max_wait_time: 30 });
+  await c.req('POST', '/api/v1/queues', { number: '5002', name: 'Empty', agents: [], max_wait_time: 3 });
+  const main = await c.req<{ id: string }>('POST', '/api/v1/ivrs', { name: 'Main Menu', extension: '7001', timeout: 3, max_retries: 2 });
+  await c.req('PUT', `/api/v1/ivrs/${main.id}/menu`, {
+    options: [
+      { digit: '1', action_type: 'extension', action_destination: '1001' },
+      { digit: '2', action_type: 'extension', action_destination: '1002' },
+      { digit: '4', action_type: 'queue', action_destination: '5001' },
+      { digit: '5', action_type: 'queue', action_destination: '5002' },
+    ],
+  });
+  await c.req('POST', `/api/v1/ivrs/${main.id}/generate-greeting`, { text: 'Welcome.' });
+  await c.req('POST', `/api/v1/ivrs/${main.id}/publish`);
+  const did = await c.req<{ id: string }>('POST', '/api/v1/dids', { number: '+918065978001', assign: true });
+  await c.req('PUT', `/api/v1/dids/${did.id}`, route === 'ivr' ? { routing_type: 'ivr', routing_destination: main.id } : { routing_type: 'extension', routing_destination: '1001' });
+  return c;
+}
+
+describe('the emulator agrees with the captured real switch', () => {
+  for (const k of CASES) {
+    it(`${k.fixture}: ${k.what}`, async () => {
+      const real = chunksOf(k.fixture);
+      h = await world(k.did);
+      const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '+919845000001', script: k.script });
+      await call.done;
+      await h.settle();
+      const ours = call.recorder.chunks.map((c) => ({ dir: c.dir, data: c.data.toString('utf8') }));
+      expect(framesOf(ours)).toEqual(framesOf(real));
+      expect(commandsOf(ours)).toEqual(commandsOf(real));
+    });
+  }
+});
