@@ -88,7 +88,7 @@ const CASES: Case[] = [
     fixture: 'ivr-key2-busy-voicemail.jsonl',
     what: 'key 2 → busy → voicemail: greeting, beep, record; the caller hangs up while recorded',
     did: 'ivr',
-    script: { steps: [dtmf('2'), { when: { onApp: 'record', afterMs: 150 }, do: { kind: 'hangup' } }], bridge: 'busy' },
+    script: { steps: [dtmf('2'), { when: { onApp: 'record', afterMs: 30 }, do: { kind: 'hangup' } }], bridge: 'busy' },
   },
 ];
 
