@@ -68,6 +68,8 @@ export class InboundClient {
   readonly #listeners = new ListenerSet<ClientListeners>();
   readonly #jobs = new Map<string, (outcome: { event: EslEvent } | { error: Error }) => void>();
   readonly #events: Set<string>;
+  /** `filter <header> <value>` lines, kept across reconnects (sent before `event plain`). */
+  readonly #filters = new Set<string>();
   readonly #stop = new AbortController();
   #state: InboundState = 'idle';
   #conn: EslConnection | undefined;
@@ -158,6 +160,20 @@ export class InboundClient {
     return { ...parsed, jobUuid };
   }
 
+  /**
+   * Only events whose `header` matches `value` (exact, or `/regex/`) reach this connection; filters are
+   * OR'ed. FreeSWITCH checks filters before it copies and serializes an event for a socket, so a filter
+   * is what keeps the switch from sending us every call's channel events (its CPU is the bottleneck).
+   * The client's own BACKGROUND_JOB replies always pass. Kept across reconnects.
+   */
+  async filter(header: string, value: string, options?: CommandOptions): Promise<void> {
+    const lines = this.#filters.size === 0 ? ['filter Event-Name BACKGROUND_JOB'] : [];
+    lines.push(`filter ${header} ${value}`);
+    for (const l of lines) this.#filters.add(l);
+    const conn = this.#conn;
+    if (conn && this.connected) for (const l of lines) await conn.command(l, undefined, options);
+  }
+
   /** Adds event names to the subscription (kept across reconnects). */
   async subscribe(names: readonly string[], options?: CommandOptions): Promise<void> {
     for (const name of names) this.#events.add(name);
@@ -229,6 +245,7 @@ export class InboundClient {
       } catch (error) {
         throw new EslAuthError(`authentication failed: ${(error as Error).message}`);
       }
+      for (const f of this.#filters) await conn.command(f);
       await conn.command(`event plain ${[...this.#events].join(' ')}`);
       conn.on('event', this.#onEvent);
       this.#conn = conn;

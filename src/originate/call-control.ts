@@ -22,7 +22,7 @@ import {
   LIVE_STATUSES, answerCallLog, finishCallLog, getOutbound, getOutboundInOrg, liveOutbound, setStatus, startCallLog, type OutboundRow,
 } from './call-store.ts';
 
-export type OriginateClient = Pick<InboundClient, 'connected' | 'api' | 'bgapi' | 'onEvent' | 'onState' | 'subscribe'>;
+export type OriginateClient = Pick<InboundClient, 'connected' | 'api' | 'bgapi' | 'onEvent' | 'onState' | 'subscribe' | 'filter'>;
 
 export class SwitchUnavailableError extends Error {
   override readonly name = 'SwitchUnavailableError' as const;
@@ -289,7 +289,10 @@ export function createCallControl(o: CallControlOptions): CallControl {
       offs.push(inbound.onState((s) => {
         if (s === 'connected') void recover().catch((err: unknown) => log.error({ err }, 'recovery failed'));
       }));
-      void inbound.subscribe(['CHANNEL_CREATE', 'CHANNEL_ANSWER', 'CHANNEL_BRIDGE', 'CHANNEL_HANGUP_COMPLETE'], { timeoutMs })
+      // Only the calls we placed (both legs carry sb_call_id): every other call's channel events stay in
+      // FreeSWITCH instead of being copied, serialized and sent to us.
+      void inbound.filter('variable_sb_call_id', '/./', { timeoutMs })
+        .then(() => inbound.subscribe(['CHANNEL_CREATE', 'CHANNEL_ANSWER', 'CHANNEL_BRIDGE', 'CHANNEL_HANGUP_COMPLETE'], { timeoutMs }))
         .catch((err: unknown) => log.debug({ err }, 'event subscription deferred to the next connection'));
       if (inbound.connected) void recover().catch((err: unknown) => log.error({ err }, 'recovery failed'));
     },

@@ -47,7 +47,8 @@ export function originateCommand(p: OriginatePlan): string {
     'hangup_after_bridge=true',
     `sb_call_id=${p.callId}`,
   ].join(',');
-  const apps: string[] = [];
+  // Exported: the second leg carries sb_call_id too, which is what the inbound socket's filter lets through.
+  const apps: string[] = [`export:sb_call_id=${p.callId}`];
   if (p.introPath) apps.push(`playback:${safe(p.introPath)}`);
   apps.push(`bridge:[origination_uuid=${p.b.uuid}]${p.b.dial}`);
   return `originate {${vars}}${p.a.dial} '${apps.join(',')}' inline`;

@@ -30,9 +30,14 @@ describe('click-to-call', () => {
     const bridged = await h.waitStatus(org, placed.logid, 'bridged');
     expect(bridged).toMatchObject({ type: 'click_to_call', agent: '1001', second_number: '+919944421125', did: org.did, hangup_cause: null });
     const originate = h.emu.commandLog.find((l) => l.startsWith('bgapi originate'))!;
+    // Only placed calls' channel events are sent to us: the filter goes before the subscription.
+    const sent = h.emu.commandLog;
+    expect(sent.indexOf('filter variable_sb_call_id /./')).toBeGreaterThan(-1);
+    expect(sent.indexOf('filter Event-Name BACKGROUND_JOB')).toBeLessThan(sent.indexOf('filter variable_sb_call_id /./'));
     expect(originate).toContain(`user/1001@${org.sipDomain}`);
     expect(originate).toContain(`effective_caller_id_number=${org.did}`);
-    expect(originate).toMatch(/'bridge:\[origination_uuid=[0-9a-f-]+\]sofia\/gateway\/pstn\/\+919944421125' inline$/);
+    // The second leg inherits sb_call_id (export), which the inbound socket's filter lets through.
+    expect(originate).toMatch(/'export:sb_call_id=[0-9a-f-]+,bridge:\[origination_uuid=[0-9a-f-]+\]sofia\/gateway\/pstn\/\+919944421125' inline$/);
     expect(h.events.map((e) => e.type)).toEqual(['call.ringing', 'call.answered', 'call.bridged']);
     // Recording started on bridge, listed per call.
     await new Promise((r) => setTimeout(r, 30));
@@ -142,7 +147,7 @@ describe('two-party calls, scheduling, recordings download, live status of inbou
     await h.waitStatus(org, logid, 'bridged');
     const cmd = h.emu.commandLog.find((l) => l.startsWith('bgapi originate'))!;
     expect(cmd).toContain('}sofia/gateway/pstn/+919944421125 ');
-    expect(cmd).toContain(`'playback:/tmp/intro_${logid}.wav,bridge:[origination_uuid=`);
+    expect(cmd).toContain(`'export:sb_call_id=${logid},playback:/tmp/intro_${logid}.wav,bridge:[origination_uuid=`);
     expect(cmd).toContain(`origination_caller_id_number=${org.did}`);
   });
 

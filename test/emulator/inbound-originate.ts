@@ -28,6 +28,8 @@ interface Channel {
   answered: boolean;
   other?: Channel;
   gone: boolean;
+  /** The originate's inline apps (first leg). */
+  app?: string;
 }
 
 const CAUSE: Record<Exclude<LegOutcome, 'answer'>, string> = { busy: 'USER_BUSY', 'no-answer': 'NO_ANSWER', 'not-listening': 'NORMAL_TEMPORARY_FAILURE' };
@@ -69,6 +71,7 @@ export class OriginateSimulator {
   originate(args: string): Promise<string> {
     const { vars, dial, app } = parseOriginate(args);
     const a = this.#create(vars.get('origination_uuid') ?? randomUUID(), dial, 'a', vars);
+    a.app = app;
     return new Promise((resolve) => {
       this.#after(this.#o.ringMs ?? 5, () => {
         const outcome = this.#o.outcome?.(dial, 'a') ?? 'answer';
@@ -110,7 +113,9 @@ export class OriginateSimulator {
 
   #bridge(a: Channel, target: { uuid: string; dial: string }): void {
     if (a.gone) return;
-    const b = this.#create(target.uuid, target.dial, 'b', new Map([['origination_uuid', target.uuid]]));
+    // `export:name=value` apps before the bridge: the second leg carries those variables (as FreeSWITCH's export does).
+    const exported = [...(a.app ?? '').matchAll(/export:([\w]+)=([^,']*)/g)].map((m) => [m[1]!, m[2]!] as const);
+    const b = this.#create(target.uuid, target.dial, 'b', new Map([['origination_uuid', target.uuid], ...exported]));
     this.#after(this.#o.ringMs ?? 5, () => {
       if (a.gone) return this.#hangup(b, 'ORIGINATOR_CANCEL');
       const outcome = this.#o.outcome?.(target.dial, 'b') ?? 'answer';

@@ -48,6 +48,17 @@ function channelLine(ch: EmulatedChannel, i: number): string {
     `XML|public|PCMU|8000|64000|PCMU|8000|64000||vm||||ACTIVE|||||||sipp|sipp|127.0.0.1|9180659780${String(i % 100).padStart(2, '0')}|XML|public`;
 }
 
+interface Filter {
+  header: string;
+  value: string;
+}
+
+/** No filter: everything passes; else at least one filter's header matches (exact or /regex/). */
+function passes(filters: readonly Filter[], pairs: wire.Pairs): boolean {
+  if (filters.length === 0) return true;
+  return filters.some((f) => pairs.some(([k, v]) => k === f.header && (f.value.length > 1 && f.value.startsWith('/') && f.value.endsWith('/') ? new RegExp(f.value.slice(1, -1)).test(v) : v === f.value)));
+}
+
 const STATUS =
   'UP 0 years, 0 days, 0 hours, 34 minutes, 34 seconds, 311 milliseconds, 69 microseconds\n' +
   'FreeSWITCH (Version 1.10.12-release git a88d069 2024-08-02 21:02:27Z 64bit) is ready\n' +
@@ -63,7 +74,7 @@ export class InboundEmulator {
   #server: Server | undefined;
   #port = 0;
   #sequence = 333_000;
-  readonly #subscribers = new Set<{ events: Set<string>; write: (b: Buffer) => void }>();
+  readonly #subscribers = new Set<{ events: Set<string>; filters: Filter[]; write: (b: Buffer) => void }>();
   /** Present when `calls` is given: the emulated channels. */
   readonly sim: OriginateSimulator | undefined;
   /** mod_db's data (`db insert|select|delete|list`): realm → key → value. */
@@ -75,7 +86,9 @@ export class InboundEmulator {
     if (options.calls) {
       this.sim = new OriginateSimulator(options.calls, (pairs) => {
         const name = pairs.find(([k]) => k === 'Event-Name')?.[1] ?? '';
-        for (const sub of this.#subscribers) if (sub.events.has(name) || sub.events.has('ALL')) sub.write(wire.eventPlain(pairs));
+        for (const sub of this.#subscribers) {
+          if ((sub.events.has(name) || sub.events.has('ALL')) && passes(sub.filters, pairs)) sub.write(wire.eventPlain(pairs));
+        }
       });
     }
   }
@@ -116,13 +129,13 @@ export class InboundEmulator {
     this.#sockets.add(socket);
     socket.on('close', () => this.#sockets.delete(socket));
     socket.on('error', () => undefined);
-    const state = { authed: false, events: new Set<string>() };
+    const state = { authed: false, events: new Set<string>(), filters: [] as Filter[] };
     const write = (bytes: Buffer): void => {
       if (socket.destroyed || socket.writableEnded) return;
       recorder.record('in', bytes);
       socket.write(bytes);
     };
-    const subscriber = { events: state.events, write };
+    const subscriber = { events: state.events, filters: state.filters, write };
     this.#subscribers.add(subscriber);
     socket.on('close', () => this.#subscribers.delete(subscriber));
     const reader = new CommandReader();
@@ -135,7 +148,7 @@ export class InboundEmulator {
 
   #command(
     c: ServerCommand,
-    state: { authed: boolean; events: Set<string> },
+    state: { authed: boolean; events: Set<string>; filters: Filter[] },
     write: (b: Buffer) => void,
     end: () => void,
   ): void {
@@ -161,7 +174,7 @@ export class InboundEmulator {
           if (verb === 'api') return write(wire.apiResponse(body));
           if (!state.events.has('BACKGROUND_JOB') && !state.events.has('ALL')) return;
           const pairs: wire.Pairs = [...coreHeaders('BACKGROUND_JOB', 'api_exec', this.#sequence++), ['Job-UUID', jobUuid], ['Job-Command', 'originate'], ['Job-Command-Arg', args.join(' ')]];
-          write(wire.eventPlain(pairs, body));
+          if (passes(state.filters, pairs)) write(wire.eventPlain(pairs, body));
         });
         return;
       }
@@ -186,7 +199,7 @@ export class InboundEmulator {
             ['Job-Command', name],
             ...(args.length > 0 ? [['Job-Command-Arg', args.join(' ')] as const] : []),
           ];
-          write(wire.eventPlain(pairs, body));
+          if (passes(state.filters, pairs)) write(wire.eventPlain(pairs, body));
         }, this.#options.bgapiDelayMs ?? 5);
         this.#timers.add(t);
         return;
@@ -194,6 +207,12 @@ export class InboundEmulator {
       case 'event':
         for (const n of rest.slice(1)) if (n) state.events.add(n);
         return reply(`+OK event listener enabled ${rest[0] ?? 'plain'}`);
+      case 'filter': {
+        // mod_event_socket: `filter <header> <value>` (value exact, or /regex/); filters are OR'ed.
+        const [header = '', ...value] = rest;
+        state.filters.push({ header, value: value.join(' ') });
+        return reply(`+OK filter added. [${header}]=[${value.join(' ')}]`);
+      }
       case 'noevents':
         state.events.clear();
         return reply('+OK no longer listening for events');

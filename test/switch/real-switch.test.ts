@@ -376,6 +376,8 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
       else await new Promise((r) => setTimeout(r, 200));
     }
     expect(log).toMatchObject({ type: 'click_to_call', status: 'answered', outcome: 'connected' });
+    // Both legs' events reached the controller through the inbound socket's sb_call_id filter.
+    expect(log!.ivr_path.map((p) => p.step)).toEqual(expect.arrayContaining(['a_ringing', 'a_answered', 'b_ringing', 'b_answered', 'bridged', 'b_hangup']));
     const hooks = await hooksOf(w, log!.id);
     expect(hooks.find((h) => h.type === 'call.hangup')?.data).toMatchObject({ disposition: 'connected' });
   }, 40_000);
