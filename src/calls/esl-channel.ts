@@ -14,12 +14,17 @@ export const CALL_EVENTS = ['CHANNEL_EXECUTE_COMPLETE', 'CHANNEL_HANGUP'] as con
 const LINGER_S = 30;
 
 /**
- * A call's setup, sent in the same write as `connect` (createOutboundServer's `afterConnect`): none of it
- * needs the channel data. `myevents` limits the socket to this channel's events; the `Event-Name`
- * filters (mod_event_socket ORs filters with each other and ANDs them with the channel match) keep
- * only the events a call needs. The filters go first, so no unfiltered event slips out in between.
+ * A call's setup, sent in the same write as `connect` (createOutboundServer's `afterConnect`): linger, and
+ * the two event types a call needs. Not `myevents`: it subscribes the socket to ~25 channel event types,
+ * and FreeSWITCH's event_handler runs, under one global lock, for every event of every call, for every
+ * socket, the filter checks of each socket the event type is subscribed on (two header lookups per
+ * socket with Event-Name filters) — O(calls²) work in the switch, whose CPU is the bottleneck. With
+ * `event plain` of two types, the other types stop at an array lookup; `filter Unique-ID <uuid>` (sent
+ * with the first commands, once the connect reply gave the uuid: openEslChannel) keeps only this
+ * channel's events. Events of other channels that slip through before it are ignored (executes and the
+ * hangup are matched by Application-UUID and Unique-ID).
  */
-export const CALL_SETUP_COMMANDS: readonly string[] = [`linger ${LINGER_S}`, ...CALL_EVENTS.map((e) => `filter Event-Name ${e}`), 'myevents'];
+export const CALL_SETUP_COMMANDS: readonly string[] = [`linger ${LINGER_S}`, `event plain ${CALL_EVENTS.join(' ')}`];
 
 export interface EslChannelOptions {
   commandTimeoutMs: number;
@@ -33,6 +38,10 @@ export interface EslChannelOptions {
 export function openEslChannel(session: OutboundSession, opts: EslChannelOptions): CallChannel {
   const cmd = { timeoutMs: opts.commandTimeoutMs, signal: session.signal };
   const data = session.channel;
+  // Only this channel's events from here on; it leaves in the same write as the call's first commands.
+  session.filter('Unique-ID', session.uuid, cmd).catch((err: unknown) => {
+    if (!session.signal.aborted) session.logger.warn({ err }, 'Unique-ID filter refused; events of other calls reach this socket');
+  });
 
   return {
     uuid: session.uuid,
@@ -73,11 +82,9 @@ export function openEslChannel(session: OutboundSession, opts: EslChannelOptions
     },
 
     async subscribe(events) {
-      // e.g. 'DTMF' or 'CUSTOM callcenter::info': each event name also needs its Event-Name filter
-      // (subclasses have '::'), or the setup's filters keep it in FreeSWITCH.
-      const names = events.split(/\s+/).filter(Boolean);
-      const filters = names.filter((n) => !n.includes('::')).map((n) => session.filter('Event-Name', n, cmd));
-      await Promise.all([...filters, session.subscribe(names, cmd)]);
+      // e.g. 'DTMF' or 'CHANNEL_BRIDGE': the Unique-ID filter already keeps them to this channel (an
+      // Event-Name filter would let every call's events of that name through: filters are OR'ed).
+      await session.subscribe(events.split(/\s+/).filter(Boolean), cmd);
     },
 
     onEvent(listener: (e: ChannelEvent) => void) {

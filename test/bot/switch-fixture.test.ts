@@ -11,6 +11,9 @@ import { EslParser } from '../../src/esl/parser.ts';
 import { frameSignature } from '../esl/transcripts.ts';
 import { DIALLED, startBotHarness, startTestBot, type BotHarness } from './helpers.ts';
 
+/** Channel uuids differ between runs (e.g. in the Unique-ID filter's reply). */
+const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
 const FIXTURE = resolve(import.meta.dirname, '../switch/fixtures/bot-native-hangup.jsonl');
 
 let h: BotHarness;
@@ -23,7 +26,7 @@ afterEach(async () => {
 
 const frames = (chunks: Array<{ dir: string; data: string }>) => {
   const p = new EslParser();
-  return chunks.flatMap((c) => (c.dir === 'in' ? p.feed(Buffer.from(c.data)).frames.map(frameSignature) : []));
+  return chunks.flatMap((c) => (c.dir === 'in' ? p.feed(Buffer.from(c.data)).frames.map((f) => frameSignature(f).replace(UUID_RE, '<uuid>')) : []));
 };
 /** Commands by verb (sendmsg: its call-command and app), in order. */
 const commands = (chunks: Array<{ dir: string; data: string }>) =>
@@ -32,7 +35,7 @@ const commands = (chunks: Array<{ dir: string; data: string }>) =>
     .flatMap((c) => c.data.split('\n\n').filter((x) => x.trim() !== ''))
     .map((cmd) => {
       const lines = cmd.split('\n');
-      if (!lines[0]!.startsWith('sendmsg')) return lines[0]!;
+      if (!lines[0]!.startsWith('sendmsg')) return lines[0]!.replace(UUID_RE, '<uuid>');
       const h = (n: string) => lines.find((l) => l.startsWith(`${n}: `))?.slice(n.length + 2);
       return ['sendmsg', h('call-command'), h('execute-app-name')].filter(Boolean).join(' ');
     });

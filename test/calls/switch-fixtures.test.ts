@@ -14,6 +14,9 @@ import type { CallerScript } from '../emulator/caller-script.ts';
 import { frameSignature } from '../esl/transcripts.ts';
 import { startController, type ControllerHarness } from '../helpers/controller.ts';
 
+/** Channel uuids differ between runs (e.g. in the Unique-ID filter's reply). */
+const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
 const FIXTURES = resolve(import.meta.dirname, '../switch/fixtures');
 
 interface Chunk {
@@ -30,7 +33,7 @@ const chunksOf = (file: string): Chunk[] =>
 /** What FreeSWITCH sent, frame by frame. */
 function framesOf(chunks: Array<{ dir: string; data: string }>): string[] {
   const parser = new EslParser();
-  return chunks.flatMap((c) => (c.dir === 'in' ? parser.feed(Buffer.from(c.data)).frames.map(frameSignature) : []));
+  return chunks.flatMap((c) => (c.dir === 'in' ? parser.feed(Buffer.from(c.data)).frames.map((f) => frameSignature(f).replace(UUID_RE, '<uuid>')) : []));
 }
 
 /** What the controller sent, command by command: the verb and, for sendmsg, the call-command and app. */
@@ -46,7 +49,7 @@ function commandsOf(chunks: Array<{ dir: string; data: string }>): string[] {
         return ['sendmsg', h('call-command'), h('execute-app-name')].filter(Boolean).join(' ');
       }
       if (first.startsWith('api ')) return first.split(' ').slice(0, 2).join(' ');
-      return first;
+      return first.replace(UUID_RE, '<uuid>');
     });
 }
 

@@ -112,9 +112,15 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
     await w?.stop();
   }, 30_000);
 
-  it('unknown DID: never answered, 404', async () => {
-    const c = await call({ dialled: UNKNOWN_DID, caller: nextCaller(), end: { kind: 'reject', status: 404 } });
+  it('unknown DID: never answered (SIT tones as early media), 404: unallocated', async () => {
+    const caller = nextCaller();
+    const c = await call({ dialled: UNKNOWN_DID, caller, end: { kind: 'reject', status: 404 } });
     expect(c.sip.code, c.sip.errors).toBe(0);
+    // A number nobody owns belongs to no organization: its row (outcome unallocated) is in no org's logs.
+    await new Promise((r) => setTimeout(r, 500));
+    const { body } = await w.product.api('GET', `/api/v1/call-logs?phone=${encodeURIComponent(caller)}`);
+    expect(body.calls).toEqual([]);
+    expect(c.rtp.heard.length).toBeGreaterThan(0); // the SIT tones, as early media
   }, 30_000);
 
   it('no key: the menu times out, then goodbye and the switch hangs up: no_input', async () => {
@@ -398,6 +404,9 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
     }
     expect(log).toMatchObject({ status: 'answered', outcome: 'connected' });
     expect(JSON.stringify(log)).not.toContain('4155550111');
+    const hooks = await hooksOf(w, log!.id);
+    expect(hooks.find((h) => h.type === 'call.hangup')?.data).toMatchObject({ disposition: 'connected' });
+    expect(JSON.stringify(hooks)).not.toContain('4155550111');
   }, 40_000);
 
   it('controller restart during calls: calls in flight and calls while it is down are logged; new calls work', async () => {
