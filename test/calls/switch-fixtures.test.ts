@@ -5,53 +5,17 @@
  * against the emulator here, and both sides must agree: the frames FreeSWITCH sent (events with their
  * application, replies, notices, in order) and the commands the controller sent back.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EslParser } from '../../src/esl/parser.ts';
 import type { CallerScript } from '../emulator/caller-script.ts';
-import { frameSignature } from '../esl/transcripts.ts';
+import { commandsOf, framesOf, loadCapture } from '../switch/fixture-signature.ts';
 import { startController, type ControllerHarness } from '../helpers/controller.ts';
-
-/** Channel uuids differ between runs (e.g. in the Unique-ID filter's reply). */
-const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
 const FIXTURES = resolve(import.meta.dirname, '../switch/fixtures');
 
-interface Chunk {
-  dir: 'in' | 'out' | 'note';
-  data: string;
-}
-
-const chunksOf = (file: string): Chunk[] =>
-  readFileSync(join(FIXTURES, file), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as Chunk);
-
-/** What FreeSWITCH sent, frame by frame. */
-function framesOf(chunks: Array<{ dir: string; data: string }>): string[] {
-  const parser = new EslParser();
-  return chunks.flatMap((c) => (c.dir === 'in' ? parser.feed(Buffer.from(c.data)).frames.map((f) => frameSignature(f).replace(UUID_RE, '<uuid>')) : []));
-}
-
-/** What the controller sent, command by command: the verb and, for sendmsg, the call-command and app. */
-function commandsOf(chunks: Array<{ dir: string; data: string }>): string[] {
-  return chunks
-    .filter((c) => c.dir === 'out')
-    .flatMap((c) => c.data.split('\n\n').filter((x) => x.trim() !== ''))
-    .map((cmd) => {
-      const lines = cmd.split('\n');
-      const first = lines[0]!;
-      if (first.startsWith('sendmsg')) {
-        const h = (name: string) => lines.find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
-        return ['sendmsg', h('call-command'), h('execute-app-name')].filter(Boolean).join(' ');
-      }
-      if (first.startsWith('api ')) return first.split(' ').slice(0, 2).join(' ');
-      return first.replace(UUID_RE, '<uuid>');
-    });
-}
+const chunksOf = (file: string) => loadCapture(join(FIXTURES, file));
 
 const dtmf = (digits: string, afterMs = 30) => ({ when: { onApp: 'play_and_get_digits', afterMs }, do: { kind: 'dtmf' as const, digits } });
 
