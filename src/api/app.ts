@@ -2,7 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps, AppEnv } from './context.ts';
-import { ApiError, ValidationError, errorBody } from './errors.ts';
+import { ApiError, PayloadTooLargeError, errorBody } from './errors.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { createAuthenticate } from './middleware/auth.ts';
 import { validationHook } from './validation.ts';
@@ -36,7 +36,7 @@ export function createApp(deps: AppDeps): App {
   const limitBody = bodyLimit({
     maxSize: deps.config.BODY_LIMIT_BYTES,
     onError: () => {
-      throw new ValidationError(`Request body larger than ${deps.config.BODY_LIMIT_BYTES} bytes`);
+      throw new PayloadTooLargeError(`Request body larger than ${deps.config.BODY_LIMIT_BYTES} bytes`);
     },
   });
   // Only methods that carry a body pass through the limiter: reads skip a middleware layer entirely.
@@ -70,6 +70,9 @@ export function createApp(deps: AppDeps): App {
   app.onError((err, c) => {
     if (err instanceof ApiError) {
       if (err.status >= 500) c.get('logger')?.error({ err }, err.message);
+      // The rest of an oversize body is still on the wire and will not be read: say the connection
+      // ends here, so the client neither reuses it nor sees a keep-alive socket dropped under it.
+      if (err instanceof PayloadTooLargeError) c.header('Connection', 'close');
       return c.json(errorBody(err.code, err.message, err.details), err.status);
     }
     // Domain errors (raised below the HTTP layer) become their responses here, and only here.

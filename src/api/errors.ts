@@ -16,12 +16,39 @@ export abstract class ApiError extends Error {
 
 export type FieldIssue = { field: string; message: string };
 
+/** A 400 lists at most this many field problems; `details.more` counts the rest. */
+export const MAX_FIELD_ISSUES = 20;
+const MAX_FIELD_CHARS = 200;
+const MAX_ISSUE_MESSAGE_CHARS = 500;
+const MAX_MESSAGE_CHARS = 2000;
+
+const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+
+/**
+ * "a: msg; b: msg" over the first MAX_FIELD_ISSUES problems, plus how many more there are: the
+ * summary a ValidationError's message carries, so a body with thousands of bad items stays small.
+ */
+export function summarizeIssues(fields: readonly FieldIssue[]): string {
+  const shown = fields.slice(0, MAX_FIELD_ISSUES).map((f) => `${clip(f.field, MAX_FIELD_CHARS)}: ${clip(f.message, MAX_ISSUE_MESSAGE_CHARS)}`);
+  const rest = fields.length - shown.length;
+  return rest > 0 ? `${shown.join('; ')}; and ${rest} more` : shown.join('; ');
+}
+
+/**
+ * 400 with `details.fields` (at most MAX_FIELD_ISSUES, each field path and message clipped) and,
+ * when some were left out, `details.more` counting them. The message is clipped as well: however a
+ * caller builds it, the response stays a few kilobytes.
+ */
 export class ValidationError extends ApiError {
   override readonly name = 'ValidationError';
   readonly status = 400;
   readonly code = 'validation_error';
-  constructor(message: string, fields: FieldIssue[] = []) {
-    super(message, { fields });
+  constructor(message: string, fields: readonly FieldIssue[] = []) {
+    const shown = fields
+      .slice(0, MAX_FIELD_ISSUES)
+      .map((f) => ({ field: clip(f.field, MAX_FIELD_CHARS), message: clip(f.message, MAX_ISSUE_MESSAGE_CHARS) }));
+    const more = fields.length - shown.length;
+    super(clip(message, MAX_MESSAGE_CHARS), more > 0 ? { fields: shown, more } : { fields: shown });
   }
 }
 

@@ -27,3 +27,23 @@ export function grants(granted: readonly string[], needed: string): boolean {
     return (gr === '*' || gr === res) && (ga === '*' || ga === act);
   });
 }
+
+const grantParts = (g: string): [string, string] => (g === '*' ? ['*', '*'] : (g.split('.') as [string, string]));
+
+/**
+ * True when `held` allows everything the grant `wanted` allows: some held grant is at least as wide
+ * in both parts ("ivr.*" covers "ivr.read"; "ivr.read" does not cover "ivr.*"; only "*" covers "*").
+ * For a plain permission this is `grants`; it is what lets a credential hand on, or take away, a grant.
+ */
+export function coversGrant(held: readonly string[], wanted: string): boolean {
+  const [wr, wa] = grantParts(wanted);
+  return held.some((h) => {
+    const [hr, ha] = grantParts(h);
+    return (hr === '*' || hr === wr) && (ha === '*' || ha === wa);
+  });
+}
+
+/** The first grant in `wanted` that `held` does not cover, or undefined when `wanted` is a subset. */
+export function firstUncoveredGrant(held: readonly string[], wanted: readonly string[]): string | undefined {
+  return wanted.find((w) => !coversGrant(held, w));
+}

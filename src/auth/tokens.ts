@@ -23,11 +23,15 @@ export async function issueJwt(
   return { token, expiresAt: new Date(exp * 1000).toISOString() };
 }
 
-/** Returns the claims, or null for any invalid/expired token. */
+/**
+ * Returns the claims, or null for any invalid/expired token. A token must say when it expires:
+ * `verify` only checks `exp` when present, and a token without one would otherwise be good forever.
+ */
 export async function verifyJwt(secret: string, token: string): Promise<SessionClaims | null> {
   try {
     const p = (await verify(token, secret, 'HS256')) as Record<string, unknown>;
     if (typeof p.sub !== 'string' || typeof p.org !== 'string' || (p.role !== 'admin' && p.role !== 'member')) return null;
+    if (typeof p.exp !== 'number' || !Number.isFinite(p.exp) || typeof p.iat !== 'number') return null;
     return p as unknown as SessionClaims;
   } catch {
     return null;

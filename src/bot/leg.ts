@@ -46,7 +46,13 @@ export async function runBotLeg(deps: BotBridgeDeps, s: CallSession, target: Bot
     cleanups.push(() => ports.release(pair));
 
     const udp = createSocket('udp4');
-    cleanups.push(() => closeUdp(udp));
+    // A send error on the media socket must not crash the process; it ends nothing either.
+    const onUdpError = (err: Error): void => log.debug({ err }, 'media socket error');
+    udp.on('error', onUdpError);
+    cleanups.push(async () => {
+      await closeUdp(udp);
+      udp.off('error', onUdpError);
+    });
     const bound = await bindUdp(udp, settings.mediaIp, pair.local);
     if (bound) return ((end = fail('media_bind_failed', bound)), result());
 
@@ -208,6 +214,7 @@ export async function runBotLeg(deps: BotBridgeDeps, s: CallSession, target: Bot
         udp.off('message', onDatagram);
         sock.off('message', onMessage);
         sock.off('close', onClose);
+        sock.off('error', onError);
         s.channel.signal.removeEventListener('abort', onHangup);
         stats.droppedFromBot = playout.dropped;
         stats.skippedFromBot = playout.skipped;
@@ -239,42 +246,64 @@ function stopReason(e: BotLegEnd): StopReason {
   return e.kind === 'transfer' ? 'transfer' : e.kind === 'hangup' ? 'bot_hangup' : e.kind === 'caller_hangup' ? 'caller_hangup' : 'bot_error';
 }
 
-/** `stop`, then a closing handshake bounded by `timeoutMs`, then terminate. */
+/**
+ * `stop`, then a closing handshake bounded by `timeoutMs`, then terminate. Waits for `close` (which
+ * follows terminate at once), so the listeners it adds are removed by reference: once the socket is
+ * closed it emits nothing more.
+ */
 async function closeBot(ws: WebSocket, codec: DialectCodec | null, reason: StopReason, timeoutMs: number): Promise<void> {
-  ws.on('error', () => undefined);
   if (ws.readyState === WebSocket.CLOSED) return;
-  if (ws.readyState === WebSocket.OPEN && codec) ws.send(codec.stop(reason));
-  let timer: NodeJS.Timeout | undefined;
-  const closed = new Promise<void>((resolve) => {
-    ws.once('close', () => resolve());
-    timer = setTimeout(() => {
-      ws.terminate();
-      resolve();
-    }, timeoutMs);
-  });
-  if (ws.readyState === WebSocket.OPEN) ws.close(1000, reason);
-  await closed;
-  clearTimeout(timer);
+  const ignore = (): void => undefined; // an error while closing changes nothing
+  ws.on('error', ignore);
+  let onClose!: () => void;
+  const closed = new Promise<void>((resolve) => (onClose = resolve));
+  ws.once('close', onClose);
+  const handshake = setTimeout(() => ws.terminate(), timeoutMs);
+  // Bound the wait for `close` after terminate too: a hung peer never hangs a call's teardown.
+  const giveUp = setTimeout(onClose, 2 * timeoutMs + 100);
+  try {
+    if (ws.readyState === WebSocket.OPEN) {
+      if (codec) ws.send(codec.stop(reason));
+      ws.close(1000, reason);
+    }
+    await closed;
+  } finally {
+    clearTimeout(handshake);
+    clearTimeout(giveUp);
+    ws.off('close', onClose);
+    // Still open only if even terminate got no `close`: keep the error sink then, or an error would throw.
+    if ((ws.readyState as number) === WebSocket.CLOSED) ws.off('error', ignore);
+  }
 }
 
 function bindUdp(udp: Socket, ip: string, port: number): Promise<string | null> {
   return new Promise((resolve) => {
-    const onError = (err: Error): void => resolve(`cannot bind ${ip}:${port}: ${err.message}`);
-    udp.once('error', onError);
-    udp.bind(port, ip, () => {
+    const onError = (err: Error): void => {
+      udp.off('listening', onListening);
+      resolve(`cannot bind ${ip}:${port}: ${err.message}`);
+    };
+    const onListening = (): void => {
       udp.off('error', onError);
-      udp.on('error', () => undefined);
       resolve(null);
-    });
+    };
+    udp.once('error', onError);
+    udp.once('listening', onListening);
+    udp.bind(port, ip);
   });
 }
 
 function closeUdp(udp: Socket): Promise<void> {
   return new Promise((resolve) => {
+    // close(cb) adds cb with on(), not once(): it stays unless removed.
+    const onClose = (): void => {
+      udp.off('close', onClose);
+      resolve();
+    };
     try {
-      udp.close(() => resolve());
+      udp.close(onClose);
     } catch {
-      resolve(); // never bound, or already closed
+      udp.off('close', onClose);
+      resolve(); // already closed
     }
   });
 }

@@ -11,7 +11,8 @@ import type { ConfigSnapshot } from '../publish/snapshot.ts';
  * it was away converges without anyone re-publishing.
  */
 export function createSwitchSync(inbound: InboundClient, allLatest: () => ConfigSnapshot[], logger: Logger): SwitchControl {
-  const control = createEslSwitchControl(async (cmd) => (await inbound.api(cmd)).body);
+  // api() rejects with an EslCommandError when FreeSWITCH answers -ERR: no reply text to inspect.
+  const control = createEslSwitchControl((cmd) => inbound.api(cmd));
   inbound.onState((state) => {
     if (state !== 'connected') return;
     void (async () => {

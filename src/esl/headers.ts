@@ -53,6 +53,11 @@ const LAZY_MIN_CHARS = 512;
 export function parseHeaderLines(text: string): ParsedHeaderBlock | HeaderLineError {
   const lines = text.length >= LAZY_MIN_CHARS ? indexLines(text) : undefined;
   if (lines) return { headers: new Proxy(new HeaderText(text, lines), HEADER_VIEW) as unknown as EslHeaders, rawHeaders: lazyRawHeaders(text) };
+  return parseEager(text);
+}
+
+/** `parseHeaderLines` without the lazy view: `headers` is a plain (null-prototype) object, whatever the size. */
+function parseEager(text: string): ParsedHeaderBlock | HeaderLineError {
   const full = parseAll(text);
   return typeof full === 'string' ? { line: full } : { headers: full, rawHeaders: lazyRawHeaders(text) };
 }
@@ -247,8 +252,11 @@ export class HeaderBlockCache {
     if (text.length > this.#maxChars) return parseHeaderLines(text);
     const hit = this.#blocks.get(text);
     if (hit) return hit;
-    const block = parseHeaderLines(text);
-    if (isHeaderLineError(block) || this.#blocks.size >= this.#maxEntries) return block;
+    if (this.#blocks.size >= this.#maxEntries) return parseHeaderLines(text);
+    // A kept block is parsed in full: it is read by every frame that repeats it, and a lazy view
+    // (a Proxy over text) cannot be frozen: its keys are not the target's (a TypeError from freeze).
+    const block = parseEager(text);
+    if (isHeaderLineError(block)) return block;
     const kept = { headers: Object.freeze(block.headers), rawHeaders: block.rawHeaders };
     this.#blocks.set(text, kept);
     return kept;

@@ -48,14 +48,16 @@ async function runMenu(s: CallSession, ivr: SnapshotIvr): Promise<ActionOutcome>
   const maxDigits = directDial ? 4 : 1;
   const terminators = directDial && !ivr.options['#'] ? '#' : 'none';
   const foreverMs = s.deps.settings.foreverS * 1000;
-  let attempts = 0;
+  // Timeouts and invalid entries are counted separately, each against its own limit.
+  const maxTimeouts = ivr.maxTimeouts ?? ivr.maxRetries;
+  const maxInvalids = ivr.maxInvalids ?? ivr.maxRetries;
   let timeouts = 0;
   let invalids = 0;
   let before: string | null = null;
 
   for (;;) {
     const greeting = ivr.greetingFile ?? PROMPTS.greetingFallback;
-    s.stage = s.ivrEntries === 1 && attempts === 0 ? 'greeting' : 'menu';
+    s.stage = s.ivrEntries === 1 && timeouts + invalids === 0 ? 'greeting' : 'menu';
     const got = await answerThen(s, () =>
       collect(s, {
         file: before ? `file_string://${before}!${greeting}` : greeting,
@@ -91,9 +93,8 @@ async function runMenu(s: CallSession, ivr: SnapshotIvr): Promise<ActionOutcome>
       addStep(s, { step: 'timeout', ivrId: ivr.id, count: timeouts });
     }
 
-    attempts++;
     const prompt = reason === 'timeout' ? (ivr.timeoutPrompt ?? PROMPTS.timeout) : (ivr.invalidPrompt ?? PROMPTS.invalid);
-    if (attempts < ivr.maxRetries) {
+    if (reason === 'timeout' ? timeouts < maxTimeouts : invalids < maxInvalids) {
       before = prompt;
       continue;
     }

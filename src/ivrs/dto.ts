@@ -20,6 +20,10 @@ export interface IvrDto {
   timeout: number;
   inter_digit_timeout: number;
   max_retries: number;
+  /** null = max_retries */
+  timeout_retries: number | null;
+  /** null = max_retries */
+  invalid_retries: number | null;
   enable_direct_dial: boolean;
   direct_dial_policy: DirectDialPolicy;
   direct_dial_list: string[];
@@ -60,6 +64,8 @@ export function toIvrDto(r: IvrRow): IvrDto {
     timeout: r.timeout,
     inter_digit_timeout: r.interDigitTimeout,
     max_retries: r.maxRetries,
+    timeout_retries: r.timeoutRetries,
+    invalid_retries: r.invalidRetries,
     enable_direct_dial: r.enableDirectDial,
     direct_dial_policy: r.directDialPolicy as DirectDialPolicy,
     direct_dial_list: r.directDialList,

@@ -21,6 +21,8 @@ export interface IvrFields {
   timeout?: number | undefined;
   inter_digit_timeout?: number | undefined;
   max_retries?: number | undefined;
+  timeout_retries?: number | null | undefined;
+  invalid_retries?: number | null | undefined;
   enable_direct_dial?: boolean | undefined;
   direct_dial_policy?: DirectDialPolicy | undefined;
   direct_dial_list?: string[] | undefined;
@@ -82,6 +84,8 @@ function toColumns(db: Db, orgId: string, input: IvrFields, current?: IvrRow): C
     timeout: input.timeout,
     interDigitTimeout: input.inter_digit_timeout,
     maxRetries: input.max_retries,
+    timeoutRetries: input.timeout_retries,
+    invalidRetries: input.invalid_retries,
     greetingLanguage: input.greeting_language,
     greetingVoice: input.greeting_voice,
     timeoutPrompt: blankToNull(input.timeout_prompt),

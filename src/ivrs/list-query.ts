@@ -13,6 +13,7 @@ const LIST_SQL = `
         'greeting_prompt', i.greeting_prompt, 'greeting_text', i.greeting_text,
         'greeting_language', i.greeting_language, 'greeting_voice', i.greeting_voice,
         'timeout', i.timeout, 'inter_digit_timeout', i.inter_digit_timeout, 'max_retries', i.max_retries,
+        'timeout_retries', i.timeout_retries, 'invalid_retries', i.invalid_retries,
         'enable_direct_dial', ${BOOL('i.enable_direct_dial')}, 'direct_dial_policy', i.direct_dial_policy,
         'direct_dial_list', json(i.direct_dial_list), 'timeout_prompt', i.timeout_prompt, 'invalid_prompt', i.invalid_prompt,
         'timeout_destination', json(i.timeout_destination), 'invalid_destination', json(i.invalid_destination),

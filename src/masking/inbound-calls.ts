@@ -6,7 +6,7 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { callLogs, outboundCalls } from '../db/schema/index.ts';
+import { outboundCalls } from '../db/schema/index.ts';
 import { setStatus } from '../originate/call-store.ts';
 
 export interface InboundMaskedCall {
@@ -36,12 +36,4 @@ export function endInboundMaskedCall(db: Db, id: string, f: { bridged: boolean; 
   const row = db.select({ status: outboundCalls.status }).from(outboundCalls).where(eq(outboundCalls.id, id)).get();
   if (!row || row.status === 'ended' || row.status === 'failed') return;
   setStatus(db, id, f.bridged ? 'ended' : 'failed', { endedAt: f.at, hangupCause: f.cause });
-}
-
-/**
- * The controller logs every inbound call on arrival with the caller's real number; a masked call's
- * row is rewritten to type masking with the masked number (the runner's final update keeps these).
- */
-export function maskInboundCallLog(db: Db, callId: string, callerMasked: string): boolean {
-  return db.update(callLogs).set({ direction: 'masking', caller: callerMasked, callerName: null }).where(eq(callLogs.id, callId)).run().changes === 1;
 }

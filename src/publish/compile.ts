@@ -122,6 +122,7 @@ export function compile(db: DbLike, orgId: string, opts: { soundsDir: string }):
     ivrOut[i.id] = {
       id: i.id, name: i.name, extension: i.extension, greetingFile, greetingText: i.greetingText ?? null,
       timeoutS: i.timeout, interDigitTimeoutS: i.interDigitTimeout, maxRetries: i.maxRetries,
+      maxTimeouts: i.timeoutRetries ?? i.maxRetries, maxInvalids: i.invalidRetries ?? i.maxRetries,
       directDial: { policy, list: [...i.directDialList] },
       timeoutPrompt: prompt(`${name}: timeout prompt`, `${base}.timeout_prompt`, i.timeoutPrompt),
       invalidPrompt: prompt(`${name}: invalid prompt`, `${base}.invalid_prompt`, i.invalidPrompt),

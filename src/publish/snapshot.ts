@@ -40,6 +40,13 @@ export interface SnapshotIvr {
   timeoutS: number;
   interDigitTimeoutS: number;
   maxRetries: number;
+  /**
+   * Timeouts, and invalid entries, each counted on its own: the menu ends when either count reaches
+   * its limit. Always set by compile (timeout_retries / invalid_retries, or max_retries when null);
+   * absent in snapshots published before the fields existed, where maxRetries applies.
+   */
+  maxTimeouts?: number;
+  maxInvalids?: number;
   directDial: { policy: 'disabled' | 'all' | 'allow_list' | 'deny_list'; list: string[] };
   /** sound file path or null for the built-in prompt */
   timeoutPrompt: string | null;

@@ -3,6 +3,8 @@
  * callcenter queues. Implemented over the inbound ESL client; a no-op stand-in when
  * no switch is connected (the next FreeSWITCH start reads everything through xml_curl).
  */
+import { EslCommandError } from '../esl/replies.ts';
+
 export interface SwitchControl {
   /** Apply queue definitions: `callcenter_config queue load|reload <name>` per queue, then `reloadxml`. */
   applyPublished(input: PublishedSwitchChanges): Promise<{ applied: boolean; errors: string[] }>;
@@ -30,19 +32,20 @@ export const offlineSwitchControl: SwitchControl = {
 const SAFE_ARG = /^[^\s\x00-\x1f'"]+$/;
 
 /**
- * SwitchControl over an ESL `api` function (api(cmd) resolves with the reply body; it may reject
- * on timeout or disconnect). Every failure becomes a message in `errors`; nothing throws.
+ * SwitchControl over an ESL `api` function, such as the inbound client's: it resolves when the
+ * command succeeded, and rejects with an `EslCommandError` when FreeSWITCH answered `-ERR` (or another
+ * error on timeout or disconnect). Every failure becomes a message in `errors`; nothing throws.
  */
-export function createEslSwitchControl(api: (cmd: string) => Promise<string>): SwitchControl {
+export function createEslSwitchControl(api: (cmd: string) => Promise<unknown>): SwitchControl {
   return {
     async applyPublished(input) {
       const errors: string[] = [];
-      const run = async (cmd: string): Promise<{ ok: boolean; reply: string }> => {
+      const run = async (cmd: string): Promise<{ ok: true } | { ok: false; error: string }> => {
         try {
-          const reply = (await api(cmd)).trim();
-          return { ok: !reply.startsWith('-ERR'), reply };
+          await api(cmd);
+          return { ok: true };
         } catch (err) {
-          return { ok: false, reply: `-ERR ${err instanceof Error ? err.message : String(err)}` };
+          return { ok: false, error: describeFailure(cmd, err) };
         }
       };
       const must = async (cmd: string, ...fallbacks: string[]): Promise<void> => {
@@ -51,7 +54,7 @@ export function createEslSwitchControl(api: (cmd: string) => Promise<string>): S
           if (r.ok) break;
           r = await run(fb);
         }
-        if (!r.ok) errors.push(`${fallbacks.at(-1) ?? cmd}: ${r.reply}`);
+        if (!r.ok) errors.push(r.error);
       };
       const safe = (...args: string[]) => {
         const badArg = args.find((a) => !SAFE_ARG.test(a));
@@ -86,4 +89,12 @@ export function createEslSwitchControl(api: (cmd: string) => Promise<string>): S
       return { applied: true, errors };
     },
   };
+}
+
+/** `<command>: -ERR <reason>` for a refusal, `<command>: <message>` for anything else. */
+function describeFailure(cmd: string, err: unknown): string {
+  if (err instanceof EslCommandError) return `${cmd}: -ERR ${err.reason}`;
+  const message = err instanceof Error ? err.message : String(err);
+  // The ESL errors (timeout, closed, …) name their command already.
+  return message.startsWith(`${cmd}: `) ? message : `${cmd}: ${message}`;
 }

@@ -109,6 +109,28 @@ export function createWebhookOutbox(opts: WebhookOutboxOptions): WebhookOutbox {
     return n;
   });
 
+  /** The batch in one transaction; when it fails (rolled back), event by event, so only a bad one is lost. */
+  const write = (live: OutboxEvent[]): number => {
+    try {
+      return writeAll(live);
+    } catch (err) {
+      if (live.length === 1) {
+        opts.logger.error({ err, type: live[0]!.type, orgId: live[0]!.orgId }, 'webhook event could not be written: dropped');
+        return 0;
+      }
+      opts.logger.error({ err, events: live.length }, 'webhook outbox batch failed; writing events one by one');
+      let n = 0;
+      for (const e of live) {
+        try {
+          n += writeAll([e]);
+        } catch (e2) {
+          opts.logger.error({ err: e2, type: e.type, orgId: e.orgId }, 'webhook event could not be written: dropped');
+        }
+      }
+      return n;
+    }
+  };
+
   const flush = (): number => {
     const events = queue.take();
     if (events.length === 0) return 0;
@@ -124,7 +146,7 @@ export function createWebhookOutbox(opts: WebhookOutboxOptions): WebhookOutbox {
         if (w === undefined) wanted.set(orgId, (w = hasEndpoint.get(orgId) !== undefined));
         if (w) live.push(toOutboxEvent(e));
       }
-      if (live.length > 0) n = writeAll(live);
+      if (live.length > 0) n = write(live);
     } catch (err) {
       opts.logger.error({ err, events: events.length }, 'webhook outbox write failed');
     }

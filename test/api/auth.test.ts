@@ -47,11 +47,12 @@ describe('POST /auth/user-login', () => {
     expect(typeof body.error).toBe('string');
   });
 
-  it('400 for an oversized body', async () => {
+  it('413 for an oversized body', async () => {
     const small = createTestApi({}, { BODY_LIMIT_BYTES: '100' });
     try {
       const res = await small.call('POST', '/auth/user-login', { body: { email: 'a@b.co', password: 'x'.repeat(500) } });
-      expect(res.status).toBe(400);
+      expect(res.status).toBe(413);
+      expect(await res.json()).toMatchObject({ code: 'payload_too_large' });
     } finally {
       small.close();
     }

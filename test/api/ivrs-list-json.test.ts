@@ -15,7 +15,7 @@ it('the SQL-built list equals the mapped DTOs, including menus, booleans, JSON c
   const call = (m: string, p: string, body?: unknown) => api.call(m, p, { token: org.token, body });
   await call('POST', '/api/v1/extensions', { number: '1001', name: 'A' });
   const a = (await (await call('POST', '/api/v1/ivrs', { name: 'A', extension: '7001', enable_direct_dial: true, direct_dial_policy: 'allow_list', direct_dial_list: ['1001'] })).json()) as { id: string };
-  await call('POST', '/api/v1/ivrs', { name: 'B "quoted" ü', extension: '7002', timeout_destination: { type: 'extension', value: '1001' } });
+  await call('POST', '/api/v1/ivrs', { name: 'B "quoted" ü', extension: '7002', timeout_destination: { type: 'extension', value: '1001' }, timeout_retries: 2 });
   await call('PUT', `/api/v1/ivrs/${a.id}/menu`, { options: [
     { digit: '9', action_type: 'hangup', action_destination: null },
     { digit: '1', action_type: 'extension', action_destination: '1001', description: 'Sales' },

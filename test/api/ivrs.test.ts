@@ -19,7 +19,8 @@ describe('POST /api/v1/ivrs', () => {
     const ivr = (await res.json()) as IvrJson;
     expect(ivr).toMatchObject({
       org_id: org.orgId, name: 'Main Menu', extension: '7001', description: null, greeting_prompt: null, greeting_text: null,
-      greeting_language: 'en-IN', greeting_voice: 'en-IN-Wavenet-D', timeout: 10, max_retries: 3, enable_direct_dial: false,
+      greeting_language: 'en-IN', greeting_voice: 'en-IN-Wavenet-D', timeout: 10, max_retries: 3, timeout_retries: null, invalid_retries: null,
+      enable_direct_dial: false,
       inter_digit_timeout: 3, direct_dial_policy: 'disabled', direct_dial_list: [], timeout_prompt: null, invalid_prompt: null,
       timeout_destination: null, invalid_destination: null, status: 'active',
     });
@@ -132,6 +133,26 @@ describe('GET /api/v1/ivrs and /api/v1/ivrs/{id}', () => {
 });
 
 describe('PUT /api/v1/ivrs/{id}', () => {
+  it('timeout_retries and invalid_retries: stored, returned, null goes back to max_retries, 1-10 only', async () => {
+    const ivr = await createIvr(api, org, { max_retries: 4, timeout_retries: 2, invalid_retries: 5 });
+    expect(ivr).toMatchObject({ max_retries: 4, timeout_retries: 2, invalid_retries: 5 });
+    const got = await api.call('GET', `/api/v1/ivrs/${ivr.id}`, { token: org.token });
+    expect(await got.json()).toMatchObject({ max_retries: 4, timeout_retries: 2, invalid_retries: 5 });
+    const list = (await (await api.call('GET', '/api/v1/ivrs', { token: org.token })).json()) as IvrJson[];
+    expect(list[0]).toMatchObject({ timeout_retries: 2, invalid_retries: 5 });
+
+    const put = async (body: Record<string, unknown>) => api.call('PUT', `/api/v1/ivrs/${ivr.id}`, { token: org.token, body });
+    expect(await (await put({ timeout_retries: 10 })).json()).toMatchObject({ timeout_retries: 10, invalid_retries: 5 });
+    expect(await (await put({ invalid_retries: null })).json()).toMatchObject({ max_retries: 4, timeout_retries: 10, invalid_retries: null });
+
+    const bad = await put({ timeout_retries: 0, invalid_retries: 11 });
+    expect(bad.status).toBe(400);
+    expect(fieldsOf((await bad.json()) as ErrorBody)).toEqual(['invalid_retries', 'timeout_retries']);
+    const fraction = await api.call('POST', '/api/v1/ivrs', { token: org.token, body: { name: 'X', extension: '7002', timeout_retries: 1.5, invalid_retries: '2' } });
+    expect(fieldsOf((await fraction.json()) as ErrorBody)).toEqual(['invalid_retries', 'timeout_retries']);
+    expect(await (await api.call('GET', `/api/v1/ivrs/${ivr.id}`, { token: org.token })).json()).toMatchObject({ timeout_retries: 10, invalid_retries: null });
+  });
+
   it('updates only the given fields', async () => {
     const ivr = await createIvr(api, org, { description: 'Keep me' });
     const res = await api.call('PUT', `/api/v1/ivrs/${ivr.id}`, { token: org.token, body: { name: 'Renamed', timeout: 20, status: 'inactive' } });

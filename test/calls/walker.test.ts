@@ -10,6 +10,7 @@ import { testIvr, testSnapshot } from '../helpers/snapshot.ts';
 import type { ConfigSnapshot, SnapshotIvr } from '../../src/publish/snapshot.ts';
 import type { CallSettings } from '../../src/calls/session.ts';
 import { VOICEMAIL_BEEP } from '../../src/ivr/actions/voicemail.ts';
+import { PROMPTS } from '../../src/calls/prompts.ts';
 
 const DID = '+918065978001';
 let cleanup: (() => void) | undefined;
@@ -52,6 +53,19 @@ const menu = (over: Partial<SnapshotIvr> = {}) =>
     ...over,
   });
 
+/** What each play_and_get_digits round played: the greeting, or a retry prompt then the greeting. */
+const rounds = (f: { steps: { app: string; arg: string | undefined }[] }) =>
+  f.steps.filter((s) => s.app === 'play_and_get_digits').map((s) => s.arg!.split(' ')[5]);
+const greetingOf = (ivr: SnapshotIvr) => ivr.greetingFile!;
+const afterTimeout = (ivr: SnapshotIvr) => `file_string://${PROMPTS.timeout}!${ivr.greetingFile}`;
+const afterInvalid = (ivr: SnapshotIvr) => `file_string://${PROMPTS.invalid}!${ivr.greetingFile}`;
+/** The timeout/invalid/exhausted steps of a call's path, e.g. ['timeout:1', 'invalid:1', 'exhausted:timeout']. */
+const failures = (path: unknown) =>
+  (path as { step: string; count?: number; reason?: string }[])
+    .filter((p) => p.step === 'timeout' || p.step === 'invalid' || p.step === 'exhausted')
+    .map((p) => (p.step === 'exhausted' ? `exhausted:${p.reason}` : `${p.step}:${p.count}`));
+const answered: FakeBehaviour = (app) => (app === 'bridge' ? { variables: { originate_disposition: 'SUCCESS' } } : undefined);
+
 describe('IVR walker', () => {
   it('timeouts: plays the timeout prompt before each repeat, then goodbye and hangup', async () => {
     const t = setup([menu()]);
@@ -75,15 +89,50 @@ describe('IVR walker', () => {
     expect(t.events.map((e) => e.type)).toEqual(['call.ringing', 'call.answered', 'call.dtmf', 'call.dtmf', 'ivr.selection', 'call.transferred', 'call.hangup']);
   });
 
-  it('timeout and invalid share max_retries, and the last failure picks the destination', async () => {
-    const t = setup([menu({ maxRetries: 2, invalidDestination: { type: 'extension', value: '1002' } })]);
-    const { f, log } = await call(t, pressing(['', '8'], (app) => (app === 'bridge' ? { variables: { originate_disposition: 'NO_ANSWER' } } : undefined)));
-    expect(f.apps()).toContain('bridge');
-    expect(f.steps.find((s) => s.app === 'bridge')!.arg).toContain('user/1002@');
+  it('timeouts and invalid entries are counted separately: two of each do not end the menu, the third timeout does', async () => {
+    // max_retries 3 bounds each count, not their sum (which would end the menu on the third failure).
+    const ivr = menu({ maxRetries: 3, timeoutDestination: { type: 'extension', value: '1002' }, invalidDestination: { type: 'hangup', value: null } });
+    const t = setup([ivr]);
+    const noAnswer: FakeBehaviour = (app) => (app === 'bridge' ? { variables: { originate_disposition: 'NO_ANSWER' } } : undefined);
+    const { f, log } = await call(t, pressing(['', '7', '', '8', '', '1'], noAnswer));
+    // Five rounds, each failure's own prompt before the next; the sixth input is never asked for.
+    expect(rounds(f)).toEqual([greetingOf(ivr), afterTimeout(ivr), afterInvalid(ivr), afterTimeout(ivr), afterInvalid(ivr)]);
+    expect(failures(log.path)).toEqual(['timeout:1', 'invalid:1', 'timeout:2', 'invalid:2', 'timeout:3', 'exhausted:timeout']);
+    // The reason that ran out picks the destination: the timeout prompt, then the timeout destination.
+    const tail = f.steps.slice(f.steps.findLastIndex((s) => s.app === 'play_and_get_digits') + 1);
+    expect(tail.map((s) => s.app)).toEqual(['playback', 'multiset', 'bridge', 'playback', 'hangup']);
+    expect(tail[0]!.arg).toBe(PROMPTS.timeout);
+    expect(tail[2]!.arg).toBe('{leg_timeout=20}user/1002@acme.sip.local');
     // 1002 has no voicemail: "unavailable", and the outcome comes from the bridge's cause.
-    expect(f.steps.slice(-2)).toEqual([{ app: 'playback', arg: expect.stringContaining('tone_stream://') }, { app: 'hangup', arg: 'NO_ANSWER' }]);
-    expect(log).toMatchObject({ disposition: 'no_answer', leftAt: 'prompt', answeredBy: null });
+    expect(tail.slice(-2)).toEqual([{ app: 'playback', arg: PROMPTS.unavailable }, { app: 'hangup', arg: 'NO_ANSWER' }]);
+    expect(log).toMatchObject({ disposition: 'no_answer', leftAt: 'prompt', answeredBy: null, dtmf: '78' });
     expect((log.path as unknown[]).at(-1)).toMatchObject({ step: 'action', type: 'extension', value: '1002', result: 'NO_ANSWER' });
+  });
+
+  it.each([
+    {
+      name: 'max 5, timeouts 3, invalids 2',
+      limits: { maxRetries: 5, maxTimeouts: 3, maxInvalids: 2 },
+      inputs: ['', '7', '', '7', '1'],
+      trail: ['timeout:1', 'invalid:1', 'timeout:2', 'invalid:2', 'exhausted:invalid'],
+      reason: 'invalid', bridged: '1002',
+    },
+    {
+      name: 'max 2, timeouts 1, invalids 3',
+      limits: { maxRetries: 2, maxTimeouts: 1, maxInvalids: 3 },
+      inputs: ['7', '7', '', '1'],
+      trail: ['invalid:1', 'invalid:2', 'timeout:1', 'exhausted:timeout'],
+      reason: 'timeout', bridged: '1001',
+    },
+  ])('each count has its own limit when set ($name): the $reason limit ends the menu', async ({ limits, inputs, trail, bridged }) => {
+    // Neither max_retries nor the other count decides: with the sum, or max_retries, the rounds would differ.
+    const ivr = menu({ ...limits, timeoutDestination: { type: 'extension', value: '1001' }, invalidDestination: { type: 'extension', value: '1002' } });
+    const t = setup([ivr]);
+    const { f, log } = await call(t, pressing(inputs, answered));
+    expect(failures(log.path)).toEqual(trail);
+    expect(rounds(f)).toHaveLength(inputs.length - 1);
+    expect(f.steps.find((s) => s.app === 'bridge')!.arg).toBe(`{leg_timeout=20}user/${bridged}@acme.sip.local`);
+    expect(log).toMatchObject({ disposition: 'connected', answeredBy: bridged });
   });
 
   it('busy extension with voicemail goes to voicemail: beep, record under the recordings directory', async () => {
@@ -116,13 +165,27 @@ describe('IVR walker', () => {
     expect((log.path as Array<{ type?: string; result?: string }>).at(-1)).toMatchObject({ type: 'voicemail', result: 'no_message' });
   });
 
-  it('nested IVR, play_prompt returns to the menu, repeat does not count as a retry', async () => {
+  it('nested IVR; play_prompt and repeat return to the menu', async () => {
     const sub = testIvr('22222222-2222-4222-8222-222222222222', { options: { '0': { digit: '0', type: 'hangup', value: null, description: null } } });
     const t = setup([menu(), sub]);
     const { f, log } = await call(t, pressing(['3', '*', '2', '0']));
     expect(f.apps()).toEqual(['answer', 'play_and_get_digits', 'playback', 'play_and_get_digits', 'play_and_get_digits', 'play_and_get_digits', 'hangup']);
     const ivrs = (log.path as { step: string; ivrId?: string }[]).filter((p) => p.step === 'ivr').map((p) => p.ivrId);
     expect(ivrs).toEqual([menu().id, sub.id]);
+  });
+
+  it('repeat does not count as a retry: after two repeats, one timeout and one invalid entry still get the menu again', async () => {
+    // max_retries 2: the menu ends on a second timeout or a second invalid entry. Had either repeat counted
+    // towards the timeouts, the invalid entries or both, the timeout or the invalid entry below would be a
+    // second one and end the menu (goodbye, no bridge) instead of letting the caller choose 1.
+    const ivr = menu({ maxRetries: 2 });
+    const t = setup([ivr]);
+    const { f, log } = await call(t, pressing(['*', '*', '', '7', '1'], answered));
+    expect(rounds(f)).toEqual([greetingOf(ivr), greetingOf(ivr), greetingOf(ivr), afterTimeout(ivr), afterInvalid(ivr)]);
+    expect(failures(log.path)).toEqual(['timeout:1', 'invalid:1']);
+    expect((log.path as { type?: string }[]).filter((p) => p.type === 'repeat')).toHaveLength(2);
+    expect(f.steps.find((s) => s.app === 'bridge')!.arg).toBe('{leg_timeout=20}user/1001@acme.sip.local');
+    expect(log).toMatchObject({ disposition: 'connected', answeredBy: '1001', dtmf: '**71' });
   });
 
   it('a menu that transfers into itself ends after the loop limit', async () => {

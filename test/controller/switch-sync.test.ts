@@ -1,7 +1,8 @@
 /** The inbound ESL link: /health reports it, and publish applies queues over it (and again on reconnect). */
 import { afterEach, expect, it } from 'vitest';
 import { InboundEmulator } from '../emulator/index.ts';
-import { createInboundClient } from '../../src/esl/inbound-client.ts';
+import { createInboundClient, type InboundClient } from '../../src/esl/inbound-client.ts';
+import { EslCommandError } from '../../src/esl/replies.ts';
 import { createSwitchSync } from '../../src/controller/switch-sync.ts';
 import { createSnapshotReader } from '../../src/publish/reader.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
@@ -64,4 +65,21 @@ it('a publish while the switch is away succeeds with a warning, and the queues a
   inbound.start();
   await inbound.waitConnected({ timeoutMs: 2000 });
   await expect.poll(() => fs.commandLog.join('\n'), { timeout: 2000 }).toMatch(/callcenter_config queue (re)?load 5001@acme\.sip\.local/);
+});
+
+it('a -ERR from the switch reaches the publish as the inbound client typed it (EslCommandError), named once', async () => {
+  const sent: string[] = [];
+  const inbound = {
+    connected: true,
+    onState: () => () => undefined,
+    api: async (cmd: string) => {
+      sent.push(cmd);
+      if (cmd.startsWith('callcenter_config queue')) throw new EslCommandError(cmd, 'Invalid Queue not found!');
+      return { ok: true as const, text: '[Success]', body: '+OK [Success]\n' };
+    },
+  } as unknown as InboundClient;
+  const sync = createSwitchSync(inbound, () => [], silentLogger());
+  const r = await sync.applyPublished({ queueNames: ['5001@acme'], removedQueueNames: [] });
+  expect(sent).toEqual(['callcenter_config queue reload 5001@acme', 'callcenter_config queue load 5001@acme', 'reloadxml']);
+  expect(r).toEqual({ applied: true, errors: ['callcenter_config queue load 5001@acme: -ERR Invalid Queue not found!'] });
 });

@@ -71,6 +71,29 @@ describe('EslParser', () => {
     expect(bad.size).toBe(0);
   });
 
+  it('a HeaderBlockCache with maxChars ≥ 512 keeps long blocks as frozen plain headers (freezing their lazy view threw)', () => {
+    // Root cause: blocks of 512+ characters parse into a lazy Proxy view whose keys are not its target's,
+    // so Object.freeze (preventExtensions, then defining every key non-configurable) threw a TypeError
+    // out of feed(), and the connection dropped the socket.
+    const lines = Array.from({ length: 40 }, (_, i) => `Variable-Number-${i}: value%20${i}`);
+    const text = ['Content-Type: command/reply', 'Reply-Text: +OK', ...lines].join('\n');
+    expect(text.length).toBeGreaterThanOrEqual(512);
+    const blocks = new HeaderBlockCache({ maxChars: 4096 });
+    const block = blocks.parse(text);
+    if ('line' in block) throw new Error('malformed');
+    expect(Object.isFrozen(block.headers)).toBe(true);
+    expect([block.headers['Reply-Text'], block.headers['Variable-Number-39'], block.headers['nope']]).toEqual(['+OK', 'value 39', undefined]);
+    expect(blocks.parse(text)).toBe(block);
+    expect(blocks.size).toBe(1);
+    // Through the frame parser, as a connection sharing the server's cache would read it.
+    const p = new EslParser({}, blocks);
+    const { frames, error } = p.feed(Buffer.from(`${text}\n\nContent-Type: auth/request\n\n`));
+    expect(error).toBeUndefined();
+    expect(kinds(frames)).toEqual(['command-reply', 'auth-request']);
+    expect(frames[0]!.headers).toBe(block.headers);
+    expect(frames).toEqual(new EslParser().feed(Buffer.from(`${text}\n\nContent-Type: auth/request\n\n`)).frames);
+  });
+
   it('long header blocks of short lines (more lines than the index guess) read the same as a full parse', () => {
     const lines = Array.from({ length: 300 }, (_, i) => `h${i}: v${i}`);
     const text = [...lines, 'h7: last'].join('\n');

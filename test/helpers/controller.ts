@@ -9,8 +9,62 @@ import { callLogs } from '../../src/db/schema/index.ts';
 import type { OutboundServer } from '../../src/esl/outbound-server.ts';
 import { createEmulator, type Emulator } from '../emulator/index.ts';
 import { eq } from 'drizzle-orm';
+import { pino } from 'pino';
 import type { BotBridge } from '../../src/bot/bridge.ts';
 import { createMaskingLookup } from '../../src/masking/lookup.ts';
+import type { Logger } from '../../src/logging/logger.ts';
+
+/** An error- or fatal-level log line, as pino wrote it. */
+export interface LoggedError {
+  level: 'error' | 'fatal';
+  msg: string;
+  /** The whole line (bindings such as the call uuid, `err`, …). */
+  entry: Record<string, unknown>;
+}
+
+export interface ErrorLog {
+  /** Logs nothing below error; error and fatal lines are kept in `errors`. */
+  logger: Logger;
+  errors: LoggedError[];
+  /** Declares an error the test expects (matched against the message and the serialized `err`). */
+  expect(pattern: RegExp): void;
+  /** Fails when an error was logged that no declared pattern matches; with `final`, also when a declared one never came. */
+  check(final?: boolean): void;
+}
+
+/**
+ * A logger that fails the test on errors nobody declared: an error-level log in a controller test is
+ * a bug (or a case the test must name), never noise to ignore.
+ */
+export function createErrorLog(expected: readonly RegExp[] = []): ErrorLog {
+  const errors: LoggedError[] = [];
+  const patterns = [...expected];
+  const text = (e: LoggedError) => {
+    const err = e.entry.err as { type?: string; message?: string } | undefined;
+    return err ? `${e.msg} ${err.type ?? ''}: ${err.message ?? ''}` : e.msg;
+  };
+  const logger = pino(
+    { level: 'error', base: undefined },
+    {
+      write(line: string) {
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        errors.push({ level: (entry.level as number) >= 60 ? 'fatal' : 'error', msg: String(entry.msg ?? ''), entry });
+      },
+    },
+  );
+  return {
+    logger,
+    errors,
+    expect: (pattern) => void patterns.push(pattern),
+    check(final = false) {
+      const unexpected = errors.filter((e) => !patterns.some((p) => p.test(text(e))));
+      expect(unexpected.map((e) => ({ level: e.level, msg: text(e), entry: e.entry })), 'errors logged that the test did not expect').toEqual([]);
+      if (!final) return;
+      const missing = patterns.filter((p) => !errors.some((e) => p.test(text(e))));
+      expect(missing.map(String), 'expected errors that were never logged').toEqual([]);
+    },
+  };
+}
 
 export interface ControllerOptions {
   /** The AI bridge for ai_agent routes (without it they apologise and fall back). */
@@ -19,6 +73,8 @@ export interface ControllerOptions {
   masking?: boolean;
   /** Record calls bridged to a person into this directory. */
   recordingsDir?: string;
+  /** Errors this test expects the controller (or the API) to log; any other error-level log fails it. */
+  expectErrors?: RegExp[];
 }
 
 export interface ControllerHarness {
@@ -28,17 +84,23 @@ export interface ControllerHarness {
   emu: Emulator;
   registry: CallRegistry;
   events: CallEvent[];
+  /** Error and fatal lines logged so far (controller, call log writer and API share the logger). */
+  loggedErrors: LoggedError[];
+  /** Declares an error the test expects (see ControllerOptions.expectErrors). */
+  expectLoggedError(pattern: RegExp): void;
   /** JSON request as the org admin; fails the test on a non-2xx answer. */
   req<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T>;
   callLog(uuid: string): typeof callLogs.$inferSelect;
-  /** Waits for the controller to finish every call, then checks nothing is left behind. */
+  /** Waits for the controller to finish every call, then checks nothing is left behind and no unexpected error was logged. */
   settle(): Promise<void>;
+  /** Stops everything, then fails the test on an unexpected error, or an expected one that never came. */
   close(): Promise<void>;
 }
 
 /** The real thing minus FreeSWITCH: API + database + controller on 127.0.0.1, and the emulator as the switch. */
 export async function startController(options: ControllerOptions = {}): Promise<ControllerHarness> {
-  const api = createTestApi();
+  const log = createErrorLog(options.expectErrors);
+  const api = createTestApi({ logger: log.logger });
   const org = await api.org('Acme');
   const registry = createCallRegistry();
   const events: CallEvent[] = [];
@@ -73,6 +135,8 @@ export async function startController(options: ControllerOptions = {}): Promise<
     emu,
     registry,
     events,
+    loggedErrors: log.errors,
+    expectLoggedError: log.expect,
     async req(method, path, body) {
       const res = await api.call(method, path, { token: org.token, body });
       const text = await res.text();
@@ -88,10 +152,12 @@ export async function startController(options: ControllerOptions = {}): Promise<
       await server.idle();
       expect(registry.size()).toBe(0);
       expect(server.sessions()).toHaveLength(0);
+      log.check();
     },
     async close() {
       await server.close();
       api.close();
+      log.check(true);
     },
   };
 }

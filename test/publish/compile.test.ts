@@ -31,6 +31,18 @@ describe('compile', () => {
     expect(r.warnings).toEqual([expect.objectContaining({ code: 'no_greeting', path: `ivrs.${ivr.id}.greeting` })]);
   });
 
+  it('resolves each retry limit: timeout_retries / invalid_retries, or max_retries when null', () => {
+    const org = newOrg(t.db);
+    const { ivr } = seedValid(t.db, org.id);
+    const other = addIvr(t.db, org.id, '7002', { maxRetries: 4, timeoutRetries: 2, invalidRetries: 6 });
+    addOption(t.db, org.id, other.id, '1', 'extension', '1001');
+    t.db.update(ivrs).set({ maxRetries: 5 }).where(eq(ivrs.id, ivr.id)).run();
+    const r = compile(t.db, org.id, { soundsDir: t.soundsDir });
+    expect(r.problems).toEqual([]);
+    expect(r.snapshot.ivrs[ivr.id]).toMatchObject({ maxRetries: 5, maxTimeouts: 5, maxInvalids: 5 });
+    expect(r.snapshot.ivrs[other.id]).toMatchObject({ maxRetries: 4, maxTimeouts: 2, maxInvalids: 6 });
+  });
+
   it('uses the greeting wav when it exists (absolute path, no warning)', () => {
     const org = newOrg(t.db);
     const { ivr } = seedValid(t.db, org.id);

@@ -1,16 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { createEslSwitchControl } from '../../src/routing/switch-control.ts';
+import { EslTimeoutError, parseApiBody } from '../../src/esl/replies.ts';
 import { switchChanges } from '../../src/publish/callcenter.ts';
 import type { ConfigSnapshot } from '../../src/publish/snapshot.ts';
 
-/** A fake ESL api: records commands, answers from a table of reply functions. */
+/**
+ * A fake ESL api: records commands, answers from a table of reply functions. Like the inbound client's
+ * api(), a `-ERR` body rejects with an EslCommandError (parsed in the one place, esl/replies.ts).
+ */
 function fakeApi(reply: (cmd: string) => string | Error = () => '+OK') {
   const sent: string[] = [];
   const api = async (cmd: string) => {
     sent.push(cmd);
     const r = reply(cmd);
     if (r instanceof Error) throw r;
-    return r;
+    const parsed = parseApiBody(cmd, r);
+    if (!parsed.ok) throw parsed.error;
+    return parsed;
   };
   return { api, sent };
 }
@@ -34,15 +40,29 @@ describe('createEslSwitchControl', () => {
     expect(sent.slice(0, 2)).toEqual(['callcenter_config queue reload 5001@a.sip.local', 'callcenter_config queue load 5001@a.sip.local']);
   });
 
-  it('returns failures and timeouts as strings, never throws', async () => {
-    const { api } = fakeApi((cmd) => (cmd === 'reloadxml' ? new Error('timeout after 5000 ms') : '-ERR nope'));
+  it('returns refusals (EslCommandError), timeouts and other failures as strings, never throws', async () => {
+    const { api } = fakeApi((cmd) =>
+      cmd === 'reloadxml' ? new EslTimeoutError(cmd, 5000) : cmd.includes('unload') ? new Error('socket hang up') : '-ERR nope',
+    );
     const r = await createEslSwitchControl(api).applyPublished({ queueNames: ['5001@a'], removedQueueNames: ['5002@a'] });
     expect(r.applied).toBe(true);
+    // Each names its command once, from the typed error (no reply text is string-checked for -ERR).
     expect(r.errors).toEqual([
       'callcenter_config queue load 5001@a: -ERR nope',
-      'callcenter_config queue unload 5002@a: -ERR nope',
-      'reloadxml: -ERR timeout after 5000 ms',
+      'callcenter_config queue unload 5002@a: socket hang up',
+      'reloadxml: no answer within 5000 ms',
     ]);
+  });
+
+  it('a reply the client resolved is success, whatever its text: only a rejection is a failure', async () => {
+    const sent: string[] = [];
+    const api = async (cmd: string) => {
+      sent.push(cmd);
+      return { ok: true, text: '', body: '-ERR looks like a refusal, but the client accepted it\n' };
+    };
+    const r = await createEslSwitchControl(api).applyPublished({ queueNames: ['q1'], removedQueueNames: [] });
+    expect(r.errors).toEqual([]);
+    expect(sent).toEqual(['callcenter_config queue reload q1', 'reloadxml']);
   });
 
   it('adds agents and tiers, updates existing tiers, deletes removed tiers; refuses unsafe names', async () => {

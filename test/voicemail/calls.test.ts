@@ -211,7 +211,7 @@ describe('voicemail without deps.voicemail (main.ts not wiring it)', () => {
   });
 
   it('with no storage at all the caller hears "unavailable" and nothing is recorded', async () => {
-    plain = await startController();
+    plain = await startController({ expectErrors: [/^voicemail has nowhere to store messages/] });
     await configure(plain);
     const call = plain.emu.placeCall({ destination: '918065978002', callerIdNumber: '09800000001', script: { bridge: 'no-answer' } });
     const summary = await call.done;

@@ -4,6 +4,7 @@ import { createCallEventBus } from '../../src/calls/events.ts';
 import { createWebhookOutbox } from '../../src/webhooks/outbox.ts';
 import { createWebhookDispatcher, type DispatcherOptions } from '../../src/webhooks/dispatcher.ts';
 import { sign, verify } from '../../src/webhooks/signing.ts';
+import { pino } from 'pino';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { startReceiver, type Receiver } from './receiver.ts';
 
@@ -103,6 +104,32 @@ describe('webhook delivery', () => {
     off();
     const bodies = rows().map((r) => JSON.parse((r as unknown as { body: string }).body) as { data: { caller: string } });
     expect(bodies.map((b) => b.data.caller).sort()).toEqual([1, 2, 3, 4, 5, 6].map((n) => `+91980000000${n}`));
+  });
+
+  it('one event that cannot be written loses only itself: the batch is retried event by event, the bad one logged', async () => {
+    const [a, b] = [await api.org(), await api.org()];
+    receiver = await startReceiver();
+    await endpoint(a, receiver.url);
+    await endpoint(b, receiver.url);
+    const logged: Array<{ level: number; msg: string; type?: string; orgId?: string; events?: number }> = [];
+    const logger = pino({ level: 'error', base: undefined }, { write: (line: string) => void logged.push(JSON.parse(line)) });
+    const outbox = createWebhookOutbox({ db: api.deps.db, logger });
+    const circular: Record<string, unknown> = {};
+    circular.self = circular; // JSON.stringify throws inside the batch's transaction
+    outbox.enqueue({ type: 'call.answered', orgId: a.orgId, data: { n: 1 }, at: 'x' });
+    outbox.enqueue({ type: 'call.dtmf', orgId: b.orgId, data: circular, at: 'x' });
+    outbox.enqueue({ type: 'call.answered', orgId: b.orgId, data: { n: 2 }, at: 'x' });
+    outbox.enqueue({ type: 'call.hangup', orgId: a.orgId, data: { n: 3 }, at: 'x' });
+    expect(outbox.flush()).toBe(3);
+    const written = rows() as unknown as Array<{ org_id: string; event_type: string; body: string }>;
+    expect(written.map((r) => [r.org_id, r.event_type, (JSON.parse(r.body) as { data: { n: number } }).data.n])).toEqual([
+      [a.orgId, 'call.answered', 1], [b.orgId, 'call.answered', 2], [a.orgId, 'call.hangup', 3],
+    ]);
+    expect(logged.map((l) => [l.msg, l.type, l.orgId])).toEqual([
+      ['webhook outbox batch failed; writing events one by one', undefined, undefined],
+      ['webhook event could not be written: dropped', 'call.dtmf', b.orgId],
+    ]);
+    expect(outbox.flush()).toBe(0); // nothing left queued
   });
 
   it('retries with exponential backoff, lists attempts, and gives up after maxAttempts', async () => {

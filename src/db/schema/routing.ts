@@ -88,8 +88,12 @@ export const ivrs = sqliteTable(
     timeout: integer('timeout').notNull().default(10),
     /** Seconds between digits of a multi-digit entry (direct dial). */
     interDigitTimeout: integer('inter_digit_timeout').notNull().default(3),
-    /** Total attempts (timeouts + invalid entries) before the final destination. */
+    /** The default limit for both timeouts and invalid entries, each counted on its own. */
     maxRetries: integer('max_retries').notNull().default(3),
+    /** Timeouts before the timeout destination; null = max_retries. */
+    timeoutRetries: integer('timeout_retries'),
+    /** Invalid entries before the invalid destination; null = max_retries. */
+    invalidRetries: integer('invalid_retries'),
     enableDirectDial: integer('enable_direct_dial', { mode: 'boolean' }).notNull().default(false),
     /** disabled | all | allow_list | deny_list */
     directDialPolicy: text('direct_dial_policy').notNull().default('disabled'),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { emit, stamp, type CallSession, type MaskingMatch } from '../../calls/session.ts';
-import { bridgedInboundMaskedCall, endInboundMaskedCall, maskInboundCallLog, startInboundMaskedCall } from '../../masking/inbound-calls.ts';
+import { bridgedInboundMaskedCall, endInboundMaskedCall, startInboundMaskedCall } from '../../masking/inbound-calls.ts';
 import { recordCall } from '../recording.ts';
 import { bridgeTo, unavailable } from './bridge-to.ts';
 
@@ -10,7 +10,8 @@ const safe = (v: string) => v.replace(/[,{}[\]'\s^|]/g, '');
 /**
  * A party of a live masking session dialled its DID: bridge them to the other party through the
  * gateway, showing the DID (number and name) so neither sees the other's number. Everything stored
- * — call log, path, answered_by, the session's call row, events — carries masked numbers only.
+ * — call log, path, answered_by, the session's call row, events — carries masked numbers only (the
+ * runner made the session with the masked caller, so its call log row is written masked).
  */
 export async function maskedBridge(s: CallSession, m: MaskingMatch): Promise<void> {
   const bLeg = randomUUID();
@@ -20,9 +21,6 @@ export async function maskedBridge(s: CallSession, m: MaskingMatch): Promise<voi
     id: s.callId, orgId: m.orgId, did: s.did, sessionId: m.sessionId, callerMasked: m.callerMasked, otherMasked: m.otherMasked,
     aLegUuid: s.uuid, bLegUuid: bLeg, startedAt,
   });
-  // The runner queued the call log insert (with the real caller) for the next turn; mask it once written.
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  if (!maskInboundCallLog(db, s.callId, m.callerMasked)) s.logger.error('masked call: call log row not found to mask');
 
   let bridgedAt: string | null = null;
   const stop = s.channel.onEvent((e) => {

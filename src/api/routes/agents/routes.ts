@@ -34,17 +34,22 @@ export const AiAgentSchema = z
   .openapi('AiAgent');
 
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+const MAX_HEADERS = 20;
+const MAX_HEADER_NAME_CHARS = 100;
 
 const fields = {
   name: z.string().trim().min(1).max(100),
   ws_url: z.string().trim().max(2000).refine(isWsUrl, 'must be a ws:// or wss:// URL'),
   headers: z
     .record(
-      z.string().regex(HEADER_NAME, 'must be a valid HTTP header name'),
+      z.string().min(1).max(MAX_HEADER_NAME_CHARS).regex(HEADER_NAME, 'must be a valid HTTP header name'),
       z.string().max(4000).refine((v) => !/[\r\n\0]/.test(v), 'must not contain line breaks'),
     )
-    .refine((h) => Object.keys(h).length <= 20, 'at most 20 headers')
-    .openapi({ description: `Sent on the WebSocket upgrade. On update, a value of "${MASK}" keeps the stored value.` }),
+    .refine((h) => Object.keys(h).length <= MAX_HEADERS, `at most ${MAX_HEADERS} headers`)
+    .openapi({
+      description: `Sent on the WebSocket upgrade (at most ${MAX_HEADERS}; names up to ${MAX_HEADER_NAME_CHARS} characters). On update, a value of "${MASK}" keeps the stored value.`,
+      maxProperties: MAX_HEADERS,
+    }),
   dialect: z.enum(AGENT_DIALECTS),
   audio_format: z.enum(AUDIO_FORMATS),
   system_prompt: z.string().max(20_000).nullable(),

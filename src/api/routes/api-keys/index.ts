@@ -1,8 +1,8 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { and, desc, eq } from 'drizzle-orm';
-import type { AppEnv } from '../../context.ts';
+import type { AppEnv, Principal } from '../../context.ts';
 import { apiKeys } from '../../../db/schema/index.ts';
-import { grants, isValidGrant } from '../../../auth/permissions.ts';
+import { firstUncoveredGrant, isValidGrant } from '../../../auth/permissions.ts';
 import { newApiKey } from '../../../auth/tokens.ts';
 import { ForbiddenError, NotFoundError } from '../../errors.ts';
 import { requirePermission } from '../../middleware/auth.ts';
@@ -20,13 +20,17 @@ const ApiKeySchema = z
   })
   .openapi('ApiKey');
 
+/** More grants than there are resource/action pairs is never needed. */
+const MAX_GRANTS = 50;
+
 const CreateBody = z
   .object({
     name: z.string().min(1).max(100),
     permissions: z
       .array(z.string().refine(isValidGrant, 'must look like "ivr.read", "ivr.*", "*.read" or "*"'))
       .min(1)
-      .openapi({ example: ['ivr.*', 'did.read'] }),
+      .max(MAX_GRANTS)
+      .openapi({ example: ['ivr.*', 'did.read'], description: 'Each must be covered by a grant the caller holds' }),
   })
   .openapi('CreateApiKey');
 
@@ -48,13 +52,24 @@ const create = createRoute({
 });
 
 const revoke = createRoute({
-  method: 'delete', path: '/api-keys/{id}', tags, security, summary: 'Revoke an API key',
+  method: 'delete', path: '/api-keys/{id}', tags, security, summary: 'Revoke an API key (only one whose grants the caller also holds)',
   middleware: [requirePermission('apikey.write')] as const,
   request: { params: IdParam },
   responses: { 200: jsonContent(z.object({ success: z.literal(true), message: z.string() }), 'Revoked'), ...errorResponses },
 });
 
 type Row = typeof apiKeys.$inferSelect;
+
+/**
+ * A credential may hand on, or take away, only grants it holds itself: every grant in `wanted` must
+ * be covered by one of the caller's (an admin user holds "*"). Otherwise a narrow `apikey.write` key
+ * could mint or revoke keys wider than itself.
+ */
+function assertMayDelegate(p: Principal, wanted: readonly string[], verb: 'grant' | 'revoke a key with'): void {
+  const missing = firstUncoveredGrant(p.permissions, wanted);
+  if (missing !== undefined) throw new ForbiddenError(`Cannot ${verb} a permission you do not hold: ${missing}`, missing);
+}
+
 const toDto = (r: Row) => ({
   id: r.id, name: r.name, prefix: r.prefix, permissions: r.permissions,
   createdAt: r.createdAt, lastUsedAt: r.lastUsedAt, revokedAt: r.revokedAt,
@@ -69,13 +84,7 @@ export function apiKeyRoutes() {
     .openapi(create, (c) => {
       const body = c.req.valid('json');
       const p = c.get('principal');
-      // A key can never carry more than its creator holds.
-      for (const perm of body.permissions) {
-        const probe = perm.replace(/\*/g, 'x');
-        if (!grants(p.permissions, perm) && !(perm !== '*' && grants(p.permissions, probe))) {
-          throw new ForbiddenError(`Cannot grant a permission you do not hold: ${perm}`, perm);
-        }
-      }
+      assertMayDelegate(p, body.permissions, 'grant');
       const { key, prefix, hash } = newApiKey();
       const row = c.get('deps').db
         .insert(apiKeys)
@@ -87,12 +96,12 @@ export function apiKeyRoutes() {
     .openapi(revoke, (c) => {
       const { id } = c.req.valid('param');
       const { db, now } = c.get('deps');
-      const res = db
-        .update(apiKeys)
-        .set({ revokedAt: now().toISOString() })
-        .where(and(eq(apiKeys.id, id), eq(apiKeys.orgId, c.get('principal').orgId)))
-        .run();
-      if (res.changes === 0) throw new NotFoundError('API key not found');
+      const p = c.get('principal');
+      const target = and(eq(apiKeys.id, id), eq(apiKeys.orgId, p.orgId));
+      const row = db.select({ permissions: apiKeys.permissions }).from(apiKeys).where(target).get();
+      if (!row) throw new NotFoundError('API key not found');
+      assertMayDelegate(p, row.permissions, 'revoke a key with');
+      db.update(apiKeys).set({ revokedAt: now().toISOString() }).where(target).run();
       return c.json({ success: true as const, message: 'API key revoked' }, 200);
     });
 }

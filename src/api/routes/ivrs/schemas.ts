@@ -6,6 +6,7 @@ import { MENU_DIGITS } from '../../../ivrs/menu.ts';
 const extension = z.string().trim().regex(/^\d{4}$/, 'must be a 4-digit number, e.g. "7001"');
 const language = z.string().trim().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$/, 'must be a BCP-47 language code, e.g. "en-IN"');
 const voice = z.string().trim().min(1).max(100).regex(/^[\w.-]+$/, 'must be a voice name, e.g. "en-IN-Wavenet-D"');
+const retries = z.number().int().min(1).max(10).nullable();
 const prompt = z.string().max(2000).nullable().openapi({ description: 'Sound file path/name or text; null = built-in prompt' });
 
 const Destination = z
@@ -31,6 +32,8 @@ export const IvrSchema = z
     timeout: z.number().int().openapi({ description: 'Seconds to wait for input; 0 = wait forever' }),
     inter_digit_timeout: z.number().int(),
     max_retries: z.number().int(),
+    timeout_retries: z.number().int().nullable().openapi({ description: 'Timeouts before the timeout destination; null = max_retries' }),
+    invalid_retries: z.number().int().nullable().openapi({ description: 'Invalid entries before the invalid destination; null = max_retries' }),
     enable_direct_dial: z.boolean(),
     direct_dial_policy: z.enum(DIRECT_DIAL_POLICIES),
     direct_dial_list: z.array(z.string()),
@@ -67,7 +70,9 @@ const fields = {
   description: z.string().max(500).nullable(),
   timeout: z.number().int().min(0).max(120).openapi({ description: 'Seconds; default 10; 0 = wait forever' }),
   inter_digit_timeout: z.number().int().min(1).max(30).openapi({ description: 'Seconds between direct-dial digits; default 3' }),
-  max_retries: z.number().int().min(1).max(10).openapi({ description: 'Default 3' }),
+  max_retries: z.number().int().min(1).max(10).openapi({ description: 'Default 3; the limit for timeouts and for invalid entries, each counted on its own' }),
+  timeout_retries: retries.openapi({ description: 'Timeouts before the timeout destination; null (default) = max_retries' }),
+  invalid_retries: retries.openapi({ description: 'Invalid entries before the invalid destination; null (default) = max_retries' }),
   enable_direct_dial: z.boolean().openapi({ description: 'Default false; kept consistent with direct_dial_policy' }),
   direct_dial_policy: z.enum(DIRECT_DIAL_POLICIES),
   direct_dial_list: z.array(extension).max(500),
