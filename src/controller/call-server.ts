@@ -25,7 +25,7 @@ export function createCallServer(o: CallServerOptions): Promise<OutboundServer> 
     logger: o.logger,
     commandTimeoutMs: o.commandTimeoutMs,
     captureDir: o.captureDir,
-    // One round trip readies the call: linger, filters and myevents ride with `connect`.
+    // One round trip readies the call: linger and the event subscription ride with `connect`.
     afterConnect: CALL_SETUP_COMMANDS,
     onCall: async (session) => {
       await runCall(openEslChannel(session, { commandTimeoutMs: o.commandTimeoutMs, executeTimeoutMs: 120_000 }), o.deps);

@@ -23,7 +23,7 @@ export interface OutboundServerOptions {
   readonly commandTimeoutMs?: number;
   readonly executeTimeoutMs?: number;
   /**
-   * Commands that need no channel data (`linger`, `filter …`, `myevents`), sent in the same write as
+   * Commands that need no channel data (`linger`, `event plain …`), sent in the same write as
    * `connect`: FreeSWITCH reads them in order, so the call is ready after one round trip. Every reply
    * must be `+OK` before `onCall` runs; an `-ERR` drops the connection (logged).
    */
@@ -109,7 +109,12 @@ export async function createOutboundServer(options: OutboundServerOptions): Prom
   };
 
   const server = createServer((socket) => {
-    void handle(socket);
+    // One call per connection, not awaited: handle() logs the call's failures itself; what throws before
+    // its try (capture, connection setup) lands here, and the socket is dropped rather than left open.
+    handle(socket).catch((err: unknown) => {
+      logger.error({ err }, 'outbound connection setup failed');
+      socket.destroy();
+    });
   });
   server.on('error', (error) => logger.error({ err: error }, 'outbound server error'));
   await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,8 @@
 /**
  * One call on the outbound socket: a plain object around an `EslConnection` bound to the channel.
  * Its `signal` aborts when the channel hangs up or the socket closes, so every wait in call code can
- * stop at once. Subscribe only to what is needed: `myevents`, plus CUSTOM subclasses when asked.
+ * stop at once. Subscribe only to what is needed (`event plain` of a few types with a `Unique-ID` filter:
+ * docs/esl.md, fact 13), plus CUSTOM subclasses when asked.
  */
 import type { Logger } from '../logging/logger.ts';
 import type { ChannelData } from './channel-data.ts';
@@ -81,6 +82,7 @@ export class OutboundSession {
         this.#notice = frame;
       }),
     );
+    // `closed` never rejects (see EslConnection.closed); the callback only unsubscribes and aborts.
     void this.conn.closed.then(() => {
       for (const off of this.#unsubscribe.splice(0)) off();
       if (!this.#gone.aborted) this.#gone.abort(new EslSocketClosedError('esl socket closed'));
