@@ -148,16 +148,28 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    void callApis.stop();
-    reconciler?.stop();
-    inbound?.close();
-    void callServer.close().finally(() =>
-      server.close(() => {
-        database.close();
-        process.exit(0);
-      }),
-    );
     setTimeout(() => process.exit(0), 5_000).unref();
+    // A signal handler cannot await: each failure is logged here or in shutdown(), and the process exits either way.
+    void shutdown()
+      .catch((err: unknown) => logger.error({ err }, 'shutdown failed'))
+      .finally(() => process.exit(0));
+  };
+  // Everything that may still write to the database (webhook deliveries, calls ending) has stopped
+  // before the database closes; one part failing does not keep the others open.
+  const shutdown = async (): Promise<void> => {
+    reconciler?.stop();
+    const parts: Array<[string, Promise<void>]> = [['call APIs', callApis.stop()], ['call controller', callServer.close()]];
+    if (inbound) parts.push(['inbound ESL', inbound.close()]);
+    const results = await Promise.allSettled(parts.map(([, done]) => done));
+    results.forEach((r, i) => {
+      if (r.status === 'rejected') logger.error({ err: r.reason, part: parts[i]?.[0] }, 'shutdown step failed');
+    });
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    try {
+      database.close();
+    } catch (err) {
+      logger.error({ err, part: 'database' }, 'shutdown step failed');
+    }
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -15,12 +15,14 @@ export function createSwitchSync(inbound: InboundClient, allLatest: () => Config
   const control = createEslSwitchControl((cmd) => inbound.api(cmd));
   inbound.onState((state) => {
     if (state !== 'connected') return;
+    // Fire-and-forget from a state listener: applyPublished() reports -ERR in `errors`; anything else
+    // (reading the snapshots) is logged here instead of becoming an unhandled rejection.
     void (async () => {
       const errors: string[] = [];
       for (const snap of allLatest()) errors.push(...(await control.applyPublished(switchChanges(snap, null))).errors);
       if (errors.length) logger.warn({ errors }, 'applying published queues to FreeSWITCH had errors');
       else logger.info('published queues applied to FreeSWITCH');
-    })();
+    })().catch((err: unknown) => logger.error({ err }, 'applying published queues to FreeSWITCH failed'));
   });
   return {
     async applyPublished(input) {

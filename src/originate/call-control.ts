@@ -150,6 +150,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
         // For placed calls the log's "answered" means the two parties were connected.
         answerCallLog(o.db, live.id, at, getOutbound(o.db, live.id)?.extNo ?? null);
         o.bus.emit({ type: 'call.bridged', callId: live.id, orgId: live.orgId, otherLeg: live.b, at });
+        // Not awaited: the event handler is synchronous; startRecording() catches and logs its own failure.
         void startRecording(live);
         return;
       case 'CHANNEL_HANGUP_COMPLETE': {

@@ -1,5 +1,5 @@
 /** Test bots and a harness: controller + emulator + AI bridge, one DID routed to an agent. */
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { startController, type ControllerHarness } from '../helpers/controller.ts';
 import { createBotBridge, DEFAULT_BOT_SETTINGS, type BotBridge, type BotBridgeSettings } from '../../src/bot/bridge.ts';
@@ -117,7 +117,7 @@ export async function startTestBot(
 
 /** A TCP server that accepts and never answers (a hung bot host). */
 export async function startBlackHole(): Promise<{ url: string; close(): Promise<void> }> {
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   const server: Server = createServer((s) => {
     sockets.add(s);
     s.on('error', () => undefined);

@@ -6,13 +6,15 @@
  */
 import type { Socket } from 'node:dgram';
 import type WebSocket from 'ws';
+import type * as Dgram from 'node:dgram';
+import type * as BotSocketModule from '../../src/bot/bot-socket.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DIALLED, sleep, startBotHarness, startTestBot, type BotHarness } from './helpers.ts';
 
 const made = vi.hoisted(() => ({ udp: [] as Socket[], ws: [] as WebSocket[] }));
 
 vi.mock('node:dgram', async (importOriginal) => {
-  const dgram = await importOriginal<typeof import('node:dgram')>();
+  const dgram = await importOriginal<typeof Dgram>();
   const createSocket = ((...args: Parameters<typeof dgram.createSocket>) => {
     const socket = dgram.createSocket(...args);
     // The leg's media socket (the emulator makes its own for unicast).
@@ -23,7 +25,7 @@ vi.mock('node:dgram', async (importOriginal) => {
 });
 
 vi.mock('../../src/bot/bot-socket.ts', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../src/bot/bot-socket.ts')>();
+  const real = await importOriginal<typeof BotSocketModule>();
   return {
     ...real,
     connectBot: async (o: Parameters<typeof real.connectBot>[0]) => {

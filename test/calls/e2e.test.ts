@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startController, type ControllerHarness, type ControllerOptions } from '../helpers/controller.ts';
-import { TRANSCRIPT_DIR, haveTranscripts } from '../esl/transcripts.ts';
+import { TRANSCRIPT_DIR, requireTranscriptsInCi, skipWithoutTranscripts } from '../esl/transcripts.ts';
 import type { EmulatedCall } from '../emulator/index.ts';
 import { VOICEMAIL_BEEP } from '../../src/ivr/actions/voicemail.ts';
 import { PROMPTS } from '../../src/calls/prompts.ts';
@@ -344,7 +344,8 @@ describe('calls through the controller', () => {
     expect(h.callLog(summary.uuid)).toMatchObject({ disposition: 'connected', answeredBy: '1001' });
   });
 
-  it.skipIf(!haveTranscripts)('FreeSWITCH → controller bytes for a simple IVR call are at most half of what the transcript shows', async () => {
+  it.skipIf(skipWithoutTranscripts)('FreeSWITCH → controller bytes for a simple IVR call are at most half of what the transcript shows', async () => {
+    requireTranscriptsInCi('transcript byte comparison');
     // Same caller behaviour as the transcript call-c (invalid 9, then 4, then hangup).
     const transcript = readFileSync(resolve(TRANSCRIPT_DIR, 'call-c_invalid9_then4-ivr-003-f9aac4a0.jsonl'), 'utf8')
       .split('\n').filter(Boolean).map((l) => JSON.parse(l) as { dir: string; len: number })

@@ -1,4 +1,5 @@
 /** What the emulated caller (and the far end of a bridge) does. Times are in ms. */
+import type { UnicastAudio } from './unicast.ts';
 
 /** `atMs`: after the connect reply. `onApp`: when the nth (1-based) CHANNEL_EXECUTE of that app is sent. */
 export type Trigger = { readonly atMs: number } | { readonly onApp: string; readonly nth?: number; readonly afterMs?: number };
@@ -29,7 +30,7 @@ export type BridgeOutcome = 'answer' | 'busy' | 'no-answer' | 'not-listening';
 
 export interface CallerScript {
   /** What the caller's unicast audio carries (default 'tone'). */
-  readonly unicastAudio?: import('./unicast.ts').UnicastAudio;
+  readonly unicastAudio?: UnicastAudio;
   readonly steps?: readonly CallerStep[];
   /** What a bridge's far end does (default 'answer'). */
   readonly bridge?: BridgeOutcome | ((dialString: string) => BridgeOutcome);

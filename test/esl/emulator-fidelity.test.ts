@@ -6,7 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EslParser, type EslFrame } from '../../src/esl/parser.ts';
 import type { OutboundSession } from '../../src/esl/outbound-session.ts';
 import { PAGD, nextNotice, startHarness, type Harness } from './harness.ts';
-import { findTranscript, frameSignature, haveTranscripts, loadChunks } from './transcripts.ts';
+import { findTranscript, frameSignature, haveTranscripts, loadChunks, requireTranscriptsInCi } from './transcripts.ts';
+
+requireTranscriptsInCi('emulator fidelity');
 
 function transcriptFrames(prefix: string): EslFrame[] {
   const parser = new EslParser();

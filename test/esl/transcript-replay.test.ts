@@ -7,7 +7,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EslParser, type EslFrame } from '../../src/esl/parser.ts';
 import { parseChannelData } from '../../src/esl/channel-data.ts';
-import { TRANSCRIPT_DIR, findTranscript, frameSignature, haveTranscripts, loadChunks, transcriptFiles } from './transcripts.ts';
+import { TRANSCRIPT_DIR, findTranscript, frameSignature, haveTranscripts, loadChunks, requireTranscriptsInCi, transcriptFiles } from './transcripts.ts';
+
+requireTranscriptsInCi('transcript replay');
 
 function replay(file: string): { frames: EslFrame[]; commands: string[]; parser: EslParser } {
   const parser = new EslParser();

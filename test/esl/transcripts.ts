@@ -7,6 +7,18 @@ import type { EslFrame } from '../../src/esl/parser.ts';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const TRANSCRIPT_DIR = path.resolve(repoRoot, '../shared/esl-transcripts');
 export const haveTranscripts = existsSync(TRANSCRIPT_DIR);
+/** Off CI (a laptop without the captures) the transcript tests skip; with CI=true they run and fail. */
+export const skipWithoutTranscripts = !haveTranscripts && process.env.CI !== 'true';
+
+/**
+ * With CI=true a missing transcripts folder fails the suite (or test) that needs it, with this message,
+ * instead of skipping it: as the real-switch suite does for a missing FreeSWITCH.
+ */
+export function requireTranscriptsInCi(what: string): void {
+  if (!haveTranscripts && process.env.CI === 'true') {
+    throw new Error(`${what}: ESL transcripts folder missing: ${TRANSCRIPT_DIR} (CI needs ../shared/esl-transcripts next to the repo)`);
+  }
+}
 
 export interface Chunk {
   readonly dir: 'in' | 'out' | 'note';

@@ -6,7 +6,7 @@ import { aiAgents, type StoredDestination } from '../../../db/schema/index.ts';
 import { checkDestination } from '../../../routing/destinations.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import { legsOfAgent, toBotLegDto } from '../call-logs/bot-legs.ts';
-import { AGENT_DIALECTS, AUDIO_FORMATS, MASK, createAgent, deleteAgent, getAgent, listAgentLegs, listAgents, updateAgent } from './routes.ts';
+import { type AGENT_DIALECTS, type AUDIO_FORMATS, MASK, createAgent, deleteAgent, getAgent, listAgentLegs, listAgents, updateAgent } from './routes.ts';
 
 type Row = typeof aiAgents.$inferSelect;
 
