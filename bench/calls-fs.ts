@@ -325,6 +325,10 @@ export class StandInCall {
         out.push(t.reply('+OK'));
         if (!this.#hungUp) this.#sendmsg(headersOf(block, nl), out);
         return;
+      case 'api':
+        // `api uuid_answer <uuid>` (how calls are answered): FreeSWITCH runs it in the socket's thread.
+        out.push(API_OK);
+        return;
       case 'exit':
         this.#exited = true;
         out.push(t.reply('+OK bye'), t.disconnectNotice().fill(this.uuid));
@@ -365,6 +369,8 @@ export class StandInCall {
     if (this.#wants('CHANNEL_EXECUTE_COMPLETE')) out.push(t.executeComplete(app, arg).fill(this.uuid, appUuid));
   }
 }
+
+const API_OK = Buffer.from('Content-Type: api/response\nContent-Length: 4\n\n+OK\n');
 
 function headersOf(block: string, nl: number): Map<string, string> {
   const out = new Map<string, string>();

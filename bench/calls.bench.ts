@@ -117,7 +117,7 @@ function printSetups(quick: RoundsResult, menu: RoundsResult, ctl: RoundsResult,
     [
       row('baseline: minimal responder', 'connect, hangup, exit', quick),
       row('baseline: minimal responder, same path', 'connect, event, pagd, pagd, hangup, exit', menu),
-      row('switchboard controller', 'connect+linger+filter×2+myevents, answer+pagd(2), pagd(1), hangup, exit', ctl),
+      row('switchboard controller', 'connect+linger+event, filter+api uuid_answer+pagd (3), pagd, hangup, exit', ctl),
       ...(ab ? [row(`A/B: controller of ${ab.dir}`, 'its own', ab.result)] : []),
     ],
   );
