@@ -52,8 +52,12 @@ export interface CallChannel {
    * For a caller FreeSWITCH bridged by itself (mod_callcenter's agent): the talk is not ours to end.
    */
   waitForHangup(timeoutMs: number): Promise<void>;
-  /** Run a dialplan application and wait for it to complete, the channel to hang up, or the timeout. */
-  execute(app: string, arg?: string, opts?: { timeoutMs?: number }): Promise<ExecResult>;
+  /**
+   * Run a dialplan application and wait for it to complete, the channel to hang up, or the timeout.
+   * `afterHangupMs`: when the channel hangs up first, wait that long for the app's own EXECUTE_COMPLETE
+   * (the lingering socket still gets it, e.g. once `record` closed its file) and return its variables.
+   */
+  execute(app: string, arg?: string, opts?: { timeoutMs?: number; afterHangupMs?: number }): Promise<ExecResult>;
   /** Subscribe to extra events (e.g. 'CUSTOM callcenter::info'); returns when FreeSWITCH acknowledged. */
   subscribe(events: string): Promise<void>;
   /** Listen to channel events; returns the function that removes the listener. */

@@ -55,16 +55,24 @@ export function openEslChannel(session: OutboundSession, opts: EslChannelOptions
     },
 
     async execute(app, arg, o): Promise<ExecResult> {
+      // The app's own completion may follow the hangup (afterHangupMs); listen from the start so one that
+      // arrives in the same read as the hangup is not missed.
+      const isOwn = (e: EslEvent) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && e.headers['Application'] === app && (e.headers['Application-Data'] ?? '') === (arg ?? '');
+      let late: EslEvent | undefined;
+      const off = o?.afterHangupMs ? session.onEvent((e) => (late ??= isOwn(e) ? e : undefined)) : undefined;
       try {
         const res = await session.execute(app, arg, { timeoutMs: o?.timeoutMs ?? opts.executeTimeoutMs });
         if (res.kind === 'hangup') {
-          const h = session.hangupEvent;
+          if (o?.afterHangupMs && !late) late = await session.waitForEvent(isOwn, { timeoutMs: o.afterHangupMs }).catch(() => undefined);
+          const h = late ?? session.hangupEvent;
           return { completed: false, response: undefined, variables: h ? variablesOf(h) : {}, headers: h?.headers ?? {} };
         }
         return { completed: true, response: res.response, variables: variablesOf(res.event), headers: res.event.headers };
       } catch (err) {
         if (session.signal.aborted) throw new ChannelGoneError(`channel gone during ${app}`);
         throw err;
+      } finally {
+        off?.();
       }
     },
 

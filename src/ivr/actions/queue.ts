@@ -33,7 +33,7 @@ export const queueAction: ActionHandler = async (s, dest) => {
   if (s.channel.signal.aborted) throw new ChannelGoneError('channel hung up');
   const res = await s.channel.execute('callcenter', q.fsName, { timeoutMs: waitMs });
   const v = res.variables;
-  if (v.cc_cause === 'answered' || (res.completed && v.cc_agent_uuid && v.bridge_uuid)) {
+  if (v.cc_cause === 'answered') {
     // The agent's extension: the leg mod_callcenter dialled (Other-Leg-*), or cc_agent (`1001@domain`).
     const agent = res.headers['Other-Leg-Destination-Number'] || (v.cc_agent ?? '').split('@')[0] || null;
     s.stage = 'talk';

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ChannelGoneError, type ChannelEvent } from '../../calls/channel.ts';
+import { ChannelGoneError } from '../../calls/channel.ts';
 import { PROMPTS } from '../../calls/prompts.ts';
 import { addStep, emit, type CallSession } from '../../calls/session.ts';
 import { timeOrderedUuid } from '../../db/time-ordered-id.ts';
@@ -9,7 +9,7 @@ import { MIN_MESSAGE_MS, SILENCE_HITS_S, SILENCE_THRESHOLD, voicemailDepsOf } fr
 import { findMailbox, greetingFile } from '../../voicemail/mailbox.ts';
 import { saveMessage, type VoicemailMessage } from '../../voicemail/messages.ts';
 import { inspectWav, waitForStableSize } from '../../voicemail/recording-file.ts';
-import { answer, answerThen, hangup, play, run } from '../media.ts';
+import { answer, answerThen, hangup, play } from '../media.ts';
 import { unavailable } from './bridge-to.ts';
 import { END, type ActionHandler, type ActionOutcome } from './types.ts';
 
@@ -76,31 +76,12 @@ export async function voicemailFor(s: CallSession, ext: string, bridgeCause = 'N
  * `record_ms`, sent once the file is closed) still arrives, so it is awaited, bounded.
  */
 async function recordMessage(s: CallSession, path: string, maxSeconds: number): Promise<number | null> {
-  let completed: ChannelEvent | undefined;
-  let wake: (() => void) | undefined;
-  const off = s.channel.onEvent((e) => {
-    if (e.name !== 'CHANNEL_EXECUTE_COMPLETE' || e.headers['Application'] !== 'record') return;
-    if (!(e.headers['Application-Data'] ?? '').startsWith(path)) return;
-    completed = e;
-    wake?.();
+  if (s.channel.signal.aborted) throw new ChannelGoneError('channel hung up');
+  const res = await s.channel.execute('record', `${path} ${maxSeconds} ${SILENCE_THRESHOLD} ${SILENCE_HITS_S}`, {
+    timeoutMs: (maxSeconds + 60) * 1000,
+    afterHangupMs: FINISH_AFTER_HANGUP_MS,
   });
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const res = await run(s, 'record', `${path} ${maxSeconds} ${SILENCE_THRESHOLD} ${SILENCE_HITS_S}`, (maxSeconds + 60) * 1000);
-    return milliseconds(res.variables.record_ms);
-  } catch (err) {
-    if (!(err instanceof ChannelGoneError)) throw err;
-    if (!completed) {
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        timer = setTimeout(resolve, FINISH_AFTER_HANGUP_MS);
-      });
-    }
-    return completed ? milliseconds(completed.headers.variable_record_ms) : null;
-  } finally {
-    clearTimeout(timer);
-    off();
-  }
+  return milliseconds(res.variables.record_ms);
 }
 
 /** Keeps a recording with some audio in it (a row); removes an empty or too short one. */
