@@ -30,7 +30,7 @@ import { createBotBridge, DEFAULT_BOT_SETTINGS, type BotLegResult } from '../src
 import type { BotAudioFormat } from '../src/bot/audio-format.ts';
 import { createMediaClock, type MediaClock } from '../src/bot/media-clock.ts';
 import { createPortPool } from '../src/bot/port-pool.ts';
-import { silentLogger } from '../src/logging/logger.ts';
+import { silentLogger } from '../src/runtime/logger.ts';
 
 const [mode = 'bridge', nArg = '10', botPortArg = '0', baseArg = '40000', formatArg = 'l16_8k'] = process.argv.slice(2);
 const N = Number(nArg);

@@ -2,9 +2,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestApi } from '../test/helpers/api.ts';
-import { createWebhookOutbox } from '../src/webhooks/outbox.ts';
-import { createWebhookDispatcher } from '../src/webhooks/dispatcher.ts';
-import { silentLogger } from '../src/logging/logger.ts';
+import { createWebhookOutbox } from '../src/services/webhooks/outbox.ts';
+import { createWebhookDispatcher } from '../src/services/webhooks/dispatcher.ts';
+import { silentLogger } from '../src/runtime/logger.ts';
 import { printTable } from './table.ts';
 
 export async function benchWebhooks(events = 3_000, concurrency = 16): Promise<void> {

@@ -3,11 +3,11 @@
  * caller to an extension on 0, hangs up on #, and stops talking (barge-in `clear`) on any other key.
  *   npx tsx examples/menu-bot.ts --port 9002 --extension 1001 [--text "..."] [--tone]
  */
-import { l16ToUlaw } from '../src/audio/g711.ts';
-import { createEspeakEngine } from '../src/tts/espeak-engine.ts';
-import { createToneEngine } from '../src/tts/tone-engine.ts';
-import { toMonoPcm16 } from '../src/tts/normalize-wav.ts';
-import { decodeWav } from '../src/audio/wav.ts';
+import { l16ToUlaw } from '../src/media/g711.ts';
+import { createEspeakEngine } from '../src/media/espeak-engine.ts';
+import { createToneEngine } from '../src/media/tone-engine.ts';
+import { toMonoPcm16 } from '../src/media/normalize-wav.ts';
+import { decodeWav } from '../src/media/wav.ts';
 import { args, isMain, startBotServer, type BotServer, type StreamStart } from './bot-kit.ts';
 
 export interface MenuBotOptions {

@@ -7,13 +7,13 @@
  */
 import { parseArgs } from 'node:util';
 import { eq, or } from 'drizzle-orm';
-import { loadConfig, sqlitePath } from './config/env.ts';
+import { loadConfig, sqlitePath } from './runtime/env.ts';
 import { openDatabase, type Db } from './db/client.ts';
 import { apiKeys, organizations } from './db/schema/index.ts';
-import { createOrganization, createUser } from './tenancy/organizations.ts';
-import { randomPassword } from './auth/passwords.ts';
-import { newApiKey } from './auth/tokens.ts';
-import { isValidGrant } from './auth/permissions.ts';
+import { createOrganization, createUser } from './services/organizations/organizations.ts';
+import { randomPassword } from './services/auth/passwords.ts';
+import { newApiKey } from './services/auth/tokens.ts';
+import { isValidGrant } from './services/auth/permissions.ts';
 
 const out = (s: string) => process.stdout.write(s + '\n');
 

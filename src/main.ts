@@ -1,27 +1,29 @@
 import { serve } from '@hono/node-server';
-import { loadConfig, sqlitePath } from './config/env.ts';
-import { createLogger } from './logging/logger.ts';
+import { loadConfig, sqlitePath } from './runtime/env.ts';
+import { createLogger } from './runtime/logger.ts';
 import { openDatabase } from './db/client.ts';
-import { createApp } from './api/app.ts';
-import { createTtsEngine } from './tts/create.ts';
-import { offlineSwitchControl } from './routing/switch-control.ts';
-import { createSwitchSync } from './controller/switch-sync.ts';
-import { bootstrapAdmin, resolveJwtSecret } from './tenancy/organizations.ts';
+import { createApp } from './http/app.ts';
+import { createTtsEngine } from './media/create-tts.ts';
+import { offlineSwitchControl } from './switch/switch-control.ts';
+import { createSwitchSync } from './switch/switch-sync.ts';
+import { bootstrapAdmin, resolveJwtSecret } from './services/organizations/organizations.ts';
 import { createInboundClient } from './esl/inbound-client.ts';
-import { createCallServer } from './controller/call-server.ts';
-import { createCallEventBus } from './calls/events.ts';
-import { createCallRegistry } from './calls/registry.ts';
-import { createCallLogWriter } from './calls/call-log.ts';
+import { createCallServer } from './switch/call-server.ts';
+import { createCallEventBus } from './call/events.ts';
+import { createCallRegistry } from './call/registry.ts';
+import { createCallLogWriter } from './call/call-log.ts';
 import { createSnapshotReader } from './publish/reader.ts';
-import { soundsDir } from './config/env.ts';
-import { createCallApis } from './originate/setup.ts';
+import { soundsDir } from './runtime/env.ts';
+import { callControlFromConfig } from './switch/setup.ts';
+import { createCallScheduler } from './switch/call-scheduler.ts';
+import { webhookDeliveryFromConfig } from './services/webhooks/setup.ts';
 import { botBridgeFromConfig } from './bot/setup.ts';
 import { resolve } from 'node:path';
-import { recordingsDir } from './config/env.ts';
-import { createMaskingLookup } from './masking/lookup.ts';
-import { voicemailCallDeps } from './voicemail/call-deps.ts';
-import { createReconciler } from './controller/reconcile.ts';
-import { createReconcileStore } from './controller/reconcile-store.ts';
+import { recordingsDir } from './runtime/env.ts';
+import { createMaskingLookup } from './services/masking/lookup.ts';
+import { voicemailCallDeps } from './call/voicemail-deps.ts';
+import { createReconciler } from './switch/reconcile.ts';
+import { createReconcileStore } from './switch/reconcile-store.ts';
 
 /** Composition root: the only place that builds long-lived objects and wires them together. */
 async function main(): Promise<void> {
@@ -101,9 +103,19 @@ async function main(): Promise<void> {
   const eslAddr = callServer.address();
   logger.info({ host: eslAddr.address, port: eslAddr.port, sounds: soundsDir(config) }, 'call controller (outbound ESL) listening');
 
-  // Click-to-call, masking, scheduling and webhooks (outbox + dispatcher subscribed to the bus).
-  const callApis = createCallApis({ config, logger, db, bus, inbound, tts });
-  callApis.start();
+  // Webhooks (outbox subscribed to the bus + dispatcher); click-to-call, masking and scheduled calls.
+  const webhooks = webhookDeliveryFromConfig({ config, logger, db });
+  const calls = callControlFromConfig({ config, logger, db, bus, inbound, tts });
+  const scheduler = createCallScheduler({ db, logger, calls, pollMs: config.SCHEDULER_POLL_MS });
+  webhooks.start(bus);
+  calls.start();
+  scheduler.start();
+  // The outbox stops taking events (and writes what it holds) before the call control stops.
+  const stopCallApis = async (): Promise<void> => {
+    const webhooksStopped = webhooks.stop();
+    calls.stop();
+    await Promise.all([scheduler.stop(), webhooksStopped]);
+  };
 
   // After every (re)connect and periodically: close call logs a dead controller left open, log the calls
   // FreeSWITCH answered while no controller was reachable (after the webhook outbox is on the bus).
@@ -134,8 +146,8 @@ async function main(): Promise<void> {
     switchControl: inbound ? createSwitchSync(inbound, () => snapshots.allLatest(), logger.child({ component: 'switch-sync' })) : offlineSwitchControl,
     jwtSecret: resolveJwtSecret(db, config.JWT_SECRET),
     health: () => ({ switchConnected: inbound?.connected ?? false, activeCalls: registry.size() }),
-    calls: callApis.calls,
-    webhooks: callApis.webhooks,
+    calls,
+    webhooks: webhooks.dispatcher,
     now,
   });
 
@@ -158,7 +170,7 @@ async function main(): Promise<void> {
   // before the database closes; one part failing does not keep the others open.
   const shutdown = async (): Promise<void> => {
     reconciler?.stop();
-    const parts: Array<[string, Promise<void>]> = [['call APIs', callApis.stop()], ['call controller', callServer.close()]];
+    const parts: Array<[string, Promise<void>]> = [['call APIs', stopCallApis()], ['call controller', callServer.close()]];
     if (inbound) parts.push(['inbound ESL', inbound.close()]);
     const results = await Promise.allSettled(parts.map(([, done]) => done));
     results.forEach((r, i) => {

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeWav } from '../../src/audio/wav.ts';
+import { encodeWav } from '../../src/media/wav.ts';
 import { trackChild } from '../child-reaper.ts';
 
 const API = 'http://127.0.0.1:8000';

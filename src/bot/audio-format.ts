@@ -3,7 +3,7 @@
  * agent's format). One AudioPath per call: it holds the resamplers' state and an odd trailing
  * byte of L16 from the bot, so frame and message edges never click or shift samples.
  */
-import { l16ToUlaw, ulawToL16 } from '../audio/g711.ts';
+import { l16ToUlaw, ulawToL16 } from '../media/g711.ts';
 import { StreamResampler } from './stream-resampler.ts';
 
 export const BOT_AUDIO_FORMATS = ['l16_8k', 'l16_16k', 'l16_24k', 'pcmu_8k'] as const;

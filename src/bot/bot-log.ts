@@ -1,5 +1,5 @@
 /** The bot leg's row in bot_legs (one insert when the leg ends; a failure is logged, never thrown). */
-import type { CallSession } from '../calls/session.ts';
+import type { CallSession } from '../call/session.ts';
 import { botLegs } from '../db/schema/index.ts';
 import type { BotLegResult, BotTarget } from './bridge.ts';
 import { endLabel } from './leg.ts';

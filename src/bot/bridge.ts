@@ -3,8 +3,8 @@
  * through CallDeps.bots. `run` streams one call to one bot until the bot transfers or hangs up,
  * the caller hangs up, or something fails; the caller of `run` (the ai_agent action) then acts.
  */
-import type { Logger } from '../logging/logger.ts';
-import type { CallSession } from '../calls/session.ts';
+import type { Logger } from '../runtime/logger.ts';
+import type { CallSession } from '../call/session.ts';
 import type { BotAudioFormat } from './audio-format.ts';
 import type { ConnectFailure } from './bot-socket.ts';
 import type { MediaClock } from './media-clock.ts';

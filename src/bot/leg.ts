@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import WebSocket from 'ws';
-import { emit, type CallSession } from '../calls/session.ts';
-import type { ChannelEvent } from '../calls/channel.ts';
+import { emit, type CallSession } from '../call/session.ts';
+import type { ChannelEvent } from '../call/channel.ts';
 import { createAudioPath, describeFormat, FRAME_MS, LEG_FRAME_BYTES, type BotAudioFormat, type LegEncoding } from './audio-format.ts';
 import { connectBot } from './bot-socket.ts';
 import type { BotBridgeDeps, BotFailure, BotLegEnd, BotLegResult, BotLegStats, BotRunOptions, BotTarget } from './bridge.ts';

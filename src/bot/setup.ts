@@ -1,6 +1,6 @@
 /** Build the AI bridge from the configuration (called once, from main.ts). */
-import type { Config } from '../config/env.ts';
-import type { Logger } from '../logging/logger.ts';
+import type { Config } from '../runtime/env.ts';
+import type { Logger } from '../runtime/logger.ts';
 import { createBotBridge, DEFAULT_BOT_SETTINGS, type BotBridge } from './bridge.ts';
 import { createMediaClock } from './media-clock.ts';
 import { createPortPool } from './port-pool.ts';

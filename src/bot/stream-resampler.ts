@@ -1,6 +1,6 @@
 /**
  * Streaming sample-rate conversion for 20 ms frames (8 kHz ↔ 16/24 kHz). Same Hann-windowed
- * sinc as src/audio/resample.ts, but it keeps the tail of the previous frame, so frame edges do
+ * sinc as src/media/resample.ts, but it keeps the tail of the previous frame, so frame edges do
  * not click, and the weights are precomputed per phase (rational ratio L/M), so a frame costs a
  * few multiply-adds per output sample. When downsampling, the cutoff sits just below the output
  * Nyquist frequency (a proper low-pass: no aliasing into the speech band). Delay: `half` input

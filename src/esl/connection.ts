@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
-import type { Logger } from '../logging/logger.ts';
+import type { Logger } from '../runtime/logger.ts';
 import type { EslEvent } from './event.ts';
 import { EslParser, type EslFrame, type ParserLimits } from './parser.ts';
 import {

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
-import type { Logger } from '../logging/logger.ts';
+import type { Logger } from '../runtime/logger.ts';
 import { EslConnection, type CommandOptions } from './connection.ts';
 import type { EslEvent } from './event.ts';
 import { ListenerSet } from './listeners.ts';

@@ -3,7 +3,7 @@
  * Set) and are removed by reference (the returned function or `delete`). A throwing listener is
  * logged, never allowed to break frame dispatch.
  */
-import type { Logger } from '../logging/logger.ts';
+import type { Logger } from '../runtime/logger.ts';
 import type { EslEvent } from './event.ts';
 import type { AuthRequestFrame, DisconnectNoticeFrame } from './parser.ts';
 

@@ -6,7 +6,7 @@
  * nothing is left behind.
  */
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { lazyChild, type Logger } from '../logging/logger.ts';
+import { lazyChild, type Logger } from '../runtime/logger.ts';
 import { parseChannelData } from './channel-data.ts';
 import { EslConnection } from './connection.ts';
 import type { ParserLimits } from './parser.ts';

@@ -4,7 +4,7 @@
  * stop at once. Subscribe only to what is needed (`event plain` of a few types with a `Unique-ID` filter:
  * docs/esl.md, fact 13), plus CUSTOM subclasses when asked.
  */
-import type { Logger } from '../logging/logger.ts';
+import type { Logger } from '../runtime/logger.ts';
 import type { ChannelData } from './channel-data.ts';
 import type { CommandOptions, EslConnection, ExecuteOptions, ExecuteResult } from './connection.ts';
 import type { EslEvent } from './event.ts';

@@ -1,4 +1,3 @@
-import type { PublishedSwitchChanges } from '../routing/switch-control.ts';
 import type { ConfigSnapshot } from './snapshot.ts';
 
 /**
@@ -48,6 +47,27 @@ export function callcenterConfig(snapshots: readonly ConfigSnapshot[]): Callcent
     }
   }
   return out;
+}
+
+/**
+ * What the management API asks of the switch after a publish (src/switch/switch-control.ts implements it
+ * over the inbound ESL client).
+ */
+export interface SwitchControl {
+  /** Apply queue definitions: `callcenter_config queue load|reload <name>` per queue, then `reloadxml`. */
+  applyPublished(input: PublishedSwitchChanges): Promise<{ applied: boolean; errors: string[] }>;
+}
+
+export interface PublishedSwitchChanges {
+  queueNames: string[];
+  removedQueueNames: string[];
+  /**
+   * mod_callcenter reads agents and tiers from XML only when the module loads, so a publish
+   * adds/updates them at run time. Optional: without them only queues are (re)loaded.
+   */
+  agents?: Array<{ name: string; contact: string }>;
+  tiers?: Array<{ queue: string; agent: string; level: number; position: number }>;
+  removedTiers?: Array<{ queue: string; agent: string }>;
 }
 
 /** What to tell the switch after publishing `next` over `previous`. */

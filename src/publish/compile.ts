@@ -4,10 +4,10 @@ import { eq } from 'drizzle-orm';
 import {
   ACTION_TYPES, DID_ROUTING_TYPES, FINAL_DESTINATION_TYPES,
   type ActionType, type DidRoutingType, type FinalDestinationType,
-} from '../routing/destinations.ts';
+} from '../services/numbers/destinations.ts';
 import { aiAgents, dids, extensions, ivrMenuOptions, ivrs, organizations, queueAgents, queues } from '../db/schema/index.ts';
 import type { StoredDestination } from '../db/schema/index.ts';
-import { NotFoundError } from '../api/errors.ts';
+import { NotFoundError } from '../http/errors.ts';
 import { checkReference, type OrgIndex } from './references.ts';
 import type { DbLike } from './store.ts';
 import type {

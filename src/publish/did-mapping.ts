@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { dids, organizations } from '../db/schema/index.ts';
-import { NotFoundError } from '../api/errors.ts';
-import type { DidRoutingType } from '../routing/destinations.ts';
+import { NotFoundError } from '../http/errors.ts';
+import type { DidRoutingType } from '../services/numbers/destinations.ts';
 import type { DraftSnapshot } from './compile.ts';
 import type { ConfigSnapshot, SnapshotDid } from './snapshot.ts';
 import { latestSnapshot, rewriteLiveDids, withVersionRetry, writeVersion } from './store.ts';

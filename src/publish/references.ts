@@ -1,9 +1,9 @@
 import {
   NULL_DESTINATION_TYPES, isE164, isExtensionNumber, isUuid, isWsUrl,
-} from '../routing/destinations.ts';
+} from '../services/numbers/destinations.ts';
 
 /**
- * In-memory twin of checkDestination (src/routing/destinations.ts): the same rules, checked
+ * In-memory twin of checkDestination (src/services/numbers/destinations.ts): the same rules, checked
  * against rows loaded once, so validating a whole configuration costs a handful of queries.
  */
 export interface OrgIndex {

@@ -1,4 +1,4 @@
-import type { ActionType, DidRoutingType, FinalDestinationType } from '../routing/destinations.ts';
+import type { ActionType, DidRoutingType, FinalDestinationType } from '../services/numbers/destinations.ts';
 
 /**
  * The published configuration of one organization: what the call controller reads.

@@ -2,9 +2,9 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestApi, type TestApi } from '../helpers/api.ts';
-import { TtsError, type TtsEngine } from '../../src/tts/engine.ts';
-import { encodeWav } from '../../src/audio/wav.ts';
-import { createToneEngine } from '../../src/tts/tone-engine.ts';
+import { TtsError, type TtsEngine } from '../../src/media/tts-engine.ts';
+import { encodeWav } from '../../src/media/wav.ts';
+import { createToneEngine } from '../../src/media/tone-engine.ts';
 import { apiKeyWith, createIvr, type ErrorBody } from './ivrs.fixtures.ts';
 
 let api: TestApi;

@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { listIvrsWithMenus } from '../../src/ivrs/queries.ts';
+import { listIvrsWithMenus } from '../../src/services/ivrs/queries.ts';
 import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
 
 let api: TestApi;

@@ -1,6 +1,6 @@
 /** GET /ivrs is built by SQLite as JSON; it must equal the object-by-object mapping used elsewhere. */
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { listIvrsWithMenus } from '../../src/ivrs/queries.ts';
+import { listIvrsWithMenus } from '../../src/services/ivrs/queries.ts';
 import { createTestApi, type TestApi } from '../helpers/api.ts';
 
 let api: TestApi;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
-import { replaceMenu } from '../../src/ivrs/menu.ts';
+import { replaceMenu } from '../../src/services/ivrs/menu.ts';
 import { addExtension, addQueue, createIvr, fieldsOf, type ErrorBody, type IvrJson } from './ivrs.fixtures.ts';
 
 let api: TestApi;

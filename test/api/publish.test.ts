@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestApi, type TestApi } from '../helpers/api.ts';
-import type { SwitchControl } from '../../src/routing/switch-control.ts';
+import type { SwitchControl } from '../../src/publish/callcenter.ts';
 import { configSnapshots, liveDids } from '../../src/db/schema/index.ts';
 import { addOption, seedValid } from '../publish/seed.ts';
 

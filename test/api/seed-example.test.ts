@@ -4,7 +4,7 @@
  * +918065978001 (the example assumes both).
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { decodeWav } from '../../src/audio/wav.ts';
+import { decodeWav } from '../../src/media/wav.ts';
 import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
 
 let api: TestApi;

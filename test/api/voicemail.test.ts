@@ -4,12 +4,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
 import { timeOrderedUuid } from '../../src/db/time-ordered-id.ts';
 import { extensions } from '../../src/db/schema/index.ts';
-import { saveMessage } from '../../src/voicemail/messages.ts';
-import { DEFAULT_VOICEMAIL_GREETING, greetingPath, greetingRenderer } from '../../src/voicemail/greeting.ts';
-import { encodeWav } from '../../src/audio/wav.ts';
-import { decodeWav } from '../../src/audio/wav.ts';
-import type { TtsEngine } from '../../src/tts/engine.ts';
-import { TtsError } from '../../src/tts/engine.ts';
+import { saveMessage } from '../../src/services/voicemail/messages.ts';
+import { DEFAULT_VOICEMAIL_GREETING, greetingPath, greetingRenderer } from '../../src/services/voicemail/greeting.ts';
+import { encodeWav } from '../../src/media/wav.ts';
+import { decodeWav } from '../../src/media/wav.ts';
+import type { TtsEngine } from '../../src/media/tts-engine.ts';
+import { TtsError } from '../../src/media/tts-engine.ts';
 import { eq } from 'drizzle-orm';
 
 let api: TestApi;

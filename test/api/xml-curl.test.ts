@@ -5,8 +5,8 @@ import { eq } from 'drizzle-orm';
 import { createTestApi, type TestApi } from '../helpers/api.ts';
 import { extensions } from '../../src/db/schema/index.ts';
 import { publish } from '../../src/publish/publish.ts';
-import { isLoopback } from '../../src/api/routes/xml-curl/index.ts';
-import { escapeXml } from '../../src/api/routes/xml-curl/xml.ts';
+import { isLoopback } from '../../src/http/routes/xml-curl/index.ts';
+import { escapeXml } from '../../src/http/routes/xml-curl/xml.ts';
 import { addExtension, addQueue, addQueueAgent, seedValid } from '../publish/seed.ts';
 
 const TOKEN = 'xml-curl-token-0123456789';

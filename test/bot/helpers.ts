@@ -5,7 +5,7 @@ import { startController, type ControllerHarness } from '../helpers/controller.t
 import { createBotBridge, DEFAULT_BOT_SETTINGS, type BotBridge, type BotBridgeSettings } from '../../src/bot/bridge.ts';
 import { createMediaClock } from '../../src/bot/media-clock.ts';
 import { createPortPool } from '../../src/bot/port-pool.ts';
-import { silentLogger } from '../../src/logging/logger.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
 
 export const DID = '+918065978001';
 export const DIALLED = '918065978001';

@@ -1,6 +1,6 @@
 /** Pure units of the AI bridge: G.711, streaming resampler, play-out buffer, port pool, dialect codecs, clock. */
 import { describe, expect, it } from 'vitest';
-import { l16ToUlaw, linearToUlaw, ulawToL16, ulawToLinear } from '../../src/audio/g711.ts';
+import { l16ToUlaw, linearToUlaw, ulawToL16, ulawToLinear } from '../../src/media/g711.ts';
 import { StreamResampler } from '../../src/bot/stream-resampler.ts';
 import { createAudioPath } from '../../src/bot/audio-format.ts';
 import { Playout } from '../../src/bot/playout.ts';

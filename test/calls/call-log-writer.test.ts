@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Database_ } from '../../src/db/client.ts';
-import { createCallLogWriter } from '../../src/calls/call-log.ts';
-import type { Logger } from '../../src/logging/logger.ts';
-import { silentLogger } from '../../src/logging/logger.ts';
-import type { CallSession } from '../../src/calls/session.ts';
+import { createCallLogWriter } from '../../src/call/call-log.ts';
+import type { Logger } from '../../src/runtime/logger.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
+import type { CallSession } from '../../src/call/session.ts';
 
 let dir: string;
 let database: Database_;

@@ -9,8 +9,8 @@ import { join, resolve } from 'node:path';
 import { startController, type ControllerHarness, type ControllerOptions } from '../helpers/controller.ts';
 import { TRANSCRIPT_DIR, requireTranscriptsInCi, skipWithoutTranscripts } from '../esl/transcripts.ts';
 import type { EmulatedCall } from '../emulator/index.ts';
-import { VOICEMAIL_BEEP } from '../../src/ivr/actions/voicemail.ts';
-import { PROMPTS } from '../../src/calls/prompts.ts';
+import { VOICEMAIL_BEEP } from '../../src/call/actions/voicemail.ts';
+import { PROMPTS } from '../../src/call/prompts.ts';
 import { extensions } from '../../src/db/schema/index.ts';
 import { eq } from 'drizzle-orm';
 

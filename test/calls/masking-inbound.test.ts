@@ -6,10 +6,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startController, type ControllerHarness } from '../helpers/controller.ts';
 import { InboundEmulator } from '../emulator/inbound-server.ts';
 import { InboundClient } from '../../src/esl/inbound-client.ts';
-import { silentLogger } from '../../src/logging/logger.ts';
-import { createCallEventBus } from '../../src/calls/events.ts';
-import { createCallControl, type CallControl } from '../../src/originate/call-control.ts';
-import { createMaskingLookup } from '../../src/masking/lookup.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
+import { createCallEventBus } from '../../src/call/events.ts';
+import { createCallControl, type CallControl } from '../../src/switch/call-control.ts';
+import { createMaskingLookup } from '../../src/services/masking/lookup.ts';
 
 const DID = '+918065978001';
 const A = '9944421125';

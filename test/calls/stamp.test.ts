@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stamp, type CallSession } from '../../src/calls/session.ts';
+import { stamp, type CallSession } from '../../src/call/session.ts';
 
 describe('stamp', () => {
   it('equals toISOString for every millisecond, within a second and across seconds, minutes and years', () => {

@@ -3,9 +3,9 @@ import { afterEach, expect, it } from 'vitest';
 import { InboundEmulator } from '../emulator/index.ts';
 import { createInboundClient, type InboundClient } from '../../src/esl/inbound-client.ts';
 import { EslCommandError } from '../../src/esl/replies.ts';
-import { createSwitchSync } from '../../src/controller/switch-sync.ts';
+import { createSwitchSync } from '../../src/switch/switch-sync.ts';
 import { createSnapshotReader } from '../../src/publish/reader.ts';
-import { silentLogger } from '../../src/logging/logger.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
 import { createTestApi, type TestApi } from '../helpers/api.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];

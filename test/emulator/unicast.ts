@@ -6,7 +6,7 @@
  * when any app runs or the channel hangs up (the owner calls `stop`).
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { linearToUlaw } from '../../src/audio/g711.ts';
+import { linearToUlaw } from '../../src/media/g711.ts';
 
 export interface UnicastParams {
   readonly localIp: string;

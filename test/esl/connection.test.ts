@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EslConnection } from '../../src/esl/connection.ts';
 import { EslClosedError, EslCommandError, EslTimeoutError } from '../../src/esl/replies.ts';
 import type { OutboundSession } from '../../src/esl/outbound-session.ts';
-import { silentLogger } from '../../src/logging/logger.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
 import { nextNotice, startHarness, type Harness } from './harness.ts';
 
 let h: Harness | undefined;

@@ -1,5 +1,5 @@
 /** Test wiring: our outbound server on port 0 + the emulator pointed at it. */
-import { silentLogger } from '../../src/logging/logger.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
 import type { DisconnectNoticeFrame } from '../../src/esl/parser.ts';
 import { createOutboundServer, type OutboundServer, type OutboundServerOptions } from '../../src/esl/outbound-server.ts';
 import type { OutboundSession } from '../../src/esl/outbound-session.ts';

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { InboundClient, backoffDelay, type InboundState } from '../../src/esl/inbound-client.ts';
 import { EslClosedError, EslCommandError } from '../../src/esl/replies.ts';
-import { silentLogger } from '../../src/logging/logger.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
 import { InboundEmulator } from '../emulator/inbound-server.ts';
 
 const cleanups: Array<() => Promise<void>> = [];

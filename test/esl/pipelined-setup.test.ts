@@ -6,7 +6,7 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOutboundServer, type OutboundServer } from '../../src/esl/outbound-server.ts';
 import type { OutboundSession } from '../../src/esl/outbound-session.ts';
-import { silentLogger } from '../../src/logging/logger.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
 import { ChannelModel } from '../emulator/channel-model.ts';
 import * as wire from '../emulator/fs-encode.ts';
 

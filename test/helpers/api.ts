@@ -1,15 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type Config } from '../../src/config/env.ts';
-import { silentLogger } from '../../src/logging/logger.ts';
+import { loadConfig, type Config } from '../../src/runtime/env.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
 import { openDatabase, type Database_ } from '../../src/db/client.ts';
-import { createApp, type App } from '../../src/api/app.ts';
-import type { AppDeps } from '../../src/api/context.ts';
-import { createToneEngine } from '../../src/tts/tone-engine.ts';
-import { offlineSwitchControl } from '../../src/routing/switch-control.ts';
-import { createOrganization, createUser } from '../../src/tenancy/organizations.ts';
-import type { Role } from '../../src/auth/permissions.ts';
+import { createApp, type App } from '../../src/http/app.ts';
+import type { AppDeps } from '../../src/http/context.ts';
+import { createToneEngine } from '../../src/media/tone-engine.ts';
+import { offlineSwitchControl } from '../../src/switch/switch-control.ts';
+import { createOrganization, createUser } from '../../src/services/organizations/organizations.ts';
+import type { Role } from '../../src/services/auth/permissions.ts';
 
 export interface TestApi {
   app: App;

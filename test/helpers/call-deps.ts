@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Database_ } from '../../src/db/client.ts';
-import { silentLogger } from '../../src/logging/logger.ts';
-import { createCallEventBus, type CallEvent } from '../../src/calls/events.ts';
-import { createCallRegistry } from '../../src/calls/registry.ts';
-import { createCallLogWriter } from '../../src/calls/call-log.ts';
-import type { CallDeps, CallSettings } from '../../src/calls/session.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
+import { createCallEventBus, type CallEvent } from '../../src/call/events.ts';
+import { createCallRegistry } from '../../src/call/registry.ts';
+import { createCallLogWriter } from '../../src/call/call-log.ts';
+import type { CallDeps, CallSettings } from '../../src/call/session.ts';
 import type { ConfigSnapshot, SnapshotDid } from '../../src/publish/snapshot.ts';
 
 /** CallDeps over a fresh database, with a fixed DID → snapshot map and a recorded event stream. */

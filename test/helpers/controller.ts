@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
 import { createTestApi, type TestApi, type TestOrg } from './api.ts';
-import { createCallServer } from '../../src/controller/call-server.ts';
-import { createCallEventBus, type CallEvent } from '../../src/calls/events.ts';
-import { createCallRegistry, type CallRegistry } from '../../src/calls/registry.ts';
-import { createCallLogWriter } from '../../src/calls/call-log.ts';
+import { createCallServer } from '../../src/switch/call-server.ts';
+import { createCallEventBus, type CallEvent } from '../../src/call/events.ts';
+import { createCallRegistry, type CallRegistry } from '../../src/call/registry.ts';
+import { createCallLogWriter } from '../../src/call/call-log.ts';
 import { createSnapshotReader } from '../../src/publish/reader.ts';
 import { callLogs } from '../../src/db/schema/index.ts';
 import type { OutboundServer } from '../../src/esl/outbound-server.ts';
@@ -11,8 +11,8 @@ import { createEmulator, type Emulator } from '../emulator/index.ts';
 import { eq } from 'drizzle-orm';
 import { pino } from 'pino';
 import type { BotBridge } from '../../src/bot/bridge.ts';
-import { createMaskingLookup } from '../../src/masking/lookup.ts';
-import type { Logger } from '../../src/logging/logger.ts';
+import { createMaskingLookup } from '../../src/services/masking/lookup.ts';
+import type { Logger } from '../../src/runtime/logger.ts';
 
 /** An error- or fatal-level log line, as pino wrote it. */
 export interface LoggedError {

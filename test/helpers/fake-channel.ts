@@ -1,4 +1,4 @@
-import type { CallChannel, ChannelEvent, ExecResult } from '../../src/calls/channel.ts';
+import type { CallChannel, ChannelEvent, ExecResult } from '../../src/call/channel.ts';
 
 export type FakeStep = { app: string; arg: string | undefined };
 /** Decides what each app does: a result, or 'hangup' (the caller hangs up during it). */

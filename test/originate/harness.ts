@@ -5,9 +5,9 @@ import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
 import { InboundEmulator } from '../emulator/inbound-server.ts';
 import type { OriginateSimOptions } from '../emulator/inbound-originate.ts';
 import { InboundClient } from '../../src/esl/inbound-client.ts';
-import { silentLogger } from '../../src/logging/logger.ts';
-import { createCallEventBus, type CallEvent } from '../../src/calls/events.ts';
-import { createCallControl, type CallControl } from '../../src/originate/call-control.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
+import { createCallEventBus, type CallEvent } from '../../src/call/events.ts';
+import { createCallControl, type CallControl } from '../../src/switch/call-control.ts';
 
 export interface CallHarness {
   api: TestApi;

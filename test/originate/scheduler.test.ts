@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCallHarness, type CallHarness } from './harness.ts';
-import { createCallScheduler } from '../../src/scheduler/call-scheduler.ts';
-import { createCallControl } from '../../src/originate/call-control.ts';
-import { createCallEventBus } from '../../src/calls/events.ts';
-import { silentLogger } from '../../src/logging/logger.ts';
-import { parseScheduleTime } from '../../src/scheduler/time.ts';
+import { createCallScheduler } from '../../src/switch/call-scheduler.ts';
+import { createCallControl } from '../../src/switch/call-control.ts';
+import { createCallEventBus } from '../../src/call/events.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
+import { parseScheduleTime } from '../../src/services/calls/schedule-time.ts';
 
 let h: CallHarness | undefined;
 afterEach(async () => {

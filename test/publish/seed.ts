@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../src/db/client.ts';
 import { aiAgents, dids, extensions, ivrMenuOptions, ivrs, queueAgents, queues } from '../../src/db/schema/index.ts';
-import { createOrganization } from '../../src/tenancy/organizations.ts';
+import { createOrganization } from '../../src/services/organizations/organizations.ts';
 
 /** Draft rows written straight into the tables, for publish tests independent of the CRUD routes. */
 export function freshDb() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEslSwitchControl } from '../../src/routing/switch-control.ts';
+import { createEslSwitchControl } from '../../src/switch/switch-control.ts';
 import { EslTimeoutError, parseApiBody } from '../../src/esl/replies.ts';
 import { switchChanges } from '../../src/publish/callcenter.ts';
 import type { ConfigSnapshot } from '../../src/publish/snapshot.ts';

@@ -1,7 +1,7 @@
 /** The two switch answers the reconciler reads, as FreeSWITCH 1.10.12 writes them. */
 import { describe, expect, it } from 'vitest';
-import { parseChannelList } from '../../src/controller/switch-channels.ts';
-import { parseUnseenRecord } from '../../src/controller/unseen-records.ts';
+import { parseChannelList } from '../../src/switch/switch-channels.ts';
+import { parseUnseenRecord } from '../../src/switch/unseen-records.ts';
 
 const HEADER = 'uuid|direction|created|created_epoch|name|state|cid_name|cid_num|ip_addr|dest|application|application_data|dialplan|context|read_codec|read_rate|read_bit_rate|write_codec|write_rate|write_bit_rate|secure|hostname|presence_id|presence_data|accountcode|callstate|callee_name|callee_num|callee_direction|call_uuid|sent_callee_name|sent_callee_num|initial_cid_name|initial_cid_num|initial_ip_addr|initial_dest|initial_dialplan|initial_context';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resample } from '../../src/audio/resample.ts';
+import { resample } from '../../src/media/resample.ts';
 
 const tone = (freq: number, rate: number, seconds: number, amp = 10_000) =>
   Int16Array.from({ length: Math.round(rate * seconds) }, (_, i) => Math.round(amp * Math.sin((2 * Math.PI * freq * i) / rate)));

@@ -8,10 +8,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startVoicemailController, type VoicemailHarness } from './harness.ts';
 import { startController, type ControllerHarness } from '../helpers/controller.ts';
 import type { CallerScript, CallerStep } from '../emulator/index.ts';
-import { decodeWav } from '../../src/audio/wav.ts';
-import { DEFAULT_VOICEMAIL_GREETING, greetingPath, greetingRenderer } from '../../src/voicemail/greeting.ts';
-import { VOICEMAIL_BEEP } from '../../src/ivr/actions/voicemail.ts';
-import { PROMPTS } from '../../src/calls/prompts.ts';
+import { decodeWav } from '../../src/media/wav.ts';
+import { DEFAULT_VOICEMAIL_GREETING, greetingPath, greetingRenderer } from '../../src/services/voicemail/greeting.ts';
+import { VOICEMAIL_BEEP } from '../../src/call/actions/voicemail.ts';
+import { PROMPTS } from '../../src/call/prompts.ts';
 
 const DID = '+918065978001';
 const DIRECT_DID = '+918065978002';

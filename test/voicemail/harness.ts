@@ -2,15 +2,15 @@ import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
 import { createEmulator, type Emulator } from '../emulator/index.ts';
-import { createCallServer } from '../../src/controller/call-server.ts';
-import { createCallEventBus, type CallEvent } from '../../src/calls/events.ts';
-import { createCallRegistry } from '../../src/calls/registry.ts';
-import { createCallLogWriter } from '../../src/calls/call-log.ts';
+import { createCallServer } from '../../src/switch/call-server.ts';
+import { createCallEventBus, type CallEvent } from '../../src/call/events.ts';
+import { createCallRegistry } from '../../src/call/registry.ts';
+import { createCallLogWriter } from '../../src/call/call-log.ts';
 import { createSnapshotReader } from '../../src/publish/reader.ts';
 import { callLogs } from '../../src/db/schema/index.ts';
 import type { OutboundServer } from '../../src/esl/outbound-server.ts';
-import { createWebhookOutbox, type WebhookOutbox } from '../../src/webhooks/outbox.ts';
-import { voicemailCallDeps } from '../../src/voicemail/call-deps.ts';
+import { createWebhookOutbox, type WebhookOutbox } from '../../src/services/webhooks/outbox.ts';
+import { voicemailCallDeps } from '../../src/call/voicemail-deps.ts';
 
 export interface VoicemailHarness {
   api: TestApi;

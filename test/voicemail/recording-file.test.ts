@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { encodeWav } from '../../src/audio/wav.ts';
-import { inspectWav, waitForStableSize } from '../../src/voicemail/recording-file.ts';
+import { encodeWav } from '../../src/media/wav.ts';
+import { inspectWav, waitForStableSize } from '../../src/call/recording-file.ts';
 
 let dir: string;
 beforeEach(() => {

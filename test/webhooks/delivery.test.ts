@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
-import { createCallEventBus } from '../../src/calls/events.ts';
-import { createWebhookOutbox } from '../../src/webhooks/outbox.ts';
-import { createWebhookDispatcher, type DispatcherOptions } from '../../src/webhooks/dispatcher.ts';
-import { sign, verify } from '../../src/webhooks/signing.ts';
+import { createCallEventBus } from '../../src/call/events.ts';
+import { createWebhookOutbox } from '../../src/services/webhooks/outbox.ts';
+import { createWebhookDispatcher, type DispatcherOptions } from '../../src/services/webhooks/dispatcher.ts';
+import { sign, verify } from '../../src/services/webhooks/signing.ts';
 import { pino } from 'pino';
-import { silentLogger } from '../../src/logging/logger.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
 import { startReceiver, type Receiver } from './receiver.ts';
 
 let api: TestApi;

@@ -22,7 +22,7 @@ export const callLogs = sqliteTable(
     /** JSON: ordered steps (menus visited, digits pressed, transfers). */
     path: text('path', { mode: 'json' }).$type<unknown[]>().notNull().default([]),
     dtmf: text('dtmf').notNull().default(''),
-    /** The outcome (src/calls/outcome.ts: connected, voicemail, abandoned, no_input, …). */
+    /** The outcome (src/call/outcome.ts: connected, voicemail, abandoned, no_input, …). */
     disposition: text('disposition'),
     /** The stage the call ended in (greeting, menu, ringing, talk, queue, bot, voicemail, prompt). */
     leftAt: text('left_at'),

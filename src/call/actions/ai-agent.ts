@@ -1,0 +1,88 @@
+import { addStep, type CallSession } from '../session.ts';
+import { PROMPTS } from '../prompts.ts';
+import { normalizeE164 } from '../../services/numbers/phone.ts';
+import type { SnapshotDestination } from '../../publish/snapshot.ts';
+import type { FinalDestinationType } from '../../services/numbers/destinations.ts';
+import type { BotTarget } from '../../bot/bridge.ts';
+import { endLabel } from '../../bot/leg.ts';
+import { recordBotLeg } from '../../bot/bot-log.ts';
+import type { TransferTarget } from '../../bot/protocol.ts';
+import { answer, play } from '../media.ts';
+import { finalDestination } from '../final-destination.ts';
+import { hangupAction } from './hangup.ts';
+import { END, type ActionHandler, type ActionOutcome, type Destination } from '../action-types.ts';
+
+/** Defaults for a route that names a bare ws(s):// URL instead of an agent. */
+const URL_DEFAULTS = { dialect: 'native', audioFormat: 'l16_16k', language: 'en-IN', connectTimeoutMs: 3000 } as const;
+
+/**
+ * Hand the call to an AI agent over the bridge (unicast ↔ WebSocket). When the bot transfers,
+ * the same action handlers as the IVR run; when it fails (or no bridge is configured) the caller
+ * hears an apology and goes to the agent's fallback destination, else is hung up.
+ */
+export const aiAgentAction: ActionHandler = async (s, dest) => {
+  const agent = dest.value ? s.snapshot?.agents[dest.value] : undefined;
+  const target: BotTarget | null = agent
+    ? { ...agent }
+    : dest.value && /^wss?:\/\//i.test(dest.value)
+      ? { id: null, name: dest.value, wsUrl: dest.value, headers: {}, systemPrompt: null, openingText: null, ...URL_DEFAULTS }
+      : null;
+  const fallback = agent?.fallback ?? null;
+  if (!target || !s.deps.bots || !s.channel.startUnicast) {
+    addStep(s, { step: 'action', type: 'ai_agent', value: dest.value, result: 'not_available' });
+    return apologise(s, fallback);
+  }
+  await answer(s, 'app');
+  s.stage = 'bot';
+  const res = await s.deps.bots.run(s, target, { checkTransfer: (t) => toDestination(s, t).error });
+  addStep(s, { step: 'action', type: 'ai_agent', value: target.id ?? target.wsUrl, result: endLabel(res.end) });
+  recordBotLeg(s, target, res);
+  const end = res.end;
+  switch (end.kind) {
+    case 'caller_hangup':
+      s.record.disposition = 'bot_completed';
+      return END;
+    case 'hangup':
+      s.record.disposition = 'bot_completed';
+      return hangupAction(s, { type: 'hangup', value: null });
+    case 'transfer': {
+      const d = toDestination(s, end.target);
+      return d.dest ? finalDestination(s, d.dest) : apologise(s, fallback);
+    }
+    case 'failed':
+      s.logger.warn({ reason: end.reason, detail: end.detail }, 'bot failed; falling back');
+      return apologise(s, fallback);
+  }
+};
+
+/** The bot is not there (or failed): apology, then the fallback decides the outcome; without one, bot_failed. */
+async function apologise(s: CallSession, fallback: SnapshotDestination<FinalDestinationType> | null): Promise<ActionOutcome> {
+  s.record.disposition = 'bot_failed';
+  s.stage = 'prompt';
+  await answer(s);
+  await play(s, PROMPTS.apology);
+  if (fallback) {
+    s.record.disposition = null;
+    return finalDestination(s, fallback);
+  }
+  return hangupAction(s, { type: 'hangup', value: null });
+}
+
+/** A bot's transfer target as an IVR destination, or why it cannot be one. */
+export function toDestination(s: CallSession, t: TransferTarget): { dest: Destination; error: null } | { dest: null; error: string } {
+  const snap = s.snapshot;
+  switch (t.type) {
+    case 'extension':
+      return snap?.extensions[t.value]?.enabled ? { dest: { type: 'extension', value: t.value }, error: null } : { dest: null, error: `no enabled extension ${t.value}` };
+    case 'queue':
+      return snap?.queues[t.value] ? { dest: { type: 'queue', value: t.value }, error: null } : { dest: null, error: `no queue ${t.value}` };
+    case 'ivr': {
+      const ivr = snap?.ivrs[t.value] ?? Object.values(snap?.ivrs ?? {}).find((i) => i.extension === t.value);
+      return ivr ? { dest: { type: 'ivr', value: ivr.id }, error: null } : { dest: null, error: `no IVR ${t.value}` };
+    }
+    case 'external': {
+      const number = normalizeE164(t.value, s.deps.settings.defaultCountryCode);
+      return number ? { dest: { type: 'external', value: number }, error: null } : { dest: null, error: `not a phone number: ${t.value}` };
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import { callbackRequests } from '../../db/schema/index.ts';
+import { addStep } from '../session.ts';
+import { PROMPTS } from '../prompts.ts';
+import { hangup, play } from '../media.ts';
+import { END, type ActionHandler } from '../action-types.ts';
+
+/** Record a callback request (caller, DID, time) for the org, confirm with a tone, hang up. */
+export const callbackAction: ActionHandler = async (s) => {
+  if (s.orgId) {
+    s.deps.db
+      .insert(callbackRequests)
+      .values({ orgId: s.orgId, callUuid: s.uuid, callerNumber: s.caller, did: s.did, ivrId: currentIvr(s) })
+      .run();
+  }
+  addStep(s, { step: 'action', type: 'callback', value: null, result: 'recorded' });
+  s.record.disposition = 'callback_requested';
+  s.stage = 'prompt';
+  await play(s, PROMPTS.confirm);
+  await hangup(s, 'NORMAL_CLEARING');
+  return END;
+};
+
+function currentIvr(s: Parameters<ActionHandler>[0]): string | null {
+  for (let i = s.record.path.length - 1; i >= 0; i--) {
+    const p = s.record.path[i];
+    if (p?.step === 'ivr') return p.ivrId;
+  }
+  return null;
+}

@@ -1,0 +1,39 @@
+/**
+ * Database side of an inbound masked call (a party dialling the session's DID). Like placed masking
+ * calls, it is an outbound_calls row of the session (same id as its call_logs row), holding masked
+ * numbers only: the session's logs list it, GET /calls/{id} shows it, and cancel/expiry hang it up
+ * (uuid_kill of its a-leg, the inbound channel).
+ */
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { outboundCalls } from '../../db/schema/index.ts';
+import { setStatus } from '../../services/calls/call-store.ts';
+
+export interface InboundMaskedCall {
+  id: string;
+  orgId: string;
+  did: string;
+  sessionId: string;
+  callerMasked: string;
+  otherMasked: string;
+  aLegUuid: string;
+  bLegUuid: string;
+  startedAt: string;
+}
+
+export function startInboundMaskedCall(db: Db, c: InboundMaskedCall): void {
+  db.insert(outboundCalls).values({
+    id: c.id, orgId: c.orgId, kind: 'masking', did: c.did, firstNumber: c.callerMasked, secondNumber: c.otherMasked,
+    status: 'ringing', aLegUuid: c.aLegUuid, bLegUuid: c.bLegUuid, maskingSessionId: c.sessionId, startedAt: c.startedAt,
+  }).run();
+}
+
+export function bridgedInboundMaskedCall(db: Db, id: string, at: string): void {
+  setStatus(db, id, 'bridged', { answeredAt: at, bridgedAt: at });
+}
+
+export function endInboundMaskedCall(db: Db, id: string, f: { bridged: boolean; at: string; cause: string | null }): void {
+  const row = db.select({ status: outboundCalls.status }).from(outboundCalls).where(eq(outboundCalls.id, id)).get();
+  if (!row || row.status === 'ended' || row.status === 'failed') return;
+  setStatus(db, id, f.bridged ? 'ended' : 'failed', { endedAt: f.at, hangupCause: f.cause });
+}

@@ -1,0 +1,124 @@
+import { ChannelGoneError, type ExecResult } from './channel.ts';
+import { emit, stamp, type CallSession } from './session.ts';
+
+/** Run an app; throws ChannelGoneError when the caller hung up before it completed. */
+export async function run(s: CallSession, app: string, arg?: string, timeoutMs?: number): Promise<ExecResult> {
+  if (s.channel.signal.aborted) throw new ChannelGoneError('channel hung up');
+  const res = await s.channel.execute(app, arg, timeoutMs === undefined ? undefined : { timeoutMs });
+  if (!res.completed) throw new ChannelGoneError(`channel hung up during ${app}`);
+  return res;
+}
+
+/**
+ * Answer the call. `api` (default): `uuid_answer` in the socket's thread, no wait for the park loop's
+ * tick. `app`: the `answer` app in the channel's own thread — for unicast (the AI bridge): on the real
+ * 1.10.12, `unicast` right after an `api uuid_answer`, before any media app ran in the channel's thread,
+ * crashed FreeSWITCH (captured by the switch-backed suite); after the `answer` app it is safe.
+ */
+export async function answer(s: CallSession, how: 'api' | 'app' = 'api'): Promise<void> {
+  if (s.record.answeredAt) return;
+  if (how === 'api' && s.channel.answer) {
+    if (s.channel.signal.aborted || !(await s.channel.answer())) throw new ChannelGoneError('channel hung up before answer');
+  } else {
+    await run(s, 'answer', undefined, 10_000);
+  }
+  s.record.answeredAt = stamp(s);
+  emit(s, { type: 'call.answered' });
+}
+
+/**
+ * Answer and, in the same write, start what comes next (the first prompt): `api uuid_answer` runs at
+ * once in the socket's thread, and the prompt's sendmsg is queued behind it, so the caller hears exactly
+ * what the sequential form gives, one round trip sooner. A failed answer (the caller hung up) wins; the
+ * queued app's outcome is then ignored.
+ */
+export async function answerThen<T>(s: CallSession, next: () => Promise<T>): Promise<T> {
+  if (s.record.answeredAt) return next();
+  const answering = answer(s);
+  const after = next();
+  after.catch(() => undefined);
+  await answering;
+  return after;
+}
+
+/** Play a file or tone stream to the end (bounded). */
+export async function play(s: CallSession, file: string, timeoutMs = 120_000): Promise<void> {
+  await run(s, 'playback', file, timeoutMs);
+}
+
+export type Collected = { kind: 'digits'; digits: string } | { kind: 'timeout' };
+
+export interface CollectOptions {
+  file: string;
+  maxDigits: number;
+  /** first-digit timeout, ms */
+  timeoutMs: number;
+  /** inter-digit timeout, ms */
+  digitTimeoutMs: number;
+  /** e.g. '#', or 'none' */
+  terminators: string;
+}
+
+const DIGITS_VAR = 'sb_digits';
+
+/**
+ * One round of "play the prompt, take digits": play_and_get_digits with a single try, so the
+ * walker keeps its own timeout and invalid counters. A key pressed during the prompt stops it
+ * at once (barge-in). Every digit pattern is accepted here; validity is the walker's decision.
+ */
+export async function collect(s: CallSession, o: CollectOptions): Promise<Collected> {
+  const arg = [1, o.maxDigits, 1, o.timeoutMs, o.terminators, o.file, 'silence_stream://10', DIGITS_VAR, '[0-9*#]+', o.digitTimeoutMs].join(' ');
+  const res = await run(s, 'play_and_get_digits', arg, o.timeoutMs + o.digitTimeoutMs * o.maxDigits + 300_000);
+  const digits = res.variables[DIGITS_VAR] ?? '';
+  if (digits === '') return { kind: 'timeout' };
+  s.record.dtmf += digits;
+  emit(s, { type: 'call.dtmf', digits });
+  return { kind: 'digits', digits };
+}
+
+export async function hangup(s: CallSession, cause: string): Promise<void> {
+  await s.channel.hangup(cause);
+}
+
+/** Bridge result, read once from the EXECUTE_COMPLETE (or, when the call ended with it, CHANNEL_HANGUP) variables. */
+export interface BridgeOutcome {
+  answered: boolean;
+  /** 'SUCCESS' when answered, else originate_disposition or last_bridge_hangup_cause, e.g. USER_BUSY, NO_ANSWER */
+  cause: string;
+  /** The call ended with the bridge (hangup_after_bridge after a talk, or the caller hung up). */
+  ended: boolean;
+}
+
+/**
+ * Bridge to a dial string. With continue_on_fail the call comes back to us on failure. After an
+ * answered bridge, hangup_after_bridge ends the caller's leg inside the bridge app, so FreeSWITCH
+ * sends CHANNEL_HANGUP before the bridge's EXECUTE_COMPLETE: the outcome is then read from the
+ * hangup's variables (captured: test/switch/fixtures). The caller hears ringback meanwhile
+ * (stage `ringing`, then `talk` once answered).
+ */
+export async function bridge(s: CallSession, dialString: string): Promise<BridgeOutcome> {
+  await ensureBridgeVars(s);
+  if (s.channel.signal.aborted) throw new ChannelGoneError('channel hung up');
+  s.stage = 'ringing';
+  const res = await s.channel.execute('bridge', dialString, { timeoutMs: 6 * 3600_000 });
+  const v = res.variables;
+  const disposition = v.originate_disposition ?? '';
+  const answered = disposition === 'SUCCESS' || disposition === 'ANSWER';
+  if (answered) {
+    s.stage = 'talk';
+    // A call bridged before we answered it (a DID straight to an extension) is answered by the bridge.
+    const us = Number(res.headers['Caller-Channel-Answered-Time'] ?? 0);
+    s.record.answeredAt ??= us > 0 ? new Date(Math.floor(us / 1000)).toISOString() : stamp(s);
+  }
+  return {
+    answered,
+    cause: answered ? 'SUCCESS' : disposition || v.last_bridge_hangup_cause || v.DIALSTATUS || 'NORMAL_TEMPORARY_FAILURE',
+    ended: !res.completed,
+  };
+}
+
+async function ensureBridgeVars(s: CallSession): Promise<void> {
+  if (s.bridgeVarsSet) return;
+  await run(s, 'multiset', 'continue_on_fail=true hangup_after_bridge=true', 10_000);
+  s.bridgeVarsSet = true;
+}

@@ -1,0 +1,156 @@
+import type { Logger } from '../runtime/logger.ts';
+import type { Db } from '../db/client.ts';
+import type { ConfigSnapshot, SnapshotDid } from '../publish/snapshot.ts';
+import type { CallChannel } from './channel.ts';
+import type { CallEventBus, CallEvent } from './events.ts';
+import type { CallRegistry } from './registry.ts';
+import type { CallLogWriter } from './call-log.ts';
+import type { BotBridge } from '../bot/bridge.ts';
+import type { CallOutcome, CallStage } from './outcome.ts';
+import type { GreetingRenderer } from '../services/voicemail/greeting.ts';
+
+/** Settings the call layer needs (from Config, resolved once in main.ts). */
+export interface CallSettings {
+  externalGateway: string;
+  ringTimeoutS: number;
+  defaultCountryCode: string;
+  /** Hard cap on IVR menus entered by one call (loop protection). */
+  maxIvrEntries: number;
+  /** Cap for "wait forever" (timeout 0), in seconds. */
+  foreverS: number;
+  /** Longest talk we wait out on a call FreeSWITCH bridged by itself (a queue agent), in seconds. */
+  maxTalkS?: number;
+  /** Absolute directory for recordings of calls bridged to a person; null/undefined = no recording. */
+  recordingsDir?: string | null;
+}
+
+/** A caller who is one party of an active masking session on the DID they dialled. */
+export interface MaskingMatch {
+  sessionId: string;
+  orgId: string;
+  /** The other party's real E.164 number (exists only while the session is active). */
+  otherParty: string;
+  /** Masked forms, the only ones that may be stored. */
+  callerMasked: string;
+  otherMasked: string;
+}
+
+/** src/services/masking/lookup.ts implements it over masking_sessions. */
+export type MaskingLookup = (did: string, caller: string) => MaskingMatch | null;
+
+/** Where calls find published configuration (src/publish/reader.ts implements it). */
+export interface SnapshotSource {
+  lookupDid(number: string): { orgId: string; snapshot: ConfigSnapshot; did: SnapshotDid } | null;
+}
+
+/** What voicemail needs on the call side (src/call/voicemail-deps.ts builds it in main.ts). */
+export interface VoicemailCallDeps {
+  /** Messages go to `<messagesDir>/<org id>/<message id>.wav`; FreeSWITCH writes there. */
+  messagesDir: string;
+  maxSeconds: number;
+  /** Renders a box's greeting when its file is not on disk yet; absent: such a box plays only the beep. */
+  greetings?: GreetingRenderer | undefined;
+}
+
+/** Long-lived collaborators, created in main.ts. */
+export interface CallDeps {
+  db: Db;
+  logger: Logger;
+  bus: CallEventBus;
+  registry: CallRegistry;
+  callLogs: CallLogWriter;
+  snapshots: SnapshotSource;
+  settings: CallSettings;
+  now: () => Date;
+  /** The AI bridge (unicast ↔ bot WebSocket); without it ai_agent routes play an apology and fall back. */
+  bots?: BotBridge;
+  /** Inbound masking: without it a session's DID routes as usual. */
+  maskingLookup?: MaskingLookup;
+  /** Voicemail storage and greetings; without it messages go under settings.recordingsDir. */
+  voicemail?: VoicemailCallDeps;
+}
+
+export type PathStep =
+  | { at: string; step: 'did'; number: string; routing: string | null }
+  | { at: string; step: 'ivr'; ivrId: string; name: string }
+  | { at: string; step: 'digits'; ivrId: string; digits: string }
+  | { at: string; step: 'timeout' | 'invalid'; ivrId: string; count: number; digits?: string }
+  | { at: string; step: 'action'; type: string; value: string | null; result?: string }
+  | { at: string; step: 'exhausted'; ivrId: string; reason: 'timeout' | 'invalid' }
+  | { at: string; step: 'loop_limit'; ivrId: string };
+
+/** What ends up in call_logs. */
+export interface CallRecord {
+  answeredAt: string | null;
+  path: PathStep[];
+  dtmf: string;
+  /** How the call ended (outcome.ts); null until something decides it (the runner then does). */
+  disposition: CallOutcome | null;
+  answeredBy: string | null;
+}
+
+/** One call: plain data owned by its runner. No methods beyond small helpers. */
+export interface CallSession {
+  callId: string;
+  uuid: string;
+  channel: CallChannel;
+  deps: CallDeps;
+  logger: Logger;
+  did: string;
+  caller: string;
+  /** Set when the caller is a party of a live masking session on this DID (caller is then masked). */
+  masking?: MaskingMatch | null;
+  orgId: string | null;
+  snapshot: ConfigSnapshot | null;
+  record: CallRecord;
+  /** Where the call is now; its value at the end is the call log's `left_at`. */
+  stage: CallStage;
+  ivrEntries: number;
+  /** continue_on_fail / hangup_after_bridge already set on the channel */
+  bridgeVarsSet: boolean;
+  /** Set once record_session started (a call is recorded at most once). */
+  recordingPath?: string;
+  /** The last `stamp`: its millisecond and ISO text. */
+  stampMs?: number;
+  stampIso?: string;
+}
+
+/**
+ * Now, as an ISO string. toISOString costs ~1.4 µs and a call stamps a dozen steps and events: steps
+ * in the same millisecond share one, and within the same second only the milliseconds are rewritten.
+ */
+export function stamp(session: CallSession): string {
+  const now = session.deps.now();
+  const ms = now.getTime();
+  const last = session.stampIso;
+  if (ms === session.stampMs && last !== undefined) return last;
+  const prev = session.stampMs;
+  // `YYYY-MM-DDTHH:mm:ss.` is the first 20 characters for years 0000–9999; the same second keeps them.
+  const iso = last !== undefined && prev !== undefined && ms >= 0 && Math.floor(ms / 1000) === Math.floor(prev / 1000) && last.length === 24
+    ? `${last.slice(0, 20)}${String(ms % 1000).padStart(3, '0')}Z`
+    : now.toISOString();
+  session.stampMs = ms;
+  session.stampIso = iso;
+  return iso;
+}
+
+/** Append a step to the call's path (the `at` is filled in). */
+export function addStep(session: CallSession, step: DistributiveOmit<PathStep, 'at'>): void {
+  session.record.path.push({ at: stamp(session), ...step } as PathStep);
+}
+
+/**
+ * Emit an event with this call's identity. Nobody listening (no webhooks, no live status): nothing is built.
+ * `event` is the caller's fresh literal: the identity is added to it, not copied into another object (a
+ * spread of seven event shapes costs ~10× more, on every event of every call).
+ */
+export function emit(session: CallSession, event: DistributiveOmit<CallEvent, 'callId' | 'orgId' | 'at'>): void {
+  if (session.deps.bus.listenerCount() === 0) return;
+  const e = event as Partial<Pick<CallEvent, 'callId' | 'orgId' | 'at'>>;
+  e.callId = session.callId;
+  e.orgId = session.orgId;
+  e.at = stamp(session);
+  session.deps.bus.emit(e as CallEvent);
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -1,0 +1,44 @@
+import type { Logger } from '../runtime/logger.ts';
+import type { Config } from '../runtime/env.ts';
+import type { Db } from '../db/client.ts';
+import type { TtsEngine } from '../media/tts-engine.ts';
+import type { SwitchControl } from '../publish/callcenter.ts';
+import type { Role } from '../services/auth/permissions.ts';
+import type { CallControl } from '../switch/call-control.ts';
+
+/** Everything a request handler may use; built once in main.ts (or per test) and passed in. */
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  tts: TtsEngine;
+  /** Applies published queue/directory changes to FreeSWITCH; a no-op when no switch is connected. */
+  switchControl: SwitchControl;
+  jwtSecret: string;
+  /** Status of the controller's links, for /health. */
+  health: () => { switchConnected: boolean; activeCalls: number };
+  now: () => Date;
+  /** Places and hangs up calls over the inbound ESL connection; absent = placing calls answers 503. */
+  calls?: CallControl;
+  /** Wakes the webhook dispatcher after a test delivery is queued. */
+  webhooks?: { kick(): void };
+}
+
+export interface Principal {
+  kind: 'user' | 'api_key';
+  orgId: string;
+  /** user id, or api key id */
+  id: string;
+  role: Role | null;
+  permissions: readonly string[];
+}
+
+export type AppEnv = {
+  Variables: {
+    deps: AppDeps;
+    requestId: string;
+    /** The request's logger (pino child with the request id, made on first use). */
+    logger: Logger;
+    principal: Principal;
+  };
+};

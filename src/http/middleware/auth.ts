@@ -1,0 +1,120 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { sqliteOf, type Db } from '../../db/client.ts';
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { requestHeader } from '../request-headers.ts';
+import type { AppDeps, AppEnv, Principal } from '../context.ts';
+import { apiKeys } from '../../db/schema/index.ts';
+import { ROLE_GRANTS, grants, type Role } from '../../services/auth/permissions.ts';
+import { hashApiKey, verifyJwt, API_KEY_PREFIX, type SessionClaims } from '../../services/auth/tokens.ts';
+import { ForbiddenError, UnauthorizedError } from '../errors.ts';
+
+const LAST_USED_WRITE_INTERVAL_MS = 60_000;
+
+const JWT_CACHE_MAX = 10_000;
+const USER_CACHE_MAX = 10_000;
+
+type UserRow = { id: string; orgId: string; role: Role };
+
+/**
+ * Resolves the caller from `Authorization: Bearer <jwt>`, `X-API-Key: ak_...` or (GET) `?token=<jwt>`;
+ * 401 otherwise. Paths under `skipPrefix` (login) pass through. One instance per app, since this runs
+ * on every request: verified tokens are cached (bounded, until they expire), a user's row is reused for
+ * AUTH_USER_CACHE_MS (so a deleted user or a changed role takes effect within that time on every
+ * instance), the lookups are prepared once, and a cached token costs no await.
+ */
+export function createAuthenticate(skipPrefix: string) {
+  const verified = new Map<string, SessionClaims>();
+  const usersSeen = new Map<string, { row: UserRow | undefined; until: number }>();
+  let q: { user: ReturnType<typeof prepareUser>; key: ReturnType<typeof prepareKey> } | undefined;
+
+  const remember = <V>(map: Map<string, V>, max: number, key: string, value: V): void => {
+    if (map.size >= max) map.delete(map.keys().next().value as string);
+    map.set(key, value);
+  };
+
+  const userFor = (deps: AppDeps, id: string, nowMs: number): UserRow | undefined => {
+    const ttl = deps.config.AUTH_USER_CACHE_MS;
+    const hit = ttl > 0 ? usersSeen.get(id) : undefined;
+    if (hit && hit.until > nowMs) return hit.row;
+    const row = q!.user.get(id);
+    if (ttl > 0) remember(usersSeen, USER_CACHE_MAX, id, { row, until: nowMs + ttl });
+    return row;
+  };
+
+  const principalForJwt = (deps: AppDeps, claims: SessionClaims, nowMs: number): Principal => {
+    const user = userFor(deps, claims.sub, nowMs);
+    if (!user || user.orgId !== claims.org) throw new UnauthorizedError('User no longer exists');
+    return { kind: 'user', orgId: user.orgId, id: user.id, role: user.role, permissions: ROLE_GRANTS[user.role] };
+  };
+
+  const principalForKey = (deps: AppDeps, apiKey: string, at: Date): Principal => {
+    if (!apiKey.startsWith(API_KEY_PREFIX)) throw new UnauthorizedError('Invalid API key');
+    const row = q!.key.get({ hash: hashApiKey(apiKey) });
+    if (!row) throw new UnauthorizedError('Invalid or revoked API key');
+    if (!row.lastUsedAt || at.getTime() - Date.parse(row.lastUsedAt) > LAST_USED_WRITE_INTERVAL_MS) {
+      deps.db.update(apiKeys).set({ lastUsedAt: at.toISOString() }).where(eq(apiKeys.id, row.id)).run();
+    }
+    return { kind: 'api_key', orgId: row.orgId, id: row.id, role: null, permissions: row.permissions };
+  };
+
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (c.req.path.startsWith(skipPrefix)) return next();
+    const deps = c.get('deps');
+    q ??= { user: prepareUser(deps.db), key: prepareKey(deps.db) };
+    const at = deps.now();
+    const apiKey = requestHeader(c, 'x-api-key');
+    if (apiKey) {
+      c.set('principal', principalForKey(deps, apiKey, at));
+      return next();
+    }
+    const token = bearerToken(c);
+    const nowS = Math.floor(at.getTime() / 1000);
+    let claims = verified.get(token);
+    if (!claims || claims.exp <= nowS) {
+      claims = (await verifyJwt(deps.jwtSecret, token)) ?? undefined;
+      if (!claims) throw new UnauthorizedError('Invalid or expired token');
+      remember(verified, JWT_CACHE_MAX, token, claims);
+    }
+    c.set('principal', principalForJwt(deps, claims, at.getTime()));
+    return next();
+  });
+}
+
+/** The JWT from `Authorization: Bearer`, or on GET `?token=` as the seed allows (for <audio> tags and links). */
+function bearerToken(c: Context<AppEnv>): string {
+  const authz = requestHeader(c, 'authorization');
+  if (authz === undefined) {
+    const queryToken = c.req.method === 'GET' ? c.req.query('token') : undefined;
+    if (queryToken) return queryToken;
+    throw new UnauthorizedError('Authentication required: send Authorization: Bearer <jwt> or X-API-Key');
+  }
+  const m = /^Bearer\s+(\S+)$/i.exec(authz);
+  if (!m?.[1]) throw new UnauthorizedError('Authorization header must be "Bearer <token>"');
+  return m[1];
+}
+
+function prepareUser(db: Db) {
+  // Raw statement: runs on JWT requests, so no query building or row mapping.
+  const stmt = sqliteOf(db).prepare('select id, org_id as orgId, role from users where id = ?');
+  return { get: (id: string) => stmt.get(id) as UserRow | undefined };
+}
+
+function prepareKey(db: Db) {
+  return db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.keyHash, sql.placeholder('hash')), isNull(apiKeys.revokedAt)))
+    .prepare();
+}
+
+/** 403 naming the missing permission, e.g. requirePermission('ivr.write'). */
+export function requirePermission(permission: string) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const p = c.get('principal');
+    if (!grants(p.permissions, permission)) {
+      throw new ForbiddenError(`Missing permission: ${permission}`, permission);
+    }
+    await next();
+  });
+}

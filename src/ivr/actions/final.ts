@@ -1,8 +1,0 @@
-import type { CallSession } from '../../calls/session.ts';
-import { actionHandlers } from './index.ts';
-import type { ActionOutcome, Destination } from './types.ts';
-
-/** Run a destination's action (timeout/invalid/fallback destinations, DID routes). */
-export function finalDestination(s: CallSession, dest: Destination): Promise<ActionOutcome> {
-  return actionHandlers()[dest.type](s, dest);
-}

@@ -1,0 +1,24 @@
+import { encodeWav } from './wav.ts';
+import type { TtsEngine, TtsRequest } from './tts-engine.ts';
+
+/**
+ * Last-resort engine with no dependencies: a short two-tone chime whose length grows
+ * with the text. Used when no speech engine is installed, so a greeting is never silence.
+ */
+export function createToneEngine(): TtsEngine {
+  return {
+    name: 'tone',
+    async synthesize(req: TtsRequest) {
+      const seconds = Math.min(8, 0.6 + req.text.length / 40);
+      const n = Math.round(seconds * req.sampleRate);
+      const out = new Int16Array(n);
+      for (let i = 0; i < n; i++) {
+        const t = i / req.sampleRate;
+        const f = Math.floor(t / 0.3) % 2 === 0 ? 523.25 : 659.25;
+        const env = Math.min(1, (t % 0.3) * 40, (0.3 - (t % 0.3)) * 40);
+        out[i] = Math.round(Math.sin(2 * Math.PI * f * t) * 8000 * env);
+      }
+      return encodeWav(out, req.sampleRate);
+    },
+  };
+}

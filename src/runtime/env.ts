@@ -1,0 +1,135 @@
+import { z } from 'zod';
+
+/**
+ * The one place that reads the environment. Everything has a default so that
+ * `npm start` works on a fresh machine: SQLite under ./data, API on :8000,
+ * outbound ESL server on 127.0.0.1:8084, inbound ESL client to 127.0.0.1:8021,
+ * offline text-to-speech.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  HTTP_PORT: port.default(8000),
+  /** Public base URL of the API, used in links (recordings, xml_curl). */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Largest accepted request body, in bytes. */
+  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
+
+  DATABASE_URL: z.string().default('file:./data/switchboard.db'),
+  DATA_DIR: z.string().default('./data'),
+  /** Where greeting wav files are written; FreeSWITCH must be able to read this path. */
+  SOUNDS_DIR: z.string().optional(),
+
+  JWT_SECRET: z.string().min(16).optional(),
+  JWT_TTL_SECONDS: z.coerce.number().int().positive().default(86_400),
+  /** How long an instance may reuse a user's row (role, org) for a valid JWT; 0 = look it up on every request. */
+  AUTH_USER_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /** Printed once on first start when no user exists yet. */
+  BOOTSTRAP_ADMIN_EMAIL: z.string().email().default('admin@example.com'),
+  BOOTSTRAP_ADMIN_PASSWORD: z.string().min(8).optional(),
+  BOOTSTRAP_ORG_NAME: z.string().default('Default'),
+
+  ESL_SERVER_HOST: z.string().default('127.0.0.1'),
+  ESL_SERVER_PORT: port.default(8084),
+  ESL_INBOUND_HOST: z.string().default('127.0.0.1'),
+  ESL_INBOUND_PORT: port.default(8021),
+  ESL_INBOUND_PASSWORD: z.string().default('ClueCon'),
+  ESL_INBOUND_ENABLED: bool.default(true),
+  /** Write every call's ESL bytes to this folder (building emulator fixtures from the real switch). */
+  ESL_CAPTURE_DIR: z.string().optional(),
+  ESL_COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+
+  /**
+   * Shared secret FreeSWITCH's mod_xml_curl sends as ?token=... When unset, xml_curl
+   * answers only requests from 127.0.0.1 / ::1.
+   */
+  XML_CURL_TOKEN: z.string().min(16).optional(),
+
+  /** Gateway used for external (PSTN) destinations: sofia/gateway/<name>/<number>. */
+  EXTERNAL_GATEWAY: z.string().default('pstn'),
+  DEFAULT_COUNTRY_CODE: z.string().regex(/^\d{1,3}$/).default('91'),
+  EXTENSION_RING_TIMEOUT_S: z.coerce.number().int().positive().default(30),
+
+  /** Webhook delivery: per-attempt timeout, attempts before giving up, exponential backoff base/cap, outbox poll. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+  WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().positive().default(2_000),
+  WEBHOOK_BACKOFF_MAX_MS: z.coerce.number().int().positive().default(3_600_000),
+  WEBHOOK_POLL_MS: z.coerce.number().int().positive().default(1_000),
+  /** Placed calls: seconds each leg may ring; where bridged calls are recorded (FreeSWITCH writes there). */
+  ORIGINATE_TIMEOUT_S: z.coerce.number().int().positive().default(30),
+  RECORDINGS_DIR: z.string().optional(),
+  CALL_RECORDING: bool.default(true),
+  /** Longest voicemail message, in seconds (FreeSWITCH `record` stops there). */
+  VOICEMAIL_MAX_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
+  SCHEDULER_POLL_MS: z.coerce.number().int().positive().default(1_000),
+  /** Restart reconciliation (src/switch/reconcile.ts): periodic sweep (0 = only when the switch connects), and the age below which a call log is never closed. */
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+
+  /** AI bridge: UDP ports for unicast media, used in pairs (ours even, FreeSWITCH's odd). */
+  BOT_UDP_PORT_MIN: port.default(40000),
+  BOT_UDP_PORT_MAX: port.default(40999),
+  /** Our address FreeSWITCH sends caller audio to (unicast remote-ip). */
+  BOT_MEDIA_IP: z.string().default('127.0.0.1'),
+  /** FreeSWITCH's address for unicast (local-ip): where it receives the bot's audio. */
+  BOT_SWITCH_MEDIA_IP: z.string().default('127.0.0.1'),
+  /** Most bot audio buffered ahead of the caller; the excess is dropped. */
+  BOT_MAX_BUFFER_MS: z.coerce.number().int().min(200).default(30_000),
+  /** A bot that sends nothing this long after `start` is treated as failed (fallback). */
+  BOT_SILENCE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** WebSocket ping to the bot every this long (0 = never); no pong within BOT_PING_TIMEOUT_MS = the bot failed. */
+  BOT_PING_INTERVAL_MS: z.coerce.number().int().min(0).default(10_000),
+  BOT_PING_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+
+  TTS_ENGINE: z.enum(['auto', 'google', 'espeak', 'tone']).default('auto'),
+  /** Path to a Google service-account JSON; Google TTS is used only when this is set. */
+  GOOGLE_APPLICATION_CREDENTIALS: z.string().optional(),
+  TTS_SAMPLE_RATE: z.coerce
+    .number()
+    .refine((v) => v === 8000 || v === 16000, 'must be 8000 or 16000')
+    .default(8000),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parse a config from an environment-like record. Throws ConfigError listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value !== '') cleaned[key] = value;
+  }
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return parsed.data;
+}
+
+/** Resolve the SQLite file path from DATABASE_URL (file:... or a bare path, ':memory:' allowed). */
+export function sqlitePath(config: Pick<Config, 'DATABASE_URL'>): string {
+  const url = config.DATABASE_URL;
+  if (url === ':memory:' || url === 'file::memory:') return ':memory:';
+  return url.startsWith('file:') ? url.slice('file:'.length) : url;
+}
+
+export function soundsDir(config: Pick<Config, 'SOUNDS_DIR' | 'DATA_DIR'>): string {
+  return config.SOUNDS_DIR ?? `${config.DATA_DIR}/sounds`;
+}
+
+export function recordingsDir(config: Pick<Config, 'RECORDINGS_DIR' | 'DATA_DIR'>): string {
+  return config.RECORDINGS_DIR ?? `${config.DATA_DIR}/recordings`;
+}

@@ -1,0 +1,56 @@
+/** Database side of placed calls: the outbound_calls row and its call_logs row (same id = the `logid`). */
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { callLogs, outboundCalls } from '../../db/schema/index.ts';
+
+export type OutboundRow = typeof outboundCalls.$inferSelect;
+export type OutboundStatus = 'scheduled' | 'dialing' | 'ringing' | 'answered' | 'bridged' | 'ended' | 'failed' | 'cancelled';
+export const LIVE_STATUSES: OutboundStatus[] = ['dialing', 'ringing', 'answered', 'bridged'];
+
+export function getOutbound(db: Db, id: string): OutboundRow | undefined {
+  return db.select().from(outboundCalls).where(eq(outboundCalls.id, id)).get();
+}
+
+export function getOutboundInOrg(db: Db, orgId: string, id: string): OutboundRow | undefined {
+  return db.select().from(outboundCalls).where(and(eq(outboundCalls.id, id), eq(outboundCalls.orgId, orgId))).get();
+}
+
+export function liveOutbound(db: Db): OutboundRow[] {
+  return db.select().from(outboundCalls).where(inArray(outboundCalls.status, LIVE_STATUSES)).all();
+}
+
+export function setStatus(db: Db, id: string, status: OutboundStatus, extra: Partial<OutboundRow> = {}): void {
+  db.update(outboundCalls).set({ ...extra, status, updatedAt: new Date().toISOString() }).where(eq(outboundCalls.id, id)).run();
+}
+
+/** Claims a scheduled row for dialing; false when another pass (or process) got it first or it was cancelled. */
+export function claimScheduled(db: Db, id: string): boolean {
+  return db.update(outboundCalls).set({ status: 'dialing', updatedAt: new Date().toISOString() })
+    .where(and(eq(outboundCalls.id, id), eq(outboundCalls.status, 'scheduled'))).run().changes === 1;
+}
+
+/** The call log row of a placed call, written when it starts dialing. */
+export function startCallLog(db: Db, row: OutboundRow, startedAt: string): void {
+  db.insert(callLogs).values({
+    id: row.id,
+    callUuid: row.aLegUuid,
+    orgId: row.orgId,
+    direction: row.kind,
+    did: row.did,
+    caller: row.kind === 'click_to_call' ? row.secondNumber : row.firstNumber,
+    callerName: null,
+    startedAt,
+    path: [],
+    dtmf: '',
+  }).onConflictDoNothing().run();
+}
+
+export function answerCallLog(db: Db, id: string, answeredAt: string, answeredBy: string | null): void {
+  db.update(callLogs).set({ answeredAt, answeredBy }).where(eq(callLogs.id, id)).run();
+}
+
+export function finishCallLog(db: Db, id: string, f: { endedAt: string; startedAt: string; cause: string | null; disposition: string; path: unknown[] }): void {
+  const duration = Math.max(0, Math.round((Date.parse(f.endedAt) - Date.parse(f.startedAt)) / 1000));
+  db.update(callLogs).set({ endedAt: f.endedAt, durationS: duration, hangupCause: f.cause, disposition: f.disposition, path: f.path })
+    .where(eq(callLogs.id, id)).run();
+}

@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { renameSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import { soundsDir, type Config } from '../../runtime/env.ts';
+import type { Db } from '../../db/client.ts';
+import { ivrs } from '../../db/schema/index.ts';
+import type { Logger } from '../../runtime/logger.ts';
+import type { TtsEngine } from '../../media/tts-engine.ts';
+import { toMonoPcm16 } from '../../media/normalize-wav.ts';
+import { NotFoundError, UpstreamError } from '../../http/errors.ts';
+import { requireIvr } from './queries.ts';
+
+type SoundsConfig = Pick<Config, 'SOUNDS_DIR' | 'DATA_DIR'>;
+
+/** How long one synthesis may take before the request fails. */
+const TTS_TIMEOUT_MS = 30_000;
+
+/** The seed's prompt name: a file name without extension. */
+export const greetingPromptName = (ivrId: string) => `greeting_ivr_${ivrId}`;
+
+/** Absolute path of an IVR's greeting wav (what FreeSWITCH plays). */
+export const greetingFilePath = (config: SoundsConfig, ivrId: string) => resolve(soundsDir(config), `${greetingPromptName(ivrId)}.wav`);
+
+export interface GreetingInput {
+  text: string;
+  language?: string | undefined;
+  voice?: string | undefined;
+}
+
+export interface GreetingResult {
+  success: true;
+  greeting_prompt: string;
+  language: string;
+  voice: string;
+  engine: string;
+  duration_ms: number;
+}
+
+export interface GreetingDeps {
+  db: Db;
+  config: Pick<Config, 'SOUNDS_DIR' | 'DATA_DIR' | 'TTS_SAMPLE_RATE'>;
+  tts: TtsEngine;
+  logger: Logger;
+}
+
+/**
+ * Synthesizes the greeting and installs it: the wav is written to a temp file, then the DB
+ * row is updated and the file renamed over the old greeting inside one transaction. If the
+ * engine fails, or anything after it, the previous greeting (file and row) is untouched.
+ */
+export async function generateGreeting(deps: GreetingDeps, orgId: string, ivrId: string, input: GreetingInput, signal?: AbortSignal): Promise<GreetingResult> {
+  const { db, config, tts } = deps;
+  const ivr = requireIvr(db, orgId, ivrId);
+  const language = input.language ?? ivr.greetingLanguage;
+  const voice = input.voice ?? ivr.greetingVoice;
+  const sampleRate = config.TTS_SAMPLE_RATE;
+
+  const timeout = AbortSignal.timeout(TTS_TIMEOUT_MS);
+  let audio;
+  try {
+    const raw = await tts.synthesize({ text: input.text, language, voice, sampleRate }, signal ? AbortSignal.any([signal, timeout]) : timeout);
+    audio = toMonoPcm16(raw, sampleRate);
+  } catch (err) {
+    deps.logger.warn({ err, engine: tts.name, ivrId }, 'greeting synthesis failed');
+    throw new UpstreamError(`Text-to-speech failed (engine ${tts.name}): ${(err as Error)?.message ?? String(err)}`);
+  }
+
+  const dir = soundsDir(config);
+  const finalPath = greetingFilePath(config, ivr.id);
+  const tmpPath = join(dir, `.${greetingPromptName(ivr.id)}.${randomBytes(6).toString('hex')}.tmp`);
+  const prompt = greetingPromptName(ivr.id);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(tmpPath, audio.wav);
+    db.transaction((tx) => {
+      const res = tx
+        .update(ivrs)
+        .set({ greetingPrompt: prompt, greetingText: input.text, greetingLanguage: language, greetingVoice: voice })
+        .where(and(eq(ivrs.orgId, orgId), eq(ivrs.id, ivr.id)))
+        .run();
+      if (res.changes === 0) throw new NotFoundError('IVR not found'); // deleted while synthesizing
+      renameSync(tmpPath, finalPath); // a failure here rolls the row back
+    });
+  } finally {
+    await rm(tmpPath, { force: true });
+  }
+  return { success: true, greeting_prompt: prompt, language, voice, engine: tts.name, duration_ms: audio.durationMs };
+}
+
+/** The greeting wav bytes; 404 when none has been generated or the file is gone. */
+export async function readGreeting(db: Db, config: SoundsConfig, orgId: string, ivrId: string): Promise<{ name: string; bytes: Buffer }> {
+  const ivr = requireIvr(db, orgId, ivrId);
+  if (!ivr.greetingPrompt) throw new NotFoundError('No greeting generated yet');
+  try {
+    return { name: ivr.greetingPrompt, bytes: await readFile(greetingFilePath(config, ivr.id)) };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError('Greeting file missing on disk');
+    throw err;
+  }
+}
+
+/** Best effort: a missing file is fine, other failures are logged. */
+export async function removeGreetingFile(config: SoundsConfig, ivrId: string, logger: Logger): Promise<void> {
+  try {
+    await rm(greetingFilePath(config, ivrId), { force: true });
+  } catch (err) {
+    logger.warn({ err, ivrId }, 'could not remove greeting file');
+  }
+}

@@ -1,0 +1,149 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { ivrs, type StoredDestination } from '../../db/schema/index.ts';
+import { checkDestination, NULL_DESTINATION_TYPES, type FinalDestinationType } from '../numbers/destinations.ts';
+import { findNumberOwner, numberTakenMessage } from '../numbers/extension-numbers.ts';
+import { ConflictError, ValidationError, type FieldIssue } from '../../http/errors.ts';
+import type { DirectDialPolicy, IvrRow } from './dto.ts';
+import { requireIvr } from './queries.ts';
+import { findIvrReferences, type IvrReferences } from './references.ts';
+
+export interface DestinationInput {
+  type: FinalDestinationType;
+  value?: string | null | undefined;
+}
+
+/** IVR fields as the API accepts them (snake_case). Absent = unchanged (update) or default (create). */
+export interface IvrFields {
+  name?: string | undefined;
+  extension?: string | undefined;
+  description?: string | null | undefined;
+  timeout?: number | undefined;
+  inter_digit_timeout?: number | undefined;
+  max_retries?: number | undefined;
+  timeout_retries?: number | null | undefined;
+  invalid_retries?: number | null | undefined;
+  enable_direct_dial?: boolean | undefined;
+  direct_dial_policy?: DirectDialPolicy | undefined;
+  direct_dial_list?: string[] | undefined;
+  greeting_language?: string | undefined;
+  greeting_voice?: string | undefined;
+  timeout_prompt?: string | null | undefined;
+  invalid_prompt?: string | null | undefined;
+  timeout_destination?: DestinationInput | null | undefined;
+  invalid_destination?: DestinationInput | null | undefined;
+  status?: 'active' | 'inactive' | undefined;
+}
+
+type Columns = Partial<typeof ivrs.$inferInsert>;
+
+const blankToNull = (v: string | null | undefined) => (v === undefined ? undefined : v === null || v.trim() === '' ? null : v.trim());
+
+function destination(db: Db, orgId: string, field: string, d: DestinationInput | null | undefined, issues: FieldIssue[]): StoredDestination | null | undefined {
+  if (d === undefined || d === null) return d;
+  const value = d.value === undefined || d.value === null ? null : d.value.trim();
+  const problem = checkDestination(db, orgId, d.type, value);
+  if (problem) issues.push({ field: `${field}.value`, message: problem.message });
+  return { type: d.type, value: NULL_DESTINATION_TYPES.has(d.type) ? null : value };
+}
+
+/**
+ * Keeps enable_direct_dial and direct_dial_policy consistent: enabled ⇔ policy ≠ disabled.
+ * Turning direct dial on without a policy keeps the current one, or picks "all".
+ */
+function directDial(input: IvrFields, current: IvrRow | undefined, issues: FieldIssue[]): Columns {
+  const out: Columns = {};
+  if (input.direct_dial_policy !== undefined) {
+    const enabled = input.direct_dial_policy !== 'disabled';
+    if (input.enable_direct_dial !== undefined && input.enable_direct_dial !== enabled) {
+      issues.push({ field: 'enable_direct_dial', message: `contradicts direct_dial_policy "${input.direct_dial_policy}"` });
+    }
+    out.enableDirectDial = enabled;
+    out.directDialPolicy = input.direct_dial_policy;
+  } else if (input.enable_direct_dial !== undefined) {
+    const currentPolicy = current?.directDialPolicy ?? 'disabled';
+    out.enableDirectDial = input.enable_direct_dial;
+    out.directDialPolicy = !input.enable_direct_dial ? 'disabled' : currentPolicy !== 'disabled' ? currentPolicy : 'all';
+  }
+  if (input.direct_dial_list !== undefined) out.directDialList = [...new Set(input.direct_dial_list)];
+  const policy = out.directDialPolicy ?? current?.directDialPolicy;
+  const list = out.directDialList ?? current?.directDialList ?? [];
+  if ((input.direct_dial_policy !== undefined || input.direct_dial_list !== undefined) && policy === 'allow_list' && list.length === 0) {
+    issues.push({ field: 'direct_dial_list', message: 'must name at least one extension when direct_dial_policy is "allow_list"' });
+  }
+  return out;
+}
+
+/** Maps API fields to columns, collecting every invalid field before failing with one 400. */
+function toColumns(db: Db, orgId: string, input: IvrFields, current?: IvrRow): Columns {
+  const issues: FieldIssue[] = [];
+  const cols: Columns = {
+    name: input.name?.trim(),
+    extension: input.extension?.trim(),
+    description: blankToNull(input.description),
+    timeout: input.timeout,
+    interDigitTimeout: input.inter_digit_timeout,
+    maxRetries: input.max_retries,
+    timeoutRetries: input.timeout_retries,
+    invalidRetries: input.invalid_retries,
+    greetingLanguage: input.greeting_language,
+    greetingVoice: input.greeting_voice,
+    timeoutPrompt: blankToNull(input.timeout_prompt),
+    invalidPrompt: blankToNull(input.invalid_prompt),
+    timeoutDestination: destination(db, orgId, 'timeout_destination', input.timeout_destination, issues),
+    invalidDestination: destination(db, orgId, 'invalid_destination', input.invalid_destination, issues),
+    status: input.status,
+    ...directDial(input, current, issues),
+  };
+  if (issues.length > 0) {
+    throw new ValidationError(`Invalid request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues);
+  }
+  return Object.fromEntries(Object.entries(cols).filter(([, v]) => v !== undefined)) as Columns;
+}
+
+function assertNumberFree(db: Db, orgId: string, number: string, selfId?: string): void {
+  const owner = findNumberOwner(db, orgId, number, selfId ? { type: 'ivr', id: selfId } : undefined);
+  if (owner) throw new ConflictError(numberTakenMessage(number, owner), { type: owner.type, id: owner.id, name: owner.name });
+}
+
+/** A concurrent writer took the extension between our check and our write. */
+function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: string } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+const RACE_MESSAGE = 'An IVR with that extension already exists in this org';
+
+export function createIvr(db: Db, orgId: string, input: IvrFields & { name: string; extension: string }): IvrRow {
+  const cols = toColumns(db, orgId, input);
+  assertNumberFree(db, orgId, cols.extension as string);
+  try {
+    return db.insert(ivrs).values({ ...cols, orgId, name: cols.name as string, extension: cols.extension as string }).returning().get();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new ConflictError(RACE_MESSAGE);
+    throw err;
+  }
+}
+
+export function updateIvr(db: Db, orgId: string, id: string, input: IvrFields): IvrRow {
+  const current = requireIvr(db, orgId, id);
+  const cols = toColumns(db, orgId, input, current);
+  if (cols.extension !== undefined && cols.extension !== current.extension) assertNumberFree(db, orgId, cols.extension, current.id);
+  if (Object.keys(cols).length === 0) return current;
+  try {
+    return db.update(ivrs).set(cols).where(and(eq(ivrs.orgId, orgId), eq(ivrs.id, current.id))).returning().get() ?? requireIvr(db, orgId, id);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new ConflictError(RACE_MESSAGE);
+    throw err;
+  }
+}
+
+/**
+ * Deletes the IVR (its menu options go with it through the FK cascade) and reports what
+ * still routes calls to it: those DIDs are dead until re-routed, and publish flags them.
+ */
+export function deleteIvr(db: Db, orgId: string, id: string): IvrReferences {
+  const ivr = requireIvr(db, orgId, id);
+  // Synchronous driver: nothing in this process runs between the read and the delete.
+  const refs = findIvrReferences(db, orgId, ivr.id);
+  db.delete(ivrs).where(and(eq(ivrs.orgId, orgId), eq(ivrs.id, ivr.id))).run();
+  return refs;
+}

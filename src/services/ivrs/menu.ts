@@ -1,0 +1,86 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { ivrMenuOptions, ivrs } from '../../db/schema/index.ts';
+import { ACTION_TYPES, checkDestination, isExtensionNumber, NULL_DESTINATION_TYPES, type ActionType } from '../numbers/destinations.ts';
+import { ValidationError, type FieldIssue } from '../../http/errors.ts';
+import type { IvrWithMenuDto } from './dto.ts';
+import { getIvrWithMenu, requireIvr } from './queries.ts';
+
+export const MENU_DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#'] as const;
+
+export interface MenuOptionInput {
+  digit: string | number;
+  action_type: string;
+  action_destination?: string | null | undefined;
+  description?: string | null | undefined;
+}
+
+export interface MenuOption {
+  digit: string;
+  actionType: ActionType;
+  destination: string | null;
+  description: string | null;
+}
+
+/** When an IVR is named by its extension, say which UUID to send instead. */
+function ivrHint(db: Db, orgId: string, value: string): string {
+  if (!isExtensionNumber(value)) return '';
+  const ivr = db.select({ id: ivrs.id, name: ivrs.name }).from(ivrs).where(and(eq(ivrs.orgId, orgId), eq(ivrs.extension, value))).get();
+  return ivr ? `; use IVR "${ivr.name}"'s UUID "${ivr.id}"` : '';
+}
+
+/**
+ * Checks the whole menu against the organization's configuration and reports every failing
+ * option at once (fields like `options.2.action_destination`). Returns the options normalized.
+ */
+export function validateMenu(db: Db, orgId: string, options: MenuOptionInput[]): MenuOption[] {
+  const issues: FieldIssue[] = [];
+  const firstIndexOfDigit = new Map<string, number>();
+  const out = options.map((o, i): MenuOption => {
+    const digit = String(o.digit).trim();
+    if (!(MENU_DIGITS as readonly string[]).includes(digit)) {
+      issues.push({ field: `options.${i}.digit`, message: `Invalid digit: ${digit} (use 0-9, * or #)` });
+    } else if (firstIndexOfDigit.has(digit)) {
+      issues.push({ field: `options.${i}.digit`, message: `duplicate digit "${digit}" (also options.${firstIndexOfDigit.get(digit)})` });
+    } else firstIndexOfDigit.set(digit, i);
+
+    const raw = o.action_destination === undefined || o.action_destination === null ? null : o.action_destination.trim();
+    const destination = raw === '' ? null : raw;
+    const knownType = (ACTION_TYPES as readonly string[]).includes(o.action_type);
+    if (!knownType) {
+      issues.push({ field: `options.${i}.action_type`, message: `Invalid action_type: ${o.action_type} (one of ${ACTION_TYPES.join(', ')})` });
+    }
+    const problem = knownType ? checkDestination(db, orgId, o.action_type, destination) : null;
+    if (problem) {
+      const hint = o.action_type === 'ivr' && destination ? ivrHint(db, orgId, destination) : '';
+      issues.push({ field: `options.${i}.action_destination`, message: problem.message + hint });
+    }
+    const description = o.description?.trim() || null;
+    return { digit, actionType: o.action_type as ActionType, destination: NULL_DESTINATION_TYPES.has(o.action_type) ? null : destination, description };
+  });
+  if (issues.length > 0) {
+    throw new ValidationError(`Invalid menu: ${issues.map((x) => `${x.field}: ${x.message}`).join('; ')}`, issues);
+  }
+  return out;
+}
+
+/** Replaces every option of the IVR in one transaction: either the whole new menu is saved or the old one stays. */
+export function replaceMenu(db: Db, orgId: string, ivrId: string, options: MenuOption[]): void {
+  db.transaction((tx) => {
+    tx.delete(ivrMenuOptions).where(and(eq(ivrMenuOptions.orgId, orgId), eq(ivrMenuOptions.ivrId, ivrId))).run();
+    // Inserted one by one in body order: rowid order is the menu order.
+    for (const o of options) {
+      tx.insert(ivrMenuOptions)
+        .values({ ivrId, orgId, digit: o.digit, actionType: o.actionType, destination: o.destination, description: o.description })
+        .run();
+    }
+    // The IVR changed: bump updatedAt so clients see it (and publish diffs see it).
+    tx.update(ivrs).set({ updatedAt: new Date().toISOString() }).where(and(eq(ivrs.orgId, orgId), eq(ivrs.id, ivrId))).run();
+  });
+}
+
+export function putMenu(db: Db, orgId: string, ivrId: string, options: MenuOptionInput[]): IvrWithMenuDto {
+  const ivr = requireIvr(db, orgId, ivrId);
+  replaceMenu(db, orgId, ivr.id, validateMenu(db, orgId, options));
+  return getIvrWithMenu(db, orgId, ivr.id);
+}

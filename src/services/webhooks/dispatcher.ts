@@ -1,0 +1,167 @@
+/**
+ * Delivers the outbox. Each pass claims due rows (a lease: `next_attempt_at` pushed forward, so a crash
+ * mid-attempt only delays a retry), POSTs each signed body with a timeout, and records the attempt:
+ * 2xx → delivered; anything else → retried with exponential backoff until `maxAttempts`, then failed.
+ * All state is in the database, so a restart resumes where it stopped (at-least-once; receivers dedupe
+ * on X-Webhook-Id). Created in main.ts (or a test) with start()/stop(); no module state.
+ */
+import { randomUUID } from 'node:crypto';
+import { sqliteOf, type Db } from '../../db/client.ts';
+import type { Logger } from '../../runtime/logger.ts';
+import { EVENT_HEADER, ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, retryDelayMs, sign } from './signing.ts';
+
+export interface DispatcherOptions {
+  db: Db;
+  logger: Logger;
+  timeoutMs: number;
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  pollMs: number;
+  /** Deliveries in flight at once (default 16). */
+  concurrency?: number;
+  /** How long a claimed row stays invisible to other passes (default timeout + 30 s). */
+  leaseMs?: number;
+  now?: () => number;
+  fetch?: typeof fetch;
+}
+
+export interface WebhookDispatcher {
+  start(): void;
+  /** Stops claiming; waits for attempts in flight (each bounded by the timeout). */
+  stop(): Promise<void>;
+  /** Wake the loop now (new rows were written). */
+  kick(): void;
+  /** One pass: claim and deliver what is due; resolves with the number of attempts made. */
+  runOnce(): Promise<number>;
+}
+
+interface Due { id: string; endpoint_id: string; event_type: string; body: string; attempts: number; url: string; secret: string }
+
+export function createWebhookDispatcher(o: DispatcherOptions): WebhookDispatcher {
+  const sqlite = sqliteOf(o.db);
+  const now = o.now ?? Date.now;
+  const doFetch = o.fetch ?? fetch;
+  const concurrency = o.concurrency ?? 16;
+  const leaseMs = o.leaseMs ?? o.timeoutMs + 30_000;
+  const log = o.logger.child({ component: 'webhooks' });
+
+  const selectDue = sqlite.prepare(
+    `select d.id, d.endpoint_id, d.event_type, d.body, d.attempts, e.url, e.secret
+     from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
+     where d.status = 'pending' and d.next_attempt_at <= ? and e.enabled = 1
+     order by d.next_attempt_at limit ?`,
+  );
+  const lease = sqlite.prepare(`update webhook_deliveries set next_attempt_at = ? where id = ? and status = 'pending' and next_attempt_at <= ?`);
+  const claim = sqlite.transaction((t: number, limit: number): Due[] => {
+    const rows = selectDue.all(t, limit) as Due[];
+    return rows.filter((r) => lease.run(t + leaseMs, r.id, t).changes === 1);
+  });
+  const recordAttempt = sqlite.prepare(
+    `insert into webhook_attempts (id, delivery_id, endpoint_id, attempt, status_code, error, duration_ms, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const markDelivered = sqlite.prepare(`update webhook_deliveries set status = 'delivered', attempts = ?, delivered_at = ?, last_error = null where id = ?`);
+  const markRetry = sqlite.prepare(`update webhook_deliveries set status = ?, attempts = ?, next_attempt_at = ?, last_error = ? where id = ?`);
+  const finish = sqlite.transaction((d: Due, attempt: number, code: number | null, error: string | null, ms: number) => {
+    const at = now();
+    recordAttempt.run(randomUUID(), d.id, d.endpoint_id, attempt, code, error, ms, new Date(at).toISOString());
+    if (error === null) markDelivered.run(attempt, new Date(at).toISOString(), d.id);
+    else if (attempt >= o.maxAttempts) markRetry.run('failed', attempt, at, error, d.id);
+    else markRetry.run('pending', attempt, at + retryDelayMs(attempt, o.backoffBaseMs, o.backoffMaxMs), error, d.id);
+  });
+
+  const deliver = async (d: Due): Promise<void> => {
+    const attempt = d.attempts + 1;
+    const started = now();
+    const ts = Math.floor(started / 1000);
+    let code: number | null = null;
+    let error: string | null = null;
+    try {
+      const res = await doFetch(d.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'switchboard-webhooks/1',
+          [ID_HEADER]: d.id,
+          [EVENT_HEADER]: d.event_type,
+          [TIMESTAMP_HEADER]: String(ts),
+          [SIGNATURE_HEADER]: sign(d.secret, ts, d.body),
+        },
+        body: d.body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(o.timeoutMs),
+      });
+      code = res.status;
+      await res.body?.cancel().catch(() => undefined);
+      if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
+    } catch (err) {
+      const e = err as Error;
+      error = e.name === 'TimeoutError' ? `timeout after ${o.timeoutMs} ms` : `${e.message}${e.cause instanceof Error ? `: ${e.cause.message}` : ''}`;
+    }
+    try {
+      finish(d, attempt, code, error, now() - started);
+    } catch (err) {
+      log.error({ err, delivery: d.id }, 'recording a webhook attempt failed');
+    }
+    if (error) log.debug({ delivery: d.id, attempt, error }, 'webhook attempt failed');
+  };
+
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const inFlight = new Set<Promise<void>>();
+
+  const runOnce = async (): Promise<number> => {
+    const free = concurrency - inFlight.size;
+    if (free <= 0) return 0;
+    let due: Due[];
+    try {
+      due = claim(now(), free);
+    } catch (err) {
+      log.error({ err }, 'claiming webhook deliveries failed');
+      return 0;
+    }
+    for (const d of due) {
+      const p = deliver(d).finally(() => {
+        inFlight.delete(p);
+        wake?.();
+      });
+      inFlight.add(p);
+    }
+    if (!running) await Promise.all([...inFlight]);
+    return due.length;
+  };
+
+  const idle = (ms: number) =>
+    new Promise<void>((resolve) => {
+      timer = setTimeout(done, ms);
+      wake = done;
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+    });
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      loop = (async () => {
+        while (running) {
+          const n = await runOnce();
+          if (running && (n === 0 || inFlight.size >= concurrency)) await idle(o.pollMs);
+        }
+      })();
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+      await Promise.all([...inFlight]);
+    },
+    kick: () => wake?.(),
+    runOnce,
+  };
+}

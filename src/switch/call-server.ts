@@ -1,0 +1,34 @@
+import { createOutboundServer, type OutboundServer } from '../esl/outbound-server.ts';
+import type { Logger } from '../runtime/logger.ts';
+import { CALL_SETUP_COMMANDS, openEslChannel } from '../call/esl-channel.ts';
+import { runCall } from '../call/runner.ts';
+import type { CallDeps } from '../call/session.ts';
+
+export interface CallServerOptions {
+  host: string;
+  port: number;
+  logger: Logger;
+  deps: CallDeps;
+  commandTimeoutMs: number;
+  /** ESL_CAPTURE_DIR: write every call's ESL bytes there (fixtures). */
+  captureDir?: string;
+}
+
+/**
+ * The outbound ESL server FreeSWITCH hands every call to (`socket host:port async full`).
+ * Each connection becomes a CallChannel run by runCall; a failure in one call never touches another.
+ */
+export function createCallServer(o: CallServerOptions): Promise<OutboundServer> {
+  return createOutboundServer({
+    host: o.host,
+    port: o.port,
+    logger: o.logger,
+    commandTimeoutMs: o.commandTimeoutMs,
+    captureDir: o.captureDir,
+    // One round trip readies the call: linger and the event subscription ride with `connect`.
+    afterConnect: CALL_SETUP_COMMANDS,
+    onCall: async (session) => {
+      await runCall(openEslChannel(session, { commandTimeoutMs: o.commandTimeoutMs, executeTimeoutMs: 120_000 }), o.deps);
+    },
+  });
+}
