@@ -7,7 +7,7 @@ import {
 } from '../services/numbers/destinations.ts';
 import { aiAgents, dids, extensions, ivrMenuOptions, ivrs, organizations, queueAgents, queues } from '../db/schema/index.ts';
 import type { StoredDestination } from '../db/schema/index.ts';
-import { NotFoundError } from '../http/errors.ts';
+import { NotFoundError } from '../services/errors.ts';
 import { checkReference, type OrgIndex } from './references.ts';
 import type { DbLike } from './store.ts';
 import type {

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { dids, organizations } from '../db/schema/index.ts';
-import { NotFoundError } from '../http/errors.ts';
+import { NotFoundError } from '../services/errors.ts';
 import type { DidRoutingType } from '../services/numbers/destinations.ts';
 import type { DraftSnapshot } from './compile.ts';
 import type { ConfigSnapshot, SnapshotDid } from './snapshot.ts';

@@ -7,7 +7,7 @@ import type { AppDeps, AppEnv, Principal } from '../context.ts';
 import { apiKeys } from '../../db/schema/index.ts';
 import { ROLE_GRANTS, grants, type Role } from '../../services/auth/permissions.ts';
 import { hashApiKey, verifyJwt, API_KEY_PREFIX, type SessionClaims } from '../../services/auth/tokens.ts';
-import { ForbiddenError, UnauthorizedError } from '../errors.ts';
+import { ForbiddenError, UnauthorizedError } from '../../services/errors.ts';
 
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.ts';
 import { didHistory, dids, organizations } from '../../db/schema/index.ts';
 import { checkDestination, type DidRoutingType } from '../numbers/destinations.ts';
 import { publishDidMapping } from '../../publish/did-mapping.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../../http/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 
 /**
  * Phone numbers (DIDs): an organization's numbers, the shared pool (org_id null) and

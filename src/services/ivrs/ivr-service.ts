@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.ts';
 import { ivrs, type StoredDestination } from '../../db/schema/index.ts';
 import { checkDestination, NULL_DESTINATION_TYPES, type FinalDestinationType } from '../numbers/destinations.ts';
 import { findNumberOwner, numberTakenMessage } from '../numbers/extension-numbers.ts';
-import { ConflictError, ValidationError, type FieldIssue } from '../../http/errors.ts';
+import { ConflictError, ValidationError, type FieldIssue } from '../errors.ts';
 import type { DirectDialPolicy, IvrRow } from './dto.ts';
 import { requireIvr } from './queries.ts';
 import { findIvrReferences, type IvrReferences } from './references.ts';

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { ivrMenuOptions, ivrs } from '../../db/schema/index.ts';
 import { ACTION_TYPES, checkDestination, isExtensionNumber, NULL_DESTINATION_TYPES, type ActionType } from '../numbers/destinations.ts';
-import { ValidationError, type FieldIssue } from '../../http/errors.ts';
+import { ValidationError, type FieldIssue } from '../errors.ts';
 import type { IvrWithMenuDto } from './dto.ts';
 import { getIvrWithMenu, requireIvr } from './queries.ts';
 

@@ -10,7 +10,7 @@ import { sqliteOf, type Db } from '../../db/client.ts';
 import { createBatchQueue } from '../../db/batch-queue.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { CallEvent, CallEventBus } from '../../call/events.ts';
-import { getCallLog, toCallLogDto } from '../../http/routes/call-logs/store.ts';
+import { getCallLog, toCallLogDto } from '../call-logs/store.ts';
 
 export const WEBHOOK_EVENTS = [
   'call.ringing', 'call.answered', 'call.dtmf', 'ivr.selection', 'call.transferred', 'call.bridged', 'call.hangup',

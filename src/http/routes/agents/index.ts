@@ -4,7 +4,7 @@ import type { AppEnv } from '../../context.ts';
 import type { Db } from '../../../db/client.ts';
 import { aiAgents, type StoredDestination } from '../../../db/schema/index.ts';
 import { checkDestination } from '../../../services/numbers/destinations.ts';
-import { NotFoundError, ValidationError } from '../../errors.ts';
+import { NotFoundError, ValidationError } from '../../../services/errors.ts';
 import { legsOfAgent, toBotLegDto } from '../call-logs/bot-legs.ts';
 import { type AGENT_DIALECTS, type AUDIO_FORMATS, MASK, createAgent, deleteAgent, getAgent, listAgentLegs, listAgents, updateAgent } from './routes.ts';
 

@@ -4,7 +4,7 @@ import type { AppEnv, Principal } from '../../context.ts';
 import { apiKeys } from '../../../db/schema/index.ts';
 import { firstUncoveredGrant, isValidGrant } from '../../../services/auth/permissions.ts';
 import { newApiKey } from '../../../services/auth/tokens.ts';
-import { ForbiddenError, NotFoundError } from '../../errors.ts';
+import { ForbiddenError, NotFoundError } from '../../../services/errors.ts';
 import { requirePermission } from '../../middleware/auth.ts';
 import { IdParam, errorResponses, jsonBody, jsonContent, security } from '../../schemas.ts';
 

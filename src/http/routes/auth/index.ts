@@ -4,7 +4,7 @@ import type { AppEnv } from '../../context.ts';
 import { organizations, users } from '../../../db/schema/index.ts';
 import { verifyPassword } from '../../../services/auth/passwords.ts';
 import { issueJwt } from '../../../services/auth/tokens.ts';
-import { UnauthorizedError } from '../../errors.ts';
+import { UnauthorizedError } from '../../../services/errors.ts';
 import { errorResponses, jsonBody, jsonContent } from '../../schemas.ts';
 
 const LoginBody = z

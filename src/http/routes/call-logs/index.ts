@@ -3,11 +3,11 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { AppEnv } from '../../context.ts';
 import { callNotes } from '../../../db/schema/index.ts';
 import { normalizeE164 } from '../../../services/numbers/phone.ts';
-import { ValidationError } from '../../errors.ts';
-import { resolveDisposition } from '../dispositions/store.ts';
+import { ValidationError } from '../../../services/errors.ts';
+import { resolveDisposition } from '../../../services/dispositions/disposition-service.ts';
 import { legsOfCall, toBotLegDto } from './bot-legs.ts';
 import { createNoteRoute, getRoute, listNotesRoute, listRoute, syncRoute } from './routes.ts';
-import { feedSeqOf, getCallLog, listCallLogs, syncCallLogs, toCallLogDto } from './store.ts';
+import { feedSeqOf, getCallLog, listCallLogs, syncCallLogs, toCallLogDto } from '../../../services/call-logs/store.ts';
 
 type NoteRow = typeof callNotes.$inferSelect;
 const noteDto = (r: NoteRow) => ({

@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requirePermission } from '../../middleware/auth.ts';
 import { IdParam, errorResponses, jsonBody, jsonContent, security } from '../../schemas.ts';
 import { BotLegSchema } from './bot-legs.ts';
-import { CALL_TYPES } from './store.ts';
+import { CALL_TYPES } from '../../../services/call-logs/store.ts';
 
 export const CallLogSchema = z
   .object({

@@ -2,7 +2,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { and, count, desc, eq, sql } from 'drizzle-orm';
 import type { AppEnv } from '../../context.ts';
 import { callbackRequests } from '../../../db/schema/index.ts';
-import { NotFoundError } from '../../errors.ts';
+import { NotFoundError } from '../../../services/errors.ts';
 import { requirePermission } from '../../middleware/auth.ts';
 import { IdParam, errorResponses, jsonBody, jsonContent, security } from '../../schemas.ts';
 

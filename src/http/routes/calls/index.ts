@@ -7,10 +7,10 @@ import type { AppEnv } from '../../context.ts';
 import { callRecordings } from '../../../db/schema/index.ts';
 import { getOutboundInOrg } from '../../../services/calls/call-store.ts';
 import { isValidTimeZone, parseScheduleTime } from '../../../services/calls/schedule-time.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
-import { getCallLog } from '../call-logs/store.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../../services/errors.ts';
+import { getCallLog } from '../../../services/call-logs/store.ts';
 import { clickToCallGetRoute, clickToCallRoute, downloadRoute, hangupRoute, recordingsRoute, statusRoute, twoPartyRoute } from './routes.ts';
-import { callControl, callStatusDto, didField, extensionField, mapCallErrors, phoneField } from './service.ts';
+import { callControl, callStatusDto, didField, extensionField, mapCallErrors, phoneField } from '../../../services/calls/calls-service.ts';
 
 type Input = { did: string; ext_no: string; phone: string };
 

@@ -2,7 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv, Principal } from '../../context.ts';
 import { normalizeE164 } from '../../../services/numbers/phone.ts';
 import * as svc from '../../../services/dids/did-service.ts';
-import { ValidationError } from '../../errors.ts';
+import { ValidationError } from '../../../services/errors.ts';
 import { addDid, didHistory, getDid, listDids, removeDid, routeDid } from './routes.ts';
 import { listPool, releasePoolDid, requestPoolDid } from './pool-routes.ts';
 

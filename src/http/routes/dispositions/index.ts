@@ -4,7 +4,7 @@ import type { AppEnv } from '../../context.ts';
 import { dispositions } from '../../../db/schema/index.ts';
 import { requirePermission } from '../../middleware/auth.ts';
 import { IdParam, conflictResponse, errorResponses, jsonBody, jsonContent, security } from '../../schemas.ts';
-import { assertNameFree, findDisposition, listDispositions } from './store.ts';
+import { assertNameFree, findDisposition, listDispositions } from '../../../services/dispositions/disposition-service.ts';
 
 const DispositionSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string() }).openapi('Disposition');
 const Body = z.object({ name: z.string().trim().min(1).max(100).openapi({ example: 'Interested' }) }).openapi('DispositionBody');

@@ -7,7 +7,7 @@ import { extensions } from '../../../db/schema/index.ts';
 import { randomPassword } from '../../../services/auth/passwords.ts';
 import { findNumberOwner, numberTakenMessage } from '../../../services/numbers/extension-numbers.ts';
 import type { Db } from '../../../db/client.ts';
-import { ConflictError, NotFoundError } from '../../errors.ts';
+import { ConflictError, NotFoundError } from '../../../services/errors.ts';
 import { createExtension, deleteExtension, getExtension, listExtensions, updateExtension } from './routes.ts';
 
 type Row = typeof extensions.$inferSelect;

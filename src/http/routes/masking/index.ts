@@ -6,8 +6,8 @@ import { callLogs, maskingSessions, outboundCalls } from '../../../db/schema/ind
 import { maskNumber } from '../../../services/numbers/phone.ts';
 import { endMaskingSession, type MaskingRow } from '../../../services/masking/store.ts';
 import { LIVE_STATUSES } from '../../../services/calls/call-store.ts';
-import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../../errors.ts';
-import { callControl, didField, mapCallErrors, phoneField } from '../calls/service.ts';
+import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../../../services/errors.ts';
+import { callControl, didField, mapCallErrors, phoneField } from '../../../services/calls/calls-service.ts';
 import {
   cancelSessionRoute, createSessionRoute, getSessionRoute, listSessionsRoute, sessionLogsRoute, updateSessionRoute,
 } from './routes.ts';

@@ -4,9 +4,9 @@ import type { AppEnv } from '../../context.ts';
 import type { Db } from '../../../db/client.ts';
 import { queues } from '../../../db/schema/index.ts';
 import { findNumberOwner, numberTakenMessage } from '../../../services/numbers/extension-numbers.ts';
-import { ConflictError, NotFoundError } from '../../errors.ts';
+import { ConflictError, NotFoundError } from '../../../services/errors.ts';
 import { createQueue, deleteQueue, getQueue, listQueues, updateQueue } from './routes.ts';
-import { findQueue, replaceAgents, resolveAgents, toDtos } from './store.ts';
+import { findQueue, replaceAgents, resolveAgents, toDtos } from '../../../services/queues/queue-service.ts';
 
 /** 409 when the number is held by an IVR, extension or another queue of the org. */
 function assertNumberFree(db: Db, orgId: string, number: string, selfId?: string) {

@@ -3,7 +3,7 @@ import { and, count, desc, eq, ne, sql } from 'drizzle-orm';
 import type { AppEnv } from '../../context.ts';
 import type { Db } from '../../../db/client.ts';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from '../../../db/schema/index.ts';
-import { ConflictError, NotFoundError } from '../../errors.ts';
+import { ConflictError, NotFoundError } from '../../../services/errors.ts';
 import { newWebhookSecret } from '../../../services/webhooks/signing.ts';
 import { createWebhookOutbox } from '../../../services/webhooks/outbox.ts';
 import {

@@ -3,7 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { AppEnv } from '../../context.ts';
-import { ForbiddenError } from '../../errors.ts';
+import { ForbiddenError } from '../../../services/errors.ts';
 import { createSnapshotReader } from '../../../publish/reader.ts';
 import { directoryXml } from './directory.ts';
 import { callcenterXml } from './callcenter.ts';

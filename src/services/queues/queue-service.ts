@@ -1,8 +1,8 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import type { Db } from '../../../db/client.ts';
-import { extensions, organizations, queueAgents, queues } from '../../../db/schema/index.ts';
-import { NotFoundError, ValidationError } from '../../errors.ts';
-import type { AgentInput, QUEUE_STRATEGIES } from './routes.ts';
+import type { Db } from '../../db/client.ts';
+import { extensions, organizations, queueAgents, queues } from '../../db/schema/index.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import type { AgentInput, QUEUE_STRATEGIES } from '../../http/routes/queues/routes.ts';
 
 type QueueRow = typeof queues.$inferSelect;
 type Strategy = (typeof QUEUE_STRATEGIES)[number];

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import type { AppEnv } from '../../context.ts';
 import { ivrs } from '../../../db/schema/index.ts';
 import { soundsDir } from '../../../runtime/env.ts';
-import { NotFoundError } from '../../errors.ts';
+import { NotFoundError } from '../../../services/errors.ts';
 import { publish } from '../../../publish/publish.ts';
 import type { Problem } from '../../../publish/compile.ts';
 import { switchChanges } from '../../../publish/callcenter.ts';

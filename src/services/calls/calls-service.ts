@@ -1,11 +1,11 @@
 import { and, eq } from 'drizzle-orm';
-import type { AppDeps } from '../../context.ts';
-import type { Db } from '../../../db/client.ts';
-import { dids, extensions } from '../../../db/schema/index.ts';
-import { normalizeE164 } from '../../../services/numbers/phone.ts';
-import { ConflictError, ServiceUnavailableError, ValidationError } from '../../errors.ts';
-import { CallNotLiveError, SwitchUnavailableError, type CallControl } from '../../../switch/call-control.ts';
-import type { OutboundRow } from '../../../services/calls/call-store.ts';
+import type { AppDeps } from '../../http/context.ts';
+import type { Db } from '../../db/client.ts';
+import { dids, extensions } from '../../db/schema/index.ts';
+import { normalizeE164 } from '../numbers/phone.ts';
+import { ConflictError, ServiceUnavailableError, ValidationError } from '../errors.ts';
+import { CallNotLiveError, SwitchUnavailableError, type CallControl } from '../../switch/call-control.ts';
+import type { OutboundRow } from './call-store.ts';
 
 /** E.164 or a 400 naming the field. */
 export function phoneField(value: string, field: string, countryCode: string): string {
