@@ -2,7 +2,8 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps, AppEnv } from './context.ts';
-import { ApiError, PayloadTooLargeError, errorBody } from '../services/errors.ts';
+import { PayloadTooLargeError, STATUS_OF_CODE, errorBody } from './error-response.ts';
+import { DomainError } from '../services/errors.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { createAuthenticate } from './middleware/auth.ts';
 import { validationHook } from './validation.ts';
@@ -24,7 +25,7 @@ import { webhookRoutes } from './routes/webhooks/index.ts';
 import { callRoutes } from './routes/calls/index.ts';
 import { maskingRoutes } from './routes/masking/index.ts';
 import { voicemailRoutes } from './routes/voicemail/index.ts';
-import { VoicemailGreetingError, VoicemailNotFoundError } from '../services/voicemail/errors.ts';
+import { VoicemailGreetingError } from '../services/voicemail/errors.ts';
 
 export type App = OpenAPIHono<AppEnv>;
 
@@ -68,18 +69,19 @@ export function createApp(deps: AppDeps): App {
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
 
   app.onError((err, c) => {
-    if (err instanceof ApiError) {
-      if (err.status >= 500) c.get('logger')?.error({ err }, err.message);
-      // The rest of an oversize body is still on the wire and will not be read: say the connection
-      // ends here, so the client neither reuses it nor sees a keep-alive socket dropped under it.
-      if (err instanceof PayloadTooLargeError) c.header('Connection', 'close');
-      return c.json(errorBody(err.code, err.message, err.details), err.status);
+    // The rest of an oversize body is still on the wire and will not be read: say the connection
+    // ends here, so the client neither reuses it nor sees a keep-alive socket dropped under it.
+    if (err instanceof PayloadTooLargeError) {
+      c.header('Connection', 'close');
+      return c.json(errorBody(err.code, err.message), 413);
     }
     // Domain errors (raised below the HTTP layer) become their responses here, and only here.
-    if (err instanceof VoicemailNotFoundError) return c.json(errorBody('not_found', err.message), 404);
-    if (err instanceof VoicemailGreetingError) {
-      c.get('logger')?.warn({ err }, err.message);
-      return c.json(errorBody('upstream_error', err.message), 500);
+    if (err instanceof DomainError) {
+      const status = STATUS_OF_CODE[err.code];
+      // A greeting the TTS engine could not render is the engine's failure: a warning, not an error of ours.
+      if (err instanceof VoicemailGreetingError) c.get('logger')?.warn({ err }, err.message);
+      else if (status >= 500) c.get('logger')?.error({ err }, err.message);
+      return c.json(errorBody(err.code, err.message, err.details), status);
     }
     if (err instanceof HTTPException) {
       const status = err.status;

@@ -4,7 +4,7 @@ import type { Db } from '../db/client.ts';
 import type { TtsEngine } from '../media/tts-engine.ts';
 import type { SwitchControl } from '../publish/callcenter.ts';
 import type { Role } from '../services/auth/permissions.ts';
-import type { CallControl } from '../switch/call-control.ts';
+import type { CallControl } from '../services/calls/control.ts';
 
 /** Everything a request handler may use; built once in main.ts (or per test) and passed in. */
 export interface AppDeps {

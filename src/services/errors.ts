@@ -1,11 +1,21 @@
 /**
- * Errors the API turns into responses. Each has a literal `name`; the one `onError`
- * handler in app.ts maps them to the JSON error shape. Anything else is a 500 with
- * no stack trace.
+ * The domain's errors. Services (and publish, and the switch's call control) throw them; only the HTTP
+ * layer knows their status codes: src/http/error-response.ts maps each `code` to one, and the one `onError` in
+ * src/http/app.ts turns them into the JSON error shape. Each has a literal `name`, a stable `code` and,
+ * where a client can act on it, `details`.
  */
-export abstract class ApiError extends Error {
-  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 500 | 502 | 503;
-  abstract readonly code: string;
+export type DomainErrorCode =
+  | 'validation_error'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'unprocessable'
+  | 'upstream_error'
+  | 'service_unavailable';
+
+export abstract class DomainError extends Error {
+  abstract readonly code: DomainErrorCode;
   constructor(
     message: string,
     readonly details?: unknown,
@@ -16,7 +26,7 @@ export abstract class ApiError extends Error {
 
 export type FieldIssue = { field: string; message: string };
 
-/** A 400 lists at most this many field problems; `details.more` counts the rest. */
+/** A ValidationError lists at most this many field problems; `details.more` counts the rest. */
 export const MAX_FIELD_ISSUES = 20;
 const MAX_FIELD_CHARS = 200;
 const MAX_ISSUE_MESSAGE_CHARS = 500;
@@ -35,13 +45,12 @@ export function summarizeIssues(fields: readonly FieldIssue[]): string {
 }
 
 /**
- * 400 with `details.fields` (at most MAX_FIELD_ISSUES, each field path and message clipped) and,
+ * Invalid input: `details.fields` (at most MAX_FIELD_ISSUES, each field path and message clipped) and,
  * when some were left out, `details.more` counting them. The message is clipped as well: however a
  * caller builds it, the response stays a few kilobytes.
  */
-export class ValidationError extends ApiError {
+export class ValidationError extends DomainError {
   override readonly name = 'ValidationError';
-  readonly status = 400;
   readonly code = 'validation_error';
   constructor(message: string, fields: readonly FieldIssue[] = []) {
     const shown = fields
@@ -52,30 +61,26 @@ export class ValidationError extends ApiError {
   }
 }
 
-export class UnauthorizedError extends ApiError {
+export class UnauthorizedError extends DomainError {
   override readonly name = 'UnauthorizedError';
-  readonly status = 401;
   readonly code = 'unauthorized';
 }
 
-export class ForbiddenError extends ApiError {
+export class ForbiddenError extends DomainError {
   override readonly name = 'ForbiddenError';
-  readonly status = 403;
   readonly code = 'forbidden';
   constructor(message: string, missingPermission?: string) {
     super(message, missingPermission ? { missing_permission: missingPermission } : undefined);
   }
 }
 
-export class NotFoundError extends ApiError {
+export class NotFoundError extends DomainError {
   override readonly name = 'NotFoundError';
-  readonly status = 404;
   readonly code = 'not_found';
 }
 
-export class ConflictError extends ApiError {
+export class ConflictError extends DomainError {
   override readonly name = 'ConflictError';
-  readonly status = 409;
   readonly code = 'conflict';
   /** `conflict` names the object already holding the value: { type, id, ... }. */
   constructor(message: string, conflict?: Record<string, unknown>) {
@@ -83,34 +88,17 @@ export class ConflictError extends ApiError {
   }
 }
 
-export class PayloadTooLargeError extends ApiError {
-  override readonly name = 'PayloadTooLargeError';
-  readonly status = 413;
-  readonly code = 'payload_too_large';
-}
-
-export class UnprocessableError extends ApiError {
+export class UnprocessableError extends DomainError {
   override readonly name = 'UnprocessableError';
-  readonly status = 422;
   readonly code = 'unprocessable';
 }
 
-export class UpstreamError extends ApiError {
+export class UpstreamError extends DomainError {
   override readonly name = 'UpstreamError';
-  readonly status = 500;
   readonly code = 'upstream_error';
 }
 
-export class ServiceUnavailableError extends ApiError {
+export class ServiceUnavailableError extends DomainError {
   override readonly name = 'ServiceUnavailableError';
-  readonly status = 503;
   readonly code = 'service_unavailable';
-}
-
-/**
- * The one JSON error body every failure uses: the seed API's `{"error": "<message>"}`,
- * plus a stable machine-readable `code` and, where useful, `details`.
- */
-export function errorBody(code: string, message: string, details?: unknown) {
-  return details === undefined ? { error: message, code } : { error: message, code, details };
 }

@@ -18,18 +18,12 @@ import { callRecordings, organizations, outboundCalls } from '../db/schema/index
 import { EslCommandError, EslClosedError } from '../esl/replies.ts';
 import { endMaskingSession, maskingNumbers } from '../services/masking/store.ts';
 import { extensionDial, externalDial, originateCommand, type OriginatePlan } from './originate-commands.ts';
+import { CallNotLiveError, SwitchUnavailableError, type CallControl, type NewCall } from '../services/calls/control.ts';
 import {
   LIVE_STATUSES, answerCallLog, finishCallLog, getOutbound, getOutboundInOrg, liveOutbound, setStatus, startCallLog, type OutboundRow,
 } from '../services/calls/call-store.ts';
 
 export type OriginateClient = Pick<InboundClient, 'connected' | 'api' | 'bgapi' | 'onEvent' | 'onState' | 'subscribe' | 'filter'>;
-
-export class SwitchUnavailableError extends Error {
-  override readonly name = 'SwitchUnavailableError' as const;
-}
-export class CallNotLiveError extends Error {
-  override readonly name = 'CallNotLiveError' as const;
-}
 
 export interface CallControlOptions {
   db: Db;
@@ -44,32 +38,6 @@ export interface CallControlOptions {
   renderIntro?: (text: string, callId: string) => Promise<string | null>;
   commandTimeoutMs?: number;
   now?: () => Date;
-}
-
-export interface NewCall {
-  orgId: string;
-  did: string;
-  kind: 'click_to_call' | 'two_party' | 'masking';
-  /** Click-to-call: null (the agent is extNo). */
-  first: string | null;
-  second: string;
-  extNo?: string | null;
-  intro?: string | null;
-  scheduledAt?: number | null;
-  timezone?: string | null;
-  maskingSessionId?: string | null;
-}
-
-export interface CallControl {
-  readonly connected: boolean;
-  /** Stores the call; dials now unless it is scheduled. Not connected → SwitchUnavailableError (nothing stored). */
-  create(call: NewCall): Promise<OutboundRow>;
-  /** Dials a stored row already claimed as 'dialing' (the scheduler's path). */
-  place(id: string): Promise<void>;
-  /** Hangs up a live call (placed or inbound, by call uuid), or cancels a scheduled one. */
-  hangup(orgId: string, id: string, callUuid?: string | null): Promise<'hungup' | 'cancelled'>;
-  start(): void;
-  stop(): void;
 }
 
 interface Live {

@@ -10,7 +10,7 @@ import type { Db } from '../db/client.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { outboundCalls } from '../db/schema/index.ts';
 import { claimScheduled, setStatus } from '../services/calls/call-store.ts';
-import type { CallControl } from './call-control.ts';
+import type { CallControl } from '../services/calls/control.ts';
 import { endMaskingSession, expiredSessions } from '../services/masking/store.ts';
 
 export interface SchedulerOptions {

@@ -7,7 +7,8 @@ import type { Db } from '../db/client.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { CallEventBus } from '../call/events.ts';
 import type { TtsEngine } from '../media/tts-engine.ts';
-import { createCallControl, type CallControl, type OriginateClient } from './call-control.ts';
+import type { CallControl } from '../services/calls/control.ts';
+import { createCallControl, type OriginateClient } from './call-control.ts';
 
 export function callControlFromConfig(d: { config: Config; logger: Logger; db: Db; bus: CallEventBus; inbound: OriginateClient | null; tts: TtsEngine }): CallControl {
   const { config, logger, db } = d;

@@ -8,7 +8,8 @@ import { InboundEmulator } from '../emulator/inbound-server.ts';
 import { InboundClient } from '../../src/esl/inbound-client.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { createCallEventBus } from '../../src/call/events.ts';
-import { createCallControl, type CallControl } from '../../src/switch/call-control.ts';
+import { createCallControl } from '../../src/switch/call-control.ts';
+import type { CallControl } from '../../src/services/calls/control.ts';
 import { createMaskingLookup } from '../../src/services/masking/lookup.ts';
 
 const DID = '+918065978001';

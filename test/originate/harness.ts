@@ -7,7 +7,8 @@ import type { OriginateSimOptions } from '../emulator/inbound-originate.ts';
 import { InboundClient } from '../../src/esl/inbound-client.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { createCallEventBus, type CallEvent } from '../../src/call/events.ts';
-import { createCallControl, type CallControl } from '../../src/switch/call-control.ts';
+import { createCallControl } from '../../src/switch/call-control.ts';
+import type { CallControl } from '../../src/services/calls/control.ts';
 
 export interface CallHarness {
   api: TestApi;

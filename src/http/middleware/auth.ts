@@ -1,11 +1,9 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
-import { sqliteOf, type Db } from '../../db/client.ts';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { requestHeader } from '../request-headers.ts';
 import type { AppDeps, AppEnv, Principal } from '../context.ts';
-import { apiKeys } from '../../db/schema/index.ts';
-import { ROLE_GRANTS, grants, type Role } from '../../services/auth/permissions.ts';
+import { createCredentials, type CredentialUser, type Credentials } from '../../services/auth/credentials.ts';
+import { ROLE_GRANTS, grants } from '../../services/auth/permissions.ts';
 import { hashApiKey, verifyJwt, API_KEY_PREFIX, type SessionClaims } from '../../services/auth/tokens.ts';
 import { ForbiddenError, UnauthorizedError } from '../../services/errors.ts';
 
@@ -13,8 +11,6 @@ const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 
 const JWT_CACHE_MAX = 10_000;
 const USER_CACHE_MAX = 10_000;
-
-type UserRow = { id: string; orgId: string; role: Role };
 
 /**
  * Resolves the caller from `Authorization: Bearer <jwt>`, `X-API-Key: ak_...` or (GET) `?token=<jwt>`;
@@ -25,19 +21,19 @@ type UserRow = { id: string; orgId: string; role: Role };
  */
 export function createAuthenticate(skipPrefix: string) {
   const verified = new Map<string, SessionClaims>();
-  const usersSeen = new Map<string, { row: UserRow | undefined; until: number }>();
-  let q: { user: ReturnType<typeof prepareUser>; key: ReturnType<typeof prepareKey> } | undefined;
+  const usersSeen = new Map<string, { row: CredentialUser | undefined; until: number }>();
+  let q: Credentials | undefined;
 
   const remember = <V>(map: Map<string, V>, max: number, key: string, value: V): void => {
     if (map.size >= max) map.delete(map.keys().next().value as string);
     map.set(key, value);
   };
 
-  const userFor = (deps: AppDeps, id: string, nowMs: number): UserRow | undefined => {
+  const userFor = (deps: AppDeps, id: string, nowMs: number): CredentialUser | undefined => {
     const ttl = deps.config.AUTH_USER_CACHE_MS;
     const hit = ttl > 0 ? usersSeen.get(id) : undefined;
     if (hit && hit.until > nowMs) return hit.row;
-    const row = q!.user.get(id);
+    const row = q!.user(id);
     if (ttl > 0) remember(usersSeen, USER_CACHE_MAX, id, { row, until: nowMs + ttl });
     return row;
   };
@@ -48,12 +44,12 @@ export function createAuthenticate(skipPrefix: string) {
     return { kind: 'user', orgId: user.orgId, id: user.id, role: user.role, permissions: ROLE_GRANTS[user.role] };
   };
 
-  const principalForKey = (deps: AppDeps, apiKey: string, at: Date): Principal => {
+  const principalForKey = (apiKey: string, at: Date): Principal => {
     if (!apiKey.startsWith(API_KEY_PREFIX)) throw new UnauthorizedError('Invalid API key');
-    const row = q!.key.get({ hash: hashApiKey(apiKey) });
+    const row = q!.activeKey(hashApiKey(apiKey));
     if (!row) throw new UnauthorizedError('Invalid or revoked API key');
     if (!row.lastUsedAt || at.getTime() - Date.parse(row.lastUsedAt) > LAST_USED_WRITE_INTERVAL_MS) {
-      deps.db.update(apiKeys).set({ lastUsedAt: at.toISOString() }).where(eq(apiKeys.id, row.id)).run();
+      q!.keyUsed(row.id, at);
     }
     return { kind: 'api_key', orgId: row.orgId, id: row.id, role: null, permissions: row.permissions };
   };
@@ -61,11 +57,11 @@ export function createAuthenticate(skipPrefix: string) {
   return createMiddleware<AppEnv>(async (c, next) => {
     if (c.req.path.startsWith(skipPrefix)) return next();
     const deps = c.get('deps');
-    q ??= { user: prepareUser(deps.db), key: prepareKey(deps.db) };
+    q ??= createCredentials(deps.db);
     const at = deps.now();
     const apiKey = requestHeader(c, 'x-api-key');
     if (apiKey) {
-      c.set('principal', principalForKey(deps, apiKey, at));
+      c.set('principal', principalForKey(apiKey, at));
       return next();
     }
     const token = bearerToken(c);
@@ -92,20 +88,6 @@ function bearerToken(c: Context<AppEnv>): string {
   const m = /^Bearer\s+(\S+)$/i.exec(authz);
   if (!m?.[1]) throw new UnauthorizedError('Authorization header must be "Bearer <token>"');
   return m[1];
-}
-
-function prepareUser(db: Db) {
-  // Raw statement: runs on JWT requests, so no query building or row mapping.
-  const stmt = sqliteOf(db).prepare('select id, org_id as orgId, role from users where id = ?');
-  return { get: (id: string) => stmt.get(id) as UserRow | undefined };
-}
-
-function prepareKey(db: Db) {
-  return db
-    .select()
-    .from(apiKeys)
-    .where(and(eq(apiKeys.keyHash, sql.placeholder('hash')), isNull(apiKeys.revokedAt)))
-    .prepare();
 }
 
 /** 403 naming the missing permission, e.g. requirePermission('ivr.write'). */

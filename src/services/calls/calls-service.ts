@@ -1,11 +1,27 @@
-import { and, eq } from 'drizzle-orm';
-import type { AppDeps } from '../../http/context.ts';
+/**
+ * Placing calls (click-to-call, two-party, optionally scheduled), their live status, hanging up, and
+ * their recordings. The switch does the dialling (`CallControl`, src/switch/call-control.ts).
+ */
+import { createReadStream, statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { and, asc, eq } from 'drizzle-orm';
+import type { Config } from '../../runtime/env.ts';
 import type { Db } from '../../db/client.ts';
-import { dids, extensions } from '../../db/schema/index.ts';
+import { callRecordings, dids, extensions } from '../../db/schema/index.ts';
 import { normalizeE164 } from '../numbers/phone.ts';
-import { ConflictError, ServiceUnavailableError, ValidationError } from '../errors.ts';
-import { CallNotLiveError, SwitchUnavailableError, type CallControl } from '../../switch/call-control.ts';
-import type { OutboundRow } from './call-store.ts';
+import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../errors.ts';
+import { getCallLog, type CallLogRow } from '../call-logs/store.ts';
+import { getOutboundInOrg, type OutboundRow } from './call-store.ts';
+import type { CallControl } from './control.ts';
+import { isValidTimeZone, parseScheduleTime } from './schedule-time.ts';
+
+export interface CallsDeps {
+  db: Db;
+  config: Pick<Config, 'DEFAULT_COUNTRY_CODE'>;
+  /** Absent: no FreeSWITCH connection is configured (placing calls answers 503). */
+  calls?: CallControl | undefined;
+  now: () => Date;
+}
 
 /** E.164 or a 400 naming the field. */
 export function phoneField(value: string, field: string, countryCode: string): string {
@@ -33,37 +49,88 @@ export function extensionField(db: Db, orgId: string, value: string, field = 'ex
   return row.number;
 }
 
-export function callControl(deps: AppDeps): CallControl {
-  if (!deps.calls) throw new ServiceUnavailableError('Placing calls is not available: no FreeSWITCH connection is configured');
-  return deps.calls;
+export function callControl(calls: CallControl | undefined): CallControl {
+  if (!calls) throw new ServiceUnavailableError('Placing calls is not available: no FreeSWITCH connection is configured');
+  return calls;
 }
 
-/** Maps the originate layer's errors to API errors (503 switch down, 409 call not live). */
-export async function mapCallErrors<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof SwitchUnavailableError) throw new ServiceUnavailableError(err.message);
-    if (err instanceof CallNotLiveError) throw new ConflictError(err.message);
-    throw err;
+/** Rings the agent's extension, then the customer (showing the DID). */
+export async function clickToCall(deps: CallsDeps, orgId: string, input: { did: string; ext_no: string; phone: string }): Promise<{ id: string; ext: string }> {
+  const { db, config } = deps;
+  const phone = phoneField(input.phone, 'phone', config.DEFAULT_COUNTRY_CODE);
+  const did = didField(db, orgId, input.did, config.DEFAULT_COUNTRY_CODE);
+  const ext = extensionField(db, orgId, input.ext_no);
+  const control = callControl(deps.calls);
+  const row = await control.create({ orgId, kind: 'click_to_call', did, first: null, second: phone, extNo: ext });
+  return { id: row.id, ext };
+}
+
+export interface TwoPartyInput {
+  did: string;
+  first_phone: string;
+  second_phone: string;
+  body?: string | undefined;
+  schedule_datetime?: string | undefined;
+  timezone?: string | undefined;
+}
+
+/** Calls the first party, plays the intro, then dials the second; now, or at `schedule_datetime`. */
+export async function twoPartyCall(deps: CallsDeps, orgId: string, b: TwoPartyInput): Promise<{ id: string; scheduledAt: number | null }> {
+  const { db, config, now } = deps;
+  const first = phoneField(b.first_phone, 'first_phone', config.DEFAULT_COUNTRY_CODE);
+  const second = phoneField(b.second_phone, 'second_phone', config.DEFAULT_COUNTRY_CODE);
+  const did = didField(db, orgId, b.did, config.DEFAULT_COUNTRY_CODE);
+  if (b.timezone !== undefined && !isValidTimeZone(b.timezone)) {
+    throw new ValidationError('Unknown timezone', [{ field: 'timezone', message: 'not an IANA time zone (e.g. Asia/Kolkata)' }]);
   }
+  let scheduledAt: number | null = null;
+  if (b.schedule_datetime !== undefined) {
+    scheduledAt = parseScheduleTime(b.schedule_datetime, b.timezone ?? 'UTC');
+    if (scheduledAt === null) throw new ValidationError('Invalid schedule_datetime', [{ field: 'schedule_datetime', message: 'use "YYYY-MM-DD HH:mm" (in timezone) or ISO 8601 with an offset' }]);
+    if (scheduledAt < now().getTime() - 60_000) throw new ValidationError('schedule_datetime is in the past', [{ field: 'schedule_datetime', message: 'must be in the future' }]);
+  }
+  const control = callControl(deps.calls);
+  const row = await control.create({
+    orgId, kind: 'two_party', did, first, second, intro: b.body ?? null, scheduledAt, timezone: b.timezone ?? null,
+  });
+  return { id: row.id, scheduledAt };
 }
 
-export function callStatusDto(r: OutboundRow) {
-  return {
-    id: r.id,
-    logid: r.id,
-    type: r.kind,
-    status: r.status,
-    did: r.did,
-    agent: r.extNo,
-    first_number: r.firstNumber,
-    second_number: r.secondNumber,
-    hangup_cause: r.hangupCause,
-    scheduled_at: r.scheduledAt === null ? null : new Date(r.scheduledAt).toISOString(),
-    started_at: r.startedAt,
-    answered_at: r.answeredAt,
-    bridged_at: r.bridgedAt,
-    ended_at: r.endedAt,
-  };
+/** A placed call's row, else the inbound call's log row (404 when neither is the org's). */
+export function findCall(db: Db, orgId: string, id: string): { placed: OutboundRow } | { inbound: CallLogRow } {
+  const placed = getOutboundInOrg(db, orgId, id);
+  return placed ? { placed } : { inbound: getCallLog(db, orgId, id) };
+}
+
+/** Hangs up a live call (placed or inbound), or cancels a scheduled one. */
+export async function hangUpCall(deps: CallsDeps, orgId: string, id: string): Promise<'hungup' | 'cancelled'> {
+  const { db } = deps;
+  const placed = getOutboundInOrg(db, orgId, id);
+  const inbound = placed ? null : getCallLog(db, orgId, id);
+  if (inbound?.ended_at) throw new ConflictError('Call has already ended');
+  const control = callControl(deps.calls);
+  return control.hangup(orgId, placed?.id ?? inbound!.id, inbound?.call_uuid);
+}
+
+export type RecordingRow = typeof callRecordings.$inferSelect;
+
+/** The recordings of a call (by call log id or call uuid), oldest first. */
+export function listRecordings(db: Db, orgId: string, callRef: string): RecordingRow[] {
+  const call = getCallLog(db, orgId, callRef);
+  return db.select().from(callRecordings).where(and(eq(callRecordings.orgId, orgId), eq(callRecordings.callId, call.id)))
+    .orderBy(asc(callRecordings.createdAt)).all();
+}
+
+/** One recording's audio as a stream with its size; a file not (yet) on disk is a not-found. */
+export function openRecording(db: Db, orgId: string, callId: string, recordingId: string): { recording: RecordingRow; size: number; stream: Readable } {
+  const rec = db.select().from(callRecordings)
+    .where(and(eq(callRecordings.id, recordingId), eq(callRecordings.orgId, orgId), eq(callRecordings.callId, callId))).get();
+  if (!rec) throw new NotFoundError('Recording not found');
+  let size: number;
+  try {
+    size = statSync(rec.path).size;
+  } catch {
+    throw new NotFoundError('Recording file is not available (yet)');
+  }
+  return { recording: rec, size, stream: createReadStream(rec.path) };
 }

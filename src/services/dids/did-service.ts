@@ -2,6 +2,7 @@ import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { didHistory, dids, organizations } from '../../db/schema/index.ts';
 import { checkDestination, type DidRoutingType } from '../numbers/destinations.ts';
+import { normalizeE164 } from '../numbers/phone.ts';
 import { publishDidMapping } from '../../publish/did-mapping.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 
@@ -75,8 +76,23 @@ export function routeDid(
   return { did, published };
 }
 
-/** Adds a number to the pool, or straight to the caller's organization. 409 when it exists anywhere. */
-export function addNumber(db: Db, orgId: string, input: { number: string; description?: string | null | undefined; assign: boolean }, actor: Actor): DidRow {
+/**
+ * Adds a number (any format; stored as E.164) to the pool, or straight to the caller's organization.
+ * 409 when it exists anywhere.
+ */
+export function addNumber(
+  db: Db,
+  orgId: string,
+  body: { number: string; description?: string | null | undefined; assign: boolean },
+  actor: Actor,
+  defaultCountryCode: string,
+): DidRow {
+  const number = normalizeE164(body.number, defaultCountryCode);
+  if (!number) {
+    const message = 'must be a phone number, e.g. "+918065978001"';
+    throw new ValidationError(`Invalid request: number: ${message}`, [{ field: 'number', message }]);
+  }
+  const input = { ...body, number };
   return db.transaction((tx) => {
     const existing = tx.select().from(dids).where(eq(dids.number, input.number)).get();
     if (existing) {

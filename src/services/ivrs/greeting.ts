@@ -12,7 +12,7 @@ import { toMonoPcm16 } from '../../media/normalize-wav.ts';
 import { NotFoundError, UpstreamError } from '../errors.ts';
 import { requireIvr } from './queries.ts';
 
-type SoundsConfig = Pick<Config, 'SOUNDS_DIR' | 'DATA_DIR'>;
+export type SoundsConfig = Pick<Config, 'SOUNDS_DIR' | 'DATA_DIR'>;
 
 /** How long one synthesis may take before the request fails. */
 const TTS_TIMEOUT_MS = 30_000;

@@ -1,10 +1,12 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import type { Logger } from '../../runtime/logger.ts';
 import { ivrs, type StoredDestination } from '../../db/schema/index.ts';
 import { checkDestination, NULL_DESTINATION_TYPES, type FinalDestinationType } from '../numbers/destinations.ts';
 import { findNumberOwner, numberTakenMessage } from '../numbers/extension-numbers.ts';
 import { ConflictError, ValidationError, type FieldIssue } from '../errors.ts';
 import type { DirectDialPolicy, IvrRow } from './dto.ts';
+import { removeGreetingFile, type SoundsConfig } from './greeting.ts';
 import { requireIvr } from './queries.ts';
 import { findIvrReferences, type IvrReferences } from './references.ts';
 
@@ -145,5 +147,12 @@ export function deleteIvr(db: Db, orgId: string, id: string): IvrReferences {
   // Synchronous driver: nothing in this process runs between the read and the delete.
   const refs = findIvrReferences(db, orgId, ivr.id);
   db.delete(ivrs).where(and(eq(ivrs.orgId, orgId), eq(ivrs.id, ivr.id))).run();
+  return refs;
+}
+
+/** deleteIvr, then its greeting file (best effort: a file that cannot be removed is logged). */
+export async function deleteIvrAndGreeting(deps: { db: Db; config: SoundsConfig; logger: Logger }, orgId: string, id: string): Promise<IvrReferences> {
+  const refs = deleteIvr(deps.db, orgId, id);
+  await removeGreetingFile(deps.config, id, deps.logger);
   return refs;
 }

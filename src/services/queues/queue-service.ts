@@ -1,14 +1,42 @@
+/** Call queues (mod_callcenter): their fields, their agents (extensions of the org), and the shared number namespace. */
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { extensions, organizations, queueAgents, queues } from '../../db/schema/index.ts';
-import { NotFoundError, ValidationError } from '../errors.ts';
-import type { AgentInput, QUEUE_STRATEGIES } from '../../http/routes/queues/routes.ts';
+import { extensions, organizations, queueAgents, queues, type StoredDestination } from '../../db/schema/index.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { findNumberOwner, numberTakenMessage } from '../numbers/extension-numbers.ts';
+import type { FinalDestinationType } from '../numbers/destinations.ts';
+
+/** Strategies exactly as mod_callcenter names them. */
+export const QUEUE_STRATEGIES = [
+  'ring-all', 'longest-idle-agent', 'round-robin', 'top-down', 'agent-with-least-talk-time',
+  'agent-with-fewest-calls', 'sequentially-by-agent-order', 'random', 'ring-progressively',
+] as const;
 
 type QueueRow = typeof queues.$inferSelect;
 type Strategy = (typeof QUEUE_STRATEGIES)[number];
 export type ResolvedAgent = { extensionId: string; level: number; position: number };
 
-export function findQueue(db: Db, orgId: string, id: string): QueueRow {
+/** An agent as the API names it: by extension number; level and position default to 1 and the place in the list. */
+export interface AgentInput {
+  extension: string;
+  level?: number | undefined;
+  position?: number | undefined;
+}
+
+/** Queue fields as the API accepts them (snake_case). Absent = unchanged (update). */
+export interface QueueFields {
+  number?: string | undefined;
+  name?: string | undefined;
+  strategy?: Strategy | undefined;
+  moh_sound?: string | undefined;
+  max_wait_time?: number | undefined;
+  tier_rules_apply?: boolean | undefined;
+  discard_abandoned_after?: number | undefined;
+  timeout_destination?: { type: FinalDestinationType; value?: string | null | undefined } | null | undefined;
+  agents?: AgentInput[] | undefined;
+}
+
+function findQueue(db: Db, orgId: string, id: string): QueueRow {
   const row = db.select().from(queues).where(and(eq(queues.id, id), eq(queues.orgId, orgId))).get();
   if (!row) throw new NotFoundError('Queue not found');
   return row;
@@ -18,7 +46,7 @@ export function findQueue(db: Db, orgId: string, id: string): QueueRow {
  * Turns `[{extension: "1001"}]` into extension ids of the org; a number that is not an
  * extension of the org is a 400 naming it. Position defaults to the place in the list.
  */
-export function resolveAgents(db: Db, orgId: string, agents: AgentInput[]): ResolvedAgent[] {
+function resolveAgents(db: Db, orgId: string, agents: AgentInput[]): ResolvedAgent[] {
   if (agents.length === 0) return [];
   const numbers = agents.map((a) => a.extension);
   const rows = db.select({ id: extensions.id, number: extensions.number }).from(extensions)
@@ -37,17 +65,17 @@ export function resolveAgents(db: Db, orgId: string, agents: AgentInput[]): Reso
   return agents.map((a, i) => ({ extensionId: byNumber.get(a.extension)!, level: a.level ?? 1, position: a.position ?? i + 1 }));
 }
 
-export function replaceAgents(db: Db, queueId: string, agents: ResolvedAgent[]) {
+function replaceAgents(db: Db, queueId: string, agents: ResolvedAgent[]) {
   db.delete(queueAgents).where(eq(queueAgents.queueId, queueId)).run();
   if (agents.length > 0) db.insert(queueAgents).values(agents.map((a) => ({ queueId, ...a }))).run();
 }
 
-export function sipDomainOf(db: Db, orgId: string): string {
+function sipDomainOf(db: Db, orgId: string): string {
   return db.select({ d: organizations.sipDomain }).from(organizations).where(eq(organizations.id, orgId)).get()?.d ?? '';
 }
 
 /** API view of queues, with their agents by extension number and the FreeSWITCH queue name. */
-export function toDtos(db: Db, orgId: string, rows: QueueRow[]) {
+function toDtos(db: Db, orgId: string, rows: QueueRow[]) {
   const domain = sipDomainOf(db, orgId);
   const ids = rows.map((r) => r.id);
   const agentRows = ids.length === 0 ? [] : db
@@ -66,4 +94,70 @@ export function toDtos(db: Db, orgId: string, rows: QueueRow[]) {
     fs_name: `${r.number}@${domain}`,
     createdAt: r.createdAt, updatedAt: r.updatedAt,
   }));
+}
+
+export type QueueDto = ReturnType<typeof toDtos>[number];
+
+/** 409 when the number is held by an IVR, extension or another queue of the org. */
+function assertNumberFree(db: Db, orgId: string, number: string, selfId?: string) {
+  const owner = findNumberOwner(db, orgId, number, selfId ? { type: 'queue', id: selfId } : undefined);
+  if (owner) throw new ConflictError(numberTakenMessage(number, owner), { ...owner, number });
+}
+
+const exit = (d: QueueFields['timeout_destination']): StoredDestination | null => (d ? { type: d.type, value: d.value ?? null } : null);
+
+export function listQueues(db: Db, orgId: string): QueueDto[] {
+  const rows = db.select().from(queues).where(eq(queues.orgId, orgId)).orderBy(asc(queues.number)).all();
+  return toDtos(db, orgId, rows);
+}
+
+export function getQueue(db: Db, orgId: string, id: string): QueueDto {
+  return toDtos(db, orgId, [findQueue(db, orgId, id)])[0]!;
+}
+
+export function createQueue(
+  db: Db,
+  orgId: string,
+  body: Required<Omit<QueueFields, 'timeout_destination'>> & Pick<QueueFields, 'timeout_destination'>,
+): QueueDto {
+  const row = db.transaction((tx) => {
+    assertNumberFree(tx, orgId, body.number);
+    const agents = resolveAgents(tx, orgId, body.agents);
+    const q = tx.insert(queues).values({
+      orgId, number: body.number, name: body.name, strategy: body.strategy, mohSound: body.moh_sound,
+      maxWaitTime: body.max_wait_time, tierRulesApply: body.tier_rules_apply, discardAbandonedAfter: body.discard_abandoned_after,
+      timeoutDestination: exit(body.timeout_destination),
+    }).returning().get();
+    replaceAgents(tx, q.id, agents);
+    return q;
+  }, { behavior: 'immediate' });
+  return toDtos(db, orgId, [row])[0]!;
+}
+
+/** One transaction: fields and the agent list change together or not at all. */
+export function updateQueue(db: Db, orgId: string, id: string, body: QueueFields, now: () => Date): QueueDto {
+  const row = db.transaction((tx) => {
+    const current = findQueue(tx, orgId, id);
+    if (body.number !== undefined && body.number !== current.number) assertNumberFree(tx, orgId, body.number, id);
+    const agents = body.agents === undefined ? undefined : resolveAgents(tx, orgId, body.agents);
+    const q = tx.update(queues).set({
+      ...(body.number !== undefined && { number: body.number }),
+      ...(body.name !== undefined && { name: body.name }),
+      ...(body.strategy !== undefined && { strategy: body.strategy }),
+      ...(body.moh_sound !== undefined && { mohSound: body.moh_sound }),
+      ...(body.max_wait_time !== undefined && { maxWaitTime: body.max_wait_time }),
+      ...(body.tier_rules_apply !== undefined && { tierRulesApply: body.tier_rules_apply }),
+      ...(body.discard_abandoned_after !== undefined && { discardAbandonedAfter: body.discard_abandoned_after }),
+      ...(body.timeout_destination !== undefined && { timeoutDestination: exit(body.timeout_destination) }),
+      updatedAt: now().toISOString(),
+    }).where(eq(queues.id, id)).returning().get();
+    if (agents) replaceAgents(tx, id, agents);
+    return q!;
+  }, { behavior: 'immediate' });
+  return toDtos(db, orgId, [row])[0]!;
+}
+
+export function deleteQueue(db: Db, orgId: string, id: string): void {
+  const res = db.delete(queues).where(and(eq(queues.id, id), eq(queues.orgId, orgId))).run();
+  if (res.changes === 0) throw new NotFoundError('Queue not found');
 }

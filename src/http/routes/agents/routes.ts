@@ -1,11 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { FINAL_DESTINATION_TYPES, isWsUrl } from '../../../services/numbers/destinations.ts';
+import { MASK } from '../../../services/agents/agent-service.ts';
 import { requirePermission } from '../../middleware/auth.ts';
 import { BotLegSchema } from '../call-logs/bot-legs.ts';
 import { IdParam, errorResponses, jsonBody, jsonContent, security } from '../../schemas.ts';
-
-/** What a stored header value looks like in every response; sending it back on update keeps the value. */
-export const MASK = '••••';
 
 export const AGENT_DIALECTS = ['native', 'twilio'] as const;
 export const AUDIO_FORMATS = ['l16_8k', 'l16_16k', 'l16_24k', 'pcmu_8k'] as const;

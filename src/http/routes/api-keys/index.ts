@@ -1,10 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { and, desc, eq } from 'drizzle-orm';
-import type { AppEnv, Principal } from '../../context.ts';
-import { apiKeys } from '../../../db/schema/index.ts';
-import { firstUncoveredGrant, isValidGrant } from '../../../services/auth/permissions.ts';
-import { newApiKey } from '../../../services/auth/tokens.ts';
-import { ForbiddenError, NotFoundError } from '../../../services/errors.ts';
+import type { AppEnv } from '../../context.ts';
+import { isValidGrant } from '../../../services/auth/permissions.ts';
+import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from '../../../services/api-keys/api-key-service.ts';
 import { requirePermission } from '../../middleware/auth.ts';
 import { IdParam, errorResponses, jsonBody, jsonContent, security } from '../../schemas.ts';
 
@@ -58,50 +55,21 @@ const revoke = createRoute({
   responses: { 200: jsonContent(z.object({ success: z.literal(true), message: z.string() }), 'Revoked'), ...errorResponses },
 });
 
-type Row = typeof apiKeys.$inferSelect;
-
-/**
- * A credential may hand on, or take away, only grants it holds itself: every grant in `wanted` must
- * be covered by one of the caller's (an admin user holds "*"). Otherwise a narrow `apikey.write` key
- * could mint or revoke keys wider than itself.
- */
-function assertMayDelegate(p: Principal, wanted: readonly string[], verb: 'grant' | 'revoke a key with'): void {
-  const missing = firstUncoveredGrant(p.permissions, wanted);
-  if (missing !== undefined) throw new ForbiddenError(`Cannot ${verb} a permission you do not hold: ${missing}`, missing);
-}
-
-const toDto = (r: Row) => ({
+const toDto = (r: ApiKeyRow) => ({
   id: r.id, name: r.name, prefix: r.prefix, permissions: r.permissions,
   createdAt: r.createdAt, lastUsedAt: r.lastUsedAt, revokedAt: r.revokedAt,
 });
 
 export function apiKeyRoutes() {
   return new OpenAPIHono<AppEnv>()
-    .openapi(list, (c) => {
-      const rows = c.get('deps').db.select().from(apiKeys).where(eq(apiKeys.orgId, c.get('principal').orgId)).orderBy(desc(apiKeys.createdAt)).all();
-      return c.json(rows.map(toDto), 200);
-    })
+    .openapi(list, (c) => c.json(listApiKeys(c.get('deps').db, c.get('principal').orgId).map(toDto), 200))
     .openapi(create, (c) => {
-      const body = c.req.valid('json');
-      const p = c.get('principal');
-      assertMayDelegate(p, body.permissions, 'grant');
-      const { key, prefix, hash } = newApiKey();
-      const row = c.get('deps').db
-        .insert(apiKeys)
-        .values({ orgId: p.orgId, name: body.name, prefix, keyHash: hash, permissions: body.permissions, createdBy: p.id })
-        .returning()
-        .get();
+      const { row, key } = createApiKey(c.get('deps').db, c.get('principal'), c.req.valid('json'));
       return c.json({ ...toDto(row), key }, 201);
     })
     .openapi(revoke, (c) => {
-      const { id } = c.req.valid('param');
       const { db, now } = c.get('deps');
-      const p = c.get('principal');
-      const target = and(eq(apiKeys.id, id), eq(apiKeys.orgId, p.orgId));
-      const row = db.select({ permissions: apiKeys.permissions }).from(apiKeys).where(target).get();
-      if (!row) throw new NotFoundError('API key not found');
-      assertMayDelegate(p, row.permissions, 'revoke a key with');
-      db.update(apiKeys).set({ revokedAt: now().toISOString() }).where(target).run();
+      revokeApiKey(db, c.get('principal'), c.req.valid('param').id, now);
       return c.json({ success: true as const, message: 'API key revoked' }, 200);
     });
 }

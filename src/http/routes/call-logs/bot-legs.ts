@@ -1,11 +1,10 @@
 /**
  * Bot legs (rows of `bot_legs`, one per AI-bridge leg of a call) as the API shows them: inside a call
- * log (`GET /call-logs/{id}`) and per agent (`GET /ai-agents/{id}/legs`). Read-only.
+ * log (`GET /call-logs/{id}`) and per agent (`GET /ai-agents/{id}/legs`). Read-only; the rows come from
+ * src/services/call-logs/bot-legs.ts.
  */
 import { z } from '@hono/zod-openapi';
-import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../../db/client.ts';
-import { aiAgents, botLegs } from '../../../db/schema/index.ts';
+import type { BotLegRow } from '../../../services/call-logs/bot-legs.ts';
 
 const count_ = (description: string) => z.number().int().openapi({ description });
 
@@ -48,8 +47,6 @@ export const BotLegSchema = z
   })
   .openapi('BotLeg');
 
-type LegRow = typeof botLegs.$inferSelect & { agentName: string | null };
-
 const STAT_KEYS = {
   frames_from_caller: 'framesFromCaller', frames_to_bot: 'framesToBot', dropped_to_bot: 'droppedToBot', frames_to_caller: 'framesToCaller',
   silence_frames: 'silenceFrames', dropped_from_bot: 'droppedFromBot', skipped_from_bot: 'skippedFromBot', invalid_messages: 'invalidMessages', marks: 'marks',
@@ -64,7 +61,7 @@ function toStats(s: Record<string, number>): z.infer<typeof BotLegStatsSchema> {
   return out;
 }
 
-export function toBotLegDto(r: LegRow): z.infer<typeof BotLegSchema> {
+export function toBotLegDto(r: BotLegRow): z.infer<typeof BotLegSchema> {
   const started = Date.parse(r.startedAt);
   return {
     id: r.id, call_id: r.callId, call_uuid: r.callUuid, agent_id: r.agentId, agent_name: r.agentName, ws_url: r.wsUrl,
@@ -73,29 +70,4 @@ export function toBotLegDto(r: LegRow): z.infer<typeof BotLegSchema> {
     duration_ms: r.durationMs, dtmf: r.dtmf, end_reason: r.endReason, end_detail: r.endDetail,
     transfer_target: r.transferTarget ?? null, stats: toStats(r.stats),
   };
-}
-
-const legColumns = {
-  id: botLegs.id, callId: botLegs.callId, callUuid: botLegs.callUuid, orgId: botLegs.orgId, agentId: botLegs.agentId, wsUrl: botLegs.wsUrl,
-  dialect: botLegs.dialect, streamId: botLegs.streamId, startedAt: botLegs.startedAt, durationMs: botLegs.durationMs, dtmf: botLegs.dtmf,
-  endReason: botLegs.endReason, endDetail: botLegs.endDetail, transferTarget: botLegs.transferTarget, stats: botLegs.stats, createdAt: botLegs.createdAt,
-};
-
-/** bot_legs joined with the agent's current name (same org only). */
-const selectLegs = (db: Db) =>
-  db.select({ ...legColumns, agentName: aiAgents.name }).from(botLegs)
-    .leftJoin(aiAgents, and(eq(aiAgents.id, botLegs.agentId), eq(aiAgents.orgId, botLegs.orgId)));
-
-/** The bot legs of one call (already checked to belong to `orgId`), in the order they ran. */
-export function legsOfCall(db: Db, orgId: string, callId: string): LegRow[] {
-  return selectLegs(db).where(and(eq(botLegs.callId, callId), eq(botLegs.orgId, orgId)))
-    .orderBy(asc(botLegs.startedAt), asc(sql`${botLegs}.rowid`)).all();
-}
-
-/** One page of an agent's legs, newest first, with the total. */
-export function legsOfAgent(db: Db, orgId: string, agentId: string, limit: number, offset: number): { rows: LegRow[]; total: number } {
-  const where = and(eq(botLegs.orgId, orgId), eq(botLegs.agentId, agentId));
-  const rows = selectLegs(db).where(where).orderBy(desc(botLegs.startedAt), desc(sql`${botLegs}.rowid`)).limit(limit).offset(offset).all();
-  const total = db.select({ n: count() }).from(botLegs).where(where).get()?.n ?? 0;
-  return { rows, total };
 }

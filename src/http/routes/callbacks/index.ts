@@ -1,12 +1,8 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { and, count, desc, eq, sql } from 'drizzle-orm';
 import type { AppEnv } from '../../context.ts';
-import { callbackRequests } from '../../../db/schema/index.ts';
-import { NotFoundError } from '../../../services/errors.ts';
+import { CALLBACK_STATUSES, listCallbacks, setCallbackStatus, type CallbackRow } from '../../../services/callbacks/callback-service.ts';
 import { requirePermission } from '../../middleware/auth.ts';
 import { IdParam, errorResponses, jsonBody, jsonContent, security } from '../../schemas.ts';
-
-export const CALLBACK_STATUSES = ['pending', 'done', 'cancelled'] as const;
 
 const CallbackSchema = z
   .object({
@@ -48,8 +44,7 @@ const patch = createRoute({
   responses: { 200: jsonContent(CallbackSchema, 'Updated'), ...errorResponses },
 });
 
-type Row = typeof callbackRequests.$inferSelect;
-const toDto = (r: Row) => ({
+const toDto = (r: CallbackRow) => ({
   id: r.id, caller_number: r.callerNumber, did: r.did, ivr_id: r.ivrId, call_uuid: r.callUuid,
   status: r.status as (typeof CALLBACK_STATUSES)[number], createdAt: r.createdAt,
 });
@@ -57,19 +52,12 @@ const toDto = (r: Row) => ({
 export function callbackRoutes() {
   return new OpenAPIHono<AppEnv>()
     .openapi(list, (c) => {
-      const { status, limit, offset } = c.req.valid('query');
-      const { db } = c.get('deps');
-      const where = and(eq(callbackRequests.orgId, c.get('principal').orgId), status ? eq(callbackRequests.status, status) : undefined);
-      const rows = db.select().from(callbackRequests).where(where)
-        .orderBy(desc(callbackRequests.createdAt), desc(sql`rowid`)).limit(limit).offset(offset).all();
-      const total = db.select({ n: count() }).from(callbackRequests).where(where).get()?.n ?? 0;
-      return c.json({ callbacks: rows.map(toDto), total, limit, offset }, 200);
+      const q = c.req.valid('query');
+      const { rows, total } = listCallbacks(c.get('deps').db, c.get('principal').orgId, q);
+      return c.json({ callbacks: rows.map(toDto), total, limit: q.limit, offset: q.offset }, 200);
     })
     .openapi(patch, (c) => {
-      const { id } = c.req.valid('param');
-      const row = c.get('deps').db.update(callbackRequests).set({ status: c.req.valid('json').status })
-        .where(and(eq(callbackRequests.id, id), eq(callbackRequests.orgId, c.get('principal').orgId))).returning().get();
-      if (!row) throw new NotFoundError('Callback request not found');
+      const row = setCallbackStatus(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json').status);
       return c.json(toDto(row), 200);
     });
 }

@@ -1,8 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv, Principal } from '../../context.ts';
-import { normalizeE164 } from '../../../services/numbers/phone.ts';
 import * as svc from '../../../services/dids/did-service.ts';
-import { ValidationError } from '../../../services/errors.ts';
 import { addDid, didHistory, getDid, listDids, removeDid, routeDid } from './routes.ts';
 import { listPool, releasePoolDid, requestPoolDid } from './pool-routes.ts';
 
@@ -21,13 +19,7 @@ export function didRoutes() {
     .openapi(didHistory, (c) => c.json(svc.didHistoryFor(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id), 200))
     .openapi(addDid, (c) => {
       const { deps, principal } = c.var;
-      const body = c.req.valid('json');
-      const number = normalizeE164(body.number, deps.config.DEFAULT_COUNTRY_CODE);
-      if (!number) {
-        const message = 'must be a phone number, e.g. "+918065978001"';
-        throw new ValidationError(`Invalid request: number: ${message}`, [{ field: 'number', message }]);
-      }
-      const row = svc.addNumber(deps.db, principal.orgId, { ...body, number }, actorOf(principal));
+      const row = svc.addNumber(deps.db, principal.orgId, c.req.valid('json'), actorOf(principal), deps.config.DEFAULT_COUNTRY_CODE);
       return c.json(svc.toDidDto(row), 201);
     })
     .openapi(removeDid, (c) => {

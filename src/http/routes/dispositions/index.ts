@@ -1,10 +1,10 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { and, eq } from 'drizzle-orm';
 import type { AppEnv } from '../../context.ts';
-import { dispositions } from '../../../db/schema/index.ts';
 import { requirePermission } from '../../middleware/auth.ts';
 import { IdParam, conflictResponse, errorResponses, jsonBody, jsonContent, security } from '../../schemas.ts';
-import { assertNameFree, findDisposition, listDispositions } from '../../../services/dispositions/disposition-service.ts';
+import {
+  createDisposition, deleteDisposition, listDispositions, renameDisposition, type DispositionRow,
+} from '../../../services/dispositions/disposition-service.ts';
 
 const DispositionSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string() }).openapi('Disposition');
 const Body = z.object({ name: z.string().trim().min(1).max(100).openapi({ example: 'Interested' }) }).openapi('DispositionBody');
@@ -33,36 +33,18 @@ const remove = createRoute({
   responses: { 204: { description: 'Deleted' }, ...authErrors, 404: errorResponses[404] },
 });
 
-type Row = typeof dispositions.$inferSelect;
-const toDto = (r: Row) => ({ id: r.id, name: r.name, createdAt: r.createdAt });
+const toDto = (r: DispositionRow) => ({ id: r.id, name: r.name, createdAt: r.createdAt });
 
 export function dispositionRoutes() {
   return new OpenAPIHono<AppEnv>()
     .openapi(list, (c) => c.json(listDispositions(c.get('deps').db, c.get('principal').orgId).map(toDto), 200))
-    .openapi(create, (c) => {
-      const { db } = c.get('deps');
-      const orgId = c.get('principal').orgId;
-      const { name } = c.req.valid('json');
-      assertNameFree(db, orgId, name);
-      const row = db.insert(dispositions).values({ orgId, name }).returning().get();
-      return c.json(toDto(row), 201);
-    })
+    .openapi(create, (c) => c.json(toDto(createDisposition(c.get('deps').db, c.get('principal').orgId, c.req.valid('json').name)), 201))
     .openapi(update, (c) => {
-      const { db } = c.get('deps');
-      const orgId = c.get('principal').orgId;
-      const { id } = c.req.valid('param');
-      const { name } = c.req.valid('json');
-      findDisposition(db, orgId, id);
-      assertNameFree(db, orgId, name, id);
-      const row = db.update(dispositions).set({ name }).where(and(eq(dispositions.id, id), eq(dispositions.orgId, orgId))).returning().get();
-      return c.json(toDto(row!), 200);
+      const row = renameDisposition(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json').name);
+      return c.json(toDto(row), 200);
     })
     .openapi(remove, (c) => {
-      const { db } = c.get('deps');
-      const orgId = c.get('principal').orgId;
-      const { id } = c.req.valid('param');
-      findDisposition(db, orgId, id);
-      db.delete(dispositions).where(and(eq(dispositions.id, id), eq(dispositions.orgId, orgId))).run();
+      deleteDisposition(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id);
       return c.body(null, 204);
     });
 }

@@ -4,9 +4,9 @@ import { matchesEtag, requestHeader } from '../../request-headers.ts';
 import { toIvrDto } from '../../../services/ivrs/dto.ts';
 import { getIvrWithMenu } from '../../../services/ivrs/queries.ts';
 import { createIvrListQuery } from '../../../services/ivrs/list-query.ts';
-import { createIvr, deleteIvr, updateIvr } from '../../../services/ivrs/ivr-service.ts';
+import { createIvr, deleteIvrAndGreeting, updateIvr } from '../../../services/ivrs/ivr-service.ts';
 import { putMenu } from '../../../services/ivrs/menu.ts';
-import { generateGreeting, readGreeting, removeGreetingFile } from '../../../services/ivrs/greeting.ts';
+import { generateGreeting, readGreeting } from '../../../services/ivrs/greeting.ts';
 import * as routes from './routes.ts';
 
 /** /api/v1/ivrs: IVR definitions, their menus and greetings (publish lives with src/publish). */
@@ -40,8 +40,7 @@ export function ivrRoutes() {
     .openapi(routes.deleteIvr, async (c) => {
       const { id } = c.req.valid('param');
       const { db, config } = c.get('deps');
-      const refs = deleteIvr(db, c.get('principal').orgId, id);
-      await removeGreetingFile(config, id, c.get('logger'));
+      const refs = await deleteIvrAndGreeting({ db, config, logger: c.get('logger') }, c.get('principal').orgId, id);
       if (refs.dids.length === 0 && refs.references.length === 0) return c.body(null, 204);
       const parts = [
         refs.dids.length ? `${refs.dids.length} phone number(s) (${refs.dids.map((d) => d.number).join(', ')}) now route to nothing` : '',

@@ -1,16 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { FINAL_DESTINATION_TYPES } from '../../../services/numbers/destinations.ts';
+import { QUEUE_STRATEGIES } from '../../../services/queues/queue-service.ts';
 
 /** A queue's exit may be any final destination (another queue too). */
 const QUEUE_EXIT_TYPES = FINAL_DESTINATION_TYPES;
 import { requirePermission } from '../../middleware/auth.ts';
 import { IdParam, conflictResponse, errorResponses, jsonBody, jsonContent, security } from '../../schemas.ts';
 
-/** Strategies exactly as mod_callcenter names them. */
-export const QUEUE_STRATEGIES = [
-  'ring-all', 'longest-idle-agent', 'round-robin', 'top-down', 'agent-with-least-talk-time',
-  'agent-with-fewest-calls', 'sequentially-by-agent-order', 'random', 'ring-progressively',
-] as const;
 
 const QueueAgentSchema = z
   .object({
@@ -46,7 +42,6 @@ const AgentInput = z.object({
   level: z.number().int().min(1).max(100).optional().openapi({ description: 'Tier level; default 1' }),
   position: z.number().int().min(1).max(1000).optional().openapi({ description: 'Tier position; default: place in the list (1, 2, ...)' }),
 });
-export type AgentInput = z.infer<typeof AgentInput>;
 
 const fields = {
   number: z.string().regex(/^\d{4}$/, 'must be a 4-digit number, e.g. "5001"').openapi({ example: '5001' }),

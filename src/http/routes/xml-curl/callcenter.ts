@@ -1,13 +1,11 @@
-import { callcenterConfig } from '../../../publish/callcenter.ts';
-import type { ConfigSnapshot } from '../../../publish/snapshot.ts';
+import type { CallcenterConfig } from '../../../publish/callcenter.ts';
 import { document, param, tag } from './xml.ts';
 
 /** Agent behaviour (seconds / counts) for every published queue agent. */
 const AGENT_DEFAULTS = { 'max-no-answer': 3, 'wrap-up-time': 10, 'reject-delay-time': 10, 'busy-delay-time': 60 } as const;
 
-/** callcenter.conf for mod_callcenter, built from every organization's latest published snapshot. */
-export function callcenterXml(snapshots: readonly ConfigSnapshot[]): string {
-  const cc = callcenterConfig(snapshots);
+/** callcenter.conf for mod_callcenter, from every organization's latest published snapshot. */
+export function callcenterXml(cc: CallcenterConfig): string {
   const queues = cc.queues.map((q) =>
     tag('queue', { name: q.name },
       param('strategy', q.strategy) +

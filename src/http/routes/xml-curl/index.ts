@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { AppEnv } from '../../context.ts';
 import { ForbiddenError } from '../../../services/errors.ts';
-import { createSnapshotReader } from '../../../publish/reader.ts';
+import { directoryUser, publishedCallcenterConfig } from '../../../services/xml-curl/xml-curl-service.ts';
 import { directoryXml } from './directory.ts';
 import { callcenterXml } from './callcenter.ts';
 import { NOT_FOUND_XML } from './xml.ts';
@@ -28,9 +28,10 @@ export function xmlCurlRoutes() {
       const user = form.user ?? form.sip_auth_username ?? '';
       const domain = form.domain ?? (form.tag_name === 'domain' ? form.key_value : undefined) ?? '';
       // purpose=gateways / network-list (mod_sofia startup): nothing of ours.
-      if (user && !form.purpose) xml = directoryXml(db, createSnapshotReader(db), user, domain);
+      const found = user && !form.purpose ? directoryUser(db, user, domain) : null;
+      if (found) xml = directoryXml(found);
     } else if (section === 'configuration' && form.key_value === 'callcenter.conf') {
-      xml = callcenterXml(createSnapshotReader(db).allLatest());
+      xml = callcenterXml(publishedCallcenterConfig(db));
     }
     c.get('logger').debug({ section, key: form.key_value, user: form.user, domain: form.domain, found: xml !== NOT_FOUND_XML }, 'xml_curl');
     return c.body(xml, 200, { 'content-type': 'text/xml; charset=utf-8' });

@@ -1,0 +1,40 @@
+/** Logging in with email and password: a JWT for `Authorization: Bearer`, and who it is for. */
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { organizations, users } from '../../db/schema/index.ts';
+import { UnauthorizedError } from '../errors.ts';
+import { verifyPassword } from './passwords.ts';
+import { issueJwt } from './tokens.ts';
+
+/** A fixed hash to compare against when the email is unknown, so timing does not reveal which emails exist. */
+const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+export interface LoggedIn {
+  token: string;
+  expiresAt: string;
+  user: typeof users.$inferSelect;
+  orgName: string;
+}
+
+/** A token valid for `ttlSeconds` from `now`; an unknown email and a wrong password are the same 401. */
+export async function logIn(
+  deps: { db: Db; jwtSecret: string; ttlSeconds: number; now: () => Date },
+  email: string,
+  password: string,
+): Promise<LoggedIn> {
+  const row = deps.db
+    .select({ user: users, orgName: organizations.name })
+    .from(users)
+    .innerJoin(organizations, eq(organizations.id, users.orgId))
+    .where(eq(users.email, email.toLowerCase()))
+    .get();
+  const ok = await verifyPassword(password, row?.user.passwordHash ?? DUMMY_HASH);
+  if (!row || !ok) throw new UnauthorizedError('Invalid email or password');
+  const { token, expiresAt } = await issueJwt(
+    deps.jwtSecret,
+    { userId: row.user.id, orgId: row.user.orgId, role: row.user.role },
+    deps.ttlSeconds,
+    deps.now(),
+  );
+  return { token, expiresAt, user: row.user, orgName: row.orgName };
+}

@@ -1,0 +1,95 @@
+/** Call logs through the API: list and sync pages, one call with its bot legs, and notes on a call. */
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { callNotes } from '../../db/schema/index.ts';
+import { normalizeE164 } from '../numbers/phone.ts';
+import { ValidationError } from '../errors.ts';
+import { resolveDisposition } from '../dispositions/disposition-service.ts';
+import { legsOfCall, type BotLegRow } from './bot-legs.ts';
+import { feedSeqOf, getCallLog, listCallLogs, syncCallLogs, type CallLogRow, type CallType } from './store.ts';
+
+export type CallNoteRow = typeof callNotes.$inferSelect;
+
+const DAY_MS = 86_400_000;
+const iso = (v: string, endOfDay: boolean) => {
+  const bareDate = /^\d{4}-\d{2}-\d{2}$/.test(v);
+  const t = Date.parse(bareDate ? `${v}T00:00:00Z` : v);
+  return new Date(bareDate && endOfDay ? t + DAY_MS : t).toISOString();
+};
+
+export interface CallLogQuery {
+  /** A date (whole days) or an instant. */
+  from?: string | undefined;
+  to?: string | undefined;
+  /** The caller's number, any format. */
+  phone?: string | undefined;
+  type?: CallType | undefined;
+  limit: number;
+  offset: number;
+}
+
+/** One page of the org's call logs, newest first; `total` counts every match. */
+export function listCallLogPage(db: Db, orgId: string, q: CallLogQuery, defaultCountryCode: string): { rows: CallLogRow[]; total: number } {
+  let phones: string[] | undefined;
+  if (q.phone !== undefined) {
+    const e164 = normalizeE164(q.phone, defaultCountryCode);
+    if (!e164) throw new ValidationError('Invalid phone number', [{ field: 'phone', message: 'not a valid phone number' }]);
+    phones = [...new Set([e164, e164.slice(1), q.phone.trim()])];
+  }
+  return listCallLogs(db, {
+    orgId,
+    from: q.from ? iso(q.from, false) : undefined,
+    to: q.to ? iso(q.to, true) : undefined,
+    phones,
+    type: q.type,
+    limit: q.limit,
+    offset: q.offset,
+  });
+}
+
+/**
+ * Finished calls after the cursor (`after`, or the feed positions of the ids in `afterIds`), oldest
+ * first: up to `limit` rows, whether there are more, and the cursor to continue from.
+ */
+export function syncCallLogPage(
+  db: Db,
+  orgId: string,
+  q: { after?: number | undefined; afterIds?: string | undefined; limit: number; type?: CallType | undefined },
+): { rows: CallLogRow[]; nextAfter: number; hasMore: boolean } {
+  let after = q.after ?? 0;
+  if (q.afterIds !== undefined) {
+    for (const id of q.afterIds.split(',').map((s) => s.trim()).filter(Boolean)) after = Math.max(after, feedSeqOf(db, orgId, id));
+  }
+  const rows = syncCallLogs(db, orgId, after, q.limit + 1, q.type);
+  const page = rows.slice(0, q.limit);
+  return { rows: page, nextAfter: page.at(-1)?.seq ?? after, hasMore: rows.length > q.limit };
+}
+
+/** One call (by call log id or call uuid) with its bot legs. */
+export function getCallLogWithLegs(db: Db, orgId: string, ref: string): { row: CallLogRow; legs: BotLegRow[] } {
+  const row = getCallLog(db, orgId, ref);
+  return { row, legs: legsOfCall(db, orgId, row.id) };
+}
+
+/** The notes on a call, newest first. */
+export function listNotes(db: Db, orgId: string, callRef: string): CallNoteRow[] {
+  const call = getCallLog(db, orgId, callRef);
+  return db.select().from(callNotes).where(and(eq(callNotes.orgId, orgId), eq(callNotes.callLogId, call.id)))
+    .orderBy(desc(callNotes.createdAt), desc(sql`rowid`)).all();
+}
+
+/** Adds a note (with a disposition of the org, by id or name) to a call. */
+export function addNote(
+  db: Db,
+  author: { orgId: string; id: string },
+  callRef: string,
+  body: { disposition_id?: string | undefined; disposition?: string | undefined; note?: string | undefined },
+  now: () => Date,
+): CallNoteRow {
+  const call = getCallLog(db, author.orgId, callRef);
+  const disposition = resolveDisposition(db, author.orgId, body);
+  return db.insert(callNotes).values({
+    orgId: author.orgId, callLogId: call.id, dispositionId: disposition?.id ?? null, disposition: disposition?.name ?? null,
+    note: body.note ?? null, authorId: author.id, createdAt: now().toISOString(),
+  }).returning().get();
+}

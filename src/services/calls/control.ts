@@ -1,0 +1,44 @@
+/**
+ * What placing calls needs from the switch: src/switch/call-control.ts implements it over the inbound
+ * ESL connection (main.ts builds it; the API reaches it as `deps.calls`). Its failures are domain errors.
+ */
+import { DomainError } from '../errors.ts';
+import type { OutboundRow } from './call-store.ts';
+
+/** FreeSWITCH is not connected (or did not answer): nothing was placed or hung up. */
+export class SwitchUnavailableError extends DomainError {
+  override readonly name = 'SwitchUnavailableError';
+  readonly code = 'service_unavailable';
+}
+
+/** The call is not live (any more): there is nothing to hang up. */
+export class CallNotLiveError extends DomainError {
+  override readonly name = 'CallNotLiveError';
+  readonly code = 'conflict';
+}
+
+export interface NewCall {
+  orgId: string;
+  did: string;
+  kind: 'click_to_call' | 'two_party' | 'masking';
+  /** Click-to-call: null (the agent is extNo). */
+  first: string | null;
+  second: string;
+  extNo?: string | null;
+  intro?: string | null;
+  scheduledAt?: number | null;
+  timezone?: string | null;
+  maskingSessionId?: string | null;
+}
+
+export interface CallControl {
+  readonly connected: boolean;
+  /** Stores the call; dials now unless it is scheduled. Not connected → SwitchUnavailableError (nothing stored). */
+  create(call: NewCall): Promise<OutboundRow>;
+  /** Dials a stored row already claimed as 'dialing' (the scheduler's path). */
+  place(id: string): Promise<void>;
+  /** Hangs up a live call (placed or inbound, by call uuid), or cancels a scheduled one. */
+  hangup(orgId: string, id: string, callUuid?: string | null): Promise<'hungup' | 'cancelled'>;
+  start(): void;
+  stop(): void;
+}

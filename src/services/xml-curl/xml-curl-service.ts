@@ -1,0 +1,39 @@
+/**
+ * What FreeSWITCH fetches through mod_xml_curl: one SIP user of the directory, and mod_callcenter's
+ * queues, agents and tiers. Both come from the published snapshots (the HTTP layer renders the XML).
+ */
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { extensions, organizations } from '../../db/schema/index.ts';
+import { callcenterConfig, type CallcenterConfig } from '../../publish/callcenter.ts';
+import { createSnapshotReader } from '../../publish/reader.ts';
+
+export interface DirectoryUser {
+  orgId: string;
+  /** The org's SIP domain, lower case. */
+  domain: string;
+  number: string;
+  name: string;
+  sipPassword: string;
+}
+
+/**
+ * One SIP user for mod_sofia (registration auth, user/<ext>@<domain> dialling). Passwords come
+ * from the extensions table (they never enter snapshots), but only for extensions that are in
+ * the org's latest published snapshot and enabled now — disabling takes effect at once. null: not ours.
+ */
+export function directoryUser(db: Db, user: string, domain: string): DirectoryUser | null {
+  if (!/^\d{4}$/.test(user) || domain === '') return null;
+  const org = db.select({ id: organizations.id }).from(organizations).where(eq(organizations.sipDomain, domain.toLowerCase())).get();
+  if (!org) return null;
+  const published = createSnapshotReader(db).latest(org.id);
+  if (!published?.extensions[user]) return null;
+  const ext = db.select().from(extensions).where(and(eq(extensions.orgId, org.id), eq(extensions.number, user))).get();
+  if (!ext || !ext.enabled) return null;
+  return { orgId: org.id, domain: domain.toLowerCase(), number: ext.number, name: ext.name, sipPassword: ext.sipPassword };
+}
+
+/** mod_callcenter's view of every organization's latest published snapshot. */
+export function publishedCallcenterConfig(db: Db): CallcenterConfig {
+  return callcenterConfig(createSnapshotReader(db).allLatest());
+}
