@@ -78,6 +78,7 @@ async function main(): Promise<void> {
     logger: logger.child({ component: 'esl-outbound' }),
     commandTimeoutMs: config.ESL_COMMAND_TIMEOUT_MS,
     captureDir: config.ESL_CAPTURE_DIR,
+    selfEndpoint: config.ESL_SELF_ENDPOINT,
     deps: {
       db,
       logger: logger.child({ component: 'calls' }),

@@ -12,7 +12,7 @@ import { trackChild } from '../child-reaper.ts';
 export const FS_PREFIX = '/usr/local/freeswitch';
 const FS_CLI = `${FS_PREFIX}/bin/fs_cli`;
 /** The socket app's arguments in the project's dialplan. */
-export const PRODUCT_SOCKET_ARGS = '127.0.0.1:8084 async full';
+export const PRODUCT_SOCKET_ARGS = '127.0.0.1:8084 full';
 
 export interface NativeMedia {
   /** Number the native extension answers (`^<number>$`). */

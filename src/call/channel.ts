@@ -74,6 +74,15 @@ export interface CallChannel {
   hangup(cause: string): Promise<void>;
   /** Start unicast media (the AI bridge). Optional: channels without media (unit-test fakes) omit it. */
   startUnicast?(u: UnicastRequest): Promise<void>;
+  /**
+   * Make sure events reach us while an app runs (DTMF for a bot, a queue's or a bridge's progress) and
+   * that we can send commands meanwhile. The dialplan hands calls over on a sync socket (FreeSWITCH
+   * runs each app in the channel's own thread: no listener thread polling every 20 ms for the whole
+   * call, which cost it ~4 ms of CPU per IVR call); this runs the `socket` app towards this same
+   * server with `async`, and the call goes on over that second socket. True when the call is on an
+   * async socket now (at once if it already was). Optional: fakes are always async.
+   */
+  goAsync?(): Promise<boolean>;
   /** Release the socket: `exit`, waiting (bounded) for FreeSWITCH to close it. */
   release(): Promise<void>;
 }

@@ -1,4 +1,6 @@
 import type { OutboundSession } from '../esl/outbound-session.ts';
+import type { Handoff, SocketHandoffs } from '../esl/handoffs.ts';
+import { CallSignal } from '../esl/call-signal.ts';
 import type { EslEvent } from '../esl/event.ts';
 import { prefixedView } from '../esl/headers.ts';
 import { ChannelGoneError, type CallChannel, type ChannelEvent, type ExecResult } from './channel.ts';
@@ -30,46 +32,79 @@ export interface EslChannelOptions {
   commandTimeoutMs: number;
   /** default timeout of an app when the caller gives none */
   executeTimeoutMs: number;
+  /**
+   * The server's own hand-offs: with them, a call on a sync socket can move to an async one (goAsync).
+   * Without them (tests of one socket) goAsync answers false.
+   */
+  handoffs?: SocketHandoffs;
+  /**
+   * Where FreeSWITCH reaches this server for a call's second socket (`host:port`). Default: the
+   * address the call's first socket reached (its local end), so the second lands on this same process.
+   */
+  selfEndpoint?: string;
 }
 
+/** The async socket lasts as long as the rest of the call (talk after a queue included). */
+const ASYNC_SOCKET_APP_MS = 24 * 3600 * 1000;
+
 /**
- * An outbound session prepared with CALL_SETUP_COMMANDS, exposed as a CallChannel.
+ * An outbound session prepared with CALL_SETUP_COMMANDS, exposed as a CallChannel. The call may move
+ * to a second, async socket (goAsync); every method then runs on that one.
  */
-export function openEslChannel(session: OutboundSession, opts: EslChannelOptions): CallChannel {
-  const cmd = { timeoutMs: opts.commandTimeoutMs, signal: session.signal };
-  const data = session.channel;
-  // Only this channel's events from here on; it leaves in the same write as the call's first commands.
-  session.filter('Unique-ID', session.uuid, cmd).catch((err: unknown) => {
-    if (!session.signal.aborted) session.logger.warn({ err }, 'Unique-ID filter refused; events of other calls reach this socket');
-  });
+export function openEslChannel(first: OutboundSession, opts: EslChannelOptions): CallChannel {
+  const cmd = (s: OutboundSession) => ({ timeoutMs: opts.commandTimeoutMs, signal: s.signal });
+  const data = first.channel;
+  /** The socket the call runs on now. */
+  let session = first;
+  /** The hand-off of the async socket, once moved. */
+  let handoff: Handoff | undefined;
+  let releasing = false;
+  const gone = new CallSignal((err) => first.logger.error({ err }, 'a listener of the call signal failed'));
+  const listeners = new Set<(e: ChannelEvent) => void>();
+  const follow = (s: OutboundSession): void => {
+    // Only this channel's events from here on; it leaves in the same write as the socket's first commands.
+    s.filter('Unique-ID', s.uuid, cmd(s)).catch((err: unknown) => {
+      if (!s.signal.aborted) s.logger.warn({ err }, 'Unique-ID filter refused; events of other calls reach this socket');
+    });
+    // A hangup seen on any of the call's sockets ends the call; a socket closing only when it is current.
+    s.signal.addEventListener('abort', () => {
+      if (s === session || s.hungUp) gone.abortLazily(() => s.signal.reason);
+    });
+    s.onEvent((e) => {
+      if (s !== session) return;
+      for (const l of listeners) l({ name: e.name, subclass: e.subclass, headers: e.headers });
+    });
+  };
+  follow(first);
 
   return {
-    uuid: session.uuid,
+    uuid: first.uuid,
     destinationNumber: data.destinationNumber,
     callerIdNumber: data.callerIdNumber,
     callerIdName: data.callerIdName,
     variables: data.variables,
-    signal: session.signal,
+    signal: gone,
     hangupCause() {
-      return session.hangupCause ?? null;
+      return session.hangupCause ?? first.hangupCause ?? null;
     },
 
     async execute(app, arg, o): Promise<ExecResult> {
+      const s = session;
       // The app's own completion may follow the hangup (afterHangupMs); listen from the start so one that
       // arrives in the same read as the hangup is not missed.
       const isOwn = (e: EslEvent) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && e.headers['Application'] === app && (e.headers['Application-Data'] ?? '') === (arg ?? '');
       let late: EslEvent | undefined;
-      const off = o?.afterHangupMs ? session.onEvent((e) => (late ??= isOwn(e) ? e : undefined)) : undefined;
+      const off = o?.afterHangupMs ? s.onEvent((e) => (late ??= isOwn(e) ? e : undefined)) : undefined;
       try {
-        const res = await session.execute(app, arg, { timeoutMs: o?.timeoutMs ?? opts.executeTimeoutMs });
+        const res = await s.execute(app, arg, { timeoutMs: o?.timeoutMs ?? opts.executeTimeoutMs });
         if (res.kind === 'hangup') {
-          if (o?.afterHangupMs && !late) late = await session.waitForEvent(isOwn, { timeoutMs: o.afterHangupMs }).catch(() => undefined);
-          const h = late ?? session.hangupEvent;
+          if (o?.afterHangupMs && !late) late = await s.waitForEvent(isOwn, { timeoutMs: o.afterHangupMs }).catch(() => undefined);
+          const h = late ?? s.hangupEvent;
           return { completed: false, response: undefined, variables: h ? variablesOf(h) : {}, headers: h?.headers ?? {} };
         }
         return { completed: true, response: res.response, variables: variablesOf(res.event), headers: res.event.headers };
       } catch (err) {
-        if (session.signal.aborted) throw new ChannelGoneError(`channel gone during ${app}`);
+        if (gone.aborted) throw new ChannelGoneError(`channel gone during ${app}`);
         throw err;
       } finally {
         off?.();
@@ -77,54 +112,96 @@ export function openEslChannel(session: OutboundSession, opts: EslChannelOptions
     },
 
     async waitForHangup(timeoutMs) {
-      if (session.signal.aborted) return;
+      if (gone.aborted) return;
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);
-          session.signal.removeEventListener('abort', done);
+          gone.removeEventListener('abort', done);
           resolve();
         };
         const timer = setTimeout(done, timeoutMs);
-        session.signal.addEventListener('abort', done, { once: true });
+        gone.addEventListener('abort', done, { once: true });
       });
     },
 
     async subscribe(events) {
       // e.g. 'DTMF' or 'CHANNEL_BRIDGE': the Unique-ID filter already keeps them to this channel (an
       // Event-Name filter would let every call's events of that name through: filters are OR'ed).
-      await session.subscribe(events.split(/\s+/).filter(Boolean), cmd);
+      await session.subscribe(events.split(/\s+/).filter(Boolean), cmd(session));
     },
 
     onEvent(listener: (e: ChannelEvent) => void) {
-      return session.onEvent((e) => listener({ name: e.name, subclass: e.subclass, headers: e.headers }));
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
     },
 
     async answer() {
-      if (session.signal.aborted) return false;
+      if (gone.aborted) return false;
       try {
-        await session.api(`uuid_answer ${session.uuid}`, cmd);
+        await session.api(`uuid_answer ${session.uuid}`, cmd(session));
         return true;
       } catch (err) {
         // `-ERR …`: the channel is gone (or going); anything else is a real failure.
-        if (session.signal.aborted || (err as Error).name === 'EslCommandError') return false;
+        if (gone.aborted || (err as Error).name === 'EslCommandError') return false;
         throw err;
       }
     },
 
     async hangup(cause) {
-      if (session.signal.aborted) return;
-      await session.hangup(cause, cmd);
+      if (gone.aborted) return;
+      const s = session;
+      await s.hangup(cause, cmd(s));
       // Wait (bounded) for CHANNEL_HANGUP so the call log gets the real cause.
-      if (session.hungUp) return;
-      await session.waitForEvent((e) => e.name === 'CHANNEL_HANGUP', { timeoutMs: opts.commandTimeoutMs }).catch(() => undefined);
+      if (s.hungUp) return;
+      await s.waitForEvent((e) => e.name === 'CHANNEL_HANGUP', { timeoutMs: opts.commandTimeoutMs }).catch(() => undefined);
     },
 
     async startUnicast(u) {
-      await session.unicast({ ...u, transport: 'udp' }, cmd);
+      await session.unicast({ ...u, transport: 'udp' }, cmd(session));
     },
 
-    release() {
-      return session.exit();
+    async goAsync() {
+      if (session.channel.socketMode === 'async') return true;
+      const self = opts.selfEndpoint ?? first.conn.localEndpoint;
+      if (!opts.handoffs || !self || gone.aborted) return false;
+      const outer = session;
+      const h = opts.handoffs.expect(outer.uuid, opts.commandTimeoutMs);
+      // Runs until the async socket's park ends: the call hung up, or we released that socket, or
+      // FreeSWITCH took the channel elsewhere (mod_callcenter's uuid_bridge when an agent answers).
+      // Without event-lock: FreeSWITCH holds a channel's queued commands while CF_EVENT_LOCK is set, and
+      // it would stay set for as long as this app runs, so the async socket's commands would never run.
+      const socketApp = outer.execute('socket', `${self} async full`, { timeoutMs: ASYNC_SOCKET_APP_MS, eventLock: false });
+      const got = await Promise.race([
+        h.session.then((s) => ({ s }), (err: unknown) => ({ err })),
+        socketApp.then((res) => ({ res }), (err: unknown) => ({ err })),
+      ]);
+      if (!('s' in got)) {
+        h.cancel();
+        if (!gone.aborted) outer.logger.warn({ err: 'err' in got ? got.err : undefined }, 'the async socket did not come; the call stays on its sync socket');
+        return false;
+      }
+      handoff = h;
+      session = got.s;
+      follow(got.s);
+      void socketApp.then(
+        (res) => {
+          // Back in the sync socket with the call still up: FreeSWITCH moved the channel (a bridge made by
+          // mod_callcenter). The sync socket holds the channel's thread: let it go so the bridge can run.
+          if (res.kind !== 'hangup' && !gone.aborted && !releasing) void outer.exit();
+        },
+        () => undefined,
+      );
+      return true;
+    },
+
+    async release() {
+      releasing = true;
+      if (handoff) {
+        const inner = session;
+        handoff.release();
+        await inner.closed;
+      }
+      await first.exit();
     },
   };
 }

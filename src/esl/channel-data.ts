@@ -13,6 +13,12 @@ export interface ChannelData {
   readonly channelName: string | undefined;
   readonly answerState: string | undefined;
   readonly direction: string | undefined;
+  /**
+   * `static` (the dialplan's `socket host:port full`): FreeSWITCH runs each command in the channel's own
+   * thread as it reads it, a sendmsg execute replies when its app is done, and events wait until then.
+   * `async` (`… async full`): commands are queued to the parked channel and events flow while apps run.
+   */
+  readonly socketMode: 'async' | 'static';
   /** Channel variables, without the `variable_` prefix, decoded. */
   readonly variables: Readonly<Record<string, string>>;
   /** Every header of the connect reply, decoded. */
@@ -36,6 +42,7 @@ export function parseChannelData(headers: EslHeaders): ChannelData {
     channelName: headers['Channel-Name'],
     answerState: headers['Answer-State'],
     direction: headers['Call-Direction'],
+    socketMode: headers['Socket-Mode'] === 'static' ? 'static' : 'async',
     variables,
     headers,
   };

@@ -102,6 +102,14 @@ export class EslConnection {
     socket.on('close', () => this.#handleClose());
   }
 
+  /** `host:port` of our end of the socket: where the peer reached us. */
+  get localEndpoint(): string | undefined {
+    const { localAddress, localPort } = this.#socket;
+    if (!localAddress || !localPort) return undefined;
+    const host = localAddress.startsWith('::ffff:') ? localAddress.slice(7) : localAddress;
+    return host.includes(':') ? `[${host}]:${localPort}` : `${host}:${localPort}`;
+  }
+
   get isClosed(): boolean {
     return this.#closeInfo !== undefined || this.#socket.destroyed;
   }
@@ -188,9 +196,10 @@ export class EslConnection {
     headers.push(['Event-UUID', appUuid]);
     if (this.#executes.has(appUuid)) {
       // The sendmsg's reply is awaited here directly (what `sendmsg` → `command` do, one promise layer less).
+      // On a sync (`static`) socket FreeSWITCH replies only once the app is done: the app's own timeout.
       const sendmsg = options.uuid ? `sendmsg ${options.uuid}` : 'sendmsg';
       try {
-        const frame = await this.#request(sendmsg, headers, 'command-reply', { timeoutMs: this.#commandTimeoutMs, signal });
+        const frame = await this.#request(sendmsg, headers, 'command-reply', { timeoutMs: Math.max(timeoutMs, this.#commandTimeoutMs), signal });
         if (frame.kind !== 'command-reply') throw new EslUnexpectedReplyError(sendmsg, frame.kind);
         const parsed = parseCommandReply(sendmsg, frame);
         if (!parsed.ok) throw parsed.error;

@@ -39,6 +39,12 @@ export const configSchema = z.object({
 
   ESL_SERVER_HOST: z.string().default('127.0.0.1'),
   ESL_SERVER_PORT: port.default(8084),
+  /**
+   * host:port where FreeSWITCH reaches this controller for a call's second (async) socket. Default: the
+   * address each call's first socket reached. Set it when that address is not reachable from the switch
+   * (NAT, a proxy in front of several controllers): it must reach this same instance.
+   */
+  ESL_SELF_ENDPOINT: z.string().regex(/^[^\s:]+:\d+$/, 'host:port').optional(),
   ESL_INBOUND_HOST: z.string().default('127.0.0.1'),
   ESL_INBOUND_PORT: port.default(8021),
   ESL_INBOUND_PASSWORD: z.string().default('ClueCon'),

@@ -2,6 +2,7 @@ import { createOutboundServer, type OutboundServer } from '../esl/outbound-serve
 import type { Logger } from '../runtime/logger.ts';
 import { CALL_SETUP_COMMANDS, openEslChannel } from '../call/esl-channel.ts';
 import { runCall } from '../call/runner.ts';
+import { SocketHandoffs } from '../esl/handoffs.ts';
 import type { CallDeps } from '../call/session.ts';
 
 export interface CallServerOptions {
@@ -10,15 +11,19 @@ export interface CallServerOptions {
   logger: Logger;
   deps: CallDeps;
   commandTimeoutMs: number;
+  /** ESL_SELF_ENDPOINT: where FreeSWITCH reaches this server for a call's async socket (default: the address each call's socket reached). */
+  selfEndpoint?: string;
   /** ESL_CAPTURE_DIR: write every call's ESL bytes there (fixtures). */
   captureDir?: string;
 }
 
 /**
- * The outbound ESL server FreeSWITCH hands every call to (`socket host:port async full`).
+ * The outbound ESL server FreeSWITCH hands every call to (`socket host:port full`: a sync socket).
  * Each connection becomes a CallChannel run by runCall; a failure in one call never touches another.
+ * A connection a call asked for (its second, async socket: CallChannel.goAsync) goes to that call.
  */
 export function createCallServer(o: CallServerOptions): Promise<OutboundServer> {
+  const handoffs = new SocketHandoffs();
   return createOutboundServer({
     host: o.host,
     port: o.port,
@@ -28,7 +33,10 @@ export function createCallServer(o: CallServerOptions): Promise<OutboundServer> 
     // One round trip readies the call: linger and the event subscription ride with `connect`.
     afterConnect: CALL_SETUP_COMMANDS,
     onCall: async (session) => {
-      await runCall(openEslChannel(session, { commandTimeoutMs: o.commandTimeoutMs, executeTimeoutMs: 120_000 }), o.deps);
+      const handedOff = handoffs.offer(session);
+      if (handedOff) return handedOff;
+      const channel = openEslChannel(session, { commandTimeoutMs: o.commandTimeoutMs, executeTimeoutMs: 120_000, handoffs, selfEndpoint: o.selfEndpoint });
+      await runCall(channel, o.deps);
     },
   });
 }

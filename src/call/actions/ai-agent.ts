@@ -28,7 +28,8 @@ export const aiAgentAction: ActionHandler = async (s, dest) => {
       ? { id: null, name: dest.value, wsUrl: dest.value, headers: {}, systemPrompt: null, openingText: null, ...URL_DEFAULTS }
       : null;
   const fallback = agent?.fallback ?? null;
-  if (!target || !s.deps.bots || !s.channel.startUnicast) {
+  // The bridge needs keys and commands while the media flows: an async socket (CallChannel.goAsync).
+  if (!target || !s.deps.bots || !s.channel.startUnicast || !((await s.channel.goAsync?.()) ?? true)) {
     addStep(s, { step: 'action', type: 'ai_agent', value: dest.value, result: 'not_available' });
     return apologise(s, fallback);
   }

@@ -25,6 +25,16 @@ export const queueAction: ActionHandler = async (s, dest) => {
     await hangup(s, 'NORMAL_TEMPORARY_FAILURE');
     return END;
   }
+  // An async socket: when an agent answers, mod_callcenter bridges the channel itself, and only an
+  // async socket still sees the talk's hangup (CallChannel.goAsync).
+  if (!((await s.channel.goAsync?.()) ?? true)) {
+    addStep(s, { step: 'action', type: 'queue', value: q.number, result: 'unavailable' });
+    s.record.disposition = 'failed';
+    s.stage = 'prompt';
+    await play(s, PROMPTS.unavailable);
+    await hangup(s, 'NORMAL_TEMPORARY_FAILURE');
+    return END;
+  }
   await answer(s);
   await recordCall(s);
   emit(s, { type: 'call.transferred', target: q.fsName, kind: 'queue' });

@@ -32,6 +32,9 @@ export async function maskedBridge(s: CallSession, m: MaskingMatch): Promise<voi
   let answered = false;
   let cause: string | null = null;
   try {
+    // CHANNEL_BRIDGE while the bridge app runs needs an async socket; without one the answer time
+    // comes from the bridge's result instead.
+    await s.channel.goAsync?.();
     await s.channel.subscribe('CHANNEL_BRIDGE');
     await recordCall(s);
     const { externalGateway, ringTimeoutS } = s.deps.settings;

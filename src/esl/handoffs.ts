@@ -1,0 +1,72 @@
+/**
+ * Hand-offs between two sockets of one call on this controller. A call on a sync (`static`) socket
+ * that needs events while an app runs (the AI bridge, a queue, a masked bridge) runs the `socket` app
+ * with `async` towards this same server: FreeSWITCH opens a second connection for the same channel.
+ * `expect(uuid)` waits for it; the server `offer`s every new connection first, and one that was
+ * expected goes to its waiter instead of starting a new call.
+ */
+import type { OutboundSession } from './outbound-session.ts';
+
+export class HandoffTimeoutError extends Error {
+  override readonly name = 'HandoffTimeoutError' as const;
+}
+
+export interface Handoff {
+  /** The second socket's session; rejects after the timeout. */
+  readonly session: Promise<OutboundSession>;
+  /** Stop waiting (the `socket` app failed); a connection arriving later starts a call as usual. */
+  cancel(): void;
+  /** The taker is done with the socket: the server ends it as it ends any call's (`exit`). */
+  release(): void;
+}
+
+interface Waiter {
+  readonly resolve: (session: OutboundSession) => void;
+  readonly timer: NodeJS.Timeout;
+  readonly released: Promise<void>;
+}
+
+export class SocketHandoffs {
+  readonly #waiting = new Map<string, Waiter>();
+
+  expect(uuid: string, timeoutMs: number): Handoff {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let waiter: Waiter | undefined;
+    const session = new Promise<OutboundSession>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        if (this.#waiting.get(uuid) === waiter) this.#waiting.delete(uuid);
+        reject(new HandoffTimeoutError(`no second socket for ${uuid} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      waiter = { resolve, timer, released };
+      this.#waiting.set(uuid, waiter);
+    });
+    return {
+      session,
+      cancel: () => {
+        if (!waiter || this.#waiting.get(uuid) !== waiter) return;
+        clearTimeout(waiter.timer);
+        this.#waiting.delete(uuid);
+      },
+      release,
+    };
+  }
+
+  /**
+   * A new connection: when a call waits for it, it is handed over and the promise resolves once the
+   * taker releases it (or the socket closes); undefined when nobody waits (a new call).
+   */
+  offer(session: OutboundSession): Promise<void> | undefined {
+    const waiter = this.#waiting.get(session.uuid);
+    if (!waiter) return undefined;
+    this.#waiting.delete(session.uuid);
+    clearTimeout(waiter.timer);
+    waiter.resolve(session);
+    return Promise.race([waiter.released, session.closed.then(() => undefined)]);
+  }
+
+  /** Hand-offs still waiting (tests: nothing left behind). */
+  get size(): number {
+    return this.#waiting.size;
+  }
+}
