@@ -5,7 +5,7 @@ import { preprocess, type Preprocessed } from './freeswitch-preprocess.ts';
 import { FS_CONF, SIPP_DIR, rel, walk, xmlFiles } from './helpers.ts';
 import { childElements, findAll, parseXml, xmlError, type XmlElement } from './xml.ts';
 
-const CONTROLLER_SOCKET = '127.0.0.1:8084 async full';
+const CONTROLLER_SOCKET = '127.0.0.1:8084 full';
 
 function params(el: XmlElement | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -187,7 +187,7 @@ describe('freeswitch-conf: the document FreeSWITCH builds from freeswitch.xml', 
     expect(params(gw).proxy).toBeTruthy();
   });
 
-  it('every socket app connects to the controller at 127.0.0.1:8084 async full', () => {
+  it('every socket app connects to the controller at 127.0.0.1:8084 full (a sync socket)', () => {
     const sockets = findAll(section('dialplan'), 'action').filter((a) => a.attrs.application === 'socket');
     expect(sockets.length).toBeGreaterThanOrEqual(3);
     for (const s of sockets) expect(s.attrs.data).toBe(CONTROLLER_SOCKET);
