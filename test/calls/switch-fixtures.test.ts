@@ -1,21 +1,20 @@
 /**
  * The emulator learns from the switch: each fixture in test/switch/fixtures/ is one call's ESL bytes,
  * captured between the real FreeSWITCH 1.10.12 and this controller by the switch-backed suite
- * (`SWITCH_CAPTURE_DIR=… npx vitest run test/switch`). The same controller runs the same scenario
- * against the emulator here, and both sides must agree: the frames FreeSWITCH sent (events with their
- * application, replies, notices, in order) and the commands the controller sent back.
+ * (`SWITCH_CAPTURE_DIR=… npx vitest run test/switch`); a call that moved to a second, async socket
+ * (queues) has its `<case>.async.jsonl` companion. The same controller runs the same scenario against
+ * the emulator here, and both sides must agree socket by socket: the frames FreeSWITCH sent (events
+ * with their application, replies, notices, in order) and the commands the controller sent back.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallerScript } from '../emulator/caller-script.ts';
-import { commandsOf, framesOf, loadCapture } from '../switch/fixture-signature.ts';
+import { callSignature, loadCallCaptures, recordedChunks } from '../switch/fixture-signature.ts';
 import { startController, type ControllerHarness } from '../helpers/controller.ts';
 
 const FIXTURES = resolve(import.meta.dirname, '../switch/fixtures');
-
-const chunksOf = (file: string) => loadCapture(join(FIXTURES, file));
 
 const dtmf = (digits: string, afterMs = 30) => ({ when: { onApp: 'play_and_get_digits', afterMs }, do: { kind: 'dtmf' as const, digits } });
 
@@ -41,13 +40,13 @@ const CASES: Case[] = [
   },
   {
     fixture: 'ivr-key4-queue-agent-answers.jsonl',
-    what: 'key 4 → queue, the agent answers: callcenter and socket complete together, nothing sent until the hangup',
+    what: 'key 4 → queue on a second socket, the agent answers: both socket apps complete, exit on the first at once, the second sees the hangup',
     did: 'ivr',
     script: { steps: [dtmf('4')], callcenterAgent: { extension: '1004', answerAfterMs: 50, talkMs: 150 } },
   },
   {
     fixture: 'ivr-key5-queue-caller-hangs-up.jsonl',
-    what: 'key 5 → queue with no agent, the caller hangs up while waiting',
+    what: 'key 5 → queue on a second socket with no agent, the caller hangs up while waiting: both sockets see it',
     did: 'ivr',
     script: { steps: [dtmf('5'), { when: { onApp: 'callcenter', afterMs: 100 }, do: { kind: 'hangup' } }] },
   },
@@ -96,14 +95,17 @@ async function world(route: Case['did']): Promise<ControllerHarness> {
 describe('the emulator agrees with the captured real switch', () => {
   for (const k of CASES) {
     it(`${k.fixture}: ${k.what}`, async () => {
-      const real = chunksOf(k.fixture);
+      const real = callSignature(loadCallCaptures(join(FIXTURES, k.fixture)));
       h = await world(k.did);
       const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '+919845000001', script: k.script });
       await call.done;
       await h.settle();
-      const ours = call.recorder.chunks.map((c) => ({ dir: c.dir, data: c.data.toString('utf8') }));
-      expect(framesOf(ours)).toEqual(framesOf(real));
-      expect(commandsOf(ours)).toEqual(commandsOf(real));
+      const ours = callSignature(call.sockets.map((s) => recordedChunks(s.recorder)));
+      expect(ours).toHaveLength(real.length);
+      ours.forEach((socket, i) => {
+        expect(socket.frames, `socket ${i + 1}: frames`).toEqual(real[i]!.frames);
+        expect(socket.commands, `socket ${i + 1}: commands`).toEqual(real[i]!.commands);
+      });
     });
   }
 });

@@ -24,7 +24,8 @@ export interface AppContext {
   sleep(ms: number): Promise<boolean>;
   /** Runs after CHANNEL_EXECUTE_COMPLETE (transfer's re-routing). */
   runDialplan(apps: ReadonlyArray<readonly [string, string?]>): Promise<void>;
-  leaveSocket(): void;
+  /** The channel leaves the socket app it is controlled by (transfer, a bridge made by mod_callcenter). */
+  leaveSocket(): Promise<void>;
 }
 
 export interface AppOutcome {
@@ -32,6 +33,8 @@ export interface AppOutcome {
   /** Extra headers of the app's CHANNEL_EXECUTE_COMPLETE (e.g. Other-Leg-* after mod_callcenter's bridge). */
   readonly completeHeaders?: Pairs;
   readonly afterComplete?: () => Promise<void>;
+  /** Right after CHANNEL_EXECUTE_COMPLETE, also after a hangup (the socket app: its socket's park is over). */
+  readonly completed?: () => void;
 }
 
 export type AppHandler = (ctx: AppContext) => Promise<AppOutcome>;

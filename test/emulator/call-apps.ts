@@ -119,7 +119,7 @@ export const transfer: AppHandler = async (ctx) => {
   return {
     ...NONE,
     afterComplete: async () => {
-      ctx.leaveSocket();
+      await ctx.leaveSocket();
       const plan = ctx.script.transferDialplan?.(destination) ?? [['hangup', 'NORMAL_CLEARING']];
       await ctx.runDialplan(plan);
     },
@@ -199,7 +199,7 @@ async function callcenterAnswered(ctx: AppContext, agent: NonNullable<AppContext
       ['Other-Leg-Unique-ID', other],
     ] as const,
     afterComplete: async () => {
-      ctx.leaveSocket();
+      await ctx.leaveSocket();
       if (!(await ctx.sleep(agent.talkMs))) return;
       ctx.model.setVar('cc_agent', `${agent.extension}@${ctx.arg.split('@')[1] ?? 'default'}`);
       ctx.hangup('NORMAL_CLEARING');

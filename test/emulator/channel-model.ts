@@ -144,8 +144,8 @@ export class ChannelModel {
     ];
   }
 
-  /** Fact 1: the connect reply is the channel data with Content-Type and Reply-Text at the end. */
-  connectReply(): Pairs {
+  /** Fact 1: the connect reply is the channel data with Content-Type and Reply-Text at the end; Socket-Mode says how the socket app runs. */
+  connectReply(socketMode: 'static' | 'async' = 'async'): Pairs {
     return [
       ...this.core('CHANNEL_DATA', 'parse_command'),
       ...this.profile('Channel'),
@@ -154,7 +154,7 @@ export class ChannelModel {
       ...this.variables(),
       ['Content-Type', 'command/reply'],
       ['Reply-Text', '+OK\n'],
-      ['Socket-Mode', 'async'],
+      ['Socket-Mode', socketMode],
       ['Control', 'full'],
     ];
   }

@@ -1,9 +1,10 @@
 /**
  * What two ESL conversations must share to count as the same call: the frames FreeSWITCH sent (events with
  * their application, replies, notices, in order) and the commands the controller sent (the verb; for a
- * sendmsg its call-command and app). Channel uuids differ between runs and are masked.
+ * sendmsg its call-command and app), socket by socket: a call that moved to a second (async) socket has a
+ * `<case>.async.jsonl` companion. Channel uuids differ between runs and are masked.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { EslParser } from '../../src/esl/parser.ts';
 import { frameSignature } from '../esl/transcripts.ts';
 
@@ -41,4 +42,25 @@ export function commandsOf(chunks: ReadonlyArray<{ dir: string; data: string }>)
       if (first.startsWith('api ')) return first.split(' ').slice(0, 2).join(' ');
       return first.replace(UUID_RE, '<uuid>');
     });
+}
+
+/** A call's captures, one per socket: `<case>.jsonl` (the first, sync one), then `<case>.async.jsonl` if the call had one. */
+export function loadCallCaptures(file: string): CapturedChunk[][] {
+  const companion = file.replace(/\.jsonl$/, '.async.jsonl');
+  return existsSync(companion) ? [loadCapture(file), loadCapture(companion)] : [loadCapture(file)];
+}
+
+/** A recorder's chunks (the emulator's side of one socket) in the captures' shape. */
+export function recordedChunks(recorder: { readonly chunks: ReadonlyArray<{ readonly dir: 'in' | 'out'; readonly data: Buffer }> }): CapturedChunk[] {
+  return recorder.chunks.map((c) => ({ dir: c.dir, data: c.data.toString('utf8') }));
+}
+
+export interface SocketSignature {
+  readonly frames: string[];
+  readonly commands: string[];
+}
+
+/** Per socket of a call, in order: what FreeSWITCH sent and what the controller sent. */
+export function callSignature(sockets: ReadonlyArray<ReadonlyArray<{ dir: string; data: string }>>): SocketSignature[] {
+  return sockets.map((chunks) => ({ frames: framesOf(chunks), commands: commandsOf(chunks) }));
 }
