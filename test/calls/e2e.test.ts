@@ -401,8 +401,9 @@ describe('DID routing types', () => {
   it('queue: an agent answers; mod_callcenter bridges, the controller sends nothing until the hangup; connected to the agent', async () => {
     await routeDid('queue', '5001');
     const talkMs = 400;
+    // One async socket throughout (a sync one gets `exit` once the agent answers: test/calls/static-socket.test.ts).
     const call = h.emu.placeCall({
-      destination: '918065978001', callerIdNumber: '9800000001',
+      destination: '918065978001', callerIdNumber: '9800000001', socketMode: 'async',
       script: { callcenterAgent: { extension: '1001', answerAfterMs: 40, talkMs } },
     });
     const summary = await call.done;

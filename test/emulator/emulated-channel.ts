@@ -34,8 +34,12 @@ export class EmulatedChannel implements SocketHost {
   #scriptStarted = false;
   #finished!: () => void;
 
-  constructor(init: ChannelInit, options: { script?: CallerScript; timeScale?: number }) {
+  readonly #recordFirst: ((dir: 'in' | 'out', data: Buffer) => void) | undefined;
+
+  /** `recordFirst`: where the first socket's bytes go (default: its own recorder). */
+  constructor(init: ChannelInit, options: { script?: CallerScript; timeScale?: number; recordFirst?: (dir: 'in' | 'out', data: Buffer) => void }) {
     this.model = new ChannelModel(init);
+    this.#recordFirst = options.recordFirst;
     this.script = options.script ?? {};
     this.timeScale = options.timeScale ?? 0.05;
     this.done = new Promise((resolve) => (this.#finished = resolve));
@@ -47,7 +51,7 @@ export class EmulatedChannel implements SocketHost {
 
   /** Connects a new socket to the server (the socket app's work). */
   open(origin: SocketOrigin): EmulatedSocket {
-    const socket = new EmulatedSocket(origin, this);
+    const socket = new EmulatedSocket(origin, this, this.sockets.length === 0 ? this.#recordFirst : undefined);
     this.sockets.push(socket);
     for (const w of this.#socketWaiters.splice(0)) w();
     return socket;

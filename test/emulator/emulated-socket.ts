@@ -81,18 +81,23 @@ export class EmulatedSocket {
   #appCompleted!: () => void;
   readonly #appDone: Promise<void>;
 
+  /** Where this socket's bytes are recorded (its own recorder unless the channel routes them elsewhere). */
+  readonly #record: (dir: 'in' | 'out', data: Buffer) => void;
+
   constructor(
     readonly origin: SocketOrigin,
     host: SocketHost,
+    record?: (dir: 'in' | 'out', data: Buffer) => void,
   ) {
     this.#host = host;
+    this.#record = record ?? ((dir, data) => this.recorder.record(dir, data));
     this.parkEnded = new Promise((resolve) => (this.#endPark = resolve));
     this.#appDone = new Promise((resolve) => (this.#appCompleted = resolve));
     const reader = new CommandReader();
     this.#socket = connect({ host: origin.host, port: origin.port });
     this.#socket.setNoDelay(true);
     this.#socket.on('data', (chunk: Buffer) => {
-      this.recorder.record('out', chunk);
+      this.#record('out', chunk);
       for (const command of reader.feed(chunk)) {
         if (origin.mode === 'async') void this.#onCommand(command);
         else this.#commands = this.#commands.then(() => this.#runCommand(command));
@@ -138,7 +143,7 @@ export class EmulatedSocket {
   /** Raw bytes to the server (replies, notices, malformed frames): never held. */
   write(bytes: Buffer): void {
     if (!this.open) return;
-    this.recorder.record('in', bytes);
+    this.#record('in', bytes);
     this.#socket.write(bytes);
   }
 

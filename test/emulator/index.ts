@@ -14,7 +14,8 @@ export type { CallerScript, CallerStep, CallerAction, BridgeOutcome, MalformedVa
 export type { CallSummary, PlaceCallOptions } from './outbound-call.ts';
 export { EmulatedCall } from './outbound-call.ts';
 export { InboundEmulator } from './inbound-server.ts';
-export { Recorder } from './recorder.ts';
+export { Recorder, CallRecorder } from './recorder.ts';
+export type { EmulatedSocket, SocketMode } from './emulated-socket.ts';
 export { fsUrlEncode } from './fs-encode.ts';
 
 export interface EmulatorOptions {

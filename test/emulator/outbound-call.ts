@@ -8,7 +8,7 @@ import type { CallerScript, MalformedVariant } from './caller-script.ts';
 import type { ChannelInit, ChannelModel } from './channel-model.ts';
 import { EmulatedChannel } from './emulated-channel.ts';
 import type { EmulatedSocket, SocketMode } from './emulated-socket.ts';
-import type { Recorder } from './recorder.ts';
+import { CallRecorder } from './recorder.ts';
 import type { EmulatedUnicast } from './unicast.ts';
 
 export interface PlaceCallOptions extends ChannelInit {
@@ -35,12 +35,16 @@ export class EmulatedCall {
   readonly first: EmulatedSocket;
   /** Resolves once every socket of the call is closed. */
   readonly done: Promise<CallSummary>;
+  /** The call's bytes both ways over all its sockets, in time order (one socket's: `sockets[i].recorder`). */
+  readonly recorder = new CallRecorder(() => this.channel.sockets.map((s) => s.recorder));
 
   constructor(options: PlaceCallOptions) {
     const mode = options.socketMode ?? 'static';
     const host = options.host ?? '127.0.0.1';
     const appData = `127.0.0.1:${options.port} ${mode === 'async' ? 'async full' : 'full'}`;
-    this.channel = new EmulatedChannel(options, { script: options.script, timeScale: options.timeScale });
+    // The first socket records through the call's recorder: a test may wrap `recorder.record` to watch it.
+    const recordFirst = (dir: 'in' | 'out', data: Buffer) => this.recorder.record(dir, data);
+    this.channel = new EmulatedChannel(options, { script: options.script, timeScale: options.timeScale, recordFirst });
     this.channel.model.setVar('current_application_data', appData);
     this.channel.model.setVar('current_application', 'socket');
     this.channel.model.setVar('socket_host', '127.0.0.1');
@@ -59,11 +63,6 @@ export class EmulatedCall {
 
   get uuid(): string {
     return this.model.uuid;
-  }
-
-  /** The first socket's bytes both ways. */
-  get recorder(): Recorder {
-    return this.first.recorder;
   }
 
   /** Every socket of the call, in the order they were opened. */

@@ -6,14 +6,33 @@ export interface RecordedChunk {
   readonly dir: 'in' | 'out';
   readonly data: Buffer;
   readonly atMs: number;
+  /** performance.now() when it was read or written (orders the chunks of a call's sockets). */
+  readonly at: number;
+  /** Which socket of the call (0: the dialplan's); set in a CallRecorder's view. */
+  readonly socket?: number;
 }
 
-export class Recorder {
+interface Timed<T> {
+  readonly at: number;
+  readonly value: T;
+}
+
+/** What a recorder offers; a CallRecorder offers the same over all sockets of a call. */
+export interface RecorderView {
+  readonly chunks: readonly RecordedChunk[];
+  bytes(dir: 'in' | 'out'): Buffer;
+  commands(): string[];
+  frames(): EslFrame[];
+  toJsonl(): string;
+}
+
+export class Recorder implements RecorderView {
   readonly chunks: RecordedChunk[] = [];
-  readonly #t0 = Date.now();
+  readonly t0 = performance.now();
 
   record(dir: 'in' | 'out', data: Buffer): void {
-    this.chunks.push({ dir, data: Buffer.from(data), atMs: Date.now() - this.#t0 });
+    const at = performance.now();
+    this.chunks.push({ dir, data: Buffer.from(data), atMs: at - this.t0, at });
   }
 
   bytes(dir: 'in' | 'out'): Buffer {
@@ -22,21 +41,84 @@ export class Recorder {
 
   /** What the server sent, split into commands (`sendmsg\ncall-command: ...`). */
   commands(): string[] {
-    return this.bytes('out')
-      .toString('utf8')
-      .split('\n\n')
-      .filter((c) => c.length > 0);
+    return this.timedCommands().map((c) => c.value);
+  }
+
+  /** The commands, each with the time of the write that completed it. */
+  timedCommands(): Array<Timed<string>> {
+    const out: Array<Timed<string>> = [];
+    let buffer = '';
+    let at = 0;
+    for (const c of this.chunks) {
+      if (c.dir !== 'out') continue;
+      buffer += c.data.toString('utf8');
+      at = c.at;
+      for (let end = buffer.indexOf('\n\n'); end !== -1; end = buffer.indexOf('\n\n')) {
+        if (end > 0) out.push({ at, value: buffer.slice(0, end) });
+        buffer = buffer.slice(end + 2);
+      }
+    }
+    if (buffer.length > 0) out.push({ at, value: buffer });
+    return out;
   }
 
   /** What the emulator sent, parsed with the production parser. */
   frames(): EslFrame[] {
-    return new EslParser().feed(this.bytes('in')).frames;
+    return this.timedFrames().map((f) => f.value);
+  }
+
+  timedFrames(): Array<Timed<EslFrame>> {
+    const parser = new EslParser();
+    return this.chunks.flatMap((c) => (c.dir === 'in' ? parser.feed(c.data).frames.map((value) => ({ at: c.at, value })) : []));
   }
 
   /** Same shape as the transcripts' .jsonl lines. */
   toJsonl(): string {
     return this.chunks
       .map((c) => JSON.stringify({ rel: c.atMs / 1000, dir: c.dir, len: c.data.length, data: c.data.toString('utf8') }))
+      .join('\n');
+  }
+}
+
+const byTime = <T extends { at: number }>(lists: readonly T[][]): T[] =>
+  lists
+    .flatMap((list, socket) => list.map((item, i) => ({ item, socket, i })))
+    .sort((a, b) => a.item.at - b.item.at || a.socket - b.socket || a.i - b.i)
+    .map((x) => x.item);
+
+/**
+ * A call's bytes over all its sockets, in time order (each socket parsed on its own: frames and commands
+ * never mix). `Recorder`s of single sockets are on EmulatedCall.sockets.
+ */
+export class CallRecorder implements RecorderView {
+  constructor(readonly recorders: () => readonly Recorder[]) {}
+
+  /** Records on the first socket's recorder: an EmulatedCall's first socket records through here. */
+  record(dir: 'in' | 'out', data: Buffer): void {
+    this.recorders()[0]?.record(dir, data);
+  }
+
+  get chunks(): RecordedChunk[] {
+    const all = this.recorders();
+    const t0 = all[0]?.t0 ?? 0;
+    return byTime(all.map((r, socket) => r.chunks.map((c) => ({ ...c, socket, atMs: c.at - t0 }))));
+  }
+
+  bytes(dir: 'in' | 'out'): Buffer {
+    return Buffer.concat(this.chunks.filter((c) => c.dir === dir).map((c) => c.data));
+  }
+
+  commands(): string[] {
+    return byTime(this.recorders().map((r) => r.timedCommands())).map((c) => c.value);
+  }
+
+  frames(): EslFrame[] {
+    return byTime(this.recorders().map((r) => r.timedFrames())).map((f) => f.value);
+  }
+
+  toJsonl(): string {
+    return this.chunks
+      .map((c) => JSON.stringify({ rel: c.atMs / 1000, socket: c.socket, dir: c.dir, len: c.data.length, data: c.data.toString('utf8') }))
       .join('\n');
   }
 }

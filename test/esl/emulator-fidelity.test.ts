@@ -44,9 +44,11 @@ describe.skipIf(!haveTranscripts)('emulator matches the transcripts', () => {
       }
       await lingerThenExit(s, true);
     });
+    // The transcripts were captured on `socket … async full`.
     const call = h.emu.placeCall({
       destination: '1000',
       callerIdNumber: 'sipp',
+      socketMode: 'async',
       script: {
         steps: [
           { when: { onApp: 'play_and_get_digits', afterMs: 5 }, do: { kind: 'dtmf', digits: '9' } },
@@ -96,6 +98,7 @@ describe.skipIf(!haveTranscripts)('emulator matches the transcripts', () => {
     const call = h.emu.placeCall({
       destination: '1000',
       callerIdNumber: 'sipp',
+      socketMode: 'async',
       script: { steps: [{ when: { onApp: 'play_and_get_digits', afterMs: 10 }, do: { kind: 'hangup' } }] },
     });
     await call.done;
