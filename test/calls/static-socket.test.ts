@@ -116,7 +116,7 @@ describe('a call on a sync (static) socket', () => {
     const socketDone = chunkAt(first, 'in', (t) => t.includes('\nApplication: socket\n') && t.includes('CHANNEL_EXECUTE_COMPLETE'));
     const exitAt = chunkAt(first, 'out', (t) => t.startsWith('exit'));
     expect(exitAt).toBeGreaterThanOrEqual(socketDone);
-    expect(exitAt - socketDone).toBeLessThan(100);
+    expect(exitAt - socketDone).toBeLessThan(talkMs / 2);
     // On the second socket: the callcenter completes (answered), both socket apps end, then nothing from
     // the controller until the talk ends with the hangup, which only this socket sees.
     const s2 = signatures(second);
