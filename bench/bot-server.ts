@@ -27,7 +27,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { zeroMask } from '../src/bot/bot-socket.ts';
 import { createBotBridge, DEFAULT_BOT_SETTINGS, type BotLegResult } from '../src/bot/bridge.ts';
-import type { BotAudioFormat } from '../src/bot/audio-format.ts';
+import type { AudioFormat } from '../src/domain/agents.ts';
 import { createMediaClock, type MediaClock } from '../src/bot/media-clock.ts';
 import { createPortPool } from '../src/bot/port-pool.ts';
 import { silentLogger } from '../src/runtime/logger.ts';
@@ -36,7 +36,7 @@ const [mode = 'bridge', nArg = '10', botPortArg = '0', baseArg = '40000', format
 const N = Number(nArg);
 const BOT_PORT = Number(botPortArg);
 const BASE = Number(baseArg);
-const FORMAT = formatArg as BotAudioFormat;
+const FORMAT = formatArg as AudioFormat;
 /** media clock phase groups (BENCH_BOT_GROUPS; 1 = every stream in one tick, as before) */
 const GROUPS = Number(process.env.BENCH_BOT_GROUPS ?? 4);
 const out = (line: string): void => void process.stdout.write(`${line}\n`);

@@ -5,26 +5,12 @@
  */
 import type { Logger } from '../runtime/logger.ts';
 import type { CallSession } from '../call/session.ts';
-import type { BotAudioFormat } from './audio-format.ts';
+import type { BotTarget } from '../domain/agents.ts';
 import type { ConnectFailure } from './bot-socket.ts';
 import type { MediaClock } from './media-clock.ts';
 import type { PortPool } from './port-pool.ts';
 import type { TransferTarget } from './protocol.ts';
 import { runBotLeg } from './leg.ts';
-
-/** The agent a call talks to (a published agent, or defaults around a bare ws(s) URL). */
-export interface BotTarget {
-  id: string | null;
-  name: string;
-  wsUrl: string;
-  headers: Record<string, string>;
-  dialect: 'native' | 'twilio';
-  audioFormat: BotAudioFormat;
-  systemPrompt: string | null;
-  language: string;
-  openingText: string | null;
-  connectTimeoutMs: number;
-}
 
 export type BotFailure =
   | Exclude<ConnectFailure, 'aborted'>

@@ -9,9 +9,10 @@ import { createSocket, type Socket } from 'node:dgram';
 import WebSocket from 'ws';
 import { emit, type CallSession } from '../call/session.ts';
 import type { ChannelEvent } from '../call/channel.ts';
-import { createAudioPath, describeFormat, FRAME_MS, LEG_FRAME_BYTES, type BotAudioFormat, type LegEncoding } from './audio-format.ts';
+import { createAudioPath, describeFormat, FRAME_MS, LEG_FRAME_BYTES, type LegEncoding } from './audio-format.ts';
 import { connectBot } from './bot-socket.ts';
-import type { BotBridgeDeps, BotFailure, BotLegEnd, BotLegResult, BotLegStats, BotRunOptions, BotTarget } from './bridge.ts';
+import type { AudioFormat, BotTarget } from '../domain/agents.ts';
+import type { BotBridgeDeps, BotFailure, BotLegEnd, BotLegResult, BotLegStats, BotRunOptions } from './bridge.ts';
 import { nativeCodec } from './native-dialect.ts';
 import { Playout } from './playout.ts';
 import type { DialectCodec, StopReason, StreamInfo } from './protocol.ts';
@@ -62,7 +63,7 @@ export async function runBotLeg(deps: BotBridgeDeps, s: CallSession, target: Bot
       return result();
     }
     const sock = (ws = conn.ws);
-    const botFormat: BotAudioFormat = target.dialect === 'twilio' ? 'pcmu_8k' : target.audioFormat;
+    const botFormat: AudioFormat = target.dialect === 'twilio' ? 'pcmu_8k' : target.audioFormat;
     // Raw PCMU from FreeSWITCH saves two conversions when both the channel and the bot speak it.
     const leg: LegEncoding = botFormat === 'pcmu_8k' && s.channel.variables.read_codec === 'PCMU' ? 'pcmu' : 'l16';
     const path = createAudioPath(leg, botFormat);

@@ -1,5 +1,5 @@
 import type { CallSession } from './session.ts';
-import type { DestinationType } from '../services/numbers/destinations.ts';
+import type { DestinationType } from '../domain/destinations.ts';
 
 export interface Destination {
   type: DestinationType;

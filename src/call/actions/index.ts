@@ -1,4 +1,4 @@
-import type { DestinationType } from '../../services/numbers/destinations.ts';
+import type { DestinationType } from '../../domain/destinations.ts';
 import { aiAgentAction } from './ai-agent.ts';
 import { callbackAction } from './callback.ts';
 import { extensionAction } from './extension.ts';

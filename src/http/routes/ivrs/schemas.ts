@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { ACTION_TYPES, FINAL_DESTINATION_TYPES } from '../../../services/numbers/destinations.ts';
+import { ACTION_TYPES, FINAL_DESTINATION_TYPES } from '../../../domain/destinations.ts';
 import { DIRECT_DIAL_POLICIES } from '../../../services/ivrs/dto.ts';
 import { MENU_DIGITS } from '../../../services/ivrs/menu.ts';
 
