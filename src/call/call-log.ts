@@ -1,7 +1,7 @@
 import { sqliteOf, type Db } from '../db/client.ts';
 import { createBatchQueue } from '../db/batch-queue.ts';
 import type { Logger } from '../runtime/logger.ts';
-import type { CallSession } from './session.ts';
+import type { CallLogWriter, CallSession } from './session.ts';
 
 /**
  * Writes call_logs rows for the controller. The row is inserted when the call arrives (so a crash
@@ -17,12 +17,6 @@ export interface CallLogWriterOptions {
   readonly flushMs?: number;
   /** Written without waiting once this many writes are queued (default 256). */
   readonly maxBatch?: number;
-}
-
-export interface CallLogWriter {
-  start(session: CallSession, startedAt: string): void;
-  /** Resolves once the final row is on disk (never rejects; failures are logged). */
-  finish(session: CallSession, startedAt: string, endedAt: string, hangupCause: string | null): Promise<void>;
 }
 
 /** Where a call's row is: its rowid once the insert ran (same batch or an earlier one). */

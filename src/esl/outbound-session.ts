@@ -6,7 +6,8 @@
  */
 import type { Logger } from '../runtime/logger.ts';
 import type { ChannelData } from './channel-data.ts';
-import type { CommandOptions, EslConnection, ExecuteOptions, ExecuteResult } from './connection.ts';
+import type { CommandOptions, EslConnection, ExecuteOptions } from './connection.ts';
+import type { ExecuteResult } from './pending.ts';
 import type { EslEvent } from './event.ts';
 import type { DisconnectNoticeFrame } from './parser.ts';
 import { EslAbortError, EslTimeoutError, type ApiResult, type EslReply } from './replies.ts';

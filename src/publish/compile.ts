@@ -11,7 +11,7 @@ import type { StoredDestination } from '../db/schema/index.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import type { DbLike } from './store.ts';
 import type {
-  ConfigSnapshot, SnapshotAgent, SnapshotDestination, SnapshotDid, SnapshotExtension, SnapshotIvr, SnapshotMenuOption, SnapshotQueue,
+  DraftSnapshot, SnapshotAgent, SnapshotDestination, SnapshotDid, SnapshotExtension, SnapshotIvr, SnapshotMenuOption, SnapshotQueue,
 } from './snapshot.ts';
 
 /** One finding about the draft configuration; `path` says where (e.g. `ivrs.<id>.options.3`). */
@@ -22,9 +22,6 @@ export interface Problem {
   /** The destination the finding is about, when it is about one. */
   ref?: { type: string; value: string | null };
 }
-
-/** A snapshot before publishing gives it a version and a time. */
-export type DraftSnapshot = Omit<ConfigSnapshot, 'version' | 'publishedAt'>;
 
 export interface CompileResult {
   snapshot: DraftSnapshot;

@@ -3,8 +3,7 @@ import type { Db } from '../db/client.ts';
 import { dids, organizations } from '../db/schema/index.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { isUuid, type DidRoutingType } from '../domain/destinations.ts';
-import type { DraftSnapshot } from './compile.ts';
-import type { ConfigSnapshot, SnapshotDid } from './snapshot.ts';
+import type { ConfigSnapshot, DraftSnapshot, SnapshotDid } from './snapshot.ts';
 import { latestSnapshot, rewriteLiveDids, withVersionRetry, writeVersion } from './store.ts';
 
 /**

@@ -25,6 +25,9 @@ export interface ConfigSnapshot {
   dids: Record<string, SnapshotDid>;
 }
 
+/** A snapshot before publishing gives it a version and a time. */
+export type DraftSnapshot = Omit<ConfigSnapshot, 'version' | 'publishedAt'>;
+
 export interface SnapshotDestination<T extends string = string> {
   type: T;
   value: string | null;

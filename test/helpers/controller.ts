@@ -1,9 +1,10 @@
 import { expect } from 'vitest';
 import { createTestApi, type TestApi, type TestOrg } from './api.ts';
 import { createCallServer } from '../../src/switch/call-server.ts';
-import { createCallEventBus, type CallEvent } from '../../src/call/events.ts';
+import { createCallEventBus, type CallEvent } from '../../src/domain/call-events.ts';
 import { createCallRegistry, type CallRegistry } from '../../src/call/registry.ts';
 import { createCallLogWriter } from '../../src/call/call-log.ts';
+import { botsForCalls } from '../../src/call/bots.ts';
 import { createSnapshotReader } from '../../src/publish/reader.ts';
 import { callLogs } from '../../src/db/schema/index.ts';
 import type { OutboundServer } from '../../src/esl/outbound-server.ts';
@@ -123,7 +124,7 @@ export async function startController(options: ControllerOptions = {}): Promise<
         recordingsDir: options.recordingsDir ?? null,
       },
       now: () => new Date(),
-      ...(options.bots ? { bots: options.bots } : {}),
+      ...(options.bots ? { bots: botsForCalls(options.bots) } : {}),
       ...(options.masking ? { maskingLookup: createMaskingLookup(api.deps.db, () => new Date()) } : {}),
     },
   });

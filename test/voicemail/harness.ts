@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
 import { createEmulator, type Emulator } from '../emulator/index.ts';
 import { createCallServer } from '../../src/switch/call-server.ts';
-import { createCallEventBus, type CallEvent } from '../../src/call/events.ts';
+import { createCallEventBus, type CallEvent } from '../../src/domain/call-events.ts';
 import { createCallRegistry } from '../../src/call/registry.ts';
 import { createCallLogWriter } from '../../src/call/call-log.ts';
 import { createSnapshotReader } from '../../src/publish/reader.ts';
