@@ -19,6 +19,10 @@ export type FinalDestinationType = (typeof FINAL_DESTINATION_TYPES)[number];
 
 export type DestinationType = ActionType | DidRoutingType;
 
+/** Which extensions a caller may dial directly from an IVR menu. */
+export const DIRECT_DIAL_POLICIES = ['disabled', 'all', 'allow_list', 'deny_list'] as const;
+export type DirectDialPolicy = (typeof DIRECT_DIAL_POLICIES)[number];
+
 /** Types whose destination must be null. */
 export const NULL_DESTINATION_TYPES: ReadonlySet<string> = new Set(['hangup', 'callback', 'repeat']);
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { eq } from 'drizzle-orm';
 import {
-  ACTION_TYPES, DID_ROUTING_TYPES, FINAL_DESTINATION_TYPES, checkDestination,
+  ACTION_TYPES, DID_ROUTING_TYPES, DIRECT_DIAL_POLICIES, FINAL_DESTINATION_TYPES, checkDestination,
   type ActionType, type DestinationTargets, type DidRoutingType, type FinalDestinationType,
 } from '../domain/destinations.ts';
 import { AGENT_DIALECTS, AUDIO_FORMATS, type AgentDialect, type AudioFormat } from '../domain/agents.ts';
@@ -32,7 +32,6 @@ export interface CompileResult {
 }
 
 const DIGIT_RE = /^[0-9*#]$/;
-const DIRECT_DIAL_POLICIES = ['disabled', 'all', 'allow_list', 'deny_list'] as const;
 const SOUND_FILE_RE = /^\S+\.(wav|mp3|ogg|flac|gsm|ulaw|alaw|sln|raw)$/i;
 
 /** Loads the org's whole draft configuration (eight queries) and compiles + validates it in memory. */

@@ -1,5 +1,5 @@
 import type { BotTarget } from '../domain/agents.ts';
-import type { ActionType, DidRoutingType, FinalDestinationType } from '../domain/destinations.ts';
+import type { ActionType, DidRoutingType, DirectDialPolicy, FinalDestinationType } from '../domain/destinations.ts';
 
 /**
  * The published configuration of one organization: what the call controller reads.
@@ -51,7 +51,7 @@ export interface SnapshotIvr {
    */
   maxTimeouts?: number;
   maxInvalids?: number;
-  directDial: { policy: 'disabled' | 'all' | 'allow_list' | 'deny_list'; list: string[] };
+  directDial: { policy: DirectDialPolicy; list: string[] };
   /** sound file path or null for the built-in prompt */
   timeoutPrompt: string | null;
   invalidPrompt: string | null;

@@ -1,10 +1,8 @@
-import type { ivrMenuOptions, ivrs, StoredDestination } from '../../db/schema/index.ts';
+import type { ivrMenuOptions, ivrs } from '../../db/schema/index.ts';
+import type { DirectDialPolicy } from '../../domain/destinations.ts';
 
 export type IvrRow = typeof ivrs.$inferSelect;
 export type MenuOptionRow = typeof ivrMenuOptions.$inferSelect;
-
-export const DIRECT_DIAL_POLICIES = ['disabled', 'all', 'allow_list', 'deny_list'] as const;
-export type DirectDialPolicy = (typeof DIRECT_DIAL_POLICIES)[number];
 
 /**
  * The IVR as the API returns it, written once: each response field → the ivrs column it shows (snake_case,
