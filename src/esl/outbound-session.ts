@@ -21,21 +21,6 @@ export class EslHangupError extends Error {
   }
 }
 
-/**
- * A hangup is the normal end of every call, not a fault: its reason is built without capturing a stack
- * trace (the trace would only show the socket's data handler, and capturing it costs more than the
- * rest of the hangup handling).
- */
-function hangupReason(cause: string | undefined): EslHangupError {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return new EslHangupError(cause);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-}
-
 /** The reason on `session.signal` when the socket closed before a hangup was seen. */
 export class EslSocketClosedError extends Error {
   override readonly name = 'EslSocketClosedError' as const;
@@ -229,7 +214,7 @@ export class OutboundSession {
   #handleEvent(event: EslEvent): void {
     if (event.name === 'CHANNEL_HANGUP' && event.uniqueId === this.uuid && !this.#hangup) {
       this.#hangup = event;
-      this.#gone.abortLazily(() => hangupReason(this.hangupCause));
+      this.#gone.abort(new EslHangupError(this.hangupCause));
     }
   }
 }
