@@ -26,8 +26,9 @@ import { createInterface } from 'node:readline';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { zeroMask } from '../src/bot/bot-socket.ts';
-import { createBotBridge, DEFAULT_BOT_SETTINGS, type BotLegResult } from '../src/bot/bridge.ts';
-import type { BotAudioFormat } from '../src/bot/audio-format.ts';
+import { createBotBridge, DEFAULT_BOT_SETTINGS } from '../src/bot/bridge.ts';
+import type { BotCall, BotLegResult } from '../src/bot/leg-types.ts';
+import type { AudioFormat } from '../src/domain/agents.ts';
 import { createMediaClock, type MediaClock } from '../src/bot/media-clock.ts';
 import { createPortPool } from '../src/bot/port-pool.ts';
 import { silentLogger } from '../src/runtime/logger.ts';
@@ -36,7 +37,7 @@ const [mode = 'bridge', nArg = '10', botPortArg = '0', baseArg = '40000', format
 const N = Number(nArg);
 const BOT_PORT = Number(botPortArg);
 const BASE = Number(baseArg);
-const FORMAT = formatArg as BotAudioFormat;
+const FORMAT = formatArg as AudioFormat;
 /** media clock phase groups (BENCH_BOT_GROUPS; 1 = every stream in one tick, as before) */
 const GROUPS = Number(process.env.BENCH_BOT_GROUPS ?? 4);
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -142,18 +143,17 @@ async function startBridge(): Promise<Target> {
   for (let i = 0; i < N; i++) {
     const abort = new AbortController();
     aborts.push(abort);
-    const session = {
-      callId: `c${i}`, uuid: `u${i}`, did: '+910', caller: '+911', orgId: null, record: { dtmf: '' },
-      logger: silentLogger(),
-      deps: { now: () => new Date(), bus: { emit: () => undefined, listenerCount: () => 0 } },
+    const call: BotCall = {
+      callId: `c${i}`, uuid: `u${i}`, did: '+910', caller: '+911', orgId: null,
+      logger: silentLogger(), now: () => new Date(), emit: () => undefined, pressed: () => undefined,
       channel: {
-        variables: {}, signal: abort.signal, onEvent: () => () => undefined,
+        variables: {}, signal: abort.signal, onEvent: () => () => undefined, subscribe: async () => undefined,
         // The fake switch (parent) already listens on every switch port.
         startUnicast: async () => void (++unicasts === N && allUp()),
       },
-    } as never;
+    };
     const target = { id: null, name: 'b', wsUrl: `ws://127.0.0.1:${BOT_PORT}/s${i}`, headers: {}, dialect: 'native' as const, audioFormat: FORMAT, systemPrompt: null, language: 'en', openingText: null, connectTimeoutMs: 10_000 };
-    legs.push(bridge.run(session, target));
+    legs.push(bridge.run(call, target));
     if (i % 50 === 49) await new Promise((r) => setTimeout(r, 5)); // do not open every socket in one turn
   }
   await ready;

@@ -21,7 +21,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { createTestApi } from '../test/helpers/api.ts';
 import { createCallServer } from '../src/switch/call-server.ts';
 import { createCallLogWriter } from '../src/call/call-log.ts';
-import { createCallEventBus } from '../src/call/events.ts';
+import { createCallEventBus } from '../src/domain/call-events.ts';
 import { createCallRegistry } from '../src/call/registry.ts';
 import { createSnapshotReader } from '../src/publish/reader.ts';
 import { silentLogger } from '../src/runtime/logger.ts';

@@ -9,9 +9,10 @@ import { createSwitchSync } from './switch/switch-sync.ts';
 import { bootstrapAdmin, resolveJwtSecret } from './services/organizations/organizations.ts';
 import { createInboundClient } from './esl/inbound-client.ts';
 import { createCallServer } from './switch/call-server.ts';
-import { createCallEventBus } from './call/events.ts';
+import { createCallEventBus } from './domain/call-events.ts';
 import { createCallRegistry } from './call/registry.ts';
 import { createCallLogWriter } from './call/call-log.ts';
+import { botsForCalls } from './call/bots.ts';
 import { createSnapshotReader } from './publish/reader.ts';
 import { soundsDir } from './runtime/env.ts';
 import { callControlFromConfig } from './switch/setup.ts';
@@ -98,7 +99,7 @@ async function main(): Promise<void> {
       now,
       maskingLookup: createMaskingLookup(db, now),
       voicemail: voicemailCallDeps(config, tts),
-      bots: botBridgeFromConfig(config, logger.child({ component: 'bot-bridge' })),
+      bots: botsForCalls(botBridgeFromConfig(config, logger.child({ component: 'bot-bridge' }))),
     },
   });
   const eslAddr = callServer.address();

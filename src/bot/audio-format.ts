@@ -3,11 +3,9 @@
  * agent's format). One AudioPath per call: it holds the resamplers' state and an odd trailing
  * byte of L16 from the bot, so frame and message edges never click or shift samples.
  */
+import type { AudioFormat } from '../domain/agents.ts';
 import { l16ToUlaw, ulawToL16 } from '../media/g711.ts';
 import { StreamResampler } from './stream-resampler.ts';
-
-export const BOT_AUDIO_FORMATS = ['l16_8k', 'l16_16k', 'l16_24k', 'pcmu_8k'] as const;
-export type BotAudioFormat = (typeof BOT_AUDIO_FORMATS)[number];
 
 /** What FreeSWITCH's unicast carries: L16 (default) or the channel's raw PCMU (`flags: native`). */
 export type LegEncoding = 'l16' | 'pcmu';
@@ -22,7 +20,7 @@ export interface MediaFormat {
   channels: 1;
 }
 
-export function describeFormat(f: BotAudioFormat): MediaFormat {
+export function describeFormat(f: AudioFormat): MediaFormat {
   if (f === 'pcmu_8k') return { encoding: 'audio/x-mulaw', sample_rate: 8000, channels: 1 };
   return { encoding: 'audio/l16', sample_rate: f === 'l16_8k' ? 8000 : f === 'l16_16k' ? 16000 : 24000, channels: 1 };
 }
@@ -34,7 +32,7 @@ export interface AudioPath {
   fromBot(bytes: Buffer): Buffer;
 }
 
-export function createAudioPath(leg: LegEncoding, bot: BotAudioFormat): AudioPath {
+export function createAudioPath(leg: LegEncoding, bot: AudioFormat): AudioPath {
   if (bot === 'pcmu_8k') {
     if (leg === 'pcmu') return { toBot: (f) => f, fromBot: (b) => b };
     return { toBot: (f) => l16ToUlaw(f), fromBot: (b) => ulawToL16(b) };

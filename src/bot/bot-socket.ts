@@ -45,8 +45,12 @@ export function connectBot(o: ConnectOptions): Promise<ConnectResult> {
       ws.off('open', onOpen);
       ws.off('error', onError);
       ws.off('unexpected-response', onUnexpected);
-      if (!r.ok) {
-        ws.on('error', () => undefined);
+      if (!r.ok && ws.readyState !== WebSocket.CLOSED) {
+        // Terminating a socket still connecting emits `error` (then `close`): sink it, and remove the
+        // sink by reference once closed, when the socket emits nothing more.
+        const ignore = (): void => undefined;
+        ws.on('error', ignore);
+        ws.once('close', () => ws.off('error', ignore));
         ws.terminate();
       }
       resolve(r);

@@ -7,11 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import WebSocket from 'ws';
-import { emit, type CallSession } from '../call/session.ts';
-import type { ChannelEvent } from '../call/channel.ts';
-import { createAudioPath, describeFormat, FRAME_MS, LEG_FRAME_BYTES, type BotAudioFormat, type LegEncoding } from './audio-format.ts';
+import { createAudioPath, describeFormat, FRAME_MS, LEG_FRAME_BYTES, type LegEncoding } from './audio-format.ts';
 import { connectBot } from './bot-socket.ts';
-import type { BotBridgeDeps, BotFailure, BotLegEnd, BotLegResult, BotLegStats, BotRunOptions, BotTarget } from './bridge.ts';
+import type { AudioFormat, BotTarget } from '../domain/agents.ts';
+import type { BotBridgeDeps, BotCall, BotChannelEvent, BotFailure, BotLegEnd, BotLegResult, BotLegStats, BotRunOptions } from './leg-types.ts';
 import { nativeCodec } from './native-dialect.ts';
 import { Playout } from './playout.ts';
 import type { DialectCodec, StopReason, StreamInfo } from './protocol.ts';
@@ -24,12 +23,12 @@ type Cleanup = () => void | Promise<void>;
 
 const fail = (reason: BotFailure, detail: string): BotLegEnd => ({ kind: 'failed', reason, detail });
 
-export async function runBotLeg(deps: BotBridgeDeps, s: CallSession, target: BotTarget, options: BotRunOptions): Promise<BotLegResult> {
+export async function runBotLeg(deps: BotBridgeDeps, call: BotCall, target: BotTarget, options: BotRunOptions): Promise<BotLegResult> {
   const { settings, ports, clock } = deps;
   const t0 = Date.now();
-  const startedAt = s.deps.now().toISOString();
+  const startedAt = call.now().toISOString();
   const streamId = `MZ${randomUUID().replace(/-/g, '')}`;
-  const log = s.logger.child({ bot: target.id ?? target.wsUrl, stream: streamId });
+  const log = call.logger.child({ bot: target.id ?? target.wsUrl, stream: streamId });
   const stats: BotLegStats = { framesFromCaller: 0, framesToBot: 0, droppedToBot: 0, framesToCaller: 0, silenceFrames: 0, droppedFromBot: 0, skippedFromBot: 0, invalidMessages: 0, marks: 0 };
   const cleanups: Cleanup[] = [];
   let dtmf = '';
@@ -39,7 +38,7 @@ export async function runBotLeg(deps: BotBridgeDeps, s: CallSession, target: Bot
   const result = (): BotLegResult => ({ streamId, end, connected: codec !== null, startedAt, durationMs: Date.now() - t0, dtmf, stats });
 
   try {
-    const startUnicast = s.channel.startUnicast?.bind(s.channel);
+    const startUnicast = call.channel.startUnicast?.bind(call.channel);
     if (!startUnicast) return ((end = fail('unicast_unsupported', 'this channel cannot stream media')), result());
     const pair = ports.acquire();
     if (!pair) return ((end = fail('no_media_port', `all ${ports.capacity} media ports are in use`)), result());
@@ -56,30 +55,30 @@ export async function runBotLeg(deps: BotBridgeDeps, s: CallSession, target: Bot
     const bound = await bindUdp(udp, settings.mediaIp, pair.local);
     if (bound) return ((end = fail('media_bind_failed', bound)), result());
 
-    const conn = await connectBot({ url: target.wsUrl, headers: target.headers, timeoutMs: target.connectTimeoutMs, signal: s.channel.signal, maxPayload: settings.maxMessageBytes });
+    const conn = await connectBot({ url: target.wsUrl, headers: target.headers, timeoutMs: target.connectTimeoutMs, signal: call.channel.signal, maxPayload: settings.maxMessageBytes });
     if (!conn.ok) {
       end = conn.reason === 'aborted' ? { kind: 'caller_hangup' } : fail(conn.reason, conn.detail);
       return result();
     }
     const sock = (ws = conn.ws);
-    const botFormat: BotAudioFormat = target.dialect === 'twilio' ? 'pcmu_8k' : target.audioFormat;
+    const botFormat: AudioFormat = target.dialect === 'twilio' ? 'pcmu_8k' : target.audioFormat;
     // Raw PCMU from FreeSWITCH saves two conversions when both the channel and the bot speak it.
-    const leg: LegEncoding = botFormat === 'pcmu_8k' && s.channel.variables.read_codec === 'PCMU' ? 'pcmu' : 'l16';
+    const leg: LegEncoding = botFormat === 'pcmu_8k' && call.channel.variables.read_codec === 'PCMU' ? 'pcmu' : 'l16';
     const path = createAudioPath(leg, botFormat);
 
     try {
       // Keys pressed from now on go to the bot: DTMF events are not among every call's events (CALL_EVENTS).
       await Promise.all([
-        s.channel.subscribe('DTMF'),
+        call.channel.subscribe('DTMF'),
         startUnicast({ localIp: settings.switchMediaIp, localPort: pair.switch, remoteIp: settings.mediaIp, remotePort: pair.local, native: leg === 'pcmu' }),
       ]);
     } catch (err) {
-      end = s.channel.signal.aborted ? { kind: 'caller_hangup' } : fail('unicast_failed', err instanceof Error ? err.message : String(err));
+      end = call.channel.signal.aborted ? { kind: 'caller_hangup' } : fail('unicast_failed', err instanceof Error ? err.message : String(err));
       return result();
     }
 
     const info: StreamInfo = {
-      callId: s.callId, streamId, channelUuid: s.uuid, from: s.caller, to: s.did, did: s.did, orgId: s.orgId, agentId: target.id,
+      callId: call.callId, streamId, channelUuid: call.uuid, from: call.caller, to: call.did, did: call.did, orgId: call.orgId, agentId: target.id,
       mediaFormat: describeFormat(botFormat), systemPrompt: target.systemPrompt, language: target.language, openingText: target.openingText,
       metadata: { agent_name: target.name },
     };
@@ -88,7 +87,7 @@ export async function runBotLeg(deps: BotBridgeDeps, s: CallSession, target: Bot
       if (sock.readyState === WebSocket.OPEN) sock.send(text);
     };
     for (const m of c.open()) send(m);
-    emit(s, { type: 'bot.connected', agentId: target.id, streamId, dialect: c.dialect });
+    call.emit({ type: 'bot.connected', agentId: target.id, streamId, dialect: c.dialect });
     log.info({ dialect: c.dialect, format: botFormat, leg, port: pair.local }, 'bot connected');
 
     end = await new Promise<BotLegEnd>((resolve) => {
@@ -166,13 +165,12 @@ export async function runBotLeg(deps: BotBridgeDeps, s: CallSession, target: Bot
         for (const name of t.marks) send(c.mark(name, false));
         if (pending && (playout.buffered === 0 || Date.now() >= drainUntil)) finish(pending);
       };
-      const onEvent = (e: ChannelEvent): void => {
+      const onEvent = (e: BotChannelEvent): void => {
         if (e.name !== 'DTMF') return;
         const digit = e.headers['DTMF-Digit'] ?? '';
         if (!/^[0-9*#A-D]$/.test(digit)) return;
         dtmf += digit;
-        s.record.dtmf += digit;
-        emit(s, { type: 'call.dtmf', digits: digit });
+        call.pressed(digit);
         const samples = Number(e.headers['DTMF-Duration']);
         send(c.dtmf(digit, Number.isFinite(samples) ? Math.round(samples / 8) : null));
       };
@@ -201,9 +199,9 @@ export async function runBotLeg(deps: BotBridgeDeps, s: CallSession, target: Bot
       sock.on('close', onClose);
       sock.on('error', onError);
       sock.on('pong', onPong);
-      const offEvent = s.channel.onEvent(onEvent);
+      const offEvent = call.channel.onEvent(onEvent);
       const offTick = clock.add(onTick);
-      s.channel.signal.addEventListener('abort', onHangup, { once: true });
+      call.channel.signal.addEventListener('abort', onHangup, { once: true });
       cleanups.push(() => {
         clearTimeout(silent);
         clearInterval(pinger);
@@ -215,11 +213,11 @@ export async function runBotLeg(deps: BotBridgeDeps, s: CallSession, target: Bot
         sock.off('message', onMessage);
         sock.off('close', onClose);
         sock.off('error', onError);
-        s.channel.signal.removeEventListener('abort', onHangup);
+        call.channel.signal.removeEventListener('abort', onHangup);
         stats.droppedFromBot = playout.dropped;
         stats.skippedFromBot = playout.skipped;
       });
-      if (s.channel.signal.aborted) onHangup();
+      if (call.channel.signal.aborted) onHangup();
     });
     return result();
   } finally {
@@ -232,7 +230,7 @@ export async function runBotLeg(deps: BotBridgeDeps, s: CallSession, target: Bot
     }
     if (ws) await closeBot(ws, codec, stopReason(end), settings.closeTimeoutMs);
     if (codec) {
-      emit(s, { type: 'bot.ended', agentId: target.id, streamId, reason: endLabel(end), durationMs: Date.now() - t0 });
+      call.emit({ type: 'bot.ended', agentId: target.id, streamId, reason: endLabel(end), durationMs: Date.now() - t0 });
       log.info({ end, stats }, 'bot leg ended');
     }
   }

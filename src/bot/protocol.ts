@@ -4,6 +4,7 @@
  * the codec interface each dialect implements. Wire shapes: docs/bot-protocol.md.
  */
 import { z } from 'zod';
+import type { AgentDialect } from '../domain/agents.ts';
 import type { MediaFormat } from './audio-format.ts';
 
 export const TRANSFER_TARGET_TYPES = ['extension', 'queue', 'external', 'ivr'] as const;
@@ -47,7 +48,7 @@ export interface StreamInfo {
 
 /** One dialect for one stream: encodes what we send, decodes what the bot sends. */
 export interface DialectCodec {
-  readonly dialect: 'native' | 'twilio';
+  readonly dialect: AgentDialect;
   /** Messages sent once the socket is open (`connected`, `start`). */
   open(): string[];
   /** One frame of caller audio, already in the bot's format. */

@@ -1,7 +1,7 @@
 import { sqliteOf, type Db } from '../db/client.ts';
 import { createBatchQueue } from '../db/batch-queue.ts';
 import type { Logger } from '../runtime/logger.ts';
-import type { CallSession } from './session.ts';
+import type { CallLogWriter, CallSession } from './session.ts';
 
 /**
  * Writes call_logs rows for the controller. The row is inserted when the call arrives (so a crash
@@ -19,10 +19,9 @@ export interface CallLogWriterOptions {
   readonly maxBatch?: number;
 }
 
-export interface CallLogWriter {
-  start(session: CallSession, startedAt: string): void;
-  /** Resolves once the final row is on disk (never rejects; failures are logged). */
-  finish(session: CallSession, startedAt: string, endedAt: string, hangupCause: string | null): Promise<void>;
+export interface BatchedCallLogWriter extends CallLogWriter {
+  /** Writes the queued rows now, without waiting for the batch (what a test waits on instead of a sleep). */
+  flush(): void;
 }
 
 /** Where a call's row is: its rowid once the insert ran (same batch or an earlier one). */
@@ -40,7 +39,7 @@ const FINISH_BY_ROWID = `${SET} where rowid = ? and id = ?`;
 /** When the rowid is unknown (the insert failed and was logged) or matched nothing. */
 const FINISH_BY_ID = `${SET} where id = ?`;
 
-export function createCallLogWriter(db: Db, logger: Logger, options: CallLogWriterOptions = {}): CallLogWriter {
+export function createCallLogWriter(db: Db, logger: Logger, options: CallLogWriterOptions = {}): BatchedCallLogWriter {
   const sqlite = sqliteOf(db);
   const insert = sqlite.prepare(INSERT);
   const finishByRowid = sqlite.prepare(FINISH_BY_ROWID);
@@ -82,6 +81,7 @@ export function createCallLogWriter(db: Db, logger: Logger, options: CallLogWrit
   const enqueue = (op: Op) => queue.push(op);
 
   return {
+    flush,
     start(s, startedAt) {
       const row: Row = { rowid: undefined };
       rows.set(s, row);

@@ -1,4 +1,5 @@
 import type { CancelSignal } from '../esl/call-signal.ts';
+import type { UnicastRequest } from '../bot/leg-types.ts';
 
 /**
  * What the call layer needs from a live channel. Implemented over an outbound ESL session
@@ -23,18 +24,6 @@ export interface ChannelEvent {
   name: string;
   subclass: string | undefined;
   headers: Readonly<Record<string, string>>;
-}
-
-/** ESL `sendmsg` call-command unicast: FreeSWITCH streams the caller's audio to remote, plays what arrives at local. */
-export interface UnicastRequest {
-  /** FreeSWITCH's address and port (it binds them and plays every datagram received there). */
-  localIp: string;
-  localPort: number;
-  /** Ours (FreeSWITCH sends the caller's audio here). */
-  remoteIp: string;
-  remotePort: number;
-  /** `flags: native`: the channel's raw codec frames instead of L16. */
-  native: boolean;
 }
 
 export interface CallChannel {

@@ -1,8 +1,6 @@
-import type { CallSession } from './session.ts';
-import { actionHandlers } from './actions/index.ts';
-import type { ActionOutcome, Destination } from './action-types.ts';
+import type { ActionOutcome, CallSession, Destination } from './session.ts';
 
-/** Run a destination's action (timeout/invalid/fallback destinations, DID routes). */
+/** Run a destination's action (timeout/invalid/fallback destinations, DID routes) from the call's action table. */
 export function finalDestination(s: CallSession, dest: Destination): Promise<ActionOutcome> {
-  return actionHandlers()[dest.type](s, dest);
+  return s.actions[dest.type](s, dest);
 }

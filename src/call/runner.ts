@@ -2,6 +2,7 @@ import { timeOrderedUuid } from '../db/time-ordered-id.ts';
 import { normalizeE164 } from '../services/numbers/phone.ts';
 import { lazyChild } from '../runtime/logger.ts';
 import { ChannelGoneError, type CallChannel } from './channel.ts';
+import { ACTION_HANDLERS } from './actions/index.ts';
 import { notInService, routeDid } from './route.ts';
 import { emit, type CallDeps, type CallSession } from './session.ts';
 
@@ -28,6 +29,7 @@ export async function runCall(channel: CallChannel, deps: CallDeps): Promise<voi
     uuid: channel.uuid,
     channel,
     deps,
+    actions: ACTION_HANDLERS,
     logger: lazyChild(deps.logger, { call: channel.uuid }),
     did,
     caller: masking ? masking.callerMasked : caller,

@@ -2,12 +2,14 @@ import type { Logger } from '../runtime/logger.ts';
 import type { Db } from '../db/client.ts';
 import type { ConfigSnapshot, SnapshotDid } from '../publish/snapshot.ts';
 import type { CallChannel } from './channel.ts';
-import type { CallEventBus, CallEvent } from './events.ts';
+import type { CallEvent, CallEventBody, CallEventBus } from '../domain/call-events.ts';
 import type { CallRegistry } from './registry.ts';
-import type { CallLogWriter } from './call-log.ts';
-import type { BotBridge } from '../bot/bridge.ts';
+import type { BotLegResult, BotRunOptions } from '../bot/leg-types.ts';
+import type { BotTarget } from '../domain/agents.ts';
 import type { CallOutcome, CallStage } from './outcome.ts';
 import type { GreetingRenderer } from '../services/voicemail/greeting.ts';
+import type { MaskingLookup, MaskingMatch } from '../services/masking/lookup.ts';
+import type { DestinationType } from '../domain/destinations.ts';
 
 /** Settings the call layer needs (from Config, resolved once in main.ts). */
 export interface CallSettings {
@@ -24,20 +26,6 @@ export interface CallSettings {
   recordingsDir?: string | null;
 }
 
-/** A caller who is one party of an active masking session on the DID they dialled. */
-export interface MaskingMatch {
-  sessionId: string;
-  orgId: string;
-  /** The other party's real E.164 number (exists only while the session is active). */
-  otherParty: string;
-  /** Masked forms, the only ones that may be stored. */
-  callerMasked: string;
-  otherMasked: string;
-}
-
-/** src/services/masking/lookup.ts implements it over masking_sessions. */
-export type MaskingLookup = (did: string, caller: string) => MaskingMatch | null;
-
 /** Where calls find published configuration (src/publish/reader.ts implements it). */
 export interface SnapshotSource {
   lookupDid(number: string): { orgId: string; snapshot: ConfigSnapshot; did: SnapshotDid } | null;
@@ -52,6 +40,18 @@ export interface VoicemailCallDeps {
   greetings?: GreetingRenderer | undefined;
 }
 
+/** The AI bridge as a call uses it (src/call/bots.ts puts src/bot's bridge, which knows no session, behind it). */
+export interface CallBots {
+  run(s: CallSession, target: BotTarget, options?: BotRunOptions): Promise<BotLegResult>;
+}
+
+/** The call's row in call_logs (src/call/call-log.ts writes it, batched). */
+export interface CallLogWriter {
+  start(session: CallSession, startedAt: string): void;
+  /** Resolves once the final row is on disk (never rejects; failures are logged). */
+  finish(session: CallSession, startedAt: string, endedAt: string, hangupCause: string | null): Promise<void>;
+}
+
 /** Long-lived collaborators, created in main.ts. */
 export interface CallDeps {
   db: Db;
@@ -63,7 +63,7 @@ export interface CallDeps {
   settings: CallSettings;
   now: () => Date;
   /** The AI bridge (unicast ↔ bot WebSocket); without it ai_agent routes play an apology and fall back. */
-  bots?: BotBridge;
+  bots?: CallBots;
   /** Inbound masking: without it a session's DID routes as usual. */
   maskingLookup?: MaskingLookup;
   /** Voicemail storage and greetings; without it messages go under settings.recordingsDir. */
@@ -89,12 +89,39 @@ export interface CallRecord {
   answeredBy: string | null;
 }
 
+export interface Destination {
+  type: DestinationType;
+  value: string | null;
+}
+
+/** What the walker does after an action: the call is finished, or it goes back to a menu. */
+export type ActionOutcome =
+  | { next: 'end' }
+  /** back to the current menu (play_prompt) */
+  | { next: 'menu' }
+  /** replay the current menu without counting a retry */
+  | { next: 'repeat' }
+  | { next: 'ivr'; ivrId: string };
+
+export const END: ActionOutcome = { next: 'end' };
+
+/** One IVR action type's module (src/call/actions/). */
+export type ActionHandler = (s: CallSession, dest: Destination) => Promise<ActionOutcome>;
+
+/**
+ * Every action type's handler: src/call/actions/index.ts builds the table once and the runner gives it to
+ * each call, so an action that goes on to another destination (a queue's exit, a bot's transfer) runs it
+ * through the session (final-destination.ts) instead of importing the table that imports it.
+ */
+export type ActionHandlers = Readonly<Record<DestinationType, ActionHandler>>;
+
 /** One call: plain data owned by its runner. No methods beyond small helpers. */
 export interface CallSession {
   callId: string;
   uuid: string;
   channel: CallChannel;
   deps: CallDeps;
+  actions: ActionHandlers;
   logger: Logger;
   did: string;
   caller: string;
@@ -144,7 +171,7 @@ export function addStep(session: CallSession, step: DistributiveOmit<PathStep, '
  * `event` is the caller's fresh literal: the identity is added to it, not copied into another object (a
  * spread of seven event shapes costs ~10× more, on every event of every call).
  */
-export function emit(session: CallSession, event: DistributiveOmit<CallEvent, 'callId' | 'orgId' | 'at'>): void {
+export function emit(session: CallSession, event: CallEventBody): void {
   if (session.deps.bus.listenerCount() === 0) return;
   const e = event as Partial<Pick<CallEvent, 'callId' | 'orgId' | 'at'>>;
   e.callId = session.callId;

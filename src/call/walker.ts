@@ -1,11 +1,9 @@
-import { addStep, emit, type CallSession } from './session.ts';
+import { addStep, emit, type ActionOutcome, type CallSession } from './session.ts';
 import { PROMPTS } from './prompts.ts';
 import type { SnapshotIvr } from '../publish/snapshot.ts';
 import { answer, answerThen, collect, hangup, play } from './media.ts';
-import { actionHandlers } from './actions/index.ts';
 import { extensionAction } from './actions/extension.ts';
 import { finalDestination } from './final-destination.ts';
-import type { ActionOutcome } from './action-types.ts';
 
 /**
  * Walk the IVR tree from `startIvrId` until the call is handed off or ends. Nested menus are
@@ -43,7 +41,6 @@ export async function runIvr(s: CallSession, startIvrId: string): Promise<void> 
 }
 
 async function runMenu(s: CallSession, ivr: SnapshotIvr): Promise<ActionOutcome> {
-  const handlers = actionHandlers();
   const directDial = ivr.directDial.policy !== 'disabled';
   const maxDigits = directDial ? 4 : 1;
   const terminators = directDial && !ivr.options['#'] ? '#' : 'none';
@@ -76,7 +73,7 @@ async function runMenu(s: CallSession, ivr: SnapshotIvr): Promise<ActionOutcome>
       const option = ivr.options[digits];
       if (option) {
         emit(s, { type: 'ivr.selection', ivrId: ivr.id, digits, action: option.type, destination: option.value });
-        const out = await handlers[option.type](s, { type: option.type, value: option.value });
+        const out = await s.actions[option.type](s, { type: option.type, value: option.value });
         if (out.next === 'menu' || out.next === 'repeat') continue;
         return out;
       }

@@ -18,7 +18,6 @@ export interface CancelSignal {
 export class CallSignal implements CancelSignal {
   #aborted = false;
   #reason: unknown = undefined;
-  #makeReason: (() => unknown) | undefined;
   #listeners: AbortListener[] = [];
   readonly #onListenerError: (err: unknown) => void;
 
@@ -32,10 +31,6 @@ export class CallSignal implements CancelSignal {
   }
 
   get reason(): unknown {
-    if (this.#makeReason) {
-      this.#reason = this.#makeReason();
-      this.#makeReason = undefined;
-    }
     return this.#reason;
   }
 
@@ -50,21 +45,10 @@ export class CallSignal implements CancelSignal {
     if (i !== -1) this.#listeners.splice(i, 1);
   }
 
-  /** The first call (of this or `abortLazily`) wins; later ones change nothing. */
+  /** The first call wins; later ones change nothing. */
   abort(reason: unknown): void {
     if (this.#aborted) return;
     this.#reason = reason;
-    this.#fire();
-  }
-
-  /** `abort` with a reason built only when `reason` is read (a hangup ends every call; few look at why). */
-  abortLazily(makeReason: () => unknown): void {
-    if (this.#aborted) return;
-    this.#makeReason = makeReason;
-    this.#fire();
-  }
-
-  #fire(): void {
     this.#aborted = true;
     const listeners = this.#listeners;
     this.#listeners = [];

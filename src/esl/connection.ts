@@ -22,7 +22,7 @@ import {
 } from './replies.ts';
 import { ListenerSet, type FrameListeners } from './listeners.ts';
 import { formatCommandText, type CommandHeaders } from './wire.ts';
-import { PendingExecute, PendingReply, WaitClock, commandLabel, type ExecuteOutcome, type ReplyExpect } from './pending.ts';
+import { PendingExecute, PendingReply, WaitClock, commandLabel, type ExecuteOutcome, type ExecuteResult, type ReplyExpect } from './pending.ts';
 import type { CancelSignal } from './call-signal.ts';
 import type { HeaderBlockCache } from './headers.ts';
 
@@ -48,11 +48,6 @@ export interface ExecuteOptions extends CommandOptions {
   /** Default true: queue the app behind the one running (`event-lock: true`). */
   readonly eventLock?: boolean;
 }
-
-export type ExecuteResult =
-  | { readonly kind: 'complete'; readonly event: EslEvent; readonly response: string | undefined }
-  /** CHANNEL_HANGUP came first (or had already come): FreeSWITCH will not finish the app (fact 5). */
-  | { readonly kind: 'hangup'; readonly cause: string | undefined; readonly event: EslEvent };
 
 export interface CloseInfo {
   readonly reason: string;

@@ -4,6 +4,7 @@ export * from './replies.ts';
 export * from './event.ts';
 export * from './channel-data.ts';
 export * from './connection.ts';
+export type { ExecuteResult } from './pending.ts';
 export * from './outbound-session.ts';
 export * from './call-signal.ts';
 export * from './outbound-server.ts';

@@ -6,7 +6,8 @@
  */
 import type { Logger } from '../runtime/logger.ts';
 import type { ChannelData } from './channel-data.ts';
-import type { CommandOptions, EslConnection, ExecuteOptions, ExecuteResult } from './connection.ts';
+import type { CommandOptions, EslConnection, ExecuteOptions } from './connection.ts';
+import type { ExecuteResult } from './pending.ts';
 import type { EslEvent } from './event.ts';
 import type { DisconnectNoticeFrame } from './parser.ts';
 import { EslAbortError, EslTimeoutError, type ApiResult, type EslReply } from './replies.ts';
@@ -17,21 +18,6 @@ export class EslHangupError extends Error {
   override readonly name = 'EslHangupError' as const;
   constructor(readonly hangupCause: string | undefined) {
     super(`channel hung up (${hangupCause ?? 'unknown cause'})`);
-  }
-}
-
-/**
- * A hangup is the normal end of every call, not a fault: its reason is built without capturing a stack
- * trace (the trace would only show the socket's data handler, and capturing it costs more than the
- * rest of the hangup handling).
- */
-function hangupReason(cause: string | undefined): EslHangupError {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return new EslHangupError(cause);
-  } finally {
-    Error.stackTraceLimit = limit;
   }
 }
 
@@ -228,7 +214,7 @@ export class OutboundSession {
   #handleEvent(event: EslEvent): void {
     if (event.name === 'CHANNEL_HANGUP' && event.uniqueId === this.uuid && !this.#hangup) {
       this.#hangup = event;
-      this.#gone.abortLazily(() => hangupReason(this.hangupCause));
+      this.#gone.abort(new EslHangupError(this.hangupCause));
     }
   }
 }

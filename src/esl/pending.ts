@@ -4,10 +4,16 @@
  * abort listener, so a command costs no closures. The deadlines share one timer per connection
  * (`WaitClock`) instead of a setTimeout/clearTimeout pair per command.
  */
+import type { EslEvent } from './event.ts';
 import type { EslFrame } from './parser.ts';
-import type { ExecuteResult } from './connection.ts';
 import { EslAbortError, EslTimeoutError } from './replies.ts';
 import type { CancelSignal } from './call-signal.ts';
+
+/** How an `execute` ended. */
+export type ExecuteResult =
+  | { readonly kind: 'complete'; readonly event: EslEvent; readonly response: string | undefined }
+  /** CHANNEL_HANGUP came first (or had already come): FreeSWITCH will not finish the app (fact 5). */
+  | { readonly kind: 'hangup'; readonly cause: string | undefined; readonly event: EslEvent };
 
 export type ReplyExpect = 'command-reply' | 'api-response';
 export type ReplyOutcome = { frame: EslFrame } | { error: Error };

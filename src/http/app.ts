@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps, AppEnv } from './context.ts';
 import { PayloadTooLargeError, STATUS_OF_CODE, errorBody } from './error-response.ts';
-import { DomainError } from '../services/errors.ts';
+import { DomainError } from '../domain/errors.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { createAuthenticate } from './middleware/auth.ts';
 import { validationHook } from './validation.ts';

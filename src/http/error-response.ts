@@ -1,4 +1,4 @@
-import type { DomainErrorCode } from '../services/errors.ts';
+import type { DomainErrorCode } from '../domain/errors.ts';
 
 /**
  * The HTTP side of errors: the status of every domain error code (the one `onError` in app.ts uses it),

@@ -1,6 +1,6 @@
 import type { Hook } from '@hono/zod-openapi';
 import type { ZodError } from 'zod';
-import { ValidationError, summarizeIssues, type FieldIssue } from '../services/errors.ts';
+import { ValidationError, summarizeIssues, type FieldIssue } from '../domain/errors.ts';
 
 export function zodIssues(error: ZodError): FieldIssue[] {
   return error.issues.map((i) => ({ field: i.path.map(String).join('.') || '(body)', message: i.message }));

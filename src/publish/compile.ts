@@ -2,16 +2,16 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { eq } from 'drizzle-orm';
 import {
-  ACTION_TYPES, DID_ROUTING_TYPES, FINAL_DESTINATION_TYPES,
-  type ActionType, type DidRoutingType, type FinalDestinationType,
-} from '../services/numbers/destinations.ts';
+  ACTION_TYPES, DID_ROUTING_TYPES, DIRECT_DIAL_POLICIES, FINAL_DESTINATION_TYPES, checkDestination,
+  type ActionType, type DestinationTargets, type DidRoutingType, type FinalDestinationType,
+} from '../domain/destinations.ts';
+import { AGENT_DIALECTS, AUDIO_FORMATS, type AgentDialect, type AudioFormat } from '../domain/agents.ts';
 import { aiAgents, dids, extensions, ivrMenuOptions, ivrs, organizations, queueAgents, queues } from '../db/schema/index.ts';
 import type { StoredDestination } from '../db/schema/index.ts';
-import { NotFoundError } from '../services/errors.ts';
-import { checkReference, type OrgIndex } from './references.ts';
+import { NotFoundError } from '../domain/errors.ts';
 import type { DbLike } from './store.ts';
 import type {
-  ConfigSnapshot, SnapshotAgent, SnapshotDestination, SnapshotDid, SnapshotExtension, SnapshotIvr, SnapshotMenuOption, SnapshotQueue,
+  DraftSnapshot, SnapshotAgent, SnapshotDestination, SnapshotDid, SnapshotExtension, SnapshotIvr, SnapshotMenuOption, SnapshotQueue,
 } from './snapshot.ts';
 
 /** One finding about the draft configuration; `path` says where (e.g. `ivrs.<id>.options.3`). */
@@ -23,9 +23,6 @@ export interface Problem {
   ref?: { type: string; value: string | null };
 }
 
-/** A snapshot before publishing gives it a version and a time. */
-export type DraftSnapshot = Omit<ConfigSnapshot, 'version' | 'publishedAt'>;
-
 export interface CompileResult {
   snapshot: DraftSnapshot;
   /** Anything here blocks publishing. */
@@ -35,9 +32,6 @@ export interface CompileResult {
 }
 
 const DIGIT_RE = /^[0-9*#]$/;
-const DIALECTS = ['native', 'twilio'] as const;
-const AUDIO_FORMATS = ['l16_8k', 'l16_16k', 'l16_24k', 'pcmu_8k'] as const;
-const DIRECT_DIAL_POLICIES = ['disabled', 'all', 'allow_list', 'deny_list'] as const;
 const SOUND_FILE_RE = /^\S+\.(wav|mp3|ogg|flac|gsm|ulaw|alaw|sln|raw)$/i;
 
 /** Loads the org's whole draft configuration (eight queries) and compiles + validates it in memory. */
@@ -56,16 +50,21 @@ export function compile(db: DbLike, orgId: string, opts: { soundsDir: string }):
 
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
-  const index: OrgIndex = {
-    extensions: new Map(extRows.map((e) => [e.number, { enabled: e.enabled, voicemailEnabled: e.voicemailEnabled }])),
-    queueNumbers: new Set(queueRows.map((q) => q.number)),
-    ivrIds: new Set(ivrRows.map((i) => i.id)),
-    agentIds: new Set(agentRows.map((a) => a.id)),
+  // The destination rules over the rows just loaded: a whole configuration costs no query per reference.
+  const extensionsByNumber = new Map(extRows.map((e) => [e.number, { enabled: e.enabled, voicemailEnabled: e.voicemailEnabled }]));
+  const queueNumbers = new Set(queueRows.map((q) => q.number));
+  const ivrIds = new Set(ivrRows.map((i) => i.id));
+  const agentIds = new Set(agentRows.map((a) => a.id));
+  const targets: DestinationTargets = {
+    extension: (number) => extensionsByNumber.get(number) ?? null,
+    hasQueue: (number) => queueNumbers.has(number),
+    hasIvr: (id) => ivrIds.has(id),
+    hasAgent: (id) => agentIds.has(id),
   };
 
   /** Checks one reference; records a problem or warning prefixed with `label`. Returns true when usable. */
   const ref = (label: string, path: string, allowed: readonly string[], type: string, value: string | null): boolean => {
-    const r = checkReference(index, allowed, type, value);
+    const r = checkDestination(targets, type, value, allowed);
     const at = { path, ref: { type, value } };
     if (r.problem) problems.push({ code: r.problem.code, message: `${label}: ${r.problem.message}`, ...at });
     if (r.warning) warnings.push({ code: r.warning.code, message: `${label}: ${r.warning.message}`, ...at });
@@ -110,7 +109,7 @@ export function compile(db: DbLike, orgId: string, opts: { soundsDir: string }):
       problems.push({ code: 'ivr_empty', message: `${name} has no menu options and direct dial is disabled: callers can do nothing`, path: `${base}.options` });
     }
     for (const n of policy === 'allow_list' || policy === 'deny_list' ? i.directDialList : []) {
-      if (!index.extensions.has(n)) {
+      if (!extensionsByNumber.has(n)) {
         warnings.push({ code: 'direct_dial_unknown', message: `${name}: direct-dial list entry ${n} is not an extension`, path: `${base}.direct_dial_list` });
       }
     }
@@ -163,11 +162,11 @@ export function compile(db: DbLike, orgId: string, opts: { soundsDir: string }):
   for (const a of agentRows) {
     const base = `agents.${a.id}`;
     const label = `AI agent "${a.name}"`;
-    if (!isOneOf(DIALECTS, a.dialect)) problems.push({ code: 'invalid_value', message: `${label}: unknown dialect "${a.dialect}"`, path: `${base}.dialect` });
+    if (!isOneOf(AGENT_DIALECTS, a.dialect)) problems.push({ code: 'invalid_value', message: `${label}: unknown dialect "${a.dialect}"`, path: `${base}.dialect` });
     if (!isOneOf(AUDIO_FORMATS, a.audioFormat)) problems.push({ code: 'invalid_value', message: `${label}: unknown audio format "${a.audioFormat}"`, path: `${base}.audio_format` });
     agentOut[a.id] = {
       id: a.id, name: a.name, wsUrl: a.wsUrl, headers: { ...a.headers },
-      dialect: a.dialect as SnapshotAgent['dialect'], audioFormat: a.audioFormat as SnapshotAgent['audioFormat'],
+      dialect: a.dialect as AgentDialect, audioFormat: a.audioFormat as AudioFormat,
       systemPrompt: a.systemPrompt ?? null, language: a.language, openingText: a.openingText ?? null, connectTimeoutMs: a.connectTimeoutMs,
       fallback: destination<FinalDestinationType>(`${label}, fallback`, `${base}.fallback`, FINAL_DESTINATION_TYPES, a.fallbackDestination ?? null),
     };

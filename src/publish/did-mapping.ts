@@ -1,10 +1,9 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { dids, organizations } from '../db/schema/index.ts';
-import { NotFoundError } from '../services/errors.ts';
-import type { DidRoutingType } from '../services/numbers/destinations.ts';
-import type { DraftSnapshot } from './compile.ts';
-import type { ConfigSnapshot, SnapshotDid } from './snapshot.ts';
+import { NotFoundError } from '../domain/errors.ts';
+import { isUuid, type DidRoutingType } from '../domain/destinations.ts';
+import type { ConfigSnapshot, DraftSnapshot, SnapshotDid } from './snapshot.ts';
 import { latestSnapshot, rewriteLiveDids, withVersionRetry, writeVersion } from './store.ts';
 
 /**
@@ -51,8 +50,6 @@ function withoutVersion(s: ConfigSnapshot): DraftSnapshot {
   return rest;
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function unpublishedTarget(s: DraftSnapshot, d: SnapshotDid): string[] {
   const v = d.destination ?? '';
   const hint = 'publish to make it live';
@@ -65,7 +62,7 @@ function unpublishedTarget(s: DraftSnapshot, d: SnapshotDid): string[] {
     case 'intercom':
       return s.extensions[v] ? [] : [`DID ${d.number}: extension ${v} is not published yet: ${hint}`];
     case 'ai_agent':
-      return !UUID_RE.test(v) || s.agents[v] ? [] : [`DID ${d.number}: AI agent ${v} is not published yet: ${hint}`];
+      return !isUuid(v) || s.agents[v] ? [] : [`DID ${d.number}: AI agent ${v} is not published yet: ${hint}`];
     default:
       return [];
   }

@@ -1,4 +1,4 @@
-import { UnprocessableError } from '../services/errors.ts';
+import { UnprocessableError } from '../domain/errors.ts';
 import type { Db } from '../db/client.ts';
 import { compile, type Problem } from './compile.ts';
 import type { ConfigSnapshot } from './snapshot.ts';

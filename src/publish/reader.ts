@@ -1,7 +1,7 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import { sqliteOf, type Db } from '../db/client.ts';
 import { configSnapshots } from '../db/schema/index.ts';
-import type { DidRoutingType } from '../services/numbers/destinations.ts';
+import type { DidRoutingType } from '../domain/destinations.ts';
 import type { ConfigSnapshot, SnapshotDid } from './snapshot.ts';
 
 export interface DidLookup {

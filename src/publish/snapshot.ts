@@ -1,4 +1,5 @@
-import type { ActionType, DidRoutingType, FinalDestinationType } from '../services/numbers/destinations.ts';
+import type { BotTarget } from '../domain/agents.ts';
+import type { ActionType, DidRoutingType, DirectDialPolicy, FinalDestinationType } from '../domain/destinations.ts';
 
 /**
  * The published configuration of one organization: what the call controller reads.
@@ -24,6 +25,9 @@ export interface ConfigSnapshot {
   dids: Record<string, SnapshotDid>;
 }
 
+/** A snapshot before publishing gives it a version and a time. */
+export type DraftSnapshot = Omit<ConfigSnapshot, 'version' | 'publishedAt'>;
+
 export interface SnapshotDestination<T extends string = string> {
   type: T;
   value: string | null;
@@ -47,7 +51,7 @@ export interface SnapshotIvr {
    */
   maxTimeouts?: number;
   maxInvalids?: number;
-  directDial: { policy: 'disabled' | 'all' | 'allow_list' | 'deny_list'; list: string[] };
+  directDial: { policy: DirectDialPolicy; list: string[] };
   /** sound file path or null for the built-in prompt */
   timeoutPrompt: string | null;
   invalidPrompt: string | null;
@@ -96,17 +100,9 @@ export interface SnapshotQueueAgent {
   position: number;
 }
 
-export interface SnapshotAgent {
+/** A published agent: what the bridge needs to reach it (src/domain/agents.ts), and where the call goes when it cannot. */
+export interface SnapshotAgent extends BotTarget {
   id: string;
-  name: string;
-  wsUrl: string;
-  headers: Record<string, string>;
-  dialect: 'native' | 'twilio';
-  audioFormat: 'l16_8k' | 'l16_16k' | 'l16_24k' | 'pcmu_8k';
-  systemPrompt: string | null;
-  language: string;
-  openingText: string | null;
-  connectTimeoutMs: number;
   fallback: SnapshotDestination<FinalDestinationType> | null;
 }
 

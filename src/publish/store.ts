@@ -5,8 +5,7 @@ import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { RunResult } from 'better-sqlite3';
 import type * as schema from '../db/schema/index.ts';
 import { configSnapshots, liveDids } from '../db/schema/index.ts';
-import type { ConfigSnapshot, SnapshotDid } from './snapshot.ts';
-import type { DraftSnapshot } from './compile.ts';
+import type { ConfigSnapshot, DraftSnapshot, SnapshotDid } from './snapshot.ts';
 
 /** A database or a transaction on it: the publish steps run inside one transaction. */
 export type DbLike = BaseSQLiteDatabase<'sync', RunResult, typeof schema, ExtractTablesWithRelations<typeof schema>>;

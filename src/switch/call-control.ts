@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../runtime/logger.ts';
-import type { CallEventBus } from '../call/events.ts';
+import type { CallEventBus } from '../domain/call-events.ts';
 import type { EslEvent } from '../esl/event.ts';
 import type { InboundClient } from '../esl/inbound-client.ts';
 import { eq } from 'drizzle-orm';

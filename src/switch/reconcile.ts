@@ -27,7 +27,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../runtime/logger.ts';
 import type { InboundClient } from '../esl/inbound-client.ts';
-import type { CallEventBus } from '../call/events.ts';
+import type { CallEventBus } from '../domain/call-events.ts';
 import type { CallRegistry } from '../call/registry.ts';
 import type { SnapshotSource } from '../call/session.ts';
 import { timeOrderedUuid } from '../db/time-ordered-id.ts';

@@ -5,6 +5,7 @@
  * noise next to a call's 25–33 ms, answers for every open row at once, and is the only one of these
  * that also shows calls stuck in the `socket` app with no controller behind them.
  */
+import { isUuid } from '../domain/destinations.ts';
 import { EslCommandError } from '../esl/replies.ts';
 import type { InboundClient } from '../esl/inbound-client.ts';
 
@@ -16,12 +17,6 @@ export interface SwitchChannel {
   readonly createdEpochS: number;
   /** Parked in the outbound `socket` app itself, no application of a controller running. */
   readonly inSocketApp: boolean;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(s: string): boolean {
-  return UUID.test(s);
 }
 
 /**

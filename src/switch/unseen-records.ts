@@ -11,7 +11,7 @@
  */
 import { EslCommandError } from '../esl/replies.ts';
 import type { InboundClient } from '../esl/inbound-client.ts';
-import { isUuid } from './switch-channels.ts';
+import { isUuid } from '../domain/destinations.ts';
 
 export const UNSEEN_REALM = 'switchboard_unseen';
 

@@ -85,9 +85,9 @@ describe('POST /api/v1/ivrs', () => {
     const queue = addQueue(api, org.orgId, '5001', 'Sales');
     const user = addExtension(api, org.orgId, '1001', 'Asha');
     const cases: [string, Record<string, unknown>, string][] = [
-      ['7001', { type: 'ivr', id: first.id, name: 'Main Menu' }, 'Extension 7001 is already used by IVR "Main Menu"'],
-      ['5001', { type: 'queue', id: queue.id, name: 'Sales' }, 'Extension 5001 is already used by queue "Sales"'],
-      ['1001', { type: 'extension', id: user.id, name: 'Asha' }, 'Extension 1001 is already used by user "Asha"'],
+      ['7001', { type: 'ivr', id: first.id, name: 'Main Menu', number: '7001' }, 'Extension 7001 is already used by IVR "Main Menu"'],
+      ['5001', { type: 'queue', id: queue.id, name: 'Sales', number: '5001' }, 'Extension 5001 is already used by queue "Sales"'],
+      ['1001', { type: 'extension', id: user.id, name: 'Asha', number: '1001' }, 'Extension 1001 is already used by user "Asha"'],
     ];
     for (const [extension, conflict, message] of cases) {
       const res = await api.call('POST', '/api/v1/ivrs', { token: org.token, body: { name: 'Other', extension } });

@@ -2,7 +2,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { startController, type ControllerHarness } from '../helpers/controller.ts';
-import { createBotBridge, DEFAULT_BOT_SETTINGS, type BotBridge, type BotBridgeSettings } from '../../src/bot/bridge.ts';
+import { createBotBridge, DEFAULT_BOT_SETTINGS, type BotBridge } from '../../src/bot/bridge.ts';
+import type { BotBridgeSettings } from '../../src/bot/leg-types.ts';
 import { createMediaClock } from '../../src/bot/media-clock.ts';
 import { createPortPool } from '../../src/bot/port-pool.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';

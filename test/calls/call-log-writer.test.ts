@@ -50,7 +50,7 @@ describe('call log writer', () => {
     const w = createCallLogWriter(database.db, silentLogger(), { flushMs: 5 });
     const calls = [1, 2, 3].map(session);
     for (const s of calls) w.start(s, '2026-01-01T00:00:00.000Z');
-    await new Promise((r) => setTimeout(r, 20));
+    w.flush();
     expect(calls.map((s) => row(s.callId)?.ended_at)).toEqual([null, null, null]); // a crash now leaves a trace
     // Two finish in the same batch as a new call's insert.
     const done = Promise.all([w.finish(calls[0]!, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:04.000Z', 'NORMAL_CLEARING'), w.finish(calls[2]!, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:05.000Z', 'ORIGINATOR_CANCEL')]);
@@ -69,7 +69,7 @@ describe('call log writer', () => {
     const w = createCallLogWriter(database.db, silentLogger(), { flushMs: 1 });
     const a = session(1);
     w.start(a, '2026-01-01T00:00:00.000Z');
-    await new Promise((r) => setTimeout(r, 10));
+    w.flush();
     const before = row('call-1')!.rowid;
     // Move call 1 away and put call 2's row where it was.
     database.sqlite.prepare('update call_logs set rowid = rowid + 1000 where id = ?').run('call-1');
@@ -88,10 +88,10 @@ describe('call log writer', () => {
     database.sqlite.prepare(`insert into call_logs (id, call_uuid, started_at, created_at) values ('call-2', 'elsewhere', 'x', 'x')`).run();
     w.start(good, '2026-01-01T00:00:00.000Z');
     w.start(dup, '2026-01-01T00:00:00.000Z'); // primary key taken: this insert fails, the batch is retried row by row
-    await new Promise((r) => setTimeout(r, 10));
+    w.flush();
     expect(log.seen).toEqual(['call log batch failed; writing rows one by one', 'call log write failed']);
     w.start(next, '2026-01-01T00:00:00.000Z');
-    await new Promise((r) => setTimeout(r, 10));
+    w.flush();
     await Promise.all([
       w.finish(good, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:01.000Z', 'NORMAL_CLEARING'),
       w.finish(dup, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:02.000Z', 'USER_BUSY'),

@@ -7,7 +7,7 @@ import { startController, type ControllerHarness } from '../helpers/controller.t
 import { InboundEmulator } from '../emulator/inbound-server.ts';
 import { InboundClient } from '../../src/esl/inbound-client.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
-import { createCallEventBus } from '../../src/call/events.ts';
+import { createCallEventBus } from '../../src/domain/call-events.ts';
 import { createCallControl } from '../../src/switch/call-control.ts';
 import type { CallControl } from '../../src/services/calls/control.ts';
 import { createMaskingLookup } from '../../src/services/masking/lookup.ts';

@@ -29,22 +29,6 @@ describe('CallSignal', () => {
     expect(seen).toEqual(['a', 'b']);
   });
 
-  it('abortLazily builds its reason only when read, once; listeners run as with abort', () => {
-    const s = new CallSignal();
-    let built = 0;
-    let heard = 0;
-    s.addEventListener('abort', () => heard++);
-    s.abortLazily(() => {
-      built++;
-      return new Error('hung up');
-    });
-    s.abort('later');
-    expect([s.aborted, heard, built]).toEqual([true, 1, 0]);
-    expect((s.reason as Error).message).toBe('hung up');
-    expect(s.reason).toBe(s.reason);
-    expect(built).toBe(1);
-  });
-
   it('a real AbortSignal fits where a CancelSignal is taken', () => {
     const ac = new AbortController();
     const sig: CancelSignal = ac.signal;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Database_ } from '../../src/db/client.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
-import { createCallEventBus, type CallEvent } from '../../src/call/events.ts';
+import { createCallEventBus, type CallEvent } from '../../src/domain/call-events.ts';
 import { createCallRegistry } from '../../src/call/registry.ts';
 import { createCallLogWriter } from '../../src/call/call-log.ts';
 import type { CallDeps, CallSettings } from '../../src/call/session.ts';

@@ -1,9 +1,10 @@
 import { expect } from 'vitest';
 import { createTestApi, type TestApi, type TestOrg } from './api.ts';
 import { createCallServer } from '../../src/switch/call-server.ts';
-import { createCallEventBus, type CallEvent } from '../../src/call/events.ts';
+import { createCallEventBus, type CallEvent } from '../../src/domain/call-events.ts';
 import { createCallRegistry, type CallRegistry } from '../../src/call/registry.ts';
 import { createCallLogWriter } from '../../src/call/call-log.ts';
+import { botsForCalls } from '../../src/call/bots.ts';
 import { createSnapshotReader } from '../../src/publish/reader.ts';
 import { callLogs } from '../../src/db/schema/index.ts';
 import type { OutboundServer } from '../../src/esl/outbound-server.ts';
@@ -13,6 +14,8 @@ import { pino } from 'pino';
 import type { BotBridge } from '../../src/bot/bridge.ts';
 import { createMaskingLookup } from '../../src/services/masking/lookup.ts';
 import type { Logger } from '../../src/runtime/logger.ts';
+import { createWebhookOutbox, type WebhookOutbox } from '../../src/services/webhooks/outbox.ts';
+import { voicemailCallDeps } from '../../src/call/voicemail-deps.ts';
 
 /** An error- or fatal-level log line, as pino wrote it. */
 export interface LoggedError {
@@ -75,6 +78,12 @@ export interface ControllerOptions {
   recordingsDir?: string;
   /** Errors this test expects the controller (or the API) to log; any other error-level log fails it. */
   expectErrors?: RegExp[];
+  /** Configuration environment on top of the test defaults (e.g. VOICEMAIL_MAX_SECONDS). */
+  env?: Record<string, string>;
+  /** Wire `deps.voicemail` from the config and the TTS engine, as main.ts does. */
+  voicemail?: boolean;
+  /** Attach a webhook outbox to the bus (exposed as `outbox`). */
+  webhooks?: boolean;
 }
 
 export interface ControllerHarness {
@@ -84,6 +93,8 @@ export interface ControllerHarness {
   emu: Emulator;
   registry: CallRegistry;
   events: CallEvent[];
+  /** The webhook outbox on the bus, with ControllerOptions.webhooks. */
+  outbox?: WebhookOutbox;
   /** Error and fatal lines logged so far (controller, call log writer and API share the logger). */
   loggedErrors: LoggedError[];
   /** Declares an error the test expects (see ControllerOptions.expectErrors). */
@@ -100,12 +111,14 @@ export interface ControllerHarness {
 /** The real thing minus FreeSWITCH: API + database + controller on 127.0.0.1, and the emulator as the switch. */
 export async function startController(options: ControllerOptions = {}): Promise<ControllerHarness> {
   const log = createErrorLog(options.expectErrors);
-  const api = createTestApi({ logger: log.logger });
+  const api = createTestApi({ logger: log.logger }, options.env);
   const org = await api.org('Acme');
   const registry = createCallRegistry();
   const events: CallEvent[] = [];
   const bus = createCallEventBus();
   bus.subscribe((e) => events.push(e));
+  const outbox = options.webhooks ? createWebhookOutbox({ db: api.deps.db, logger: api.deps.logger }) : undefined;
+  const detach = outbox?.attach(bus);
   const server = await createCallServer({
     host: '127.0.0.1',
     port: 0,
@@ -123,8 +136,9 @@ export async function startController(options: ControllerOptions = {}): Promise<
         recordingsDir: options.recordingsDir ?? null,
       },
       now: () => new Date(),
-      ...(options.bots ? { bots: options.bots } : {}),
+      ...(options.bots ? { bots: botsForCalls(options.bots) } : {}),
       ...(options.masking ? { maskingLookup: createMaskingLookup(api.deps.db, () => new Date()) } : {}),
+      ...(options.voicemail ? { voicemail: voicemailCallDeps(api.config, api.deps.tts) } : {}),
     },
   });
   const emu = createEmulator({ port: server.address().port, timeScale: 0.02 });
@@ -135,6 +149,7 @@ export async function startController(options: ControllerOptions = {}): Promise<
     emu,
     registry,
     events,
+    ...(outbox ? { outbox } : {}),
     loggedErrors: log.errors,
     expectLoggedError: log.expect,
     async req(method, path, body) {
@@ -152,9 +167,11 @@ export async function startController(options: ControllerOptions = {}): Promise<
       await server.idle();
       expect(registry.size()).toBe(0);
       expect(server.sessions()).toHaveLength(0);
+      expect(bus.listenerCount()).toBe(outbox ? 2 : 1);
       log.check();
     },
     async close() {
+      detach?.();
       await server.close();
       api.close();
       log.check(true);

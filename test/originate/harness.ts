@@ -6,7 +6,7 @@ import { InboundEmulator } from '../emulator/inbound-server.ts';
 import type { OriginateSimOptions } from '../emulator/inbound-originate.ts';
 import { InboundClient } from '../../src/esl/inbound-client.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
-import { createCallEventBus, type CallEvent } from '../../src/call/events.ts';
+import { createCallEventBus, type CallEvent } from '../../src/domain/call-events.ts';
 import { createCallControl } from '../../src/switch/call-control.ts';
 import type { CallControl } from '../../src/services/calls/control.ts';
 

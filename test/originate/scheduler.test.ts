@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCallHarness, type CallHarness } from './harness.ts';
 import { createCallScheduler } from '../../src/switch/call-scheduler.ts';
 import { createCallControl } from '../../src/switch/call-control.ts';
-import { createCallEventBus } from '../../src/call/events.ts';
+import { createCallEventBus } from '../../src/domain/call-events.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { parseScheduleTime } from '../../src/services/calls/schedule-time.ts';
 

@@ -63,7 +63,7 @@ describe('compile', () => {
     expect(codes(r.problems)).toEqual(['dangling_reference', 'dangling_reference', 'dangling_reference', 'dangling_reference']);
     expect(r.problems[0]).toEqual({
       code: 'dangling_reference', path: `ivrs.${ivr.id}.options.3`, ref: { type: 'extension', value: '1999' },
-      message: 'IVR "Main", option 3: extension 1999 does not exist',
+      message: 'IVR "Main", option 3: extension 1999 does not exist in this organization',
     });
   });
 
@@ -73,7 +73,7 @@ describe('compile', () => {
     t.db.delete(ivrs).where(eq(ivrs.id, ivr.id)).run();
     const r = compile(t.db, org.id, { soundsDir: t.soundsDir });
     expect(r.problems).toEqual([
-      expect.objectContaining({ code: 'dangling_reference', path: 'dids.+918065978001', message: `DID +918065978001: IVR ${ivr.id} does not exist` }),
+      expect.objectContaining({ code: 'dangling_reference', path: 'dids.+918065978001', message: `DID +918065978001: IVR ${ivr.id} does not exist in this organization` }),
     ]);
   });
 

@@ -4,7 +4,7 @@ import { publish } from '../../src/publish/publish.ts';
 import { withVersionRetry } from '../../src/publish/store.ts';
 import { openDatabase } from '../../src/db/client.ts';
 import { configSnapshots, dids, extensions, ivrMenuOptions, liveDids, queues } from '../../src/db/schema/index.ts';
-import { UnprocessableError } from '../../src/services/errors.ts';
+import { UnprocessableError } from '../../src/domain/errors.ts';
 import type { ConfigSnapshot } from '../../src/publish/snapshot.ts';
 import { addDid, addExtension, addOption, freshDb, newOrg, seedValid } from './seed.ts';
 

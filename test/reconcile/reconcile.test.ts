@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, sqliteOf } from '../../src/db/client.ts';
 import { organizations, webhookEndpoints, webhookDeliveries } from '../../src/db/schema/index.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
-import { createCallEventBus, type CallEvent } from '../../src/call/events.ts';
+import { createCallEventBus, type CallEvent } from '../../src/domain/call-events.ts';
 import { createCallRegistry } from '../../src/call/registry.ts';
 import { InboundClient } from '../../src/esl/inbound-client.ts';
 import { createReconciler, type ReconcileSettings } from '../../src/switch/reconcile.ts';

@@ -5,7 +5,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startVoicemailController, type VoicemailHarness } from './harness.ts';
 import { startController, type ControllerHarness } from '../helpers/controller.ts';
 import type { CallerScript, CallerStep } from '../emulator/index.ts';
 import { decodeWav } from '../../src/media/wav.ts';
@@ -21,7 +20,7 @@ type Message = { id: string; extension: string; caller: string | null; did: stri
 type Page = { messages: Message[]; total: number };
 type Step = { step: string; type?: string; value?: string | null; result?: string };
 
-let h: VoicemailHarness | undefined;
+let h: ControllerHarness | undefined;
 let plain: ControllerHarness | undefined;
 afterEach(async () => {
   await h?.close();
@@ -30,7 +29,7 @@ afterEach(async () => {
 });
 
 /** 1001 (own greeting) behind key 1 of the menu, key 2 straight to 1003's box (default greeting); DIRECT_DID rings 1001. */
-async function configure(x: { req: VoicemailHarness['req'] }): Promise<void> {
+async function configure(x: { req: ControllerHarness['req'] }): Promise<void> {
   await x.req('POST', '/api/v1/extensions', { number: '1001', name: 'Asha', voicemail_enabled: true, voicemail_greeting: GREETING });
   await x.req('POST', '/api/v1/extensions', { number: '1003', name: 'Mira', voicemail_enabled: true });
   const ivr = await x.req<{ id: string }>('POST', '/api/v1/ivrs', { name: 'Main', extension: '7001', timeout: 1, max_retries: 2 });
@@ -58,7 +57,7 @@ function executes(commands: string[]): Array<{ app: string; arg: string }> {
   }));
 }
 
-async function place(x: VoicemailHarness, destination: string, script: CallerScript) {
+async function place(x: ControllerHarness, destination: string, script: CallerScript) {
   const call = x.emu.placeCall({ destination, callerIdNumber: '09800000001', script });
   const summary = await call.done;
   await x.settle();
@@ -66,11 +65,11 @@ async function place(x: VoicemailHarness, destination: string, script: CallerScr
 }
 
 const voicemailSteps = (path: unknown) => (path as Step[]).filter((p) => p.step === 'action' && p.type === 'voicemail');
-const voicemailDir = (x: VoicemailHarness) => resolve(x.api.dataDir, 'voicemail', x.org.orgId);
+const voicemailDir = (x: ControllerHarness) => resolve(x.api.dataDir, 'voicemail', x.org.orgId);
 
 describe('voicemail through the controller', () => {
   it('busy extension: greeting, beep, record; the caller hangs up while recording and the message is kept', async () => {
-    h = await startVoicemailController();
+    h = await startController({ voicemail: true, webhooks: true });
     await configure(h);
     const hook = await h.req<{ id: string }>('POST', '/api/v1/webhooks', { url: 'https://crm.example.com/hooks', events: ['voicemail.new'] });
     const { summary, apps, log } = await place(h, '918065978001', { steps: [key('1'), hangupDuring('record', 60)], bridge: 'busy' });
@@ -116,7 +115,7 @@ describe('voicemail through the controller', () => {
     expect(types.slice(types.indexOf('call.transferred'))).toEqual(['call.transferred', 'call.transferred', 'voicemail.new', 'call.hangup']);
     const event = h.events.find((e) => e.type === 'voicemail.new');
     expect(event).toMatchObject({ callId: log.id, orgId: h.org.orgId, messageId: m.id, extension: '1001', caller: '+919800000001', durationMs: m.duration_ms });
-    h.outbox.flush();
+    h.outbox!.flush();
     const deliveries = h.api.database.sqlite.prepare('select endpoint_id, event_type, body from webhook_deliveries').all() as Array<{ endpoint_id: string; event_type: string; body: string }>;
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0]).toMatchObject({ endpoint_id: hook.id, event_type: 'voicemail.new' });
@@ -129,7 +128,7 @@ describe('voicemail through the controller', () => {
   });
 
   it('menu voicemail option: default greeting; silence ends the message, then goodbye and hangup', async () => {
-    h = await startVoicemailController();
+    h = await startController({ voicemail: true, webhooks: true });
     await configure(h);
     const { summary, apps, log } = await place(h, '918065978001', { steps: [key('2')], recordTalkMs: 1500 });
     const renderer = greetingRenderer(h.api.config, h.api.deps.tts);
@@ -149,7 +148,7 @@ describe('voicemail through the controller', () => {
   });
 
   it('DID to an extension that does not answer: VOICEMAIL_MAX_SECONDS bounds the message; * ends one early', async () => {
-    h = await startVoicemailController({ VOICEMAIL_MAX_SECONDS: '7' });
+    h = await startController({ voicemail: true, webhooks: true, env: { VOICEMAIL_MAX_SECONDS: '7' } });
     await configure(h);
     const long = await place(h, '918065978002', { recordTalkMs: 600_000, bridge: 'no-answer' });
     expect(long.apps.find((a) => a.app === 'record')!.arg).toMatch(/ 7 200 5$/);
@@ -169,7 +168,7 @@ describe('voicemail through the controller', () => {
   });
 
   it('nothing is kept when the caller hangs up before the beep, or at once after it', async () => {
-    h = await startVoicemailController();
+    h = await startController({ voicemail: true, webhooks: true });
     await configure(h);
     const early = await place(h, '918065978001', { steps: [key('2'), hangupDuring('playback', 0)] });
     expect(early.apps.some((a) => a.app === 'record')).toBe(false);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
-import { createCallEventBus } from '../../src/call/events.ts';
+import { createCallEventBus } from '../../src/domain/call-events.ts';
 import { createWebhookOutbox } from '../../src/services/webhooks/outbox.ts';
 import { createWebhookDispatcher, type DispatcherOptions } from '../../src/services/webhooks/dispatcher.ts';
 import { sign, verify } from '../../src/services/webhooks/signing.ts';

@@ -2,15 +2,15 @@ import { addStep, type CallSession } from '../session.ts';
 import { PROMPTS } from '../prompts.ts';
 import { normalizeE164 } from '../../services/numbers/phone.ts';
 import type { SnapshotDestination } from '../../publish/snapshot.ts';
-import type { FinalDestinationType } from '../../services/numbers/destinations.ts';
-import type { BotTarget } from '../../bot/bridge.ts';
+import type { FinalDestinationType } from '../../domain/destinations.ts';
+import type { BotTarget } from '../../domain/agents.ts';
 import { endLabel } from '../../bot/leg.ts';
-import { recordBotLeg } from '../../bot/bot-log.ts';
+import { recordBotLeg } from '../bot-log.ts';
 import type { TransferTarget } from '../../bot/protocol.ts';
 import { answer, play } from '../media.ts';
 import { finalDestination } from '../final-destination.ts';
 import { hangupAction } from './hangup.ts';
-import { END, type ActionHandler, type ActionOutcome, type Destination } from '../action-types.ts';
+import { END, type ActionHandler, type ActionOutcome, type Destination } from '../session.ts';
 
 /** Defaults for a route that names a bare ws(s):// URL instead of an agent. */
 const URL_DEFAULTS = { dialect: 'native', audioFormat: 'l16_16k', language: 'en-IN', connectTimeoutMs: 3000 } as const;

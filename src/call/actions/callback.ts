@@ -1,8 +1,7 @@
 import { callbackRequests } from '../../db/schema/index.ts';
-import { addStep } from '../session.ts';
+import { addStep, END, type ActionHandler } from '../session.ts';
 import { PROMPTS } from '../prompts.ts';
 import { hangup, play } from '../media.ts';
-import { END, type ActionHandler } from '../action-types.ts';
 
 /** Record a callback request (caller, DID, time) for the org, confirm with a tone, hang up. */
 export const callbackAction: ActionHandler = async (s) => {

@@ -1,7 +1,6 @@
-import { addStep, type CallSession } from '../session.ts';
+import { addStep, END, type ActionHandler, type CallSession } from '../session.ts';
 import { recordCall } from '../recording.ts';
 import { bridgeTo, unavailable } from '../bridging/bridge-to.ts';
-import { END, type ActionHandler } from '../action-types.ts';
 import { voicemailFor } from './voicemail.ts';
 
 export function userDialString(s: CallSession, ext: string, extraVars: string[] = []): string {

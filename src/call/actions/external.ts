@@ -1,6 +1,6 @@
+import { END, type ActionHandler } from '../session.ts';
 import { recordCall } from '../recording.ts';
 import { bridgeTo, unavailable } from '../bridging/bridge-to.ts';
-import { END, type ActionHandler } from '../action-types.ts';
 
 /** Bridge to an outside number through the configured gateway, showing the DID as caller ID. */
 export const externalAction: ActionHandler = async (s, dest) => {

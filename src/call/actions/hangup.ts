@@ -1,6 +1,5 @@
-import { addStep } from '../session.ts';
+import { addStep, END, type ActionHandler } from '../session.ts';
 import { hangup } from '../media.ts';
-import { END, type ActionHandler } from '../action-types.ts';
 
 export const hangupAction: ActionHandler = async (s) => {
   addStep(s, { step: 'action', type: 'hangup', value: null });

@@ -1,7 +1,7 @@
+import { END, type ActionHandler } from '../session.ts';
 import { recordCall } from '../recording.ts';
 import { userDialString } from './extension.ts';
 import { bridgeTo, unavailable } from '../bridging/bridge-to.ts';
-import { END, type ActionHandler } from '../action-types.ts';
 
 /** Ring an extension that answers by itself (paging / intercom). */
 export const intercomAction: ActionHandler = async (s, dest) => {

@@ -1,7 +1,6 @@
-import { addStep } from '../session.ts';
+import { addStep, type ActionHandler } from '../session.ts';
 import { isPlayablePrompt, PROMPTS } from '../prompts.ts';
 import { play } from '../media.ts';
-import type { ActionHandler } from '../action-types.ts';
 
 /** Play a recording (e.g. opening hours), then back to the menu. */
 export const playPromptAction: ActionHandler = async (s, dest) => {

@@ -4,7 +4,7 @@ import { PROMPTS } from '../prompts.ts';
 import { answer, hangup, play } from '../media.ts';
 import { recordCall } from '../recording.ts';
 import { finalDestination } from '../final-destination.ts';
-import { END, type ActionHandler } from '../action-types.ts';
+import { END, type ActionHandler } from '../session.ts';
 
 /**
  * Put the caller in a mod_callcenter queue (stage `queue`; hold music from the queue).

@@ -1,5 +1,4 @@
-import { addStep } from '../session.ts';
-import type { ActionHandler } from '../action-types.ts';
+import { addStep, type ActionHandler } from '../session.ts';
 
 export const repeatAction: ActionHandler = async (s) => {
   addStep(s, { step: 'action', type: 'repeat', value: null });

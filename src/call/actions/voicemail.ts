@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ChannelGoneError } from '../channel.ts';
 import { PROMPTS } from '../prompts.ts';
-import { addStep, emit, type CallSession } from '../session.ts';
+import { addStep, emit, END, type ActionHandler, type ActionOutcome, type CallSession } from '../session.ts';
 import { timeOrderedUuid } from '../../db/time-ordered-id.ts';
 import { MIN_MESSAGE_MS, SILENCE_HITS_S, SILENCE_THRESHOLD, voicemailDepsOf } from '../voicemail-deps.ts';
 import { findMailbox, greetingFile } from '../../services/voicemail/mailbox.ts';
@@ -11,7 +11,6 @@ import { saveMessage, type VoicemailMessage } from '../../services/voicemail/mes
 import { inspectWav, waitForStableSize } from '../recording-file.ts';
 import { answer, answerThen, hangup, play } from '../media.ts';
 import { unavailable } from '../bridging/bridge-to.ts';
-import { END, type ActionHandler, type ActionOutcome } from '../action-types.ts';
 
 /** The tone after the greeting: FreeSWITCH generates it, no sound files needed. */
 export const VOICEMAIL_BEEP = 'tone_stream://%(500,0,800)';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { emit, stamp, type CallSession, type MaskingMatch } from '../session.ts';
+import { emit, stamp, type CallSession } from '../session.ts';
+import type { MaskingMatch } from '../../services/masking/lookup.ts';
 import { bridgedInboundMaskedCall, endInboundMaskedCall, startInboundMaskedCall } from './masked-inbound-calls.ts';
 import { recordCall } from '../recording.ts';
 import { bridgeTo, unavailable } from './bridge-to.ts';

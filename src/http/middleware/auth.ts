@@ -5,7 +5,7 @@ import type { AppDeps, AppEnv, Principal } from '../context.ts';
 import { createCredentials, type CredentialUser, type Credentials } from '../../services/auth/credentials.ts';
 import { ROLE_GRANTS, grants } from '../../services/auth/permissions.ts';
 import { hashApiKey, verifyJwt, API_KEY_PREFIX, type SessionClaims } from '../../services/auth/tokens.ts';
-import { ForbiddenError, UnauthorizedError } from '../../services/errors.ts';
+import { ForbiddenError, UnauthorizedError } from '../../domain/errors.ts';
 
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 

@@ -2,8 +2,9 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { aiAgents, type StoredDestination } from '../../db/schema/index.ts';
-import { checkDestination } from '../numbers/destinations.ts';
-import { NotFoundError, ValidationError } from '../errors.ts';
+import { checkDestination } from '../../domain/destinations.ts';
+import { draftTargets } from '../numbers/targets.ts';
+import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import { legsOfAgent, type BotLegRow } from '../call-logs/bot-legs.ts';
 
 /** What a stored header value looks like in every response; sending it back on update keeps the value. */
@@ -35,7 +36,7 @@ function findAgent(db: Db, orgId: string, id: string): AgentRow {
 function checkFallback(db: Db, orgId: string, fb: StoredDestination | null): StoredDestination | null {
   if (!fb) return null;
   const value = fb.value === null ? null : fb.value.trim() || null;
-  const problem = checkDestination(db, orgId, fb.type, value);
+  const { problem } = checkDestination(draftTargets(db, orgId), fb.type, value);
   if (problem) throw new ValidationError(`Invalid fallback_destination: ${problem.message}`, [{ field: 'fallback_destination.value', message: problem.message }]);
   return { type: fb.type, value };
 }

@@ -4,7 +4,7 @@ import type { Db } from '../../db/client.ts';
 import { apiKeys } from '../../db/schema/index.ts';
 import { firstUncoveredGrant } from '../auth/permissions.ts';
 import { newApiKey } from '../auth/tokens.ts';
-import { ForbiddenError, NotFoundError } from '../errors.ts';
+import { ForbiddenError, NotFoundError } from '../../domain/errors.ts';
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 

@@ -2,7 +2,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { organizations, users } from '../../db/schema/index.ts';
-import { UnauthorizedError } from '../errors.ts';
+import { UnauthorizedError } from '../../domain/errors.ts';
 import { verifyPassword } from './passwords.ts';
 import { issueJwt } from './tokens.ts';
 

@@ -3,7 +3,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { callNotes } from '../../db/schema/index.ts';
 import { normalizeE164 } from '../numbers/phone.ts';
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../../domain/errors.ts';
 import { resolveDisposition } from '../dispositions/disposition-service.ts';
 import { legsOfCall, type BotLegRow } from './bot-legs.ts';
 import { feedSeqOf, getCallLog, listCallLogs, syncCallLogs, type CallLogRow, type CallType } from './store.ts';

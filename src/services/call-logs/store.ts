@@ -1,5 +1,5 @@
 import { sqliteOf, type Db } from '../../db/client.ts';
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError } from '../../domain/errors.ts';
 
 /** Call types as the API names them; `call_logs.direction` holds them (inbound rows say 'inbound'). */
 export const CALL_TYPES = ['inbound', 'click_to_call', 'two_party', 'masking', 'dialer'] as const;

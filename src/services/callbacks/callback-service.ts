@@ -2,7 +2,7 @@
 import { and, count, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { callbackRequests } from '../../db/schema/index.ts';
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError } from '../../domain/errors.ts';
 
 export const CALLBACK_STATUSES = ['pending', 'done', 'cancelled'] as const;
 export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];

@@ -9,7 +9,7 @@ import type { Config } from '../../runtime/env.ts';
 import type { Db } from '../../db/client.ts';
 import { callRecordings, dids, extensions } from '../../db/schema/index.ts';
 import { normalizeE164 } from '../numbers/phone.ts';
-import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../errors.ts';
+import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../../domain/errors.ts';
 import { getCallLog, type CallLogRow } from '../call-logs/store.ts';
 import { getOutboundInOrg, type OutboundRow } from './call-store.ts';
 import type { CallControl } from './control.ts';

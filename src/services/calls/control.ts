@@ -2,7 +2,7 @@
  * What placing calls needs from the switch: src/switch/call-control.ts implements it over the inbound
  * ESL connection (main.ts builds it; the API reaches it as `deps.calls`). Its failures are domain errors.
  */
-import { DomainError } from '../errors.ts';
+import { DomainError } from '../../domain/errors.ts';
 import type { OutboundRow } from './call-store.ts';
 
 /** FreeSWITCH is not connected (or did not answer): nothing was placed or hung up. */

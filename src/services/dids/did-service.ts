@@ -1,10 +1,11 @@
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { didHistory, dids, organizations } from '../../db/schema/index.ts';
-import { checkDestination, type DidRoutingType } from '../numbers/destinations.ts';
+import { checkDestination, type DidRoutingType } from '../../domain/destinations.ts';
 import { normalizeE164 } from '../numbers/phone.ts';
+import { draftTargets } from '../numbers/targets.ts';
 import { publishDidMapping } from '../../publish/did-mapping.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 
 /**
  * Phone numbers (DIDs): an organization's numbers, the shared pool (org_id null) and
@@ -55,7 +56,7 @@ export function routeDid(
   const destination = input.routing_destination === null ? null : input.routing_destination.trim();
   const did = db.transaction((tx) => {
     const current = findOrgDid(tx, orgId, id);
-    const problem = checkDestination(tx, orgId, input.routing_type, destination);
+    const { problem } = checkDestination(draftTargets(tx, orgId), input.routing_type, destination);
     if (problem) {
       throw new ValidationError(`Invalid routing_destination: ${problem.message}`, [{ field: 'routing_destination', message: problem.message }]);
     }

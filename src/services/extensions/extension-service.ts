@@ -9,8 +9,8 @@ import { extensions } from '../../db/schema/index.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { TtsEngine } from '../../media/tts-engine.ts';
 import { randomPassword } from '../auth/passwords.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
-import { findNumberOwner, numberTakenMessage } from '../numbers/extension-numbers.ts';
+import { NotFoundError } from '../../domain/errors.ts';
+import { assertNumberFree } from '../numbers/extension-numbers.ts';
 import { DEFAULT_VOICEMAIL_GREETING, greetingRenderer, renderGreeting } from '../voicemail/greeting.ts';
 
 export type ExtensionRow = typeof extensions.$inferSelect;
@@ -37,12 +37,6 @@ function findOwned(db: Db, orgId: string, id: string): ExtensionRow {
   const row = db.select().from(extensions).where(and(eq(extensions.id, id), eq(extensions.orgId, orgId))).get();
   if (!row) throw new NotFoundError('Extension not found');
   return row;
-}
-
-/** 409 when the number is held by an IVR, queue or another extension of the org. */
-function assertNumberFree(db: Db, orgId: string, number: string, selfId?: string) {
-  const owner = findNumberOwner(db, orgId, number, selfId ? { type: 'extension', id: selfId } : undefined);
-  if (owner) throw new ConflictError(numberTakenMessage(number, owner), { ...owner, number });
 }
 
 /**
@@ -94,7 +88,7 @@ export async function updateExtension(deps: ExtensionDeps, orgId: string, id: st
   const greetingFile = body.voicemail_greeting === undefined ? undefined : await voicemailGreetingFile(deps, body.voicemail_greeting);
   const row = db.transaction((tx) => {
     const current = findOwned(tx, orgId, id);
-    if (body.number !== undefined && body.number !== current.number) assertNumberFree(tx, orgId, body.number, id);
+    if (body.number !== undefined && body.number !== current.number) assertNumberFree(tx, orgId, body.number, { type: 'extension', id });
     return tx.update(extensions).set({
       ...(body.number !== undefined && { number: body.number }),
       ...(body.name !== undefined && { name: body.name }),

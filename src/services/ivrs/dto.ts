@@ -1,95 +1,80 @@
-import type { ivrMenuOptions, ivrs, StoredDestination } from '../../db/schema/index.ts';
+import type { ivrMenuOptions, ivrs } from '../../db/schema/index.ts';
+import type { DirectDialPolicy } from '../../domain/destinations.ts';
 
 export type IvrRow = typeof ivrs.$inferSelect;
 export type MenuOptionRow = typeof ivrMenuOptions.$inferSelect;
 
-export const DIRECT_DIAL_POLICIES = ['disabled', 'all', 'allow_list', 'deny_list'] as const;
-export type DirectDialPolicy = (typeof DIRECT_DIAL_POLICIES)[number];
-
-/** The IVR as the API returns it: snake_case, except the seed's camelCase timestamps. */
-export interface IvrDto {
-  id: string;
-  org_id: string;
-  name: string;
-  extension: string;
-  description: string | null;
-  greeting_prompt: string | null;
-  greeting_text: string | null;
-  greeting_language: string;
-  greeting_voice: string;
-  timeout: number;
-  inter_digit_timeout: number;
-  max_retries: number;
+/**
+ * The IVR as the API returns it, written once: each response field → the ivrs column it shows (snake_case,
+ * except the seed's camelCase timestamps). toIvrDto builds one IVR from a row with it, and the GET /ivrs
+ * query (list-query.ts) builds SQLite's json_object from it, so the two cannot drift.
+ */
+export const IVR_FIELDS = {
+  id: 'id',
+  org_id: 'orgId',
+  name: 'name',
+  extension: 'extension',
+  description: 'description',
+  greeting_prompt: 'greetingPrompt',
+  greeting_text: 'greetingText',
+  greeting_language: 'greetingLanguage',
+  greeting_voice: 'greetingVoice',
+  timeout: 'timeout',
+  inter_digit_timeout: 'interDigitTimeout',
+  max_retries: 'maxRetries',
   /** null = max_retries */
-  timeout_retries: number | null;
+  timeout_retries: 'timeoutRetries',
   /** null = max_retries */
-  invalid_retries: number | null;
-  enable_direct_dial: boolean;
-  direct_dial_policy: DirectDialPolicy;
-  direct_dial_list: string[];
-  timeout_prompt: string | null;
-  invalid_prompt: string | null;
-  timeout_destination: StoredDestination | null;
-  invalid_destination: StoredDestination | null;
-  status: string;
-  createdAt: string;
-  updatedAt: string;
-}
+  invalid_retries: 'invalidRetries',
+  enable_direct_dial: 'enableDirectDial',
+  direct_dial_policy: 'directDialPolicy',
+  direct_dial_list: 'directDialList',
+  timeout_prompt: 'timeoutPrompt',
+  invalid_prompt: 'invalidPrompt',
+  timeout_destination: 'timeoutDestination',
+  invalid_destination: 'invalidDestination',
+  status: 'status',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt',
+} as const satisfies Record<string, keyof IvrRow>;
 
-export interface MenuOptionDto {
-  id: string;
-  ivr_id: string;
-  digit: string;
-  action_type: string;
-  action_destination: string | null;
-  description: string | null;
-  order: number;
-  createdAt: string;
-  updatedAt: string;
-}
+/**
+ * A menu option as the API returns it, the same way. `order` is no column (null here): the option's
+ * position in its menu as last saved.
+ */
+export const MENU_OPTION_FIELDS = {
+  id: 'id',
+  ivr_id: 'ivrId',
+  digit: 'digit',
+  action_type: 'actionType',
+  action_destination: 'destination',
+  description: 'description',
+  order: null,
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt',
+} as const satisfies Record<string, keyof MenuOptionRow | null>;
+
+/** The response object a field map describes: each field typed as its column (a position is a number). */
+type Shown<Fields extends Record<string, PropertyKey | null>, Row> = {
+  -readonly [K in keyof Fields]: Fields[K] extends keyof Row ? Row[Fields[K]] : number;
+};
+
+export type IvrDto = Omit<Shown<typeof IVR_FIELDS, IvrRow>, 'direct_dial_policy'> & { direct_dial_policy: DirectDialPolicy };
+export type MenuOptionDto = Shown<typeof MENU_OPTION_FIELDS, MenuOptionRow>;
 
 export type IvrWithMenuDto = IvrDto & { menuOptions: MenuOptionDto[] };
 
 export function toIvrDto(r: IvrRow): IvrDto {
-  return {
-    id: r.id,
-    org_id: r.orgId,
-    name: r.name,
-    extension: r.extension,
-    description: r.description,
-    greeting_prompt: r.greetingPrompt,
-    greeting_text: r.greetingText,
-    greeting_language: r.greetingLanguage,
-    greeting_voice: r.greetingVoice,
-    timeout: r.timeout,
-    inter_digit_timeout: r.interDigitTimeout,
-    max_retries: r.maxRetries,
-    timeout_retries: r.timeoutRetries,
-    invalid_retries: r.invalidRetries,
-    enable_direct_dial: r.enableDirectDial,
-    direct_dial_policy: r.directDialPolicy as DirectDialPolicy,
-    direct_dial_list: r.directDialList,
-    timeout_prompt: r.timeoutPrompt,
-    invalid_prompt: r.invalidPrompt,
-    timeout_destination: r.timeoutDestination ?? null,
-    invalid_destination: r.invalidDestination ?? null,
-    status: r.status,
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
-  };
+  return shown(IVR_FIELDS, r, 0) as IvrDto;
 }
 
 /** `order` is the option's position in the menu as last saved. */
 export function toMenuOptionDto(r: MenuOptionRow, order: number): MenuOptionDto {
-  return {
-    id: r.id,
-    ivr_id: r.ivrId,
-    digit: r.digit,
-    action_type: r.actionType,
-    action_destination: r.destination,
-    description: r.description,
-    order,
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
-  };
+  return shown(MENU_OPTION_FIELDS, r, order) as MenuOptionDto;
+}
+
+function shown<Row extends object>(fields: Record<string, keyof Row | null>, row: Row, position: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [field, column] of Object.entries(fields)) out[field] = column === null ? position : row[column];
+  return out;
 }

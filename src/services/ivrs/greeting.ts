@@ -9,7 +9,7 @@ import { ivrs } from '../../db/schema/index.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { TtsEngine } from '../../media/tts-engine.ts';
 import { toMonoPcm16 } from '../../media/normalize-wav.ts';
-import { NotFoundError, UpstreamError } from '../errors.ts';
+import { NotFoundError, UpstreamError } from '../../domain/errors.ts';
 import { requireIvr } from './queries.ts';
 
 export type SoundsConfig = Pick<Config, 'SOUNDS_DIR' | 'DATA_DIR'>;

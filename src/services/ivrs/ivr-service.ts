@@ -2,10 +2,11 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import { ivrs, type StoredDestination } from '../../db/schema/index.ts';
-import { checkDestination, NULL_DESTINATION_TYPES, type FinalDestinationType } from '../numbers/destinations.ts';
-import { findNumberOwner, numberTakenMessage } from '../numbers/extension-numbers.ts';
-import { ConflictError, ValidationError, type FieldIssue } from '../errors.ts';
-import type { DirectDialPolicy, IvrRow } from './dto.ts';
+import { checkDestination, NULL_DESTINATION_TYPES, type DirectDialPolicy, type FinalDestinationType } from '../../domain/destinations.ts';
+import { assertNumberFree } from '../numbers/extension-numbers.ts';
+import { draftTargets } from '../numbers/targets.ts';
+import { ConflictError, ValidationError, type FieldIssue } from '../../domain/errors.ts';
+import type { IvrRow } from './dto.ts';
 import { removeGreetingFile, type SoundsConfig } from './greeting.ts';
 import { requireIvr } from './queries.ts';
 import { findIvrReferences, type IvrReferences } from './references.ts';
@@ -44,7 +45,7 @@ const blankToNull = (v: string | null | undefined) => (v === undefined ? undefin
 function destination(db: Db, orgId: string, field: string, d: DestinationInput | null | undefined, issues: FieldIssue[]): StoredDestination | null | undefined {
   if (d === undefined || d === null) return d;
   const value = d.value === undefined || d.value === null ? null : d.value.trim();
-  const problem = checkDestination(db, orgId, d.type, value);
+  const { problem } = checkDestination(draftTargets(db, orgId), d.type, value);
   if (problem) issues.push({ field: `${field}.value`, message: problem.message });
   return { type: d.type, value: NULL_DESTINATION_TYPES.has(d.type) ? null : value };
 }
@@ -103,11 +104,6 @@ function toColumns(db: Db, orgId: string, input: IvrFields, current?: IvrRow): C
   return Object.fromEntries(Object.entries(cols).filter(([, v]) => v !== undefined)) as Columns;
 }
 
-function assertNumberFree(db: Db, orgId: string, number: string, selfId?: string): void {
-  const owner = findNumberOwner(db, orgId, number, selfId ? { type: 'ivr', id: selfId } : undefined);
-  if (owner) throw new ConflictError(numberTakenMessage(number, owner), { type: owner.type, id: owner.id, name: owner.name });
-}
-
 /** A concurrent writer took the extension between our check and our write. */
 function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
@@ -128,7 +124,7 @@ export function createIvr(db: Db, orgId: string, input: IvrFields & { name: stri
 export function updateIvr(db: Db, orgId: string, id: string, input: IvrFields): IvrRow {
   const current = requireIvr(db, orgId, id);
   const cols = toColumns(db, orgId, input, current);
-  if (cols.extension !== undefined && cols.extension !== current.extension) assertNumberFree(db, orgId, cols.extension, current.id);
+  if (cols.extension !== undefined && cols.extension !== current.extension) assertNumberFree(db, orgId, cols.extension, { type: 'ivr', id: current.id });
   if (Object.keys(cols).length === 0) return current;
   try {
     return db.update(ivrs).set(cols).where(and(eq(ivrs.orgId, orgId), eq(ivrs.id, current.id))).returning().get() ?? requireIvr(db, orgId, id);

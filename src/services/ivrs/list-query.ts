@@ -1,29 +1,36 @@
 import { createHash } from 'node:crypto';
+import { getTableColumns } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { sqliteOf, type Db } from '../../db/client.ts';
-
-const BOOL = (col: string) => `json(case when ${col} then 'true' else 'false' end)`;
+import { ivrMenuOptions, ivrs } from '../../db/schema/index.ts';
+import { IVR_FIELDS, MENU_OPTION_FIELDS } from './dto.ts';
 
 /** How many organizations' rendered lists one app keeps (about 0.6 KB per IVR each). */
 const CACHE_MAX_ORGS = 512;
 
+/**
+ * `'field', value` pairs for json_object from a response field map (dto.ts): booleans as JSON booleans,
+ * JSON columns as JSON, and `position` (SQL) for the field that is no column.
+ */
+function jsonFields(fields: Record<string, string | null>, columns: Record<string, SQLiteColumn>, alias: string, position = 'null'): string {
+  return Object.entries(fields).map(([field, key]) => {
+    if (key === null) return `'${field}', ${position}`;
+    const column = columns[key]!;
+    const ref = `${alias}.${column.name}`;
+    const value = column.dataType === 'boolean' ? `json(case when ${ref} then 'true' else 'false' end)` : column.dataType === 'json' ? `json(${ref})` : ref;
+    return `'${field}', ${value}`;
+  }).join(', ');
+}
+
 // ORDER BY inside the aggregates (SQLite ≥ 3.44) keeps json_object's JSON subtype: no re-parsing.
+// A menu option's `order`: how many options of its IVR were saved before it (rowid order, as menusFor reads them).
 const LIST_SQL = `
     select coalesce(json_group_array(json_object(
-        'id', i.id, 'org_id', i.org_id, 'name', i.name, 'extension', i.extension, 'description', i.description,
-        'greeting_prompt', i.greeting_prompt, 'greeting_text', i.greeting_text,
-        'greeting_language', i.greeting_language, 'greeting_voice', i.greeting_voice,
-        'timeout', i.timeout, 'inter_digit_timeout', i.inter_digit_timeout, 'max_retries', i.max_retries,
-        'timeout_retries', i.timeout_retries, 'invalid_retries', i.invalid_retries,
-        'enable_direct_dial', ${BOOL('i.enable_direct_dial')}, 'direct_dial_policy', i.direct_dial_policy,
-        'direct_dial_list', json(i.direct_dial_list), 'timeout_prompt', i.timeout_prompt, 'invalid_prompt', i.invalid_prompt,
-        'timeout_destination', json(i.timeout_destination), 'invalid_destination', json(i.invalid_destination),
-        'status', i.status, 'createdAt', i.created_at, 'updatedAt', i.updated_at,
+        ${jsonFields(IVR_FIELDS, getTableColumns(ivrs), 'i')},
         'menuOptions', (
           select coalesce(json_group_array(json_object(
-              'id', m.id, 'ivr_id', m.ivr_id, 'digit', m.digit, 'action_type', m.action_type,
-              'action_destination', m.destination, 'description', m.description,
-              'order', (select count(*) from ivr_menu_options m2 where m2.ivr_id = m.ivr_id and m2.rowid < m.rowid),
-              'createdAt', m.created_at, 'updatedAt', m.updated_at) order by m.rowid), json('[]'))
+              ${jsonFields(MENU_OPTION_FIELDS, getTableColumns(ivrMenuOptions), 'm', '(select count(*) from ivr_menu_options m2 where m2.ivr_id = m.ivr_id and m2.rowid < m.rowid)')}
+            ) order by m.rowid), json('[]'))
           from ivr_menu_options m where m.ivr_id = i.id and m.org_id = i.org_id
         )
       ) order by i.created_at desc, i.rowid desc), '[]') as body

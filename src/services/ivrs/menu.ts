@@ -1,8 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { ivrMenuOptions, ivrs } from '../../db/schema/index.ts';
-import { ACTION_TYPES, checkDestination, isExtensionNumber, NULL_DESTINATION_TYPES, type ActionType } from '../numbers/destinations.ts';
-import { ValidationError, type FieldIssue } from '../errors.ts';
+import { ACTION_TYPES, checkDestination, isExtensionNumber, NULL_DESTINATION_TYPES, type ActionType } from '../../domain/destinations.ts';
+import { ValidationError, type FieldIssue } from '../../domain/errors.ts';
+import { draftTargets } from '../numbers/targets.ts';
 import type { IvrWithMenuDto } from './dto.ts';
 import { getIvrWithMenu, requireIvr } from './queries.ts';
 
@@ -36,6 +37,7 @@ function ivrHint(db: Db, orgId: string, value: string): string {
 export function validateMenu(db: Db, orgId: string, options: MenuOptionInput[]): MenuOption[] {
   const issues: FieldIssue[] = [];
   const firstIndexOfDigit = new Map<string, number>();
+  const targets = draftTargets(db, orgId);
   const out = options.map((o, i): MenuOption => {
     const digit = String(o.digit).trim();
     if (!(MENU_DIGITS as readonly string[]).includes(digit)) {
@@ -50,7 +52,7 @@ export function validateMenu(db: Db, orgId: string, options: MenuOptionInput[]):
     if (!knownType) {
       issues.push({ field: `options.${i}.action_type`, message: `Invalid action_type: ${o.action_type} (one of ${ACTION_TYPES.join(', ')})` });
     }
-    const problem = knownType ? checkDestination(db, orgId, o.action_type, destination) : null;
+    const problem = knownType ? checkDestination(targets, o.action_type, destination).problem : null;
     if (problem) {
       const hint = o.action_type === 'ivr' && destination ? ivrHint(db, orgId, destination) : '';
       issues.push({ field: `options.${i}.action_destination`, message: problem.message + hint });

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { type Db } from '../../db/client.ts';
 import { ivrMenuOptions, ivrs } from '../../db/schema/index.ts';
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError } from '../../domain/errors.ts';
 import { toIvrDto, toMenuOptionDto, type IvrRow, type IvrWithMenuDto, type MenuOptionDto } from './dto.ts';
 
 /** The IVR if it belongs to the organization; another org's IVR is indistinguishable from none. */

@@ -3,9 +3,20 @@
  * One prepared statement over masking_sessions; only active, unexpired rows hold the real pair.
  */
 import { sqliteOf, type Db } from '../../db/client.ts';
-import type { MaskingLookup } from '../../call/session.ts';
 
-export type { MaskingLookup, MaskingMatch } from '../../call/session.ts';
+/** A caller who is one party of an active masking session on the DID they dialled. */
+export interface MaskingMatch {
+  sessionId: string;
+  orgId: string;
+  /** The other party's real E.164 number (exists only while the session is active). */
+  otherParty: string;
+  /** Masked forms, the only ones that may be stored. */
+  callerMasked: string;
+  otherMasked: string;
+}
+
+/** What a call asks before routing (CallDeps.maskingLookup); createMaskingLookup answers over masking_sessions. */
+export type MaskingLookup = (did: string, caller: string) => MaskingMatch | null;
 
 const FIND = `select id, org_id, first_phone, second_phone, first_masked, second_masked from masking_sessions
   where did = ? and status = 'active' and (first_phone = ? or second_phone = ?) and (expires_at is null or expires_at > ?)

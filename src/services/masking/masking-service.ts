@@ -6,7 +6,7 @@ import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { callLogs, maskingSessions, outboundCalls } from '../../db/schema/index.ts';
 import { maskNumber } from '../numbers/phone.ts';
-import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../errors.ts';
+import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../../domain/errors.ts';
 import { LIVE_STATUSES, type OutboundRow } from '../calls/call-store.ts';
 import { callControl, didField, phoneField, type CallsDeps } from '../calls/calls-service.ts';
 import { CallNotLiveError } from '../calls/control.ts';

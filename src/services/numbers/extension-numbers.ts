@@ -1,6 +1,7 @@
 import { and, eq, ne } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { extensions, ivrs, queues } from '../../db/schema/index.ts';
+import { ConflictError } from '../../domain/errors.ts';
 
 export type NumberOwner = { type: 'ivr' | 'queue' | 'extension'; id: string; name: string };
 
@@ -9,7 +10,7 @@ export type NumberOwner = { type: 'ivr' | 'queue' | 'extension'; id: string; nam
  * user extensions. Returns the current holder of `number`, ignoring `except` (the object
  * being updated), or null when it is free.
  */
-export function findNumberOwner(db: Db, orgId: string, number: string, except?: { type: NumberOwner['type']; id: string }): NumberOwner | null {
+function findNumberOwner(db: Db, orgId: string, number: string, except?: { type: NumberOwner['type']; id: string }): NumberOwner | null {
   const skip = (t: NumberOwner['type']) => (except?.type === t ? except.id : null);
   const ivr = db.select({ id: ivrs.id, name: ivrs.name }).from(ivrs)
     .where(and(eq(ivrs.orgId, orgId), eq(ivrs.extension, number), ...(skip('ivr') ? [ne(ivrs.id, skip('ivr')!)] : []))).get();
@@ -25,7 +26,12 @@ export function findNumberOwner(db: Db, orgId: string, number: string, except?: 
 
 const LABEL: Record<NumberOwner['type'], string> = { ivr: 'IVR', queue: 'queue', extension: 'user' };
 
-/** The seed's wording: `Extension 7001 is already used by IVR "Main Menu"`. */
-export function numberTakenMessage(number: string, owner: NumberOwner): string {
-  return `Extension ${number} is already used by ${LABEL[owner.type]} "${owner.name}"`;
+/**
+ * Throws ConflictError (409) when `number` is held by an IVR, a queue or a user extension of the
+ * organization other than `self` (the object being updated). The message is the seed's wording,
+ * `Extension 7001 is already used by IVR "Main Menu"`; `details.conflict` names the holder and the number.
+ */
+export function assertNumberFree(db: Db, orgId: string, number: string, self?: { type: NumberOwner['type']; id: string }): void {
+  const owner = findNumberOwner(db, orgId, number, self);
+  if (owner) throw new ConflictError(`Extension ${number} is already used by ${LABEL[owner.type]} "${owner.name}"`, { ...owner, number });
 }

@@ -6,7 +6,7 @@ import { and, eq } from 'drizzle-orm';
 import { soundsDir, type Config } from '../../runtime/env.ts';
 import type { Db } from '../../db/client.ts';
 import { ivrs } from '../../db/schema/index.ts';
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError } from '../../domain/errors.ts';
 import { publish, type PublishResult } from '../../publish/publish.ts';
 import type { Problem } from '../../publish/compile.ts';
 import { switchChanges, type SwitchControl } from '../../publish/callcenter.ts';

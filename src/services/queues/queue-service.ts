@@ -2,9 +2,9 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { extensions, organizations, queueAgents, queues, type StoredDestination } from '../../db/schema/index.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { findNumberOwner, numberTakenMessage } from '../numbers/extension-numbers.ts';
-import type { FinalDestinationType } from '../numbers/destinations.ts';
+import { NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { assertNumberFree } from '../numbers/extension-numbers.ts';
+import type { FinalDestinationType } from '../../domain/destinations.ts';
 
 /** Strategies exactly as mod_callcenter names them. */
 export const QUEUE_STRATEGIES = [
@@ -98,12 +98,6 @@ function toDtos(db: Db, orgId: string, rows: QueueRow[]) {
 
 export type QueueDto = ReturnType<typeof toDtos>[number];
 
-/** 409 when the number is held by an IVR, extension or another queue of the org. */
-function assertNumberFree(db: Db, orgId: string, number: string, selfId?: string) {
-  const owner = findNumberOwner(db, orgId, number, selfId ? { type: 'queue', id: selfId } : undefined);
-  if (owner) throw new ConflictError(numberTakenMessage(number, owner), { ...owner, number });
-}
-
 const exit = (d: QueueFields['timeout_destination']): StoredDestination | null => (d ? { type: d.type, value: d.value ?? null } : null);
 
 export function listQueues(db: Db, orgId: string): QueueDto[] {
@@ -138,7 +132,7 @@ export function createQueue(
 export function updateQueue(db: Db, orgId: string, id: string, body: QueueFields, now: () => Date): QueueDto {
   const row = db.transaction((tx) => {
     const current = findQueue(tx, orgId, id);
-    if (body.number !== undefined && body.number !== current.number) assertNumberFree(tx, orgId, body.number, id);
+    if (body.number !== undefined && body.number !== current.number) assertNumberFree(tx, orgId, body.number, { type: 'queue', id });
     const agents = body.agents === undefined ? undefined : resolveAgents(tx, orgId, body.agents);
     const q = tx.update(queues).set({
       ...(body.number !== undefined && { number: body.number }),

@@ -1,4 +1,4 @@
-import { DomainError } from '../errors.ts';
+import { DomainError } from '../../domain/errors.ts';
 
 /** Voicemail's domain errors; the API's onError maps them to responses by their code. */
 export class VoicemailNotFoundError extends DomainError {

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { sqliteOf, type Db } from '../../db/client.ts';
 import { createBatchQueue } from '../../db/batch-queue.ts';
 import type { Logger } from '../../runtime/logger.ts';
-import type { CallEvent, CallEventBus } from '../../call/events.ts';
+import type { CallEvent, CallEventBus } from '../../domain/call-events.ts';
 import { getCallLog, toCallLogDto } from '../call-logs/store.ts';
 
 export const WEBHOOK_EVENTS = [

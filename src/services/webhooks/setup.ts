@@ -5,7 +5,7 @@
 import type { Config } from '../../runtime/env.ts';
 import type { Db } from '../../db/client.ts';
 import type { Logger } from '../../runtime/logger.ts';
-import type { CallEventBus } from '../../call/events.ts';
+import type { CallEventBus } from '../../domain/call-events.ts';
 import { createWebhookOutbox } from './outbox.ts';
 import { createWebhookDispatcher, type WebhookDispatcher } from './dispatcher.ts';
 

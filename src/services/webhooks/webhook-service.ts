@@ -3,7 +3,7 @@ import { and, count, desc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from '../../db/schema/index.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { ConflictError, NotFoundError } from '../../domain/errors.ts';
 import { createWebhookOutbox } from './outbox.ts';
 import { newWebhookSecret } from './signing.ts';
 

@@ -2,12 +2,13 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
 import * as svc from '../../../services/agents/agent-service.ts';
 import { toBotLegDto } from '../call-logs/bot-legs.ts';
-import { type AGENT_DIALECTS, type AUDIO_FORMATS, createAgent, deleteAgent, getAgent, listAgentLegs, listAgents, updateAgent } from './routes.ts';
+import type { AgentDialect, AudioFormat } from '../../../domain/agents.ts';
+import { createAgent, deleteAgent, getAgent, listAgentLegs, listAgents, updateAgent } from './routes.ts';
 
 const toDto = (r: svc.AgentRow) => ({
   id: r.id, name: r.name, ws_url: r.wsUrl,
   headers: Object.fromEntries(Object.keys(r.headers).map((k) => [k, svc.MASK])),
-  dialect: r.dialect as (typeof AGENT_DIALECTS)[number], audio_format: r.audioFormat as (typeof AUDIO_FORMATS)[number],
+  dialect: r.dialect as AgentDialect, audio_format: r.audioFormat as AudioFormat,
   system_prompt: r.systemPrompt, language: r.language, opening_text: r.openingText, connect_timeout_ms: r.connectTimeoutMs,
   fallback_destination: r.fallbackDestination, createdAt: r.createdAt, updatedAt: r.updatedAt,
 });

@@ -1,12 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { FINAL_DESTINATION_TYPES, isWsUrl } from '../../../services/numbers/destinations.ts';
+import { AGENT_DIALECTS, AUDIO_FORMATS } from '../../../domain/agents.ts';
+import { FINAL_DESTINATION_TYPES, isWsUrl } from '../../../domain/destinations.ts';
 import { MASK } from '../../../services/agents/agent-service.ts';
 import { requirePermission } from '../../middleware/auth.ts';
 import { BotLegSchema } from '../call-logs/bot-legs.ts';
 import { IdParam, errorResponses, jsonBody, jsonContent, security } from '../../schemas.ts';
 
-export const AGENT_DIALECTS = ['native', 'twilio'] as const;
-export const AUDIO_FORMATS = ['l16_8k', 'l16_16k', 'l16_24k', 'pcmu_8k'] as const;
 export const FALLBACK_TYPES = FINAL_DESTINATION_TYPES.filter((t) => t !== 'ai_agent');
 
 const Fallback = z

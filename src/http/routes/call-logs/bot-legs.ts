@@ -4,6 +4,7 @@
  * src/services/call-logs/bot-legs.ts.
  */
 import { z } from '@hono/zod-openapi';
+import { AGENT_DIALECTS } from '../../../domain/agents.ts';
 import type { BotLegRow } from '../../../services/call-logs/bot-legs.ts';
 
 const count_ = (description: string) => z.number().int().openapi({ description });
@@ -30,7 +31,7 @@ export const BotLegSchema = z
     agent_id: z.string().nullable().openapi({ description: 'null when the call was routed to a bare ws(s):// URL' }),
     agent_name: z.string().nullable().openapi({ description: 'The agent\'s current name (null once deleted, or for a bare URL)' }),
     ws_url: z.string(),
-    dialect: z.enum(['native', 'twilio']),
+    dialect: z.enum(AGENT_DIALECTS),
     stream_id: z.string(),
     started_at: z.string(),
     ended_at: z.string(),

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { DID_ROUTING_TYPES } from '../../../services/numbers/destinations.ts';
+import { DID_ROUTING_TYPES } from '../../../domain/destinations.ts';
 import { requirePermission } from '../../middleware/auth.ts';
 import { IdParam, conflictResponse, errorResponses, jsonBody, jsonContent, security } from '../../schemas.ts';
 

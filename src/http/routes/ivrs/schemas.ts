@@ -1,6 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { ACTION_TYPES, FINAL_DESTINATION_TYPES } from '../../../services/numbers/destinations.ts';
-import { DIRECT_DIAL_POLICIES } from '../../../services/ivrs/dto.ts';
+import { ACTION_TYPES, DIRECT_DIAL_POLICIES, FINAL_DESTINATION_TYPES } from '../../../domain/destinations.ts';
 import { MENU_DIGITS } from '../../../services/ivrs/menu.ts';
 
 const extension = z.string().trim().regex(/^\d{4}$/, 'must be a 4-digit number, e.g. "7001"');

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { FINAL_DESTINATION_TYPES } from '../../../services/numbers/destinations.ts';
+import { FINAL_DESTINATION_TYPES } from '../../../domain/destinations.ts';
 import { QUEUE_STRATEGIES } from '../../../services/queues/queue-service.ts';
 
 /** A queue's exit may be any final destination (another queue too). */

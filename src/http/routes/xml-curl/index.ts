@@ -3,7 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { AppEnv } from '../../context.ts';
-import { ForbiddenError } from '../../../services/errors.ts';
+import { ForbiddenError } from '../../../domain/errors.ts';
 import { directoryUser, publishedCallcenterConfig } from '../../../services/xml-curl/xml-curl-service.ts';
 import { directoryXml } from './directory.ts';
 import { callcenterXml } from './callcenter.ts';

@@ -1,8 +1,9 @@
 /** The bot leg's row in bot_legs (one insert when the leg ends; a failure is logged, never thrown). */
-import type { CallSession } from '../call/session.ts';
+import type { CallSession } from './session.ts';
 import { botLegs } from '../db/schema/index.ts';
-import type { BotLegResult, BotTarget } from './bridge.ts';
-import { endLabel } from './leg.ts';
+import type { BotTarget } from '../domain/agents.ts';
+import type { BotLegResult } from '../bot/leg-types.ts';
+import { endLabel } from '../bot/leg.ts';
 
 export function recordBotLeg(s: CallSession, target: BotTarget, r: BotLegResult): void {
   try {

@@ -1,4 +1,7 @@
-/** Call events, emitted through one bus (webhooks and live status subscribe to it). */
+/**
+ * Call events, emitted through one bus: the live call (src/call) and the switch's placed calls (src/switch)
+ * emit them, the webhook outbox (src/services/webhooks) subscribes.
+ */
 export type CallEvent =
   | { type: 'call.ringing'; callId: string; orgId: string | null; did: string; caller: string; at: string }
   | { type: 'call.answered'; callId: string; orgId: string | null; at: string }
@@ -11,6 +14,11 @@ export type CallEvent =
   | { type: 'voicemail.new'; callId: string; orgId: string | null; messageId: string; extension: string; caller: string; durationMs: number; at: string }
   /** `disposition` is the call's outcome (src/call/outcome.ts); `leftAt` the stage it ended in. */
   | { type: 'call.hangup'; callId: string; orgId: string | null; cause: string | null; disposition: string | null; leftAt?: string; at: string };
+
+/** An event as its emitter writes it: emit (src/call/session.ts) adds the call's identity and the time. */
+export type CallEventBody = DistributiveOmit<CallEvent, 'callId' | 'orgId' | 'at'>;
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export type CallEventListener = (event: CallEvent) => void;
 
