@@ -68,7 +68,7 @@ export function openEslChannel(first: OutboundSession, opts: EslChannelOptions):
     });
     // A hangup seen on any of the call's sockets ends the call; a socket closing only when it is current.
     s.signal.addEventListener('abort', () => {
-      if (s === session || s.hungUp) gone.abortLazily(() => s.signal.reason);
+      if (s === session || s.hungUp) gone.abort(s.signal.reason);
     });
     s.onEvent((e) => {
       if (s !== session) return;

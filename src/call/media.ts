@@ -117,8 +117,15 @@ export async function bridge(s: CallSession, dialString: string): Promise<Bridge
   };
 }
 
-async function ensureBridgeVars(s: CallSession): Promise<void> {
+/**
+ * What a bridged caller needs, set once per call before the first bridge or queue: when the other
+ * party hangs up, hang the caller up too (else the dialplan would go on past the socket app), a failed
+ * bridge comes back to us, and ringback while the other side rings.
+ */
+export async function ensureBridgeVars(s: CallSession): Promise<void> {
   if (s.bridgeVarsSet) return;
-  await run(s, 'multiset', 'continue_on_fail=true hangup_after_bridge=true', 10_000);
+  // The dialplan sets nothing (each app there costs the switch two events): ringback comes from the
+  // switch's own ringback_tone (vars.xml), expanded by FreeSWITCH.
+  await run(s, 'multiset', 'continue_on_fail=true hangup_after_bridge=true ringback=${ringback_tone} transfer_ringback=${ringback_tone}', 10_000);
   s.bridgeVarsSet = true;
 }

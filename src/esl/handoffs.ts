@@ -26,8 +26,19 @@ interface Waiter {
   readonly released: Promise<void>;
 }
 
+/** How long a hand-off given up on is remembered: a socket for it arriving that late is refused. */
+const GIVEN_UP_MS = 10 * 60_000;
+
 export class SocketHandoffs {
   readonly #waiting = new Map<string, Waiter>();
+  /** uuid → until when: hand-offs that timed out or were cancelled. */
+  readonly #givenUp = new Map<string, number>();
+
+  #giveUp(uuid: string): void {
+    const now = Date.now();
+    for (const [u, until] of this.#givenUp) if (until <= now) this.#givenUp.delete(u);
+    this.#givenUp.set(uuid, now + GIVEN_UP_MS);
+  }
 
   expect(uuid: string, timeoutMs: number): Handoff {
     let release!: () => void;
@@ -35,7 +46,10 @@ export class SocketHandoffs {
     let waiter: Waiter | undefined;
     const session = new Promise<OutboundSession>((resolve, reject) => {
       const timer = setTimeout(() => {
-        if (this.#waiting.get(uuid) === waiter) this.#waiting.delete(uuid);
+        if (this.#waiting.get(uuid) === waiter) {
+          this.#waiting.delete(uuid);
+          this.#giveUp(uuid);
+        }
         reject(new HandoffTimeoutError(`no second socket for ${uuid} within ${timeoutMs} ms`));
       }, timeoutMs);
       waiter = { resolve, timer, released };
@@ -47,6 +61,7 @@ export class SocketHandoffs {
         if (!waiter || this.#waiting.get(uuid) !== waiter) return;
         clearTimeout(waiter.timer);
         this.#waiting.delete(uuid);
+        this.#giveUp(uuid);
       },
       release,
     };
@@ -54,11 +69,19 @@ export class SocketHandoffs {
 
   /**
    * A new connection: when a call waits for it, it is handed over and the promise resolves once the
-   * taker releases it (or the socket closes); undefined when nobody waits (a new call).
+   * taker releases it (or the socket closes). A socket for a hand-off given up on (it came too late)
+   * resolves at once: the server ends it, and the call goes on over its first socket. Undefined when
+   * nobody waits: a new call.
    */
   offer(session: OutboundSession): Promise<void> | undefined {
     const waiter = this.#waiting.get(session.uuid);
-    if (!waiter) return undefined;
+    if (!waiter) {
+      const until = this.#givenUp.get(session.uuid);
+      if (until === undefined || until <= Date.now()) return undefined;
+      this.#givenUp.delete(session.uuid);
+      session.logger.warn('a second socket came after its call gave up waiting; ending it');
+      return Promise.resolve();
+    }
     this.#waiting.delete(session.uuid);
     clearTimeout(waiter.timer);
     waiter.resolve(session);

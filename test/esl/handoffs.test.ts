@@ -12,7 +12,8 @@ const UUID = '2aa6b619-1952-4ab7-8285-2bbb152bd3d3';
 function fakeSession(uuid = UUID): { session: OutboundSession; close(): void } {
   let close!: () => void;
   const closed = new Promise<void>((resolve) => (close = resolve));
-  return { session: { uuid, closed } as unknown as OutboundSession, close };
+  const logger = { warn: () => undefined };
+  return { session: { uuid, closed, logger } as unknown as OutboundSession, close };
 }
 
 /** Whether a promise has settled (after the microtasks queued so far). */
@@ -78,17 +79,29 @@ describe('SocketHandoffs', () => {
     expect(handoffs.offer(fakeSession().session)).toBeUndefined();
   });
 
-  it('cancel: the waiter and its timer are gone; a connection arriving later starts a call as usual', async () => {
+  it('cancel: the waiter and its timer are gone; a connection for it arriving later is ended, not a second call', async () => {
     const h = handoffs.expect(UUID, 1_000);
     h.cancel();
     expect(handoffs.size).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
+    // The call went on over its first socket: the late second socket is let go at once (the server exits it).
+    const late = handoffs.offer(fakeSession().session);
+    expect(late).toBeDefined();
+    expect(await settled(late!)).toBe(true);
+    // Only once: a later connection for the channel is a call again.
     expect(handoffs.offer(fakeSession().session)).toBeUndefined();
     expect(await settled(h.session)).toBe(false);
     h.cancel();
   });
 
-  it('timeout: the wait rejects with HandoffTimeoutError and leaves nothing; a late connection is a new call', async () => {
+  it('a connection for a hand-off given up on more than 10 minutes ago is a new call', async () => {
+    const h = handoffs.expect(UUID, 1_000);
+    h.cancel();
+    vi.setSystemTime(Date.now() + 10 * 60_000 + 1);
+    expect(handoffs.offer(fakeSession().session)).toBeUndefined();
+  });
+
+  it('timeout: the wait rejects with HandoffTimeoutError and leaves nothing; a late connection is ended, not a new call', async () => {
     const h = handoffs.expect(UUID, 500);
     const outcome = h.session.catch((err: unknown) => err);
     await vi.advanceTimersByTimeAsync(499);
@@ -99,7 +112,10 @@ describe('SocketHandoffs', () => {
     expect((err as Error).name).toBe('HandoffTimeoutError');
     expect((err as Error).message).toContain(UUID);
     expect(handoffs.size).toBe(0);
-    expect(handoffs.offer(fakeSession().session)).toBeUndefined();
+    const late = handoffs.offer(fakeSession().session);
+    expect(late).toBeDefined();
+    expect(await settled(late!)).toBe(true);
+    expect(handoffs.offer(fakeSession('00000000-0000-0000-0000-000000000000').session)).toBeUndefined();
   });
 
   it('a newer wait for the same channel replaces the older: the older one times out alone, cancel of it touches nothing', async () => {

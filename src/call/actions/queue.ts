@@ -1,7 +1,7 @@
 import { ChannelGoneError } from '../channel.ts';
 import { addStep, emit } from '../session.ts';
 import { PROMPTS } from '../prompts.ts';
-import { answer, hangup, play } from '../media.ts';
+import { answer, ensureBridgeVars, hangup, play } from '../media.ts';
 import { recordCall } from '../recording.ts';
 import { finalDestination } from '../final-destination.ts';
 import { END, type ActionHandler } from '../session.ts';
@@ -37,6 +37,9 @@ export const queueAction: ActionHandler = async (s, dest) => {
   }
   await answer(s);
   await recordCall(s);
+  // mod_callcenter bridges the caller to the agent: when the agent hangs up, the caller must be hung
+  // up too, not sent on through the dialplan.
+  await ensureBridgeVars(s);
   emit(s, { type: 'call.transferred', target: q.fsName, kind: 'queue' });
   s.stage = 'queue';
   const waitMs = (q.maxWaitTime > 0 ? q.maxWaitTime : s.deps.settings.foreverS) * 1000 + 60_000;
