@@ -137,28 +137,11 @@ export interface CallSession {
   bridgeVarsSet: boolean;
   /** Set once record_session started (a call is recorded at most once). */
   recordingPath?: string;
-  /** The last `stamp`: its millisecond and ISO text. */
-  stampMs?: number;
-  stampIso?: string;
 }
 
-/**
- * Now, as an ISO string. toISOString costs ~1.4 µs and a call stamps a dozen steps and events: steps
- * in the same millisecond share one, and within the same second only the milliseconds are rewritten.
- */
+/** Now, as an ISO string: the `at` of path steps and events. */
 export function stamp(session: CallSession): string {
-  const now = session.deps.now();
-  const ms = now.getTime();
-  const last = session.stampIso;
-  if (ms === session.stampMs && last !== undefined) return last;
-  const prev = session.stampMs;
-  // `YYYY-MM-DDTHH:mm:ss.` is the first 20 characters for years 0000–9999; the same second keeps them.
-  const iso = last !== undefined && prev !== undefined && ms >= 0 && Math.floor(ms / 1000) === Math.floor(prev / 1000) && last.length === 24
-    ? `${last.slice(0, 20)}${String(ms % 1000).padStart(3, '0')}Z`
-    : now.toISOString();
-  session.stampMs = ms;
-  session.stampIso = iso;
-  return iso;
+  return session.deps.now().toISOString();
 }
 
 /** Append a step to the call's path (the `at` is filled in). */
