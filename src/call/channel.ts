@@ -72,6 +72,13 @@ export interface CallChannel {
    * async socket now (at once if it already was). Optional: fakes are always async.
    */
   goAsync?(): Promise<boolean>;
+  /**
+   * Back to the first (sync) socket after goAsync: the async socket is ended, and with its park
+   * whatever ran there (a bot's unicast). A later goAsync opens a fresh one: FreeSWITCH tears down a
+   * second unicast started in the same socket session within ~20 ms, so each bot leg needs its own.
+   * No-op when the call is not on an async socket it opened.
+   */
+  leaveAsync?(): Promise<void>;
   /** Release the socket: `exit`, waiting (bounded) for FreeSWITCH to close it. */
   release(): Promise<void>;
 }

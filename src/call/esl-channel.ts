@@ -59,6 +59,9 @@ export function openEslChannel(first: OutboundSession, opts: EslChannelOptions):
   /** The hand-off of the async socket, once moved. */
   let handoff: Handoff | undefined;
   let releasing = false;
+  /** The first socket's `socket` app while the call is on the async one; leaving: we are ending it. */
+  let socketApp: Promise<unknown> | undefined;
+  let leaving = false;
   const gone = new CallSignal((err) => first.logger.error({ err }, 'a listener of the call signal failed'));
   const listeners = new Set<(e: ChannelEvent) => void>();
   const follow = (s: OutboundSession): void => {
@@ -170,10 +173,10 @@ export function openEslChannel(first: OutboundSession, opts: EslChannelOptions):
       // FreeSWITCH took the channel elsewhere (mod_callcenter's uuid_bridge when an agent answers).
       // Without event-lock: FreeSWITCH holds a channel's queued commands while CF_EVENT_LOCK is set, and
       // it would stay set for as long as this app runs, so the async socket's commands would never run.
-      const socketApp = outer.execute('socket', `${self} async full`, { timeoutMs: ASYNC_SOCKET_APP_MS, eventLock: false });
+      const app = outer.execute('socket', `${self} async full`, { timeoutMs: ASYNC_SOCKET_APP_MS, eventLock: false });
       const got = await Promise.race([
         h.session.then((s) => ({ s }), (err: unknown) => ({ err })),
-        socketApp.then((res) => ({ res }), (err: unknown) => ({ err })),
+        app.then((res) => ({ res }), (err: unknown) => ({ err })),
       ]);
       if (!('s' in got)) {
         h.cancel();
@@ -182,16 +185,38 @@ export function openEslChannel(first: OutboundSession, opts: EslChannelOptions):
       }
       handoff = h;
       session = got.s;
+      socketApp = app;
       follow(got.s);
-      void socketApp.then(
+      void app.then(
         (res) => {
-          // Back in the sync socket with the call still up: FreeSWITCH moved the channel (a bridge made by
-          // mod_callcenter). The sync socket holds the channel's thread: let it go so the bridge can run.
-          if (res.kind !== 'hangup' && !gone.aborted && !releasing) void outer.exit();
+          // Back in the sync socket with the call still up, and not because we left the async one:
+          // FreeSWITCH moved the channel (a bridge made by mod_callcenter). The sync socket holds the
+          // channel's thread: let it go so the bridge can run.
+          if (res.kind !== 'hangup' && !gone.aborted && !releasing && !leaving) void outer.exit();
         },
         () => undefined,
       );
       return true;
+    },
+
+    async leaveAsync() {
+      if (!handoff || gone.aborted) return;
+      const inner = session;
+      const h = handoff;
+      const app = socketApp;
+      leaving = true;
+      handoff = undefined;
+      socketApp = undefined;
+      session = first;
+      try {
+        // Ending the async socket ends its park: the first socket's `socket` app completes, and the
+        // call goes on there (a unicast started on the async socket ends with its park).
+        h.release();
+        await inner.closed;
+        await app?.catch(() => undefined);
+      } finally {
+        leaving = false;
+      }
     },
 
     async release() {

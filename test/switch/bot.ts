@@ -1,7 +1,8 @@
 /**
  * A bot for the switch-backed suite, speaking either dialect: it echoes the caller's audio (so the
  * caller hears the bot: its RTP carries the caller's own tone back), records the keys it gets, and on
- * a key transfers (`0` → extension 1001, `4` → queue 5001) or hangs up (`#`).
+ * a key transfers (`0` → extension 1001, `4` → queue 5001, `9` → the IVR 7003) or hangs up (`#`).
+ * `mediaBySession()` counts the audio frames each session (in start order) received.
  */
 import { WebSocketServer, type WebSocket } from 'ws';
 
@@ -10,6 +11,7 @@ export interface SwitchBot {
   digits: string[];
   mediaIn: () => number;
   starts: () => number;
+  mediaBySession: () => number[];
   close(): Promise<void>;
 }
 
@@ -18,7 +20,9 @@ export async function startSwitchBot(): Promise<SwitchBot> {
   const digits: string[] = [];
   let mediaIn = 0;
   let starts = 0;
+  const perSession: number[] = [];
   wss.on('connection', (ws: WebSocket) => {
+    let session = -1;
     ws.on('error', () => undefined);
     let streamSid = '';
     const send = (m: unknown) => ws.send(JSON.stringify(m));
@@ -26,6 +30,7 @@ export async function startSwitchBot(): Promise<SwitchBot> {
       digits.push(digit);
       if (digit === '0') send({ type: 'session.transfer', target: { type: 'extension', value: '1001' } });
       if (digit === '4') send({ type: 'session.transfer', target: { type: 'queue', value: '5001' } });
+      if (digit === '9') send({ type: 'session.transfer', target: { type: 'ivr', value: '7003' } });
       if (digit === '#') send({ type: 'session.hangup', reason: 'caller pressed #' });
     };
     ws.on('message', (data) => {
@@ -37,16 +42,21 @@ export async function startSwitchBot(): Promise<SwitchBot> {
       }
       // Twilio dialect
       if (m.event === 'start') {
-        starts++;
+        session = starts++;
+        perSession[session] = 0;
         streamSid = m.streamSid;
       } else if (m.event === 'media') {
         mediaIn++;
+        if (session >= 0) perSession[session]!++;
         send({ event: 'media', streamSid, media: { payload: m.media.payload } });
       } else if (m.event === 'dtmf') onKey(m.dtmf.digit);
       // Native dialect
-      else if (m.type === 'start') starts++;
-      else if (m.type === 'media') {
+      else if (m.type === 'start') {
+        session = starts++;
+        perSession[session] = 0;
+      } else if (m.type === 'media') {
         mediaIn++;
+        if (session >= 0) perSession[session]!++;
         send({ type: 'response.audio.delta', delta: m.payload });
       } else if (m.type === 'dtmf') onKey(m.digit);
     });
@@ -57,6 +67,7 @@ export async function startSwitchBot(): Promise<SwitchBot> {
     digits,
     mediaIn: () => mediaIn,
     starts: () => starts,
+    mediaBySession: () => [...perSession],
     close: () =>
       new Promise<void>((r) => {
         for (const c of wss.clients) c.terminate();

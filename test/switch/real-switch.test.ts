@@ -91,6 +91,10 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
     const nativeAgent = await agent('native', bot.url);
     const twilioAgent = await agent('twilio', bot.url);
     const downAgent = await agent('native', 'ws://127.0.0.1:9');
+    // A menu a bot can send the caller to, whose option is another bot leg on the same call.
+    const botMenu = (await api('POST', '/api/v1/ivrs', { name: 'Bot Menu', extension: '7003', timeout: 3, max_retries: 1 })).body;
+    await api('POST', `/api/v1/ivrs/${botMenu.id}/generate-greeting`, { text: 'Press 1.' });
+    await api('PUT', `/api/v1/ivrs/${botMenu.id}/menu`, { options: [{ digit: '1', action_type: 'ai_agent', action_destination: nativeAgent }] });
     await api('POST', `/api/v1/ivrs/${main.id}/publish`);
     const route = async (number: string, routing_type: string, routing_destination: string) => {
       const did = (await api('POST', '/api/v1/dids', { number: `+${number}`, assign: true })).body;
@@ -333,6 +337,27 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
       expect(log.ivr_path.some((p) => p.type === 'ai_agent')).toBe(true);
     }, 40_000);
   }
+
+  it('a second bot leg on one call (bot → IVR → bot): each leg on its own socket streams both ways; keys reach the second; bot hangup', async () => {
+    const caller = nextCaller();
+    const startsBefore = bot.starts();
+    const keysBefore = bot.digits.length;
+    const c = await call({
+      dialled: BOT_DID, caller,
+      keys: [{ afterMs: 2500, keys: '9' }, { afterMs: 5000, keys: '1' }, { afterMs: 9000, keys: '#' }],
+      end: { kind: 'await-bye', withinMs: 30_000 },
+    });
+    expect(c.sip.code, c.sip.errors).toBe(0);
+    expect(bot.starts() - startsBefore).toBe(2);
+    // The '1' went to the menu, not to a bot.
+    expect(bot.digits.slice(keysBefore)).toEqual(['9', '#']);
+    // The second leg's stream lived for seconds (a second unicast in one socket session dies within ~20 ms).
+    const [first, second] = bot.mediaBySession().slice(startsBefore);
+    expect(first).toBeGreaterThan(50);
+    expect(second).toBeGreaterThan(100);
+    const { log } = await logged(caller, { status: 'answered', outcome: 'bot_completed', left_at: 'bot' });
+    expect(log.ivr_path.filter((p) => p.type === 'ai_agent').map((p) => p.result)).toEqual(['transfer', 'hangup']);
+  }, 40_000);
 
   it('AI agent transfers to an extension (key 0): connected, attended by 1001', async () => {
     const ph = await phone(PORTS['1001'], { kind: 'answer', ringMs: 300, talkMs: 2500 });

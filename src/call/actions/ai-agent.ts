@@ -39,6 +39,9 @@ export const aiAgentAction: ActionHandler = async (s, dest) => {
   addStep(s, { step: 'action', type: 'ai_agent', value: target.id ?? target.wsUrl, result: endLabel(res.end) });
   recordBotLeg(s, target, res);
   const end = res.end;
+  // The call goes on past the bot (a transfer, a fallback): back to the first socket, so that a later
+  // bot leg on this call gets a fresh async socket and its unicast works (CallChannel.leaveAsync).
+  if (end.kind === 'transfer' || end.kind === 'failed') await s.channel.leaveAsync?.();
   switch (end.kind) {
     case 'caller_hangup':
       s.record.disposition = 'bot_completed';
