@@ -150,12 +150,11 @@ export function addStep(session: CallSession, step: DistributiveOmit<PathStep, '
 }
 
 /**
- * Emit an event with this call's identity. Nobody listening (no webhooks, no live status): nothing is built.
+ * Emit an event with this call's identity and the time.
  * `event` is the caller's fresh literal: the identity is added to it, not copied into another object (a
  * spread of seven event shapes costs ~10× more, on every event of every call).
  */
 export function emit(session: CallSession, event: CallEventBody): void {
-  if (session.deps.bus.listenerCount() === 0) return;
   const e = event as Partial<Pick<CallEvent, 'callId' | 'orgId' | 'at'>>;
   e.callId = session.callId;
   e.orgId = session.orgId;
