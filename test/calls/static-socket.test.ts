@@ -24,6 +24,11 @@ const verbs = (s: EmulatedSocket) => s.recorder.commands().map((c) => c.split('\
 const header = (command: string, name: string) => command.split('\n').find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
 const socketMode = (f: EslFrame | undefined) => f?.rawHeaders.find(([k]) => k === 'Socket-Mode')?.[1];
 
+/** Resolves once `cond` holds (checked every 10 ms; the test's own timeout bounds it). */
+async function until(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setTimeout(r, 10));
+}
+
 /** performance.now() of the first chunk of a socket matching `pred`. */
 function chunkAt(s: EmulatedSocket, dir: 'in' | 'out', pred: (text: string) => boolean): number {
   const c = s.recorder.chunks.find((x) => x.dir === dir && pred(x.data.toString('utf8')));
@@ -83,6 +88,49 @@ describe('a call on a sync (static) socket', () => {
     expect(summary).toMatchObject({ hungUp: true, hangupCause: 'NORMAL_CLEARING' });
     expect(b.callLog(summary.uuid)).toMatchObject({ disposition: 'bot_completed', leftAt: 'bot', dtmf: '5#' });
     expect(bot.seen.at(-1)!.msg).toMatchObject({ type: 'stop', reason: 'bot_hangup' });
+  });
+
+  it('a second bot leg (bot → IVR → bot): the first leg leaves its async socket, the second gets a fresh one with its own unicast', async () => {
+    const b = await startBotHarness(41650);
+    h = b;
+    bot = await startTestBot((ws, m) => {
+      if (m.type === 'dtmf' && m.digit === '9') ws.send(JSON.stringify({ type: 'session.transfer', target: { type: 'ivr', value: '7003' } }));
+      if (m.type === 'dtmf' && m.digit === '#') ws.send(JSON.stringify({ type: 'session.hangup' }));
+    });
+    const agent = await b.req<{ id: string }>('POST', '/api/v1/ai-agents', {
+      name: 'Echo', ws_url: bot.url, headers: {}, dialect: 'native', audio_format: 'l16_16k',
+      system_prompt: null, language: 'en-IN', opening_text: null, connect_timeout_ms: 1000,
+    });
+    const menu = await b.req<{ id: string }>('POST', '/api/v1/ivrs', { name: 'Bot Menu', extension: '7003', timeout: 2, max_retries: 1 });
+    await b.req('PUT', `/api/v1/ivrs/${menu.id}/menu`, { options: [{ digit: '1', action_type: 'ai_agent', action_destination: agent.id }] });
+    await b.routeTo({ url: bot.url });
+    const call = b.emu.placeCall({ destination: DIALLED, callerIdNumber: '9800000001' });
+    await call.unicastStarted();
+    call.pressDigits('9');
+    // The menu's prompt on the first socket, then its option 1: the second bot leg.
+    await until(() => call.first.recorder.commands().some((c) => header(c, 'execute-app-name') === 'play_and_get_digits'));
+    call.pressDigits('1');
+    await until(() => call.sockets.length === 3 && call.sockets[2]!.unicasts.length === 1);
+    call.pressDigits('#');
+    const summary = await call.done;
+    await b.settle();
+
+    expect(call.sockets.map((s) => s.mode)).toEqual(['static', 'async', 'async']);
+    const [first, leg1, leg2] = call.sockets as [EmulatedSocket, EmulatedSocket, EmulatedSocket];
+    // One unicast per socket session: each leg had its own, and the first ended with its socket.
+    expect(leg1.unicasts).toHaveLength(1);
+    expect(leg2.unicasts).toHaveLength(1);
+    expect(first.unicasts).toHaveLength(0);
+    // The first leg's socket was let go by the controller (exit) before the menu ran on the first socket.
+    expect(verbs(leg1).at(-1)).toBe('exit');
+    const socketApps = first.recorder.commands().filter((c) => header(c, 'execute-app-name') === 'socket');
+    expect(socketApps).toHaveLength(2);
+    expect(bot.seen.filter((x) => x.msg.type === 'start')).toHaveLength(2);
+    expect(summary).toMatchObject({ hungUp: true });
+    const log = b.callLog(summary.uuid);
+    expect(log).toMatchObject({ disposition: 'bot_completed', leftAt: 'bot' });
+    const steps = log.path as Array<{ step?: string; type?: string; result?: string }>;
+    expect(steps.filter((p) => p.step === 'action' && p.type === 'ai_agent').map((p) => p.result)).toEqual(['transfer', 'hangup']);
   });
 
   it('queue, the agent answers: the first socket gets `exit` as soon as the socket app completes; the hangup comes on the second; connected', async () => {

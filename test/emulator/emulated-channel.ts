@@ -97,8 +97,11 @@ export class EmulatedChannel implements SocketHost {
   #pressDigit(digit: string): void {
     if (this.gone) return;
     this.emit('DTMF', [['DTMF-Digit', digit], ['DTMF-Duration', '1280'], ['DTMF-Source', 'RTP']], { withVariables: false });
-    for (const u of this.unicasts) if (u.active) u.dtmfFiller();
-    this.digits.push(digit);
+    // While a unicast streams the channel is parked, and the park loop dequeues each key as it comes:
+    // nothing is left for a later app (real switch: a bot's keys never reach the next menu).
+    const streaming = this.unicasts.filter((u) => u.active);
+    for (const u of streaming) u.dtmfFiller();
+    if (streaming.length === 0) this.digits.push(digit);
   }
 
   answer(): void {
