@@ -88,7 +88,12 @@ describe('AI bridge: control', () => {
     const summary = await call.done;
     await h.settle();
     expect(call.recorder.commands().some((c) => c.includes('execute-app-name: bridge') && c.includes('user/1001@'))).toBe(true);
-    expect(media.stoppedBy).toBe('app');
+    // The bot's leg ran on its own async socket; leaving it (before the bridge, which runs on the call's
+    // first socket) ends the park and the unicast with it.
+    expect(media.stoppedBy).toBe('socket-closed');
+    expect(call.sockets.map((s) => s.mode)).toEqual(['static', 'async']);
+    expect(call.sockets[1]!.recorder.commands().at(-1)).toMatch(/^exit/);
+    expect(call.sockets[0]!.recorder.commands().some((c) => c.includes('execute-app-name: bridge'))).toBe(true);
     const log = h.callLog(summary.uuid);
     expect(log).toMatchObject({ disposition: 'connected', leftAt: 'talk', answeredBy: '1001', dtmf: '0' });
     const steps = log.path as Array<{ step: string; type?: string; result?: string }>;
