@@ -1,7 +1,7 @@
 import { sqliteOf, type Db } from '../db/client.ts';
 import { createBatchQueue } from '../db/batch-queue.ts';
 import type { Logger } from '../runtime/logger.ts';
-import type { CallLogWriter, CallSession } from './session.ts';
+import type { CallLogWriter } from './session.ts';
 
 /**
  * Writes call_logs rows for the controller. The row is inserted when the call arrives (so a crash
@@ -10,7 +10,7 @@ import type { CallLogWriter, CallSession } from './session.ts';
  * commit for many calls instead of two per call. A batch is written `flushMs` after its first write
  * (tens of ms: under load that gathers tens of calls per commit, and the table's and indexes' last
  * pages are written once for all of them) or at once when `maxBatch` writes are waiting. The final
- * update finds its row by the rowid the insert returned, not through the id's index.
+ * update finds its row by its id (the primary key).
  */
 export interface CallLogWriterOptions {
   /** How long the first queued write waits for others (default 25 ms). */
@@ -24,35 +24,21 @@ export interface BatchedCallLogWriter extends CallLogWriter {
   flush(): void;
 }
 
-/** Where a call's row is: its rowid once the insert ran (same batch or an earlier one). */
-type Row = { rowid: number | bigint | undefined };
-type Op =
-  | { sql: 'insert'; params: unknown[]; row: Row }
-  | { sql: 'finish'; params: unknown[]; id: string; row: Row | undefined; done: () => void };
+type Op = { sql: 'insert'; params: unknown[] } | { sql: 'finish'; params: unknown[]; done: () => void };
 
 const INSERT = `insert into call_logs (id, call_uuid, org_id, direction, did, caller, caller_name, started_at, path, dtmf, created_at)
   values (?, ?, ?, ?, ?, ?, ?, ?, '[]', '', ?)`;
 const SET = `update call_logs set answered_at = ?, ended_at = ?, duration_s = ?, path = ?, dtmf = ?, disposition = ?,
   left_at = ?, answered_by = ?, hangup_cause = ?, snapshot_version = ?`;
-/** The id check costs nothing once the row is found, and keeps a rowid that VACUUM renumbered from matching. */
-const FINISH_BY_ROWID = `${SET} where rowid = ? and id = ?`;
-/** When the rowid is unknown (the insert failed and was logged) or matched nothing. */
-const FINISH_BY_ID = `${SET} where id = ?`;
+const FINISH = `${SET} where id = ?`;
 
 export function createCallLogWriter(db: Db, logger: Logger, options: CallLogWriterOptions = {}): BatchedCallLogWriter {
   const sqlite = sqliteOf(db);
   const insert = sqlite.prepare(INSERT);
-  const finishByRowid = sqlite.prepare(FINISH_BY_ROWID);
-  const finishById = sqlite.prepare(FINISH_BY_ID);
-
-  // Each call's row, from start() until its finish is written.
-  const rows = new WeakMap<CallSession, Row>();
+  const finish = sqlite.prepare(FINISH);
 
   const write = sqlite.transaction((ops: Op[]) => {
-    for (const op of ops) {
-      if (op.sql === 'insert') op.row.rowid = insert.run(...op.params).lastInsertRowid;
-      else if (op.row?.rowid === undefined || finishByRowid.run(...op.params, op.row.rowid, op.id).changes === 0) finishById.run(...op.params, op.id);
-    }
+    for (const op of ops) (op.sql === 'insert' ? insert : finish).run(...op.params);
   });
 
   const flush = () => {
@@ -63,13 +49,10 @@ export function createCallLogWriter(db: Db, logger: Logger, options: CallLogWrit
     } catch (err) {
       // One bad row must not lose the others: retry them one by one.
       logger.error({ err, rows: ops.length }, 'call log batch failed; writing rows one by one');
-      // The batch was rolled back: rowids its inserts returned are void (and may be handed out again).
-      for (const op of ops) if (op.sql === 'insert') op.row.rowid = undefined;
       for (const op of ops) {
         try {
           write([op]);
         } catch (e) {
-          if (op.sql === 'insert') op.row.rowid = undefined;
           logger.error({ err: e }, 'call log write failed');
         }
       }
@@ -83,21 +66,15 @@ export function createCallLogWriter(db: Db, logger: Logger, options: CallLogWrit
   return {
     flush,
     start(s, startedAt) {
-      const row: Row = { rowid: undefined };
-      rows.set(s, row);
-      enqueue({ sql: 'insert', row, params: [s.callId, s.uuid, s.orgId, s.masking ? 'masking' : 'inbound', s.did, s.caller, s.masking ? null : s.channel.callerIdName || null, startedAt, startedAt] });
+      enqueue({ sql: 'insert', params: [s.callId, s.uuid, s.orgId, s.masking ? 'masking' : 'inbound', s.did, s.caller, s.masking ? null : s.channel.callerIdName || null, startedAt, startedAt] });
     },
     finish(s, startedAt, endedAt, hangupCause) {
       const r = s.record;
       const duration = Math.max(0, Math.round((Date.parse(endedAt) - Date.parse(startedAt)) / 1000));
-      const row = rows.get(s);
-      rows.delete(s);
       return new Promise((resolve) =>
         enqueue({
           sql: 'finish',
-          row,
-          id: s.callId,
-          params: [r.answeredAt, endedAt, duration, JSON.stringify(r.path), r.dtmf, r.disposition, s.stage, r.answeredBy, hangupCause, s.snapshot?.version ?? null],
+          params: [r.answeredAt, endedAt, duration, JSON.stringify(r.path), r.dtmf, r.disposition, s.stage, r.answeredBy, hangupCause, s.snapshot?.version ?? null, s.callId],
           done: resolve,
         }),
       );

@@ -65,7 +65,7 @@ describe('call log writer', () => {
     expect(row('call-4')).toMatchObject({ caller: '+919800000004', ended_at: '2026-01-01T00:00:03.000Z' });
   });
 
-  it('a row whose rowid changed meanwhile (VACUUM renumbers them) is still finished, by its id, and no other row is touched', async () => {
+  it('a row is finished by its id even when its rowid changed meanwhile (VACUUM renumbers them), and no other row is touched', async () => {
     const w = createCallLogWriter(database.db, silentLogger(), { flushMs: 1 });
     const a = session(1);
     w.start(a, '2026-01-01T00:00:00.000Z');
@@ -79,7 +79,7 @@ describe('call log writer', () => {
     expect(row('call-2')).toMatchObject({ rowid: before, ended_at: null, hangup_cause: null });
   });
 
-  it('one bad row does not lose the others; a rolled-back insert never lends its rowid to another call', async () => {
+  it('one bad row does not lose the others; a call whose insert failed finishes only the row that holds its id', async () => {
     const log = errors();
     const w = createCallLogWriter(database.db, log, { flushMs: 1 });
     const good = session(1);
