@@ -72,8 +72,8 @@ export class EslConnection {
   #channelHangup: EslEvent | undefined;
   /** The latest CHANNEL_HANGUP on this socket, whatever its channel (see bindChannel). */
   #lastHangup: EslEvent | undefined;
-  readonly #onData: (chunk: Buffer) => void;
-  readonly #onDrain: () => void;
+  readonly #onData = (chunk: Buffer): void => this.#handleData(chunk);
+  readonly #onDrain = (): void => this.#handleDrain();
   /** Resolves (never rejects) once the socket has closed and every pending wait has been settled. */
   readonly closed: Promise<CloseInfo>;
 
@@ -86,11 +86,6 @@ export class EslConnection {
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     this.#clock = new WaitClock((now) => this.#expire(now));
     socket.setNoDelay(true);
-    // Listeners assigned here, not as arrow class fields: a per-connection arrow field costs a
-    // name-keeping defineProperty each under tsx (esbuild keepNames).
-    this.#onData = (chunk: Buffer): void => this.#handleData(chunk);
-    this.#onDrain = (): void => this.#handleDrain();
-    this.#onWatchedAbort = (): void => this.#handleWatchedAbort();
     socket.on('data', this.#onData);
     socket.on('drain', this.#onDrain);
     socket.on('error', (error: Error) => this.#handleError(error));
@@ -332,7 +327,7 @@ export class EslConnection {
   }
 
   #watched: CancelSignal | undefined;
-  readonly #onWatchedAbort: () => void;
+  readonly #onWatchedAbort = (): void => this.#handleWatchedAbort();
   #handleWatchedAbort(): void {
     for (const slot of this.#replies) if (!slot.done && slot.signal === this.#watched) slot.handleEvent();
   }
