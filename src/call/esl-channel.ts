@@ -58,10 +58,10 @@ export function openEslChannel(first: OutboundSession, opts: EslChannelOptions):
   let session = first;
   /** The hand-off of the async socket, once moved. */
   let handoff: Handoff | undefined;
-  let releasing = false;
-  /** The first socket's `socket` app while the call is on the async one; leaving: we are ending it. */
+  /** The first socket's `socket` app while the call is on the async one. */
   let socketApp: Promise<unknown> | undefined;
-  let leaving = false;
+  /** We are ending the async socket ourselves (leaveAsync, release): its park's end is ours, not a bridge. */
+  let endingAsync = false;
   const gone = new CallSignal((err) => first.logger.error({ err }, 'a listener of the call signal failed'));
   const listeners = new Set<(e: ChannelEvent) => void>();
   const follow = (s: OutboundSession): void => {
@@ -192,7 +192,7 @@ export function openEslChannel(first: OutboundSession, opts: EslChannelOptions):
           // Back in the sync socket with the call still up, and not because we left the async one:
           // FreeSWITCH moved the channel (a bridge made by mod_callcenter). The sync socket holds the
           // channel's thread: let it go so the bridge can run.
-          if (res.kind !== 'hangup' && !gone.aborted && !releasing && !leaving) void outer.exit();
+          if (res.kind !== 'hangup' && !gone.aborted && !endingAsync) void outer.exit();
         },
         () => undefined,
       );
@@ -204,7 +204,7 @@ export function openEslChannel(first: OutboundSession, opts: EslChannelOptions):
       const inner = session;
       const h = handoff;
       const app = socketApp;
-      leaving = true;
+      endingAsync = true;
       handoff = undefined;
       socketApp = undefined;
       session = first;
@@ -215,12 +215,12 @@ export function openEslChannel(first: OutboundSession, opts: EslChannelOptions):
         await inner.closed;
         await app?.catch(() => undefined);
       } finally {
-        leaving = false;
+        endingAsync = false;
       }
     },
 
     async release() {
-      releasing = true;
+      endingAsync = true;
       if (handoff) {
         const inner = session;
         handoff.release();

@@ -17,18 +17,10 @@ import { END, type ActionHandler } from '../session.ts';
  */
 export const queueAction: ActionHandler = async (s, dest) => {
   const q = s.snapshot?.queues[dest.value ?? ''];
-  if (!q) {
-    addStep(s, { step: 'action', type: 'queue', value: dest.value, result: 'unavailable' });
-    s.record.disposition = 'failed';
-    s.stage = 'prompt';
-    await play(s, PROMPTS.unavailable);
-    await hangup(s, 'NORMAL_TEMPORARY_FAILURE');
-    return END;
-  }
   // An async socket: when an agent answers, mod_callcenter bridges the channel itself, and only an
   // async socket still sees the talk's hangup (CallChannel.goAsync).
-  if (!((await s.channel.goAsync?.()) ?? true)) {
-    addStep(s, { step: 'action', type: 'queue', value: q.number, result: 'unavailable' });
+  if (!q || !((await s.channel.goAsync?.()) ?? true)) {
+    addStep(s, { step: 'action', type: 'queue', value: q?.number ?? dest.value, result: 'unavailable' });
     s.record.disposition = 'failed';
     s.stage = 'prompt';
     await play(s, PROMPTS.unavailable);
