@@ -2,7 +2,7 @@
  * `text/event-plain` bodies: a header block, then (BACKGROUND_JOB, api results) an inner Content-Length
  * body. Pure; never throws.
  */
-import { isHeaderLineError, parseHeaderLines, type EslHeaders, type RawHeaders } from './headers.ts';
+import { isHeaderLineError, parseHeaderLines, type EslHeaders } from './headers.ts';
 
 export interface EslEvent {
   /** `Event-Name` (e.g. CHANNEL_EXECUTE_COMPLETE, CUSTOM, BACKGROUND_JOB). */
@@ -12,7 +12,8 @@ export interface EslEvent {
   /** `Unique-ID` of the channel the event is about, when there is one. */
   readonly uniqueId: string | undefined;
   readonly headers: EslHeaders;
-  readonly rawHeaders: RawHeaders;
+  /** The header block as received (see `rawHeaderPairs`). */
+  readonly headerText: string;
   /** Inner body (BACKGROUND_JOB result text), when the event carries a Content-Length. */
   readonly body: string | undefined;
 }
@@ -36,7 +37,7 @@ export function parseEventText(text: string, bytes: Buffer): EventParseResult {
   const blank = text.indexOf('\n\n');
   const block = parseHeaderLines(blank === -1 ? text : text.slice(0, blank));
   if (isHeaderLineError(block)) return { ok: false, reason: `malformed event header line: ${block.line.slice(0, 80)}` };
-  const { headers, rawHeaders } = block;
+  const { headers, headerText } = block;
   const name = headers['Event-Name'];
   if (name === undefined || name === '') return { ok: false, reason: 'event without Event-Name' };
   let inner: string | undefined;
@@ -56,7 +57,7 @@ export function parseEventText(text: string, bytes: Buffer): EventParseResult {
       subclass: headers['Event-Subclass'],
       uniqueId: headers['Unique-ID'],
       headers,
-      rawHeaders,
+      headerText,
       body: inner,
     },
   };

@@ -11,7 +11,8 @@ export type RawHeaders = ReadonlyArray<readonly [name: string, value: string]>;
 
 export interface ParsedHeaderBlock {
   readonly headers: EslHeaders;
-  readonly rawHeaders: RawHeaders;
+  /** The block as received; `rawHeaderPairs` splits it when wire order matters (tests, diagnostics). */
+  readonly headerText: string;
 }
 
 const ESCAPE_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
@@ -43,7 +44,7 @@ const LAZY_MIN_CHARS = 512;
 
 /**
  * Parses `Name: value` lines (already split off the blank line). Returns an error for a line without a
- * colon; a header that repeats keeps its last value in `headers` and every occurrence in `rawHeaders`.
+ * colon; a header that repeats keeps its last value in `headers` and every occurrence in `rawHeaderPairs(headerText)`.
  *
  * An event carries ~150 headers and the call code reads a handful, so a long block is not split into
  * strings up front: one pass records where each line's name and value are, and `headers` is a read-only
@@ -52,14 +53,14 @@ const LAZY_MIN_CHARS = 512;
  */
 export function parseHeaderLines(text: string): ParsedHeaderBlock | HeaderLineError {
   const lines = text.length >= LAZY_MIN_CHARS ? indexLines(text) : undefined;
-  if (lines) return { headers: new Proxy(new HeaderText(text, lines), HEADER_VIEW) as unknown as EslHeaders, rawHeaders: lazyRawHeaders(text) };
+  if (lines) return { headers: new Proxy(new HeaderText(text, lines), HEADER_VIEW) as unknown as EslHeaders, headerText: text };
   return parseEager(text);
 }
 
 /** `parseHeaderLines` without the lazy view: `headers` is a plain (null-prototype) object, whatever the size. */
 function parseEager(text: string): ParsedHeaderBlock | HeaderLineError {
   const full = parseAll(text);
-  return typeof full === 'string' ? { line: full } : { headers: full, rawHeaders: lazyRawHeaders(text) };
+  return typeof full === 'string' ? { line: full } : { headers: full, headerText: text };
 }
 
 /**
@@ -68,24 +69,9 @@ function parseEager(text: string): ParsedHeaderBlock | HeaderLineError {
  * leading/trailing space (the full parse trims it).
  */
 function indexLines(text: string): number[] | undefined {
-  // A plain array of small integers, allocated at its guessed size: it lives in the young generation.
-  // (A Uint32Array's off-heap store costs an allocation and its tracking per event, ~2 µs more.) Sized
-  // by a guess rather than a counting pass: lines of 32+ characters on average (event and channel-data
-  // lines run ~40, so the guess overshoots by a quarter; every allocated slot is garbage to collect);
-  // a block of shorter lines is counted and indexed again.
-  const index = fillIndex(text, new Array<number>(((text.length >> 5) + 8) * 3));
-  if (index !== null) return index;
-  let count = 1;
-  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count++;
-  return fillIndex(text, new Array<number>(count * 3)) ?? undefined;
-}
-
-/** Fills `offsets` (see indexLines) and trims it; null when it is too small, undefined when the block needs the full parse. */
-function fillIndex(text: string, offsets: number[]): number[] | undefined | null {
-  let n = 0;
+  const offsets: number[] = [];
   let start = 0;
   const end = text.length;
-  const room = offsets.length;
   while (start < end) {
     let nl = text.indexOf('\n', start);
     if (nl === -1) nl = end;
@@ -93,14 +79,10 @@ function fillIndex(text: string, offsets: number[]): number[] | undefined | null
       const colon = text.indexOf(':', start);
       if (colon <= start || colon > nl) return undefined;
       if (text.charCodeAt(start) === 32 || text.charCodeAt(colon - 1) === 32) return undefined;
-      if (n === room) return null;
-      offsets[n++] = start;
-      offsets[n++] = colon;
-      offsets[n++] = nl;
+      offsets.push(start, colon, nl);
     }
     start = nl + 1;
   }
-  offsets.length = n;
   return offsets;
 }
 
@@ -187,46 +169,19 @@ const HEADER_VIEW: ProxyHandler<LazyHeaders> = {
   deleteProperty: (t, name) => Reflect.deleteProperty(t.all(), name),
 };
 
-/** Name/value pairs in wire order, built only if someone looks (tests, diagnostics). */
-function lazyRawHeaders(text: string): RawHeaders {
-  const target = [] as unknown as RawTarget;
-  target[RAW_TEXT] = text;
-  return new Proxy(target, RAW_VIEW) as unknown as RawHeaders;
-}
-
-const RAW_TEXT = Symbol('raw header text');
-const RAW_PAIRS = Symbol('raw header pairs');
-type RawTarget = Array<readonly [string, string]> & {
-  [RAW_TEXT]: string;
-  [RAW_PAIRS]?: Array<readonly [string, string]>;
-};
-
-function materializeRaw(t: RawTarget): Array<readonly [string, string]> {
-  let real = t[RAW_PAIRS];
-  if (real) return real;
-  real = [];
-  for (const line of t[RAW_TEXT].split('\n')) {
+/** A header block's name/value pairs in wire order, values as received (not URL-decoded). */
+export function rawHeaderPairs(headerText: string): RawHeaders {
+  const pairs: Array<readonly [string, string]> = [];
+  for (const line of headerText.split('\n')) {
     if (line === '') continue;
     const colon = line.indexOf(':');
     let value = line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1);
     if (value.endsWith('\r')) value = value.slice(0, -1);
-    real.push([line.slice(0, colon).trim(), value] as const);
+    pairs.push([line.slice(0, colon).trim(), value] as const);
   }
-  t[RAW_PAIRS] = real;
-  return real;
+  return pairs;
 }
-
-const RAW_VIEW: ProxyHandler<RawTarget> = {
-  get: (t, prop) => {
-    const arr = materializeRaw(t);
-    const v = Reflect.get(arr, prop, arr) as unknown;
-    return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(arr) : v;
-  },
-  has: (t, prop) => Reflect.has(materializeRaw(t), prop),
-  ownKeys: (t) => Reflect.ownKeys(materializeRaw(t)),
-  getOwnPropertyDescriptor: (t, prop) => Reflect.getOwnPropertyDescriptor(materializeRaw(t), prop),
-};
 
 /**
  * Parsed small header blocks by their text, shared by every connection of a server: the blocks of
@@ -257,7 +212,7 @@ export class HeaderBlockCache {
     // (a Proxy over text) cannot be frozen: its keys are not the target's (a TypeError from freeze).
     const block = parseEager(text);
     if (isHeaderLineError(block)) return block;
-    const kept = { headers: Object.freeze(block.headers), rawHeaders: block.rawHeaders };
+    const kept = { headers: Object.freeze(block.headers), headerText: text };
     this.#blocks.set(text, kept);
     return kept;
   }

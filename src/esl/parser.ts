@@ -7,14 +7,16 @@
  * is reported as a typed `EslProtocolError` (the connection then drops that one socket).
  */
 import { parseEventText, type EslEvent } from './event.ts';
-import { isHeaderLineError, parseHeaderLines, type EslHeaders, type HeaderBlockCache, type RawHeaders } from './headers.ts';
+import { isHeaderLineError, parseHeaderLines, type EslHeaders, type HeaderBlockCache } from './headers.ts';
 
 export type { EslHeaders, RawHeaders } from './headers.ts';
+export { rawHeaderPairs } from './headers.ts';
 export type { EslEvent } from './event.ts';
 
 interface FrameBase {
   readonly headers: EslHeaders;
-  readonly rawHeaders: RawHeaders;
+  /** The header block as received (see `rawHeaderPairs`). */
+  readonly headerText: string;
   readonly body: string | undefined;
 }
 
@@ -95,7 +97,7 @@ export class EslParser {
   /** Where the search for the blank line resumes (avoids rescanning a growing header block). */
   #scanFrom = 0;
   /** Header block parsed, waiting for this many body bytes. */
-  #pending: { headers: EslHeaders; rawHeaders: RawHeaders; length: number } | undefined;
+  #pending: { headers: EslHeaders; headerText: string; length: number } | undefined;
   #error: EslProtocolError | undefined;
   readonly #maxHeader: number;
   readonly #maxBody: number;
@@ -192,13 +194,13 @@ export class EslParser {
       return this.#fail('malformed-header', `header line without a colon: ${JSON.stringify(block.line.slice(0, 80))}`);
     }
     const lengthText = block.headers['Content-Length'];
-    if (lengthText === undefined) return this.#build(block.headers, block.rawHeaders, undefined);
+    if (lengthText === undefined) return this.#build(block.headers, block.headerText, undefined);
     const length = /^\d{1,10}$/.test(lengthText.trim()) ? Number(lengthText.trim()) : Number.NaN;
     if (!Number.isSafeInteger(length)) {
       return this.#fail('bad-content-length', `bad Content-Length ${JSON.stringify(lengthText.slice(0, 40))}`);
     }
     if (length > this.#maxBody) return this.#fail('body-too-large', `Content-Length ${length} over ${this.#maxBody}`);
-    this.#pending = { headers: block.headers, rawHeaders: block.rawHeaders, length };
+    this.#pending = { headers: block.headers, headerText: block.headerText, length };
     return this.#takeBody();
   }
 
@@ -210,32 +212,32 @@ export class EslParser {
     this.#start += pending.length;
     this.#scanFrom = this.#start;
     this.#pending = undefined;
-    return this.#build(pending.headers, pending.rawHeaders, body);
+    return this.#build(pending.headers, pending.headerText, body);
   }
 
-  #build(headers: EslHeaders, rawHeaders: RawHeaders, bodyBytes: Buffer | undefined): EslFrame | undefined {
+  #build(headers: EslHeaders, headerText: string, bodyBytes: Buffer | undefined): EslFrame | undefined {
     const contentType = headers['Content-Type'];
     // Decoded once: an event's header block is read from this text (see parseEventText).
     const body = bodyBytes?.toString('utf8');
     switch (contentType) {
       case 'command/reply':
-        return { kind: 'command-reply', headers, rawHeaders, body, replyText: headers['Reply-Text'] ?? '' };
+        return { kind: 'command-reply', headers, headerText, body, replyText: headers['Reply-Text'] ?? '' };
       case 'api/response':
-        return { kind: 'api-response', headers, rawHeaders, body: body ?? '' };
+        return { kind: 'api-response', headers, headerText, body: body ?? '' };
       case 'auth/request':
-        return { kind: 'auth-request', headers, rawHeaders, body };
+        return { kind: 'auth-request', headers, headerText, body };
       case 'text/disconnect-notice': {
         const d = headers['Content-Disposition'];
         const disposition = d === 'linger' || d === 'disconnect' ? d : undefined;
-        return { kind: 'disconnect-notice', headers, rawHeaders, body, disposition };
+        return { kind: 'disconnect-notice', headers, headerText, body, disposition };
       }
       case 'text/event-plain': {
         const parsed = parseEventText(body ?? '', bodyBytes ?? Buffer.alloc(0));
         if (!parsed.ok) return this.#fail('malformed-event', parsed.reason);
-        return { kind: 'event', headers, rawHeaders, body, event: parsed.event };
+        return { kind: 'event', headers, headerText, body, event: parsed.event };
       }
       default:
-        return { kind: 'unknown', headers, rawHeaders, body, contentType };
+        return { kind: 'unknown', headers, headerText, body, contentType };
     }
   }
 }

@@ -4,7 +4,7 @@
  * opens towards the same controller (CallChannel.goAsync, SocketHandoffs). Controller + emulator.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EslFrame } from '../../src/esl/parser.ts';
+import { rawHeaderPairs, type EslFrame } from '../../src/esl/parser.ts';
 import type { EmulatedSocket } from '../emulator/index.ts';
 import { startController, type ControllerHarness } from '../helpers/controller.ts';
 import { DIALLED, startBotHarness, startTestBot, type BotHarness, type TestBot } from '../bot/helpers.ts';
@@ -22,7 +22,7 @@ afterEach(async () => {
 const signatures = (s: EmulatedSocket) => s.recorder.frames().map(frameSignature);
 const verbs = (s: EmulatedSocket) => s.recorder.commands().map((c) => c.split('\n')[0]!);
 const header = (command: string, name: string) => command.split('\n').find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
-const socketMode = (f: EslFrame | undefined) => f?.rawHeaders.find(([k]) => k === 'Socket-Mode')?.[1];
+const socketMode = (f: EslFrame | undefined) => (f ? rawHeaderPairs(f.headerText) : []).find(([k]) => k === 'Socket-Mode')?.[1];
 
 /** Resolves once `cond` holds (checked every 10 ms; the test's own timeout bounds it). */
 async function until(cond: () => boolean): Promise<void> {

@@ -3,7 +3,7 @@
  * reply texts and event order (call-c, call-d), and its connect reply the real header order.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { EslParser, type EslFrame } from '../../src/esl/parser.ts';
+import { EslParser, rawHeaderPairs, type EslFrame } from '../../src/esl/parser.ts';
 import type { OutboundSession } from '../../src/esl/outbound-session.ts';
 import { PAGD, nextNotice, startHarness, type Harness } from './harness.ts';
 import { findTranscript, frameSignature, haveTranscripts, loadChunks, requireTranscriptsInCi } from './transcripts.ts';
@@ -119,10 +119,10 @@ describe.skipIf(!haveTranscripts)('emulator matches the transcripts', () => {
     if (ours?.kind !== 'command-reply' || theirs?.kind !== 'command-reply') throw new Error('no connect reply');
     const key = ['Event-Name', 'Channel-Direction', 'Channel-State', 'Unique-ID', 'Answer-State', 'Caller-Direction',
       'Caller-Destination-Number', 'variable_uuid', 'Content-Type', 'Reply-Text', 'Socket-Mode', 'Control'];
-    const order = (f: EslFrame): string[] => f.rawHeaders.map(([n]) => n).filter((n) => key.includes(n));
+    const order = (f: EslFrame): string[] => rawHeaderPairs(f.headerText).map(([n]) => n).filter((n) => key.includes(n));
     expect(order(ours)).toEqual(order(theirs));
     expect(order(ours).slice(-4)).toEqual(['Content-Type', 'Reply-Text', 'Socket-Mode', 'Control']);
-    const raw = (f: EslFrame, n: string): string | undefined => f.rawHeaders.find(([k]) => k === n)?.[1];
+    const raw = (f: EslFrame, n: string): string | undefined => rawHeaderPairs(f.headerText).find(([k]) => k === n)?.[1];
     expect(raw(ours, 'Reply-Text')).toBe(raw(theirs, 'Reply-Text'));
     expect(raw(ours, 'variable_sip_h_X-Tenant')).toBe('acme%20%26%20co');
   });

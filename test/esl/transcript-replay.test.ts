@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EslParser, type EslFrame } from '../../src/esl/parser.ts';
+import { EslParser, rawHeaderPairs, type EslFrame } from '../../src/esl/parser.ts';
 import { parseChannelData } from '../../src/esl/channel-data.ts';
 import { TRANSCRIPT_DIR, findTranscript, frameSignature, haveTranscripts, loadChunks, requireTranscriptsInCi, transcriptFiles } from './transcripts.ts';
 
@@ -54,8 +54,8 @@ describe.skipIf(!haveTranscripts)('transcript replay', () => {
       if (connect.kind !== 'command-reply') return;
       expect(connect.replyText).toBe('+OK\n');
       expect(connect.headers['Unique-ID']).toMatch(/^[0-9a-f-]{36}$/);
-      expect(connect.rawHeaders[0]?.[0]).toBe('Event-Name');
-      expect(connect.rawHeaders.findIndex(([n]) => n === 'Content-Type')).toBeGreaterThan(0);
+      expect(rawHeaderPairs(connect.headerText)[0]?.[0]).toBe('Event-Name');
+      expect(rawHeaderPairs(connect.headerText).findIndex(([n]) => n === 'Content-Type')).toBeGreaterThan(0);
       expect(connect.headers['Content-Length']).toBeUndefined();
       const channel = parseChannelData(connect.headers);
       expect(channel.uuid).toBe(connect.headers['Unique-ID']);
