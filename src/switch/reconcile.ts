@@ -66,6 +66,8 @@ export interface ReconcilerDeps {
   readonly settings: ReconcileSettings;
   /** This process in the lease (default: a random uuid). */
   readonly instanceId?: string;
+  /** Told after every sweep the timer or a (re)connect fires (not after a direct `sweep()` call). */
+  readonly onSweep?: (reason: SweepReason, result: SweepResult) => void;
 }
 
 export interface SweepResult {
@@ -271,7 +273,10 @@ export function createReconciler(d: ReconcilerDeps): Reconciler {
   };
 
   const fire = (reason: SweepReason): void => {
-    void sweep(reason).catch((err: unknown) => log.warn({ err, reason }, 'call log reconciliation failed; retried on the next sweep'));
+    void sweep(reason).then(
+      (result) => d.onSweep?.(reason, result),
+      (err: unknown) => log.warn({ err, reason }, 'call log reconciliation failed; retried on the next sweep'),
+    );
   };
 
   const onConnected = (): void => {

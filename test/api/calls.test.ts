@@ -40,10 +40,9 @@ describe('click-to-call', () => {
     expect(originate).toMatch(/'export:sb_call_id=[0-9a-f-]+,bridge:\[origination_uuid=[0-9a-f-]+\]sofia\/gateway\/pstn\/\+919944421125' inline$/);
     expect(h.events.map((e) => e.type)).toEqual(['call.ringing', 'call.answered', 'call.bridged']);
     // Recording started on bridge, listed per call.
-    await new Promise((r) => setTimeout(r, 30));
-    expect(h.emu.sim!.recordings).toHaveLength(1);
-    const recs = (await (await h.api.call('GET', `/api/v1/calls/${placed.logid}/recordings`, { token: org.token })).json()) as { id: string; url: string }[];
+    const recs = await h.waitRecordings(org, placed.logid, 1);
     expect(recs).toHaveLength(1);
+    expect(h.emu.sim!.recordings).toHaveLength(1);
     const hang = await h.api.call('POST', `/api/v1/calls/${placed.logid}/hangup`, { token: org.token });
     expect(hang.status).toBe(200);
     const ended = await h.waitStatus(org, placed.logid, 'ended');
@@ -175,8 +174,7 @@ describe('two-party calls, scheduling, recordings download, live status of inbou
     const org = await h.org();
     const { logid } = (await (await h.api.call('POST', '/api/v1/calls/click-to-call', { token: org.token, body: { did: org.did, ext_no: '1001', phone: '9944421125' } })).json()) as Placed;
     await h.waitStatus(org, logid, 'bridged');
-    await new Promise((r) => setTimeout(r, 30));
-    const [rec] = (await (await h.api.call('GET', `/api/v1/calls/${logid}/recordings`, { token: org.token })).json()) as { id: string; url: string }[];
+    const [rec] = await h.waitRecordings(org, logid, 1);
     expect((await h.api.call('GET', rec!.url, { token: org.token })).status).toBe(404);
     const path = h.emu.sim!.recordings[0]!;
     mkdirSync(dirname(path), { recursive: true });

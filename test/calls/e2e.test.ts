@@ -336,7 +336,7 @@ describe('calls through the controller', () => {
       script: { steps: [dtmf('1', 1, 150)], bridge: 'answer' },
     });
     // While the greeting plays: repoint key 1 and publish.
-    await new Promise((r) => setTimeout(r, 40));
+    await call.executed('play_and_get_digits');
     await h.req('PUT', `/api/v1/ivrs/${mainIvr}/menu`, { options: [{ digit: '1', action_type: 'hangup', action_destination: null }] });
     await h.req('POST', `/api/v1/ivrs/${mainIvr}/publish`);
     const summary = await call.done;

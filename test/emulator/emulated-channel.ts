@@ -29,6 +29,7 @@ export class EmulatedChannel implements SocketHost {
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #appCounts = new Map<string, number>();
   #unicastWaiters: Array<(u: EmulatedUnicast) => void> = [];
+  #appWaiters: Array<{ app: string; nth: number; resolve: () => void }> = [];
   #socketWaiters: Array<() => void> = [];
   #hangupCompleted = false;
   #scriptStarted = false;
@@ -193,6 +194,7 @@ export class EmulatedChannel implements SocketHost {
     const nth = (this.#appCounts.get(app) ?? 0) + 1;
     this.#appCounts.set(app, nth);
     this.#fireAppTriggers(app, nth);
+    this.#appWaiters = this.#appWaiters.filter((w) => (w.app === app && w.nth === nth ? (w.resolve(), false) : true));
     const handler: AppHandler | undefined = app === 'socket' ? (ctx) => this.#socketApp(ctx) : APPS[app];
     let outcome: AppOutcome = { response: '-ERR invalid application' };
     if (handler && !this.gone) outcome = await handler(this.#context(on, app, arg));
@@ -257,6 +259,12 @@ export class EmulatedChannel implements SocketHost {
       if (interrupt(this.digits.peek()!)) return 'digit';
       this.digits.shift();
     }
+  }
+
+  /** Resolves once the nth (1-based) CHANNEL_EXECUTE of `app` is sent (at once if it already was). */
+  executed(app: string, nth = 1): Promise<void> {
+    if ((this.#appCounts.get(app) ?? 0) >= nth) return Promise.resolve();
+    return new Promise((resolve) => this.#appWaiters.push({ app, nth, resolve }));
   }
 
   #fireAppTriggers(app: string, nth: number): void {

@@ -85,6 +85,11 @@ export class EmulatedCall {
     return this.channel.unicastStarted();
   }
 
+  /** Resolves once the nth (1-based) CHANNEL_EXECUTE of `app` is sent on any of the call's sockets. */
+  executed(app: string, nth = 1): Promise<void> {
+    return this.channel.executed(app, nth);
+  }
+
   /** The caller presses keys now (DTMF events + the channel's digit queue). */
   pressDigits(digits: string, gapMs = 0): void {
     this.channel.pressDigits(digits, gapMs);

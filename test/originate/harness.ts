@@ -20,6 +20,8 @@ export interface CallHarness {
   org(): Promise<TestOrg & { did: string; ext: string }>;
   /** Polls GET /calls/{id} until `status` (or throws after timeoutMs). */
   waitStatus(org: TestOrg, id: string, status: string | string[], timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** Polls GET /calls/{id}/recordings until it lists `count` (or throws after timeoutMs). */
+  waitRecordings(org: TestOrg, id: string, count: number, timeoutMs?: number): Promise<Array<{ id: string; url: string }>>;
   close(): Promise<void>;
 }
 
@@ -71,6 +73,16 @@ export async function createCallHarness(sim: OriginateSimOptions = {}, opts: { c
         await new Promise((r) => setTimeout(r, 10));
       }
       throw new Error(`call ${id}: status ${String(last.status)} after ${timeoutMs} ms, wanted ${want.join('|')}`);
+    },
+    async waitRecordings(org, id, count, timeoutMs = 3_000) {
+      const deadline = Date.now() + timeoutMs;
+      let last: Array<{ id: string; url: string }> = [];
+      while (Date.now() < deadline) {
+        last = (await (await a.call('GET', `/api/v1/calls/${id}/recordings`, { token: org.token })).json()) as typeof last;
+        if (last.length >= count) return last;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error(`call ${id}: ${last.length} recordings after ${timeoutMs} ms, wanted ${count}`);
     },
     async close() {
       real.stop();

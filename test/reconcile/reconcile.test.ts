@@ -14,7 +14,7 @@ import { silentLogger } from '../../src/runtime/logger.ts';
 import { createCallEventBus, type CallEvent } from '../../src/domain/call-events.ts';
 import { createCallRegistry } from '../../src/call/registry.ts';
 import { InboundClient } from '../../src/esl/inbound-client.ts';
-import { createReconciler, type ReconcileSettings } from '../../src/switch/reconcile.ts';
+import { createReconciler, type ReconcilerDeps, type ReconcileSettings, type SweepReason, type SweepResult } from '../../src/switch/reconcile.ts';
 import { createReconcileStore } from '../../src/switch/reconcile-store.ts';
 import { createWebhookOutbox } from '../../src/services/webhooks/outbox.ts';
 import { testSnapshot } from '../helpers/snapshot.ts';
@@ -30,7 +30,34 @@ const NOW = Date.parse('2026-12-05T12:00:00.000Z');
 const ago = (s: number) => new Date(NOW - s * 1000).toISOString();
 const DID = '+918065978001';
 
-async function setup(opts: { channels?: Array<string | EmulatedChannel>; settings?: Partial<ReconcileSettings>; dbDir?: string } = {}) {
+/** The sweeps a reconciler reports, awaited one reason at a time (no sleeps). */
+function sweepLog() {
+  const done: Array<{ reason: SweepReason; result: SweepResult }> = [];
+  const waiters: Array<{ reason: SweepReason; resolve: (r: SweepResult) => void }> = [];
+  let taken = 0;
+  const take = (reason: SweepReason): SweepResult | undefined => {
+    const i = done.findIndex((d, at) => at >= taken && d.reason === reason);
+    if (i === -1) return undefined;
+    taken = i + 1;
+    return done[i]!.result;
+  };
+  return {
+    record: (reason: SweepReason, result: SweepResult) => {
+      done.push({ reason, result });
+      const w = waiters.findIndex((x) => x.reason === reason);
+      if (w !== -1) {
+        const [waiter] = waiters.splice(w, 1);
+        waiter!.resolve(take(reason)!);
+      }
+    },
+    next: (reason: SweepReason): Promise<SweepResult> => {
+      const got = take(reason);
+      return got ? Promise.resolve(got) : new Promise((resolve) => waiters.push({ reason, resolve }));
+    },
+  };
+}
+
+async function setup(opts: { channels?: Array<string | EmulatedChannel>; settings?: Partial<ReconcileSettings>; dbDir?: string; onSweep?: ReconcilerDeps['onSweep'] } = {}) {
   const dir = opts.dbDir ?? mkdtempSync(join(tmpdir(), 'sb-reconcile-'));
   const database = openDatabase(join(dir, 'sb.db'));
   const channels = new Set(opts.channels ?? []);
@@ -51,6 +78,7 @@ async function setup(opts: { channels?: Array<string | EmulatedChannel>; setting
     logger: silentLogger(),
     now: () => new Date(NOW),
     settings: { intervalMs: 0, settleMs: 0, defaultCountryCode: '91', ...opts.settings },
+    ...(opts.onSweep ? { onSweep: opts.onSweep } : {}),
   });
   cleanups.push(() => {
     database.close();
@@ -268,9 +296,10 @@ describe('restart reconciliation: calls FreeSWITCH answered in controller_unavai
 
 describe('reconciler wiring', () => {
   it('sweeps when the inbound connection comes up again', async () => {
-    const t = await setup();
+    const sweeps = sweepLog();
+    const t = await setup({ onSweep: sweeps.record });
     t.reconciler.start();
-    await new Promise((r) => setTimeout(r, 50));
+    await sweeps.next('connect');
     const u = randomUUID();
     const id = t.insertRow({ uuid: u, startedAt: ago(40) });
     const port = t.emu.port;
@@ -279,7 +308,7 @@ describe('reconciler wiring', () => {
     await again.listen();
     cleanups.push(() => again.close());
     await t.client.waitConnected({ timeoutMs: 2_000 });
-    for (let i = 0; i < 50 && t.row(id)['ended_at'] === null; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await sweeps.next('connect')).toMatchObject({ ran: true, closed: 1 });
     expect(t.row(id)).toMatchObject({ disposition: 'controller_lost' });
   });
 });
@@ -287,6 +316,7 @@ describe('reconciler wiring', () => {
 describe('reconciler follow-up', () => {
   it('sweeps again grace + settle after connecting, for rows that were too young the first time', async () => {
     const t = await setup({ settings: { graceMs: 100, settleMs: 0 } });
+    const sweeps = sweepLog();
     const u = randomUUID();
     // Started 50 ms before "now" at the first sweep: too young; the clock below moves on by then.
     let now = NOW;
@@ -294,14 +324,15 @@ describe('reconciler follow-up', () => {
       store: createReconcileStore(t.database.db), inbound: t.client, registry: createCallRegistry(), bus: createCallEventBus(),
       snapshots: { lookupDid: () => null }, logger: silentLogger(), now: () => new Date(now),
       settings: { intervalMs: 0, graceMs: 100, settleMs: 0, defaultCountryCode: '91' },
+      onSweep: sweeps.record,
     });
     cleanups.push(() => reconciler.stop());
     const id = t.insertRow({ uuid: u, startedAt: new Date(NOW - 50).toISOString() });
     reconciler.start();
-    await new Promise((r) => setTimeout(r, 100));
+    expect(await sweeps.next('connect')).toMatchObject({ ran: true, closed: 0 });
     expect(t.row(id)).toMatchObject({ ended_at: null });
     now = NOW + 5_000;
-    for (let i = 0; i < 100 && t.row(id)['ended_at'] === null; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await sweeps.next('follow-up')).toMatchObject({ ran: true, closed: 1 });
     expect(t.row(id)).toMatchObject({ disposition: 'controller_lost' });
   });
 });
