@@ -180,3 +180,53 @@ describe('the import graph of src/', () => {
     expect(cycles(graph, because)).toEqual([]);
   });
 });
+
+/**
+ * What README's "Layout" allows each top folder of src/ to import: its `src/<folder>` entry says
+ * `imports a, b, c`, `imports nothing of ours`, or `imports any folder listed before it`.
+ */
+function readmeLayout(): Map<string, Set<string>> {
+  const readme = readFileSync(resolve(srcDir, '../README.md'), 'utf8');
+  const block = /## Layout[\s\S]*?```\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (!block) throw new Error('README has no Layout block');
+  const entries: Array<{ folder: string; text: string }> = [];
+  for (const line of block.split('\n')) {
+    const head = /^src\/([a-z-]+)\s+(.*)$/.exec(line);
+    if (head) entries.push({ folder: head[1]!, text: head[2]! });
+    else if (/^\S/.test(line)) entries.push({ folder: '', text: '' });
+    else if (entries.length > 0) entries[entries.length - 1]!.text += ` ${line.trim()}`;
+  }
+  const folders = entries.filter((e) => e.folder !== '');
+  const allowed = new Map<string, Set<string>>();
+  folders.forEach(({ folder, text }, at) => {
+    const rule = /\bimports ([^;.]+)/i.exec(text)?.[1]?.trim();
+    if (!rule) throw new Error(`README Layout: src/${folder} does not say what it imports`);
+    if (rule === 'nothing of ours') allowed.set(folder, new Set());
+    else if (rule === 'any folder listed before it') allowed.set(folder, new Set(folders.slice(0, at).map((e) => e.folder)));
+    else allowed.set(folder, new Set(rule.split(',').map((word) => word.trim().replace(/^other /, ''))));
+  });
+  return allowed;
+}
+
+describe('README Layout', () => {
+  const layout = readmeLayout();
+  const { graph, because } = folderGraph(fileGraph());
+
+  it('names every top folder of src/', () => {
+    const folders = [...graph.keys()].filter((f) => !f.endsWith('.ts')).sort();
+    expect([...layout.keys()].sort()).toEqual(folders);
+  });
+
+  it('lists every folder each folder imports', () => {
+    const unlisted: string[] = [];
+    for (const [from, targets] of graph) {
+      const allowed = layout.get(from);
+      if (!allowed) continue;
+      for (const to of targets) {
+        if (to.endsWith('.ts') || allowed.has(to)) continue;
+        unlisted.push(`src/${from} imports src/${to} (${because.get(`${from} ${to}`)}); README allows ${[...allowed].join(', ') || 'nothing'}`);
+      }
+    }
+    expect(unlisted).toEqual([]);
+  });
+});
