@@ -21,6 +21,7 @@ import { webhookDeliveryFromConfig } from './services/webhooks/setup.ts';
 import { botBridgeFromConfig } from './bot/setup.ts';
 import { resolve } from 'node:path';
 import { recordingsDir } from './runtime/env.ts';
+import { placedCallSource } from './services/calls/placed-spec.ts';
 import { createMaskingLookup } from './services/masking/lookup.ts';
 import { voicemailCallDeps } from './call/voicemail-deps.ts';
 import { createReconciler } from './switch/reconcile.ts';
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
       },
       now,
       maskingLookup: createMaskingLookup(db, now),
+      placedCalls: placedCallSource(db),
       voicemail: voicemailCallDeps(config, tts),
       bots: botsForCalls(botBridgeFromConfig(config, logger.child({ component: 'bot-bridge' }))),
     },
@@ -107,7 +109,10 @@ async function main(): Promise<void> {
 
   // Webhooks (outbox subscribed to the bus + dispatcher); click-to-call, masking and scheduled calls.
   const webhooks = webhookDeliveryFromConfig({ config, logger, db });
-  const calls = callControlFromConfig({ config, logger, db, bus, inbound, tts });
+  // A call we place that the controller runs (flow, tts, bot) reaches this server like an inbound call.
+  const listening = eslAddr.address === '0.0.0.0' || eslAddr.address === '::' ? '127.0.0.1' : eslAddr.address;
+  const socketEndpoint = config.ESL_SELF_ENDPOINT ?? `${listening}:${eslAddr.port}`;
+  const calls = callControlFromConfig({ config, logger, db, bus, inbound, tts, socketEndpoint });
   const scheduler = createCallScheduler({ db, logger, calls, pollMs: config.SCHEDULER_POLL_MS });
   webhooks.start(bus);
   calls.start();

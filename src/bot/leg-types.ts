@@ -94,6 +94,8 @@ export interface BotBridgeDeps {
 export interface BotRunOptions {
   /** Refuse a transfer target (null = fine). A refused transfer is answered with an error; the call stays with the bot. */
   checkTransfer?: (target: TransferTarget) => string | null;
+  /** Extra custom parameters for `start` (an outbound bot call's values: direction, opening text…). */
+  parameters?: Readonly<Record<string, string>>;
 }
 
 export type BotFailure =

@@ -23,6 +23,8 @@ export const CALL_OUTCOMES = [
   'busy',
   /** The queue's maximum wait passed with no agent, and nothing else took the call. */
   'queue_timeout',
+  /** A placed message call (tts without a menu) played its message to the end. */
+  'message_played',
   /** The menu's (or the bot's) hang-up ended the call on purpose. */
   'ended_by_ivr',
   /** Nobody owns the number dialled. */

@@ -5,6 +5,9 @@ import { ChannelGoneError, type CallChannel } from './channel.ts';
 import { ACTION_HANDLERS } from './actions/index.ts';
 import { notInService, routeDid } from './route.ts';
 import { emit, type CallDeps, type CallSession } from './session.ts';
+import { runPlaced } from './placed.ts';
+import type { PlacedRun } from '../services/calls/placed-spec.ts';
+import type { SnapshotDid } from '../publish/snapshot.ts';
 
 /**
  * The one runner of a call: look the DID up, route it, and — whatever happens (caller hangs
@@ -13,40 +16,19 @@ import { emit, type CallDeps, type CallSession } from './session.ts';
  */
 export async function runCall(channel: CallChannel, deps: CallDeps): Promise<void> {
   const startedAt = deps.now().toISOString();
-  const cc = deps.settings.defaultCountryCode;
-  // The dialplan keeps the number dialled on entry in switchboard_did (it survives transfers).
-  const dialled = channel.variables.switchboard_did || channel.destinationNumber;
-  const did = normalizeE164(dialled, cc) ?? dialled;
-  const caller = normalizeE164(channel.callerIdNumber, cc) ?? channel.callerIdNumber;
-  const found = deps.snapshots.lookupDid(did) ?? (did !== dialled ? deps.snapshots.lookupDid(dialled) : null);
-  // A party of a live masking session on this DID: from here on only the masked number is used,
-  // so the call log, events and webhooks never hold the real one.
-  const m = found ? deps.maskingLookup?.(did, caller) : null;
-  const masking = m && m.orgId === found?.orgId ? m : null;
-
-  const s: CallSession = {
-    callId: timeOrderedUuid(Date.now()),
-    uuid: channel.uuid,
-    channel,
-    deps,
-    actions: ACTION_HANDLERS,
-    logger: lazyChild(deps.logger, { call: channel.uuid }),
-    did,
-    caller: masking ? masking.callerMasked : caller,
-    masking,
-    orgId: found?.orgId ?? null,
-    snapshot: found?.snapshot ?? null,
-    record: { answeredAt: null, path: [], dtmf: '', disposition: null, answeredBy: null },
-    stage: 'routing',
-    ivrEntries: 0,
-    bridgeVarsSet: false,
-  };
+  // A call we placed (flow, tts, bot) comes back here once the customer answered: its row says what to play.
+  const placedId = channel.variables.sb_call_id;
+  const placed = placedId ? (deps.placedCalls?.(placedId, channel.uuid) ?? null) : null;
+  const { s, routing } = placed ? { s: placedSession(channel, deps, placed), routing: null } : inboundSession(channel, deps);
   deps.registry.add({ callId: s.callId, uuid: s.uuid, orgId: s.orgId, startedAt: Date.now(), state: 'routing' });
-  deps.callLogs.start(s, startedAt);
-  emit(s, { type: 'call.ringing', did, caller: s.caller });
-
+  // A placed call's row and its ringing/answered events came from the switch side when it was dialled.
+  if (!placed) {
+    deps.callLogs.start(s, startedAt);
+    emit(s, { type: 'call.ringing', did: s.did, caller: s.caller });
+  }
   try {
-    if (found) await routeDid(s, found.did);
+    if (placed) await runPlaced(s, placed);
+    else if (routing) await routeDid(s, routing);
     else await notInService(s);
   } catch (err) {
     if (!(err instanceof ChannelGoneError)) {
@@ -70,3 +52,48 @@ export async function runCall(channel: CallChannel, deps: CallDeps): Promise<voi
   }
 }
 
+/** A call that came in: the DID dialled decides the organization and the route (null: not in service). */
+function inboundSession(channel: CallChannel, deps: CallDeps): { s: CallSession; routing: SnapshotDid | null } {
+  const cc = deps.settings.defaultCountryCode;
+  // The dialplan keeps the number dialled on entry in switchboard_did (it survives transfers).
+  const dialled = channel.variables.switchboard_did || channel.destinationNumber;
+  const did = normalizeE164(dialled, cc) ?? dialled;
+  const caller = normalizeE164(channel.callerIdNumber, cc) ?? channel.callerIdNumber;
+  const found = deps.snapshots.lookupDid(did) ?? (did !== dialled ? deps.snapshots.lookupDid(dialled) : null);
+  // A party of a live masking session on this DID: from here on only the masked number is used,
+  // so the call log, events and webhooks never hold the real one.
+  const m = found ? deps.maskingLookup?.(did, caller) : null;
+  const masking = m && m.orgId === found?.orgId ? m : null;
+  const s = newSession(channel, deps, {
+    callId: timeOrderedUuid(Date.now()), did, caller: masking ? masking.callerMasked : caller, orgId: found?.orgId ?? null, snapshot: found?.snapshot ?? null,
+  });
+  s.masking = masking;
+  return { s, routing: found?.did ?? null };
+}
+
+/** A call we placed: its row names the organization, the DID shown and the customer; its id is the call log's. */
+function placedSession(channel: CallChannel, deps: CallDeps, placed: PlacedRun): CallSession {
+  const viaDid = deps.snapshots.lookupDid(placed.did);
+  const snapshot = deps.snapshots.latest?.(placed.orgId) ?? (viaDid?.orgId === placed.orgId ? viaDid.snapshot : null);
+  return newSession(channel, deps, { callId: placed.callId, did: placed.did, caller: placed.customer, orgId: placed.orgId, snapshot });
+}
+
+function newSession(
+  channel: CallChannel,
+  deps: CallDeps,
+  who: Pick<CallSession, 'callId' | 'did' | 'caller' | 'orgId' | 'snapshot'>,
+): CallSession {
+  return {
+    ...who,
+    uuid: channel.uuid,
+    channel,
+    deps,
+    actions: ACTION_HANDLERS,
+    logger: lazyChild(deps.logger, { call: channel.uuid }),
+    masking: null,
+    record: { answeredAt: null, path: [], dtmf: '', disposition: null, answeredBy: null },
+    stage: 'routing',
+    ivrEntries: 0,
+    bridgeVarsSet: false,
+  };
+}

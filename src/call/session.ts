@@ -10,6 +10,7 @@ import type { CallOutcome, CallStage } from './outcome.ts';
 import type { GreetingRenderer } from '../services/voicemail/greeting.ts';
 import type { MaskingLookup, MaskingMatch } from '../services/masking/lookup.ts';
 import type { DestinationType } from '../domain/destinations.ts';
+import type { PlacedCallSource } from '../services/calls/placed-spec.ts';
 
 /** Settings the call layer needs (from Config, resolved once in main.ts). */
 export interface CallSettings {
@@ -29,6 +30,8 @@ export interface CallSettings {
 /** Where calls find published configuration (src/publish/reader.ts implements it). */
 export interface SnapshotSource {
   lookupDid(number: string): { orgId: string; snapshot: ConfigSnapshot; did: SnapshotDid } | null;
+  /** The organization's latest published snapshot (a placed call runs its org's flows); null when it never published. */
+  latest?(orgId: string): ConfigSnapshot | null;
 }
 
 /** What voicemail needs on the call side (src/call/voicemail-deps.ts builds it in main.ts). */
@@ -68,10 +71,14 @@ export interface CallDeps {
   maskingLookup?: MaskingLookup;
   /** Voicemail storage and greetings; without it messages go under settings.recordingsDir. */
   voicemail?: VoicemailCallDeps;
+  /** Calls we placed that the controller runs once answered (flow, tts, bot); without it such a call is hung up. */
+  placedCalls?: PlacedCallSource;
 }
 
 export type PathStep =
   | { at: string; step: 'did'; number: string; routing: string | null }
+  /** A call we placed, answered by the customer: what it plays (flow, tts, bot) and its flow/template/agent. */
+  | { at: string; step: 'placed'; kind: string; value: string | null }
   | { at: string; step: 'ivr'; ivrId: string; name: string }
   | { at: string; step: 'digits'; ivrId: string; digits: string }
   | { at: string; step: 'timeout' | 'invalid'; ivrId: string; count: number; digits?: string }

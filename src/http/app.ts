@@ -23,6 +23,7 @@ import { xmlCurlRoutes } from './routes/xml-curl/index.ts';
 import { dispositionRoutes } from './routes/dispositions/index.ts';
 import { webhookRoutes } from './routes/webhooks/index.ts';
 import { callRoutes } from './routes/calls/index.ts';
+import { placedCallRoutes } from './routes/calls/placed.ts';
 import { maskingRoutes } from './routes/masking/index.ts';
 import { voicemailRoutes } from './routes/voicemail/index.ts';
 import { VoicemailGreetingError } from '../services/voicemail/errors.ts';
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps): App {
   app.route('/api/v1', publishRoutes());
   app.route('/api/v1', dispositionRoutes());
   app.route('/api/v1', webhookRoutes());
+  app.route('/api/v1', placedCallRoutes());
   app.route('/api/v1', callRoutes());
   app.route('/api/v1', maskingRoutes());
   app.route('/api/v1', voicemailRoutes());

@@ -17,7 +17,8 @@ import { eq } from 'drizzle-orm';
 import { callRecordings, organizations, outboundCalls } from '../db/schema/index.ts';
 import { EslCommandError, EslClosedError } from '../esl/replies.ts';
 import { endMaskingSession, maskingNumbers } from '../services/masking/store.ts';
-import { extensionDial, externalDial, originateCommand, type OriginatePlan } from './originate-commands.ts';
+import { extensionDial, externalDial, originateCommand, placedRunCommand, type OriginatePlan } from './originate-commands.ts';
+import { isPlacedKind, type PlacedSpec } from '../services/calls/placed-spec.ts';
 import { CallNotLiveError, SwitchUnavailableError, type CallControl, type NewCall } from '../services/calls/control.ts';
 import {
   LIVE_STATUSES, answerCallLog, finishCallLog, getOutbound, getOutboundInOrg, liveOutbound, setStatus, startCallLog, type OutboundRow,
@@ -36,6 +37,13 @@ export interface CallControlOptions {
   recordingsDir: string | null;
   /** Renders an intro text to a wav the switch can play; null = no intro. */
   renderIntro?: (text: string, callId: string) => Promise<string | null>;
+  /**
+   * Where FreeSWITCH reaches our call server (`host:port`): flow, tts and bot calls hand themselves to it
+   * once answered. Without it such calls are refused (SwitchUnavailableError).
+   */
+  socketEndpoint?: string;
+  /** Renders a tts call's template (on use: at dial time) to the wav the switch plays. */
+  renderTemplate?: (orgId: string, templateId: string, variables: Readonly<Record<string, string>> | readonly string[]) => Promise<string>;
   commandTimeoutMs?: number;
   now?: () => Date;
 }
@@ -48,6 +56,8 @@ interface Live {
   startedAt: string;
   answered: boolean;
   bridged: boolean;
+  /** A flow/tts/bot call: once answered, the controller's session owns its call log and its call.hangup. */
+  runsInController: boolean;
   bCause: string | null;
   path: Array<{ step: string; at: string }>;
 }
@@ -65,7 +75,9 @@ export function createCallControl(o: CallControlOptions): CallControl {
   };
 
   const track = (row: OutboundRow, startedAt: string): Live => {
-    const live: Live = { id: row.id, orgId: row.orgId, a: row.aLegUuid, b: row.bLegUuid, startedAt, answered: false, bridged: false, bCause: null, path: [] };
+    const live: Live = {
+      id: row.id, orgId: row.orgId, a: row.aLegUuid, b: row.bLegUuid, startedAt, answered: false, bridged: false, runsInController: isPlacedKind(row.kind), bCause: null, path: [],
+    };
     byUuid.set(live.a, live);
     byUuid.set(live.b, live);
     return live;
@@ -78,9 +90,15 @@ export function createCallControl(o: CallControlOptions): CallControl {
     const at = now().toISOString();
     const finalCause = !live.bridged && live.bCause ? live.bCause : cause;
     live.path.push({ step: 'hangup', at });
+    if (live.runsInController && live.answered) {
+      // The session that ran the call finishes its row and announces its end (src/call/runner.ts).
+      setStatus(o.db, live.id, 'ended', { endedAt: at, hangupCause: cause });
+      return;
+    }
     const row = getOutbound(o.db, live.id);
     // The one outcome vocabulary (src/call/outcome.ts): the second party answered, did not, or the first never did.
-    const outcome: CallOutcome = live.bridged ? 'connected' : live.answered ? unansweredOutcome(finalCause ?? '') : 'failed';
+    // A flow/tts/bot call rings one party, the customer: that leg's cause says busy or no answer.
+    const outcome: CallOutcome = live.bridged ? 'connected' : live.answered || live.runsInController ? unansweredOutcome(finalCause ?? '') : 'failed';
     setStatus(o.db, live.id, live.bridged ? 'ended' : 'failed', { endedAt: at, hangupCause: finalCause });
     finishCallLog(o.db, live.id, { endedAt: at, startedAt: live.startedAt, cause: finalCause, disposition: outcome, path: live.path });
     if (row?.maskingSessionId) endMaskingSession(o.db, row.maskingSessionId, 'ended', at);
@@ -107,6 +125,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
         if (leg === 'a' && !live.answered) {
           live.answered = true;
           setStatus(o.db, live.id, 'answered', { answeredAt: at });
+          if (live.runsInController) answerCallLog(o.db, live.id, at, null);
           o.bus.emit({ type: 'call.answered', callId: live.id, orgId: live.orgId, at });
         }
         return;
@@ -156,6 +175,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
       if (!pair) return setStatus(o.db, id, 'cancelled', { hangupCause: 'SESSION_ENDED' });
       [first, second] = [pair.first, pair.second];
     }
+    if (isPlacedKind(row.kind)) return placeRun(row, inbound);
     const introPath = row.intro && o.renderIntro ? await o.renderIntro(row.intro, row.id).catch((err: unknown) => {
       log.warn({ err, call: id }, 'intro could not be rendered; calling without it');
       return null;
@@ -178,7 +198,12 @@ export function createCallControl(o: CallControlOptions): CallControl {
     startCallLog(o.db, row, startedAt);
     const live = track(row, startedAt);
     live.path.push({ step: 'originate', at: startedAt });
-    inbound.bgapi(originateCommand(plan), { timeoutMs: (o.ringTimeoutS + 10) * 1000 }).then(
+    dial(live, inbound, originateCommand(plan));
+  };
+
+  const dial = (live: Live, inbound: OriginateClient, command: string): void => {
+    const id = live.id;
+    inbound.bgapi(command, { timeoutMs: (o.ringTimeoutS + 10) * 1000 }).then(
       () => undefined,
       (err: unknown) => {
         if (err instanceof EslCommandError) return end(live, err.reason.split(/\s/)[0] || 'ORIGINATE_FAILED');
@@ -192,6 +217,36 @@ export function createCallControl(o: CallControlOptions): CallControl {
         end(live, 'ORIGINATE_TIMEOUT');
       },
     );
+  };
+
+  /** Dials the customer of a flow/tts/bot call; answered, the call comes to our call server. */
+  const placeRun = async (row: OutboundRow, inbound: OriginateClient): Promise<void> => {
+    const startedAt = now().toISOString();
+    setStatus(o.db, row.id, 'dialing', { startedAt });
+    startCallLog(o.db, row, startedAt);
+    const live = track(row, startedAt);
+    live.path.push({ step: 'originate', at: startedAt });
+    const ready = await readySpec(row).catch((err: unknown) => {
+      log.warn({ err, call: row.id }, 'placed call not dialled');
+      return null;
+    });
+    if (!ready || !o.socketEndpoint) return end(live, ready ? 'NO_CALL_SERVER' : 'TEMPLATE_RENDER_FAILED');
+    const command = placedRunCommand({
+      callId: row.id, did: row.did, leg: { dial: externalDial(o.gateway, row.firstNumber ?? ''), uuid: row.aLegUuid },
+      ringTimeoutS: o.ringTimeoutS, socketEndpoint: o.socketEndpoint,
+    });
+    dial(live, inbound, command);
+  };
+
+  /** A tts call's message is rendered on use (at dial time) and kept on the row for the session to play. */
+  const readySpec = async (row: OutboundRow): Promise<boolean> => {
+    const spec = row.spec as PlacedSpec | null;
+    if (!spec) return false;
+    if (spec.kind !== 'tts') return true;
+    if (!o.renderTemplate) return false;
+    const audio = await o.renderTemplate(row.orgId, spec.templateId, spec.variables);
+    o.db.update(outboundCalls).set({ spec: { ...spec, audio } }).where(eq(outboundCalls.id, row.id)).run();
+    return true;
   };
 
   /** After (re)connecting: adopt live rows whose channel still exists; end the others (never redial). */
@@ -222,7 +277,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
       if (!scheduled) requireSwitch();
       const row = o.db.insert(outboundCalls).values({
         orgId: call.orgId, kind: call.kind, did: call.did, extNo: call.extNo ?? null,
-        firstNumber: call.first, secondNumber: call.second, intro: call.intro ?? null,
+        firstNumber: call.first, secondNumber: call.second, intro: call.intro ?? null, spec: call.spec ?? null,
         status: scheduled ? 'scheduled' : 'dialing', aLegUuid: randomUUID(), bLegUuid: randomUUID(),
         maskingSessionId: call.maskingSessionId ?? null, scheduledAt: call.scheduledAt ?? null, timezone: call.timezone ?? null,
       }).returning().get();

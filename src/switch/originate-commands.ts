@@ -53,3 +53,30 @@ export function originateCommand(p: OriginatePlan): string {
   apps.push(`bridge:[origination_uuid=${p.b.uuid}]${p.b.dial}`);
   return `originate {${vars}}${p.a.dial} '${apps.join(',')}' inline`;
 }
+
+export interface PlacedRunPlan {
+  callId: string;
+  did: string;
+  /** The customer's leg: its dial string and the uuid we chose for it. */
+  leg: { dial: string; uuid: string };
+  ringTimeoutS: number;
+  /** Where FreeSWITCH reaches our call server (`host:port`). */
+  socketEndpoint: string;
+}
+
+/**
+ * A call the controller runs once answered (flow, tts, bot): the customer's leg, showing the DID, hands
+ * itself to our call server with the same sync `socket` app as the dialplan's inbound calls. The channel
+ * carries only sb_call_id; the controller finds what to play by that id and this leg's uuid.
+ */
+export function placedRunCommand(p: PlacedRunPlan): string {
+  const vars = [
+    `origination_uuid=${p.leg.uuid}`,
+    `origination_caller_id_number=${safe(p.did)}`,
+    `origination_caller_id_name=${safe(p.did)}`,
+    `originate_timeout=${p.ringTimeoutS}`,
+    'ignore_early_media=true',
+    `sb_call_id=${p.callId}`,
+  ].join(',');
+  return `originate {${vars}}${p.leg.dial} 'socket:${safe(p.socketEndpoint)} full' inline`;
+}

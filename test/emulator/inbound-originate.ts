@@ -4,10 +4,14 @@
  * Unique-ID, Hangup-Cause, Other-Leg-Unique-ID and variable_* headers, as in inbound-api-bgapi-events.txt).
  * Understands `originate {vars}<dial> '<app:arg,...>' inline` and `originate {vars}<dial> &app(arg)`;
  * the bridge target's `[origination_uuid=...]` names the second leg. Also uuid_kill, uuid_exists, uuid_record.
+ * An answered first leg whose inline app is `socket:<host>:<port> full` (a flow, tts or bot call) connects
+ * to that outbound server as an EmulatedCall with the leg's uuid and variables; its end is the leg's hangup.
  */
 import { randomUUID } from 'node:crypto';
 import { coreHeaders } from './channel-model.ts';
 import type { Pairs } from './fs-encode.ts';
+import type { CallerScript } from './caller-script.ts';
+import { EmulatedCall } from './outbound-call.ts';
 
 export type LegOutcome = 'answer' | 'busy' | 'no-answer' | 'not-listening';
 
@@ -18,6 +22,8 @@ export interface OriginateSimOptions {
   ringMs?: number;
   /** The second leg hangs up this long after the bridge (default: stays up until uuid_kill). */
   talkMs?: number;
+  /** What the answered party of a `socket` call does (keys, hang-up), by dial string. */
+  socketScript?: (dial: string) => CallerScript;
 }
 
 interface Channel {
@@ -30,6 +36,8 @@ interface Channel {
   gone: boolean;
   /** The originate's inline apps (first leg). */
   app?: string;
+  /** The call the leg's `socket` app made to an outbound server. */
+  socketCall?: EmulatedCall;
 }
 
 const CAUSE: Record<Exclude<LegOutcome, 'answer'>, string> = { busy: 'USER_BUSY', 'no-answer': 'NO_ANSWER', 'not-listening': 'NORMAL_TEMPORARY_FAILURE' };
@@ -56,6 +64,8 @@ export class OriginateSimulator {
   readonly #channels = new Map<string, Channel>();
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly recordings: string[] = [];
+  /** Calls that `socket:` originates made to an outbound server, in order. */
+  readonly socketCalls: EmulatedCall[] = [];
   #seq = 400_000;
 
   constructor(options: OriginateSimOptions, emit: (pairs: Pairs) => void) {
@@ -81,6 +91,8 @@ export class OriginateSimulator {
         }
         this.#answer(a);
         resolve(`+OK ${a.uuid}\n`);
+        const socket = /^'?socket:([^:\s]+):(\d+)\s+(async\s+)?full'?\s+inline$/.exec(app);
+        if (socket) return this.#socket(a, socket[1]!, Number(socket[2]), socket[3] ? 'async' : 'static');
         const target = bridgeTarget(app);
         if (target) this.#after(2, () => this.#bridge(a, target));
       });
@@ -92,6 +104,10 @@ export class OriginateSimulator {
     switch (name) {
       case 'uuid_kill':
         if (!ch || ch.gone) return '-ERR No such channel!\n';
+        if (ch.socketCall) {
+          ch.socketCall.hangup(args[1] ?? 'NORMAL_CLEARING');
+          return '+OK\n';
+        }
         this.#hangup(ch, args[1] ?? 'NORMAL_CLEARING');
         if (ch.other && !ch.other.gone) this.#hangup(ch.other, 'NORMAL_CLEARING');
         return '+OK\n';
@@ -109,6 +125,22 @@ export class OriginateSimulator {
   close(): void {
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
+  }
+
+  /** The answered leg runs `socket`: our outbound server gets the call; the leg ends when that call does. */
+  #socket(a: Channel, host: string, port: number, socketMode: 'static' | 'async'): void {
+    const variables: Record<string, string> = { direction: 'outbound' };
+    for (const [k, v] of a.vars) if (k.startsWith('sb_') || k.startsWith('origination_')) variables[k] = v;
+    const call = new EmulatedCall({
+      host, port, socketMode, uuid: a.uuid, destination: a.dial.split('/').at(-1) ?? '', callerIdNumber: a.vars.get('origination_caller_id_number') ?? '',
+      variables, script: this.#o.socketScript?.(a.dial) ?? {}, timeScale: 0.05,
+    });
+    call.model.answerState = 'answered';
+    call.model.callState = 'ACTIVE';
+    call.model.answeredUs = Date.now() * 1000;
+    a.socketCall = call;
+    this.socketCalls.push(call);
+    void call.done.then((summary) => this.#hangup(a, summary.hangupCause ?? 'NORMAL_CLEARING'));
   }
 
   #bridge(a: Channel, target: { uuid: string; dial: string }): void {

@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
 import { createTestApi, type TestApi, type TestOrg } from './api.ts';
 import { createCallServer } from '../../src/switch/call-server.ts';
-import { createCallEventBus, type CallEvent } from '../../src/domain/call-events.ts';
+import { createCallEventBus, type CallEvent, type CallEventBus } from '../../src/domain/call-events.ts';
+import { placedCallSource } from '../../src/services/calls/placed-spec.ts';
 import { createCallRegistry, type CallRegistry } from '../../src/call/registry.ts';
 import { createCallLogWriter } from '../../src/call/call-log.ts';
 import { botsForCalls } from '../../src/call/bots.ts';
@@ -84,6 +85,8 @@ export interface ControllerOptions {
   voicemail?: boolean;
   /** Attach a webhook outbox to the bus (exposed as `outbox`). */
   webhooks?: boolean;
+  /** Run the calls we place (flow, tts, bot) when they come back answered (placedCallSource over the database). */
+  placedCalls?: boolean;
 }
 
 export interface ControllerHarness {
@@ -92,6 +95,8 @@ export interface ControllerHarness {
   server: OutboundServer;
   emu: Emulator;
   registry: CallRegistry;
+  /** The calls' event bus (a test may put its own call control on it). */
+  bus: CallEventBus;
   events: CallEvent[];
   /** The webhook outbox on the bus, with ControllerOptions.webhooks. */
   outbox?: WebhookOutbox;
@@ -139,6 +144,7 @@ export async function startController(options: ControllerOptions = {}): Promise<
       ...(options.bots ? { bots: botsForCalls(options.bots) } : {}),
       ...(options.masking ? { maskingLookup: createMaskingLookup(api.deps.db, () => new Date()) } : {}),
       ...(options.voicemail ? { voicemail: voicemailCallDeps(api.config, api.deps.tts) } : {}),
+      ...(options.placedCalls ? { placedCalls: placedCallSource(api.deps.db) } : {}),
     },
   });
   const emu = createEmulator({ port: server.address().port, timeScale: 0.02 });
@@ -148,6 +154,7 @@ export async function startController(options: ControllerOptions = {}): Promise<
     server,
     emu,
     registry,
+    bus,
     events,
     ...(outbox ? { outbox } : {}),
     loggedErrors: log.errors,

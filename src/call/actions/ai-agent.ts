@@ -25,17 +25,36 @@ export const aiAgentAction: ActionHandler = async (s, dest) => {
   const target: BotTarget | null = agent
     ? { ...agent }
     : dest.value && /^wss?:\/\//i.test(dest.value)
-      ? { id: null, name: dest.value, wsUrl: dest.value, headers: {}, systemPrompt: null, openingText: null, ...URL_DEFAULTS }
+      ? urlTarget(dest.value)
       : null;
-  const fallback = agent?.fallback ?? null;
+  return talkToBot(s, target, agent?.fallback ?? null, dest.value);
+};
+
+/** An agent around a bare ws(s):// URL, with the defaults. */
+export function urlTarget(wsUrl: string, over: Partial<BotTarget> = {}): BotTarget {
+  return { id: null, name: wsUrl, wsUrl, headers: {}, systemPrompt: null, openingText: null, ...URL_DEFAULTS, ...over };
+}
+
+/**
+ * The call talks to `target` (null: none could be found) until the bot or the caller ends it; a transfer
+ * or failure goes on to the destination asked for, else to `fallback`. `parameters` go into the bot's
+ * `start` (an outbound bot call's values). Shared by the ai_agent action and placed bot calls.
+ */
+export async function talkToBot(
+  s: CallSession,
+  target: BotTarget | null,
+  fallback: SnapshotDestination<FinalDestinationType> | null,
+  label: string | null,
+  parameters?: Readonly<Record<string, string>>,
+): Promise<ActionOutcome> {
   // The bridge needs keys and commands while the media flows: an async socket (CallChannel.goAsync).
   if (!target || !s.deps.bots || !s.channel.startUnicast || !((await s.channel.goAsync?.()) ?? true)) {
-    addStep(s, { step: 'action', type: 'ai_agent', value: dest.value, result: 'not_available' });
+    addStep(s, { step: 'action', type: 'ai_agent', value: label, result: 'not_available' });
     return apologise(s, fallback);
   }
   await answer(s, 'app');
   s.stage = 'bot';
-  const res = await s.deps.bots.run(s, target, { checkTransfer: (t) => toDestination(s, t).error });
+  const res = await s.deps.bots.run(s, target, { checkTransfer: (t) => toDestination(s, t).error, ...(parameters ? { parameters } : {}) });
   addStep(s, { step: 'action', type: 'ai_agent', value: target.id ?? target.wsUrl, result: endLabel(res.end) });
   recordBotLeg(s, target, res);
   const end = res.end;
@@ -57,7 +76,7 @@ export const aiAgentAction: ActionHandler = async (s, dest) => {
       s.logger.warn({ reason: end.reason, detail: end.detail }, 'bot failed; falling back');
       return apologise(s, fallback);
   }
-};
+}
 
 /** The bot is not there (or failed): apology, then the fallback decides the outcome; without one, bot_failed. */
 async function apologise(s: CallSession, fallback: SnapshotDestination<FinalDestinationType> | null): Promise<ActionOutcome> {

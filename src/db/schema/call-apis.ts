@@ -111,7 +111,8 @@ export const webhookAttempts = sqliteTable(
 );
 
 /**
- * Calls we place (click-to-call, two-party, masking). `id` is also the call_logs id (the `logid`).
+ * Calls we place (click-to-call, two-party, masking; flow, tts and bot calls that our call controller
+ * runs once the customer answers). `id` is also the call_logs id (the `logid`).
  * status: scheduled | dialing | ringing | answered | bridged | ended | failed | cancelled
  */
 export const outboundCalls = sqliteTable(
@@ -129,6 +130,8 @@ export const outboundCalls = sqliteTable(
     firstNumber: text('first_number'),
     secondNumber: text('second_number'),
     intro: text('intro'),
+    /** What the controller runs once a flow / tts / bot call is answered (PlacedSpec, JSON). */
+    spec: text('spec', { mode: 'json' }).$type<unknown>(),
     status: text('status').notNull(),
     hangupCause: text('hangup_cause'),
     aLegUuid: text('a_leg_uuid').notNull(),

@@ -49,6 +49,18 @@ export function extensionField(db: Db, orgId: string, value: string, field = 'ex
   return row.number;
 }
 
+/** `schedule_datetime` (+ `timezone`) as epoch ms, null when absent, or a 400 naming the field. */
+export function scheduleField(b: { schedule_datetime?: string | undefined; timezone?: string | undefined }, now: Date): number | null {
+  if (b.timezone !== undefined && !isValidTimeZone(b.timezone)) {
+    throw new ValidationError('Unknown timezone', [{ field: 'timezone', message: 'not an IANA time zone (e.g. Asia/Kolkata)' }]);
+  }
+  if (b.schedule_datetime === undefined) return null;
+  const at = parseScheduleTime(b.schedule_datetime, b.timezone ?? 'UTC');
+  if (at === null) throw new ValidationError('Invalid schedule_datetime', [{ field: 'schedule_datetime', message: 'use "YYYY-MM-DD HH:mm" (in timezone) or ISO 8601 with an offset' }]);
+  if (at < now.getTime() - 60_000) throw new ValidationError('schedule_datetime is in the past', [{ field: 'schedule_datetime', message: 'must be in the future' }]);
+  return at;
+}
+
 export function callControl(calls: CallControl | undefined): CallControl {
   if (!calls) throw new ServiceUnavailableError('Placing calls is not available: no FreeSWITCH connection is configured');
   return calls;
@@ -80,15 +92,7 @@ export async function twoPartyCall(deps: CallsDeps, orgId: string, b: TwoPartyIn
   const first = phoneField(b.first_phone, 'first_phone', config.DEFAULT_COUNTRY_CODE);
   const second = phoneField(b.second_phone, 'second_phone', config.DEFAULT_COUNTRY_CODE);
   const did = didField(db, orgId, b.did, config.DEFAULT_COUNTRY_CODE);
-  if (b.timezone !== undefined && !isValidTimeZone(b.timezone)) {
-    throw new ValidationError('Unknown timezone', [{ field: 'timezone', message: 'not an IANA time zone (e.g. Asia/Kolkata)' }]);
-  }
-  let scheduledAt: number | null = null;
-  if (b.schedule_datetime !== undefined) {
-    scheduledAt = parseScheduleTime(b.schedule_datetime, b.timezone ?? 'UTC');
-    if (scheduledAt === null) throw new ValidationError('Invalid schedule_datetime', [{ field: 'schedule_datetime', message: 'use "YYYY-MM-DD HH:mm" (in timezone) or ISO 8601 with an offset' }]);
-    if (scheduledAt < now().getTime() - 60_000) throw new ValidationError('schedule_datetime is in the past', [{ field: 'schedule_datetime', message: 'must be in the future' }]);
-  }
+  const scheduledAt = scheduleField(b, now());
   const control = callControl(deps.calls);
   const row = await control.create({
     orgId, kind: 'two_party', did, first, second, intro: b.body ?? null, scheduledAt, timezone: b.timezone ?? null,

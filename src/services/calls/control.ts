@@ -4,6 +4,7 @@
  */
 import { DomainError } from '../../domain/errors.ts';
 import type { OutboundRow } from './call-store.ts';
+import type { PlacedKind, PlacedSpec } from './placed-spec.ts';
 
 /** FreeSWITCH is not connected (or did not answer): nothing was placed or hung up. */
 export class SwitchUnavailableError extends DomainError {
@@ -20,10 +21,13 @@ export class CallNotLiveError extends DomainError {
 export interface NewCall {
   orgId: string;
   did: string;
-  kind: 'click_to_call' | 'two_party' | 'masking';
-  /** Click-to-call: null (the agent is extNo). */
+  kind: 'click_to_call' | 'two_party' | 'masking' | PlacedKind;
+  /** Click-to-call: null (the agent is extNo). Flow, tts and bot calls: the customer. */
   first: string | null;
-  second: string;
+  /** Flow, tts and bot calls: null (one party). */
+  second: string | null;
+  /** Flow, tts and bot calls: what the controller plays once the customer answers. */
+  spec?: PlacedSpec | null;
   extNo?: string | null;
   intro?: string | null;
   scheduledAt?: number | null;

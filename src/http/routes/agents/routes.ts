@@ -34,7 +34,7 @@ const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const MAX_HEADERS = 20;
 const MAX_HEADER_NAME_CHARS = 100;
 
-const fields = {
+export const AGENT_FIELDS = {
   name: z.string().trim().min(1).max(100),
   ws_url: z.string().trim().max(2000).refine(isWsUrl, 'must be a ws:// or wss:// URL'),
   headers: z
@@ -58,20 +58,20 @@ const fields = {
 
 export const CreateAiAgentBody = z
   .object({
-    name: fields.name,
-    ws_url: fields.ws_url,
-    headers: fields.headers.default({}),
-    dialect: fields.dialect.default('native'),
-    audio_format: fields.audio_format.default('l16_16k'),
-    system_prompt: fields.system_prompt.default(null),
-    language: fields.language.default('en-IN'),
-    opening_text: fields.opening_text.default(null),
-    connect_timeout_ms: fields.connect_timeout_ms.default(3000),
-    fallback_destination: fields.fallback_destination.default(null),
+    name: AGENT_FIELDS.name,
+    ws_url: AGENT_FIELDS.ws_url,
+    headers: AGENT_FIELDS.headers.default({}),
+    dialect: AGENT_FIELDS.dialect.default('native'),
+    audio_format: AGENT_FIELDS.audio_format.default('l16_16k'),
+    system_prompt: AGENT_FIELDS.system_prompt.default(null),
+    language: AGENT_FIELDS.language.default('en-IN'),
+    opening_text: AGENT_FIELDS.opening_text.default(null),
+    connect_timeout_ms: AGENT_FIELDS.connect_timeout_ms.default(3000),
+    fallback_destination: AGENT_FIELDS.fallback_destination.default(null),
   })
   .openapi('CreateAiAgent');
 
-export const UpdateAiAgentBody = z.object(fields).partial().openapi('UpdateAiAgent');
+export const UpdateAiAgentBody = z.object(AGENT_FIELDS).partial().openapi('UpdateAiAgent');
 
 const tags = ['AI agents'];
 const authErrors = { 401: errorResponses[401], 403: errorResponses[403] };

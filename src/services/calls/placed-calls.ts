@@ -1,0 +1,161 @@
+/**
+ * Outbound calls our controller runs once the customer answers: a published call flow (an IVR's menu),
+ * a text template spoken to them (optionally followed by a flow's menu), or an AI agent. Each is one
+ * outbound_calls row (dialled now or at `schedule_datetime`) going through the same originate, call log,
+ * recording and webhook machinery as click-to-call (src/switch/call-control.ts).
+ */
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { aiAgents, ivrs } from '../../db/schema/index.ts';
+import type { BotTarget } from '../../domain/agents.ts';
+import { ValidationError } from '../../domain/errors.ts';
+import { latestSnapshot } from '../../publish/store.ts';
+import type { ConfigSnapshot } from '../../publish/snapshot.ts';
+import { callControl, didField, extensionField, phoneField, scheduleField, type CallsDeps } from './calls-service.ts';
+import type { PlacedSpec } from './placed-spec.ts';
+
+export interface CallFlow {
+  id: string;
+  name: string;
+  description: string | null;
+  extension: string;
+}
+
+/** The organization's call flows: the IVRs of its latest published configuration. */
+export function listCallFlows(db: Db, orgId: string): CallFlow[] {
+  const snap = latestSnapshot(db, orgId)?.snapshot;
+  if (!snap) return [];
+  const descriptions = new Map(
+    db.select({ id: ivrs.id, description: ivrs.description }).from(ivrs).where(eq(ivrs.orgId, orgId)).all().map((r) => [r.id, r.description]),
+  );
+  return Object.values(snap.ivrs)
+    .map((i) => ({ id: i.id, name: i.name, description: descriptions.get(i.id) ?? null, extension: i.extension }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+interface Scheduled {
+  did: string;
+  customer_number: string;
+  schedule_datetime?: string | undefined;
+  timezone?: string | undefined;
+}
+
+export interface FlowCallInput extends Scheduled {
+  flow_id: string;
+}
+
+export interface TtsCallInput extends Scheduled {
+  /** The template's id or name. */
+  template: string;
+  /** Named values, positional ones, or the vendor's comma-separated positional string. */
+  variables?: Record<string, string> | string[] | string | undefined;
+  flow_id?: string | null | undefined;
+}
+
+export interface BotCallInput extends Scheduled {
+  agent_id?: string | null | undefined;
+  wss_url?: string | null | undefined;
+  headers?: Record<string, string> | undefined;
+  system_msg?: string | null | undefined;
+  text?: string | null | undefined;
+  language?: string | null | undefined;
+  /** `answer` (default): the bot's WebSocket opens once the customer answers; `immediate`: as the call is dialled. */
+  connect?: 'answer' | 'immediate' | undefined;
+  agent_extension?: string | null | undefined;
+  /** Extra custom parameters for the bot's `start`. */
+  parameters?: Record<string, string> | undefined;
+}
+
+export interface PlacedResult {
+  id: string;
+  scheduledAt: number | null;
+}
+
+/**
+ * Renders a tts call's template: the templates service implements it. `check` validates a template and
+ * its variables at request time (a missing value is a 400 naming it), without synthesizing anything.
+ */
+export interface TemplateRenderer {
+  check(orgId: string, template: string, variables: Readonly<Record<string, string>> | readonly string[]): { templateId: string };
+}
+
+export async function placeFlowCall(deps: CallsDeps, orgId: string, b: FlowCallInput): Promise<PlacedResult> {
+  const base = common(deps, orgId, b);
+  const spec: PlacedSpec = { kind: 'flow', ivrId: publishedFlow(deps.db, orgId, b.flow_id, 'flow_id') };
+  return place(deps, orgId, base, spec);
+}
+
+export async function placeTtsCall(deps: CallsDeps & { templates?: TemplateRenderer }, orgId: string, b: TtsCallInput): Promise<PlacedResult> {
+  const base = common(deps, orgId, b);
+  if (!deps.templates) throw new ValidationError('Text templates are not available', [{ field: 'template', message: 'no template renderer is configured' }]);
+  const variables = templateVariables(b.variables);
+  const { templateId } = deps.templates.check(orgId, b.template, variables);
+  const ivrId = b.flow_id ? publishedFlow(deps.db, orgId, b.flow_id, 'flow_id') : null;
+  return place(deps, orgId, base, { kind: 'tts', templateId, variables, audio: null, ivrId });
+}
+
+export async function placeBotCall(deps: CallsDeps, orgId: string, b: BotCallInput): Promise<PlacedResult> {
+  const base = common(deps, orgId, b);
+  if (!b.agent_id === !b.wss_url) {
+    throw new ValidationError('Give either agent_id or wss_url', [{ field: b.agent_id ? 'wss_url' : 'agent_id', message: 'exactly one of agent_id and wss_url' }]);
+  }
+  let target: BotTarget | null = null;
+  if (b.agent_id) {
+    const agent = deps.db.select({ id: aiAgents.id }).from(aiAgents).where(and(eq(aiAgents.id, b.agent_id), eq(aiAgents.orgId, orgId))).get();
+    if (!agent) throw new ValidationError('No such AI agent', [{ field: 'agent_id', message: 'not an AI agent of this organization' }]);
+    if (!publishedAgent(latestSnapshot(deps.db, orgId)?.snapshot ?? null, b.agent_id)) {
+      throw new ValidationError('The AI agent is not published yet', [{ field: 'agent_id', message: 'publish the organization first' }]);
+    }
+  } else {
+    target = {
+      id: null, name: b.wss_url!, wsUrl: b.wss_url!, headers: b.headers ?? {}, dialect: 'native', audioFormat: 'l16_16k',
+      systemPrompt: b.system_msg ?? null, language: b.language ?? 'en-IN', openingText: b.text ?? null, connectTimeoutMs: 3000,
+    };
+  }
+  const agentExtension = b.agent_extension ? extensionField(deps.db, orgId, b.agent_extension, 'agent_extension') : null;
+  // What the request says about the conversation reaches the bot's `start`, also for a published agent.
+  const parameters: Record<string, string> = { ...b.parameters, connect: b.connect ?? 'answer' };
+  if (b.system_msg) parameters.system_msg = b.system_msg;
+  if (b.text) parameters.text = b.text;
+  if (b.language) parameters.language = b.language;
+  return place(deps, orgId, base, { kind: 'bot', agentId: b.agent_id ?? null, target, agentExtension, parameters });
+}
+
+function common(deps: CallsDeps, orgId: string, b: Scheduled) {
+  const cc = deps.config.DEFAULT_COUNTRY_CODE;
+  return {
+    did: didField(deps.db, orgId, b.did, cc),
+    customer: phoneField(b.customer_number, 'customer_number', cc),
+    scheduledAt: scheduleField(b, deps.now()),
+    timezone: b.timezone ?? null,
+  };
+}
+
+async function place(deps: CallsDeps, orgId: string, base: ReturnType<typeof common>, spec: PlacedSpec): Promise<PlacedResult> {
+  const row = await callControl(deps.calls).create({
+    orgId, kind: spec.kind, did: base.did, first: base.customer, second: null, spec, scheduledAt: base.scheduledAt, timezone: base.timezone,
+  });
+  return { id: row.id, scheduledAt: base.scheduledAt };
+}
+
+/** An IVR of the latest published configuration, or a 400 naming the field (a draft-only IVR is not a flow yet). */
+function publishedFlow(db: Db, orgId: string, id: string, field: string): string {
+  const snap = latestSnapshot(db, orgId)?.snapshot;
+  if (!snap?.ivrs[id]) {
+    const exists = db.select({ id: ivrs.id }).from(ivrs).where(and(eq(ivrs.id, id), eq(ivrs.orgId, orgId))).get();
+    if (!exists) throw new ValidationError('No such call flow', [{ field, message: 'not an IVR of this organization' }]);
+    throw new ValidationError('The call flow is not published yet', [{ field, message: 'publish the organization first' }]);
+  }
+  return id;
+}
+
+function publishedAgent(snap: ConfigSnapshot | null, id: string): boolean {
+  return Boolean(snap?.agents[id]);
+}
+
+/** The vendor's `Variable: "John,ORD12345,1500"` is positional; an object is named; an array positional. */
+export function templateVariables(v: TtsCallInput['variables']): Record<string, string> | string[] {
+  if (v === undefined) return {};
+  if (typeof v === 'string') return v === '' ? [] : v.split(',').map((x) => x.trim());
+  return v;
+}
