@@ -7,14 +7,15 @@
  * over the rows it loaded once (a whole configuration in a handful of queries). Same rules, same words.
  */
 export const ACTION_TYPES = [
-  'extension', 'queue', 'ivr', 'voicemail', 'hangup', 'callback', 'ai_agent', 'external', 'play_prompt', 'repeat',
+  'extension', 'queue', 'ivr', 'voicemail', 'hangup', 'callback', 'ai_agent', 'external', 'play_prompt', 'repeat', 'time_condition',
 ] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 
-export const DID_ROUTING_TYPES = ['extension', 'queue', 'ivr', 'ai_agent', 'external', 'intercom'] as const;
+export const DID_ROUTING_TYPES = ['extension', 'queue', 'ivr', 'ai_agent', 'external', 'intercom', 'time_condition'] as const;
 export type DidRoutingType = (typeof DID_ROUTING_TYPES)[number];
 
-export const FINAL_DESTINATION_TYPES = ['extension', 'queue', 'ivr', 'voicemail', 'hangup', 'callback', 'ai_agent', 'external'] as const;
+/** `time_condition` (a business-hours schedule, src/domain/business-hours.ts) goes on to one of these in turn. */
+export const FINAL_DESTINATION_TYPES = ['extension', 'queue', 'ivr', 'voicemail', 'hangup', 'callback', 'ai_agent', 'external', 'time_condition'] as const;
 export type FinalDestinationType = (typeof FINAL_DESTINATION_TYPES)[number];
 
 export type DestinationType = ActionType | DidRoutingType;
@@ -43,6 +44,8 @@ export interface DestinationTargets {
   hasQueue(number: string): boolean;
   hasIvr(id: string): boolean;
   hasAgent(id: string): boolean;
+  /** A business-hours schedule (time_condition) with this id. */
+  hasSchedule(id: string): boolean;
 }
 
 export type DestinationIssueCode =
@@ -114,6 +117,9 @@ export function checkDestination(
       if (isWsUrl(v)) return OK;
       if (!isUuid(v)) return bad('invalid_destination', 'ai_agent destination must be a ws:// or wss:// URL or an AI agent UUID');
       return targets.hasAgent(v) ? OK : bad('dangling_reference', `AI agent ${v} does not exist in this organization`);
+    case 'time_condition':
+      if (!isUuid(v)) return bad('invalid_destination', 'time_condition destination must be the business-hours schedule\'s UUID');
+      return targets.hasSchedule(v) ? OK : bad('dangling_reference', `business-hours schedule ${v} does not exist in this organization`);
     case 'external':
       return isE164(v) ? OK : bad('invalid_destination', 'external destination must be an E.164 number, e.g. "+919944421125"');
     case 'play_prompt':

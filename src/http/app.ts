@@ -26,6 +26,7 @@ import { callRoutes } from './routes/calls/index.ts';
 import { placedCallRoutes } from './routes/calls/placed.ts';
 import { maskingRoutes } from './routes/masking/index.ts';
 import { voicemailRoutes } from './routes/voicemail/index.ts';
+import { businessHoursRoutes } from './routes/business-hours/index.ts';
 import { VoicemailGreetingError } from '../services/voicemail/errors.ts';
 
 export type App = OpenAPIHono<AppEnv>;
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps): App {
   app.route('/api/v1', callRoutes());
   app.route('/api/v1', maskingRoutes());
   app.route('/api/v1', voicemailRoutes());
+  app.route('/api/v1', businessHoursRoutes());
 
   registerDocs(app);
 

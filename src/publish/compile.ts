@@ -6,10 +6,11 @@ import {
   type ActionType, type DestinationTargets, type DidRoutingType, type FinalDestinationType,
 } from '../domain/destinations.ts';
 import { AGENT_DIALECTS, AUDIO_FORMATS, type AgentDialect, type AudioFormat } from '../domain/agents.ts';
-import { aiAgents, dids, extensions, ivrMenuOptions, ivrs, organizations, queueAgents, queues } from '../db/schema/index.ts';
+import { aiAgents, businessHours, dids, extensions, ivrMenuOptions, ivrs, organizations, queueAgents, queues } from '../db/schema/index.ts';
 import type { StoredDestination } from '../db/schema/index.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import type { DbLike } from './store.ts';
+import { compileSchedules } from './compile-schedules.ts';
 import type {
   DraftSnapshot, SnapshotAgent, SnapshotDestination, SnapshotDid, SnapshotExtension, SnapshotIvr, SnapshotMenuOption, SnapshotQueue,
 } from './snapshot.ts';
@@ -34,7 +35,7 @@ export interface CompileResult {
 const DIGIT_RE = /^[0-9*#]$/;
 const SOUND_FILE_RE = /^\S+\.(wav|mp3|ogg|flac|gsm|ulaw|alaw|sln|raw)$/i;
 
-/** Loads the org's whole draft configuration (eight queries) and compiles + validates it in memory. */
+/** Loads the org's whole draft configuration (nine queries) and compiles + validates it in memory. */
 export function compile(db: DbLike, orgId: string, opts: { soundsDir: string }): CompileResult {
   const org = db.select().from(organizations).where(eq(organizations.id, orgId)).get();
   if (!org) throw new NotFoundError('Organization not found');
@@ -47,6 +48,7 @@ export function compile(db: DbLike, orgId: string, opts: { soundsDir: string }):
     .from(queueAgents).innerJoin(queues, eq(queues.id, queueAgents.queueId)).where(eq(queues.orgId, orgId)).all();
   const agentRows = db.select().from(aiAgents).where(eq(aiAgents.orgId, orgId)).all();
   const didRows = db.select().from(dids).where(eq(dids.orgId, orgId)).all();
+  const scheduleRows = db.select().from(businessHours).where(eq(businessHours.orgId, orgId)).all();
 
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
@@ -55,11 +57,13 @@ export function compile(db: DbLike, orgId: string, opts: { soundsDir: string }):
   const queueNumbers = new Set(queueRows.map((q) => q.number));
   const ivrIds = new Set(ivrRows.map((i) => i.id));
   const agentIds = new Set(agentRows.map((a) => a.id));
+  const scheduleIds = new Set(scheduleRows.map((b) => b.id));
   const targets: DestinationTargets = {
     extension: (number) => extensionsByNumber.get(number) ?? null,
     hasQueue: (number) => queueNumbers.has(number),
     hasIvr: (id) => ivrIds.has(id),
     hasAgent: (id) => agentIds.has(id),
+    hasSchedule: (id) => scheduleIds.has(id),
   };
 
   /** Checks one reference; records a problem or warning prefixed with `label`. Returns true when usable. */
@@ -187,10 +191,13 @@ export function compile(db: DbLike, orgId: string, opts: { soundsDir: string }):
     didOut[d.number] = { number: d.number, didId: d.id, routingType: d.routingType as DidRoutingType, destination: d.routingDestination ?? null };
   }
 
+  const scheduleOut = compileSchedules(scheduleRows, destination, problems);
+
   return {
     snapshot: {
       schema: 1, orgId: org.id, orgName: org.name, sipDomain: org.sipDomain,
       ivrs: ivrOut, extensions: extOut, queues: queueOut, agents: agentOut, dids: didOut,
+      ...(scheduleRows.length > 0 && { schedules: scheduleOut }),
     },
     problems,
     warnings,

@@ -61,6 +61,8 @@ function unpublishedTarget(s: DraftSnapshot, d: SnapshotDid): string[] {
     case 'extension':
     case 'intercom':
       return s.extensions[v] ? [] : [`DID ${d.number}: extension ${v} is not published yet: ${hint}`];
+    case 'time_condition':
+      return s.schedules?.[v] ? [] : [`DID ${d.number}: business-hours schedule ${v} is not published yet: ${hint}`];
     case 'ai_agent':
       return !isUuid(v) || s.agents[v] ? [] : [`DID ${d.number}: AI agent ${v} is not published yet: ${hint}`];
     default:

@@ -1,4 +1,5 @@
 import type { BotTarget } from '../domain/agents.ts';
+import type { Holiday, TimeRange, Weekday } from '../domain/business-hours.ts';
 import type { ActionType, DidRoutingType, DirectDialPolicy, FinalDestinationType } from '../domain/destinations.ts';
 
 /**
@@ -23,6 +24,11 @@ export interface ConfigSnapshot {
   agents: Record<string, SnapshotAgent>;
   /** by E.164 number */
   dids: Record<string, SnapshotDid>;
+  /**
+   * Business-hours schedules (time_condition destinations), by id. Absent when the organization has none,
+   * so an organization without schedules publishes the same content as before they existed.
+   */
+  schedules?: Record<string, SnapshotSchedule>;
 }
 
 /** A snapshot before publishing gives it a version and a time. */
@@ -112,4 +118,16 @@ export interface SnapshotDid {
   didId?: string;
   routingType: DidRoutingType;
   destination: string | null;
+}
+
+/** A business-hours schedule: evaluated at call time by src/domain/business-hours.ts. */
+export interface SnapshotSchedule {
+  id: string;
+  name: string;
+  /** IANA zone, e.g. "America/New_York" */
+  timezone: string;
+  weekly: Record<Weekday, TimeRange[]>;
+  holidays: Holiday[];
+  open: SnapshotDestination<FinalDestinationType>;
+  closed: SnapshotDestination<FinalDestinationType>;
 }

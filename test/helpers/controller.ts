@@ -87,6 +87,8 @@ export interface ControllerOptions {
   webhooks?: boolean;
   /** Run the calls we place (flow, tts, bot) when they come back answered (placedCallSource over the database). */
   placedCalls?: boolean;
+  /** The calls' clock (CallDeps.now: business hours, path and log times); default real time. The API keeps real time. */
+  now?: () => Date;
 }
 
 export interface ControllerHarness {
@@ -140,7 +142,7 @@ export async function startController(options: ControllerOptions = {}): Promise<
         externalGateway: 'pstn', ringTimeoutS: 20, defaultCountryCode: '91', maxIvrEntries: 10, foreverS: 3600, maxTalkS: 4 * 3600,
         recordingsDir: options.recordingsDir ?? null,
       },
-      now: () => new Date(),
+      now: options.now ?? (() => new Date()),
       ...(options.bots ? { bots: botsForCalls(options.bots) } : {}),
       ...(options.masking ? { maskingLookup: createMaskingLookup(api.deps.db, () => new Date()) } : {}),
       ...(options.voicemail ? { voicemail: voicemailCallDeps(api.config, api.deps.tts) } : {}),

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../src/db/client.ts';
-import { aiAgents, dids, extensions, ivrMenuOptions, ivrs, queueAgents, queues } from '../../src/db/schema/index.ts';
+import { aiAgents, businessHours, dids, extensions, ivrMenuOptions, ivrs, queueAgents, queues } from '../../src/db/schema/index.ts';
 import { createOrganization } from '../../src/services/organizations/organizations.ts';
 
 /** Draft rows written straight into the tables, for publish tests independent of the CRUD routes. */
@@ -45,6 +45,15 @@ export const addDid = (db: Db, orgId: string | null, number: string, routingType
 
 export const addAgent = (db: Db, orgId: string, over: Partial<typeof aiAgents.$inferInsert> = {}) =>
   db.insert(aiAgents).values({ orgId, name: 'Bot', wsUrl: 'wss://bot.example.com/ws', ...over }).returning().get();
+
+/** A business-hours schedule: weekdays 09:00–17:00 in New York, open → ext 1001, closed → hangup unless overridden. */
+export const addSchedule = (db: Db, orgId: string, name: string, over: Partial<typeof businessHours.$inferInsert> = {}) =>
+  db.insert(businessHours).values({
+    orgId, name, timezone: 'America/New_York',
+    weekly: { mon: [{ start: '09:00', end: '17:00' }], tue: [{ start: '09:00', end: '17:00' }] },
+    openDestination: { type: 'extension', value: '1001' }, closedDestination: { type: 'hangup', value: null },
+    ...over,
+  }).returning().get();
 
 /** A small valid configuration: IVR 7001 (1 → ext 1001, 2 → queue 5001 with 1001 as agent), DID → IVR. */
 export function seedValid(db: Db, orgId: string) {

@@ -21,6 +21,7 @@ const EXT_DID = '918065978002';
 const BOT_DID = '918065978003';
 const TWILIO_BOT_DID = '918065978004';
 const DOWN_BOT_DID = '918065978005';
+const HOURS_DID = '918065978006';
 const UNKNOWN_DID = '918065978099';
 const PORTS = { '1001': 5091, '1002': 5092, '1003': 5093, '1004': 5094 } as const;
 const KEY_AT = 1500;
@@ -28,6 +29,8 @@ const KEY_AT = 1500;
 describe.skipIf(missing !== null)('real FreeSWITCH', () => {
   let w: World;
   let bot: SwitchBot;
+  /** A business-hours schedule that is never open (the switch runs on real time): closed → voicemail 1002. */
+  let closedHours: string;
 
   /** The caller's finished row matches `expected`, and so does the row its call.hangup webhook carried. */
   async function logged(caller: string, expected: Record<string, unknown>): Promise<{ log: CallLog; hooks: Hook[] }> {
@@ -95,6 +98,10 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
     const botMenu = (await api('POST', '/api/v1/ivrs', { name: 'Bot Menu', extension: '7003', timeout: 3, max_retries: 1 })).body;
     await api('POST', `/api/v1/ivrs/${botMenu.id}/generate-greeting`, { text: 'Press 1.' });
     await api('PUT', `/api/v1/ivrs/${botMenu.id}/menu`, { options: [{ digit: '1', action_type: 'ai_agent', action_destination: nativeAgent }] });
+    closedHours = (await api('POST', '/api/v1/business-hours', {
+      name: 'Never open', timezone: 'Asia/Kolkata', weekly: {},
+      open_destination: { type: 'extension', value: '1001' }, closed_destination: { type: 'voicemail', value: '1002' },
+    })).body.id as string;
     await api('POST', `/api/v1/ivrs/${main.id}/publish`);
     const route = async (number: string, routing_type: string, routing_destination: string) => {
       const did = (await api('POST', '/api/v1/dids', { number: `+${number}`, assign: true })).body;
@@ -105,6 +112,7 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
     await route(BOT_DID, 'ai_agent', nativeAgent);
     await route(TWILIO_BOT_DID, 'ai_agent', twilioAgent);
     await route(DOWN_BOT_DID, 'ai_agent', downAgent);
+    await route(HOURS_DID, 'time_condition', closedHours);
     for (const e of exts) await registerPhone(w, e.number, `pw-${e.number}-secret`, PORTS[e.number as keyof typeof PORTS]);
   }, 180_000);
 
@@ -288,6 +296,17 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
     expect(steps[0]).toMatchObject({ type: 'queue', value: '5003', result: 'timeout' });
     expect(steps[1]).toMatchObject({ type: 'voicemail', value: '1002' });
     expect(String(steps[1]!.result)).toMatch(/^message:/);
+  }, 40_000);
+
+  it('DID → business hours, closed: the closed destination (voicemail) takes the call; the path names the schedule and its answer', async () => {
+    const caller = nextCaller();
+    const c = await call({ dialled: HOURS_DID, caller, end: { kind: 'hangup', afterMs: 12_000 } });
+    expect(c.sip.code, c.sip.errors).toBe(0);
+    const { log } = await logged(caller, { status: 'answered', outcome: 'voicemail', attended_by: 'voicemail:1002', left_at: 'voicemail' });
+    expect(log.ivr_path[0]).toMatchObject({ step: 'did', routing: 'time_condition' });
+    expect(log.ivr_path[1]).toMatchObject({ step: 'action', type: 'time_condition', value: closedHours, result: 'closed' });
+    expect(log.ivr_path[2]).toMatchObject({ step: 'action', type: 'voicemail', value: '1002' });
+    expect(String(log.ivr_path[2]!.result)).toMatch(/^message:/);
   }, 40_000);
 
   it('caller hangs up while waiting in the queue: abandoned at queue', async () => {

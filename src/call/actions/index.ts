@@ -9,6 +9,7 @@ import { ivrAction } from './ivr.ts';
 import { playPromptAction } from './play-prompt.ts';
 import { queueAction } from './queue.ts';
 import { repeatAction } from './repeat.ts';
+import { timeConditionAction } from './time-condition.ts';
 import { voicemailAction } from './voicemail.ts';
 
 /**
@@ -27,4 +28,5 @@ export const ACTION_HANDLERS: ActionHandlers = Object.freeze({
   play_prompt: playPromptAction,
   repeat: repeatAction,
   intercom: intercomAction,
+  time_condition: timeConditionAction,
 });

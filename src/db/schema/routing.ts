@@ -189,3 +189,28 @@ export const aiAgents = sqliteTable(
   },
   (t) => [index('ai_agents_org_idx').on(t.orgId)],
 );
+
+/**
+ * Business-hours schedules (the time_condition destination): a weekly schedule in an IANA timezone and
+ * holidays, routing to one destination when open and another when closed. The JSON shapes are
+ * src/domain/business-hours.ts's WeeklyHours and Holiday, spelled out here: src/db imports nothing of ours.
+ */
+export const businessHours = sqliteTable(
+  'business_hours',
+  {
+    id: id(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    timezone: text('timezone').notNull(),
+    /** Per weekday (sun…sat, every day present) the open ranges, "HH:mm"–"HH:mm" (end may be "24:00"). */
+    weekly: text('weekly', { mode: 'json' }).$type<Record<string, { start: string; end: string }[]>>().notNull(),
+    holidays: text('holidays', { mode: 'json' }).$type<{ date: string; name: string }[]>().notNull().default([]),
+    openDestination: text('open_destination', { mode: 'json' }).$type<StoredDestination>().notNull(),
+    closedDestination: text('closed_destination', { mode: 'json' }).$type<StoredDestination>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('business_hours_org_name_uq').on(t.orgId, t.name)],
+);
