@@ -25,6 +25,7 @@ import { webhookRoutes } from './routes/webhooks/index.ts';
 import { callRoutes } from './routes/calls/index.ts';
 import { maskingRoutes } from './routes/masking/index.ts';
 import { voicemailRoutes } from './routes/voicemail/index.ts';
+import { contactRoutes } from './routes/contacts/index.ts';
 import { VoicemailGreetingError } from '../services/voicemail/errors.ts';
 
 export type App = OpenAPIHono<AppEnv>;
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps): App {
   app.route('/api/v1', callRoutes());
   app.route('/api/v1', maskingRoutes());
   app.route('/api/v1', voicemailRoutes());
+  app.route('/api/v1', contactRoutes());
 
   registerDocs(app);
 
