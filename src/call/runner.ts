@@ -5,6 +5,7 @@ import { ChannelGoneError, type CallChannel } from './channel.ts';
 import { ACTION_HANDLERS } from './actions/index.ts';
 import { notInService, routeDid } from './route.ts';
 import { emit, type CallDeps, type CallSession } from './session.ts';
+import { findCallContact } from './contact.ts';
 
 /**
  * The one runner of a call: look the DID up, route it, and — whatever happens (caller hangs
@@ -34,6 +35,7 @@ export async function runCall(channel: CallChannel, deps: CallDeps): Promise<voi
     did,
     caller: masking ? masking.callerMasked : caller,
     masking,
+    contact: null,
     orgId: found?.orgId ?? null,
     snapshot: found?.snapshot ?? null,
     record: { answeredAt: null, path: [], dtmf: '', disposition: null, answeredBy: null },
@@ -41,9 +43,11 @@ export async function runCall(channel: CallChannel, deps: CallDeps): Promise<voi
     ivrEntries: 0,
     bridgeVarsSet: false,
   };
+  // Before the call log row and call.ringing, which carry it; bounded, and never throws.
+  s.contact = await findCallContact(s);
   deps.registry.add({ callId: s.callId, uuid: s.uuid, orgId: s.orgId, startedAt: Date.now(), state: 'routing' });
   deps.callLogs.start(s, startedAt);
-  emit(s, { type: 'call.ringing', did, caller: s.caller });
+  emit(s, { type: 'call.ringing', did, caller: s.caller, contact: s.contact });
 
   try {
     if (found) await routeDid(s, found.did);

@@ -13,6 +13,7 @@ import { eq } from 'drizzle-orm';
 import { pino } from 'pino';
 import type { BotBridge } from '../../src/bot/bridge.ts';
 import { createMaskingLookup } from '../../src/services/masking/lookup.ts';
+import { createContactLookup, type ContactLookup } from '../../src/services/contacts/lookup.ts';
 import type { Logger } from '../../src/runtime/logger.ts';
 import { createWebhookOutbox, type WebhookOutbox } from '../../src/services/webhooks/outbox.ts';
 import { voicemailCallDeps } from '../../src/call/voicemail-deps.ts';
@@ -84,6 +85,10 @@ export interface ControllerOptions {
   voicemail?: boolean;
   /** Attach a webhook outbox to the bus (exposed as `outbox`). */
   webhooks?: boolean;
+  /** Look callers up as contacts: true = createContactLookup over the harness database, as main.ts does; or this lookup. */
+  contacts?: true | ContactLookup;
+  /** Bound on the contact lookup (CallSettings.contactLookupTimeoutMs). */
+  contactLookupTimeoutMs?: number;
 }
 
 export interface ControllerHarness {
@@ -134,10 +139,12 @@ export async function startController(options: ControllerOptions = {}): Promise<
       settings: {
         externalGateway: 'pstn', ringTimeoutS: 20, defaultCountryCode: '91', maxIvrEntries: 10, foreverS: 3600, maxTalkS: 4 * 3600,
         recordingsDir: options.recordingsDir ?? null,
+        ...(options.contactLookupTimeoutMs ? { contactLookupTimeoutMs: options.contactLookupTimeoutMs } : {}),
       },
       now: () => new Date(),
       ...(options.bots ? { bots: botsForCalls(options.bots) } : {}),
       ...(options.masking ? { maskingLookup: createMaskingLookup(api.deps.db, () => new Date()) } : {}),
+      ...(options.contacts ? { contactLookup: options.contacts === true ? createContactLookup(api.deps.db) : options.contacts } : {}),
       ...(options.voicemail ? { voicemail: voicemailCallDeps(api.config, api.deps.tts) } : {}),
     },
   });
