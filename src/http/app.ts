@@ -26,6 +26,8 @@ import { callRoutes } from './routes/calls/index.ts';
 import { maskingRoutes } from './routes/masking/index.ts';
 import { voicemailRoutes } from './routes/voicemail/index.ts';
 import { contactRoutes } from './routes/contacts/index.ts';
+import { ttsTemplateRoutes } from './routes/tts-templates/index.ts';
+import { TemplateSynthesisError } from '../services/tts-templates/render.ts';
 import { VoicemailGreetingError } from '../services/voicemail/errors.ts';
 
 export type App = OpenAPIHono<AppEnv>;
@@ -65,6 +67,7 @@ export function createApp(deps: AppDeps): App {
   app.route('/api/v1', maskingRoutes());
   app.route('/api/v1', voicemailRoutes());
   app.route('/api/v1', contactRoutes());
+  app.route('/api/v1', ttsTemplateRoutes());
 
   registerDocs(app);
 
@@ -80,8 +83,8 @@ export function createApp(deps: AppDeps): App {
     // Domain errors (raised below the HTTP layer) become their responses here, and only here.
     if (err instanceof DomainError) {
       const status = STATUS_OF_CODE[err.code];
-      // A greeting the TTS engine could not render is the engine's failure: a warning, not an error of ours.
-      if (err instanceof VoicemailGreetingError) c.get('logger')?.warn({ err }, err.message);
+      // A greeting or template the TTS engine could not render is the engine's failure: a warning, not an error of ours.
+      if (err instanceof VoicemailGreetingError || err instanceof TemplateSynthesisError) c.get('logger')?.warn({ err }, err.message);
       else if (status >= 500) c.get('logger')?.error({ err }, err.message);
       return c.json(errorBody(err.code, err.message, err.details), status);
     }
