@@ -1,8 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requirePermission } from '../../middleware/auth.ts';
-import { conflictResponse, errorResponses, jsonBody, jsonContent, security } from '../../schemas.ts';
+import { ErrorSchema, conflictResponse, errorResponses, jsonBody, jsonContent, security } from '../../schemas.ts';
 
-const err503 = { 503: { ...errorResponses[404], description: 'The text-to-speech engine failed; the template\'s status is now `error` (last_error says why)' } };
+const err503 = {
+  503: { content: { 'application/json': { schema: ErrorSchema } }, description: 'The text-to-speech engine failed; the template\'s status is now `error` (last_error says why)' },
+};
 
 const Name = z.string().regex(/^[a-z0-9_]{1,64}$/, 'lowercase letters, digits and _, at most 64').openapi({ example: 'api_order_confirm' });
 const Text = z.string().trim().min(1).max(5000).openapi({
