@@ -26,6 +26,7 @@ import { createCallRegistry } from '../src/call/registry.ts';
 import { createSnapshotReader } from '../src/publish/reader.ts';
 import { silentLogger } from '../src/runtime/logger.ts';
 import { createMaskingLookup } from '../src/services/masking/lookup.ts';
+import { createContactLookup } from '../src/services/contacts/lookup.ts';
 import { createWebhookOutbox } from '../src/services/webhooks/outbox.ts';
 import { startMinimalResponder, type MinimalMode } from './calls-minimal.ts';
 
@@ -82,6 +83,7 @@ async function startController(): Promise<Target> {
       settings: { externalGateway: 'pstn', ringTimeoutS: 20, defaultCountryCode: '91', maxIvrEntries: 10, foreverS: 3600, maxTalkS: 4 * 3600 },
       now: () => new Date(),
       maskingLookup: createMaskingLookup(api.deps.db, () => new Date()),
+      contactLookup: createContactLookup(api.deps.db),
     },
   });
   return {

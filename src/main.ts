@@ -23,6 +23,7 @@ import { resolve } from 'node:path';
 import { recordingsDir } from './runtime/env.ts';
 import { placedCallSource } from './services/calls/placed-spec.ts';
 import { createMaskingLookup } from './services/masking/lookup.ts';
+import { createContactLookup } from './services/contacts/lookup.ts';
 import { voicemailCallDeps } from './call/voicemail-deps.ts';
 import { createReconciler } from './switch/reconcile.ts';
 import { createReconcileStore } from './switch/reconcile-store.ts';
@@ -96,10 +97,12 @@ async function main(): Promise<void> {
         foreverS: 3600,
         maxTalkS: 4 * 3600,
         recordingsDir: config.CALL_RECORDING ? resolve(recordingsDir(config)) : null,
+        contactLookupTimeoutMs: config.CONTACT_LOOKUP_TIMEOUT_MS,
       },
       now,
       maskingLookup: createMaskingLookup(db, now),
       placedCalls: placedCallSource(db),
+      contactLookup: createContactLookup(db),
       voicemail: voicemailCallDeps(config, tts),
       bots: botsForCalls(botBridgeFromConfig(config, logger.child({ component: 'bot-bridge' }))),
     },

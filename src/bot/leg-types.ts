@@ -4,6 +4,7 @@
  * one over the session) and the CallChannel is a BotChannel as it is.
  */
 import type { CallEventBody } from '../domain/call-events.ts';
+import type { CallContact } from '../domain/contacts.ts';
 import type { CancelSignal } from '../esl/call-signal.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { ConnectFailure } from './bot-socket.ts';
@@ -54,6 +55,8 @@ export interface BotCall {
   readonly caller: string;
   readonly did: string;
   readonly orgId: string | null;
+  /** The caller's saved contact, handed to the bot in `start` (null or absent: unknown caller). */
+  readonly contact?: CallContact | null;
   readonly logger: Logger;
   readonly channel: BotChannel;
   now(): Date;

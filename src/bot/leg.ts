@@ -80,7 +80,7 @@ export async function runBotLeg(deps: BotBridgeDeps, call: BotCall, target: BotT
     const info: StreamInfo = {
       callId: call.callId, streamId, channelUuid: call.uuid, from: call.caller, to: call.did, did: call.did, orgId: call.orgId, agentId: target.id,
       mediaFormat: describeFormat(botFormat), systemPrompt: target.systemPrompt, language: target.language, openingText: target.openingText,
-      metadata: { agent_name: target.name, ...options.parameters },
+      metadata: { agent_name: target.name, ...options.parameters }, contact: call.contact ?? null,
     };
     const c = (codec = target.dialect === 'twilio' ? twilioCodec(info) : nativeCodec(info));
     const send = (text: string): void => {

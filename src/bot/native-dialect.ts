@@ -23,6 +23,7 @@ export function nativeCodec(info: StreamInfo): DialectCodec {
           language: info.language,
           opening_text: info.openingText,
           metadata: info.metadata,
+          contact: info.contact,
         },
       }),
     ],

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { AgentDialect } from '../domain/agents.ts';
+import type { CallContact } from '../domain/contacts.ts';
 import type { MediaFormat } from './audio-format.ts';
 
 export const TRANSFER_TARGET_TYPES = ['extension', 'queue', 'external', 'ivr'] as const;
@@ -44,6 +45,8 @@ export interface StreamInfo {
   language: string;
   openingText: string | null;
   metadata: Record<string, string>;
+  /** The caller's saved contact (null: unknown caller). */
+  contact: CallContact | null;
 }
 
 /** One dialect for one stream: encodes what we send, decodes what the bot sends. */

@@ -5,6 +5,7 @@
  * `stop`, each with a string `sequenceNumber`; from the bot `media`, `mark`, `clear`. Extensions:
  * our `session.transfer` / `session.hangup` (Twilio has no equivalent) and an `error` event.
  */
+import { contactParameters } from '../domain/contacts.ts';
 import { audioFastPath, controlCommand, controlSchema, parseJson, twilioInboundSchema, zodProblems, type DialectCodec, type StreamInfo } from './protocol.ts';
 
 export function twilioCodec(info: StreamInfo): DialectCodec {
@@ -24,6 +25,8 @@ export function twilioCodec(info: StreamInfo): DialectCodec {
     ...(info.systemPrompt ? { system_prompt: info.systemPrompt } : {}),
     ...(info.openingText ? { opening_text: info.openingText } : {}),
     ...info.metadata,
+    // Twilio's customParameters are flat strings: contact_id, contact_name, contact_<key> per variable.
+    ...(info.contact ? contactParameters(info.contact) : {}),
   };
   return {
     dialect: 'twilio',

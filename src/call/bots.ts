@@ -18,6 +18,7 @@ function botCall(s: CallSession): BotCall {
     caller: s.caller,
     did: s.did,
     orgId: s.orgId,
+    contact: s.contact ?? null,
     logger: s.logger,
     channel: s.channel,
     now: () => s.deps.now(),

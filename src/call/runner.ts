@@ -8,6 +8,7 @@ import { emit, type CallDeps, type CallSession } from './session.ts';
 import { runPlaced } from './placed.ts';
 import type { PlacedRun } from '../services/calls/placed-spec.ts';
 import type { SnapshotDid } from '../publish/snapshot.ts';
+import { findCallContact } from './contact.ts';
 
 /**
  * The one runner of a call: look the DID up, route it, and — whatever happens (caller hangs
@@ -20,11 +21,13 @@ export async function runCall(channel: CallChannel, deps: CallDeps): Promise<voi
   const placedId = channel.variables.sb_call_id;
   const placed = placedId ? (deps.placedCalls?.(placedId, channel.uuid) ?? null) : null;
   const { s, routing } = placed ? { s: placedSession(channel, deps, placed), routing: null } : inboundSession(channel, deps);
+  // Before the call log row and call.ringing, which carry it; bounded, and never throws.
+  s.contact = await findCallContact(s);
   deps.registry.add({ callId: s.callId, uuid: s.uuid, orgId: s.orgId, startedAt: Date.now(), state: 'routing' });
   // A placed call's row and its ringing/answered events came from the switch side when it was dialled.
   if (!placed) {
     deps.callLogs.start(s, startedAt);
-    emit(s, { type: 'call.ringing', did: s.did, caller: s.caller });
+    emit(s, { type: 'call.ringing', did: s.did, caller: s.caller, contact: s.contact });
   }
   try {
     if (placed) await runPlaced(s, placed);
@@ -91,6 +94,7 @@ function newSession(
     actions: ACTION_HANDLERS,
     logger: lazyChild(deps.logger, { call: channel.uuid }),
     masking: null,
+    contact: null,
     record: { answeredAt: null, path: [], dtmf: '', disposition: null, answeredBy: null },
     stage: 'routing',
     ivrEntries: 0,

@@ -9,6 +9,8 @@ import type { BotTarget } from '../domain/agents.ts';
 import type { CallOutcome, CallStage } from './outcome.ts';
 import type { GreetingRenderer } from '../services/voicemail/greeting.ts';
 import type { MaskingLookup, MaskingMatch } from '../services/masking/lookup.ts';
+import type { ContactLookup } from '../services/contacts/lookup.ts';
+import type { CallContact } from '../domain/contacts.ts';
 import type { DestinationType } from '../domain/destinations.ts';
 import type { PlacedCallSource } from '../services/calls/placed-spec.ts';
 
@@ -25,6 +27,8 @@ export interface CallSettings {
   maxTalkS?: number;
   /** Absolute directory for recordings of calls bridged to a person; null/undefined = no recording. */
   recordingsDir?: string | null;
+  /** Longest wait for the caller's contact (CallDeps.contactLookup), in ms; default 500. */
+  contactLookupTimeoutMs?: number;
 }
 
 /** Where calls find published configuration (src/publish/reader.ts implements it). */
@@ -69,6 +73,8 @@ export interface CallDeps {
   bots?: CallBots;
   /** Inbound masking: without it a session's DID routes as usual. */
   maskingLookup?: MaskingLookup;
+  /** The caller's saved contact, asked once before routing; without it calls carry no contact. */
+  contactLookup?: ContactLookup;
   /** Voicemail storage and greetings; without it messages go under settings.recordingsDir. */
   voicemail?: VoicemailCallDeps;
   /** Calls we placed that the controller runs once answered (flow, tts, bot); without it such a call is hung up. */
@@ -134,6 +140,8 @@ export interface CallSession {
   caller: string;
   /** Set when the caller is a party of a live masking session on this DID (caller is then masked). */
   masking?: MaskingMatch | null;
+  /** The caller's saved contact (null: unknown caller, masked call, or the lookup failed or was late). */
+  contact?: CallContact | null;
   orgId: string | null;
   snapshot: ConfigSnapshot | null;
   record: CallRecord;

@@ -1,9 +1,12 @@
+import type { CallContact } from './contacts.ts';
+
 /**
  * Call events, emitted through one bus: the live call (src/call) and the switch's placed calls (src/switch)
  * emit them, the webhook outbox (src/services/webhooks) subscribes.
  */
 export type CallEvent =
-  | { type: 'call.ringing'; callId: string; orgId: string | null; did: string; caller: string; at: string }
+  /** `contact`: the caller's saved contact (inbound calls; null when unknown). */
+  | { type: 'call.ringing'; callId: string; orgId: string | null; did: string; caller: string; contact?: CallContact | null; at: string }
   | { type: 'call.answered'; callId: string; orgId: string | null; at: string }
   | { type: 'call.dtmf'; callId: string; orgId: string | null; digits: string; at: string }
   | { type: 'ivr.selection'; callId: string; orgId: string | null; ivrId: string; digits: string; action: string; destination: string | null; at: string }

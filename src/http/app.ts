@@ -27,6 +27,9 @@ import { placedCallRoutes } from './routes/calls/placed.ts';
 import { maskingRoutes } from './routes/masking/index.ts';
 import { voicemailRoutes } from './routes/voicemail/index.ts';
 import { businessHoursRoutes } from './routes/business-hours/index.ts';
+import { contactRoutes } from './routes/contacts/index.ts';
+import { ttsTemplateRoutes } from './routes/tts-templates/index.ts';
+import { TemplateSynthesisError } from '../services/tts-templates/render.ts';
 import { VoicemailGreetingError } from '../services/voicemail/errors.ts';
 
 export type App = OpenAPIHono<AppEnv>;
@@ -67,6 +70,8 @@ export function createApp(deps: AppDeps): App {
   app.route('/api/v1', maskingRoutes());
   app.route('/api/v1', voicemailRoutes());
   app.route('/api/v1', businessHoursRoutes());
+  app.route('/api/v1', contactRoutes());
+  app.route('/api/v1', ttsTemplateRoutes());
 
   registerDocs(app);
 
@@ -82,8 +87,8 @@ export function createApp(deps: AppDeps): App {
     // Domain errors (raised below the HTTP layer) become their responses here, and only here.
     if (err instanceof DomainError) {
       const status = STATUS_OF_CODE[err.code];
-      // A greeting the TTS engine could not render is the engine's failure: a warning, not an error of ours.
-      if (err instanceof VoicemailGreetingError) c.get('logger')?.warn({ err }, err.message);
+      // A greeting or template the TTS engine could not render is the engine's failure: a warning, not an error of ours.
+      if (err instanceof VoicemailGreetingError || err instanceof TemplateSynthesisError) c.get('logger')?.warn({ err }, err.message);
       else if (status >= 500) c.get('logger')?.error({ err }, err.message);
       return c.json(errorBody(err.code, err.message, err.details), status);
     }

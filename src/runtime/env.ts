@@ -76,6 +76,10 @@ export const configSchema = z.object({
   CALL_RECORDING: bool.default(true),
   /** Longest voicemail message, in seconds (FreeSWITCH `record` stops there). */
   VOICEMAIL_MAX_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
+  /** How long an inbound call waits for its caller's contact before it routes without one. */
+  CONTACT_LOOKUP_TIMEOUT_MS: z.coerce.number().int().min(1).max(10_000).default(500),
+  /** Language of text-to-speech templates created without one (BCP-47). */
+  TTS_TEMPLATE_LANGUAGE: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a BCP-47 tag such as en-IN').default('en-IN'),
   SCHEDULER_POLL_MS: z.coerce.number().int().positive().default(1_000),
   /** Restart reconciliation (src/switch/reconcile.ts): periodic sweep (0 = only when the switch connects), and the age below which a call log is never closed. */
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),

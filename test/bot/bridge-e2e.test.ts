@@ -197,6 +197,32 @@ describe('AI bridge: control', () => {
     expect(h.callLog(summary.uuid).dtmf).toBe('57');
   });
 
+  it('start carries the caller\'s saved contact: nested in native custom_parameters, flat contact_* in Twilio customParameters', async () => {
+    const contact = await h.req<{ id: string }>('POST', '/api/v1/contacts', { name: 'John Doe', phone: '09800000001', variables: { order_id: 'ORD12345' } });
+    const bot = await startTestBot((ws, m) => {
+      if (m.type === 'start' || m.event === 'start') ws.send(JSON.stringify({ type: 'session.hangup' }));
+    });
+    closers.push(() => bot.close());
+    await h.routeTo({ agent: { ws_url: bot.url } });
+    await h.emu.placeCall({ destination: DIALLED, callerIdNumber: '9800000001' }).done;
+    await h.settle();
+    expect(bot.seen[0]!.msg).toMatchObject({
+      type: 'start', custom_parameters: { contact: { id: contact.id, name: 'John Doe', variables: { order_id: 'ORD12345' } } },
+    });
+
+    await h.routeTo({ agent: { ws_url: bot.url, dialect: 'twilio' } });
+    await h.emu.placeCall({ destination: DIALLED, callerIdNumber: '9800000001' }).done;
+    await h.settle();
+    const twilioStart = bot.seen.map((s) => s.msg).find((m) => m.event === 'start')!;
+    expect(twilioStart.start.customParameters).toMatchObject({ contact_id: contact.id, contact_name: 'John Doe', contact_order_id: 'ORD12345' });
+
+    // An unknown caller: no contact.
+    await h.emu.placeCall({ destination: DIALLED, callerIdNumber: '9800000002' }).done;
+    await h.settle();
+    const unknown = bot.seen.map((s) => s.msg).filter((m) => m.event === 'start').at(-1)!;
+    expect(Object.keys(unknown.start.customParameters)).not.toContain('contact_id');
+  });
+
   it('Twilio dialect: connected, start (customParameters from/to, mediaFormat), media, dtmf, stop with sequenceNumber', async () => {
     const bot = await startTestBot();
     closers.push(() => bot.close());

@@ -6,7 +6,7 @@ import { audioFastPath, type StreamInfo } from '../../src/bot/protocol.ts';
 
 const info: StreamInfo = {
   callId: 'c1', streamId: 'MZ"odd\\id', channelUuid: 'u1', from: '+911', to: '+912', did: '+912', orgId: 'o1', agentId: 'a1',
-  mediaFormat: { encoding: 'audio/x-mulaw', sample_rate: 8000, channels: 1 }, systemPrompt: null, language: 'en-IN', openingText: null, metadata: {},
+  mediaFormat: { encoding: 'audio/x-mulaw', sample_rate: 8000, channels: 1 }, systemPrompt: null, language: 'en-IN', openingText: null, metadata: {}, contact: null,
 };
 const frame = Buffer.from(Array.from({ length: 320 }, (_, i) => (i * 37) & 0xff));
 

@@ -108,7 +108,7 @@ describe('port pool', () => {
 
 const info: StreamInfo = {
   callId: 'c1', streamId: 'MZ1', channelUuid: 'u1', from: '+911', to: '+912', did: '+912', orgId: 'o1', agentId: 'a1',
-  mediaFormat: { encoding: 'audio/x-mulaw', sample_rate: 8000, channels: 1 }, systemPrompt: null, language: 'en-IN', openingText: null, metadata: {},
+  mediaFormat: { encoding: 'audio/x-mulaw', sample_rate: 8000, channels: 1 }, systemPrompt: null, language: 'en-IN', openingText: null, metadata: {}, contact: null,
 };
 
 describe('dialect codecs', () => {
@@ -137,6 +137,16 @@ describe('dialect codecs', () => {
     expect(JSON.parse(connected!)).toEqual({ event: 'connected', protocol: 'Call', version: '1.0.0' });
     expect(JSON.parse(start!).start.customParameters).toMatchObject({ from: '+911', to: '+912' });
     expect(JSON.parse(c.media(Buffer.from([1]), 20))).toEqual({ event: 'media', sequenceNumber: '2', media: { track: 'inbound', chunk: '1', timestamp: '20', payload: 'AQ==' }, streamSid: 'MZ1' });
+  });
+
+  it('start carries the caller\'s contact: nested in native, flat contact_* strings in twilio (a variable cannot replace id or name)', () => {
+    const contact = { id: 'ct1', name: 'John Doe', variables: { order_id: 'ORD1', name: 'spoof' } };
+    const native = JSON.parse(nativeCodec({ ...info, contact }).open()[0]!) as { custom_parameters: Record<string, unknown> };
+    expect(native.custom_parameters.contact).toEqual(contact);
+    expect((JSON.parse(nativeCodec(info).open()[0]!) as { custom_parameters: Record<string, unknown> }).custom_parameters.contact).toBeNull();
+    const twilio = JSON.parse(twilioCodec({ ...info, contact }).open()[1]!) as { start: { customParameters: Record<string, string> } };
+    expect(twilio.start.customParameters).toMatchObject({ contact_id: 'ct1', contact_name: 'John Doe', contact_order_id: 'ORD1' });
+    expect(Object.keys((JSON.parse(twilioCodec(info).open()[1]!) as { start: { customParameters: object } }).start.customParameters)).not.toContain('contact_id');
   });
 });
 

@@ -14,6 +14,7 @@ import { eq } from 'drizzle-orm';
 import { pino } from 'pino';
 import type { BotBridge } from '../../src/bot/bridge.ts';
 import { createMaskingLookup } from '../../src/services/masking/lookup.ts';
+import { createContactLookup, type ContactLookup } from '../../src/services/contacts/lookup.ts';
 import type { Logger } from '../../src/runtime/logger.ts';
 import { createWebhookOutbox, type WebhookOutbox } from '../../src/services/webhooks/outbox.ts';
 import { voicemailCallDeps } from '../../src/call/voicemail-deps.ts';
@@ -89,6 +90,10 @@ export interface ControllerOptions {
   placedCalls?: boolean;
   /** The calls' clock (CallDeps.now: business hours, path and log times); default real time. The API keeps real time. */
   now?: () => Date;
+  /** Look callers up as contacts: true = createContactLookup over the harness database, as main.ts does; or this lookup. */
+  contacts?: true | ContactLookup;
+  /** Bound on the contact lookup (CallSettings.contactLookupTimeoutMs). */
+  contactLookupTimeoutMs?: number;
 }
 
 export interface ControllerHarness {
@@ -141,10 +146,12 @@ export async function startController(options: ControllerOptions = {}): Promise<
       settings: {
         externalGateway: 'pstn', ringTimeoutS: 20, defaultCountryCode: '91', maxIvrEntries: 10, foreverS: 3600, maxTalkS: 4 * 3600,
         recordingsDir: options.recordingsDir ?? null,
+        ...(options.contactLookupTimeoutMs ? { contactLookupTimeoutMs: options.contactLookupTimeoutMs } : {}),
       },
       now: options.now ?? (() => new Date()),
       ...(options.bots ? { bots: botsForCalls(options.bots) } : {}),
       ...(options.masking ? { maskingLookup: createMaskingLookup(api.deps.db, () => new Date()) } : {}),
+      ...(options.contacts ? { contactLookup: options.contacts === true ? createContactLookup(api.deps.db) : options.contacts } : {}),
       ...(options.voicemail ? { voicemail: voicemailCallDeps(api.config, api.deps.tts) } : {}),
       ...(options.placedCalls ? { placedCalls: placedCallSource(api.deps.db) } : {}),
     },

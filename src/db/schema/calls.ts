@@ -29,6 +29,10 @@ export const callLogs = sqliteTable(
     answeredBy: text('answered_by'),
     hangupCause: text('hangup_cause'),
     snapshotVersion: integer('snapshot_version'),
+    /** The caller's saved contact when the call arrived (looked up once; later edits do not rewrite history). */
+    contactId: text('contact_id'),
+    contactName: text('contact_name'),
+    contactVariables: text('contact_variables', { mode: 'json' }).$type<Record<string, string>>(),
     createdAt: createdAt(),
   },
   (t) => [

@@ -5,3 +5,4 @@ export * from './calls.ts';
 export * from './call-apis.ts';
 export * from './bot.ts';
 export * from './voicemail.ts';
+export * from './contacts.ts';

@@ -22,6 +22,10 @@ export interface CallLogRow {
   left_at: string | null;
   answered_by: string | null;
   hangup_cause: string | null;
+  contact_id: string | null;
+  contact_name: string | null;
+  /** JSON object, or null when the caller was no saved contact. */
+  contact_variables: string | null;
   ext_no: string | null;
   recording_id: string | null;
   call_disposition: string | null;
@@ -40,7 +44,7 @@ export interface ListFilter {
 
 // One query shape for list, get and sync: the row plus its agent extension, first recording and latest disposition.
 const SELECT = `select l.rowid as rowid, l.id, l.call_uuid, l.direction, l.did, l.caller, l.started_at, l.answered_at, l.ended_at,
-  l.duration_s, l.path, l.dtmf, l.disposition, l.left_at, l.answered_by, l.hangup_cause,
+  l.duration_s, l.path, l.dtmf, l.disposition, l.left_at, l.answered_by, l.hangup_cause, l.contact_id, l.contact_name, l.contact_variables,
   (select o.ext_no from outbound_calls o where o.id = l.id) as ext_no,
   (select r.id from call_recordings r where r.org_id = l.org_id and r.call_id = l.id order by r.created_at limit 1) as recording_id,
   (select n.disposition from call_notes n where n.org_id = l.org_id and n.call_log_id = l.id and n.disposition is not null
@@ -110,6 +114,19 @@ export function callStatus(r: Pick<CallLogRow, 'ended_at' | 'answered_at' | 'dir
   return r.direction === 'inbound' ? 'missed' : 'failed';
 }
 
+/** The caller's contact as the call saw it when it arrived (a later edit or delete of the contact does not change it). */
+function contactOf(r: Pick<CallLogRow, 'contact_id' | 'contact_name' | 'contact_variables'>) {
+  if (!r.contact_id) return null;
+  let variables: Record<string, string> = {};
+  try {
+    const parsed: unknown = JSON.parse(r.contact_variables ?? '{}');
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) variables = parsed as Record<string, string>;
+  } catch {
+    variables = {};
+  }
+  return { id: r.contact_id, name: r.contact_name ?? '', variables };
+}
+
 export function toCallLogDto(r: CallLogRow, baseUrl: string) {
   let path: unknown[] = [];
   try {
@@ -139,6 +156,7 @@ export function toCallLogDto(r: CallLogRow, baseUrl: string) {
     recording_url: r.recording_id ? `${baseUrl}/api/v1/calls/${r.id}/recordings/${r.recording_id}/download` : null,
     dtmf_input: r.dtmf,
     ivr_path: path,
+    contact: contactOf(r),
   };
 }
 

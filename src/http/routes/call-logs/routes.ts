@@ -27,6 +27,10 @@ export const CallLogSchema = z
     recording_url: z.string().nullable(),
     dtmf_input: z.string(),
     ivr_path: z.array(z.unknown()),
+    contact: z
+      .object({ id: z.string(), name: z.string(), variables: z.record(z.string(), z.string()) })
+      .nullable()
+      .openapi({ description: 'The caller\'s saved contact when the call arrived (inbound calls), with its call variables; null when unknown' }),
   })
   .openapi('CallLog');
 

@@ -1,0 +1,149 @@
+/** Contacts: the organization's address book (phone numbers in E.164, unique per org) and its call variables. */
+import { and, asc, count, eq, or, sql, type SQL } from 'drizzle-orm';
+import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { sqliteOf, type Db } from '../../db/client.ts';
+import { contacts } from '../../db/schema/index.ts';
+import { BUILT_IN_CALL_VARIABLES, CONTACT_PREFIX } from '../../domain/contacts.ts';
+import { ConflictError, NotFoundError } from '../../domain/errors.ts';
+import { normalizeE164 } from '../numbers/phone.ts';
+import { phoneField } from '../calls/calls-service.ts';
+
+export type ContactRow = typeof contacts.$inferSelect;
+
+export interface ContactInput {
+  name: string;
+  phone: string;
+  /** For a number typed in local format (0-prefixed): its country code, "+91" or "91"; default DEFAULT_COUNTRY_CODE. */
+  country_code?: string | undefined;
+  email?: string | null | undefined;
+  company?: string | null | undefined;
+  variables?: Record<string, string> | undefined;
+}
+
+export type ContactPatch = Partial<ContactInput>;
+
+export interface ContactQuery {
+  q?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+const countryCode = (input: { country_code?: string | undefined }, fallback: string) => input.country_code?.replace(/^\+/, '') ?? fallback;
+
+function findContact(db: Db, orgId: string, id: string): ContactRow {
+  const row = db.select().from(contacts).where(and(eq(contacts.orgId, orgId), eq(contacts.id, id))).get();
+  if (!row) throw new NotFoundError('Contact not found');
+  return row;
+}
+
+function byPhone(db: Db, orgId: string, phone: string): ContactRow | undefined {
+  return db.select().from(contacts).where(and(eq(contacts.orgId, orgId), eq(contacts.phone, phone))).get();
+}
+
+/** A number belongs to one contact per organization: the 409 names the contact that has it. */
+function assertPhoneFree(db: Db, orgId: string, phone: string, exceptId?: string): void {
+  const clash = byPhone(db, orgId, phone);
+  if (clash && clash.id !== exceptId) {
+    throw new ConflictError(`${phone} is already saved as contact "${clash.name}"`, { type: 'contact', id: clash.id, name: clash.name, phone });
+  }
+}
+
+/** Another instance may insert the same number between our check and our write: the unique index decides, and we say who won. */
+function onUniqueClash<T>(db: Db, orgId: string, phone: string, exceptId: string | undefined, write: () => T): T {
+  try {
+    return write();
+  } catch (err) {
+    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') assertPhoneFree(db, orgId, phone, exceptId);
+    throw err;
+  }
+}
+
+export function getContact(db: Db, orgId: string, id: string): ContactRow {
+  return findContact(db, orgId, id);
+}
+
+export function createContact(db: Db, orgId: string, input: ContactInput, defaultCountryCode: string): ContactRow {
+  const phone = phoneField(input.phone, 'phone', countryCode(input, defaultCountryCode));
+  assertPhoneFree(db, orgId, phone);
+  const values = { orgId, name: input.name, phone, email: input.email ?? null, company: input.company ?? null, variables: input.variables ?? {} };
+  return onUniqueClash(db, orgId, phone, undefined, () => db.insert(contacts).values(values).returning().get());
+}
+
+/** Partial update; `variables`, when given, replaces the whole map. */
+export function updateContact(db: Db, orgId: string, id: string, patch: ContactPatch, defaultCountryCode: string): ContactRow {
+  const current = findContact(db, orgId, id);
+  const phone = patch.phone === undefined ? current.phone : phoneField(patch.phone, 'phone', countryCode(patch, defaultCountryCode));
+  if (phone !== current.phone) assertPhoneFree(db, orgId, phone, id);
+  const set = {
+    name: patch.name ?? current.name,
+    phone,
+    email: patch.email === undefined ? current.email : patch.email,
+    company: patch.company === undefined ? current.company : patch.company,
+    variables: patch.variables ?? current.variables,
+  };
+  return onUniqueClash(db, orgId, phone, id, () =>
+    db.update(contacts).set(set).where(and(eq(contacts.orgId, orgId), eq(contacts.id, id))).returning().get()!,
+  );
+}
+
+export function deleteContact(db: Db, orgId: string, id: string): void {
+  findContact(db, orgId, id);
+  db.delete(contacts).where(and(eq(contacts.orgId, orgId), eq(contacts.id, id))).run();
+}
+
+/** `%text%` for LIKE, with the wildcards the user typed matched literally. */
+const containing = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+const like = (column: AnySQLiteColumn, text: string) =>
+  sql`${column} like ${containing(text)} escape '\\'`;
+
+/**
+ * What `q` finds: a substring of the name, email or number, and a number the way a caller types it: "09876543210"
+ * is +919876543210 (the number normalized exactly), "098765" is any number containing 98765 (a trunk 0 dropped).
+ */
+function searchCondition(q: string, defaultCountryCode: string): SQL {
+  const text = q.trim();
+  const conditions: SQL[] = [like(contacts.name, text), like(contacts.email, text), like(contacts.phone, text)];
+  const e164 = normalizeE164(text, defaultCountryCode);
+  if (e164) conditions.push(eq(contacts.phone, e164));
+  if (/^[+\d][\d\s().-]*$/.test(text)) {
+    const digits = text.replace(/\D/g, '').replace(/^0+/, '');
+    if (digits.length >= 3) conditions.push(like(contacts.phone, digits));
+  }
+  return or(...conditions)!;
+}
+
+/** One page of the org's contacts by name, and how many match in all. */
+export function listContacts(db: Db, orgId: string, query: ContactQuery, defaultCountryCode: string): { rows: ContactRow[]; total: number } {
+  const where = query.q?.trim() ? and(eq(contacts.orgId, orgId), searchCondition(query.q, defaultCountryCode)) : eq(contacts.orgId, orgId);
+  const rows = db.select().from(contacts).where(where).orderBy(asc(contacts.name), asc(contacts.id)).limit(query.limit).offset(query.offset).all();
+  const total = db.select({ n: count() }).from(contacts).where(where).get()?.n ?? 0;
+  return { rows, total };
+}
+
+/** The contact saved under a number (any format); a number that cannot be one is a 400, an unknown one a 404. */
+export function lookupContact(db: Db, orgId: string, phone: string, defaultCountryCode: string): ContactRow {
+  const row = byPhone(db, orgId, phoneField(phone, 'phone', defaultCountryCode));
+  if (!row) throw new NotFoundError('No contact with this number');
+  return row;
+}
+
+export interface CallVariable {
+  key: string;
+  source: 'call' | 'contact';
+  description: string;
+}
+
+/** The keys templates and flows can use: every call's own, then each variable any contact of the org has, as contact_<key>. */
+export function listCallVariables(db: Db, orgId: string): CallVariable[] {
+  const keys = sqliteOf(db)
+    .prepare('select distinct j.key as key from contacts c, json_each(c.variables) j where c.org_id = ? order by j.key')
+    .pluck()
+    .all(orgId) as string[];
+  const builtIn = new Set<string>(BUILT_IN_CALL_VARIABLES.map((v) => v.key));
+  return [
+    ...BUILT_IN_CALL_VARIABLES.map((v) => ({ key: v.key, source: 'call' as const, description: v.description })),
+    ...keys
+      .filter((k) => !builtIn.has(CONTACT_PREFIX + k))
+      .map((k) => ({ key: CONTACT_PREFIX + k, source: 'contact' as const, description: `The contact's variable "${k}"` })),
+  ];
+}
