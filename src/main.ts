@@ -22,6 +22,7 @@ import { botBridgeFromConfig } from './bot/setup.ts';
 import { resolve } from 'node:path';
 import { recordingsDir } from './runtime/env.ts';
 import { placedCallSource } from './services/calls/placed-spec.ts';
+import { renderTemplate } from './services/tts-templates/render.ts';
 import { createMaskingLookup } from './services/masking/lookup.ts';
 import { createContactLookup } from './services/contacts/lookup.ts';
 import { voicemailCallDeps } from './call/voicemail-deps.ts';
@@ -115,7 +116,11 @@ async function main(): Promise<void> {
   // A call we place that the controller runs (flow, tts, bot) reaches this server like an inbound call.
   const listening = eslAddr.address === '0.0.0.0' || eslAddr.address === '::' ? '127.0.0.1' : eslAddr.address;
   const socketEndpoint = config.ESL_SELF_ENDPOINT ?? `${listening}:${eslAddr.port}`;
-  const calls = callControlFromConfig({ config, logger, db, bus, inbound, tts, socketEndpoint });
+  const calls = callControlFromConfig({
+    config, logger, db, bus, inbound, tts, socketEndpoint,
+    // A tts call's message is rendered when it is dialled (cached by content: the same text is synthesized once).
+    renderTemplate: async (orgId, templateId, variables) => (await renderTemplate({ db, config, tts, logger, now }, orgId, templateId, variables)).path,
+  });
   const scheduler = createCallScheduler({ db, logger, calls, pollMs: config.SCHEDULER_POLL_MS });
   webhooks.start(bus);
   calls.start();

@@ -4,7 +4,6 @@ import type { Db } from '../db/client.ts';
 import type { TtsEngine } from '../media/tts-engine.ts';
 import type { SwitchControl } from '../publish/callcenter.ts';
 import type { Role } from '../services/auth/permissions.ts';
-import type { TemplateRenderer } from '../services/calls/placed-calls.ts';
 import type { CallControl } from '../services/calls/control.ts';
 
 /** Everything a request handler may use; built once in main.ts (or per test) and passed in. */
@@ -21,8 +20,6 @@ export interface AppDeps {
   now: () => Date;
   /** Places and hangs up calls over the inbound ESL connection; absent = placing calls answers 503. */
   calls?: CallControl;
-  /** Checks a tts call's template and variables (the templates service); absent: tts calls answer 400. */
-  templates?: TemplateRenderer;
   /** Wakes the webhook dispatcher after a test delivery is queued. */
   webhooks?: { kick(): void };
 }

@@ -26,7 +26,7 @@ export async function startBotHarness(portBase: number, settings: Partial<BotBri
     settings: { ...DEFAULT_BOT_SETTINGS, silenceTimeoutMs: 1500, closeTimeoutMs: 300, ...settings },
   });
   // Callers are looked up as contacts, as main.ts wires it.
-  const h = await startController({ bots, contacts: true });
+  const h = await startController({ bots, contacts: true, placedCalls: true });
   await h.req('POST', '/api/v1/extensions', { number: '1001', name: 'Asha', voicemail_enabled: false });
   const ivr = await h.req<{ id: string }>('POST', '/api/v1/ivrs', { name: 'Main', extension: '7001', timeout: 1, max_retries: 1 });
   await h.req('PUT', `/api/v1/ivrs/${ivr.id}/menu`, { options: [{ digit: '1', action_type: 'extension', action_destination: '1001' }] });

@@ -4,12 +4,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { startController, type ControllerHarness } from '../helpers/controller.ts';
-import { InboundEmulator } from '../emulator/inbound-server.ts';
-import type { LegOutcome } from '../emulator/inbound-originate.ts';
-import type { CallerScript } from '../emulator/caller-script.ts';
-import { InboundClient } from '../../src/esl/inbound-client.ts';
-import { silentLogger } from '../../src/runtime/logger.ts';
-import { createCallControl } from '../../src/switch/call-control.ts';
+import type { InboundEmulator } from '../emulator/inbound-server.ts';
+import { attachPlacing, type Customer, type Placing } from '../helpers/placing.ts';
 import { callLogs, outboundCalls } from '../../src/db/schema/index.ts';
 import type { CallControl } from '../../src/services/calls/control.ts';
 
@@ -18,15 +14,14 @@ const CUSTOMER = '+919944421125';
 
 let h: ControllerHarness;
 let inbound: InboundEmulator;
-let client: InboundClient;
+let p: Placing;
 let control: CallControl;
 let mainIvr: string;
 let draftIvr: string;
 /** What the customer's phone does, per test. */
-let customer: { outcome: LegOutcome; script: CallerScript };
+let customer: Customer;
 
 beforeEach(async () => {
-  customer = { outcome: 'answer', script: {} };
   h = await startController({ placedCalls: true });
   await h.req('POST', '/api/v1/extensions', { number: '1001', name: 'Asha' });
   const main = await h.req<{ id: string }>('POST', '/api/v1/ivrs', { name: 'Order confirmation', extension: '7001', description: 'Press 1 to confirm', timeout: 1, max_retries: 1 });
@@ -42,23 +37,14 @@ beforeEach(async () => {
   await h.req('POST', `/api/v1/ivrs/${main.id}/publish`);
   draftIvr = (await h.req<{ id: string }>('POST', '/api/v1/ivrs', { name: 'Draft', extension: '7009' })).id;
 
-  inbound = new InboundEmulator({ calls: { outcome: (_dial, leg) => (leg === 'a' ? customer.outcome : 'answer'), socketScript: () => customer.script } });
-  const port = await inbound.listen();
-  client = new InboundClient({ port, password: 'ClueCon', logger: silentLogger(), commandTimeoutMs: 1_000, reconnect: { initialDelayMs: 10, maxDelayMs: 50 } });
-  control = createCallControl({
-    db: h.api.deps.db, logger: silentLogger(), bus: h.bus, inbound: client, gateway: 'pstn', ringTimeoutS: 2, recordingsDir: null,
-    commandTimeoutMs: 1_000, socketEndpoint: `127.0.0.1:${h.server.address().port}`,
-  });
-  h.api.deps.calls = control;
-  control.start();
-  client.start();
-  await client.waitConnected({ timeoutMs: 2_000 });
+  p = await attachPlacing(h);
+  inbound = p.inbound;
+  control = p.control;
+  customer = p.customer;
 });
 
 afterEach(async () => {
-  control.stop();
-  await client.close();
-  await inbound.close();
+  await p.close();
   await h.close();
 });
 
@@ -157,6 +143,43 @@ describe('flow calls', () => {
     customer.script = dtmfAtMenu('0');
     await control.place(placed.logid);
     expect(await ended(placed.logid)).toMatchObject({ direction: 'flow', dtmf: '0', disposition: 'ended_by_ivr' });
+  });
+});
+
+describe('tts calls', () => {
+  beforeEach(async () => {
+    await h.req('POST', '/api/v1/tts-templates', { name: 'order_confirm', text: 'Hello {{name}}, your order {{order_id}} is ready.' });
+    await h.req('POST', '/api/v1/tts-templates', { name: 'otp', text: 'Your code is {{1}}.' });
+  });
+
+  /** The wav the customer heard: the session's playback (rendered when dialled, kept on the row). */
+  const played = () => inbound.sim!.socketCalls[0]!.recorder.commands().filter((c) => c.includes('execute-app-name: playback'));
+
+  it('speaks the rendered template, then hangs up: message_played', async () => {
+    const placed = await h.req<{ logid: string }>('POST', '/api/v1/calls/tts', { did: DID, customer_number: CUSTOMER, template: 'order_confirm', variables: { name: 'John', order_id: 'ORD12345' } });
+    const log = await ended(placed.logid);
+    expect(log).toMatchObject({ direction: 'tts', disposition: 'message_played' });
+    const spec = h.api.deps.db.select().from(outboundCalls).where(eq(outboundCalls.id, placed.logid)).get()!.spec as { audio: string };
+    expect(spec.audio).toMatch(/\/tts\/.+\/[0-9a-f]{64}\.wav$/);
+    expect(played().some((c) => c.includes(spec.audio))).toBe(true);
+    const tpl = await h.req<{ status: string; last_rendered_at: string | null }>('GET', '/api/v1/tts-templates/order_confirm/status');
+    expect(tpl.last_rendered_at).not.toBeNull();
+  });
+
+  it('the vendor\'s positional Variable string, then a flow\'s menu: the key is logged', async () => {
+    customer.script = dtmfAtMenu('0');
+    const placed = await h.req<{ logid: string }>('POST', '/api/v1/calls/tts', { did: DID, customer_number: CUSTOMER, template: 'otp', Variable: '4711', flow_id: mainIvr });
+    const log = await ended(placed.logid);
+    expect(log).toMatchObject({ direction: 'tts', dtmf: '0', disposition: 'ended_by_ivr' });
+    expect((log.path as Array<{ step: string }>).map((p) => p.step).slice(0, 3)).toEqual(['placed', 'ivr', 'digits']);
+  });
+
+  it('a missing value is a 400 naming it, an unknown template a 404: nothing is dialled', async () => {
+    const res = await h.api.call('POST', '/api/v1/calls/tts', { token: h.org.token, body: { did: DID, customer_number: CUSTOMER, template: 'order_confirm', variables: { name: 'John' } } });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toContain('order_id');
+    expect((await h.api.call('POST', '/api/v1/calls/tts', { token: h.org.token, body: { did: DID, customer_number: CUSTOMER, template: 'nope' } })).status).toBe(404);
+    expect(inbound.commandLog.filter((l) => l.startsWith('bgapi originate'))).toHaveLength(0);
   });
 });
 

@@ -13,6 +13,8 @@ import { latestSnapshot } from '../../publish/store.ts';
 import type { ConfigSnapshot } from '../../publish/snapshot.ts';
 import { callControl, didField, extensionField, phoneField, scheduleField, type CallsDeps } from './calls-service.ts';
 import type { PlacedSpec } from './placed-spec.ts';
+import { findTemplate } from '../tts-templates/template-service.ts';
+import { fillTemplate, parseTemplate } from '../tts-templates/placeholders.ts';
 
 export interface CallFlow {
   id: string;
@@ -71,25 +73,19 @@ export interface PlacedResult {
   scheduledAt: number | null;
 }
 
-/**
- * Renders a tts call's template: the templates service implements it. `check` validates a template and
- * its variables at request time (a missing value is a 400 naming it), without synthesizing anything.
- */
-export interface TemplateRenderer {
-  check(orgId: string, template: string, variables: Readonly<Record<string, string>> | readonly string[]): { templateId: string };
-}
-
 export async function placeFlowCall(deps: CallsDeps, orgId: string, b: FlowCallInput): Promise<PlacedResult> {
   const base = common(deps, orgId, b);
   const spec: PlacedSpec = { kind: 'flow', ivrId: publishedFlow(deps.db, orgId, b.flow_id, 'flow_id') };
   return place(deps, orgId, base, spec);
 }
 
-export async function placeTtsCall(deps: CallsDeps & { templates?: TemplateRenderer }, orgId: string, b: TtsCallInput): Promise<PlacedResult> {
+export async function placeTtsCall(deps: CallsDeps, orgId: string, b: TtsCallInput): Promise<PlacedResult> {
   const base = common(deps, orgId, b);
-  if (!deps.templates) throw new ValidationError('Text templates are not available', [{ field: 'template', message: 'no template renderer is configured' }]);
   const variables = templateVariables(b.variables);
-  const { templateId } = deps.templates.check(orgId, b.template, variables);
+  // Checked now (an unknown template is a 404, a missing value a 400 naming it); rendered when dialled.
+  const template = findTemplate(deps.db, orgId, b.template);
+  fillTemplate(parseTemplate(template.text), variables);
+  const templateId = template.id;
   const ivrId = b.flow_id ? publishedFlow(deps.db, orgId, b.flow_id, 'flow_id') : null;
   return place(deps, orgId, base, { kind: 'tts', templateId, variables, audio: null, ivrId });
 }

@@ -1,0 +1,56 @@
+/**
+ * Placing calls beside a controller harness: an inbound emulator (originate) whose answered `socket` legs
+ * reach the harness's call server, an inbound client, and the call control on the harness's bus, set as the
+ * API's `calls`. What the customer's phone does is read from `customer` at each call.
+ */
+import { InboundEmulator } from '../emulator/inbound-server.ts';
+import type { LegOutcome } from '../emulator/inbound-originate.ts';
+import type { CallerScript } from '../emulator/caller-script.ts';
+import { InboundClient } from '../../src/esl/inbound-client.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
+import { createCallControl } from '../../src/switch/call-control.ts';
+import type { CallControl } from '../../src/services/calls/control.ts';
+import { renderTemplate } from '../../src/services/tts-templates/render.ts';
+import type { ControllerHarness } from './controller.ts';
+
+export interface Customer {
+  outcome: LegOutcome;
+  script: CallerScript;
+}
+
+export interface Placing {
+  inbound: InboundEmulator;
+  control: CallControl;
+  customer: Customer;
+  /** The originate commands sent so far. */
+  originates(): string[];
+  close(): Promise<void>;
+}
+
+export async function attachPlacing(h: ControllerHarness): Promise<Placing> {
+  const customer: Customer = { outcome: 'answer', script: {} };
+  const inbound = new InboundEmulator({ calls: { outcome: (_dial, leg) => (leg === 'a' ? customer.outcome : 'answer'), socketScript: () => customer.script } });
+  const port = await inbound.listen();
+  const client = new InboundClient({ port, password: 'ClueCon', logger: silentLogger(), commandTimeoutMs: 1_000, reconnect: { initialDelayMs: 10, maxDelayMs: 50 } });
+  const d = h.api.deps;
+  const control = createCallControl({
+    db: d.db, logger: silentLogger(), bus: h.bus, inbound: client, gateway: 'pstn', ringTimeoutS: 2, recordingsDir: null,
+    commandTimeoutMs: 1_000, socketEndpoint: `127.0.0.1:${h.server.address().port}`,
+    renderTemplate: async (orgId, id, variables) => (await renderTemplate({ db: d.db, config: h.api.config, tts: d.tts, logger: d.logger, now: d.now }, orgId, id, variables)).path,
+  });
+  d.calls = control;
+  control.start();
+  client.start();
+  await client.waitConnected({ timeoutMs: 2_000 });
+  return {
+    inbound,
+    control,
+    customer,
+    originates: () => inbound.commandLog.filter((l) => l.startsWith('bgapi originate')),
+    async close() {
+      control.stop();
+      await client.close();
+      await inbound.close();
+    },
+  };
+}
