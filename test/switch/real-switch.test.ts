@@ -43,10 +43,24 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
     return { log, hooks };
   }
   const lastStep = (log: CallLog) => log.ivr_path.at(-1);
+  let mainIvr = '';
+
+  /** A placed call's log row, once ended (by its logid). */
+  async function placedLog(logid: string, timeoutMs = 20_000): Promise<CallLog> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const row = (await w.product.api('GET', `/api/v1/call-logs/${logid}`, undefined, [404])).body as CallLog;
+      if (row?.end_time && row.outcome) return row;
+      if (Date.now() > deadline) throw new Error(`placed call ${logid} did not end: ${JSON.stringify(row)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 
   beforeAll(async () => {
     w = await startWorld({
       EXTENSION_RING_TIMEOUT_S: '4',
+      ORIGINATE_TIMEOUT_S: '4',
+      SCHEDULER_POLL_MS: '250',
       EXTERNAL_GATEWAY: 'pstn',
       RECONCILE_GRACE_MS: '1500',
       RECONCILE_INTERVAL_MS: '3000',
@@ -69,6 +83,8 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
     await api('POST', `/api/v1/ivrs/${sub.id}/generate-greeting`, { text: 'Sub menu. Press 1 for reception.' });
     await api('PUT', `/api/v1/ivrs/${sub.id}/menu`, { options: [{ digit: '1', action_type: 'extension', action_destination: '1001' }] });
     const main = (await api('POST', '/api/v1/ivrs', { name: 'Main Menu', extension: '7001', timeout: 3, max_retries: 2 })).body;
+    mainIvr = main.id as string;
+    await api('POST', '/api/v1/tts-templates', { name: 'order_ready', text: 'Hello {{name}}, your order {{order_id}} is ready.' });
     await api('POST', `/api/v1/ivrs/${main.id}/generate-greeting`, { text: 'Welcome. Press 1 for reception.' });
     await api('PUT', `/api/v1/ivrs/${main.id}/menu`, {
       options: [
@@ -456,6 +472,57 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
     const hooks = await hooksOf(w, log!.id);
     expect(hooks.find((h) => h.type === 'call.hangup')?.data).toMatchObject({ disposition: 'connected' });
     expect(JSON.stringify(hooks)).not.toContain('4155550111');
+  }, 40_000);
+
+  it('flow call through the API: the customer (SIPp through the gateway) answers, hears the menu and presses 0: ended_by_ivr, the key logged', async () => {
+    const customer = await phone(PSTN_PORT, { kind: 'answer', ringMs: 300, talkMs: 20_000 });
+    const placed = (await w.product.api('POST', '/api/v1/calls/flow', { did: `+${MAIN_DID}`, customer_number: '+14155550177', flow_id: mainIvr })).body;
+    expect(placed).toMatchObject({ status: 'success' });
+    await customer.rtp.firstPacket(10_000);
+    await new Promise((r) => setTimeout(r, 800));
+    await customer.rtp.sendKeys('0');
+    expect((await customer.done).code).toBe(0);
+    const log = await placedLog(placed.logid);
+    expect(log).toMatchObject({ type: 'flow', status: 'answered', outcome: 'ended_by_ivr', dtmf_input: '0', caller_number: '+14155550177' });
+    expect(log.ivr_path.map((p) => p.step)).toEqual(expect.arrayContaining(['placed', 'ivr', 'digits']));
+    expect(customer.rtp.loudPackets()).toBeGreaterThan(10);
+    const hooks = await hooksOf(w, placed.logid);
+    expect(hooks.map((h) => h.type)).toEqual(expect.arrayContaining(['call.ringing', 'call.answered', 'call.dtmf', 'call.hangup']));
+    expect(hooks.filter((h) => h.type === 'call.hangup')).toHaveLength(1);
+    expect(hooks.find((h) => h.type === 'call.hangup')?.data).toMatchObject({ disposition: 'ended_by_ivr' });
+  }, 40_000);
+
+  it('scheduled tts call: at its time the customer answers, hears the rendered template, then the switch hangs up: message_played', async () => {
+    const customer = await phone(PSTN_PORT, { kind: 'answer', ringMs: 300, talkMs: 30_000 });
+    const at = new Date(Date.now() + 2_000).toISOString();
+    const placed = (await w.product.api('POST', '/api/v1/calls/tts', {
+      did: `+${MAIN_DID}`, customer_number: '+14155550178', template: 'order_ready', variables: { name: 'John', order_id: 'ORD 12345' }, schedule_datetime: at,
+    })).body;
+    expect(placed).toMatchObject({ status: 'success', message: 'Call scheduled', scheduled_at: at });
+    expect((await w.product.api('GET', `/api/v1/calls/${placed.logid}`)).body).toMatchObject({ status: 'scheduled', type: 'tts' });
+    const t0 = Date.now();
+    expect((await customer.done).code).toBe(0);
+    const log = await placedLog(placed.logid);
+    expect(log).toMatchObject({ type: 'tts', status: 'answered', outcome: 'message_played' });
+    expect(Date.parse(log.start_time as string)).toBeGreaterThanOrEqual(Date.parse(at) - 50);
+    expect(customer.rtp.loudPackets()).toBeGreaterThan(25);
+    expect(Date.now() - t0).toBeLessThan(25_000);
+    const hooks = await hooksOf(w, placed.logid);
+    expect(hooks.find((h) => h.type === 'call.hangup')?.data).toMatchObject({ disposition: 'message_played' });
+  }, 45_000);
+
+  it('flow call to a busy customer, and to one who never answers: busy, no_answer; the calls failed, no session', async () => {
+    const busy = await phone(PSTN_PORT, { kind: 'busy' });
+    const b = (await w.product.api('POST', '/api/v1/calls/flow', { did: `+${MAIN_DID}`, customer_number: '+14155550179', flow_id: mainIvr })).body;
+    await busy.done;
+    expect(await placedLog(b.logid)).toMatchObject({ type: 'flow', status: 'failed', outcome: 'busy', hangup_cause: 'USER_BUSY' });
+    const silent = await phone(PSTN_PORT, { kind: 'no-answer' });
+    const n = (await w.product.api('POST', '/api/v1/calls/flow', { did: `+${MAIN_DID}`, customer_number: '+14155550180', flow_id: mainIvr })).body;
+    await silent.done;
+    const log = await placedLog(n.logid);
+    expect(log).toMatchObject({ type: 'flow', status: 'failed', outcome: 'no_answer' });
+    expect((await hooksOf(w, n.logid)).find((h) => h.type === 'call.hangup')?.data).toMatchObject({ disposition: 'no_answer' });
+    expect((await w.product.api('GET', `/api/v1/calls/${n.logid}`)).body).toMatchObject({ status: 'failed' });
   }, 40_000);
 
   it('controller restart during calls: calls in flight and calls while it is down are logged; new calls work', async () => {
