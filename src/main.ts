@@ -17,6 +17,7 @@ import { createSnapshotReader } from './publish/reader.ts';
 import { soundsDir } from './runtime/env.ts';
 import { callControlFromConfig } from './switch/setup.ts';
 import { createCallScheduler } from './switch/call-scheduler.ts';
+import { createDialer } from './switch/dialer.ts';
 import { webhookDeliveryFromConfig } from './services/webhooks/setup.ts';
 import { botBridgeFromConfig } from './bot/setup.ts';
 import { resolve } from 'node:path';
@@ -122,11 +123,16 @@ async function main(): Promise<void> {
     renderTemplate: async (orgId, templateId, variables) => (await renderTemplate({ db, config, tts, logger, now }, orgId, templateId, variables)).path,
   });
   const scheduler = createCallScheduler({ db, logger, calls, pollMs: config.SCHEDULER_POLL_MS });
+  // Dialer campaigns: claims due numbers in the database (any number of instances), places them through `calls`.
+  const dialer = createDialer({ db, logger, calls, bus, tickMs: config.DIALER_TICK_MS });
   webhooks.start(bus);
   calls.start();
   scheduler.start();
+  dialer.start();
   // The outbox stops taking events (and writes what it holds) before the call control stops.
   const stopCallApis = async (): Promise<void> => {
+    // No new campaign calls first (the dialer waits for the originates it started).
+    await dialer.stop();
     const webhooksStopped = webhooks.stop();
     calls.stop();
     await Promise.all([scheduler.stop(), webhooksStopped]);
@@ -162,6 +168,7 @@ async function main(): Promise<void> {
     jwtSecret: resolveJwtSecret(db, config.JWT_SECRET),
     health: () => ({ switchConnected: inbound?.connected ?? false, activeCalls: registry.size() }),
     calls,
+    dialer,
     webhooks: webhooks.dispatcher,
     now,
   });

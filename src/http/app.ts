@@ -24,6 +24,7 @@ import { dispositionRoutes } from './routes/dispositions/index.ts';
 import { webhookRoutes } from './routes/webhooks/index.ts';
 import { callRoutes } from './routes/calls/index.ts';
 import { placedCallRoutes } from './routes/calls/placed.ts';
+import { campaignRoutes } from './routes/campaigns/index.ts';
 import { maskingRoutes } from './routes/masking/index.ts';
 import { voicemailRoutes } from './routes/voicemail/index.ts';
 import { businessHoursRoutes } from './routes/business-hours/index.ts';
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps): App {
   app.route('/api/v1', dispositionRoutes());
   app.route('/api/v1', webhookRoutes());
   app.route('/api/v1', placedCallRoutes());
+  app.route('/api/v1', campaignRoutes());
   app.route('/api/v1', callRoutes());
   app.route('/api/v1', maskingRoutes());
   app.route('/api/v1', voicemailRoutes());

@@ -20,6 +20,8 @@ export interface AppDeps {
   now: () => Date;
   /** Places and hangs up calls over the inbound ESL connection; absent = placing calls answers 503. */
   calls?: CallControl;
+  /** Wakes the campaign dialer (a campaign switched on, numbers added) instead of waiting for its tick. */
+  dialer?: { kick(): void };
   /** Wakes the webhook dispatcher after a test delivery is queued. */
   webhooks?: { kick(): void };
 }

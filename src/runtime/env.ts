@@ -62,6 +62,10 @@ export const configSchema = z.object({
   /** Gateway used for external (PSTN) destinations: sofia/gateway/<name>/<number>. */
   EXTERNAL_GATEWAY: z.string().default('pstn'),
   DEFAULT_COUNTRY_CODE: z.string().regex(/^\d{1,3}$/).default('91'),
+  /** The organization's timezone for dialer calling windows when a campaign names none (IANA). */
+  DEFAULT_TIMEZONE: z.string().default('Asia/Kolkata'),
+  /** How often the campaign dialer looks for due numbers (it also wakes when a call ends). */
+  DIALER_TICK_MS: z.coerce.number().int().positive().default(1_000),
   EXTENSION_RING_TIMEOUT_S: z.coerce.number().int().positive().default(30),
 
   /** Webhook delivery: per-attempt timeout, attempts before giving up, exponential backoff base/cap, outbox poll. */

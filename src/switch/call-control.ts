@@ -21,7 +21,7 @@ import { extensionDial, externalDial, originateCommand, placedRunCommand, type O
 import { isPlacedKind, type PlacedSpec } from '../services/calls/placed-spec.ts';
 import { CallNotLiveError, SwitchUnavailableError, type CallControl, type NewCall } from '../services/calls/control.ts';
 import {
-  LIVE_STATUSES, answerCallLog, finishCallLog, getOutbound, getOutboundInOrg, liveOutbound, setStatus, startCallLog, type OutboundRow,
+  LIVE_STATUSES, answerCallLog, insertOutbound, finishCallLog, getOutbound, getOutboundInOrg, liveOutbound, setStatus, startCallLog, type OutboundRow,
 } from '../services/calls/call-store.ts';
 
 export type OriginateClient = Pick<InboundClient, 'connected' | 'api' | 'bgapi' | 'onEvent' | 'onState' | 'subscribe' | 'filter'>;
@@ -61,6 +61,9 @@ interface Live {
   bCause: string | null;
   path: Array<{ step: string; at: string }>;
 }
+
+/** How long a claimed row may wait for its originate before a recovery pass may end it. */
+const CLAIM_GRACE_MS = 60_000;
 
 export function createCallControl(o: CallControlOptions): CallControl {
   const now = o.now ?? (() => new Date());
@@ -254,6 +257,8 @@ export function createCallControl(o: CallControlOptions): CallControl {
     const inbound = o.inbound;
     if (!inbound) return;
     for (const row of liveOutbound(o.db)) {
+      // Stored and claimed but not dialled yet: another instance (the dialer, the scheduler) is placing it now.
+      if (row.status === 'dialing' && row.startedAt === null && now().getTime() - Date.parse(row.updatedAt) < CLAIM_GRACE_MS && !byUuid.has(row.aLegUuid)) continue;
       let exists = false;
       try {
         exists = (await inbound.api(`uuid_exists ${row.aLegUuid}`, { timeoutMs })).text.trim() === 'true';
@@ -275,12 +280,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
     async create(call) {
       const scheduled = call.scheduledAt != null;
       if (!scheduled) requireSwitch();
-      const row = o.db.insert(outboundCalls).values({
-        orgId: call.orgId, kind: call.kind, did: call.did, extNo: call.extNo ?? null,
-        firstNumber: call.first, secondNumber: call.second, intro: call.intro ?? null, spec: call.spec ?? null,
-        status: scheduled ? 'scheduled' : 'dialing', aLegUuid: randomUUID(), bLegUuid: randomUUID(),
-        maskingSessionId: call.maskingSessionId ?? null, scheduledAt: call.scheduledAt ?? null, timezone: call.timezone ?? null,
-      }).returning().get();
+      const row = insertOutbound(o.db, call, scheduled ? 'scheduled' : 'dialing');
       if (!scheduled) await place(row.id);
       return getOutbound(o.db, row.id)!;
     },

@@ -132,6 +132,9 @@ export const outboundCalls = sqliteTable(
     intro: text('intro'),
     /** What the controller runs once a flow / tts / bot call is answered (PlacedSpec, JSON). */
     spec: text('spec', { mode: 'json' }).$type<unknown>(),
+    /** A campaign's call: its campaign and number (campaign logs are these rows with their call logs). */
+    campaignId: text('campaign_id'),
+    campaignNumberId: text('campaign_number_id'),
     status: text('status').notNull(),
     hangupCause: text('hangup_cause'),
     aLegUuid: text('a_leg_uuid').notNull(),
@@ -151,6 +154,7 @@ export const outboundCalls = sqliteTable(
     index('outbound_calls_org_idx').on(t.orgId, t.createdAt),
     index('outbound_calls_due_idx').on(t.status, t.scheduledAt),
     index('outbound_calls_a_leg_idx').on(t.aLegUuid),
+    index('outbound_calls_campaign_idx').on(t.campaignId, t.createdAt),
   ],
 );
 

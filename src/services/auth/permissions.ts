@@ -2,7 +2,7 @@
  * Permissions are "<resource>.<action>" strings. A grant may use "*" for either part:
  * "*" (everything), "ivr.*" (all IVR actions), "*.read" (read anything).
  */
-export const RESOURCES = ['ivr', 'did', 'extension', 'queue', 'agent', 'call', 'webhook', 'apikey', 'user', 'callback', 'disposition', 'masking', 'voicemail', 'schedule', 'contact', 'template'] as const;
+export const RESOURCES = ['ivr', 'did', 'extension', 'queue', 'agent', 'call', 'webhook', 'apikey', 'user', 'callback', 'disposition', 'masking', 'voicemail', 'schedule', 'contact', 'template', 'campaign'] as const;
 export type Resource = (typeof RESOURCES)[number];
 export type Permission = `${Resource}.${'read' | 'write'}` | 'did.pool';
 
@@ -10,7 +10,7 @@ export type Role = 'admin' | 'member';
 
 export const ROLE_GRANTS: Record<Role, readonly string[]> = {
   admin: ['*'],
-  member: ['*.read', 'ivr.*', 'did.write', 'extension.*', 'queue.*', 'agent.*', 'call.*', 'callback.*', 'masking.*', 'voicemail.*', 'schedule.*', 'contact.*', 'template.*'],
+  member: ['*.read', 'ivr.*', 'did.write', 'extension.*', 'queue.*', 'agent.*', 'call.*', 'callback.*', 'masking.*', 'voicemail.*', 'schedule.*', 'contact.*', 'template.*', 'campaign.*'],
 };
 
 const GRANT_RE = /^(\*|[a-z_]+\.(\*|[a-z_]+)|\*\.[a-z_]+)$/;

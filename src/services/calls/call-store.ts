@@ -1,5 +1,7 @@
 /** Database side of placed calls: the outbound_calls row and its call_logs row (same id = the `logid`). */
+import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
+import type { PlacedKind, PlacedSpec } from './placed-spec.ts';
 import type { Db } from '../../db/client.ts';
 import { callLogs, outboundCalls } from '../../db/schema/index.ts';
 
@@ -21,6 +23,37 @@ export function liveOutbound(db: Db): OutboundRow[] {
 
 export function setStatus(db: Db, id: string, status: OutboundStatus, extra: Partial<OutboundRow> = {}): void {
   db.update(outboundCalls).set({ ...extra, status, updatedAt: new Date().toISOString() }).where(eq(outboundCalls.id, id)).run();
+}
+
+export interface NewCall {
+  orgId: string;
+  did: string;
+  kind: 'click_to_call' | 'two_party' | 'masking' | PlacedKind;
+  /** Click-to-call: null (the agent is extNo). Flow, tts and bot calls: the customer. */
+  first: string | null;
+  /** Flow, tts and bot calls: null (one party). */
+  second: string | null;
+  /** Flow, tts and bot calls: what the controller plays once the customer answers. */
+  spec?: PlacedSpec | null;
+  /** A dialer campaign's call: its campaign and number. */
+  campaignId?: string | null;
+  campaignNumberId?: string | null;
+  extNo?: string | null;
+  intro?: string | null;
+  scheduledAt?: number | null;
+  timezone?: string | null;
+  maskingSessionId?: string | null;
+}
+
+/** Stores a call to place: `scheduled` (the scheduler dials it), or `dialing` (claimed: dialled next by whoever stored it). */
+export function insertOutbound(db: Db, call: NewCall, status: 'scheduled' | 'dialing'): OutboundRow {
+  return db.insert(outboundCalls).values({
+    orgId: call.orgId, kind: call.kind, did: call.did, extNo: call.extNo ?? null,
+    firstNumber: call.first, secondNumber: call.second, intro: call.intro ?? null, spec: call.spec ?? null,
+    status, aLegUuid: randomUUID(), bLegUuid: randomUUID(),
+    maskingSessionId: call.maskingSessionId ?? null, scheduledAt: call.scheduledAt ?? null, timezone: call.timezone ?? null,
+    campaignId: call.campaignId ?? null, campaignNumberId: call.campaignNumberId ?? null,
+  }).returning().get();
 }
 
 /** Claims a scheduled row for dialing; false when another pass (or process) got it first or it was cancelled. */

@@ -3,8 +3,7 @@
  * ESL connection (main.ts builds it; the API reaches it as `deps.calls`). Its failures are domain errors.
  */
 import { DomainError } from '../../domain/errors.ts';
-import type { OutboundRow } from './call-store.ts';
-import type { PlacedKind, PlacedSpec } from './placed-spec.ts';
+import type { NewCall, OutboundRow } from './call-store.ts';
 
 /** FreeSWITCH is not connected (or did not answer): nothing was placed or hung up. */
 export class SwitchUnavailableError extends DomainError {
@@ -18,22 +17,7 @@ export class CallNotLiveError extends DomainError {
   readonly code = 'conflict';
 }
 
-export interface NewCall {
-  orgId: string;
-  did: string;
-  kind: 'click_to_call' | 'two_party' | 'masking' | PlacedKind;
-  /** Click-to-call: null (the agent is extNo). Flow, tts and bot calls: the customer. */
-  first: string | null;
-  /** Flow, tts and bot calls: null (one party). */
-  second: string | null;
-  /** Flow, tts and bot calls: what the controller plays once the customer answers. */
-  spec?: PlacedSpec | null;
-  extNo?: string | null;
-  intro?: string | null;
-  scheduledAt?: number | null;
-  timezone?: string | null;
-  maskingSessionId?: string | null;
-}
+export type { NewCall } from './call-store.ts';
 
 export interface CallControl {
   readonly connected: boolean;

@@ -1,0 +1,158 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { AppEnv } from '../../context.ts';
+import {
+  campaignTotals, campaignWindow, createCampaign, deleteCampaign, getCampaign, listCampaigns, switchCampaign, updateCampaign,
+  type CampaignInput, type CampaignPatch, type CampaignRow, type CampaignTotals,
+} from '../../../services/campaigns/campaign-service.ts';
+import {
+  MAX_BATCH_RECORDS, MAX_NUMBERS_PER_REQUEST, addNumbers, listCampaignNumbers, recordFrom, type NumberRecord,
+} from '../../../services/campaigns/campaign-numbers.ts';
+import {
+  addToContactList, attachContactList, createContactList, deleteContactList, getContactList, listContactLists, removeFromContactList,
+} from '../../../services/campaigns/contact-lists.ts';
+import { addDnc, listDnc, removeDnc } from '../../../services/campaigns/dnc.ts';
+import { listCampaignAttempts } from '../../../services/campaigns/campaign-logs.ts';
+import * as r from './routes.ts';
+
+const EMPTY: CampaignTotals = { numbers: 0, pending: 0, dialing: 0, completed: 0, answered: 0, failed: 0, dnc: 0 };
+
+function toDto(row: CampaignRow, totals: CampaignTotals | undefined, at: Date) {
+  const w = campaignWindow(row, at);
+  const retry = (k: keyof CampaignRow['retry']) => ({ attempts: row.retry[k].attempts, spacing_minutes: row.retry[k].spacingS / 60 });
+  return {
+    id: row.id, name: row.name, did: row.did, status: row.status,
+    template_id: row.play.kind === 'tts' ? row.play.templateId : null, flow_id: row.play.ivrId,
+    no_of_call: row.concurrency, start_time: row.windowStart, end_time: row.windowEnd, days: row.days, timezone: row.timezone,
+    retry: { busy: retry('busy'), no_answer: retry('no_answer'), failed: retry('failed') }, contact_list_id: row.contactListId,
+    totals: totals ?? EMPTY,
+    window: { open: w.open, local_time: w.localTime, next_change: w.nextChange?.toISOString() ?? null },
+    createdAt: row.createdAt, updatedAt: row.updatedAt,
+  };
+}
+
+const one = (c: Context<AppEnv>, row: CampaignRow) => {
+  const d = c.get('deps');
+  return toDto(row, campaignTotals(d.db, c.get('principal').orgId).get(row.id), d.now());
+};
+
+/** The vendor's `text_template_id` is our `template`. */
+const withTemplate = <T extends { template?: string | null | undefined; text_template_id?: string | null | undefined }>(b: T) =>
+  ({ ...b, template: b.template !== undefined ? b.template : b.text_template_id }) as T;
+
+export function campaignRoutes() {
+  return new OpenAPIHono<AppEnv>()
+    .openapi(r.listRoute, (c) => {
+      const { db, now } = c.get('deps');
+      const orgId = c.get('principal').orgId;
+      const totals = campaignTotals(db, orgId);
+      return c.json({ campaigns: listCampaigns(db, orgId).map((row) => toDto(row, totals.get(row.id), now())) }, 200);
+    })
+    .openapi(r.getRoute, (c) => c.json(one(c, getCampaign(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id)), 200))
+    .openapi(r.createRoute_, (c) => {
+      const d = c.get('deps');
+      const orgId = c.get('principal').orgId;
+      const body = withTemplate(c.req.valid('json'));
+      const row = createCampaign(d, orgId, body as CampaignInput);
+      if (row.contactListId) attachContactList(d.db, d.config.DEFAULT_COUNTRY_CODE, orgId, row.id, row.contactListId);
+      d.dialer?.kick();
+      return c.json(one(c, row), 201);
+    })
+    .openapi(r.updateRoute, (c) => {
+      const d = c.get('deps');
+      const orgId = c.get('principal').orgId;
+      const body = withTemplate(c.req.valid('json'));
+      const before = getCampaign(d.db, orgId, c.req.valid('param').id);
+      const row = updateCampaign(d, orgId, before.id, body as CampaignPatch);
+      if (row.contactListId && row.contactListId !== before.contactListId) attachContactList(d.db, d.config.DEFAULT_COUNTRY_CODE, orgId, row.id, row.contactListId);
+      d.dialer?.kick();
+      return c.json(one(c, row), 200);
+    })
+    .openapi(r.deleteRoute, (c) => {
+      deleteCampaign(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id);
+      return c.body(null, 204);
+    })
+    .openapi(r.statusRoute, async (c) => {
+      const d = c.get('deps');
+      const row = await switchCampaign(d, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json').status);
+      d.dialer?.kick();
+      return c.json(one(c, row), 200);
+    })
+    .openapi(r.addNumberRoute, (c) => numbers(c, [recordFrom(c.req.valid('json'))], 1))
+    .openapi(r.addBulkRoute, (c) =>
+      numbers(c, c.req.valid('json').numbers.map((n) => (typeof n === 'string' ? { number: n } : recordFrom(n))), MAX_NUMBERS_PER_REQUEST))
+    .openapi(r.addBatchRoute, (c) => numbers(c, c.req.valid('json').records.map((n) => recordFrom(n)), MAX_BATCH_RECORDS))
+    .openapi(r.listNumbersRoute, (c) => {
+      const q = c.req.valid('query');
+      const { rows, total } = listCampaignNumbers(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id, q);
+      return c.json({
+        numbers: rows.map((n) => ({
+          id: n.id, number: n.number, variables: n.variables, status: n.status, attempts: n.attempts,
+          next_attempt_at: n.status === 'pending' && n.nextAttemptAt > 0 ? new Date(n.nextAttemptAt).toISOString() : null,
+          last_outcome: n.lastOutcome, answered: n.answered, last_call_id: n.lastCallId,
+        })),
+        total,
+      }, 200);
+    })
+    .openapi(r.attachListRoute, (c) => {
+      const d = c.get('deps');
+      const res = attachContactList(d.db, d.config.DEFAULT_COUNTRY_CODE, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json').contact_list_id);
+      d.dialer?.kick();
+      return c.json(res, 200);
+    })
+    .openapi(r.logsRoute, (c) => {
+      const { db, config } = c.get('deps');
+      const q = c.req.valid('query');
+      const { rows, total } = listCampaignAttempts(db, c.get('principal').orgId, { campaignId: q.campaign_id, limit: q.limit, offset: q.offset });
+      const base = config.PUBLIC_URL ?? '';
+      return c.json({
+        attempts: rows.map(({ recording_id, ...a }) => ({ ...a, recording_url: recording_id ? `${base}/api/v1/calls/${a.call_id}/recordings/${recording_id}/download` : null })),
+        total,
+      }, 200);
+    })
+    .openapi(r.listListsRoute, (c) => c.json({ lists: listContactLists(c.get('deps').db, c.get('principal').orgId).map(listDto) }, 200))
+    .openapi(r.getListRoute, (c) => {
+      const l = getContactList(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id);
+      return c.json({ ...listDto(l), contact_ids: l.contactIds }, 200);
+    })
+    .openapi(r.createListRoute, (c) => c.json(listDto(createContactList(c.get('deps').db, c.get('principal').orgId, c.req.valid('json').name)), 201))
+    .openapi(r.deleteListRoute, (c) => {
+      deleteContactList(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id);
+      return c.body(null, 204);
+    })
+    .openapi(r.addContactsRoute, (c) => {
+      const d = c.get('deps');
+      const res = addToContactList(d.db, d.config.DEFAULT_COUNTRY_CODE, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json').contact_ids);
+      d.dialer?.kick();
+      return c.json({ added: res.added }, 200);
+    })
+    .openapi(r.removeContactRoute, (c) => {
+      const { id, contactId } = c.req.valid('param');
+      removeFromContactList(c.get('deps').db, c.get('principal').orgId, id, contactId);
+      return c.body(null, 204);
+    })
+    .openapi(r.listDncRoute, (c) => {
+      const { rows, total } = listDnc(c.get('deps').db, c.get('principal').orgId, c.req.valid('query'));
+      return c.json({ numbers: rows.map((n) => ({ number: n.number, reason: n.reason, createdAt: n.createdAt })), total }, 200);
+    })
+    .openapi(r.addDncRoute, (c) => {
+      const d = c.get('deps');
+      const b = c.req.valid('json');
+      return c.json(addDnc(d.db, d.config.DEFAULT_COUNTRY_CODE, c.get('principal').orgId, b.numbers, b.reason ?? null), 200);
+    })
+    .openapi(r.removeDncRoute, (c) => {
+      const d = c.get('deps');
+      removeDnc(d.db, d.config.DEFAULT_COUNTRY_CODE, c.get('principal').orgId, decodeURIComponent(c.req.valid('param').number));
+      return c.body(null, 204);
+    });
+}
+
+const listDto = (l: { id: string; name: string; contacts: number; createdAt: string }) => ({ id: l.id, name: l.name, contacts: l.contacts, createdAt: l.createdAt });
+
+function numbers(c: Context<AppEnv>, records: NumberRecord[], limit: number) {
+  const d = c.get('deps');
+  const { id } = c.req.param() as { id: string };
+  const res = addNumbers(d.db, d.config.DEFAULT_COUNTRY_CODE, c.get('principal').orgId, id, records, limit);
+  if (res.added > 0) d.dialer?.kick();
+  return c.json(res, 200);
+}
