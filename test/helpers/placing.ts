@@ -16,6 +16,8 @@ import type { ControllerHarness } from './controller.ts';
 export interface Customer {
   outcome: LegOutcome;
   script: CallerScript;
+  /** Per number (the dial string ends with it) and per call to it (1, 2, …): overrides `outcome`. */
+  outcomeFor?: (number: string, nth: number) => LegOutcome;
 }
 
 export interface Placing {
@@ -29,7 +31,15 @@ export interface Placing {
 
 export async function attachPlacing(h: ControllerHarness): Promise<Placing> {
   const customer: Customer = { outcome: 'answer', script: {} };
-  const inbound = new InboundEmulator({ calls: { outcome: (_dial, leg) => (leg === 'a' ? customer.outcome : 'answer'), socketScript: () => customer.script } });
+  const dialled = new Map<string, number>();
+  const outcome = (dial: string, leg: 'a' | 'b'): LegOutcome => {
+    if (leg !== 'a') return 'answer';
+    const number = dial.split('/').at(-1) ?? dial;
+    const nth = (dialled.get(number) ?? 0) + 1;
+    dialled.set(number, nth);
+    return customer.outcomeFor?.(number, nth) ?? customer.outcome;
+  };
+  const inbound = new InboundEmulator({ calls: { outcome, socketScript: () => customer.script } });
   const port = await inbound.listen();
   const client = new InboundClient({ port, password: 'ClueCon', logger: silentLogger(), commandTimeoutMs: 1_000, reconnect: { initialDelayMs: 10, maxDelayMs: 50 } });
   const d = h.api.deps;

@@ -194,7 +194,7 @@ function resolveDays(days: ReadonlyArray<number | string>, problem: (f: string, 
     if (!Number.isInteger(n) || n < 0 || n > 6) problem('days', `not a day of the week: ${String(d)} (0–6, 0 = Sunday, or sun…sat)`);
     else out.add(n);
   }
-  if (out.size === 0) problem('days', 'at least one day');
+  if (days.length === 0) problem('days', 'at least one day');
   return [...out].sort();
 }
 
