@@ -525,6 +525,44 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
     expect((await w.product.api('GET', `/api/v1/calls/${n.logid}`)).body).toMatchObject({ status: 'failed' });
   }, 40_000);
 
+  it('a campaign through the real switch: one customer answers and presses 1, one is busy (retried once), one never answers', async () => {
+    const carrier = await phone(PSTN_PORT, { kind: 'by-number', busy: '5550282@', noAnswer: '5550283@', ringMs: 300, talkMs: 20_000 }, 4);
+    const api = w.product.api;
+    const c = (await api('POST', '/api/v1/campaigns', {
+      name: 'Switch campaign', did: `+${MAIN_DID}`, flow_id: mainIvr, no_of_call: 3, start_time: '00:00', end_time: '24:00', days: [0, 1, 2, 3, 4, 5, 6],
+      timezone: 'UTC', retry: { busy: { attempts: 2, spacing_minutes: 0.05 }, no_answer: { attempts: 1, spacing_minutes: 0 } },
+    })).body;
+    const added = (await api('POST', `/api/v1/campaigns/${c.id}/numbers/bulk`, { numbers: ['+14155550281', '+14155550282', '+14155550283'] })).body;
+    expect(added).toMatchObject({ added: 3 });
+    await api('POST', `/api/v1/campaigns/${c.id}/status`, { status: 'on' });
+    // The answered customer hears the menu, then presses 1 (the main menu's extension 1001).
+    const ext = await phone(PORTS['1001'], { kind: 'answer', ringMs: 300, talkMs: 1500 });
+    await carrier.rtp.firstPacket(15_000);
+    await new Promise((r) => setTimeout(r, 800));
+    await carrier.rtp.sendKeys('1');
+    const deadline = Date.now() + 30_000;
+    let totals: Record<string, number> = {};
+    while (Date.now() < deadline) {
+      totals = (await api('GET', `/api/v1/campaigns/${c.id}`)).body.totals;
+      if (totals.pending === 0 && totals.dialing === 0) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(totals).toMatchObject({ numbers: 3, completed: 1, answered: 1, failed: 2, pending: 0, dialing: 0 });
+    expect((await carrier.done).code).toBe(0);
+    await ext.done;
+    const logs = (await api('GET', `/api/v1/campaign-logs?campaign_id=${c.id}`)).body.attempts as Array<Record<string, any>>;
+    const of = (n: string) => logs.filter((a) => a.number === n).sort((a, b) => a.attempt - b.attempt).map((a) => [a.attempt, a.answered, a.outcome]);
+    expect(of('+14155550281')).toEqual([[1, true, 'connected']]);
+    expect(of('+14155550282')).toEqual([[1, false, 'busy'], [2, false, 'busy']]);
+    expect(of('+14155550283')).toEqual([[1, false, 'no_answer']]);
+    expect(logs.find((a) => a.number === '+14155550281')?.dtmf).toBe('1');
+    const answered = await placedLog(logs.find((a) => a.number === '+14155550281')!.call_id as string);
+    expect(answered).toMatchObject({ type: 'flow', outcome: 'connected', attended_by: '1001' });
+    const hooks = await hooksOf(w, answered.id);
+    expect(hooks.find((h) => h.type === 'call.hangup')?.data).toMatchObject({ disposition: 'connected' });
+    await api('POST', `/api/v1/campaigns/${c.id}/status`, { status: 'off' });
+  }, 60_000);
+
   it('controller restart during calls: calls in flight and calls while it is down are logged; new calls work', async () => {
     const inFlight = [nextCaller(), nextCaller(), nextCaller()];
     const calls = inFlight.map((caller) => call({ dialled: MAIN_DID, caller, end: { kind: 'await-bye', withinMs: 40_000 } }));

@@ -198,7 +198,12 @@ export type PhoneMode =
   | { kind: 'answer'; ringMs: number; talkMs: number }
   | { kind: 'busy' }
   /** rings until the switch gives up (CANCEL) */
-  | { kind: 'no-answer' };
+  | { kind: 'no-answer' }
+  /**
+   * A carrier with many customers (a campaign's numbers): a number matching `busy` is busy, one matching
+   * `noAnswer` rings until CANCEL, every other one answers like `answer`. Patterns match the To header.
+   */
+  | { kind: 'by-number'; busy: string; noAnswer: string; ringMs: number; talkMs: number };
 
 export function phoneScenario(rtpPort: number, mode: PhoneMode): string {
   const ringing = send(`SIP/2.0 180 Ringing
@@ -210,17 +215,19 @@ export function phoneScenario(rtpPort: number, mode: PhoneMode): string {
 Contact: <sip:[service]@[local_ip]:[local_port]>
 Content-Length: 0`);
   // Kept for the phone's own BYE (SIPp refuses a scenario that assigns a variable it never uses).
-  const invite = mode.kind !== 'answer' ? '<recv request="INVITE" crlf="true"/>' : `<recv request="INVITE" crlf="true">
+  const choose = mode.kind === 'by-number'
+    ? `
+    <ereg regexp="${mode.busy}" search_in="hdr" header="To:" check_it="false" assign_to="is_busy"/>
+    <ereg regexp="${mode.noAnswer}" search_in="hdr" header="To:" check_it="false" assign_to="is_silent"/>`
+    : '';
+  const invite = mode.kind !== 'answer' && mode.kind !== 'by-number' ? '<recv request="INVITE" crlf="true"/>' : `<recv request="INVITE" crlf="true">
   <action>
     <ereg regexp=".*" search_in="hdr" header="From:" assign_to="invite_from"/>
     <ereg regexp=".*" search_in="hdr" header="To:" assign_to="invite_to"/>
-    <ereg regexp="sip:[^>;]*" search_in="hdr" header="Contact:" assign_to="invite_contact"/>
+    <ereg regexp="sip:[^>;]*" search_in="hdr" header="Contact:" assign_to="invite_contact"/>${choose}
   </action>
 </recv>`;
-  let rest: string;
-  switch (mode.kind) {
-    case 'busy':
-      rest = `${send(`SIP/2.0 486 Busy Here
+  const busy = `${send(`SIP/2.0 486 Busy Here
 [last_Via:]
 [last_From:]
 [last_To:];tag=[pid]SIPpTag01[call_number]
@@ -228,9 +235,7 @@ Content-Length: 0`);
 [last_CSeq:]
 Content-Length: 0`)}
 <recv request="ACK"/>`;
-      break;
-    case 'no-answer':
-      rest = `${ringing}
+  const noAnswer = `${ringing}
 <recv request="CANCEL"/>
 ${send(ok200)}
 ${send(`SIP/2.0 487 Request Terminated
@@ -241,10 +246,8 @@ ${send(`SIP/2.0 487 Request Terminated
 CSeq: [cseq] INVITE
 Content-Length: 0`)}
 <recv request="ACK"/>`;
-      break;
-    case 'answer':
-      rest = `${ringing}
-<pause milliseconds="${mode.ringMs}"/>
+  const answer = (ringMs: number, talkMs: number) => `${ringing}
+<pause milliseconds="${ringMs}"/>
 ${send(`SIP/2.0 200 OK
 [last_Via:]
 [last_From:]
@@ -257,7 +260,7 @@ Content-Length: [len]
 
 ${sdp(rtpPort)}`, true)}
 <recv request="ACK" crlf="true"/>
-<recv request="BYE" timeout="${mode.talkMs}" ontimeout="phone_hangs_up"/>
+<recv request="BYE" timeout="${talkMs}" ontimeout="phone_hangs_up"/>
 ${send(ok200)}
 <nop next="done"/>
 <label id="phone_hangs_up"/>
@@ -271,6 +274,28 @@ Contact: <sip:[service]@[local_ip]:[local_port]>
 Max-Forwards: 70
 Content-Length: 0`, true)}
 <recv response="200"/>
+<label id="done"/>`;
+  let rest: string;
+  switch (mode.kind) {
+    case 'busy':
+      rest = busy;
+      break;
+    case 'no-answer':
+      rest = noAnswer;
+      break;
+    case 'answer':
+      rest = answer(mode.ringMs, mode.talkMs);
+      break;
+    case 'by-number':
+      rest = `<nop test="is_busy" next="busy"/>
+<nop test="is_silent" next="silent"/>
+${answer(mode.ringMs, mode.talkMs).replace('<label id="done"/>', '')}
+<nop next="done"/>
+<label id="busy"/>
+${busy}
+<nop next="done"/>
+<label id="silent"/>
+${noAnswer}
 <label id="done"/>`;
       break;
   }
