@@ -6,3 +6,4 @@ export * from './call-apis.ts';
 export * from './bot.ts';
 export * from './voicemail.ts';
 export * from './contacts.ts';
+export * from './people.ts';
