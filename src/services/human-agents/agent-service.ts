@@ -59,6 +59,11 @@ function callerIdDid(db: Db, orgId: string, value: string | null | undefined, co
   return row.id;
 }
 
+/** Stored as toISOString() (UTC, fixed width) so the sweep's and the token check's text comparisons are time order. */
+function instant(value: string | null | undefined): string | null | undefined {
+  return typeof value === 'string' ? new Date(value).toISOString() : value;
+}
+
 function emailTaken(db: Db, email: string): void {
   const row = db.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
   // The other user may be in another organization: name the email only, never that user.
@@ -71,7 +76,7 @@ export async function createAgent(deps: AgentDeps, orgId: string, input: CreateA
   const email = input.email.trim().toLowerCase();
   assertPasswordPolicy(input.password, email);
   const phone = phoneValue(input.phone, deps.defaultCountryCode) ?? null;
-  const expiresAt = input.expires_at ?? null;
+  const expiresAt = instant(input.expires_at) ?? null;
   if (expiresAt !== null && Date.parse(expiresAt) <= deps.now().getTime()) {
     throw new ValidationError('expires_at is in the past', [{ field: 'expires_at', message: 'must be in the future (or null)' }]);
   }
@@ -103,7 +108,7 @@ export async function updateAgent(deps: AgentDeps, orgId: string, id: string, in
     const current = tx.select().from(agents).where(and(eq(agents.id, id), eq(agents.orgId, orgId))).get();
     if (!current) throw new NotFoundError('Agent not found');
     const didId = callerIdDid(tx, orgId, input.caller_id_did, deps.defaultCountryCode);
-    const expiresAt = input.expires_at === undefined ? current.expiresAt : input.expires_at;
+    const expiresAt = input.expires_at === undefined ? current.expiresAt : instant(input.expires_at);
     let enabled = input.enabled ?? current.enabled;
     let reason = input.enabled === undefined ? current.disabledReason : input.enabled ? null : 'admin';
     if (agentRefusal({ enabled: true, expiresAt }, now) === 'expired') {
