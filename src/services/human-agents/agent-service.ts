@@ -108,7 +108,7 @@ export async function updateAgent(deps: AgentDeps, orgId: string, id: string, in
     const current = tx.select().from(agents).where(and(eq(agents.id, id), eq(agents.orgId, orgId))).get();
     if (!current) throw new NotFoundError('Agent not found');
     const didId = callerIdDid(tx, orgId, input.caller_id_did, deps.defaultCountryCode);
-    const expiresAt = input.expires_at === undefined ? current.expiresAt : instant(input.expires_at);
+    const expiresAt = input.expires_at === undefined ? current.expiresAt : (instant(input.expires_at) ?? null);
     let enabled = input.enabled ?? current.enabled;
     let reason = input.enabled === undefined ? current.disabledReason : input.enabled ? null : 'admin';
     if (agentRefusal({ enabled: true, expiresAt }, now) === 'expired') {
