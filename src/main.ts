@@ -29,6 +29,8 @@ import { createContactLookup } from './services/contacts/lookup.ts';
 import { voicemailCallDeps } from './call/voicemail-deps.ts';
 import { createReconciler } from './switch/reconcile.ts';
 import { createReconcileStore } from './switch/reconcile-store.ts';
+import { createSofiaRegistrationSource } from './switch/sofia-registrations.ts';
+import { createAgentExpiry } from './services/human-agents/expiry.ts';
 
 /** Composition root: the only place that builds long-lived objects and wires them together. */
 async function main(): Promise<void> {
@@ -159,12 +161,23 @@ async function main(): Promise<void> {
     : null;
   reconciler?.start();
 
+  const switchControl = inbound ? createSwitchSync(inbound, () => snapshots.allLatest(), logger.child({ component: 'switch-sync' })) : offlineSwitchControl;
+  // Agents past their expires_at are disabled with their extensions (every instance may run it: no lease).
+  const agentExpiry = createAgentExpiry({ db, switchControl, logger: logger.child({ component: 'agent-expiry' }), now, intervalMs: config.AGENT_EXPIRY_CHECK_MS });
+  agentExpiry.start();
+
   const app = createApp({
     config,
     logger,
     db,
     tts,
-    switchControl: inbound ? createSwitchSync(inbound, () => snapshots.allLatest(), logger.child({ component: 'switch-sync' })) : offlineSwitchControl,
+    switchControl,
+    ...(inbound && {
+      registrations: createSofiaRegistrationSource({
+        inbound, profile: config.SIP_REGISTRATION_PROFILE, cacheMs: config.REGISTRATION_CACHE_MS,
+        timeoutMs: config.REGISTRATION_TIMEOUT_MS, now, logger: logger.child({ component: 'registrations' }),
+      }),
+    }),
     jwtSecret: resolveJwtSecret(db, config.JWT_SECRET),
     health: () => ({ switchConnected: inbound?.connected ?? false, activeCalls: registry.size() }),
     calls,
@@ -192,6 +205,7 @@ async function main(): Promise<void> {
   // before the database closes; one part failing does not keep the others open.
   const shutdown = async (): Promise<void> => {
     reconciler?.stop();
+    agentExpiry.stop();
     const parts: Array<[string, Promise<void>]> = [['call APIs', stopCallApis()], ['call controller', callServer.close()]];
     if (inbound) parts.push(['inbound ESL', inbound.close()]);
     const results = await Promise.allSettled(parts.map(([, done]) => done));

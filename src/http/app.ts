@@ -16,6 +16,8 @@ import { extensionRoutes } from './routes/extensions/index.ts';
 import { queueRoutes } from './routes/queues/index.ts';
 import { didRoutes } from './routes/dids/index.ts';
 import { agentRoutes } from './routes/agents/index.ts';
+import { humanAgentRoutes } from './routes/human-agents/index.ts';
+import { numberRoutes } from './routes/numbers/index.ts';
 import { callbackRoutes } from './routes/callbacks/index.ts';
 import { callLogRoutes } from './routes/call-logs/index.ts';
 import { publishRoutes } from './routes/publishing/index.ts';
@@ -60,7 +62,9 @@ export function createApp(deps: AppDeps): App {
   app.route('/api/v1', extensionRoutes());
   app.route('/api/v1', queueRoutes());
   app.route('/api/v1', didRoutes());
+  app.route('/api/v1', numberRoutes());
   app.route('/api/v1', agentRoutes());
+  app.route('/api/v1', humanAgentRoutes());
   app.route('/api/v1', callbackRoutes());
   app.route('/api/v1', callLogRoutes());
   app.route('/api/v1', publishRoutes());

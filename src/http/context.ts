@@ -5,6 +5,8 @@ import type { TtsEngine } from '../media/tts-engine.ts';
 import type { SwitchControl } from '../publish/callcenter.ts';
 import type { Role } from '../services/auth/permissions.ts';
 import type { CallControl } from '../services/calls/control.ts';
+import type { RegistrationSource } from '../services/extensions/registrations.ts';
+import type { NumberProvider } from '../services/numbers/number-provider.ts';
 
 /** Everything a request handler may use; built once in main.ts (or per test) and passed in. */
 export interface AppDeps {
@@ -22,6 +24,10 @@ export interface AppDeps {
   calls?: CallControl;
   /** Wakes the campaign dialer (a campaign switched on, numbers added) instead of waiting for its tick. */
   dialer?: { kick(): void };
+  /** Live SIP registrations from the switch; absent = every extension's state is `switch_unavailable`. */
+  registrations?: RegistrationSource;
+  /** Where numbers are searched and bought; absent = the built-in pool provider. */
+  numbers?: NumberProvider;
   /** Wakes the webhook dispatcher after a test delivery is queued. */
   webhooks?: { kick(): void };
 }

@@ -86,6 +86,12 @@ export const configSchema = z.object({
   TTS_TEMPLATE_LANGUAGE: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a BCP-47 tag such as en-IN').default('en-IN'),
   SCHEDULER_POLL_MS: z.coerce.number().int().positive().default(1_000),
   /** Restart reconciliation (src/switch/reconcile.ts): periodic sweep (0 = only when the switch connects), and the age below which a call log is never closed. */
+  /** How often agents whose expires_at passed are disabled (their extension too); several instances may run it. */
+  AGENT_EXPIRY_CHECK_MS: z.coerce.number().int().positive().default(60_000),
+  /** Sofia profile whose registrations GET /extensions reports, and how long one answer is reused. */
+  SIP_REGISTRATION_PROFILE: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('extensions'),
+  REGISTRATION_CACHE_MS: z.coerce.number().int().min(0).default(3_000),
+  REGISTRATION_TIMEOUT_MS: z.coerce.number().int().positive().default(1_500),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
 

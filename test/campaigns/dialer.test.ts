@@ -129,7 +129,8 @@ describe('dialer', () => {
     const f = fakeCalls(api.deps.db);
     const d = dialer(api.deps.db, f.control);
     await d.pass();
-    const [busyCall, silentCall] = f.placed;
+    const callTo = (n: string) => f.placed.find((id) => getOutbound(api.deps.db, id)!.firstNumber === n)!;
+    const [busyCall, silentCall] = [callTo('+919900000001'), callTo('+919900000002')];
     f.end(busyCall!, { answered: false, disposition: 'busy', cause: 'USER_BUSY' });
     f.end(silentCall!, { answered: false, disposition: 'no_answer', cause: 'NO_ANSWER' });
     expect(await d.pass()).toMatchObject({ settled: 2, placed: 0 }); // busy waits 10 minutes

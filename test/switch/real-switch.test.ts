@@ -592,4 +592,23 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
     expect(c.sip.code, c.sip.errors).toBe(0);
     await logged(after, { status: 'answered', outcome: 'ended_by_ivr' });
   }, 120_000);
+
+  it('an agent created through the API registers; disabled, its REGISTER is refused; GET /extensions shows its registration', async () => {
+    const created = (await w.product.api('POST', '/api/v1/agents', { name: 'Switch Agent', email: 'switch.agent@example.com', password: 'Sunrise2026x' })).body;
+    const number = created.extension.number as string;
+    // The directory serves published extensions only: publishing puts the new one in the snapshot.
+    await w.product.api('POST', `/api/v1/ivrs/${mainIvr}/publish`);
+    await registerPhone(w, number, created.sip_password as string, 5095);
+    const ext = (await w.product.api('GET', `/api/v1/extensions/${created.extension.id as string}`)).body;
+    expect(ext).toMatchObject({ number, owner: { agent_id: created.id, enabled: true }, registration: { registered: true } });
+    expect(ext.registration.contact).toContain(':5095');
+    const disabled = (await w.product.api('PATCH', `/api/v1/agents/${created.id as string}`, { enabled: false })).body;
+    expect(disabled).toMatchObject({ enabled: false, disabled_reason: 'admin' });
+    // The directory has no such user now: FreeSWITCH answers the REGISTER with a 403, so SIPp's scenario fails.
+    await expect(registerPhone(w, number, created.sip_password as string, 5096)).rejects.toThrow(/registration of \d+ failed/);
+    const list = (await w.product.api('GET', '/api/v1/extensions')).body as Array<{ number: string; owner: { enabled: boolean } | null; registration: { registered: boolean | null } }>;
+    const mine = list.find((e) => e.number === number)!;
+    expect(mine.owner).toMatchObject({ enabled: false });
+    expect(mine.registration.registered).not.toBeNull(); // the switch answered (the earlier registration lasts until it expires)
+  }, 60_000);
 });

@@ -7,3 +7,4 @@ export * from './bot.ts';
 export * from './voicemail.ts';
 export * from './contacts.ts';
 export * from './campaigns.ts';
+export * from './people.ts';

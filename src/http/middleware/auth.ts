@@ -33,7 +33,7 @@ export function createAuthenticate(skipPrefix: string) {
     const ttl = deps.config.AUTH_USER_CACHE_MS;
     const hit = ttl > 0 ? usersSeen.get(id) : undefined;
     if (hit && hit.until > nowMs) return hit.row;
-    const row = q!.user(id);
+    const row = q!.user(id, new Date(nowMs));
     if (ttl > 0) remember(usersSeen, USER_CACHE_MAX, id, { row, until: nowMs + ttl });
     return row;
   };

@@ -11,7 +11,8 @@ export type CredentialUser = { id: string; orgId: string; role: Role };
 export type CredentialKey = typeof apiKeys.$inferSelect;
 
 export interface Credentials {
-  user(id: string): CredentialUser | undefined;
+  /** The user behind a token; undefined when gone, or an agent disabled or expired at `at`. */
+  user(id: string, at: Date): CredentialUser | undefined;
   /** An API key that is not revoked, by the hash of the key. */
   activeKey(hash: string): CredentialKey | undefined;
   /** Records that the key was used at `at`. */
@@ -20,14 +21,19 @@ export interface Credentials {
 
 export function createCredentials(db: Db): Credentials {
   // Raw statement: runs on JWT requests, so no query building or row mapping.
-  const user = sqliteOf(db).prepare('select id, org_id as orgId, role from users where id = ?');
+  // An agent switched off or past its expiry loses its open sessions too (the same rule as access.ts,
+  // in SQL: expires_at is an ISO instant in UTC, so text order is time order).
+  const user = sqliteOf(db).prepare(
+    `select u.id, u.org_id as orgId, u.role from users u where u.id = ? and not exists
+       (select 1 from agents a where a.user_id = u.id and (a.enabled = 0 or (a.expires_at is not null and a.expires_at <= ?)))`,
+  );
   const key = db
     .select()
     .from(apiKeys)
     .where(and(eq(apiKeys.keyHash, sql.placeholder('hash')), isNull(apiKeys.revokedAt)))
     .prepare();
   return {
-    user: (id) => user.get(id) as CredentialUser | undefined,
+    user: (id, at) => user.get(id, at.toISOString()) as CredentialUser | undefined,
     activeKey: (hash) => key.get({ hash }),
     keyUsed: (id, at) => {
       db.update(apiKeys).set({ lastUsedAt: at.toISOString() }).where(eq(apiKeys.id, id)).run();

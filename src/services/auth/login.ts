@@ -1,8 +1,9 @@
 /** Logging in with email and password: a JWT for `Authorization: Bearer`, and who it is for. */
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { organizations, users } from '../../db/schema/index.ts';
-import { UnauthorizedError } from '../../domain/errors.ts';
+import { agents, organizations, users } from '../../db/schema/index.ts';
+import { ForbiddenError, UnauthorizedError } from '../../domain/errors.ts';
+import { agentRefusal, refusalMessage } from '../human-agents/access.ts';
 import { verifyPassword } from './passwords.ts';
 import { issueJwt } from './tokens.ts';
 
@@ -16,7 +17,10 @@ export interface LoggedIn {
   orgName: string;
 }
 
-/** A token valid for `ttlSeconds` from `now`; an unknown email and a wrong password are the same 401. */
+/**
+ * A token valid for `ttlSeconds` from `now`; an unknown email and a wrong password are the same 401. A
+ * disabled or expired agent's right password is a 403 saying so.
+ */
 export async function logIn(
   deps: { db: Db; jwtSecret: string; ttlSeconds: number; now: () => Date },
   email: string,
@@ -30,6 +34,10 @@ export async function logIn(
     .get();
   const ok = await verifyPassword(password, row?.user.passwordHash ?? DUMMY_HASH);
   if (!row || !ok) throw new UnauthorizedError('Invalid email or password');
+  // Only after the password matched: a disabled agent's state is not told to someone guessing emails.
+  const agent = deps.db.select({ enabled: agents.enabled, expiresAt: agents.expiresAt }).from(agents).where(eq(agents.userId, row.user.id)).get();
+  const refusal = agent ? agentRefusal(agent, deps.now()) : null;
+  if (agent && refusal) throw new ForbiddenError(`${refusalMessage(refusal, agent.expiresAt)}: ask an administrator to enable it`);
   const { token, expiresAt } = await issueJwt(
     deps.jwtSecret,
     { userId: row.user.id, orgId: row.user.orgId, role: row.user.role },

@@ -14,6 +14,7 @@ import { getCallLog, type CallLogRow } from '../call-logs/store.ts';
 import { getOutboundInOrg, type OutboundRow } from './call-store.ts';
 import type { CallControl } from './control.ts';
 import { isValidTimeZone, parseScheduleTime } from './schedule-time.ts';
+import { agentCallerIdNumber } from '../human-agents/queries.ts';
 
 export interface CallsDeps {
   db: Db;
@@ -66,11 +67,16 @@ export function callControl(calls: CallControl | undefined): CallControl {
   return calls;
 }
 
-/** Rings the agent's extension, then the customer (showing the DID). */
-export async function clickToCall(deps: CallsDeps, orgId: string, input: { did: string; ext_no: string; phone: string }): Promise<{ id: string; ext: string }> {
+/**
+ * Rings the agent's extension, then the customer (showing the DID). Without `did`, the caller ID is the
+ * DID assigned to the agent using the extension (PATCH /agents/{id} caller_id_did).
+ */
+export async function clickToCall(deps: CallsDeps, orgId: string, input: { did?: string | undefined; ext_no: string; phone: string }): Promise<{ id: string; ext: string }> {
   const { db, config } = deps;
   const phone = phoneField(input.phone, 'phone', config.DEFAULT_COUNTRY_CODE);
-  const did = didField(db, orgId, input.did, config.DEFAULT_COUNTRY_CODE);
+  const given = input.did ?? agentCallerIdNumber(db, orgId, input.ext_no);
+  if (given === null) throw new ValidationError('did is required: no agent with a caller-ID DID uses this extension', [{ field: 'did', message: 'required unless the extension\'s agent has a caller_id_did' }]);
+  const did = didField(db, orgId, given, config.DEFAULT_COUNTRY_CODE);
   const ext = extensionField(db, orgId, input.ext_no);
   const control = callControl(deps.calls);
   const row = await control.create({ orgId, kind: 'click_to_call', did, first: null, second: phone, extNo: ext });

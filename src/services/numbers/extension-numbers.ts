@@ -35,3 +35,21 @@ export function assertNumberFree(db: Db, orgId: string, number: string, self?: {
   const owner = findNumberOwner(db, orgId, number, self);
   if (owner) throw new ConflictError(`Extension ${number} is already used by ${LABEL[owner.type]} "${owner.name}"`, { ...owner, number });
 }
+
+/** The first 4-digit extension numbers try, in order: 1001 upwards, then what is left below. */
+const FIRST_NUMBER = 1001;
+
+/**
+ * The smallest free number of the namespace from 1001 (then 1000, then none: a 409). Call inside the
+ * transaction that inserts it, so two creations cannot pick the same one.
+ */
+export function nextFreeNumber(db: Db, orgId: string): string {
+  const used = new Set<string>([
+    ...db.select({ n: ivrs.extension }).from(ivrs).where(eq(ivrs.orgId, orgId)).all().map((r) => r.n),
+    ...db.select({ n: queues.number }).from(queues).where(eq(queues.orgId, orgId)).all().map((r) => r.n),
+    ...db.select({ n: extensions.number }).from(extensions).where(eq(extensions.orgId, orgId)).all().map((r) => r.n),
+  ]);
+  for (let n = FIRST_NUMBER; n <= 9999; n += 1) if (!used.has(String(n))) return String(n);
+  if (!used.has('1000')) return '1000';
+  throw new ConflictError('No free 4-digit extension number is left in this organization');
+}

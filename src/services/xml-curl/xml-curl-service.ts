@@ -4,7 +4,8 @@
  */
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { extensions, organizations } from '../../db/schema/index.ts';
+import { agents, extensions, organizations } from '../../db/schema/index.ts';
+import { agentRefusal } from '../human-agents/access.ts';
 import { callcenterConfig, type CallcenterConfig } from '../../publish/callcenter.ts';
 import { createSnapshotReader } from '../../publish/reader.ts';
 
@@ -20,9 +21,12 @@ export interface DirectoryUser {
 /**
  * One SIP user for mod_sofia (registration auth, user/<ext>@<domain> dialling). Passwords come
  * from the extensions table (they never enter snapshots), but only for extensions that are in
- * the org's latest published snapshot and enabled now — disabling takes effect at once. null: not ours.
+ * the org's latest published snapshot and enabled now — disabling takes effect at once. An agent's
+ * extension is refused while the agent is disabled or past its expires_at (compared with `now` here,
+ * before the expiry sweep runs). null: not ours, and FreeSWITCH then finds no such user, so a REGISTER
+ * is answered 403 and dialling user/<ext> fails.
  */
-export function directoryUser(db: Db, user: string, domain: string): DirectoryUser | null {
+export function directoryUser(db: Db, user: string, domain: string, now: Date): DirectoryUser | null {
   if (!/^\d{4}$/.test(user) || domain === '') return null;
   const org = db.select({ id: organizations.id }).from(organizations).where(eq(organizations.sipDomain, domain.toLowerCase())).get();
   if (!org) return null;
@@ -30,6 +34,8 @@ export function directoryUser(db: Db, user: string, domain: string): DirectoryUs
   if (!published?.extensions[user]) return null;
   const ext = db.select().from(extensions).where(and(eq(extensions.orgId, org.id), eq(extensions.number, user))).get();
   if (!ext || !ext.enabled) return null;
+  const agent = db.select({ enabled: agents.enabled, expiresAt: agents.expiresAt }).from(agents).where(eq(agents.extensionId, ext.id)).get();
+  if (agent && agentRefusal(agent, now)) return null;
   return { orgId: org.id, domain: domain.toLowerCase(), number: ext.number, name: ext.name, sipPassword: ext.sipPassword };
 }
 

@@ -36,6 +36,7 @@ const login = createRoute({
     200: jsonContent(LoginResponse, 'Logged in'),
     400: errorResponses[400],
     401: errorResponses[401],
+    403: { ...errorResponses[403], description: 'A disabled agent, or one past its expires_at' },
   },
 });
 

@@ -7,7 +7,7 @@ import type { OutboundRow } from '../../../services/calls/call-store.ts';
 import { clickToCall, findCall, hangUpCall, listRecordings, openRecording, twoPartyCall } from '../../../services/calls/calls-service.ts';
 import { clickToCallGetRoute, clickToCallRoute, downloadRoute, hangupRoute, recordingsRoute, statusRoute, twoPartyRoute } from './routes.ts';
 
-type Input = { did: string; ext_no: string; phone: string };
+type Input = { did?: string | undefined; ext_no: string; phone: string };
 
 async function placeClickToCall(c: Context<AppEnv>, input: Input) {
   const { id, ext } = await clickToCall(c.get('deps'), c.get('principal').orgId, input);

@@ -6,7 +6,7 @@ const err503 = { 503: { description: 'FreeSWITCH is not connected; nothing was p
 
 export const ClickToCallBody = z
   .object({
-    did: z.string().min(3).max(32).openapi({ example: '+918065978001', description: 'Caller ID the customer sees' }),
+    did: z.string().min(3).max(32).optional().openapi({ example: '+918065978001', description: "Caller ID the customer sees; default: the caller-ID DID of the extension's agent" }),
     ext_no: z.string().regex(/^\d{2,8}$/, 'must be an extension number').openapi({ example: '1001' }),
     phone: z.string().min(3).max(32).openapi({ example: '09944421125', description: 'Customer number (E.164 or local format)' }),
   })

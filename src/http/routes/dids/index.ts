@@ -1,7 +1,8 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv, Principal } from '../../context.ts';
 import * as svc from '../../../services/dids/did-service.ts';
-import { addDid, didHistory, getDid, listDids, removeDid, routeDid } from './routes.ts';
+import { addDid, didHistory, didStatusRoute, getDid, listDids, removeDid, routeDid } from './routes.ts';
+import { didStatus } from '../../../services/dids/did-status.ts';
 import { listPool, releasePoolDid, requestPoolDid } from './pool-routes.ts';
 
 const actorOf = (p: Principal): svc.Actor => ({ id: p.id, kind: p.kind });
@@ -16,6 +17,7 @@ export function didRoutes() {
       for (const w of published.warnings) c.get('logger').warn({ did: did.number }, w);
       return c.json({ ...svc.toDidDto(did), published: true as const, warnings: published.warnings }, 200);
     })
+    .openapi(didStatusRoute, (c) => c.json(didStatus(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id), 200))
     .openapi(didHistory, (c) => c.json(svc.didHistoryFor(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id), 200))
     .openapi(addDid, (c) => {
       const { deps, principal } = c.var;

@@ -98,3 +98,27 @@ export const removeDid = createRoute({
   request: { params: IdParam },
   responses: { 204: { description: 'Released to the pool' }, ...authErrors, 404: errorResponses[404] },
 });
+
+const RoutingSchema = z.object({ type: z.string(), destination: z.string().nullable() });
+
+export const DidStatusSchema = z
+  .object({
+    id: z.string(),
+    number: z.string(),
+    routed: RoutingSchema.nullable().openapi({ description: "The number's routing as set (PUT /dids/{id}); null = unrouted" }),
+    published: z.object({
+      live: z.boolean().openapi({ description: 'The live mapping (live_dids) routes this number to your organization' }),
+      routing: RoutingSchema.nullable().openapi({ description: 'The routing calls get now' }),
+      version: z.number().int().nullable().openapi({ description: 'The published snapshot version serving it (the one calls pin)' }),
+      in_sync: z.boolean().openapi({ description: 'Calls get the routing as set' }),
+    }),
+    last_call: z.object({ at: z.string(), call_id: z.string(), caller: z.string().nullable(), outcome: z.string().nullable() }).nullable(),
+  })
+  .openapi('DidStatus');
+
+export const didStatusRoute = createRoute({
+  method: 'get', path: '/dids/{id}/status', tags, security, summary: 'Live status of a phone number: routing, published mapping, last call',
+  middleware: [requirePermission('did.read')] as const,
+  request: { params: IdParam },
+  responses: { 200: jsonContent(DidStatusSchema, 'The status'), ...authErrors, 404: errorResponses[404] },
+});

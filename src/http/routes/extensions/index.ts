@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../context.ts';
 import * as svc from '../../../services/extensions/extension-service.ts';
+import { extensionsWithState } from '../../../services/extensions/extension-state.ts';
 import { createExtension, deleteExtension, getExtension, listExtensions, updateExtension } from './routes.ts';
 
 /** The API view of an extension: the SIP password is never part of it. */
@@ -18,8 +19,18 @@ const depsOf = (c: Context<AppEnv>): svc.ExtensionDeps => {
 
 export function extensionRoutes() {
   return new OpenAPIHono<AppEnv>()
-    .openapi(listExtensions, (c) => c.json(svc.listExtensions(c.get('deps').db, c.get('principal').orgId).map(toDto), 200))
-    .openapi(getExtension, (c) => c.json(toDto(svc.getExtension(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id)), 200))
+    .openapi(listExtensions, async (c) => {
+      const { db, registrations } = c.get('deps');
+      const orgId = c.get('principal').orgId;
+      const rows = await extensionsWithState(db, registrations, orgId, svc.listExtensions(db, orgId));
+      return c.json(rows.map(({ row, owner, registration }) => ({ ...toDto(row), owner, registration })), 200);
+    })
+    .openapi(getExtension, async (c) => {
+      const { db, registrations } = c.get('deps');
+      const orgId = c.get('principal').orgId;
+      const [one] = await extensionsWithState(db, registrations, orgId, [svc.getExtension(db, orgId, c.req.valid('param').id)]);
+      return c.json({ ...toDto(one!.row), owner: one!.owner, registration: one!.registration }, 200);
+    })
     .openapi(createExtension, async (c) => {
       const { row, sipPassword } = await svc.createExtension(depsOf(c), c.get('principal').orgId, c.req.valid('json'));
       return c.json({ ...toDto(row), sip_password: sipPassword }, 201);

@@ -17,6 +17,22 @@ export const ExtensionSchema = z
   })
   .openapi('Extension');
 
+const RegistrationSchema = z
+  .object({
+    registered: z.boolean().nullable().openapi({ description: 'null: the switch could not be asked (see reason)' }),
+    reason: z.literal('switch_unavailable').optional(),
+    contact: z.string().optional().openapi({ example: 'sip:1001@192.0.2.10:5062' }),
+    expires_at: z.string().nullable().optional(),
+    user_agent: z.string().nullable().optional(),
+  })
+  .openapi('ExtensionRegistration', { description: "Live, from FreeSWITCH's registrations (sofia xmlstatus), cached a few seconds" });
+
+export const ExtensionStateSchema = ExtensionSchema.extend({
+  owner: z.object({ agent_id: z.string(), user_id: z.string(), name: z.string(), email: z.string(), enabled: z.boolean() }).nullable()
+    .openapi({ description: 'The agent using this extension (POST /agents), or null' }),
+  registration: RegistrationSchema,
+}).openapi('ExtensionWithState');
+
 export const CreatedExtensionSchema = ExtensionSchema.extend({
   sip_password: z.string().openapi({ description: 'Shown only in this response; store it now.' }),
 }).openapi('CreatedExtension');
@@ -52,14 +68,14 @@ const authErrors = { 401: errorResponses[401], 403: errorResponses[403] };
 export const listExtensions = createRoute({
   method: 'get', path: '/extensions', tags, security, summary: 'List extensions (SIP users)',
   middleware: [requirePermission('extension.read')] as const,
-  responses: { 200: jsonContent(z.array(ExtensionSchema), 'Extensions of your organization, by number'), ...authErrors },
+  responses: { 200: jsonContent(z.array(ExtensionStateSchema), 'Extensions of your organization, by number, with owner and live registration'), ...authErrors },
 });
 
 export const getExtension = createRoute({
   method: 'get', path: '/extensions/{id}', tags, security, summary: 'Get one extension',
   middleware: [requirePermission('extension.read')] as const,
   request: { params: IdParam },
-  responses: { 200: jsonContent(ExtensionSchema, 'The extension'), ...authErrors, 404: errorResponses[404] },
+  responses: { 200: jsonContent(ExtensionStateSchema, 'The extension, with owner and live registration'), ...authErrors, 404: errorResponses[404] },
 });
 
 export const createExtension = createRoute({

@@ -21,14 +21,14 @@ export function xmlCurlRoutes() {
   return new OpenAPIHono<AppEnv>().post('/freeswitch/xml-curl', async (c) => {
     authorize(c);
     const form = await readFields(c);
-    const { db } = c.get('deps');
+    const { db, now } = c.get('deps');
     const section = form.section ?? '';
     let xml = NOT_FOUND_XML;
     if (section === 'directory') {
       const user = form.user ?? form.sip_auth_username ?? '';
       const domain = form.domain ?? (form.tag_name === 'domain' ? form.key_value : undefined) ?? '';
       // purpose=gateways / network-list (mod_sofia startup): nothing of ours.
-      const found = user && !form.purpose ? directoryUser(db, user, domain) : null;
+      const found = user && !form.purpose ? directoryUser(db, user, domain, now()) : null;
       if (found) xml = directoryXml(found);
     } else if (section === 'configuration' && form.key_value === 'callcenter.conf') {
       xml = callcenterXml(publishedCallcenterConfig(db));

@@ -1,0 +1,83 @@
+/** Reading agents: the joined row every response is shaped from, one or a page. */
+import { and, asc, count, eq, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { agents, dids, extensions, users } from '../../db/schema/index.ts';
+import { NotFoundError } from '../../domain/errors.ts';
+
+const columns = {
+  agent: agents,
+  email: users.email,
+  name: users.name,
+  extensionNumber: extensions.number,
+  didNumber: dids.number,
+  didOrgId: dids.orgId,
+};
+
+export interface AgentView {
+  id: string;
+  name: string;
+  email: string;
+  phone: string | null;
+  enabled: boolean;
+  disabled_reason: 'admin' | 'expired' | null;
+  expires_at: string | null;
+  user_id: string;
+  extension: { id: string; number: string };
+  /** The DID click-to-call shows for this agent; null when none (or it left the organization). */
+  caller_id_did: { id: string; number: string } | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+type Joined = { agent: typeof agents.$inferSelect; email: string; name: string; extensionNumber: string; didNumber: string | null; didOrgId: string | null };
+
+function toView(r: Joined): AgentView {
+  const a = r.agent;
+  // A DID released to the pool keeps the id here (set null happens only on delete): it is no caller ID any more.
+  const did = a.callerIdDidId && r.didNumber && r.didOrgId === a.orgId ? { id: a.callerIdDidId, number: r.didNumber } : null;
+  return {
+    id: a.id, name: r.name, email: r.email, phone: a.phone, enabled: a.enabled, disabled_reason: a.enabled ? null : a.disabledReason,
+    expires_at: a.expiresAt, user_id: a.userId, extension: { id: a.extensionId, number: r.extensionNumber }, caller_id_did: did,
+    createdAt: a.createdAt, updatedAt: a.updatedAt,
+  };
+}
+
+function joined(db: Db, where: SQL | undefined) {
+  return db.select(columns).from(agents)
+    .innerJoin(users, eq(users.id, agents.userId))
+    .innerJoin(extensions, eq(extensions.id, agents.extensionId))
+    .leftJoin(dids, eq(dids.id, agents.callerIdDidId))
+    .where(where);
+}
+
+export function findAgent(db: Db, orgId: string, id: string): AgentView {
+  const row = joined(db, and(eq(agents.id, id), eq(agents.orgId, orgId))).get();
+  if (!row) throw new NotFoundError('Agent not found');
+  return toView(row);
+}
+
+export function listAgents(db: Db, orgId: string, q: { limit: number; offset: number; enabled?: boolean | undefined }): { agents: AgentView[]; total: number } {
+  const where = and(eq(agents.orgId, orgId), ...(q.enabled === undefined ? [] : [eq(agents.enabled, q.enabled)]));
+  const rows = joined(db, where).orderBy(asc(extensions.number)).limit(q.limit).offset(q.offset).all();
+  const total = db.select({ n: count() }).from(agents).where(where).get()?.n ?? 0;
+  return { agents: rows.map(toView), total };
+}
+
+/** Owners of the organization's extensions (agent id, name, email), by extension id. */
+export function ownersByExtension(db: Db, orgId: string): Map<string, { agent_id: string; user_id: string; name: string; email: string; enabled: boolean }> {
+  const rows = db.select({ extensionId: agents.extensionId, agentId: agents.id, userId: users.id, name: users.name, email: users.email, enabled: agents.enabled })
+    .from(agents).innerJoin(users, eq(users.id, agents.userId)).where(eq(agents.orgId, orgId)).all();
+  return new Map(rows.map((r) => [r.extensionId, { agent_id: r.agentId, user_id: r.userId, name: r.name, email: r.email, enabled: r.enabled }]));
+}
+
+/**
+ * The caller-ID DID of the agent using extension `extNumber`, when it is still one of the organization's
+ * numbers; null otherwise (no agent, no DID, or the DID left the organization).
+ */
+export function agentCallerIdNumber(db: Db, orgId: string, extNumber: string): string | null {
+  const row = db.select({ number: dids.number }).from(agents)
+    .innerJoin(extensions, eq(extensions.id, agents.extensionId))
+    .innerJoin(dids, and(eq(dids.id, agents.callerIdDidId), eq(dids.orgId, orgId)))
+    .where(and(eq(agents.orgId, orgId), eq(extensions.number, extNumber))).get();
+  return row?.number ?? null;
+}
