@@ -61,6 +61,7 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
       EXTENSION_RING_TIMEOUT_S: '4',
       ORIGINATE_TIMEOUT_S: '4',
       SCHEDULER_POLL_MS: '250',
+      AGENT_EXPIRY_CHECK_MS: '1000',
       EXTERNAL_GATEWAY: 'pstn',
       RECONCILE_GRACE_MS: '1500',
       RECONCILE_INTERVAL_MS: '3000',
@@ -610,5 +611,14 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
     const mine = list.find((e) => e.number === number)!;
     expect(mine.owner).toMatchObject({ enabled: false });
     expect(mine.registration.registered).not.toBeNull(); // the switch answered (the earlier registration lasts until it expires)
+
+    // An expiry date: registered until it passes, refused after it; the sweep marks the agent disabled (expired).
+    const expiresAt = new Date(Date.now() + 4_000).toISOString();
+    const temp = (await w.product.api('POST', '/api/v1/agents', { name: 'Temp Agent', email: 'temp.agent@example.com', password: 'Moonrise2026y', expires_at: expiresAt })).body;
+    await w.product.api('POST', `/api/v1/ivrs/${mainIvr}/publish`);
+    await registerPhone(w, temp.extension.number as string, temp.sip_password as string, 5097);
+    await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(expiresAt) - Date.now()) + 1_500));
+    await expect(registerPhone(w, temp.extension.number as string, temp.sip_password as string, 5098)).rejects.toThrow(/registration of \d+ failed/);
+    expect((await w.product.api('GET', `/api/v1/agents/${temp.id as string}`)).body).toMatchObject({ enabled: false, disabled_reason: 'expired' });
   }, 60_000);
 });
