@@ -12,7 +12,7 @@ import { createCallServer } from './switch/call-server.ts';
 import { createCallEventBus } from './domain/call-events.ts';
 import { createCallRegistry } from './call/registry.ts';
 import { createCallLogWriter } from './call/call-log.ts';
-import { botsForCalls } from './call/bots.ts';
+import { botsForCalls, preconnectPlacedBot } from './call/bots.ts';
 import { createSnapshotReader } from './publish/reader.ts';
 import { soundsDir } from './runtime/env.ts';
 import { callControlFromConfig } from './switch/setup.ts';
@@ -22,7 +22,7 @@ import { webhookDeliveryFromConfig } from './services/webhooks/setup.ts';
 import { botBridgeFromConfig } from './bot/setup.ts';
 import { resolve } from 'node:path';
 import { recordingsDir } from './runtime/env.ts';
-import { placedCallSource } from './services/calls/placed-spec.ts';
+import { placedCallSource, type PlacedSpec } from './services/calls/placed-spec.ts';
 import { renderTemplate } from './services/tts-templates/render.ts';
 import { createMaskingLookup } from './services/masking/lookup.ts';
 import { createContactLookup } from './services/contacts/lookup.ts';
@@ -79,6 +79,7 @@ async function main(): Promise<void> {
   });
   inbound?.start();
 
+  const botBridge = botBridgeFromConfig(config, logger.child({ component: 'bot-bridge' }));
   const callServer = await createCallServer({
     host: config.ESL_SERVER_HOST,
     port: config.ESL_SERVER_PORT,
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
       placedCalls: placedCallSource(db),
       contactLookup: createContactLookup(db),
       voicemail: voicemailCallDeps(config, tts),
-      bots: botsForCalls(botBridgeFromConfig(config, logger.child({ component: 'bot-bridge' }))),
+      bots: botsForCalls(botBridge),
     },
   });
   const eslAddr = callServer.address();
@@ -119,10 +120,14 @@ async function main(): Promise<void> {
   // A call we place that the controller runs (flow, tts, bot) reaches this server like an inbound call.
   const listening = eslAddr.address === '0.0.0.0' || eslAddr.address === '::' ? '127.0.0.1' : eslAddr.address;
   const socketEndpoint = config.ESL_SELF_ENDPOINT ?? `${listening}:${eslAddr.port}`;
+  const preconnect = preconnectPlacedBot(botBridge, snapshots, (config.ORIGINATE_TIMEOUT_S + 30) * 1000);
   const calls = callControlFromConfig({
     config, logger, db, bus, inbound, tts, socketEndpoint,
     // A tts call's message is rendered when it is dialled (cached by content: the same text is synthesized once).
     renderTemplate: async (orgId, templateId, variables) => (await renderTemplate({ db, config, tts, logger, now }, orgId, templateId, variables)).path,
+    // A bot call with connect: immediate opens the bot's WebSocket while the customer's phone rings.
+    onDial: (row) => preconnect(row.id, row.orgId, row.spec as PlacedSpec | null),
+    onEnd: (callId) => botBridge.release(callId),
   });
   const scheduler = createCallScheduler({ db, logger, calls, pollMs: config.SCHEDULER_POLL_MS });
   // Dialer campaigns: claims due numbers in the database (any number of instances), places them through `calls`.

@@ -7,6 +7,7 @@ import type { BotTarget } from '../domain/agents.ts';
 import type { PortPool } from './port-pool.ts';
 import type { BotBridgeDeps, BotBridgeSettings, BotCall, BotLegResult, BotRunOptions } from './leg-types.ts';
 import { runBotLeg } from './leg.ts';
+import { createPreconnects } from './preconnect.ts';
 
 export const DEFAULT_BOT_SETTINGS: BotBridgeSettings = {
   mediaIp: '127.0.0.1',
@@ -21,7 +22,12 @@ export const DEFAULT_BOT_SETTINGS: BotBridgeSettings = {
 };
 
 export interface BotBridge {
+  /** Streams the call to the bot: over the connection opened for it in advance (`preconnect`), if there is one. */
   run(call: BotCall, target: BotTarget, options?: BotRunOptions): Promise<BotLegResult>;
+  /** Opens the bot connection of a call that is still ringing (held `holdMs` at most). */
+  preconnect(callId: string, target: BotTarget, holdMs: number): void;
+  /** The call ended without a bot leg: close its connection opened in advance, if any. */
+  release(callId: string): void;
   /** bot legs running now */
   readonly active: number;
   readonly ports: PortPool;
@@ -29,7 +35,10 @@ export interface BotBridge {
 
 export function createBotBridge(deps: BotBridgeDeps): BotBridge {
   let active = 0;
+  const early = createPreconnects();
   return {
+    preconnect: (callId, target, holdMs) => early.open(callId, target, holdMs, deps.settings.maxMessageBytes),
+    release: (callId) => early.release(callId),
     ports: deps.ports,
     get active() {
       return active;
@@ -37,7 +46,8 @@ export function createBotBridge(deps: BotBridgeDeps): BotBridge {
     async run(call, target, options = {}) {
       active++;
       try {
-        return await runBotLeg(deps, call, target, options);
+        const connection = early.take(call.callId);
+        return await runBotLeg(deps, call, target, connection ? { ...options, connection } : options);
       } finally {
         active--;
       }

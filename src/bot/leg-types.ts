@@ -7,7 +7,7 @@ import type { CallEventBody } from '../domain/call-events.ts';
 import type { CallContact } from '../domain/contacts.ts';
 import type { CancelSignal } from '../esl/call-signal.ts';
 import type { Logger } from '../runtime/logger.ts';
-import type { ConnectFailure } from './bot-socket.ts';
+import type { ConnectFailure, ConnectResult } from './bot-socket.ts';
 import type { MediaClock } from './media-clock.ts';
 import type { PortPool } from './port-pool.ts';
 import type { TransferTarget } from './protocol.ts';
@@ -99,6 +99,8 @@ export interface BotRunOptions {
   checkTransfer?: (target: TransferTarget) => string | null;
   /** Extra custom parameters for `start` (an outbound bot call's values: direction, opening text…). */
   parameters?: Readonly<Record<string, string>>;
+  /** A connection to the bot opened in advance (while the call rang): used instead of connecting now. */
+  connection?: Promise<ConnectResult>;
 }
 
 export type BotFailure =

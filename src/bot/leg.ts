@@ -55,7 +55,7 @@ export async function runBotLeg(deps: BotBridgeDeps, call: BotCall, target: BotT
     const bound = await bindUdp(udp, settings.mediaIp, pair.local);
     if (bound) return ((end = fail('media_bind_failed', bound)), result());
 
-    const conn = await connectBot({ url: target.wsUrl, headers: target.headers, timeoutMs: target.connectTimeoutMs, signal: call.channel.signal, maxPayload: settings.maxMessageBytes });
+    const conn = await (options.connection ?? connectBot({ url: target.wsUrl, headers: target.headers, timeoutMs: target.connectTimeoutMs, signal: call.channel.signal, maxPayload: settings.maxMessageBytes }));
     if (!conn.ok) {
       end = conn.reason === 'aborted' ? { kind: 'caller_hangup' } : fail(conn.reason, conn.detail);
       return result();

@@ -1,6 +1,7 @@
 import type { BotBridge } from '../bot/bridge.ts';
 import type { BotCall } from '../bot/leg-types.ts';
-import { emit, type CallBots, type CallSession } from './session.ts';
+import { emit, type CallBots, type CallSession, type SnapshotSource } from './session.ts';
+import type { PlacedSpec } from '../services/calls/placed-spec.ts';
 
 /**
  * The AI bridge behind CallDeps.bots. src/bot knows no session: each leg gets a BotCall over the call's
@@ -27,5 +28,18 @@ function botCall(s: CallSession): BotCall {
       s.record.dtmf += digit;
       emit(s, { type: 'call.dtmf', digits: digit });
     },
+  };
+}
+
+/**
+ * For a placed bot call with `connect: immediate`: opens the bot's connection while the customer's phone
+ * rings (held `holdMs` at most), so the bot is there the moment they answer. Other calls: nothing.
+ */
+export function preconnectPlacedBot(bridge: BotBridge, snapshots: SnapshotSource, holdMs: number) {
+  return (callId: string, orgId: string, spec: PlacedSpec | null): void => {
+    if (spec?.kind !== 'bot' || spec.parameters.connect !== 'immediate') return;
+    const agent = spec.agentId ? snapshots.latest?.(orgId)?.agents[spec.agentId] : undefined;
+    const target = spec.target ?? (agent ? { ...agent } : null);
+    if (target) bridge.preconnect(callId, target, holdMs);
   };
 }

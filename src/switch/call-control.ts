@@ -42,6 +42,10 @@ export interface CallControlOptions {
    * once answered. Without it such calls are refused (SwitchUnavailableError).
    */
   socketEndpoint?: string;
+  /** A flow/tts/bot call is about to be dialled (e.g. open its bot's connection while the phone rings). */
+  onDial?: (row: OutboundRow) => void;
+  /** A placed call ended (whatever it was): release what onDial prepared. */
+  onEnd?: (callId: string) => void;
   /** Renders a tts call's template (on use: at dial time) to the wav the switch plays. */
   renderTemplate?: (orgId: string, templateId: string, variables: Readonly<Record<string, string>> | readonly string[]) => Promise<string>;
   commandTimeoutMs?: number;
@@ -93,6 +97,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
     const at = now().toISOString();
     const finalCause = !live.bridged && live.bCause ? live.bCause : cause;
     live.path.push({ step: 'hangup', at });
+    o.onEnd?.(live.id);
     if (live.runsInController && live.answered) {
       // The session that ran the call finishes its row and announces its end (src/call/runner.ts).
       setStatus(o.db, live.id, 'ended', { endedAt: at, hangupCause: cause });
@@ -234,6 +239,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
       return null;
     });
     if (!ready || !o.socketEndpoint) return end(live, ready ? 'NO_CALL_SERVER' : 'TEMPLATE_RENDER_FAILED');
+    o.onDial?.(row);
     const command = placedRunCommand({
       callId: row.id, did: row.did, leg: { dial: externalDial(o.gateway, row.firstNumber ?? ''), uuid: row.aLegUuid },
       ringTimeoutS: o.ringTimeoutS, socketEndpoint: o.socketEndpoint,

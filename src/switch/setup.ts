@@ -15,6 +15,8 @@ export function callControlFromConfig(d: {
   /** Where FreeSWITCH reaches our call server (flow, tts and bot calls come back to it). */
   socketEndpoint: string;
   renderTemplate?: CallControlOptions['renderTemplate'];
+  onDial?: CallControlOptions['onDial'];
+  onEnd?: CallControlOptions['onEnd'];
 }): CallControl {
   const { config, logger, db } = d;
   const sounds = resolve(soundsDir(config));
@@ -24,6 +26,8 @@ export function callControlFromConfig(d: {
     commandTimeoutMs: config.ESL_COMMAND_TIMEOUT_MS,
     socketEndpoint: d.socketEndpoint,
     ...(d.renderTemplate ? { renderTemplate: d.renderTemplate } : {}),
+    ...(d.onDial ? { onDial: d.onDial } : {}),
+    ...(d.onEnd ? { onEnd: d.onEnd } : {}),
     renderIntro: async (text, callId) => {
       const wav = await d.tts.synthesize({ text, language: 'en-IN', voice: 'en-IN-Wavenet-D', sampleRate: config.TTS_SAMPLE_RATE }, AbortSignal.timeout(15_000));
       mkdirSync(sounds, { recursive: true });

@@ -4,6 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { callLogs } from '../../src/db/schema/index.ts';
 import { attachPlacing, type Placing } from '../helpers/placing.ts';
+import { preconnectPlacedBot } from '../../src/call/bots.ts';
+import { createSnapshotReader } from '../../src/publish/reader.ts';
+import type { PlacedSpec } from '../../src/services/calls/placed-spec.ts';
 import { DID, closedPortUrl, startBotHarness, startTestBot, type BotHarness } from './helpers.ts';
 
 let h: BotHarness;
@@ -12,7 +15,9 @@ const closers: Array<() => Promise<void>> = [];
 
 beforeEach(async () => {
   h = await startBotHarness(41200);
-  p = await attachPlacing(h);
+  // As main.ts wires it: a bot call with connect: immediate opens its WebSocket while the phone rings (here 400 ms).
+  const preconnect = preconnectPlacedBot(h.bots, createSnapshotReader(h.api.deps.db), 10_000);
+  p = await attachPlacing(h, { ringMs: 400, onDial: (row) => preconnect(row.id, row.orgId, row.spec as PlacedSpec | null), onEnd: (id) => h.bots.release(id) });
 });
 afterEach(async () => {
   for (const c of closers.splice(0)) await c();
@@ -60,6 +65,37 @@ describe('outbound bot calls', () => {
     expect(log).toMatchObject({ direction: 'bot', disposition: 'connected', answeredBy: '1001' });
     const types = (log.path as Array<{ step: string; type?: string }>).map((s) => s.type ?? s.step);
     expect(types).toEqual(expect.arrayContaining(['placed', 'ai_agent', 'extension']));
+  });
+
+  it('connect: immediate opens the WebSocket while the phone rings; answer: only once answered', async () => {
+    const connectedAt: number[] = [];
+    const bot = await startTestBot((ws, msg) => {
+      if (msg.type === 'start') ws.send(JSON.stringify({ type: 'session.hangup' }));
+    }, { onConnect: () => void connectedAt.push(Date.now()) });
+    closers.push(() => bot.close());
+    await h.routeTo({ url: bot.url });
+    const answeredAt = (logid: string) => Date.parse(h.events.find((e) => e.type === 'call.answered' && e.callId === logid)!.at);
+    for (const connect of ['immediate', 'answer'] as const) {
+      const placed = await h.req<{ logid: string }>('POST', '/api/v1/calls/bot', { did: DID, customer_number: '+919944421125', wss_url: bot.url, connect });
+      expect(await ended(placed.logid)).toMatchObject({ disposition: 'bot_completed' });
+      const at = connectedAt.at(-1)!;
+      if (connect === 'immediate') expect(at).toBeLessThan(answeredAt(placed.logid) - 200);
+      else expect(at).toBeGreaterThanOrEqual(answeredAt(placed.logid));
+    }
+    expect(connectedAt).toHaveLength(2);
+  });
+
+  it('connect: immediate, the customer never answers: the early connection is closed with the call', async () => {
+    let closed = false;
+    const bot = await startTestBot(undefined, { onConnect: (ws) => ws.on('close', () => (closed = true)) });
+    closers.push(() => bot.close());
+    await h.routeTo({ url: bot.url });
+    p.customer.outcome = 'busy';
+    const placed = await h.req<{ logid: string }>('POST', '/api/v1/calls/bot', { did: DID, customer_number: '+919944421125', wss_url: bot.url, connect: 'immediate' });
+    expect(await ended(placed.logid)).toMatchObject({ disposition: 'busy' });
+    const deadline = Date.now() + 3_000;
+    while (!closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(closed).toBe(true);
   });
 
   it('refuses both or neither of agent_id and wss_url, an unknown agent and an unknown extension', async () => {

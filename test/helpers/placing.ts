@@ -8,7 +8,7 @@ import type { LegOutcome } from '../emulator/inbound-originate.ts';
 import type { CallerScript } from '../emulator/caller-script.ts';
 import { InboundClient } from '../../src/esl/inbound-client.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
-import { createCallControl } from '../../src/switch/call-control.ts';
+import { createCallControl, type CallControlOptions } from '../../src/switch/call-control.ts';
 import type { CallControl } from '../../src/services/calls/control.ts';
 import { renderTemplate } from '../../src/services/tts-templates/render.ts';
 import type { ControllerHarness } from './controller.ts';
@@ -29,7 +29,7 @@ export interface Placing {
   close(): Promise<void>;
 }
 
-export async function attachPlacing(h: ControllerHarness): Promise<Placing> {
+export async function attachPlacing(h: ControllerHarness, opts: Pick<CallControlOptions, 'onDial' | 'onEnd'> & { ringMs?: number } = {}): Promise<Placing> {
   const customer: Customer = { outcome: 'answer', script: {} };
   const dialled = new Map<string, number>();
   const outcome = (dial: string, leg: 'a' | 'b'): LegOutcome => {
@@ -39,13 +39,13 @@ export async function attachPlacing(h: ControllerHarness): Promise<Placing> {
     dialled.set(number, nth);
     return customer.outcomeFor?.(number, nth) ?? customer.outcome;
   };
-  const inbound = new InboundEmulator({ calls: { outcome, socketScript: () => customer.script } });
+  const inbound = new InboundEmulator({ calls: { outcome, socketScript: () => customer.script, ...(opts.ringMs ? { ringMs: opts.ringMs } : {}) } });
   const port = await inbound.listen();
   const client = new InboundClient({ port, password: 'ClueCon', logger: silentLogger(), commandTimeoutMs: 1_000, reconnect: { initialDelayMs: 10, maxDelayMs: 50 } });
   const d = h.api.deps;
   const control = createCallControl({
     db: d.db, logger: silentLogger(), bus: h.bus, inbound: client, gateway: 'pstn', ringTimeoutS: 2, recordingsDir: null,
-    commandTimeoutMs: 1_000, socketEndpoint: `127.0.0.1:${h.server.address().port}`,
+    commandTimeoutMs: 1_000, socketEndpoint: `127.0.0.1:${h.server.address().port}`, ...opts,
     renderTemplate: async (orgId, id, variables) => (await renderTemplate({ db: d.db, config: h.api.config, tts: d.tts, logger: d.logger, now: d.now }, orgId, id, variables)).path,
   });
   d.calls = control;
