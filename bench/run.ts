@@ -8,6 +8,7 @@ import { benchWebhooks } from './webhooks.bench.ts';
 import { benchCallLogs } from './call-logs.bench.ts';
 import { benchBot } from './bot.bench.ts';
 import { benchSwitch } from './switch.bench.ts';
+import { benchDialer } from './dialer.bench.ts';
 import { compileForBench } from './compiled.ts';
 
 process.env.METADATA_SERVER_DETECTION = 'none';
@@ -21,6 +22,7 @@ const suites: Record<string, () => Promise<void>> = {
   'call-logs': () => benchCallLogs(),
   bot: () => benchBot(compiled),
   switch: () => benchSwitch(compiled),
+  dialer: () => benchDialer(),
 };
 
 const only = process.argv.slice(2);

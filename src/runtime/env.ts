@@ -66,6 +66,8 @@ export const configSchema = z.object({
   DEFAULT_TIMEZONE: z.string().default('Asia/Kolkata'),
   /** How often the campaign dialer looks for due numbers (it also wakes when a call ends). */
   DIALER_TICK_MS: z.coerce.number().int().positive().default(1_000),
+  /** Campaign calls this instance starts per second at most (keep the sum over instances below the switch's sessions-per-second). */
+  DIALER_MAX_CPS: z.coerce.number().positive().default(20),
   EXTENSION_RING_TIMEOUT_S: z.coerce.number().int().positive().default(30),
 
   /** Webhook delivery: per-attempt timeout, attempts before giving up, exponential backoff base/cap, outbox poll. */

@@ -23,6 +23,12 @@ export interface DialerOptions {
   tickMs?: number;
   /** At most this many calls placed per campaign per pass (default 50): a big campaign ramps up over passes. */
   maxPerPass?: number;
+  /**
+   * Calls this instance starts per second at most, over all campaigns (default 20). FreeSWITCH refuses
+   * originates beyond its `sessions-per-second` (30 in freeswitch-conf/), and a refused originate is an
+   * attempt that failed without a call: keep this below the switch's limit divided among the instances.
+   */
+  maxCps?: number;
 }
 
 export interface Dialer {
@@ -39,10 +45,19 @@ export function createDialer(o: DialerOptions): Dialer {
   const log = o.logger.child({ component: 'dialer' });
   const maxPerPass = o.maxPerPass ?? 50;
   let timer: NodeJS.Timeout | null = null;
+  let refillTimer: NodeJS.Timeout | null = null;
   let running: Promise<{ settled: number; placed: number }> | null = null;
   let again = false;
   let off: (() => void) | null = null;
   const placing = new Set<Promise<void>>();
+  // A token bucket: `maxCps` a second, at most one second's worth saved up.
+  const maxCps = o.maxCps ?? 20;
+  let tokens = maxCps;
+  let filledAt = now().getTime();
+  const refill = (t: number): void => {
+    tokens = Math.min(maxCps, tokens + ((t - filledAt) / 1000) * maxCps);
+    filledAt = t;
+  };
 
   const place = (c: DueCampaign, id: string): void => {
     const p = o.calls.place(id).catch((err: unknown) => {
@@ -59,12 +74,24 @@ export function createDialer(o: DialerOptions): Dialer {
     const settled = settle(o.db, t.getTime());
     let placed = 0;
     if (!o.calls.connected) return { settled, placed };
+    refill(t.getTime());
     for (const c of activeCampaigns(o.db)) {
+      const budget = Math.min(maxPerPass, Math.floor(tokens));
+      if (budget <= 0) break;
       if (!windowState({ start: c.windowStart, end: c.windowEnd, days: c.days, timezone: c.timezone }, t).open) continue;
-      for (const id of claim(o.db, c, t.getTime(), maxPerPass)) {
+      for (const id of claim(o.db, c, t.getTime(), budget)) {
+        tokens--;
         place(c, id);
         placed++;
       }
+    }
+    // Out of tokens with numbers due: come back when one has refilled, not at the next tick.
+    if (tokens < 1 && placed > 0 && timer && !refillTimer) {
+      refillTimer = setTimeout(() => {
+        refillTimer = null;
+        kick();
+      }, Math.ceil(1000 / maxCps));
+      refillTimer.unref();
     }
     return { settled, placed };
   };
@@ -100,7 +127,9 @@ export function createDialer(o: DialerOptions): Dialer {
     },
     async stop() {
       if (timer) clearInterval(timer);
+      if (refillTimer) clearTimeout(refillTimer);
       timer = null;
+      refillTimer = null;
       off?.();
       off = null;
       await running?.catch(() => undefined);
