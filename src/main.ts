@@ -184,7 +184,7 @@ async function main(): Promise<void> {
       }),
     }),
     jwtSecret: resolveJwtSecret(db, config.JWT_SECRET),
-    health: () => ({ switchConnected: inbound?.connected ?? false, activeCalls: registry.size() }),
+    health: () => ({ switchConnected: inbound?.connected ?? false, activeCalls: registry.size(), draining: callServer.draining }),
     calls,
     dialer,
     webhooks: webhooks.dispatcher,
@@ -199,12 +199,26 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    setTimeout(() => process.exit(0), 5_000).unref();
+    // The hard limit: the drain's own, plus time to close everything after it.
+    setTimeout(() => process.exit(0), config.DRAIN_TIMEOUT_MS + 10_000).unref();
     // A signal handler cannot await: each failure is logged here or in shutdown(), and the process exits either way.
-    void shutdown()
+    void drain(signal)
+      .then(shutdown)
       .catch((err: unknown) => logger.error({ err }, 'shutdown failed'))
       .finally(() => process.exit(0));
+  };
+  /**
+   * Graceful drain: new calls are let go at once (the dialplan hands them to the next controller), /ready
+   * answers 503, the dialer places nothing more; calls in progress go on until they end or DRAIN_TIMEOUT_MS
+   * passes. Then the normal shutdown ends what is left and flushes the call logs and the webhook outbox.
+   */
+  const drain = async (signal: string): Promise<void> => {
+    callServer.drain();
+    await dialer.stop();
+    const deadline = Date.now() + config.DRAIN_TIMEOUT_MS;
+    logger.info({ signal, activeCalls: registry.size(), timeoutMs: config.DRAIN_TIMEOUT_MS }, 'draining: new calls go to the next controller');
+    while (registry.size() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    logger.info({ left: registry.size() }, registry.size() > 0 ? 'drain time is up; ending the calls left' : 'drained: no call in progress');
   };
   // Everything that may still write to the database (webhook deliveries, calls ending) has stopped
   // before the database closes; one part failing does not keep the others open.

@@ -17,8 +17,8 @@ export interface AppDeps {
   /** Applies published queue/directory changes to FreeSWITCH; a no-op when no switch is connected. */
   switchControl: SwitchControl;
   jwtSecret: string;
-  /** Status of the controller's links, for /health. */
-  health: () => { switchConnected: boolean; activeCalls: number };
+  /** Status of the controller's links, for /health and /ready (`draining`: after SIGTERM, taking no new calls). */
+  health: () => { switchConnected: boolean; activeCalls: number; draining?: boolean };
   now: () => Date;
   /** Places and hangs up calls over the inbound ESL connection; absent = placing calls answers 503. */
   calls?: CallControl;

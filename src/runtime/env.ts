@@ -68,6 +68,8 @@ export const configSchema = z.object({
   DIALER_TICK_MS: z.coerce.number().int().positive().default(1_000),
   /** Campaign calls this instance starts per second at most (keep the sum over instances below the switch's sessions-per-second). */
   DIALER_MAX_CPS: z.coerce.number().positive().default(20),
+  /** On SIGTERM, how long calls in progress may go on (new ones go to the next controller) before the rest end. */
+  DRAIN_TIMEOUT_MS: z.coerce.number().int().nonnegative().default(300_000),
   EXTENSION_RING_TIMEOUT_S: z.coerce.number().int().positive().default(30),
 
   /** Webhook delivery: per-attempt timeout, attempts before giving up, exponential backoff base/cap, outbox poll. */

@@ -22,9 +22,20 @@ export interface CallServerOptions {
  * Each connection becomes a CallChannel run by runCall; a failure in one call never touches another.
  * A connection a call asked for (its second, async socket: CallChannel.goAsync) goes to that call.
  */
-export function createCallServer(o: CallServerOptions): Promise<OutboundServer> {
+export interface CallServer extends OutboundServer {
+  /**
+   * Take no new calls: each one is let go right after `connect`, before the controller marks it, so the
+   * dialplan hands it to the next controller (controller_next). Calls in progress go on, including the
+   * second sockets they open.
+   */
+  drain(): void;
+  readonly draining: boolean;
+}
+
+export async function createCallServer(o: CallServerOptions): Promise<CallServer> {
   const handoffs = new SocketHandoffs();
-  return createOutboundServer({
+  let draining = false;
+  const server = await createOutboundServer({
     host: o.host,
     port: o.port,
     logger: o.logger,
@@ -35,8 +46,27 @@ export function createCallServer(o: CallServerOptions): Promise<OutboundServer> 
     onCall: async (session) => {
       const handedOff = handoffs.offer(session);
       if (handedOff) return handedOff;
+      if (draining) {
+        session.logger.info('draining: the call goes to the next controller');
+        return;
+      }
       const channel = openEslChannel(session, { commandTimeoutMs: o.commandTimeoutMs, executeTimeoutMs: 120_000, handoffs, selfEndpoint: o.selfEndpoint });
       await runCall(channel, o.deps);
     },
   });
+  return {
+    address: () => server.address(),
+    sessions: () => server.sessions(),
+    get connectionCount() {
+      return server.connectionCount;
+    },
+    idle: () => server.idle(),
+    close: () => server.close(),
+    drain() {
+      draining = true;
+    },
+    get draining() {
+      return draining;
+    },
+  };
 }

@@ -6,6 +6,8 @@ import { FS_CONF, SIPP_DIR, rel, walk, xmlFiles } from './helpers.ts';
 import { childElements, findAll, parseXml, xmlError, type XmlElement } from './xml.ts';
 
 const CONTROLLER_SOCKET = '127.0.0.1:8084 full';
+/** vars.xml's next_controller: a second controller instance. */
+const NEXT_CONTROLLER_SOCKET = '127.0.0.1:8085 full';
 
 function params(el: XmlElement | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -187,10 +189,11 @@ describe('freeswitch-conf: the document FreeSWITCH builds from freeswitch.xml', 
     expect(params(gw).proxy).toBeTruthy();
   });
 
-  it('every socket app connects to the controller at 127.0.0.1:8084 full (a sync socket)', () => {
+  it('every socket app connects to the controller at 127.0.0.1:8084 full (a sync socket), or to the next controller', () => {
     const sockets = findAll(section('dialplan'), 'action').filter((a) => a.attrs.application === 'socket');
-    expect(sockets.length).toBeGreaterThanOrEqual(3);
-    for (const s of sockets) expect(s.attrs.data).toBe(CONTROLLER_SOCKET);
+    expect(sockets.length).toBeGreaterThanOrEqual(4);
+    for (const s of sockets) expect([CONTROLLER_SOCKET, NEXT_CONTROLLER_SOCKET]).toContain(s.attrs.data);
+    expect(sockets.filter((s) => s.attrs.data === NEXT_CONTROLLER_SOCKET)).toHaveLength(1);
   });
 
   it('public: any DID goes to the controller, and never to dead air when it is down', () => {
@@ -207,7 +210,9 @@ describe('freeswitch-conf: the document FreeSWITCH builds from freeswitch.xml', 
       const next = actions[i + 1];
       expect(next, `action after socket in ${ext.attrs.name}`).toBeDefined();
       expect(['transfer', 'hangup']).toContain(next!.attrs.application);
-      if (next!.attrs.application === 'transfer') expect(next!.attrs.data).toBe('controller_unavailable XML public');
+      // The first controller's socket goes on to the next controller; the next one's to the tones.
+      const after = actions[i]!.attrs.data === CONTROLLER_SOCKET ? 'controller_next XML public' : 'controller_unavailable XML public';
+      if (next!.attrs.application === 'transfer') expect(next!.attrs.data).toBe(after);
     }
     // Each dialplan app costs the switch two events with every channel variable: the catch-all runs only
     // the max-duration guard and the hand-off (the controller sets the bridge variables itself).

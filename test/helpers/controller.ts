@@ -8,7 +8,7 @@ import { createCallLogWriter } from '../../src/call/call-log.ts';
 import { botsForCalls } from '../../src/call/bots.ts';
 import { createSnapshotReader } from '../../src/publish/reader.ts';
 import { callLogs } from '../../src/db/schema/index.ts';
-import type { OutboundServer } from '../../src/esl/outbound-server.ts';
+import type { CallServer } from '../../src/switch/call-server.ts';
 import { createEmulator, type Emulator } from '../emulator/index.ts';
 import { eq } from 'drizzle-orm';
 import { pino } from 'pino';
@@ -99,7 +99,7 @@ export interface ControllerOptions {
 export interface ControllerHarness {
   api: TestApi;
   org: TestOrg;
-  server: OutboundServer;
+  server: CallServer;
   emu: Emulator;
   registry: CallRegistry;
   /** The calls' event bus (a test may put its own call control on it). */

@@ -1,6 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
 import { jsonContent } from '../../schemas.ts';
+import { sqliteOf } from '../../../db/client.ts';
 
 const HealthSchema = z
   .object({
@@ -15,12 +16,47 @@ const health = createRoute({
   method: 'get',
   path: '/health',
   tags: ['System'],
-  summary: 'Liveness, and whether FreeSWITCH is connected',
+  summary: 'Liveness (the process answers), and whether FreeSWITCH is connected',
   responses: { 200: jsonContent(HealthSchema, 'Service is up') },
 });
 
+const ReadySchema = z
+  .object({
+    ready: z.boolean(),
+    database: z.enum(['ok', 'failed']),
+    switch: z.enum(['connected', 'disconnected']),
+    draining: z.boolean(),
+  })
+  .openapi('Ready');
+
+const ready = createRoute({
+  method: 'get',
+  path: '/ready',
+  tags: ['System'],
+  summary: 'Ready for traffic: the database answers, FreeSWITCH is connected, and the process is not draining (503 otherwise)',
+  responses: { 200: jsonContent(ReadySchema, 'Ready'), 503: jsonContent(ReadySchema, 'Not ready: the body says why') },
+});
+
+/** The database answers a trivial query (false when it throws: closed, locked beyond the busy timeout, gone). */
+function databaseAnswers(c: { get(key: 'deps'): AppEnv['Variables']['deps'] }): boolean {
+  try {
+    sqliteOf(c.get('deps').db).prepare('select 1').get();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function healthRoutes() {
-  return new OpenAPIHono<AppEnv>().openapi(health, (c) => {
+  return new OpenAPIHono<AppEnv>()
+    .openapi(ready, (c) => {
+      const h = c.get('deps').health();
+      const database = databaseAnswers(c);
+      const draining = h.draining ?? false;
+      const body = { ready: database && h.switchConnected && !draining, database: database ? 'ok' as const : 'failed' as const, switch: h.switchConnected ? 'connected' as const : 'disconnected' as const, draining };
+      return body.ready ? c.json(body, 200) : c.json(body, 503);
+    })
+    .openapi(health, (c) => {
     const h = c.get('deps').health();
     return c.json(
       { status: 'ok' as const, switch: { connected: h.switchConnected }, calls: { active: h.activeCalls }, time: c.get('deps').now().toISOString() },

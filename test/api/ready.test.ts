@@ -1,0 +1,32 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestApi, type TestApi } from '../helpers/api.ts';
+
+let api: TestApi | undefined;
+afterEach(() => api?.close());
+
+describe('/ready', () => {
+  it('200 when the database answers, the switch is connected and the process is not draining; no auth needed', async () => {
+    api = createTestApi({ health: () => ({ switchConnected: true, activeCalls: 2, draining: false }) });
+    const res = await api.call('GET', '/ready');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ready: true, database: 'ok', switch: 'connected', draining: false });
+  });
+
+  it('503 while draining, and says so; /health stays 200 (alive)', async () => {
+    api = createTestApi({ health: () => ({ switchConnected: true, activeCalls: 1, draining: true }) });
+    const res = await api.call('GET', '/ready');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ ready: false, draining: true });
+    expect((await api.call('GET', '/health')).status).toBe(200);
+  });
+
+  it('503 without the switch, and 503 when the database does not answer', async () => {
+    api = createTestApi({ health: () => ({ switchConnected: false, activeCalls: 0 }) });
+    expect(await (await api.call('GET', '/ready')).json()).toMatchObject({ ready: false, switch: 'disconnected', database: 'ok' });
+    api.database.close();
+    const res = await api.call('GET', '/ready');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ database: 'failed' });
+    api = undefined;
+  });
+});
