@@ -18,6 +18,8 @@ export interface Product {
   token: string;
   /** SIGKILL (a crash), for the restart case. */
   kill(): void;
+  /** SIGTERM (a graceful drain); resolves with the exit code once the process is gone. */
+  terminate(): Promise<number | null>;
   /** Start again on the same data folder (after kill or stop). */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -27,8 +29,18 @@ export function buildProduct(): void {
   execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { cwd: REPO, stdio: 'inherit' });
 }
 
-export async function startProduct(o: { dir: string; xmlCurlToken: string; env?: Record<string, string> }): Promise<Product> {
-  const dataDir = join(o.dir, 'data');
+export async function startProduct(o: {
+  dir: string;
+  xmlCurlToken: string;
+  env?: Record<string, string>;
+  /** Share another instance's data folder (and so its database): a second controller. */
+  dataDir?: string;
+  /** The management API's port (default 8000). */
+  httpPort?: number;
+}): Promise<Product> {
+  mkdirSync(o.dir, { recursive: true });
+  const dataDir = o.dataDir ?? join(o.dir, 'data');
+  const base = `http://127.0.0.1:${o.httpPort ?? 8000}`;
   mkdirSync(dataDir, { recursive: true });
   let out = '';
   let child: ChildProcess | null = null;
@@ -43,6 +55,7 @@ export async function startProduct(o: { dir: string; xmlCurlToken: string; env?:
     BOT_UDP_PORT_MIN: '45000',
     BOT_UDP_PORT_MAX: '45999',
     METADATA_SERVER_DETECTION: 'none',
+    HTTP_PORT: String(o.httpPort ?? 8000),
     ...o.env,
   };
   const launch = async () => {
@@ -52,7 +65,7 @@ export async function startProduct(o: { dir: string; xmlCurlToken: string; env?:
     child.stderr?.on('data', (d: Buffer) => ((out += d.toString()), log.write(d)));
     const deadline = Date.now() + 20_000;
     for (;;) {
-      const h = await fetch(`${API}/health`).then((r) => r.json() as Promise<{ switch: { connected: boolean } }>).catch(() => null);
+      const h = await fetch(`${base}/health`).then((r) => r.json() as Promise<{ switch: { connected: boolean } }>).catch(() => null);
       if (h?.switch.connected) return;
       if (child.exitCode !== null) throw new Error(`product exited: ${out.slice(-2000)}`);
       if (Date.now() > deadline) throw new Error(`product not ready in 20 s: ${out.slice(-2000)}`);
@@ -70,7 +83,7 @@ export async function startProduct(o: { dir: string; xmlCurlToken: string; env?:
     output: () => out,
     token: '',
     async api(method, path, body, allow = []) {
-      const res = await fetch(`${API}${path}`, {
+      const res = await fetch(`${base}${path}`, {
         method,
         headers: { authorization: `Bearer ${p.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -88,6 +101,12 @@ export async function startProduct(o: { dir: string; xmlCurlToken: string; env?:
     kill() {
       child?.kill('SIGKILL');
     },
+    terminate() {
+      const done = exited();
+      const c = child;
+      c?.kill('SIGTERM');
+      return done.then(() => c?.exitCode ?? null);
+    },
     async restart() {
       await exited();
       await launch();
@@ -96,12 +115,12 @@ export async function startProduct(o: { dir: string; xmlCurlToken: string; env?:
       if (!child || child.exitCode !== null || child.signalCode !== null) return;
       const done = exited();
       child.kill('SIGTERM');
-      const t = setTimeout(() => child?.kill('SIGKILL'), 6_000);
+      const t = setTimeout(() => child?.kill('SIGKILL'), 15_000);
       await done;
       clearTimeout(t);
     },
   };
-  const login = await fetch(`${API}/auth/user-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  const login = await fetch(`${base}/auth/user-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
   const auth = (await login.json()) as { token?: string };
   if (!auth.token) await p.stop();
   if (!auth.token) throw new Error(`login failed (${login.status}): ${JSON.stringify(auth)}`);

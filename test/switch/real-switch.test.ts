@@ -10,7 +10,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { killAllSipp } from './sipp.ts';
 import { switchMissing } from './freeswitch.ts';
 import { startSwitchBot, type SwitchBot } from './bot.ts';
-import { call, finishedLog, hooksOf, nextCaller, phone, PSTN_PORT, registerPhone, startWorld, type CallLog, type Hook, type World } from './world.ts';
+import { call, finishedLog, hooksOf, nextCaller, phone, PSTN_PORT, registerPhone, startWorld, XML_CURL_TOKEN, type CallLog, type Hook, type World } from './world.ts';
+import { startProduct, type Product } from './product.ts';
+import { join } from 'node:path';
 
 const missing = switchMissing();
 if (missing && process.env.CI === 'true') throw new Error(`real-switch suite: ${missing} is not installed (CI runs ../shared/freeswitch/install.sh first)`);
@@ -62,6 +64,7 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
       ORIGINATE_TIMEOUT_S: '4',
       SCHEDULER_POLL_MS: '250',
       AGENT_EXPIRY_CHECK_MS: '1000',
+      DRAIN_TIMEOUT_MS: '20000',
       EXTERNAL_GATEWAY: 'pstn',
       RECONCILE_GRACE_MS: '1500',
       RECONCILE_INTERVAL_MS: '3000',
@@ -621,4 +624,68 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
     await expect(registerPhone(w, temp.extension.number as string, temp.sip_password as string, 5098)).rejects.toThrow(/registration of \d+ failed/);
     expect((await w.product.api('GET', `/api/v1/agents/${temp.id as string}`)).body).toMatchObject({ enabled: false, disabled_reason: 'expired' });
   }, 60_000);
+
+  // Last: it stops the world's controller (drain), then crashes the second one's peer.
+  it('two controllers on one switch: SIGTERM drains the first (its call finishes and is logged, new calls go to the second, exit 0); a crash of the first sends new calls and its cut-off call to the second (which starts it over; the dead one's row is closed controller_lost)', async () => {
+    const second: Product = await startProduct({
+      dir: join(w.dir, 'second'), dataDir: w.product.dataDir, httpPort: 8001, xmlCurlToken: XML_CURL_TOKEN,
+      env: { ESL_SERVER_PORT: '8085', EXTENSION_RING_TIMEOUT_S: '4', EXTERNAL_GATEWAY: 'pstn', RECONCILE_GRACE_MS: '1500', RECONCILE_INTERVAL_MS: '3000', DRAIN_TIMEOUT_MS: '20000' },
+    });
+    try {
+      // A call in progress on the first controller: it presses 0 six seconds in.
+      const inFlight = nextCaller();
+      const first = call({ dialled: MAIN_DID, caller: inFlight, keys: [{ afterMs: 6000, keys: '0' }], end: { kind: 'await-bye', withinMs: 30_000 } });
+      await new Promise((r) => setTimeout(r, 2500));
+      const exited = w.product.terminate();
+      await new Promise((r) => setTimeout(r, 300));
+      const ready = await fetch('http://127.0.0.1:8000/ready').then((r) => r.status).catch(() => 0);
+      expect(ready).toBe(503);
+      // A new call while the first drains: the second controller takes it.
+      const during = nextCaller();
+      const c2 = await call({ dialled: MAIN_DID, caller: during, keys: [{ afterMs: KEY_AT, keys: '0' }], end: { kind: 'await-bye', withinMs: 20_000 } });
+      expect(c2.sip.code, c2.sip.errors).toBe(0);
+      expect((await first).sip.code).toBe(0);
+      expect(await exited).toBe(0);
+      const view = { ...w, product: second };
+      const logOf = async (caller: string) => (await (async () => {
+        const deadline = Date.now() + 15_000;
+        for (;;) {
+          const rows = (await second.api('GET', `/api/v1/call-logs?phone=${encodeURIComponent(caller)}`)).body.calls as CallLog[];
+          const done = rows.filter((r) => r.end_time);
+          if (done.length > 0) return done;
+          if (Date.now() > deadline) throw new Error(`no finished log for ${caller}`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      })());
+      expect(await logOf(inFlight)).toEqual([expect.objectContaining({ outcome: 'ended_by_ivr', dtmf_input: '0' })]);
+      expect(await logOf(during)).toEqual([expect.objectContaining({ outcome: 'ended_by_ivr' })]);
+      const hooks = await hooksOf(view, (await logOf(inFlight))[0]!.id);
+      expect(hooks.find((h) => h.type === 'call.hangup')?.data).toMatchObject({ disposition: 'ended_by_ivr' });
+
+      // The first comes back; then it crashes with a call on it: the cut-off call goes on at the second
+      // (it starts over there), a new call meanwhile is taken by the second, none is refused, and the dead
+      // controller's row of the cut-off call is closed by the reconciliation (controller_lost).
+      await w.product.restart();
+      const cutCaller = nextCaller();
+      const cut = call({ dialled: MAIN_DID, caller: cutCaller, keys: [{ afterMs: 7000, keys: '0' }], end: { kind: 'await-bye', withinMs: 40_000 } });
+      await new Promise((r) => setTimeout(r, 2500));
+      w.product.kill();
+      const meanwhile = nextCaller();
+      const c3 = await call({ dialled: MAIN_DID, caller: meanwhile, keys: [{ afterMs: KEY_AT, keys: '0' }], end: { kind: 'await-bye', withinMs: 20_000 } });
+      expect(c3.sip.code, c3.sip.errors).toBe(0);
+      expect((await cut).sip.code).toBe(0);
+      expect(await logOf(meanwhile)).toEqual([expect.objectContaining({ outcome: 'ended_by_ivr' })]);
+      const deadline = Date.now() + 20_000;
+      let cutRows: CallLog[] = [];
+      while (Date.now() < deadline) {
+        cutRows = (await second.api('GET', `/api/v1/call-logs?phone=${encodeURIComponent(cutCaller)}`)).body.calls as CallLog[];
+        if (cutRows.length === 2 && cutRows.every((r) => r.end_time)) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(cutRows.map((r) => r.outcome).sort()).toEqual(['controller_lost', 'ended_by_ivr']);
+    } finally {
+      second.kill();
+      if (!(await fetch('http://127.0.0.1:8000/health').then((r) => r.ok).catch(() => false))) await w.product.restart();
+    }
+  }, 120_000);
 });
