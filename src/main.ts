@@ -31,6 +31,10 @@ import { createReconciler } from './switch/reconcile.ts';
 import { createReconcileStore } from './switch/reconcile-store.ts';
 import { createSofiaRegistrationSource } from './switch/sofia-registrations.ts';
 import { createAgentExpiry } from './services/human-agents/expiry.ts';
+import { createMetrics } from './metrics/metrics.ts';
+import { CALL_OUTCOMES } from './call/outcome.ts';
+import { webhookBacklog } from './services/webhooks/backlog.ts';
+import { campaignNumberCounts } from './services/campaigns/number-counts.ts';
 
 /** Composition root: the only place that builds long-lived objects and wires them together. */
 async function main(): Promise<void> {
@@ -57,6 +61,19 @@ async function main(): Promise<void> {
   const bus = createCallEventBus((err) => logger.error({ err }, 'call event listener failed'));
   const registry = createCallRegistry();
   const snapshots = createSnapshotReader(db);
+  // GET /metrics. The gauges read their sources when scraped; the bot bridge is made below, so it is late-bound.
+  let botLegsActive = (): number => 0;
+  const metrics = createMetrics({
+    logger: logger.child({ component: 'metrics' }),
+    outcomes: CALL_OUTCOMES,
+    sources: {
+      activeCalls: () => registry.size(),
+      botLegsActive: () => botLegsActive(),
+      webhookBacklog: webhookBacklog(db),
+      campaignNumbers: campaignNumberCounts(db),
+    },
+  });
+  metrics.attach(bus);
 
   // Inbound ESL (api/bgapi): optional; the product runs without FreeSWITCH.
   const inbound = config.ESL_INBOUND_ENABLED
@@ -77,9 +94,11 @@ async function main(): Promise<void> {
     else logger.debug({ state }, 'FreeSWITCH inbound ESL');
     if (state === 'connected' || state === 'disconnected') wasConnected = state === 'connected';
   });
+  if (inbound) metrics.watchInbound(inbound);
   inbound?.start();
 
-  const botBridge = botBridgeFromConfig(config, logger.child({ component: 'bot-bridge' }));
+  const botBridge = botBridgeFromConfig(config, logger.child({ component: 'bot-bridge' }), (leg) => metrics.botLegEnded(leg));
+  botLegsActive = () => botBridge.active;
   const callServer = await createCallServer({
     host: config.ESL_SERVER_HOST,
     port: config.ESL_SERVER_PORT,
@@ -87,12 +106,13 @@ async function main(): Promise<void> {
     commandTimeoutMs: config.ESL_COMMAND_TIMEOUT_MS,
     captureDir: config.ESL_CAPTURE_DIR,
     selfEndpoint: config.ESL_SELF_ENDPOINT,
+    onConnection: () => metrics.eslOutboundConnection(),
     deps: {
       db,
       logger: logger.child({ component: 'calls' }),
       bus,
       registry,
-      callLogs: createCallLogWriter(db, logger.child({ component: 'call-logs' })),
+      callLogs: createCallLogWriter(db, logger.child({ component: 'call-logs' }), { onBatch: (seconds) => metrics.dbQuery('call_log_batch', seconds) }),
       snapshots,
       settings: {
         externalGateway: config.EXTERNAL_GATEWAY,
@@ -110,13 +130,14 @@ async function main(): Promise<void> {
       contactLookup: createContactLookup(db),
       voicemail: voicemailCallDeps(config, tts),
       bots: botsForCalls(botBridge),
+      metrics: metrics.calls,
     },
   });
   const eslAddr = callServer.address();
   logger.info({ host: eslAddr.address, port: eslAddr.port, sounds: soundsDir(config) }, 'call controller (outbound ESL) listening');
 
   // Webhooks (outbox subscribed to the bus + dispatcher); click-to-call, masking and scheduled calls.
-  const webhooks = webhookDeliveryFromConfig({ config, logger, db });
+  const webhooks = webhookDeliveryFromConfig({ config, logger, db, onAttempt: (result) => metrics.webhookAttempt(result) });
   // A call we place that the controller runs (flow, tts, bot) reaches this server like an inbound call.
   const listening = eslAddr.address === '0.0.0.0' || eslAddr.address === '::' ? '127.0.0.1' : eslAddr.address;
   const socketEndpoint = config.ESL_SELF_ENDPOINT ?? `${listening}:${eslAddr.port}`;
@@ -131,7 +152,7 @@ async function main(): Promise<void> {
   });
   const scheduler = createCallScheduler({ db, logger, calls, pollMs: config.SCHEDULER_POLL_MS });
   // Dialer campaigns: claims due numbers in the database (any number of instances), places them through `calls`.
-  const dialer = createDialer({ db, logger, calls, bus, tickMs: config.DIALER_TICK_MS, maxCps: config.DIALER_MAX_CPS });
+  const dialer = createDialer({ db, logger, calls, bus, tickMs: config.DIALER_TICK_MS, maxCps: config.DIALER_MAX_CPS, onPlaced: () => metrics.campaignCallPlaced() });
   webhooks.start(bus);
   calls.start();
   scheduler.start();
@@ -188,6 +209,7 @@ async function main(): Promise<void> {
     calls,
     dialer,
     webhooks: webhooks.dispatcher,
+    metrics,
     now,
   });
 

@@ -47,7 +47,9 @@ export function createBotBridge(deps: BotBridgeDeps): BotBridge {
       active++;
       try {
         const connection = early.take(call.callId);
-        return await runBotLeg(deps, call, target, connection ? { ...options, connection } : options);
+        const result = await runBotLeg(deps, call, target, connection ? { ...options, connection } : options);
+        deps.onLegEnd?.(result);
+        return result;
       } finally {
         active--;
       }

@@ -92,6 +92,8 @@ export interface BotBridgeDeps {
   ports: PortPool;
   clock: MediaClock;
   settings: BotBridgeSettings;
+  /** Told of every leg as it ends, with its stats (metrics: legs by end, frames dropped). */
+  onLegEnd?: (result: BotLegResult) => void;
 }
 
 export interface BotRunOptions {

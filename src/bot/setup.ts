@@ -4,10 +4,12 @@ import type { Logger } from '../runtime/logger.ts';
 import { createBotBridge, DEFAULT_BOT_SETTINGS, type BotBridge } from './bridge.ts';
 import { createMediaClock } from './media-clock.ts';
 import { createPortPool } from './port-pool.ts';
+import type { BotLegResult } from './leg-types.ts';
 
-export function botBridgeFromConfig(config: Config, logger: Logger): BotBridge {
+export function botBridgeFromConfig(config: Config, logger: Logger, onLegEnd?: (result: BotLegResult) => void): BotBridge {
   return createBotBridge({
     logger,
+    onLegEnd,
     ports: createPortPool(config.BOT_UDP_PORT_MIN, config.BOT_UDP_PORT_MAX),
     clock: createMediaClock(),
     settings: {

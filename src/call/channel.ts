@@ -81,6 +81,13 @@ export interface CallChannel {
   leaveAsync?(): Promise<void>;
   /** Release the socket: `exit`, waiting (bounded) for FreeSWITCH to close it. */
   release(): Promise<void>;
+  /** `performance.now()` when FreeSWITCH's socket for this call was accepted (call setup time). Optional: fakes omit it. */
+  readonly arrivedAt?: number;
+  /**
+   * Calls `listener` once, as the next command of this call is written to its socket (latency metrics:
+   * setup, keys → next command). Optional: fakes omit it, and nothing is measured.
+   */
+  onNextCommand?(listener: () => void): void;
 }
 
 export class ChannelGoneError extends Error {

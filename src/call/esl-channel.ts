@@ -87,6 +87,10 @@ export function openEslChannel(first: OutboundSession, opts: EslChannelOptions):
     callerIdName: data.callerIdName,
     variables: data.variables,
     signal: gone,
+    arrivedAt: first.acceptedAt,
+    onNextCommand(listener) {
+      session.conn.onNextWrite(listener);
+    },
     hangupCause() {
       return session.hangupCause ?? first.hangupCause ?? null;
     },

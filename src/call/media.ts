@@ -1,5 +1,5 @@
 import { ChannelGoneError, type ExecResult } from './channel.ts';
-import { emit, stamp, type CallSession } from './session.ts';
+import { emit, stamp, type CallMetrics, type CallSession } from './session.ts';
 
 /** Run an app; throws ChannelGoneError when the caller hung up before it completed. */
 export async function run(s: CallSession, app: string, arg?: string, timeoutMs?: number): Promise<ExecResult> {
@@ -72,8 +72,19 @@ export async function collect(s: CallSession, o: CollectOptions): Promise<Collec
   const digits = res.variables[DIGITS_VAR] ?? '';
   if (digits === '') return { kind: 'timeout' };
   s.record.dtmf += digits;
+  timeNextCommand(s, (m, seconds) => m.dtmfToCommand(seconds));
   emit(s, { type: 'call.dtmf', digits });
   return { kind: 'digits', digits };
+}
+
+/**
+ * Times from now to the call's next command on the wire (a histogram of CallDeps.metrics); nothing when the
+ * call has no metrics or its channel cannot say when it writes.
+ */
+export function timeNextCommand(s: CallSession, observe: (m: CallMetrics, seconds: number) => void, from = performance.now()): void {
+  const m = s.deps.metrics;
+  if (!m || !s.channel.onNextCommand) return;
+  s.channel.onNextCommand(() => observe(m, (performance.now() - from) / 1000));
 }
 
 export async function hangup(s: CallSession, cause: string): Promise<void> {

@@ -6,6 +6,7 @@ import { ACTION_HANDLERS } from './actions/index.ts';
 import { notInService, routeDid } from './route.ts';
 import { emit, type CallDeps, type CallSession } from './session.ts';
 import { runPlaced } from './placed.ts';
+import { timeNextCommand } from './media.ts';
 import type { PlacedRun } from '../services/calls/placed-spec.ts';
 import type { SnapshotDid } from '../publish/snapshot.ts';
 import { findCallContact } from './contact.ts';
@@ -24,6 +25,8 @@ export async function runCall(channel: CallChannel, deps: CallDeps): Promise<voi
   // Before the call log row and call.ringing, which carry it; bounded, and never throws.
   s.contact = await findCallContact(s);
   deps.registry.add({ callId: s.callId, uuid: s.uuid, orgId: s.orgId, startedAt: Date.now(), state: 'routing' });
+  // Setup time: the socket accepted → the first command routing writes (answer, prompt, bridge).
+  if (channel.arrivedAt !== undefined) timeNextCommand(s, (m, seconds) => m.setupTime(seconds), channel.arrivedAt);
   // A placed call's row and its ringing/answered events came from the switch side when it was dialled.
   if (!placed) {
     deps.callLogs.start(s, startedAt);

@@ -59,6 +59,17 @@ export interface CallLogWriter {
   finish(session: CallSession, startedAt: string, endedAt: string, hangupCause: string | null): Promise<void>;
 }
 
+/**
+ * What the call layer measures (src/metrics implements it; main.ts wires it). Called at most a few times
+ * per call, each a histogram observe: no call ids, nothing that grows with the number of calls.
+ */
+export interface CallMetrics {
+  /** FreeSWITCH's socket accepted → the call's first command after routing (answer, first prompt or bridge). */
+  setupTime(seconds: number): void;
+  /** play_and_get_digits came back with keys → the next command written for the call. */
+  dtmfToCommand(seconds: number): void;
+}
+
 /** Long-lived collaborators, created in main.ts. */
 export interface CallDeps {
   db: Db;
@@ -79,6 +90,8 @@ export interface CallDeps {
   voicemail?: VoicemailCallDeps;
   /** Calls we placed that the controller runs once answered (flow, tts, bot); without it such a call is hung up. */
   placedCalls?: PlacedCallSource;
+  /** Latency metrics; without it nothing is timed. */
+  metrics?: CallMetrics;
 }
 
 export type PathStep =

@@ -67,6 +67,7 @@ export class EslConnection {
   readonly #queue: string[] = [];
   #writable = true;
   #closeInfo: CloseInfo | undefined;
+  #nextWrite: (() => void) | undefined;
   #resolveClosed!: (info: CloseInfo) => void;
   #channelUuid: string | undefined;
   #channelHangup: EslEvent | undefined;
@@ -102,6 +103,15 @@ export class EslConnection {
 
   get isClosed(): boolean {
     return this.#closeInfo !== undefined || this.#socket.destroyed;
+  }
+
+  /**
+   * Calls `listener` once, as the next command is queued for the socket (it leaves on this tick's write):
+   * what a latency metric ("keys in → next command out") times, with one field check per command.
+   * A later call replaces an earlier listener that has not run yet.
+   */
+  onNextWrite(listener: () => void): void {
+    this.#nextWrite = listener;
   }
 
   /** The channel this connection controls (outbound), used to notice its CHANNEL_HANGUP. */
@@ -241,6 +251,16 @@ export class EslConnection {
 
   #write(text: string): void {
     if (this.#socket.destroyed) return;
+    const next = this.#nextWrite;
+    if (next) {
+      this.#nextWrite = undefined;
+      // A metric's bug must not fail the command being written.
+      try {
+        next();
+      } catch (error) {
+        this.#log.warn({ err: error }, 'next-write listener failed');
+      }
+    }
     // Commands issued in the same tick (pipelined setup, sendmsg + execute) leave in one write: they are
     // gathered here and sent on the next tick as one string, which Node encodes straight into the write
     // request (no Buffer per command, no cork/uncork, no writev of small chunks).

@@ -35,6 +35,8 @@ export interface OutboundServerOptions {
   readonly limits?: ParserLimits;
   /** Write every connection's bytes to `<dir>/<n>.jsonl` (fixtures from the real switch). */
   readonly captureDir?: string;
+  /** Called as each connection is accepted, before `connect` (a connections counter). */
+  readonly onConnection?: () => void;
 }
 
 export interface OutboundServer {
@@ -65,7 +67,9 @@ export async function createOutboundServer(options: OutboundServerOptions): Prom
   };
 
   const handle = async (socket: Socket): Promise<void> => {
+    const acceptedAt = performance.now();
     const connId = nextId++;
+    options.onConnection?.();
     if (options.captureDir) captureSocket(socket, options.captureDir, `${Date.now()}-${connId}`);
     const log = lazyChild(logger, { esl: 'outbound', conn: connId });
     const conn = new EslConnection(socket, {
@@ -89,6 +93,7 @@ export async function createOutboundServer(options: OutboundServerOptions): Prom
         channel,
         logger: lazyChild(log, { callUuid: channel.uuid }),
         exitTimeoutMs: options.exitTimeoutMs,
+        acceptedAt,
       });
       sessions.add(session);
       try {

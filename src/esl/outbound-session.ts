@@ -41,6 +41,8 @@ export interface OutboundSessionOptions {
   readonly channel: ChannelData;
   readonly logger: Logger;
   readonly exitTimeoutMs?: number;
+  /** `performance.now()` when the server accepted the socket (default: when the session is made). */
+  readonly acceptedAt?: number;
 }
 
 export class OutboundSession {
@@ -48,6 +50,8 @@ export class OutboundSession {
   readonly channel: ChannelData;
   readonly conn: EslConnection;
   readonly logger: Logger;
+  /** `performance.now()` when FreeSWITCH's connection was accepted: where a call's setup time starts. */
+  readonly acceptedAt: number;
   readonly #gone: CallSignal;
   readonly #exitTimeoutMs: number;
   #hangup: EslEvent | undefined;
@@ -59,6 +63,7 @@ export class OutboundSession {
     this.channel = options.channel;
     this.uuid = options.channel.uuid;
     this.logger = options.logger;
+    this.acceptedAt = options.acceptedAt ?? performance.now();
     this.#gone = new CallSignal((err) => this.logger.error({ err }, 'a listener of the call signal failed'));
     this.#exitTimeoutMs = options.exitTimeoutMs ?? 2_000;
     this.conn.bindChannel(this.uuid);

@@ -9,6 +9,7 @@ import { createAuthenticate } from './middleware/auth.ts';
 import { validationHook } from './validation.ts';
 import { registerDocs } from './docs.ts';
 import { healthRoutes } from './routes/health/index.ts';
+import { metricsRoutes } from './routes/metrics/index.ts';
 import { authRoutes } from './routes/auth/index.ts';
 import { apiKeyRoutes } from './routes/api-keys/index.ts';
 import { ivrRoutes } from './routes/ivrs/index.ts';
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps): App {
   app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', limitBody);
 
   app.route('/', healthRoutes());
+  app.route('/', metricsRoutes());
   app.route('/', authRoutes());
   app.route('/api/v1', authRoutes());
   app.route('/', xmlCurlRoutes());

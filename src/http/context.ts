@@ -30,6 +30,8 @@ export interface AppDeps {
   numbers?: NumberProvider;
   /** Wakes the webhook dispatcher after a test delivery is queued. */
   webhooks?: { kick(): void };
+  /** The Prometheus exposition for GET /metrics (src/metrics); absent = 404. */
+  metrics?: { readonly contentType: string; render(): Promise<string> };
 }
 
 export interface Principal {

@@ -58,6 +58,11 @@ export const configSchema = z.object({
    * answers only requests from 127.0.0.1 / ::1.
    */
   XML_CURL_TOKEN: z.string().min(16).optional(),
+  /**
+   * Bearer token GET /metrics requires (Authorization: Bearer <token>). When unset, /metrics answers only
+   * requests from 127.0.0.1 / ::1 (a Prometheus on the same host, or a reverse proxy scraping from inside).
+   */
+  METRICS_TOKEN: z.string().min(16).optional(),
 
   /** Gateway used for external (PSTN) destinations: sofia/gateway/<name>/<number>. */
   EXTERNAL_GATEWAY: z.string().default('pstn'),

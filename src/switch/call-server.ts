@@ -15,6 +15,8 @@ export interface CallServerOptions {
   selfEndpoint?: string;
   /** ESL_CAPTURE_DIR: write every call's ESL bytes there (fixtures). */
   captureDir?: string;
+  /** Called as FreeSWITCH opens each connection (a counter). */
+  onConnection?: () => void;
 }
 
 /**
@@ -41,6 +43,7 @@ export async function createCallServer(o: CallServerOptions): Promise<CallServer
     logger: o.logger,
     commandTimeoutMs: o.commandTimeoutMs,
     captureDir: o.captureDir,
+    onConnection: o.onConnection,
     // One round trip readies the call: linger and the event subscription ride with `connect`.
     afterConnect: CALL_SETUP_COMMANDS,
     onCall: async (session) => {

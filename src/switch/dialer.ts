@@ -29,6 +29,8 @@ export interface DialerOptions {
    * attempt that failed without a call: keep this below the switch's limit divided among the instances.
    */
   maxCps?: number;
+  /** Told of each campaign call the switch accepted (metrics). */
+  onPlaced?: () => void;
 }
 
 export interface Dialer {
@@ -60,7 +62,7 @@ export function createDialer(o: DialerOptions): Dialer {
   };
 
   const place = (c: DueCampaign, id: string): void => {
-    const p = o.calls.place(id).catch((err: unknown) => {
+    const p = o.calls.place(id).then(() => o.onPlaced?.(), (err: unknown) => {
       // Nothing went out (the switch went away between claim and originate): the number is due again.
       log.warn({ err, campaign: c.id, call: id }, 'campaign call not placed; the number stays due');
       unclaim(o.db, id, now().getTime());

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { createTestApi, type TestApi } from '../helpers/api.ts';
 import { extensions } from '../../src/db/schema/index.ts';
 import { publish } from '../../src/publish/publish.ts';
-import { isLoopback } from '../../src/http/routes/xml-curl/index.ts';
+import { isLoopback } from '../../src/http/local-access.ts';
 import { escapeXml } from '../../src/http/routes/xml-curl/xml.ts';
 import { addExtension, addQueue, addQueueAgent, seedValid } from '../publish/seed.ts';
 

@@ -18,6 +18,8 @@ import { createContactLookup, type ContactLookup } from '../../src/services/cont
 import type { Logger } from '../../src/runtime/logger.ts';
 import { createWebhookOutbox, type WebhookOutbox } from '../../src/services/webhooks/outbox.ts';
 import { voicemailCallDeps } from '../../src/call/voicemail-deps.ts';
+import { createMetrics, type Metrics } from '../../src/metrics/metrics.ts';
+import { CALL_OUTCOMES } from '../../src/call/outcome.ts';
 
 /** An error- or fatal-level log line, as pino wrote it. */
 export interface LoggedError {
@@ -94,6 +96,8 @@ export interface ControllerOptions {
   contacts?: true | ContactLookup;
   /** Bound on the contact lookup (CallSettings.contactLookupTimeoutMs). */
   contactLookupTimeoutMs?: number;
+  /** Metrics wired as main.ts wires them (calls, the bus, outbound connections; GET /metrics serves them), exposed as `metrics`. */
+  metrics?: boolean;
 }
 
 export interface ControllerHarness {
@@ -107,6 +111,8 @@ export interface ControllerHarness {
   events: CallEvent[];
   /** The webhook outbox on the bus, with ControllerOptions.webhooks. */
   outbox?: WebhookOutbox;
+  /** The metrics, with ControllerOptions.metrics. */
+  metrics?: Metrics;
   /** Error and fatal lines logged so far (controller, call log writer and API share the logger). */
   loggedErrors: LoggedError[];
   /** Declares an error the test expects (see ControllerOptions.expectErrors). */
@@ -131,11 +137,18 @@ export async function startController(options: ControllerOptions = {}): Promise<
   bus.subscribe((e) => events.push(e));
   const outbox = options.webhooks ? createWebhookOutbox({ db: api.deps.db, logger: api.deps.logger }) : undefined;
   const detach = outbox?.attach(bus);
+  // Without prom-client's process metrics: they add nothing to a call test and keep monitors running.
+  const metrics = options.metrics
+    ? createMetrics({ logger: api.deps.logger, outcomes: CALL_OUTCOMES, sources: { activeCalls: () => registry.size() }, defaultMetrics: false })
+    : undefined;
+  const detachMetrics = metrics?.attach(bus);
+  if (metrics) api.deps.metrics = metrics;
   const server = await createCallServer({
     host: '127.0.0.1',
     port: 0,
     logger: api.deps.logger,
     commandTimeoutMs: 2000,
+    ...(metrics ? { onConnection: () => metrics.eslOutboundConnection() } : {}),
     deps: {
       db: api.deps.db,
       logger: api.deps.logger,
@@ -154,6 +167,7 @@ export async function startController(options: ControllerOptions = {}): Promise<
       ...(options.contacts ? { contactLookup: options.contacts === true ? createContactLookup(api.deps.db) : options.contacts } : {}),
       ...(options.voicemail ? { voicemail: voicemailCallDeps(api.config, api.deps.tts) } : {}),
       ...(options.placedCalls ? { placedCalls: placedCallSource(api.deps.db) } : {}),
+      ...(metrics ? { metrics: metrics.calls } : {}),
     },
   });
   const emu = createEmulator({ port: server.address().port, timeScale: 0.02 });
@@ -166,6 +180,7 @@ export async function startController(options: ControllerOptions = {}): Promise<
     bus,
     events,
     ...(outbox ? { outbox } : {}),
+    ...(metrics ? { metrics } : {}),
     loggedErrors: log.errors,
     expectLoggedError: log.expect,
     async req(method, path, body) {
@@ -183,11 +198,12 @@ export async function startController(options: ControllerOptions = {}): Promise<
       await server.idle();
       expect(registry.size()).toBe(0);
       expect(server.sessions()).toHaveLength(0);
-      expect(bus.listenerCount()).toBe(outbox ? 2 : 1);
+      expect(bus.listenerCount()).toBe(1 + (outbox ? 1 : 0) + (metrics ? 1 : 0));
       log.check();
     },
     async close() {
       detach?.();
+      detachMetrics?.();
       await server.close();
       api.close();
       log.check(true);

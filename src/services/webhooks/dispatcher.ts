@@ -24,7 +24,11 @@ export interface DispatcherOptions {
   leaseMs?: number;
   now?: () => number;
   fetch?: typeof fetch;
+  /** Told of each recorded attempt: delivered, to be retried, or failed for good (metrics). */
+  onAttempt?: (result: WebhookAttemptResult) => void;
 }
+
+export type WebhookAttemptResult = 'delivered' | 'retry' | 'failed';
 
 export interface WebhookDispatcher {
   start(): void;
@@ -100,6 +104,7 @@ export function createWebhookDispatcher(o: DispatcherOptions): WebhookDispatcher
     }
     try {
       finish(d, attempt, code, error, now() - started);
+      o.onAttempt?.(error === null ? 'delivered' : attempt >= o.maxAttempts ? 'failed' : 'retry');
     } catch (err) {
       log.error({ err, delivery: d.id }, 'recording a webhook attempt failed');
     }

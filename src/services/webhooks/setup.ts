@@ -7,7 +7,7 @@ import type { Db } from '../../db/client.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { CallEventBus } from '../../domain/call-events.ts';
 import { createWebhookOutbox } from './outbox.ts';
-import { createWebhookDispatcher, type WebhookDispatcher } from './dispatcher.ts';
+import { createWebhookDispatcher, type WebhookAttemptResult, type WebhookDispatcher } from './dispatcher.ts';
 
 export interface WebhookDelivery {
   dispatcher: WebhookDispatcher;
@@ -17,12 +17,13 @@ export interface WebhookDelivery {
   stop(): Promise<void>;
 }
 
-export function webhookDeliveryFromConfig(d: { config: Config; logger: Logger; db: Db }): WebhookDelivery {
+export function webhookDeliveryFromConfig(d: { config: Config; logger: Logger; db: Db; onAttempt?: (result: WebhookAttemptResult) => void }): WebhookDelivery {
   const { config, logger, db } = d;
   const outbox = createWebhookOutbox({ db, logger, baseUrl: config.PUBLIC_URL });
   const dispatcher = createWebhookDispatcher({
     db, logger, timeoutMs: config.WEBHOOK_TIMEOUT_MS, maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
     backoffBaseMs: config.WEBHOOK_BACKOFF_BASE_MS, backoffMaxMs: config.WEBHOOK_BACKOFF_MAX_MS, pollMs: config.WEBHOOK_POLL_MS,
+    onAttempt: d.onAttempt,
   });
   outbox.onWritten(() => dispatcher.kick());
   let detach: (() => void) | undefined;

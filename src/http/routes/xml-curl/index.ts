@@ -1,8 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { AppEnv } from '../../context.ts';
+import { isLoopback, remoteAddress, sameSecret } from '../../local-access.ts';
 import { ForbiddenError } from '../../../domain/errors.ts';
 import { directoryUser, publishedCallcenterConfig } from '../../../services/xml-curl/xml-curl-service.ts';
 import { directoryXml } from './directory.ts';
@@ -48,24 +47,6 @@ function authorize(c: Context<AppEnv>): void {
   if (!isLoopback(remoteAddress(c))) {
     throw new ForbiddenError('xml_curl accepts only local requests when XML_CURL_TOKEN is not set');
   }
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const h = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(h(a), h(b));
-}
-
-/** The socket's peer address; undefined when there is no socket (in-process tests): not local. */
-function remoteAddress(c: Context<AppEnv>): string | undefined {
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    return undefined;
-  }
-}
-
-export function isLoopback(address: string | undefined): boolean {
-  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }
 
 async function readFields(c: Context<AppEnv>): Promise<Record<string, string | undefined>> {

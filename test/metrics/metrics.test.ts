@@ -1,0 +1,173 @@
+// The metrics registry on its own: every metric is exposed with HELP and TYPE, the recorders and the bus move
+// the counters, and the scrape-time gauges run their database queries (timed) when rendered.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMetrics, type Metrics, type MetricsOptions } from '../../src/metrics/metrics.ts';
+import { createCallEventBus, type CallEvent } from '../../src/domain/call-events.ts';
+import { CALL_OUTCOMES } from '../../src/call/outcome.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
+import { webhookBacklog } from '../../src/services/webhooks/backlog.ts';
+import { campaignNumberCounts } from '../../src/services/campaigns/number-counts.ts';
+import { createTestApi, type TestApi } from '../helpers/api.ts';
+
+let api: TestApi | undefined;
+afterEach(() => {
+  api?.close();
+  api = undefined;
+});
+
+function metrics(extra: Partial<MetricsOptions> = {}): Metrics {
+  return createMetrics({ logger: silentLogger(), outcomes: CALL_OUTCOMES, sources: { activeCalls: () => 3 }, defaultMetrics: false, ...extra });
+}
+
+/** The value of one sample line (`name{labels} value`), or undefined when absent. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+const hangup = (disposition: string | null): CallEvent => ({ type: 'call.hangup', callId: 'c', orgId: 'o', cause: 'NORMAL_CLEARING', disposition, at: 'x' });
+
+describe('metrics registry', () => {
+  it('exposes every metric with HELP and TYPE, the process metrics included', async () => {
+    const text = await createMetrics({ logger: silentLogger(), outcomes: CALL_OUTCOMES, sources: { activeCalls: () => 0 } }).render();
+    const expected: Array<[string, string]> = [
+      ['switchboard_calls_active', 'gauge'],
+      ['switchboard_calls_total', 'counter'],
+      ['switchboard_call_setup_seconds', 'histogram'],
+      ['switchboard_dtmf_to_command_seconds', 'histogram'],
+      ['switchboard_esl_inbound_connected', 'gauge'],
+      ['switchboard_esl_inbound_reconnects_total', 'counter'],
+      ['switchboard_esl_outbound_connections_total', 'counter'],
+      ['switchboard_bot_legs_active', 'gauge'],
+      ['switchboard_bot_legs_total', 'counter'],
+      ['switchboard_bot_frames_dropped_total', 'counter'],
+      ['switchboard_webhook_outbox_backlog', 'gauge'],
+      ['switchboard_webhook_deliveries_total', 'counter'],
+      ['switchboard_campaign_numbers', 'gauge'],
+      ['switchboard_campaign_calls_placed_total', 'counter'],
+      ['switchboard_db_query_seconds', 'histogram'],
+      ['nodejs_eventloop_lag_seconds', 'gauge'],
+      ['process_cpu_seconds_total', 'counter'],
+    ];
+    for (const [name, type] of expected) {
+      expect(text, name).toMatch(new RegExp(`^# HELP ${name} \\S`, 'm'));
+      expect(text, name).toContain(`# TYPE ${name} ${type}\n`);
+    }
+    // Every outcome is there from the start, at 0.
+    for (const outcome of CALL_OUTCOMES) expect(sample(text, `switchboard_calls_total{outcome="${outcome}"}`), outcome).toBe(0);
+  });
+
+  it('counts call.hangup events by outcome; anything outside the vocabulary is "other"', async () => {
+    const m = metrics();
+    const bus = createCallEventBus();
+    const off = m.attach(bus);
+    bus.emit(hangup('ended_by_ivr'));
+    bus.emit(hangup('ended_by_ivr'));
+    bus.emit(hangup('abandoned'));
+    bus.emit(hangup('made-up'));
+    bus.emit(hangup(null));
+    bus.emit({ type: 'call.answered', callId: 'c', orgId: 'o', at: 'x' });
+    off();
+    bus.emit(hangup('ended_by_ivr')); // detached: not counted
+    const text = await m.render();
+    expect(sample(text, 'switchboard_calls_total{outcome="ended_by_ivr"}')).toBe(2);
+    expect(sample(text, 'switchboard_calls_total{outcome="abandoned"}')).toBe(1);
+    expect(sample(text, 'switchboard_calls_total{outcome="other"}')).toBe(2);
+    expect(sample(text, 'switchboard_calls_active')).toBe(3);
+  });
+
+  it('records latencies, bot legs, webhook attempts, placements and the inbound link', async () => {
+    const m = metrics({ sources: { activeCalls: () => 0, botLegsActive: () => 2 } });
+    m.calls.setupTime(0.004);
+    m.calls.dtmfToCommand(0.0007);
+    m.calls.dtmfToCommand(0.2);
+    m.eslOutboundConnection();
+    m.botLegEnded({ end: { kind: 'hangup' }, stats: { droppedToBot: 3, droppedFromBot: 1, skippedFromBot: 2 } });
+    m.botLegEnded({ end: { kind: 'failed' }, stats: { droppedToBot: 0, droppedFromBot: 0, skippedFromBot: 0 } });
+    m.webhookAttempt('retry');
+    m.webhookAttempt('delivered');
+    m.campaignCallPlaced();
+    m.dbQuery('call_log_batch', 0.0003);
+
+    const listeners = new Set<(state: string) => void>();
+    const link = { connected: false, onState: (l: (state: string) => void) => (listeners.add(l), () => void listeners.delete(l)) };
+    const off = m.watchInbound(link);
+    const to = (state: string, connected: boolean) => {
+      link.connected = connected;
+      for (const l of listeners) l(state);
+    };
+    to('connecting', false);
+    to('connected', true); // the first connection is not a reconnect
+    to('disconnected', false);
+    to('connecting', false);
+    to('connected', true);
+
+    const text = await m.render();
+    expect(sample(text, 'switchboard_call_setup_seconds_count')).toBe(1);
+    expect(sample(text, 'switchboard_call_setup_seconds_bucket{le="0.005"}')).toBe(1);
+    expect(sample(text, 'switchboard_call_setup_seconds_bucket{le="0.0025"}')).toBe(0);
+    expect(sample(text, 'switchboard_dtmf_to_command_seconds_count')).toBe(2);
+    expect(sample(text, 'switchboard_dtmf_to_command_seconds_bucket{le="0.001"}')).toBe(1);
+    expect(sample(text, 'switchboard_esl_outbound_connections_total')).toBe(1);
+    expect(sample(text, 'switchboard_bot_legs_active')).toBe(2);
+    expect(sample(text, 'switchboard_bot_legs_total{end="hangup"}')).toBe(1);
+    expect(sample(text, 'switchboard_bot_legs_total{end="failed"}')).toBe(1);
+    expect(sample(text, 'switchboard_bot_frames_dropped_total{direction="to_bot"}')).toBe(3);
+    expect(sample(text, 'switchboard_bot_frames_dropped_total{direction="from_bot"}')).toBe(3);
+    expect(sample(text, 'switchboard_webhook_deliveries_total{result="retry"}')).toBe(1);
+    expect(sample(text, 'switchboard_webhook_deliveries_total{result="delivered"}')).toBe(1);
+    expect(sample(text, 'switchboard_webhook_deliveries_total{result="failed"}')).toBe(0);
+    expect(sample(text, 'switchboard_campaign_calls_placed_total')).toBe(1);
+    expect(sample(text, 'switchboard_db_query_seconds_count{query="call_log_batch"}')).toBe(1);
+    expect(sample(text, 'switchboard_esl_inbound_reconnects_total')).toBe(1);
+    expect(sample(text, 'switchboard_esl_inbound_connected')).toBe(1);
+    off();
+    expect(listeners.size).toBe(0);
+    expect(sample(await m.render(), 'switchboard_esl_inbound_connected')).toBe(0);
+  });
+
+  it('reads the webhook backlog and campaign numbers from the database when scraped, timing each query', async () => {
+    api = createTestApi();
+    const org = await api.org();
+    const res = await api.call('POST', '/api/v1/webhooks', { token: org.token, body: { url: 'http://127.0.0.1:9/hook', events: ['*'] } });
+    expect(res.status).toBe(201);
+    const endpoint = ((await res.json()) as { id: string }).id;
+    const sqlite = api.database.sqlite;
+    const delivery = sqlite.prepare(`insert into webhook_deliveries (id, org_id, endpoint_id, event_type, body, status, next_attempt_at, created_at) values (?, ?, ?, 'call.hangup', '{}', ?, 0, 'x')`);
+    delivery.run('d1', org.orgId, endpoint, 'pending');
+    delivery.run('d2', org.orgId, endpoint, 'pending');
+    delivery.run('d3', org.orgId, endpoint, 'delivered');
+    // Only the counts matter here: campaign numbers without their campaign row.
+    sqlite.pragma('foreign_keys = OFF');
+    const number = sqlite.prepare(`insert into campaign_numbers (id, campaign_id, org_id, number, status, created_at, updated_at) values (?, 'camp', ?, ?, ?, 'x', 'x')`);
+    number.run('n1', org.orgId, '+919900000001', 'pending');
+    number.run('n2', org.orgId, '+919900000002', 'pending');
+    number.run('n3', org.orgId, '+919900000003', 'completed');
+
+    const m = metrics({ sources: { activeCalls: () => 0, webhookBacklog: webhookBacklog(api.deps.db), campaignNumbers: campaignNumberCounts(api.deps.db) } });
+    let text = await m.render();
+    expect(sample(text, 'switchboard_webhook_outbox_backlog')).toBe(2);
+    expect(sample(text, 'switchboard_campaign_numbers{status="pending"}')).toBe(2);
+    expect(sample(text, 'switchboard_campaign_numbers{status="completed"}')).toBe(1);
+    expect(sample(text, 'switchboard_campaign_numbers{status="dialing"}')).toBe(0);
+    expect(sample(text, 'switchboard_db_query_seconds_count{query="webhook_backlog"}')).toBe(1);
+    expect(sample(text, 'switchboard_db_query_seconds_count{query="campaign_numbers"}')).toBe(1);
+
+    // The next scrape sees the change: the last pending number moved on, a delivery went out.
+    sqlite.prepare(`update campaign_numbers set status = 'dialing'`).run();
+    sqlite.prepare(`update webhook_deliveries set status = 'delivered' where id = 'd1'`).run();
+    text = await m.render();
+    expect(sample(text, 'switchboard_webhook_outbox_backlog')).toBe(1);
+    expect(sample(text, 'switchboard_campaign_numbers{status="pending"}')).toBe(0);
+    expect(sample(text, 'switchboard_campaign_numbers{status="dialing"}')).toBe(3);
+    expect(sample(text, 'switchboard_db_query_seconds_count{query="campaign_numbers"}')).toBe(2);
+  });
+
+  it('a failing source leaves its gauge and the scrape still answers', async () => {
+    const m = metrics({ sources: { activeCalls: () => 1, webhookBacklog: () => { throw new Error('database is locked'); } } });
+    const text = await m.render();
+    expect(sample(text, 'switchboard_calls_active')).toBe(1);
+    expect(text).toContain('# TYPE switchboard_webhook_outbox_backlog gauge');
+    expect(sample(text, 'switchboard_db_query_seconds_count{query="webhook_backlog"}')).toBe(1);
+  });
+});
