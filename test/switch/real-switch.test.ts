@@ -626,7 +626,7 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
   }, 60_000);
 
   // Last: it stops the world's controller (drain), then crashes the second one's peer.
-  it('two controllers on one switch: SIGTERM drains the first (its call finishes and is logged, new calls go to the second, exit 0); a crash of the first sends new calls and its cut-off call to the second (which starts it over; the dead one's row is closed controller_lost)', async () => {
+  it('two controllers on one switch: SIGTERM drains the first (its call finishes and is logged, new calls go to the second, exit 0); a crash of the first sends new calls and its cut-off call to the second (which starts it over; the dead one’s row is closed controller_lost)', async () => {
     const second: Product = await startProduct({
       dir: join(w.dir, 'second'), dataDir: w.product.dataDir, httpPort: 8001, xmlCurlToken: XML_CURL_TOKEN,
       env: { ESL_SERVER_PORT: '8085', EXTENSION_RING_TIMEOUT_S: '4', EXTERNAL_GATEWAY: 'pstn', RECONCILE_GRACE_MS: '1500', RECONCILE_INTERVAL_MS: '3000', DRAIN_TIMEOUT_MS: '20000' },
