@@ -239,8 +239,11 @@ async function main(): Promise<void> {
     await dialer.stop();
     const deadline = Date.now() + config.DRAIN_TIMEOUT_MS;
     logger.info({ signal, activeCalls: registry.size(), timeoutMs: config.DRAIN_TIMEOUT_MS }, 'draining: new calls go to the next controller');
-    while (registry.size() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    logger.info({ left: registry.size() }, registry.size() > 0 ? 'drain time is up; ending the calls left' : 'drained: no call in progress');
+    // Until every call's socket has closed: a call leaves the registry before its runner has written its
+    // final row and announced call.hangup (which the webhook outbox must still take).
+    const busy = (): boolean => registry.size() > 0 || callServer.connectionCount > 0;
+    while (busy() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    logger.info({ left: registry.size() }, busy() ? 'drain time is up; ending the calls left' : 'drained: no call in progress');
   };
   // Everything that may still write to the database (webhook deliveries, calls ending) has stopped
   // before the database closes; one part failing does not keep the others open.
