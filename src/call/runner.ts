@@ -95,7 +95,8 @@ function newSession(
     channel,
     deps,
     actions: ACTION_HANDLERS,
-    logger: lazyChild(deps.logger, { call: channel.uuid }),
+    // Every line of a call carries both: the call id (the call log's, the API's) and the channel's uuid (FreeSWITCH's log).
+    logger: lazyChild(deps.logger, { call: channel.uuid, callId: who.callId }),
     masking: null,
     contact: null,
     record: { answeredAt: null, path: [], dtmf: '', disposition: null, answeredBy: null },

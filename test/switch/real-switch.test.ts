@@ -632,6 +632,14 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
       env: { ESL_SERVER_PORT: '8085', EXTENSION_RING_TIMEOUT_S: '4', EXTERNAL_GATEWAY: 'pstn', RECONCILE_GRACE_MS: '1500', RECONCILE_INTERVAL_MS: '3000', DRAIN_TIMEOUT_MS: '20000' },
     });
     try {
+      // A number routed and published through the second instance is live on the first for its next call.
+      const viaSecond = (await second.api('POST', '/api/v1/dids', { number: '+918065978077', assign: true })).body;
+      await second.api('PUT', `/api/v1/dids/${viaSecond.id as string}`, { routing_type: 'ivr', routing_destination: mainIvr });
+      const published = nextCaller();
+      const c0 = await call({ dialled: '918065978077', caller: published, keys: [{ afterMs: KEY_AT, keys: '0' }], end: { kind: 'await-bye', withinMs: 20_000 } });
+      expect(c0.sip.code, c0.sip.errors).toBe(0);
+      await logged(published, { outcome: 'ended_by_ivr', did: '+918065978077' });
+
       // A call in progress on the first controller: it presses 0 six seconds in.
       const inFlight = nextCaller();
       const first = call({ dialled: MAIN_DID, caller: inFlight, keys: [{ afterMs: 6000, keys: '0' }], end: { kind: 'await-bye', withinMs: 30_000 } });
