@@ -79,8 +79,10 @@ function inboundSession(channel: CallChannel, deps: CallDeps): { s: CallSession;
 
 /** A call we placed: its row names the organization, the DID shown and the customer; its id is the call log's. */
 function placedSession(channel: CallChannel, deps: CallDeps, placed: PlacedRun): CallSession {
-  const viaDid = deps.snapshots.lookupDid(placed.did);
-  const snapshot = deps.snapshots.latest?.(placed.orgId) ?? (viaDid?.orgId === placed.orgId ? viaDid.snapshot : null);
+  const snapshots = deps.snapshots;
+  // The org's latest snapshot; a source without `latest` (test fakes) is asked through the DID, if it is still the org's.
+  const viaDid = snapshots.latest ? null : snapshots.lookupDid(placed.did);
+  const snapshot = snapshots.latest ? snapshots.latest(placed.orgId) : viaDid?.orgId === placed.orgId ? viaDid.snapshot : null;
   return newSession(channel, deps, { callId: placed.callId, did: placed.did, caller: placed.customer, orgId: placed.orgId, snapshot });
 }
 

@@ -1,9 +1,7 @@
 // Outbound bot calls: the customer answers, the controller hands the call to the bot with the request's
 // values in `start`; a bot that fails hands the customer to the agent extension (hybrid hand-off).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { callLogs } from '../../src/db/schema/index.ts';
-import { attachPlacing, type Placing } from '../helpers/placing.ts';
+import { attachPlacing, endedLog, type Placing } from '../helpers/placing.ts';
 import { preconnectPlacedBot } from '../../src/call/bots.ts';
 import { createSnapshotReader } from '../../src/publish/reader.ts';
 import type { PlacedSpec } from '../../src/services/calls/placed-spec.ts';
@@ -25,15 +23,7 @@ afterEach(async () => {
   await h.close();
 });
 
-async function ended(logid: string): Promise<typeof callLogs.$inferSelect> {
-  const deadline = Date.now() + 8_000;
-  for (;;) {
-    const row = h.api.deps.db.select().from(callLogs).where(eq(callLogs.id, logid)).get();
-    if (row?.endedAt && row.disposition) return row;
-    if (Date.now() > deadline) throw new Error(`call ${logid} did not end: ${JSON.stringify(row)}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const ended = (logid: string) => endedLog(h.api.deps.db, logid);
 
 describe('outbound bot calls', () => {
   it('an ad-hoc wss_url: headers on the upgrade, the request\'s values in start, the bot hangs up: bot_completed', async () => {

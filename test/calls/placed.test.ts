@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { startController, type ControllerHarness } from '../helpers/controller.ts';
 import type { InboundEmulator } from '../emulator/inbound-server.ts';
-import { attachPlacing, type Customer, type Placing } from '../helpers/placing.ts';
-import { callLogs, outboundCalls } from '../../src/db/schema/index.ts';
+import { attachPlacing, endedLog, type Customer, type Placing } from '../helpers/placing.ts';
+import { outboundCalls } from '../../src/db/schema/index.ts';
 import type { CallControl } from '../../src/services/calls/control.ts';
 
 const DID = '+918065978001';
@@ -49,15 +49,7 @@ afterEach(async () => {
 });
 
 /** The placed call's row once its call log has ended (polls the API's own view of it). */
-async function ended(logid: string): Promise<typeof callLogs.$inferSelect> {
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    const row = h.api.deps.db.select().from(callLogs).where(eq(callLogs.id, logid)).get();
-    if (row?.endedAt && row.disposition) return row;
-    if (Date.now() > deadline) throw new Error(`call ${logid} did not end: ${JSON.stringify(row)}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const ended = (logid: string) => endedLog(h.api.deps.db, logid);
 
 const hangups = (logid: string) => h.events.filter((e) => e.type === 'call.hangup' && e.callId === logid);
 const dtmfAtMenu = (digits: string) => ({ steps: [{ when: { onApp: 'play_and_get_digits', afterMs: 5 }, do: { kind: 'dtmf' as const, digits } }] });

@@ -12,6 +12,9 @@ import { createCallControl, type CallControlOptions } from '../../src/switch/cal
 import type { CallControl } from '../../src/services/calls/control.ts';
 import { renderTemplate } from '../../src/services/tts-templates/render.ts';
 import type { ControllerHarness } from './controller.ts';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../src/db/client.ts';
+import { callLogs } from '../../src/db/schema/index.ts';
 
 export interface Customer {
   outcome: LegOutcome;
@@ -63,4 +66,15 @@ export async function attachPlacing(h: ControllerHarness, opts: Pick<CallControl
       await inbound.close();
     },
   };
+}
+
+/** A placed call's log row once it has ended (finished and given its outcome), polled from the database. */
+export async function endedLog(db: Db, logid: string, timeoutMs = 8_000): Promise<typeof callLogs.$inferSelect> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const row = db.select().from(callLogs).where(eq(callLogs.id, logid)).get();
+    if (row?.endedAt && row.disposition) return row;
+    if (Date.now() > deadline) throw new Error(`call ${logid} did not end: ${JSON.stringify(row)}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }

@@ -134,14 +134,20 @@ async function place(deps: CallsDeps, orgId: string, base: ReturnType<typeof com
   return { id: row.id, scheduledAt: base.scheduledAt };
 }
 
-/** An IVR of the latest published configuration, or a 400 naming the field (a draft-only IVR is not a flow yet). */
+/**
+ * Why `id` cannot be a call flow, or null when it can: a flow is an IVR of the latest published
+ * configuration (a draft-only IVR is not one yet). Placed calls and campaigns ask the same question.
+ */
+export function flowProblem(db: Db, orgId: string, id: string): string | null {
+  if (latestSnapshot(db, orgId)?.snapshot.ivrs[id]) return null;
+  const exists = db.select({ id: ivrs.id }).from(ivrs).where(and(eq(ivrs.id, id), eq(ivrs.orgId, orgId))).get();
+  return exists ? 'the call flow is not published yet: publish the organization first' : 'not a call flow of this organization';
+}
+
+/** `id` when it is a call flow, else a 400 naming the field. */
 function publishedFlow(db: Db, orgId: string, id: string, field: string): string {
-  const snap = latestSnapshot(db, orgId)?.snapshot;
-  if (!snap?.ivrs[id]) {
-    const exists = db.select({ id: ivrs.id }).from(ivrs).where(and(eq(ivrs.id, id), eq(ivrs.orgId, orgId))).get();
-    if (!exists) throw new ValidationError('No such call flow', [{ field, message: 'not an IVR of this organization' }]);
-    throw new ValidationError('The call flow is not published yet', [{ field, message: 'publish the organization first' }]);
-  }
+  const problem = flowProblem(db, orgId, id);
+  if (problem) throw new ValidationError(`Invalid ${field}`, [{ field, message: problem }]);
   return id;
 }
 

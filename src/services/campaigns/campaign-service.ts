@@ -6,12 +6,12 @@
  */
 import { and, asc, eq } from 'drizzle-orm';
 import { sqliteOf, type Db } from '../../db/client.ts';
-import { campaigns, contactLists, ivrs, type StoredCampaignPlay, type StoredRetryPolicy } from '../../db/schema/index.ts';
+import { campaigns, contactLists, type StoredCampaignPlay, type StoredRetryPolicy } from '../../db/schema/index.ts';
 import { parseTime, isTimeZone, WEEKDAYS } from '../../domain/business-hours.ts';
 import { windowState } from '../../domain/calling-window.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../domain/errors.ts';
-import { latestSnapshot } from '../../publish/store.ts';
 import { didField } from '../calls/calls-service.ts';
+import { flowProblem } from '../calls/placed-calls.ts';
 import { findTemplate } from '../tts-templates/template-service.ts';
 import { callsInProgress } from './dialer-store.ts';
 
@@ -167,11 +167,9 @@ function resolvePlay(db: Db, orgId: string, input: CampaignPatch, current: Campa
   const flow = input.flow_id !== undefined ? input.flow_id : (prev?.ivrId ?? null);
   let ivrId: string | null = null;
   if (flow) {
-    const published = latestSnapshot(db, orgId)?.snapshot.ivrs[flow];
-    if (!published) {
-      const exists = db.select({ id: ivrs.id }).from(ivrs).where(and(eq(ivrs.id, flow), eq(ivrs.orgId, orgId))).get();
-      problem('flow_id', exists ? 'the call flow is not published yet' : 'not a call flow of this organization');
-    } else ivrId = flow;
+    const why = flowProblem(db, orgId, flow);
+    if (why) problem('flow_id', why);
+    else ivrId = flow;
   }
   if (template) {
     try {

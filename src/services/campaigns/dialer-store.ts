@@ -9,10 +9,10 @@
  * - `settle` turns an attempt whose call has ended into completed / a retry / failed by the campaign's
  *   retry policy, from the call's own rows (so it works after a restart, whoever placed the call).
  */
-import { randomUUID } from 'node:crypto';
 import { sqliteOf, type Db } from '../../db/client.ts';
 import type { StoredCampaignPlay, StoredRetryPolicy } from '../../db/schema/index.ts';
 import type { PlacedSpec } from '../calls/placed-spec.ts';
+import { insertOutbound } from '../calls/call-store.ts';
 
 export interface DueCampaign {
   id: string;
@@ -63,8 +63,6 @@ export function claim(db: Db, c: DueCampaign, nowMs: number, max: number): strin
     const at = new Date(nowMs).toISOString();
     const dnc = sqlite.prepare(`select 1 from dnc_numbers where org_id = ? and number = ?`);
     const markDnc = sqlite.prepare(`update campaign_numbers set status = 'dnc', last_outcome = 'dnc', updated_at = ? where id = ?`);
-    const insert = sqlite.prepare(`insert into outbound_calls (id, org_id, kind, did, first_number, spec, status, a_leg_uuid, b_leg_uuid, campaign_id, campaign_number_id, created_at, updated_at)
-      values (?, ?, ?, ?, ?, ?, 'dialing', ?, ?, ?, ?, ?, ?)`);
     const mark = sqlite.prepare(`update campaign_numbers set status = 'dialing', attempts = attempts + 1, last_call_id = ?, updated_at = ? where id = ? and status = 'pending'`);
     const ids: string[] = [];
     for (const n of due) {
@@ -72,11 +70,11 @@ export function claim(db: Db, c: DueCampaign, nowMs: number, max: number): strin
         markDnc.run(at, n.id);
         continue;
       }
-      const callId = randomUUID();
       const spec = specFor(c.play, JSON.parse(n.variables) as Record<string, string>);
-      insert.run(callId, c.orgId, spec.kind, c.did, n.number, JSON.stringify(spec), randomUUID(), randomUUID(), c.id, n.id, at, at);
-      mark.run(callId, at, n.id);
-      ids.push(callId);
+      // The same row every placed call has (call-store.ts), stored `dialing`: claimed, dialled next by this instance.
+      const call = insertOutbound(db, { orgId: c.orgId, kind: spec.kind, did: c.did, first: n.number, second: null, spec, campaignId: c.id, campaignNumberId: n.id }, 'dialing');
+      mark.run(call.id, at, n.id);
+      ids.push(call.id);
     }
     return ids;
   });

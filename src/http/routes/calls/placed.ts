@@ -5,9 +5,9 @@ import { requirePermission } from '../../middleware/auth.ts';
 import { errorResponses, jsonBody, jsonContent, security } from '../../schemas.ts';
 import { listCallFlows, placeBotCall, placeFlowCall, placeTtsCall, type PlacedResult } from '../../../services/calls/placed-calls.ts';
 import { AGENT_FIELDS } from '../agents/routes.ts';
+import { err503 } from './routes.ts';
 
 const tags = ['Calls'];
-const err503 = { 503: { description: 'FreeSWITCH is not connected; nothing was placed', content: { 'application/json': { schema: z.object({ error: z.string(), code: z.string() }) } } } };
 
 const scheduled = {
   did: z.string().min(3).max(32).openapi({ example: '+918065978001', description: 'One of the organization\'s DIDs: the caller ID the customer sees' }),

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requirePermission } from '../../middleware/auth.ts';
 import { IdParam, conflictResponse, errorResponses, jsonBody, jsonContent, security } from '../../schemas.ts';
 
-const err503 = { 503: { description: 'FreeSWITCH is not connected; nothing was placed', content: { 'application/json': { schema: z.object({ error: z.string(), code: z.string() }) } } } };
+export const err503 = { 503: { description: 'FreeSWITCH is not connected; nothing was placed', content: { 'application/json': { schema: z.object({ error: z.string(), code: z.string() }) } } } };
 
 export const ClickToCallBody = z
   .object({
