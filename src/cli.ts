@@ -55,11 +55,11 @@ async function main(argv: string[]): Promise<void> {
     switch (command) {
       case 'create-org': {
         if (!v.name) throw new CliError('--name is required');
-        const org = createOrganization(db, { name: v.name, sipDomain: v.domain });
+        const org = await createOrganization(database.adb, { name: v.name, sipDomain: v.domain });
         out(`organization ${org.name}  id=${org.id}  sip_domain=${org.sipDomain}`);
         if (v['admin-email']) {
           const password = v['admin-password'] ?? randomPassword();
-          await createUser(db, { orgId: org.id, email: v['admin-email'], password, role: 'admin', name: 'Administrator' });
+          await createUser(database.adb, { orgId: org.id, email: v['admin-email'], password, role: 'admin', name: 'Administrator' });
           out(`admin ${v['admin-email']}  password=${password}`);
         }
         return;
@@ -70,7 +70,7 @@ async function main(argv: string[]): Promise<void> {
         const role = v.role ?? 'member';
         if (role !== 'admin' && role !== 'member') throw new CliError('--role must be admin or member');
         const password = v.password ?? randomPassword();
-        const user = await createUser(db, { orgId: org.id, email: v.email, password, role, name: v.name });
+        const user = await createUser(database.adb, { orgId: org.id, email: v.email, password, role, name: v.name });
         out(`user ${user.email}  id=${user.id}  role=${role}  org=${org.name}  password=${password}`);
         return;
       }

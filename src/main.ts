@@ -41,9 +41,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
   const database = openDatabase(sqlitePath(config));
-  const { db } = database;
+  const { db, adb } = database;
 
-  const first = await bootstrapAdmin(db, {
+  const first = await bootstrapAdmin(adb, {
     orgName: config.BOOTSTRAP_ORG_NAME,
     email: config.BOOTSTRAP_ADMIN_EMAIL,
     password: config.BOOTSTRAP_ADMIN_PASSWORD,
@@ -196,6 +196,7 @@ async function main(): Promise<void> {
     config,
     logger,
     db,
+    adb,
     tts,
     switchControl,
     ...(inbound && {

@@ -5,11 +5,16 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema/index.ts';
+import type { Db as AsyncDb } from './handle.ts';
+import { asyncSqliteDb } from './sqlite-async.ts';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
 export interface Database_ {
+  /** The synchronous handle of the code not yet converted (docs/pg/PG-PLAN.md); SQLite only. */
   db: Db;
+  /** The async handle both databases share (src/db/handle.ts), over the same connection. */
+  adb: AsyncDb;
   sqlite: Database.Database;
   close(): void;
 }
@@ -33,7 +38,7 @@ export function openDatabase(path: string): Database_ {
   sqlite.pragma('wal_autocheckpoint = 4000');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_DIR });
-  return { db, sqlite, close: () => sqlite.close() };
+  return { db, adb: asyncSqliteDb(sqlite), sqlite, close: () => sqlite.close() };
 }
 
 /** The better-sqlite3 handle under a drizzle database, for hot paths that prepare statements once. */

@@ -1,6 +1,7 @@
 import type { Logger } from '../runtime/logger.ts';
 import type { Config } from '../runtime/env.ts';
 import type { Db } from '../db/client.ts';
+import type { Db as AsyncDb } from '../db/handle.ts';
 import type { TtsEngine } from '../media/tts-engine.ts';
 import type { SwitchControl } from '../publish/callcenter.ts';
 import type { Role } from '../services/auth/permissions.ts';
@@ -12,7 +13,10 @@ import type { NumberProvider } from '../services/numbers/number-provider.ts';
 export interface AppDeps {
   config: Config;
   logger: Logger;
+  /** The synchronous SQLite handle of the code not yet converted to `adb` (docs/pg/PG-PLAN.md). */
   db: Db;
+  /** The async handle both databases share (src/db/handle.ts); SQLite or PostgreSQL. */
+  adb: AsyncDb;
   tts: TtsEngine;
   /** Applies published queue/directory changes to FreeSWITCH; a no-op when no switch is connected. */
   switchControl: SwitchControl;

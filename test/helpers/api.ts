@@ -10,8 +10,11 @@ import { createToneEngine } from '../../src/media/tone-engine.ts';
 import { offlineSwitchControl } from '../../src/switch/switch-control.ts';
 import { createOrganization, createUser } from '../../src/services/organizations/organizations.ts';
 import type { Role } from '../../src/services/auth/permissions.ts';
+import { createPgTestDatabase, notOnPostgres, testDialect, type TestDialect } from './test-db.ts';
 
 export interface TestApi {
+  /** SQLite, or PostgreSQL in the `pg` project (openTestApi only). */
+  dialect: TestDialect;
   app: App;
   deps: AppDeps;
   database: Database_;
@@ -36,15 +39,44 @@ export interface TestOrg {
 
 let counter = 0;
 
-/** A fresh database (a temp file, so WAL and migrations run as in production) and app per test. */
+/** A fresh SQLite database (a temp file, so WAL and migrations run as in production) and app per test. */
 export function createTestApi(overrides: Partial<AppDeps> = {}, env: Record<string, string> = {}): TestApi {
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-test-'));
+  return buildTestApi('sqlite', dataDir, openDatabase(join(dataDir, 'test.db')), overrides, env);
+}
+
+/**
+ * createTestApi on the project's database: SQLite, or in the `pg` project a fresh PostgreSQL database
+ * (copied from the migrated template). For suites converted to the async handle (docs/pg/PG-PLAN.md);
+ * on PostgreSQL the synchronous handles (`deps.db`, `database.sqlite`) throw when touched.
+ */
+export async function openTestApi(overrides: Partial<AppDeps> = {}, env: Record<string, string> = {}): Promise<AsyncTestApi> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sb-test-'));
+  if (testDialect() === 'sqlite') {
+    const api = buildTestApi('sqlite', dataDir, openDatabase(join(dataDir, 'test.db')), overrides, env);
+    return { ...api, close: async () => api.close() };
+  }
+  const pg = await createPgTestDatabase();
+  const database: Database_ = { db: notOnPostgres('deps.db'), sqlite: notOnPostgres('database.sqlite'), adb: pg.adb, close: () => undefined };
+  const api = buildTestApi('postgres', dataDir, database, overrides, { DATABASE_URL: pg.url, ...env });
+  return {
+    ...api,
+    async close() {
+      api.close();
+      await pg.drop();
+    },
+  };
+}
+
+export type AsyncTestApi = Omit<TestApi, 'close'> & { close(): Promise<void> };
+
+function buildTestApi(dialect: TestDialect, dataDir: string, database: Database_, overrides: Partial<AppDeps>, env: Record<string, string>): TestApi {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, DATABASE_URL: join(dataDir, 'test.db'), ...env });
-  const database = openDatabase(join(dataDir, 'test.db'));
   const deps: AppDeps = {
     config,
     logger: silentLogger(),
     db: database.db,
+    adb: database.adb,
     tts: createToneEngine(),
     switchControl: offlineSwitchControl,
     jwtSecret: 'test-secret-test-secret-0123456789',
@@ -67,6 +99,7 @@ export function createTestApi(overrides: Partial<AppDeps> = {}, env: Record<stri
   };
 
   return {
+    dialect,
     app,
     deps,
     database,
@@ -74,10 +107,10 @@ export function createTestApi(overrides: Partial<AppDeps> = {}, env: Record<stri
     dataDir,
     call,
     async org(name = `Org ${++counter}`, role: Role = 'admin') {
-      const org = createOrganization(database.db, { name });
+      const org = await createOrganization(deps.adb, { name });
       const email = `user${++counter}@${org.sipDomain}`;
       const password = 'correct horse battery';
-      const user = await createUser(database.db, { orgId: org.id, email, password, role, name: 'Test User' });
+      const user = await createUser(deps.adb, { orgId: org.id, email, password, role, name: 'Test User' });
       const res = await call('POST', '/auth/user-login', { body: { email, password } });
       const json = (await res.json()) as { token: string };
       return { orgId: org.id, orgName: org.name, sipDomain: org.sipDomain, userId: user.id, email, password, token: json.token };

@@ -2,8 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../src/db/client.ts';
-import { aiAgents, businessHours, dids, extensions, ivrMenuOptions, ivrs, queueAgents, queues } from '../../src/db/schema/index.ts';
-import { createOrganization } from '../../src/services/organizations/organizations.ts';
+import { eq } from 'drizzle-orm';
+import { aiAgents, businessHours, dids, extensions, ivrMenuOptions, ivrs, organizations, queueAgents, queues } from '../../src/db/schema/index.ts';
+import { slugify } from '../../src/services/organizations/organizations.ts';
 
 /** Draft rows written straight into the tables, for publish tests independent of the CRUD routes. */
 export function freshDb() {
@@ -23,7 +24,12 @@ export function freshDb() {
   };
 }
 
-export const newOrg = (db: Db, name = 'Acme') => createOrganization(db, { name });
+/** An organization as createOrganization makes it (that one is async now; these tests stay synchronous). */
+export function newOrg(db: Db, name = 'Acme') {
+  let sipDomain = `${slugify(name)}.sip.local`;
+  for (let i = 2; db.select().from(organizations).where(eq(organizations.sipDomain, sipDomain)).get(); i++) sipDomain = `${slugify(name)}-${i}.sip.local`;
+  return db.insert(organizations).values({ name, sipDomain }).returning().get();
+}
 
 export const addExtension = (db: Db, orgId: string, number: string, over: Partial<typeof extensions.$inferInsert> = {}) =>
   db.insert(extensions).values({ orgId, number, name: `Ext ${number}`, sipPassword: `pw-${number}-secret`, ...over }).returning().get();

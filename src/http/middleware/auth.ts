@@ -17,7 +17,7 @@ const USER_CACHE_MAX = 10_000;
  * 401 otherwise. Paths under `skipPrefix` (login) pass through. One instance per app, since this runs
  * on every request: verified tokens are cached (bounded, until they expire), a user's row is reused for
  * AUTH_USER_CACHE_MS (so a deleted user or a changed role takes effect within that time on every
- * instance), the lookups are prepared once, and a cached token costs no await.
+ * instance), and the lookups are prepared once.
  */
 export function createAuthenticate(skipPrefix: string) {
   const verified = new Map<string, SessionClaims>();
@@ -29,27 +29,27 @@ export function createAuthenticate(skipPrefix: string) {
     map.set(key, value);
   };
 
-  const userFor = (deps: AppDeps, id: string, nowMs: number): CredentialUser | undefined => {
+  const userFor = async (deps: AppDeps, id: string, nowMs: number): Promise<CredentialUser | undefined> => {
     const ttl = deps.config.AUTH_USER_CACHE_MS;
     const hit = ttl > 0 ? usersSeen.get(id) : undefined;
     if (hit && hit.until > nowMs) return hit.row;
-    const row = q!.user(id, new Date(nowMs));
+    const row = await q!.user(id, new Date(nowMs));
     if (ttl > 0) remember(usersSeen, USER_CACHE_MAX, id, { row, until: nowMs + ttl });
     return row;
   };
 
-  const principalForJwt = (deps: AppDeps, claims: SessionClaims, nowMs: number): Principal => {
-    const user = userFor(deps, claims.sub, nowMs);
+  const principalForJwt = async (deps: AppDeps, claims: SessionClaims, nowMs: number): Promise<Principal> => {
+    const user = await userFor(deps, claims.sub, nowMs);
     if (!user || user.orgId !== claims.org) throw new UnauthorizedError('User no longer exists');
     return { kind: 'user', orgId: user.orgId, id: user.id, role: user.role, permissions: ROLE_GRANTS[user.role] };
   };
 
-  const principalForKey = (apiKey: string, at: Date): Principal => {
+  const principalForKey = async (apiKey: string, at: Date): Promise<Principal> => {
     if (!apiKey.startsWith(API_KEY_PREFIX)) throw new UnauthorizedError('Invalid API key');
-    const row = q!.activeKey(hashApiKey(apiKey));
+    const row = await q!.activeKey(hashApiKey(apiKey));
     if (!row) throw new UnauthorizedError('Invalid or revoked API key');
     if (!row.lastUsedAt || at.getTime() - Date.parse(row.lastUsedAt) > LAST_USED_WRITE_INTERVAL_MS) {
-      q!.keyUsed(row.id, at);
+      await q!.keyUsed(row.id, at);
     }
     return { kind: 'api_key', orgId: row.orgId, id: row.id, role: null, permissions: row.permissions };
   };
@@ -57,11 +57,11 @@ export function createAuthenticate(skipPrefix: string) {
   return createMiddleware<AppEnv>(async (c, next) => {
     if (c.req.path.startsWith(skipPrefix)) return next();
     const deps = c.get('deps');
-    q ??= createCredentials(deps.db);
+    q ??= createCredentials(deps.adb);
     const at = deps.now();
     const apiKey = requestHeader(c, 'x-api-key');
     if (apiKey) {
-      c.set('principal', principalForKey(apiKey, at));
+      c.set('principal', await principalForKey(apiKey, at));
       return next();
     }
     const token = bearerToken(c);
@@ -72,7 +72,7 @@ export function createAuthenticate(skipPrefix: string) {
       if (!claims) throw new UnauthorizedError('Invalid or expired token');
       remember(verified, JWT_CACHE_MAX, token, claims);
     }
-    c.set('principal', principalForJwt(deps, claims, at.getTime()));
+    c.set('principal', await principalForJwt(deps, claims, at.getTime()));
     return next();
   });
 }

@@ -1,7 +1,6 @@
 /** Logging in with email and password: a JWT for `Authorization: Bearer`, and who it is for. */
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { agents, organizations, users } from '../../db/schema/index.ts';
+import type { Db } from '../../db/handle.ts';
 import { ForbiddenError, UnauthorizedError } from '../../domain/errors.ts';
 import { agentRefusal, refusalMessage } from '../human-agents/access.ts';
 import { verifyPassword } from './passwords.ts';
@@ -13,7 +12,7 @@ const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAA
 export interface LoggedIn {
   token: string;
   expiresAt: string;
-  user: typeof users.$inferSelect;
+  user: Db['t']['users']['$inferSelect'];
   orgName: string;
 }
 
@@ -26,16 +25,17 @@ export async function logIn(
   email: string,
   password: string,
 ): Promise<LoggedIn> {
-  const row = deps.db
+  const { agents, organizations, users } = deps.db.t;
+  const [row] = await deps.db
     .select({ user: users, orgName: organizations.name })
     .from(users)
     .innerJoin(organizations, eq(organizations.id, users.orgId))
     .where(eq(users.email, email.toLowerCase()))
-    .get();
+    .limit(1);
   const ok = await verifyPassword(password, row?.user.passwordHash ?? DUMMY_HASH);
   if (!row || !ok) throw new UnauthorizedError('Invalid email or password');
   // Only after the password matched: a disabled agent's state is not told to someone guessing emails.
-  const agent = deps.db.select({ enabled: agents.enabled, expiresAt: agents.expiresAt }).from(agents).where(eq(agents.userId, row.user.id)).get();
+  const [agent] = await deps.db.select({ enabled: agents.enabled, expiresAt: agents.expiresAt }).from(agents).where(eq(agents.userId, row.user.id)).limit(1);
   const refusal = agent ? agentRefusal(agent, deps.now()) : null;
   if (agent && refusal) throw new ForbiddenError(`${refusalMessage(refusal, agent.expiresAt)}: ask an administrator to enable it`);
   const { token, expiresAt } = await issueJwt(

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { organizations, settings, users } from '../../db/schema/index.ts';
+import type { Db as AsyncDb } from '../../db/handle.ts';
+import { settings } from '../../db/schema/index.ts';
 import { hashPassword, randomPassword } from '../auth/passwords.ts';
 import type { Role } from '../auth/permissions.ts';
 
@@ -10,23 +11,24 @@ export function slugify(name: string): string {
 }
 
 /** Creates an organization with a unique SIP domain (<slug>.sip.local unless given). */
-export function createOrganization(db: Db, input: { name: string; sipDomain?: string }) {
+export async function createOrganization(db: AsyncDb, input: { name: string; sipDomain?: string }) {
+  const { organizations } = db.t;
   let domain = input.sipDomain ?? `${slugify(input.name)}.sip.local`;
   if (!input.sipDomain) {
-    for (let i = 2; db.select().from(organizations).where(eq(organizations.sipDomain, domain)).get(); i++) {
-      domain = `${slugify(input.name)}-${i}.sip.local`;
-    }
+    const taken = async (d: string) => (await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.sipDomain, d)).limit(1)).length > 0;
+    for (let i = 2; await taken(domain); i++) domain = `${slugify(input.name)}-${i}.sip.local`;
   }
-  return db.insert(organizations).values({ name: input.name, sipDomain: domain }).returning().get();
+  const [org] = await db.insert(organizations).values({ name: input.name, sipDomain: domain }).returning();
+  return org!;
 }
 
-export async function createUser(db: Db, input: { orgId: string; email: string; password: string; name?: string; role?: Role }) {
+export async function createUser(db: AsyncDb, input: { orgId: string; email: string; password: string; name?: string; role?: Role }) {
   const passwordHash = await hashPassword(input.password);
-  return db
-    .insert(users)
+  const [user] = await db
+    .insert(db.t.users)
     .values({ orgId: input.orgId, email: input.email.toLowerCase(), name: input.name ?? '', passwordHash, role: input.role ?? 'member' })
-    .returning()
-    .get();
+    .returning();
+  return user!;
 }
 
 /**
@@ -34,13 +36,13 @@ export async function createUser(db: Db, input: { orgId: string; email: string; 
  * credentials so main.ts can print them once. Returns null when users already exist.
  */
 export async function bootstrapAdmin(
-  db: Db,
+  db: AsyncDb,
   opts: { orgName: string; email: string; password?: string },
 ): Promise<{ email: string; password: string; orgName: string } | null> {
-  const existing = db.select({ n: count() }).from(users).get();
+  const [existing] = await db.select({ n: count() }).from(db.t.users);
   if ((existing?.n ?? 0) > 0) return null;
   const password = opts.password ?? randomPassword();
-  const org = createOrganization(db, { name: opts.orgName });
+  const org = await createOrganization(db, { name: opts.orgName });
   await createUser(db, { orgId: org.id, email: opts.email, password, name: 'Administrator', role: 'admin' });
   return { email: opts.email, password, orgName: org.name };
 }

@@ -62,14 +62,14 @@ const toDto = (r: ApiKeyRow) => ({
 
 export function apiKeyRoutes() {
   return new OpenAPIHono<AppEnv>()
-    .openapi(list, (c) => c.json(listApiKeys(c.get('deps').db, c.get('principal').orgId).map(toDto), 200))
-    .openapi(create, (c) => {
-      const { row, key } = createApiKey(c.get('deps').db, c.get('principal'), c.req.valid('json'));
+    .openapi(list, async (c) => c.json((await listApiKeys(c.get('deps').adb, c.get('principal').orgId)).map(toDto), 200))
+    .openapi(create, async (c) => {
+      const { row, key } = await createApiKey(c.get('deps').adb, c.get('principal'), c.req.valid('json'));
       return c.json({ ...toDto(row), key }, 201);
     })
-    .openapi(revoke, (c) => {
-      const { db, now } = c.get('deps');
-      revokeApiKey(db, c.get('principal'), c.req.valid('param').id, now);
+    .openapi(revoke, async (c) => {
+      const { adb, now } = c.get('deps');
+      await revokeApiKey(adb, c.get('principal'), c.req.valid('param').id, now);
       return c.json({ success: true as const, message: 'API key revoked' }, 200);
     });
 }

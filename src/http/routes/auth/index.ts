@@ -43,7 +43,7 @@ const login = createRoute({
 export function authRoutes() {
   return new OpenAPIHono<AppEnv>().openapi(login, async (c) => {
     const { email, password } = c.req.valid('json');
-    const { db, jwtSecret, config, now } = c.get('deps');
+    const { adb: db, jwtSecret, config, now } = c.get('deps');
     const { token, expiresAt, user, orgName } = await logIn({ db, jwtSecret, ttlSeconds: config.JWT_TTL_SECONDS, now }, email, password);
     return c.json(
       {
