@@ -7,6 +7,9 @@ const shared = {
   env: { METADATA_SERVER_DETECTION: 'none', LOG_LEVEL: 'silent' },
 };
 
+/** Test files that also run on PostgreSQL; the list grows with each converted area (PG-PLAN.md). */
+const PG_SUITES = ['test/api/ivrs*.test.ts', 'test/webhooks/outbox-claim.test.ts'];
+
 export default defineConfig({
   test: {
     reporters: ['default', 'json'],
@@ -14,6 +17,13 @@ export default defineConfig({
     projects: [
       // Everything that runs without FreeSWITCH, files in parallel.
       { test: { ...shared, name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/switch/**'], sequence: { groupOrder: 0 } } },
+      // The suites converted to the async data layer, again on PostgreSQL (docs/pg/PG-PLAN.md): a throwaway
+      // cluster (or TEST_DATABASE_URL) and a fresh database per test, copied from a migrated template.
+      {
+        test: {
+          ...shared, name: 'pg', include: PG_SUITES, globalSetup: ['test/helpers/pg-global-setup.ts'], sequence: { groupOrder: 0 },
+        },
+      },
       // The real switch, after the others: its SIPp calls and FreeSWITCH load must not skew the timing tests
       // (audio pacing), and the others must not slow its calls.
       { test: { ...shared, name: 'switch', include: ['test/switch/**/*.test.ts'], sequence: { groupOrder: 1 } } },

@@ -17,16 +17,24 @@ export interface PostgresDatabase {
 }
 
 /** Connects to `url` (postgres://…), applies db/migrations-pg under an advisory lock, and returns the handle. */
-export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<PostgresDatabase> {
+export async function openPostgres(url: string, opts: { max?: number; onIdleError?: (err: Error) => void } = {}): Promise<PostgresDatabase> {
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
+  // An idle pooled connection that fails (server restart, terminated backend) is dropped by the pool and
+  // reported here; unhandled, it would end the process. main.ts logs it.
+  pool.on('error', opts.onIdleError ?? (() => undefined));
   const { typeParity: _, ...tables } = pgTables;
   const db = drizzle(pool);
-  const lock = await pool.connect();
+  // The lock is held on a connection of its own, outside the pool the migrator uses (a pool of one would deadlock).
+  const lock = new pg.Client({ connectionString: url });
+  await lock.connect();
   try {
     await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  } catch (err) {
+    await pool.end();
+    throw err;
   } finally {
-    await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).finally(() => lock.release());
+    await lock.end(); // ends the session: the lock goes with it
   }
   const adb = Object.assign(db, { t: tables as Tables, driver: { dialect: 'postgres' as const, pool } }) as unknown as Db;
   return { adb, pool, close: () => pool.end() };

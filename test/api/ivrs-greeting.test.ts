@@ -1,17 +1,17 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi } from '../helpers/api.ts';
 import { TtsError, type TtsEngine } from '../../src/media/tts-engine.ts';
 import { encodeWav } from '../../src/media/wav.ts';
 import { createToneEngine } from '../../src/media/tone-engine.ts';
 import { apiKeyWith, createIvr, type ErrorBody } from './ivrs.fixtures.ts';
 
-let api: TestApi;
+let api: AsyncTestApi;
 afterEach(() => api?.close());
 
-async function setup(overrides: Parameters<typeof createTestApi>[0] = {}, env: Record<string, string> = {}) {
-  api = createTestApi(overrides, env);
+async function setup(overrides: Parameters<typeof openTestApi>[0] = {}, env: Record<string, string> = {}) {
+  api = await openTestApi(overrides, env);
   const org = await api.org('Acme');
   const ivr = await createIvr(api, org);
   const soundsDir = join(api.dataDir, 'sounds');

@@ -4,17 +4,32 @@
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { listIvrsWithMenus } from '../../src/services/ivrs/queries.ts';
-import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
 
-let api: TestApi;
+let api: AsyncTestApi;
 let org: TestOrg;
 beforeEach(async () => {
-  api = createTestApi();
+  api = await openTestApi();
   org = await api.org();
 });
 afterEach(() => api.close());
+
+/** Another connection to the test's database; SQL with $n parameters, in order (? on SQLite). */
+async function secondConnection(): Promise<{ run(sql: string, params: unknown[]): Promise<void>; close(): Promise<void> }> {
+  if (api.dialect === 'sqlite') {
+    const db = new Database(join(api.dataDir, 'test.db'));
+    return {
+      run: async (sql, params) => void db.prepare(sql.replace(/\$\d+/g, '?')).run(...params),
+      close: async () => void db.close(),
+    };
+  }
+  const client = new pg.Client({ connectionString: api.config.DATABASE_URL });
+  await client.connect();
+  return { run: async (sql, params) => void (await client.query(sql, params)), close: () => client.end() };
+}
 
 const call = (m: string, p: string, body?: unknown, headers?: Record<string, string>) => api.call(m, p, { token: org.token, body, headers });
 const list = async () => {
@@ -24,7 +39,7 @@ const list = async () => {
 };
 const expectFresh = async () => {
   const got = await list();
-  expect(got.body).toEqual(JSON.parse(JSON.stringify(listIvrsWithMenus(api.deps.db, org.orgId))));
+  expect(got.body).toEqual(JSON.parse(JSON.stringify(await listIvrsWithMenus(api.deps.adb, org.orgId))));
   return got;
 };
 
@@ -51,20 +66,21 @@ it('every API write (create, update, menu replace, delete) is visible on the nex
 it('a write by another instance sharing the database invalidates this instance’s copy', async () => {
   const a = (await (await call('POST', '/api/v1/ivrs', { name: 'A', extension: '7001' })).json()) as { id: string };
   const before = await expectFresh();
-  // A second connection to the same file, as another controller/API process would hold.
-  const other = new Database(join(api.dataDir, 'test.db'));
+  // A second connection to the same database, as another controller/API process would hold.
+  const other = await secondConnection();
   try {
-    other.prepare('update ivrs set name = ? where id = ?').run('Changed elsewhere', a.id);
+    await other.run('update ivrs set name = $1 where id = $2', ['Changed elsewhere', a.id]);
     const after = await expectFresh();
     expect(after.body[0]!.name).toBe('Changed elsewhere');
     expect(after.etag).not.toBe(before.etag);
     const at = new Date().toISOString();
-    other
-      .prepare(`insert into ivr_menu_options (id, org_id, ivr_id, digit, action_type, destination, created_at, updated_at) values ('m1', ?, ?, '5', 'hangup', null, ?, ?)`)
-      .run(org.orgId, a.id, at, at);
+    await other.run(
+      `insert into ivr_menu_options (id, org_id, ivr_id, digit, action_type, destination, created_at, updated_at) values ('m1', $1, $2, '5', 'hangup', null, $3, $4)`,
+      [org.orgId, a.id, at, at],
+    );
     expect((await expectFresh()).body[0]!.menuOptions.map((o) => o.digit)).toEqual(['5']);
   } finally {
-    other.close();
+    await other.close();
   }
 });
 

@@ -1,19 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
 import { replaceMenu } from '../../src/services/ivrs/menu.ts';
 import { addExtension, addQueue, createIvr, fieldsOf, type ErrorBody, type IvrJson } from './ivrs.fixtures.ts';
 
-let api: TestApi;
+let api: AsyncTestApi;
 let org: TestOrg;
 let ivr: IvrJson;
 beforeEach(async () => {
-  api = createTestApi();
+  api = await openTestApi();
   org = await api.org('Acme');
   ivr = await createIvr(api, org);
-  addQueue(api, org.orgId, '5001', 'Sales');
-  addQueue(api, org.orgId, '5002', 'Support');
-  addExtension(api, org.orgId, '1001', 'Operator');
-  addExtension(api, org.orgId, '1002', 'No VM', false);
+  await addQueue(api, org.orgId, '5001', 'Sales');
+  await addQueue(api, org.orgId, '5002', 'Support');
+  await addExtension(api, org.orgId, '1001', 'Operator');
+  await addExtension(api, org.orgId, '1002', 'No VM', false);
 });
 afterEach(() => api.close());
 
@@ -123,7 +123,7 @@ describe('PUT /api/v1/ivrs/{id}/menu', () => {
 
   it('another org\'s queue, extension or IVR is not a valid destination', async () => {
     const other = await api.org('Other');
-    addQueue(api, other.orgId, '5500');
+    await addQueue(api, other.orgId, '5500');
     const theirIvr = await createIvr(api, other, { extension: '7500' });
     const res = await putMenu({
       options: [
@@ -148,7 +148,7 @@ describe('PUT /api/v1/ivrs/{id}/menu', () => {
     const before = await getMenu();
     // Bypass validation to force a unique-key violation on the second insert.
     const dup = { digit: '4', actionType: 'hangup' as const, destination: null, description: null };
-    expect(() => replaceMenu(api.deps.db, org.orgId, ivr.id, [dup, dup])).toThrow();
+    await expect(replaceMenu(api.deps.adb, org.orgId, ivr.id, [dup, dup])).rejects.toThrow();
     expect(await getMenu()).toEqual(before);
   });
 });

@@ -1,11 +1,12 @@
+import { count } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
 import { addAiAgent, addDid, addExtension, addQueue, apiKeyWith, createIvr, fieldsOf, type ErrorBody, type IvrJson } from './ivrs.fixtures.ts';
 
-let api: TestApi;
+let api: AsyncTestApi;
 let org: TestOrg;
 beforeEach(async () => {
-  api = createTestApi();
+  api = await openTestApi();
   org = await api.org('Acme');
 });
 afterEach(() => api.close());
@@ -30,7 +31,7 @@ describe('POST /api/v1/ivrs', () => {
   });
 
   it('accepts every field; timeout 0 means wait forever; destinations are checked and stored', async () => {
-    addQueue(api, org.orgId, '5001');
+    await addQueue(api, org.orgId, '5001');
     const ivr = await createIvr(api, org, {
       description: 'Reception', timeout: 0, max_retries: 5, inter_digit_timeout: 4, greeting_language: 'hi-IN', greeting_voice: 'hi-IN-Wavenet-A',
       timeout_prompt: 'sorry_no_input', invalid_prompt: 'That is not a valid option.',
@@ -82,8 +83,8 @@ describe('POST /api/v1/ivrs', () => {
 
   it('409 when the extension is used by an IVR, a queue or a user extension', async () => {
     const first = await createIvr(api, org);
-    const queue = addQueue(api, org.orgId, '5001', 'Sales');
-    const user = addExtension(api, org.orgId, '1001', 'Asha');
+    const queue = await addQueue(api, org.orgId, '5001', 'Sales');
+    const user = await addExtension(api, org.orgId, '1001', 'Asha');
     const cases: [string, Record<string, unknown>, string][] = [
       ['7001', { type: 'ivr', id: first.id, name: 'Main Menu', number: '7001' }, 'Extension 7001 is already used by IVR "Main Menu"'],
       ['5001', { type: 'queue', id: queue.id, name: 'Sales', number: '5001' }, 'Extension 5001 is already used by queue "Sales"'],
@@ -173,7 +174,7 @@ describe('PUT /api/v1/ivrs/{id}', () => {
 
   it('an unchanged extension is not a conflict; a taken one is 409', async () => {
     const ivr = await createIvr(api, org);
-    addQueue(api, org.orgId, '5001', 'Sales');
+    await addQueue(api, org.orgId, '5001', 'Sales');
     expect((await api.call('PUT', `/api/v1/ivrs/${ivr.id}`, { token: org.token, body: { extension: '7001' } })).status).toBe(200);
     const res = await api.call('PUT', `/api/v1/ivrs/${ivr.id}`, { token: org.token, body: { extension: '5001' } });
     expect(res.status).toBe(409);
@@ -198,17 +199,18 @@ describe('DELETE /api/v1/ivrs/{id}', () => {
     const res = await api.call('DELETE', `/api/v1/ivrs/${ivr.id}`, { token: org.token });
     expect(res.status).toBe(204);
     expect(await res.text()).toBe('');
-    expect(api.database.sqlite.prepare('select count(*) as n from ivr_menu_options').get()).toEqual({ n: 0 });
+    const { adb } = api.deps;
+    expect(await adb.select({ n: count() }).from(adb.t.ivrMenuOptions)).toEqual([{ n: 0 }]);
     expect((await api.call('GET', `/api/v1/ivrs/${ivr.id}`, { token: org.token })).status).toBe(404);
   });
 
   it('200 naming the DIDs that are now dead and the references that dangle', async () => {
     const target = await createIvr(api, org, { name: 'Target', extension: '7001' });
-    const did = addDid(api, org.orgId, '+918065978001', { type: 'ivr', destination: target.id });
-    addDid(api, org.orgId, '+918065978002', { type: 'queue', destination: '5001' });
+    const did = await addDid(api, org.orgId, '+918065978001', { type: 'ivr', destination: target.id });
+    await addDid(api, org.orgId, '+918065978002', { type: 'queue', destination: '5001' });
     const parent = await createIvr(api, org, { name: 'Parent', extension: '7002', timeout_destination: { type: 'ivr', value: target.id } });
     await api.call('PUT', `/api/v1/ivrs/${parent.id}/menu`, { token: org.token, body: { options: [{ digit: '3', action_type: 'ivr', action_destination: target.id }] } });
-    const agent = addAiAgent(api, org.orgId, { type: 'ivr', value: target.id });
+    const agent = await addAiAgent(api, org.orgId, { type: 'ivr', value: target.id });
 
     const res = await api.call('DELETE', `/api/v1/ivrs/${target.id}`, { token: org.token });
     expect(res.status).toBe(200);

@@ -35,8 +35,9 @@ const freePort = () =>
 async function startCluster(bin: string): Promise<{ url: string; stop(): void }> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-pg-'));
   const asRoot = process.getuid?.() === 0;
+  // stdio 'ignore': the server pg_ctl starts would otherwise hold our pipes open, and execFileSync wait for them.
   const run = (cmd: string, args: string[]) =>
-    asRoot ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe' }) : execFileSync(join(bin, cmd), args, { stdio: 'pipe' });
+    asRoot ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'ignore' }) : execFileSync(join(bin, cmd), args, { stdio: 'ignore' });
   if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()));
   const data = join(dir, 'data');
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);

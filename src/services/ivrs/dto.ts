@@ -1,13 +1,13 @@
-import type { ivrMenuOptions, ivrs } from '../../db/schema/index.ts';
+import type { Tables } from '../../db/handle.ts';
 import type { DirectDialPolicy } from '../../domain/destinations.ts';
 
-export type IvrRow = typeof ivrs.$inferSelect;
-export type MenuOptionRow = typeof ivrMenuOptions.$inferSelect;
+export type IvrRow = Tables['ivrs']['$inferSelect'];
+export type MenuOptionRow = Tables['ivrMenuOptions']['$inferSelect'];
 
 /**
  * The IVR as the API returns it, written once: each response field → the ivrs column it shows (snake_case,
  * except the seed's camelCase timestamps). toIvrDto builds one IVR from a row with it, and the GET /ivrs
- * query (list-query.ts) builds SQLite's json_object from it, so the two cannot drift.
+ * query (list-query.ts) builds the database's JSON objects from it, so the two cannot drift.
  */
 export const IVR_FIELDS = {
   id: 'id',

@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { renameSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { soundsDir, type Config } from '../../runtime/env.ts';
-import type { Db } from '../../db/client.ts';
-import { ivrs } from '../../db/schema/index.ts';
+import { affectedRows, transaction, type Db } from '../../db/handle.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { TtsEngine } from '../../media/tts-engine.ts';
 import { toMonoPcm16 } from '../../media/normalize-wav.ts';
@@ -52,7 +50,7 @@ export interface GreetingDeps {
  */
 export async function generateGreeting(deps: GreetingDeps, orgId: string, ivrId: string, input: GreetingInput, signal?: AbortSignal): Promise<GreetingResult> {
   const { db, config, tts } = deps;
-  const ivr = requireIvr(db, orgId, ivrId);
+  const ivr = await requireIvr(db, orgId, ivrId);
   const language = input.language ?? ivr.greetingLanguage;
   const voice = input.voice ?? ivr.greetingVoice;
   const sampleRate = config.TTS_SAMPLE_RATE;
@@ -74,14 +72,14 @@ export async function generateGreeting(deps: GreetingDeps, orgId: string, ivrId:
   try {
     await mkdir(dir, { recursive: true });
     await writeFile(tmpPath, audio.wav);
-    db.transaction((tx) => {
-      const res = tx
+    await transaction(db, async (tx) => {
+      const { ivrs } = tx.t;
+      const res = await tx
         .update(ivrs)
         .set({ greetingPrompt: prompt, greetingText: input.text, greetingLanguage: language, greetingVoice: voice })
-        .where(and(eq(ivrs.orgId, orgId), eq(ivrs.id, ivr.id)))
-        .run();
-      if (res.changes === 0) throw new NotFoundError('IVR not found'); // deleted while synthesizing
-      renameSync(tmpPath, finalPath); // a failure here rolls the row back
+        .where(and(eq(ivrs.orgId, orgId), eq(ivrs.id, ivr.id)));
+      if (affectedRows(res) === 0) throw new NotFoundError('IVR not found'); // deleted while synthesizing
+      await rename(tmpPath, finalPath); // a failure here rolls the row back
     });
   } finally {
     await rm(tmpPath, { force: true });
@@ -91,7 +89,7 @@ export async function generateGreeting(deps: GreetingDeps, orgId: string, ivrId:
 
 /** The greeting wav bytes; 404 when none has been generated or the file is gone. */
 export async function readGreeting(db: Db, config: SoundsConfig, orgId: string, ivrId: string): Promise<{ name: string; bytes: Buffer }> {
-  const ivr = requireIvr(db, orgId, ivrId);
+  const ivr = await requireIvr(db, orgId, ivrId);
   if (!ivr.greetingPrompt) throw new NotFoundError('No greeting generated yet');
   try {
     return { name: ivr.greetingPrompt, bytes: await readFile(greetingFilePath(config, ivr.id)) };

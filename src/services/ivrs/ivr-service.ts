@@ -1,10 +1,11 @@
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { transaction, type Db, type Tables } from '../../db/handle.ts';
+import { isUniqueViolation } from '../../db/order.ts';
 import type { Logger } from '../../runtime/logger.ts';
-import { ivrs, type StoredDestination } from '../../db/schema/index.ts';
-import { checkDestination, NULL_DESTINATION_TYPES, type DirectDialPolicy, type FinalDestinationType } from '../../domain/destinations.ts';
-import { assertNumberFree } from '../numbers/extension-numbers.ts';
-import { draftTargets } from '../numbers/targets.ts';
+import type { StoredDestination } from '../../db/schema/index.ts';
+import { checkDestination, NULL_DESTINATION_TYPES, type DestinationTargets, type DirectDialPolicy, type FinalDestinationType } from '../../domain/destinations.ts';
+import { assertNumberFreeAsync } from '../numbers/extension-numbers.ts';
+import { loadDraftTargets } from '../numbers/targets.ts';
 import { ConflictError, ValidationError, type FieldIssue } from '../../domain/errors.ts';
 import type { IvrRow } from './dto.ts';
 import { removeGreetingFile, type SoundsConfig } from './greeting.ts';
@@ -38,14 +39,14 @@ export interface IvrFields {
   status?: 'active' | 'inactive' | undefined;
 }
 
-type Columns = Partial<typeof ivrs.$inferInsert>;
+type Columns = Partial<Tables['ivrs']['$inferInsert']>;
 
 const blankToNull = (v: string | null | undefined) => (v === undefined ? undefined : v === null || v.trim() === '' ? null : v.trim());
 
-function destination(db: Db, orgId: string, field: string, d: DestinationInput | null | undefined, issues: FieldIssue[]): StoredDestination | null | undefined {
+function destination(targets: DestinationTargets, field: string, d: DestinationInput | null | undefined, issues: FieldIssue[]): StoredDestination | null | undefined {
   if (d === undefined || d === null) return d;
   const value = d.value === undefined || d.value === null ? null : d.value.trim();
-  const { problem } = checkDestination(draftTargets(db, orgId), d.type, value);
+  const { problem } = checkDestination(targets, d.type, value);
   if (problem) issues.push({ field: `${field}.value`, message: problem.message });
   return { type: d.type, value: NULL_DESTINATION_TYPES.has(d.type) ? null : value };
 }
@@ -78,8 +79,9 @@ function directDial(input: IvrFields, current: IvrRow | undefined, issues: Field
 }
 
 /** Maps API fields to columns, collecting every invalid field before failing with one 400. */
-function toColumns(db: Db, orgId: string, input: IvrFields, current?: IvrRow): Columns {
+async function toColumns(db: Db, orgId: string, input: IvrFields, current?: IvrRow): Promise<Columns> {
   const issues: FieldIssue[] = [];
+  const targets = await loadDraftTargets(db, orgId, [input.timeout_destination?.value, input.invalid_destination?.value]);
   const cols: Columns = {
     name: input.name?.trim(),
     extension: input.extension?.trim(),
@@ -93,8 +95,8 @@ function toColumns(db: Db, orgId: string, input: IvrFields, current?: IvrRow): C
     greetingVoice: input.greeting_voice,
     timeoutPrompt: blankToNull(input.timeout_prompt),
     invalidPrompt: blankToNull(input.invalid_prompt),
-    timeoutDestination: destination(db, orgId, 'timeout_destination', input.timeout_destination, issues),
-    invalidDestination: destination(db, orgId, 'invalid_destination', input.invalid_destination, issues),
+    timeoutDestination: destination(targets, 'timeout_destination', input.timeout_destination, issues),
+    invalidDestination: destination(targets, 'invalid_destination', input.invalid_destination, issues),
     status: input.status,
     ...directDial(input, current, issues),
   };
@@ -104,30 +106,30 @@ function toColumns(db: Db, orgId: string, input: IvrFields, current?: IvrRow): C
   return Object.fromEntries(Object.entries(cols).filter(([, v]) => v !== undefined)) as Columns;
 }
 
-/** A concurrent writer took the extension between our check and our write. */
-function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: string } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
+/** A concurrent writer took the extension between our check and our write: isUniqueViolation. */
 const RACE_MESSAGE = 'An IVR with that extension already exists in this org';
 
-export function createIvr(db: Db, orgId: string, input: IvrFields & { name: string; extension: string }): IvrRow {
-  const cols = toColumns(db, orgId, input);
-  assertNumberFree(db, orgId, cols.extension as string);
+export async function createIvr(db: Db, orgId: string, input: IvrFields & { name: string; extension: string }): Promise<IvrRow> {
+  const cols = await toColumns(db, orgId, input);
+  await assertNumberFreeAsync(db, orgId, cols.extension as string);
   try {
-    return db.insert(ivrs).values({ ...cols, orgId, name: cols.name as string, extension: cols.extension as string }).returning().get();
+    const [row] = await db.insert(db.t.ivrs).values({ ...cols, orgId, name: cols.name as string, extension: cols.extension as string }).returning();
+    return row!;
   } catch (err) {
     if (isUniqueViolation(err)) throw new ConflictError(RACE_MESSAGE);
     throw err;
   }
 }
 
-export function updateIvr(db: Db, orgId: string, id: string, input: IvrFields): IvrRow {
-  const current = requireIvr(db, orgId, id);
-  const cols = toColumns(db, orgId, input, current);
-  if (cols.extension !== undefined && cols.extension !== current.extension) assertNumberFree(db, orgId, cols.extension, { type: 'ivr', id: current.id });
+export async function updateIvr(db: Db, orgId: string, id: string, input: IvrFields): Promise<IvrRow> {
+  const { ivrs } = db.t;
+  const current = await requireIvr(db, orgId, id);
+  const cols = await toColumns(db, orgId, input, current);
+  if (cols.extension !== undefined && cols.extension !== current.extension) await assertNumberFreeAsync(db, orgId, cols.extension, { type: 'ivr', id: current.id });
   if (Object.keys(cols).length === 0) return current;
   try {
-    return db.update(ivrs).set(cols).where(and(eq(ivrs.orgId, orgId), eq(ivrs.id, current.id))).returning().get() ?? requireIvr(db, orgId, id);
+    const [row] = await db.update(ivrs).set(cols).where(and(eq(ivrs.orgId, orgId), eq(ivrs.id, current.id))).returning();
+    return row ?? (await requireIvr(db, orgId, id));
   } catch (err) {
     if (isUniqueViolation(err)) throw new ConflictError(RACE_MESSAGE);
     throw err;
@@ -138,17 +140,20 @@ export function updateIvr(db: Db, orgId: string, id: string, input: IvrFields): 
  * Deletes the IVR (its menu options go with it through the FK cascade) and reports what
  * still routes calls to it: those DIDs are dead until re-routed, and publish flags them.
  */
-export function deleteIvr(db: Db, orgId: string, id: string): IvrReferences {
-  const ivr = requireIvr(db, orgId, id);
-  // Synchronous driver: nothing in this process runs between the read and the delete.
-  const refs = findIvrReferences(db, orgId, ivr.id);
-  db.delete(ivrs).where(and(eq(ivrs.orgId, orgId), eq(ivrs.id, ivr.id))).run();
-  return refs;
+export function deleteIvr(db: Db, orgId: string, id: string): Promise<IvrReferences> {
+  // One transaction: the references reported are those the delete left dangling.
+  return transaction(db, async (tx) => {
+    const { ivrs } = tx.t;
+    const ivr = await requireIvr(tx, orgId, id);
+    const refs = await findIvrReferences(tx, orgId, ivr.id);
+    await tx.delete(ivrs).where(and(eq(ivrs.orgId, orgId), eq(ivrs.id, ivr.id)));
+    return refs;
+  });
 }
 
 /** deleteIvr, then its greeting file (best effort: a file that cannot be removed is logged). */
 export async function deleteIvrAndGreeting(deps: { db: Db; config: SoundsConfig; logger: Logger }, orgId: string, id: string): Promise<IvrReferences> {
-  const refs = deleteIvr(deps.db, orgId, id);
+  const refs = await deleteIvr(deps.db, orgId, id);
   await removeGreetingFile(deps.config, id, deps.logger);
   return refs;
 }

@@ -1,9 +1,8 @@
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { ivrMenuOptions, ivrs } from '../../db/schema/index.ts';
+import { transaction, type Db } from '../../db/handle.ts';
 import { ACTION_TYPES, checkDestination, isExtensionNumber, NULL_DESTINATION_TYPES, type ActionType } from '../../domain/destinations.ts';
 import { ValidationError, type FieldIssue } from '../../domain/errors.ts';
-import { draftTargets } from '../numbers/targets.ts';
+import { loadDraftTargets } from '../numbers/targets.ts';
 import type { IvrWithMenuDto } from './dto.ts';
 import { getIvrWithMenu, requireIvr } from './queries.ts';
 
@@ -24,9 +23,10 @@ export interface MenuOption {
 }
 
 /** When an IVR is named by its extension, say which UUID to send instead. */
-function ivrHint(db: Db, orgId: string, value: string): string {
+async function ivrHint(db: Db, orgId: string, value: string): Promise<string> {
   if (!isExtensionNumber(value)) return '';
-  const ivr = db.select({ id: ivrs.id, name: ivrs.name }).from(ivrs).where(and(eq(ivrs.orgId, orgId), eq(ivrs.extension, value))).get();
+  const { ivrs } = db.t;
+  const [ivr] = await db.select({ id: ivrs.id, name: ivrs.name }).from(ivrs).where(and(eq(ivrs.orgId, orgId), eq(ivrs.extension, value))).limit(1);
   return ivr ? `; use IVR "${ivr.name}"'s UUID "${ivr.id}"` : '';
 }
 
@@ -34,11 +34,12 @@ function ivrHint(db: Db, orgId: string, value: string): string {
  * Checks the whole menu against the organization's configuration and reports every failing
  * option at once (fields like `options.2.action_destination`). Returns the options normalized.
  */
-export function validateMenu(db: Db, orgId: string, options: MenuOptionInput[]): MenuOption[] {
+export async function validateMenu(db: Db, orgId: string, options: MenuOptionInput[]): Promise<MenuOption[]> {
   const issues: FieldIssue[] = [];
   const firstIndexOfDigit = new Map<string, number>();
-  const targets = draftTargets(db, orgId);
-  const out = options.map((o, i): MenuOption => {
+  const targets = await loadDraftTargets(db, orgId, options.map((o) => o.action_destination));
+  const out: MenuOption[] = [];
+  for (const [i, o] of options.entries()) {
     const digit = String(o.digit).trim();
     if (!(MENU_DIGITS as readonly string[]).includes(digit)) {
       issues.push({ field: `options.${i}.digit`, message: `Invalid digit: ${digit} (use 0-9, * or #)` });
@@ -54,12 +55,12 @@ export function validateMenu(db: Db, orgId: string, options: MenuOptionInput[]):
     }
     const problem = knownType ? checkDestination(targets, o.action_type, destination).problem : null;
     if (problem) {
-      const hint = o.action_type === 'ivr' && destination ? ivrHint(db, orgId, destination) : '';
+      const hint = o.action_type === 'ivr' && destination ? await ivrHint(db, orgId, destination) : '';
       issues.push({ field: `options.${i}.action_destination`, message: problem.message + hint });
     }
     const description = o.description?.trim() || null;
-    return { digit, actionType: o.action_type as ActionType, destination: NULL_DESTINATION_TYPES.has(o.action_type) ? null : destination, description };
-  });
+    out.push({ digit, actionType: o.action_type as ActionType, destination: NULL_DESTINATION_TYPES.has(o.action_type) ? null : destination, description });
+  }
   if (issues.length > 0) {
     throw new ValidationError(`Invalid menu: ${issues.map((x) => `${x.field}: ${x.message}`).join('; ')}`, issues);
   }
@@ -67,22 +68,21 @@ export function validateMenu(db: Db, orgId: string, options: MenuOptionInput[]):
 }
 
 /** Replaces every option of the IVR in one transaction: either the whole new menu is saved or the old one stays. */
-export function replaceMenu(db: Db, orgId: string, ivrId: string, options: MenuOption[]): void {
-  db.transaction((tx) => {
-    tx.delete(ivrMenuOptions).where(and(eq(ivrMenuOptions.orgId, orgId), eq(ivrMenuOptions.ivrId, ivrId))).run();
-    // Inserted one by one in body order: rowid order is the menu order.
+export function replaceMenu(db: Db, orgId: string, ivrId: string, options: MenuOption[]): Promise<void> {
+  return transaction(db, async (tx) => {
+    const { ivrMenuOptions, ivrs } = tx.t;
+    await tx.delete(ivrMenuOptions).where(and(eq(ivrMenuOptions.orgId, orgId), eq(ivrMenuOptions.ivrId, ivrId)));
+    // Inserted one by one in body order: insertion order (src/db/order.ts) is the menu order.
     for (const o of options) {
-      tx.insert(ivrMenuOptions)
-        .values({ ivrId, orgId, digit: o.digit, actionType: o.actionType, destination: o.destination, description: o.description })
-        .run();
+      await tx.insert(ivrMenuOptions).values({ ivrId, orgId, digit: o.digit, actionType: o.actionType, destination: o.destination, description: o.description });
     }
     // The IVR changed: bump updatedAt so clients see it (and publish diffs see it).
-    tx.update(ivrs).set({ updatedAt: new Date().toISOString() }).where(and(eq(ivrs.orgId, orgId), eq(ivrs.id, ivrId))).run();
+    await tx.update(ivrs).set({ updatedAt: new Date().toISOString() }).where(and(eq(ivrs.orgId, orgId), eq(ivrs.id, ivrId)));
   });
 }
 
-export function putMenu(db: Db, orgId: string, ivrId: string, options: MenuOptionInput[]): IvrWithMenuDto {
-  const ivr = requireIvr(db, orgId, ivrId);
-  replaceMenu(db, orgId, ivr.id, validateMenu(db, orgId, options));
+export async function putMenu(db: Db, orgId: string, ivrId: string, options: MenuOptionInput[]): Promise<IvrWithMenuDto> {
+  const ivr = await requireIvr(db, orgId, ivrId);
+  await replaceMenu(db, orgId, ivr.id, await validateMenu(db, orgId, options));
   return getIvrWithMenu(db, orgId, ivr.id);
 }

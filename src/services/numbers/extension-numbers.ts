@@ -1,5 +1,6 @@
 import { and, eq, ne } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import type { Db as AsyncDb } from '../../db/handle.ts';
 import { extensions, ivrs, queues } from '../../db/schema/index.ts';
 import { ConflictError } from '../../domain/errors.ts';
 
@@ -33,6 +34,22 @@ const LABEL: Record<NumberOwner['type'], string> = { ivr: 'IVR', queue: 'queue',
  */
 export function assertNumberFree(db: Db, orgId: string, number: string, self?: { type: NumberOwner['type']; id: string }): void {
   const owner = findNumberOwner(db, orgId, number, self);
+  if (owner) throw new ConflictError(`Extension ${number} is already used by ${LABEL[owner.type]} "${owner.name}"`, { ...owner, number });
+}
+
+/**
+ * assertNumberFree on the async handle. Transitional twin (docs/pg/PG-PLAN.md): when the last synchronous
+ * caller (extensions, queues, human agents) is converted, the synchronous one goes and this takes its name.
+ */
+export async function assertNumberFreeAsync(db: AsyncDb, orgId: string, number: string, self?: { type: NumberOwner['type']; id: string }): Promise<void> {
+  const { extensions: e, ivrs: i, queues: q } = db.t;
+  const skip = (t: NumberOwner['type']) => (self?.type === t ? self.id : null);
+  const [ivr, queue, ext] = await Promise.all([
+    db.select({ id: i.id, name: i.name }).from(i).where(and(eq(i.orgId, orgId), eq(i.extension, number), ...(skip('ivr') ? [ne(i.id, skip('ivr')!)] : []))).limit(1),
+    db.select({ id: q.id, name: q.name }).from(q).where(and(eq(q.orgId, orgId), eq(q.number, number), ...(skip('queue') ? [ne(q.id, skip('queue')!)] : []))).limit(1),
+    db.select({ id: e.id, name: e.name }).from(e).where(and(eq(e.orgId, orgId), eq(e.number, number), ...(skip('extension') ? [ne(e.id, skip('extension')!)] : []))).limit(1),
+  ]);
+  const owner: NumberOwner | null = ivr[0] ? { type: 'ivr', ...ivr[0] } : queue[0] ? { type: 'queue', ...queue[0] } : ext[0] ? { type: 'extension', ...ext[0] } : null;
   if (owner) throw new ConflictError(`Extension ${number} is already used by ${LABEL[owner.type]} "${owner.name}"`, { ...owner, number });
 }
 

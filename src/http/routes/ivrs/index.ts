@@ -14,8 +14,8 @@ export function ivrRoutes() {
   // Prepared on first use; one app serves one database.
   let listIvrs: ReturnType<typeof createIvrListQuery> | undefined;
   return new OpenAPIHono<AppEnv>()
-    .openapi(routes.listIvrs, (c) => {
-      const { body, etag } = (listIvrs ??= createIvrListQuery(c.get('deps').db))(c.get('principal').orgId);
+    .openapi(routes.listIvrs, async (c) => {
+      const { body, etag } = await (listIvrs ??= createIvrListQuery(c.get('deps').adb))(c.get('principal').orgId);
       // Revalidation: the ETag changes with every write to the org's IVRs or menus (any instance).
       const requestId = c.get('requestId');
       if (matchesEtag(requestHeader(c, 'if-none-match'), etag)) {
@@ -27,19 +27,19 @@ export function ivrRoutes() {
         headers: { 'content-type': 'application/json', etag, 'cache-control': 'private, no-cache', 'x-request-id': requestId },
       }) as never;
     })
-    .openapi(routes.getIvr, (c) => c.json(getIvrWithMenu(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id), 200))
-    .openapi(routes.createIvr, (c) => {
-      const row = createIvr(c.get('deps').db, c.get('principal').orgId, c.req.valid('json'));
+    .openapi(routes.getIvr, async (c) => c.json(await getIvrWithMenu(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id), 200))
+    .openapi(routes.createIvr, async (c) => {
+      const row = await createIvr(c.get('deps').adb, c.get('principal').orgId, c.req.valid('json'));
       c.get('logger').info({ ivrId: row.id, extension: row.extension }, 'ivr created');
       return c.json(toIvrDto(row), 201);
     })
-    .openapi(routes.updateIvr, (c) => {
-      const row = updateIvr(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json'));
+    .openapi(routes.updateIvr, async (c) => {
+      const row = await updateIvr(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json'));
       return c.json(toIvrDto(row), 200);
     })
     .openapi(routes.deleteIvr, async (c) => {
       const { id } = c.req.valid('param');
-      const { db, config } = c.get('deps');
+      const { adb: db, config } = c.get('deps');
       const refs = await deleteIvrAndGreeting({ db, config, logger: c.get('logger') }, c.get('principal').orgId, id);
       if (refs.dids.length === 0 && refs.references.length === 0) return c.body(null, 204);
       const parts = [
@@ -57,12 +57,12 @@ export function ivrRoutes() {
         200,
       );
     })
-    .openapi(routes.putMenu, (c) => {
+    .openapi(routes.putMenu, async (c) => {
       const { options } = c.req.valid('json');
-      return c.json(putMenu(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id, options), 200);
+      return c.json(await putMenu(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id, options), 200);
     })
     .openapi(routes.generateGreeting, async (c) => {
-      const { db, config, tts } = c.get('deps');
+      const { adb: db, config, tts } = c.get('deps');
       const result = await generateGreeting(
         { db, config, tts, logger: c.get('logger') },
         c.get('principal').orgId,
@@ -73,7 +73,7 @@ export function ivrRoutes() {
       return c.json(result, 200);
     })
     .openapi(routes.greetingAudio, async (c) => {
-      const { name, bytes } = await readGreeting(c.get('deps').db, c.get('deps').config, c.get('principal').orgId, c.req.valid('param').id);
+      const { name, bytes } = await readGreeting(c.get('deps').adb, c.get('deps').config, c.get('principal').orgId, c.req.valid('param').id);
       return c.body(new Uint8Array(bytes), 200, {
         'content-type': 'audio/wav',
         'content-length': String(bytes.length),
