@@ -17,7 +17,7 @@ export interface PostgresDatabase {
 }
 
 /** Connects to `url` (postgres://…), applies db/migrations-pg under an advisory lock, and returns the handle. */
-export async function openPostgres(url: string, opts: { max?: number; onIdleError?: (err: Error) => void } = {}): Promise<PostgresDatabase> {
+export async function openPostgres(url: string, opts: { max?: number; onIdleError?: (err: Error) => void; migrate?: boolean } = {}): Promise<PostgresDatabase> {
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
   // An idle pooled connection that fails (server restart, terminated backend) is dropped by the pool and
   // reported here; unhandled, it would end the process. main.ts logs it.
@@ -25,6 +25,12 @@ export async function openPostgres(url: string, opts: { max?: number; onIdleErro
   const { typeParity: _, ...tables } = pgTables;
   const db = drizzle(pool);
   // The lock is held on a connection of its own, outside the pool the migrator uses (a pool of one would deadlock).
+  if (opts.migrate !== false) await migrateLocked(url, pool, db);
+  const adb = Object.assign(db, { t: tables as Tables, driver: { dialect: 'postgres' as const, pool } }) as unknown as Db;
+  return { adb, pool, close: () => pool.end() };
+}
+
+async function migrateLocked(url: string, pool: pg.Pool, db: Parameters<typeof migrate>[0]): Promise<void> {
   const lock = new pg.Client({ connectionString: url });
   await lock.connect();
   try {
@@ -36,6 +42,4 @@ export async function openPostgres(url: string, opts: { max?: number; onIdleErro
   } finally {
     await lock.end(); // ends the session: the lock goes with it
   }
-  const adb = Object.assign(db, { t: tables as Tables, driver: { dialect: 'postgres' as const, pool } }) as unknown as Db;
-  return { adb, pool, close: () => pool.end() };
 }

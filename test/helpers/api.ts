@@ -63,7 +63,7 @@ export async function openTestApi(overrides: Partial<AppDeps> = {}, env: Record<
     ...api,
     async close() {
       api.close();
-      await pg.drop();
+      await pg.close();
     },
   };
 }

@@ -54,7 +54,7 @@ async function startCluster(bin: string): Promise<{ url: string; stop(): void }>
   };
 }
 
-export default async function setup(project: TestProject): Promise<(() => void) | undefined> {
+export default async function setup(project: TestProject): Promise<(() => void | Promise<void>) | undefined> {
   let url = process.env.TEST_DATABASE_URL;
   let stop: (() => void) | undefined;
   if (!url) {
@@ -78,5 +78,17 @@ export default async function setup(project: TestProject): Promise<(() => void) 
   const template = await openPostgres(`${url}/${PG_TEMPLATE}`, { max: 1 });
   await template.close();
   project.provide('pgUrl', url);
-  return stop;
+  if (stop) return stop;
+  // A server of the caller's: drop the test files' databases (test-db.ts) afterwards.
+  const server = url;
+  return async () => {
+    const c = new pg.Client({ connectionString: `${server}/postgres` });
+    await c.connect();
+    try {
+      const { rows } = await c.query<{ d: string }>(`select datname as d from pg_database where datname like 'sb_t_%'`);
+      for (const { d } of rows) await c.query(`drop database if exists ${d} with (force)`);
+    } finally {
+      await c.end();
+    }
+  };
 }
