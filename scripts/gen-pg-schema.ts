@@ -22,7 +22,7 @@ import * as schema from '../src/db/schema/index.ts';
 const OUT = resolve(dirname(fileURLToPath(import.meta.url)), '../src/db/schema-pg/tables.ts');
 const dialect = new SQLiteSyncDialect();
 
-const tables = Object.entries(schema).filter((e): e is [string, SQLiteTable] => is(e[1], SQLiteTable));
+const tables = Object.entries(schema as Record<string, unknown>).filter((e): e is [string, SQLiteTable] => is(e[1], SQLiteTable));
 const keyOfTable = new Map<SQLiteTable, string>(tables.map(([k, t]) => [t, k]));
 const keyOfColumn = (table: SQLiteTable, column: SQLiteColumn) => {
   const hit = Object.entries(getTableColumns(table)).find(([, c]) => c === column);
