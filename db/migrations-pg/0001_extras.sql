@@ -19,6 +19,10 @@ ALTER TABLE "call_logs" ADD COLUMN "seq" bigint GENERATED ALWAYS AS IDENTITY;
 --> statement-breakpoint
 ALTER TABLE "call_notes" ADD COLUMN "seq" bigint GENERATED ALWAYS AS IDENTITY;
 --> statement-breakpoint
+ALTER TABLE "webhook_deliveries" ADD COLUMN "seq" bigint GENERATED ALWAYS AS IDENTITY;
+--> statement-breakpoint
+ALTER TABLE "webhook_attempts" ADD COLUMN "seq" bigint GENERATED ALWAYS AS IDENTITY;
+--> statement-breakpoint
 
 -- 0002 (SQLite): a call log that ends enters the integrations' feed.
 CREATE FUNCTION "call_logs_feed"() RETURNS trigger LANGUAGE plpgsql AS $$
