@@ -3,7 +3,6 @@
  * (node-postgres) with the same `transaction()` helper; the interleaving case of a-await-sqlite.ts again.
  * Run: PG_URL=postgres://postgres@127.0.0.1:PORT/DB npx tsx docs/pg/experiments/b-transactions.ts
  */
-import Database from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
 import { openDatabase } from '../../../src/db/client.ts';
 import { openPostgres } from '../../../src/db/postgres.ts';
@@ -46,7 +45,6 @@ const dir = (await import('node:fs')).mkdtempSync('/tmp/sb-exp-');
 const sqlite = openDatabase(`${dir}/x.db`);
 await scenario('sqlite (gated)', sqlite.adb);
 sqlite.close();
-void Database;
 if (process.env.PG_URL) {
   const pg = await openPostgres(process.env.PG_URL);
   await scenario('postgres', pg.adb);
