@@ -39,7 +39,7 @@ function knobs(): { rates: number[]; rungSeconds: number; targets: Target[] } {
 }
 
 /** A private netns with its loopback up, or undefined (not root, no iproute2): then the host's loopback. */
-function createNamespace(): string | undefined {
+export function createNamespace(): string | undefined {
   const name = `sbbench-${process.pid}`;
   const add = spawnSync('ip', ['netns', 'add', name], { encoding: 'utf8' });
   if (add.status !== 0) {
@@ -54,7 +54,7 @@ function createNamespace(): string | undefined {
   return name;
 }
 
-function deleteNamespace(name: string): void {
+export function deleteNamespace(name: string): void {
   // Anything still in it is ours (the driver's children): end those pids, then the namespace.
   const pids = spawnSync('ip', ['netns', 'pids', name], { encoding: 'utf8' }).stdout?.split(/\s+/).filter(Boolean) ?? [];
   for (const pid of pids) {

@@ -32,6 +32,8 @@ export interface FreeSwitchConf {
   readonly native: NativeMedia;
   /** The socket app's arguments for `inbound_did` (default the product's). */
   readonly socketArgs?: string;
+  /** More bench-only extensions (XML) for context `public`, before the catch-all. */
+  readonly extraExtensions?: string;
 }
 
 /** Copies freeswitch-conf/ into `<work>/conf` with the bench's changes; returns the copy's path. */
@@ -64,7 +66,7 @@ export function writeConf(work: string, o: FreeSwitchConf): string {
         <action application="hangup" data="NORMAL_CLEARING"/>
       </condition>
     </extension>
-
+${o.extraExtensions ?? ''}
     <!-- Any DID: hand the call to the controller. -->`;
   edit('dialplan/public.xml', (x) => {
     let out = x.replace('\n    <!-- Any DID: hand the call to the controller. -->', extension);

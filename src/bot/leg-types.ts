@@ -20,8 +20,6 @@ export interface UnicastRequest {
   /** Ours (FreeSWITCH sends the caller's audio here). */
   remoteIp: string;
   remotePort: number;
-  /** `flags: native`: the channel's raw codec frames instead of L16. */
-  native: boolean;
 }
 
 /** A channel event as a bot leg reads it (DTMF). */

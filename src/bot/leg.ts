@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import WebSocket from 'ws';
-import { createAudioPath, describeFormat, FRAME_MS, LEG_FRAME_BYTES, type LegEncoding } from './audio-format.ts';
+import { createAudioPath, describeFormat, FRAME_MS, LEG_FRAME_BYTES } from './audio-format.ts';
 import { connectBot } from './bot-socket.ts';
 import type { AudioFormat, BotTarget } from '../domain/agents.ts';
 import type { BotBridgeDeps, BotCall, BotChannelEvent, BotFailure, BotLegEnd, BotLegResult, BotLegStats, BotRunOptions } from './leg-types.ts';
@@ -62,15 +62,13 @@ export async function runBotLeg(deps: BotBridgeDeps, call: BotCall, target: BotT
     }
     const sock = (ws = conn.ws);
     const botFormat: AudioFormat = target.dialect === 'twilio' ? 'pcmu_8k' : target.audioFormat;
-    // Raw PCMU from FreeSWITCH saves two conversions when both the channel and the bot speak it.
-    const leg: LegEncoding = botFormat === 'pcmu_8k' && call.channel.variables.read_codec === 'PCMU' ? 'pcmu' : 'l16';
-    const path = createAudioPath(leg, botFormat);
+    const path = createAudioPath(botFormat);
 
     try {
       // Keys pressed from now on go to the bot: DTMF events are not among every call's events (CALL_EVENTS).
       await Promise.all([
         call.channel.subscribe('DTMF'),
-        startUnicast({ localIp: settings.switchMediaIp, localPort: pair.switch, remoteIp: settings.mediaIp, remotePort: pair.local, native: leg === 'pcmu' }),
+        startUnicast({ localIp: settings.switchMediaIp, localPort: pair.switch, remoteIp: settings.mediaIp, remotePort: pair.local }),
       ]);
     } catch (err) {
       end = call.channel.signal.aborted ? { kind: 'caller_hangup' } : fail('unicast_failed', err instanceof Error ? err.message : String(err));
@@ -88,7 +86,7 @@ export async function runBotLeg(deps: BotBridgeDeps, call: BotCall, target: BotT
     };
     for (const m of c.open()) send(m);
     call.emit({ type: 'bot.connected', agentId: target.id, streamId, dialect: c.dialect });
-    log.info({ dialect: c.dialect, format: botFormat, leg, port: pair.local }, 'bot connected');
+    log.info({ dialect: c.dialect, format: botFormat, port: pair.local }, 'bot connected');
 
     end = await new Promise<BotLegEnd>((resolve) => {
       let finished = false;
@@ -102,7 +100,7 @@ export async function runBotLeg(deps: BotBridgeDeps, call: BotCall, target: BotT
         finished = true;
         resolve(e);
       };
-      const playout = new Playout(LEG_FRAME_BYTES[leg], Math.ceil(settings.maxBufferMs / FRAME_MS), leg === 'pcmu' ? 0xff : 0);
+      const playout = new Playout(LEG_FRAME_BYTES, Math.ceil(settings.maxBufferMs / FRAME_MS), 0);
 
       const onDatagram = (msg: Buffer, rinfo: { port: number }): void => {
         if (rinfo.port !== pair.switch) return;
@@ -113,9 +111,7 @@ export async function runBotLeg(deps: BotBridgeDeps, call: BotCall, target: BotT
           warnedBacklog = true;
           return;
         }
-        // While an RFC 2833 digit is in flight FreeSWITCH sends 320 bytes of 0xFF filler, native or not.
-        const frame = leg === 'pcmu' && msg.length > 160 ? msg.subarray(0, 160) : msg;
-        send(c.media(path.toBot(frame), stats.framesToBot * FRAME_MS));
+        send(c.media(path.toBot(msg), stats.framesToBot * FRAME_MS));
         stats.framesToBot++;
       };
       const onMessage = (data: WebSocket.RawData, isBinary: boolean): void => {
