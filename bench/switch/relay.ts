@@ -2,8 +2,8 @@
  * The AI bench's baseline (a child process, so its CPU is its own): a bare UDP↔WebSocket relay between
  * FreeSWITCH's `unicast` and the echo bot. `unicast` is an ESL command, not a dialplan application, so
  * the relay also takes the dialplan's `socket` (outbound ESL) with the least a call needs: `connect`, one
- * `sendmsg` starting unicast toward its UDP port from a FreeSWITCH port of its choosing, one running
- * `park`; no events, no replies read. One UDP socket; each FreeSWITCH source port gets its own WebSocket,
+ * `sendmsg` starting unicast (L16, as the bridge has it) toward its UDP port from a FreeSWITCH port of its
+ * choosing, one running `park`; no events, no replies read. One UDP socket; each FreeSWITCH source port gets its own WebSocket,
  * and the raw 20 ms frames go over it as binary messages, and back, as they come: no JSON, no base64, no
  * resampling, no pacing, no play-out buffer. Argument: the bot's URL. Prints `PORT <udp> <esl>`.
  */
@@ -39,7 +39,7 @@ const esl = createServer((conn) => {
   conn.write('connect\n\n');
   conn.write(
     `sendmsg\ncall-command: unicast\nlocal-ip: 127.0.0.1\nlocal-port: ${fsPort}\nremote-ip: 127.0.0.1\n` +
-      `remote-port: ${udp.address().port}\ntransport: udp\nflags: native\n\n`,
+      `remote-port: ${udp.address().port}\ntransport: udp\n\n`,
   );
   conn.write('sendmsg\ncall-command: execute\nexecute-app-name: park\n\n');
 });
