@@ -377,6 +377,28 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
     }, 40_000);
   }
 
+  it('six AI calls at once (Twilio dialect, PCMU callers): every bot gets its caller’s audio for the whole call, every caller its echo', async () => {
+    // Concurrent bot legs each keep their own media both ways (npm run bench -- switch-bot measures many more).
+    const before = bot.mediaBySession().length;
+    const calls = await Promise.all(
+      Array.from({ length: 6 }, async (_, i) => {
+        await new Promise((r) => setTimeout(r, i * 25));
+        const caller = nextCaller();
+        const c = await call({ dialled: TWILIO_BOT_DID, caller, keys: [{ afterMs: 5000, keys: '#' }], end: { kind: 'await-bye', withinMs: 25_000 } });
+        return { caller, c };
+      }),
+    );
+    for (const { c } of calls) {
+      expect(c.sip.code, c.sip.errors).toBe(0);
+      // ~4.5 s of echo at 50 frames a second.
+      expect(c.rtp.loudPackets()).toBeGreaterThan(150);
+    }
+    const perBot = bot.mediaBySession().slice(before);
+    expect(perBot).toHaveLength(6);
+    for (const frames of perBot) expect(frames).toBeGreaterThan(180);
+    for (const { caller } of calls) await logged(caller, { status: 'answered', outcome: 'bot_completed' });
+  }, 60_000);
+
   it('a second bot leg on one call (bot → IVR → bot): each leg on its own socket streams both ways; keys reach the second; bot hangup', async () => {
     const caller = nextCaller();
     const startsBefore = bot.starts();
