@@ -165,6 +165,7 @@ export function createEspeakWasmEngine(opts: EspeakWasmOptions = {}): TtsEngine 
     name: NAME,
     voiceFor: (req) => espeakVoiceFor(req.language),
     async synthesize(req: TtsRequest, signal?: AbortSignal) {
+      if (req.text.trim() === '') throw new TtsError(`${NAME}: the text is empty`);
       const voice = espeakVoiceFor(req.language);
       const prev = queue;
       let release!: () => void;
