@@ -40,7 +40,7 @@ export function analyzeSpeech(wav: Buffer): SpeechStats {
   const window = Float64Array.from({ length: size }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (size - 1)));
   const binHz = rate / size;
   const firstBin = Math.ceil(BAND_EDGES[0] / binHz);
-  const lastBin = Math.min(Math.floor(BAND_EDGES[BAND_EDGES.length - 1] / binHz), (size >> 1) - 1);
+  const lastBin = Math.min(Math.floor(BAND_EDGES[8] / binHz), (size >> 1) - 1);
   const cos = Float64Array.from({ length: size }, (_, m) => Math.cos((2 * Math.PI * m) / size));
   const sin = Float64Array.from({ length: size }, (_, m) => Math.sin((2 * Math.PI * m) / size));
 
