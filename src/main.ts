@@ -257,6 +257,7 @@ async function main(): Promise<void> {
       if (r.status === 'rejected') logger.error({ err: r.reason, part: parts[i]?.[0] }, 'shutdown step failed');
     });
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await tts.close?.().catch((err: unknown) => logger.error({ err, part: 'text-to-speech' }, 'shutdown step failed'));
     try {
       database.close();
     } catch (err) {

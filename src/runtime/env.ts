@@ -119,7 +119,8 @@ export const configSchema = z.object({
   BOT_PING_INTERVAL_MS: z.coerce.number().int().min(0).default(10_000),
   BOT_PING_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
 
-  TTS_ENGINE: z.enum(['auto', 'google', 'espeak', 'tone']).default('auto'),
+  /** auto: Google when credentials are set, else eSpeak NG as WebAssembly (an npm dependency), else the espeak-ng binary, else a tone. */
+  TTS_ENGINE: z.enum(['auto', 'google', 'espeak-wasm', 'espeak', 'tone']).default('auto'),
   /** Path to a Google service-account JSON; Google TTS is used only when this is set. */
   GOOGLE_APPLICATION_CREDENTIALS: z.string().optional(),
   TTS_SAMPLE_RATE: z.coerce

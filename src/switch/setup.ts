@@ -29,7 +29,7 @@ export function callControlFromConfig(d: {
     ...(d.onDial ? { onDial: d.onDial } : {}),
     ...(d.onEnd ? { onEnd: d.onEnd } : {}),
     renderIntro: async (text, callId) => {
-      const wav = await d.tts.synthesize({ text, language: 'en-IN', voice: 'en-IN-Wavenet-D', sampleRate: config.TTS_SAMPLE_RATE }, AbortSignal.timeout(15_000));
+      const { wav } = await d.tts.synthesize({ text, language: 'en-IN', voice: 'en-IN-Wavenet-D', sampleRate: config.TTS_SAMPLE_RATE }, AbortSignal.timeout(15_000));
       mkdirSync(sounds, { recursive: true });
       const path = join(sounds, `intro_${callId}.wav`);
       writeFileSync(path, wav);

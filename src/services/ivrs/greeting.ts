@@ -34,7 +34,10 @@ export interface GreetingResult {
   greeting_prompt: string;
   language: string;
   voice: string;
+  /** The engine that rendered it: with the fallback chain, e.g. "tone" when the speech engines failed. */
   engine: string;
+  /** That engine's own voice, e.g. "en-gb" (espeak-ng for en-IN) or "en-IN-Wavenet-D" (Google). */
+  engine_voice: string;
   duration_ms: number;
 }
 
@@ -59,9 +62,10 @@ export async function generateGreeting(deps: GreetingDeps, orgId: string, ivrId:
 
   const timeout = AbortSignal.timeout(TTS_TIMEOUT_MS);
   let audio;
+  let rendered;
   try {
-    const raw = await tts.synthesize({ text: input.text, language, voice, sampleRate }, signal ? AbortSignal.any([signal, timeout]) : timeout);
-    audio = toMonoPcm16(raw, sampleRate);
+    rendered = await tts.synthesize({ text: input.text, language, voice, sampleRate }, signal ? AbortSignal.any([signal, timeout]) : timeout);
+    audio = toMonoPcm16(rendered.wav, sampleRate);
   } catch (err) {
     deps.logger.warn({ err, engine: tts.name, ivrId }, 'greeting synthesis failed');
     throw new UpstreamError(`Text-to-speech failed (engine ${tts.name}): ${(err as Error)?.message ?? String(err)}`);
@@ -86,7 +90,7 @@ export async function generateGreeting(deps: GreetingDeps, orgId: string, ivrId:
   } finally {
     await rm(tmpPath, { force: true });
   }
-  return { success: true, greeting_prompt: prompt, language, voice, engine: tts.name, duration_ms: audio.durationMs };
+  return { success: true, greeting_prompt: prompt, language, voice, engine: rendered.engine, engine_voice: rendered.voice, duration_ms: audio.durationMs };
 }
 
 /** The greeting wav bytes; 404 when none has been generated or the file is gone. */

@@ -126,8 +126,12 @@ export const GreetingResult = z
     success: z.literal(true),
     greeting_prompt: z.string(),
     language: z.string(),
-    voice: z.string(),
-    engine: z.string().openapi({ example: 'espeak-ng' }),
+    voice: z.string().openapi({ description: 'The voice asked for (stored on the IVR)' }),
+    engine: z.string().openapi({
+      example: 'espeak-ng-wasm',
+      description: 'The engine that rendered the greeting: google, espeak-ng-wasm, espeak-ng, or tone when every speech engine failed (TTS_ENGINE)',
+    }),
+    engine_voice: z.string().openapi({ example: 'en-gb', description: "The engine's own voice it used (eSpeak NG's for the language, Google's voice name or \"default\", \"tone\")" }),
     duration_ms: z.number().int(),
   })
   .openapi('GreetingResult');
