@@ -13,6 +13,9 @@ import { startSwitchBot, type SwitchBot } from './bot.ts';
 import { call, finishedLog, hooksOf, nextCaller, phone, PSTN_PORT, registerPhone, startWorld, XML_CURL_TOKEN, type CallLog, type Hook, type World } from './world.ts';
 import { startProduct, type Product } from './product.ts';
 import { join } from 'node:path';
+import { ulawToL16 } from '../../src/media/g711.ts';
+import { encodeWav } from '../../src/media/wav.ts';
+import { analyzeSpeech, speechVerdict } from '../helpers/speech.ts';
 
 const missing = switchMissing();
 if (missing && process.env.CI === 'true') throw new Error(`real-switch suite: ${missing} is not installed (CI runs ../shared/freeswitch/install.sh first)`);
@@ -89,7 +92,9 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
     const main = (await api('POST', '/api/v1/ivrs', { name: 'Main Menu', extension: '7001', timeout: 3, max_retries: 2 })).body;
     mainIvr = main.id as string;
     await api('POST', '/api/v1/tts-templates', { name: 'order_ready', text: 'Hello {{name}}, your order {{order_id}} is ready.' });
-    await api('POST', `/api/v1/ivrs/${main.id}/generate-greeting`, { text: 'Welcome. Press 1 for reception.' });
+    // The default engine on a machine without Google credentials speaks (eSpeak NG in WebAssembly, from npm).
+    const greeting = await api('POST', `/api/v1/ivrs/${main.id}/generate-greeting`, { text: 'Welcome. Press 1 for reception.' });
+    expect(greeting.body.engine).toBe('espeak-ng-wasm');
     await api('PUT', `/api/v1/ivrs/${main.id}/menu`, {
       options: [
         { digit: '1', action_type: 'extension', action_destination: '1001' },
@@ -163,6 +168,12 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
     expect(log.ivr_path.filter((p) => p.step === 'timeout')).toHaveLength(2);
     expect(hooks.map((h) => h.type)).toEqual(expect.arrayContaining(['call.ringing', 'call.answered', 'call.hangup']));
     expect(c.rtp.loudPackets()).toBeGreaterThan(20); // the greeting was heard
+    // ... and it was speech, not a tone: the first two seconds of sound the caller got, spectrally.
+    const first = c.rtp.heard.findIndex((p) => p.some((b) => (b & 0x7f) < 0x70));
+    const pcm = ulawToL16(Buffer.concat(c.rtp.heard.slice(first, first + 100)));
+    const samples = new Int16Array(pcm.buffer, pcm.byteOffset, pcm.length / 2);
+    const verdict = speechVerdict(analyzeSpeech(encodeWav(samples, 8000)));
+    expect(verdict.speech, verdict.why).toBe(true);
   }, 60_000);
 
   it('key 1 → the extension answers and talks until it hangs up: connected, attended by 1001', async () => {
