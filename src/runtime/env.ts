@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSwitchList } from './switch-list.ts';
 
 /**
  * The one place that reads the environment. Everything has a default so that
@@ -49,6 +50,17 @@ export const configSchema = z.object({
   ESL_INBOUND_PORT: port.default(8021),
   ESL_INBOUND_PASSWORD: z.string().default('ClueCon'),
   ESL_INBOUND_ENABLED: bool.default(true),
+  /**
+   * Several switches: `[id=]host[:port[:password]]`, comma-separated (src/runtime/switch-list.ts). Unset: the one
+   * switch of ESL_INBOUND_HOST / _PORT / _PASSWORD.
+   */
+  SWITCHES: z.string().optional().superRefine((v, ctx) => {
+    if (v === undefined) return;
+    const parsed = parseSwitchList(v, 'x');
+    if (!parsed.ok) for (const message of parsed.errors) ctx.addIssue({ code: 'custom', message });
+  }),
+  /** Which connected switch a placed call goes to: the one with the fewest calls of this instance, or each in turn. */
+  SWITCH_ORIGINATE_POLICY: z.enum(['least_calls', 'round_robin']).default('least_calls'),
   /** Write every call's ESL bytes to this folder (building emulator fixtures from the real switch). */
   ESL_CAPTURE_DIR: z.string().optional(),
   ESL_COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
@@ -103,6 +115,8 @@ export const configSchema = z.object({
   REGISTRATION_TIMEOUT_MS: z.coerce.number().int().positive().default(1_500),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  /** A call whose switch cannot be asked stays open until the switch is back, or until it is this old (max_call_seconds: no call lasts longer). */
+  RECONCILE_SWITCH_DOWN_MS: z.coerce.number().int().positive().default(14_400_000),
 
   /** AI bridge: UDP ports for unicast media, used in pairs (ours even, FreeSWITCH's odd). */
   BOT_UDP_PORT_MIN: port.default(40000),
