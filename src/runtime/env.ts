@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseSwitchList } from './switch-list.ts';
+import { parseMediaIps, parseSwitchList, switchList } from './switch-list.ts';
 
 /**
  * The one place that reads the environment. Everything has a default so that
@@ -125,6 +125,12 @@ export const configSchema = z.object({
   BOT_MEDIA_IP: z.string().default('127.0.0.1'),
   /** FreeSWITCH's address for unicast (local-ip): where it receives the bot's audio. */
   BOT_SWITCH_MEDIA_IP: z.string().default('127.0.0.1'),
+  /** Per switch (`id=address,…`) when the switches are on different hosts; a switch not listed uses BOT_SWITCH_MEDIA_IP. */
+  SWITCH_MEDIA_IPS: z.string().optional().superRefine((v, ctx) => {
+    if (v === undefined) return;
+    const parsed = parseMediaIps(v);
+    if (!parsed.ok) for (const message of parsed.errors) ctx.addIssue({ code: 'custom', message });
+  }),
   /** Most bot audio buffered ahead of the caller; the excess is dropped. */
   BOT_MAX_BUFFER_MS: z.coerce.number().int().min(200).default(30_000),
   /** A bot that sends nothing this long after `start` is treated as failed (fallback). */
@@ -158,6 +164,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  // A media address for a switch that is not one of SWITCHES is a typo that would never take effect.
+  if (parsed.data.SWITCH_MEDIA_IPS !== undefined) {
+    const ids = new Set(switchList(parsed.data).map((s) => s.id));
+    const media = parseMediaIps(parsed.data.SWITCH_MEDIA_IPS, ids);
+    if (!media.ok) throw new ConfigError(`Invalid configuration:\n  ${media.errors.map((e) => `SWITCH_MEDIA_IPS: ${e}`).join('\n  ')}`);
   }
   return parsed.data;
 }

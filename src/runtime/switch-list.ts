@@ -87,3 +87,31 @@ export function switchList(s: SwitchListSettings): SwitchConfig[] {
   const host = s.ESL_INBOUND_HOST.includes(':') ? `[${s.ESL_INBOUND_HOST}]` : s.ESL_INBOUND_HOST;
   return [{ id: `${host}:${s.ESL_INBOUND_PORT}`, host: s.ESL_INBOUND_HOST, port: s.ESL_INBOUND_PORT, password: s.ESL_INBOUND_PASSWORD }];
 }
+
+/**
+ * SWITCH_MEDIA_IPS: `id=address[,id=address…]`, each switch's own address for the AI bridge's unicast
+ * (where it receives the bot's audio) when the switches are on different hosts; a switch not listed uses
+ * BOT_SWITCH_MEDIA_IP. `known` (the switch ids) makes an id that is not a switch an error.
+ */
+export function parseMediaIps(value: string, known?: ReadonlySet<string>): { ok: true; ips: Map<string, string> } | { ok: false; errors: string[] } {
+  const ips = new Map<string, string>();
+  const errors: string[] = [];
+  for (const entry of value.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+    const eq = entry.indexOf('=');
+    const id = eq > 0 ? entry.slice(0, eq).trim() : '';
+    const ip = eq > 0 ? entry.slice(eq + 1).trim() : '';
+    if (!id || !ip || /\s/.test(ip)) errors.push(`"${entry}": expected id=address`);
+    else if (ips.has(id)) errors.push(`"${entry}": ${id} is listed twice`);
+    else if (known && !known.has(id)) errors.push(`"${entry}": ${id} is not a switch (SWITCHES ids: ${[...known].join(', ')})`);
+    else ips.set(id, ip);
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, ips };
+}
+
+/** Each switch's unicast address from SWITCH_MEDIA_IPS (validated by loadConfig); empty when unset. */
+export function switchMediaIps(s: { readonly SWITCH_MEDIA_IPS?: string | undefined }): Map<string, string> {
+  if (s.SWITCH_MEDIA_IPS === undefined) return new Map();
+  const parsed = parseMediaIps(s.SWITCH_MEDIA_IPS);
+  if (!parsed.ok) throw new Error(`SWITCH_MEDIA_IPS: ${parsed.errors.join('; ')}`);
+  return parsed.ips;
+}

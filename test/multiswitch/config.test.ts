@@ -50,3 +50,16 @@ describe('SWITCHES', () => {
     expect(loadConfig({}).SWITCH_ORIGINATE_POLICY).toBe('least_calls');
   });
 });
+
+describe('SWITCH_MEDIA_IPS', () => {
+  it('maps switch ids to their unicast address; an id that is not a switch, or a bad entry, is refused at start', async () => {
+    const { switchMediaIps } = await import('../../src/runtime/switch-list.ts');
+    const config = loadConfig({ SWITCHES: 'fs1=10.0.0.5,fs2=10.0.0.6', SWITCH_MEDIA_IPS: 'fs2=10.0.0.6' });
+    expect([...switchMediaIps(config)]).toEqual([['fs2', '10.0.0.6']]);
+    expect(switchMediaIps(loadConfig({})).size).toBe(0);
+    expect(() => loadConfig({ SWITCHES: 'fs1=10.0.0.5', SWITCH_MEDIA_IPS: 'fs9=10.0.0.9' })).toThrow(/SWITCH_MEDIA_IPS: "fs9=10.0.0.9": fs9 is not a switch \(SWITCHES ids: fs1\)/);
+    expect(() => loadConfig({ SWITCH_MEDIA_IPS: 'fs1' })).toThrow(/SWITCH_MEDIA_IPS: "fs1": expected id=address/);
+    // Without SWITCHES the one switch's id is host:port.
+    expect(() => loadConfig({ SWITCH_MEDIA_IPS: '127.0.0.1:8021=10.0.0.5' })).not.toThrow();
+  });
+});
