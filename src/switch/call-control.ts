@@ -26,6 +26,7 @@ import {
 import type { SwitchLink, Switches } from './switches.ts';
 import { createSwitchPicker, type OriginatePolicy } from './switch-picker.ts';
 import { createCallRecovery } from './call-recovery.ts';
+import { registeredOn } from './registered-on.ts';
 
 export interface CallControlOptions {
   db: Db;
@@ -41,6 +42,11 @@ export interface CallControlOptions {
   switchDownMs?: number;
   /** How often such calls are looked for (default 60 s; 0 = only when a switch connects). */
   expireEveryMs?: number;
+  /**
+   * The sofia profile extensions register on (SIP_REGISTRATION_PROFILE). With several switches connected, a
+   * click-to-call goes to the switch its agent's extension is registered on (else by the policy).
+   */
+  registrationProfile?: string;
   gateway: string;
   ringTimeoutS: number;
   /** Where bridged calls are recorded (null = no recording). */
@@ -96,6 +102,14 @@ export function createCallControl(o: CallControlOptions): CallControl {
     if (!link) throw new SwitchUnavailableError('FreeSWITCH is not connected; the call was not placed');
     return link;
   };
+
+  /** A click-to-call rings the agent first: on the switch the agent's phone is registered on, when that is one of several. */
+  const agentSwitch = async (row: OutboundRow): Promise<SwitchLink | null> => {
+    if (row.kind !== 'click_to_call' || !o.registrationProfile || !row.extNo || !switches) return null;
+    if (switches.list.filter((l) => l.connected).length < 2) return null;
+    return registeredOn(switches.list, o.registrationProfile, row.extNo, sipDomainOf(row.orgId), timeoutMs);
+  };
+  const sipDomainOf = (orgId: string): string => o.db.select({ d: organizations.sipDomain }).from(organizations).where(eq(organizations.id, orgId)).get()?.d ?? '';
 
   const track = (row: OutboundRow, startedAt: string, link: SwitchLink): Live => {
     const live: Live = {
@@ -193,7 +207,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
   const place = async (id: string): Promise<void> => {
     const row = getOutbound(o.db, id);
     if (!row) return;
-    const link = pickSwitch();
+    const link = (await agentSwitch(row)) ?? pickSwitch();
     let first = row.firstNumber ?? '';
     let second = row.secondNumber ?? '';
     if (row.kind === 'masking' && row.maskingSessionId) {
@@ -207,7 +221,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
       return null;
     }) : null;
     const c2c = row.kind === 'click_to_call';
-    const sipDomain = c2c ? o.db.select({ d: organizations.sipDomain }).from(organizations).where(eq(organizations.id, row.orgId)).get()?.d ?? '' : '';
+    const sipDomain = c2c ? sipDomainOf(row.orgId) : '';
     const plan: OriginatePlan = {
       callId: row.id,
       did: row.did,

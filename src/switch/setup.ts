@@ -58,7 +58,7 @@ export function callControlFromConfig(d: {
   const sounds = resolve(soundsDir(config));
   return createCallControl({
     db, logger, bus: d.bus, switches: d.switches, gateway: config.EXTERNAL_GATEWAY, ringTimeoutS: config.ORIGINATE_TIMEOUT_S,
-    policy: config.SWITCH_ORIGINATE_POLICY, switchDownMs: config.RECONCILE_SWITCH_DOWN_MS, expireEveryMs: config.RECONCILE_INTERVAL_MS,
+    policy: config.SWITCH_ORIGINATE_POLICY, registrationProfile: config.SIP_REGISTRATION_PROFILE, switchDownMs: config.RECONCILE_SWITCH_DOWN_MS, expireEveryMs: config.RECONCILE_INTERVAL_MS,
     ...(d.inboundLoad ? { inboundLoad: d.inboundLoad } : {}),
     recordingsDir: config.CALL_RECORDING ? resolve(recordingsDir(config)) : null,
     commandTimeoutMs: config.ESL_COMMAND_TIMEOUT_MS,

@@ -28,6 +28,8 @@ export interface InboundEmulatorOptions {
    * answer, and (with `calls`) the identity of the legs it hands to a controller. Default the capture's.
    */
   readonly identity?: SwitchIdentity;
+  /** SIP users registered here (`user@domain`), for `sofia_contact <profile>/<user>@<domain>` (default none). */
+  readonly registered?: () => Iterable<string>;
 }
 
 /** A channel in the `show channels` listing: by default in controller_unavailable's playback. */
@@ -274,6 +276,12 @@ export class InboundEmulator {
         return STATUS;
       case 'reloadxml':
         return '+OK [Success]\n';
+      case 'sofia_contact': {
+        // mod_sofia: the contact as a dial string when registered, else error/user_not_registered.
+        const [profile = '', who = ''] = (args[0] ?? '').split('/');
+        const [user = ''] = who.split('@');
+        return [...(this.#options.registered?.() ?? [])].includes(who) ? `sofia/${profile}/sip:${user}@127.0.0.1:5062` : 'error/user_not_registered';
+      }
       case 'global_getvar':
         // switch_core.c sets core_uuid at start: one per FreeSWITCH process run.
         return args[0] === 'core_uuid' ? this.identity.coreUuid : '';

@@ -24,6 +24,8 @@ export interface EmulatedSwitch {
   emu: InboundEmulator;
   readonly identity: SwitchIdentity;
   readonly port: number;
+  /** SIP users (`user@domain`) registered on this switch (sofia_contact). */
+  readonly registered: Set<string>;
   /** Originate commands this switch received. */
   originates(): string[];
 }
@@ -47,11 +49,11 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
-async function emulated(id: 'a' | 'b', port = 0, calls: OriginateSimOptions = {}): Promise<EmulatedSwitch> {
+async function emulated(id: 'a' | 'b', port = 0, calls: OriginateSimOptions = {}, registered = new Set<string>()): Promise<EmulatedSwitch> {
   const identity = { coreUuid: randomUUID(), switchname: `fs-${id}` };
-  const emu = new InboundEmulator({ identity, port, calls });
+  const emu = new InboundEmulator({ identity, port, calls, registered: () => registered });
   const listening = await emu.listen();
-  const s: EmulatedSwitch = { id, emu, identity, port: listening, originates: () => s.emu.commandLog.filter((l) => l.startsWith('bgapi originate')) };
+  const s: EmulatedSwitch = { id, emu, identity, port: listening, registered, originates: () => s.emu.commandLog.filter((l) => l.startsWith('bgapi originate')) };
   return s;
 }
 
@@ -65,7 +67,7 @@ export async function startCluster(o: { policy?: OriginatePolicy; controller?: C
     const control = createCallControl({
       db: h.api.deps.db, logger: silentLogger(), bus: h.bus, switches, policy: o.policy ?? 'round_robin', gateway: 'pstn', ringTimeoutS: 2,
       recordingsDir: null, commandTimeoutMs: 1_000, socketEndpoint: `127.0.0.1:${h.server.address().port}`,
-      inboundLoad: (id) => h.registry.countOn(id), expireEveryMs: 0, ...extra,
+      inboundLoad: (id) => h.registry.countOn(id), expireEveryMs: 0, registrationProfile: 'extensions', ...extra,
     });
     controls.push(control);
     return control;
@@ -109,7 +111,7 @@ export async function startCluster(o: { policy?: OriginatePolicy; controller?: C
     },
     async restart(s) {
       await s.emu.close();
-      const again = await emulated(s.id, s.port, o.calls);
+      const again = await emulated(s.id, s.port, o.calls, s.registered);
       s.emu = again.emu;
       (s as { identity: SwitchIdentity }).identity = again.identity;
     },

@@ -67,6 +67,24 @@ describe('placing calls on several switches', () => {
   });
 });
 
+describe('click-to-call on several switches', () => {
+  it('rings the agent from the switch their phone is registered on; registered nowhere, by the policy', async () => {
+    c = await startCluster({ policy: 'round_robin' });
+    await c.h.req('POST', '/api/v1/extensions', { number: '1001', name: 'Asha' });
+    c.b.registered.add(`1001@${c.h.org.sipDomain}`);
+    const c2c = async () => (await c!.h.req<{ logid: string }>('POST', '/api/v1/calls/click-to-call', { did: '+918065978001', ext_no: '1001', phone: '9944421125' })).logid;
+    const first = await c2c();
+    const second = await c2c();
+    expect([c.storedSwitch(first).placed, c.storedSwitch(second).placed]).toEqual(['b', 'b']);
+    expect(c.a.emu.commandLog).toContain(`api sofia_contact extensions/1001@${c.h.org.sipDomain}`);
+    c.b.registered.clear();
+    const third = await c2c();
+    const fourth = await c2c();
+    expect([c.storedSwitch(third).placed, c.storedSwitch(fourth).placed]).toEqual(['a', 'b']);
+    for (const id of [first, second, third, fourth]) await c.waitStatus(id, 'bridged');
+  });
+});
+
 describe('commands go to the call\'s switch', () => {
   it('a hangup through the API of a call on switch b is sent to b only', async () => {
     c = await startCluster({ policy: 'round_robin' });
