@@ -44,6 +44,8 @@ export async function runBotLeg(deps: BotBridgeDeps, call: BotCall, target: BotT
     if (!pair) return ((end = fail('no_media_port', `all ${ports.capacity} media ports are in use`)), result());
     cleanups.push(() => ports.release(pair));
 
+    // The call's own switch's unicast address when it has one (several switches on several hosts).
+    const switchIp = (call.switchId ? settings.switchMediaIps?.get(call.switchId) : undefined) ?? settings.switchMediaIp;
     const udp = createSocket('udp4');
     // A send error on the media socket must not crash the process; it ends nothing either.
     const onUdpError = (err: Error): void => log.debug({ err }, 'media socket error');
@@ -68,7 +70,7 @@ export async function runBotLeg(deps: BotBridgeDeps, call: BotCall, target: BotT
       // Keys pressed from now on go to the bot: DTMF events are not among every call's events (CALL_EVENTS).
       await Promise.all([
         call.channel.subscribe('DTMF'),
-        startUnicast({ localIp: settings.switchMediaIp, localPort: pair.switch, remoteIp: settings.mediaIp, remotePort: pair.local }),
+        startUnicast({ localIp: switchIp, localPort: pair.switch, remoteIp: settings.mediaIp, remotePort: pair.local }),
       ]);
     } catch (err) {
       end = call.channel.signal.aborted ? { kind: 'caller_hangup' } : fail('unicast_failed', err instanceof Error ? err.message : String(err));
@@ -155,7 +157,7 @@ export async function runBotLeg(deps: BotBridgeDeps, call: BotCall, target: BotT
       const onError = (err: Error): void => log.debug({ err }, 'bot socket error');
       const onTick = (missed: number): void => {
         const t = playout.next(missed);
-        udp.send(t.frame, pair.switch, settings.switchMediaIp);
+        udp.send(t.frame, pair.switch, switchIp);
         if (t.audio) stats.framesToCaller++;
         else stats.silenceFrames++;
         for (const name of t.marks) send(c.mark(name, false));

@@ -24,7 +24,7 @@ export async function runCall(channel: CallChannel, deps: CallDeps): Promise<voi
   const { s, routing } = placed ? { s: placedSession(channel, deps, placed), routing: null } : inboundSession(channel, deps);
   // Before the call log row and call.ringing, which carry it; bounded, and never throws.
   s.contact = await findCallContact(s);
-  deps.registry.add({ callId: s.callId, uuid: s.uuid, orgId: s.orgId, startedAt: Date.now(), state: 'routing' });
+  deps.registry.add({ callId: s.callId, uuid: s.uuid, switchId: s.switchId, orgId: s.orgId, startedAt: Date.now(), state: 'routing' });
   // Setup time: the socket accepted → the first command routing writes (answer, prompt, bridge).
   if (channel.arrivedAt !== undefined) timeNextCommand(s, (m, seconds) => m.setupTime(seconds), channel.arrivedAt);
   // A placed call's row and its ringing/answered events came from the switch side when it was dialled.
@@ -94,6 +94,7 @@ function newSession(
   return {
     ...who,
     uuid: channel.uuid,
+    switchId: channel.switchId ?? null,
     channel,
     deps,
     actions: ACTION_HANDLERS,

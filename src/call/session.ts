@@ -145,6 +145,8 @@ export type ActionHandlers = Readonly<Record<DestinationType, ActionHandler>>;
 export interface CallSession {
   callId: string;
   uuid: string;
+  /** The switch that has the channel (call_logs.switch_id); null when unknown. */
+  switchId: string | null;
   channel: CallChannel;
   deps: CallDeps;
   actions: ActionHandlers;

@@ -17,10 +17,13 @@ export interface AppDeps {
   /** Applies published queue/directory changes to FreeSWITCH; a no-op when no switch is connected. */
   switchControl: SwitchControl;
   jwtSecret: string;
-  /** Status of the controller's links, for /health and /ready (`draining`: after SIGTERM, taking no new calls). */
-  health: () => { switchConnected: boolean; activeCalls: number; draining?: boolean };
+  /**
+   * Status of the controller's links, for /health and /ready (`switchConnected`: at least one switch is;
+   * `switches`: each switch's inbound ESL link; `draining`: after SIGTERM, taking no new calls).
+   */
+  health: () => { switchConnected: boolean; activeCalls: number; draining?: boolean; switches?: ReadonlyArray<{ id: string; connected: boolean }> };
   now: () => Date;
-  /** Places and hangs up calls over the inbound ESL connection; absent = placing calls answers 503. */
+  /** Places and hangs up calls over the switches' inbound ESL connections; absent = placing calls answers 503. */
   calls?: CallControl;
   /** Wakes the campaign dialer (a campaign switched on, numbers added) instead of waiting for its tick. */
   dialer?: { kick(): void };

@@ -9,6 +9,8 @@ export interface CallLogRow {
   rowid: number;
   id: string;
   call_uuid: string;
+  /** The switch that has (had) the channel; null when unknown. */
+  switch_id: string | null;
   direction: string;
   did: string | null;
   caller: string | null;
@@ -43,7 +45,7 @@ export interface ListFilter {
 }
 
 // One query shape for list, get and sync: the row plus its agent extension, first recording and latest disposition.
-const SELECT = `select l.rowid as rowid, l.id, l.call_uuid, l.direction, l.did, l.caller, l.started_at, l.answered_at, l.ended_at,
+const SELECT = `select l.rowid as rowid, l.id, l.call_uuid, l.switch_id, l.direction, l.did, l.caller, l.started_at, l.answered_at, l.ended_at,
   l.duration_s, l.path, l.dtmf, l.disposition, l.left_at, l.answered_by, l.hangup_cause, l.contact_id, l.contact_name, l.contact_variables,
   (select o.ext_no from outbound_calls o where o.id = l.id) as ext_no,
   (select r.id from call_recordings r where r.org_id = l.org_id and r.call_id = l.id order by r.created_at limit 1) as recording_id,
