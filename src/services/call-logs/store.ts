@@ -38,6 +38,8 @@ export interface ListFilter {
   to?: string;
   phones?: string[];
   type?: CallType;
+  /** The DID the call came in on or showed (E.164). */
+  did?: string;
   limit: number;
   offset: number;
 }
@@ -61,6 +63,7 @@ function where(f: ListFilter): { sql: string; params: unknown[] } {
     // Implies the partial by-type index's condition (migration 0006), so the planner may use it.
     if (f.type !== 'inbound') parts.push(`l.direction <> 'inbound'`);
   }
+  if (f.did) { parts.push('l.did = ?'); params.push(f.did); }
   if (f.phones && f.phones.length > 0) {
     parts.push(`l.caller in (${f.phones.map(() => '?').join(', ')})`);
     params.push(...f.phones);
@@ -87,10 +90,10 @@ export function getCallLog(db: Db, orgId: string, ref: string): CallLogRow {
   return row;
 }
 
-/** Finished calls after feed cursor `after`, oldest first. */
-export function syncCallLogs(db: Db, orgId: string, after: number, limit: number, type?: CallType): CallLogRow[] {
-  const typeSql = type ? 'and l.direction = ?' : '';
-  const params: unknown[] = [orgId, after, ...(type ? [type] : []), limit];
+/** Finished calls after feed cursor `after`, oldest first: of one type, or of every type but those in `notTypes`. */
+export function syncCallLogs(db: Db, orgId: string, after: number, limit: number, type?: CallType, notTypes: readonly string[] = []): CallLogRow[] {
+  const typeSql = (type ? 'and l.direction = ? ' : '') + (notTypes.length > 0 ? `and l.direction not in (${notTypes.map(() => '?').join(', ')})` : '');
+  const params: unknown[] = [orgId, after, ...(type ? [type] : []), ...notTypes, limit];
   return sqliteOf(db)
     .prepare(`${SELECT}, f.seq as seq from call_log_feed f join call_logs l on l.id = f.call_log_id
       where f.org_id = ? and f.seq > ? ${typeSql} order by f.seq limit ?`)
