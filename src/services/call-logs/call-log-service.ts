@@ -6,7 +6,7 @@ import { normalizeE164 } from '../numbers/phone.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import { resolveDisposition } from '../dispositions/disposition-service.ts';
 import { legsOfCall, type BotLegRow } from './bot-legs.ts';
-import { feedSeqOf, getCallLog, listCallLogs, syncCallLogs, type CallLogRow, type CallType } from './store.ts';
+import { feedSeqOf, getCallLog, listCallLogs, syncCallLogs, type CallLogRow, type CallType, type SyncFilter } from './store.ts';
 
 export type CallNoteRow = typeof callNotes.$inferSelect;
 
@@ -62,13 +62,13 @@ export function listCallLogPage(db: Db, orgId: string, q: CallLogQuery, defaultC
 export function syncCallLogPage(
   db: Db,
   orgId: string,
-  q: { after?: number | undefined; afterIds?: string | undefined; limit: number; type?: CallType | undefined; notTypes?: readonly string[] | undefined },
+  q: { after?: number | undefined; afterIds?: string | undefined; limit: number } & SyncFilter,
 ): { rows: CallLogRow[]; nextAfter: number; hasMore: boolean } {
   let after = q.after ?? 0;
   if (q.afterIds !== undefined) {
     for (const id of q.afterIds.split(',').map((s) => s.trim()).filter(Boolean)) after = Math.max(after, feedSeqOf(db, orgId, id));
   }
-  const rows = syncCallLogs(db, orgId, after, q.limit + 1, q.type, q.notTypes);
+  const rows = syncCallLogs(db, orgId, after, q.limit + 1, { type: q.type, notType: q.notType, campaign: q.campaign });
   const page = rows.slice(0, q.limit);
   return { rows: page, nextAfter: page.at(-1)?.seq ?? after, hasMore: rows.length > q.limit };
 }
