@@ -92,3 +92,9 @@ export function findAgentByExtension(db: Db, orgId: string, extNumber: string): 
 export function agentsByExtensionNumber(db: Db, orgId: string): Map<string, AgentView> {
   return new Map(joined(db, eq(agents.orgId, orgId)).all().map((r) => [r.extensionNumber, toView(r)]));
 }
+
+/** The agent whose login is user `userId`, or null (an admin, or an API key's id). */
+export function findAgentByUser(db: Db, orgId: string, userId: string): AgentView | null {
+  const row = joined(db, and(eq(agents.orgId, orgId), eq(agents.userId, userId))).get();
+  return row ? toView(row) : null;
+}

@@ -242,3 +242,14 @@ export function refuse(entries: ReadonlyArray<readonly [string, boolean, string]
   const issues = entries.filter(([, asked]) => asked).map(([field, , why]) => ({ field, message: why }));
   if (issues.length > 0) throw new ValidationError(`Switchboard cannot do what ${issues.map((i) => i.field).join(', ')} ${issues.length === 1 ? 'asks' : 'ask'}`, issues);
 }
+
+/** Runs `fn`; a 400 it raises names the vendor's fields (`renames`: our field → theirs). */
+export async function inVendorFields<T>(renames: Record<string, string>, fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    const fields = ((err.details as { fields?: FieldIssue[] } | undefined)?.fields ?? []).map((i) => ({ ...i, field: renames[i.field] ?? i.field }));
+    throw new ValidationError(err.message, fields);
+  }
+}
