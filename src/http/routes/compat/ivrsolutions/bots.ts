@@ -7,7 +7,7 @@ import { getAgent, listAgents, type AgentRow } from '../../../../services/agents
 import { placeBotCall, type BotCallInput } from '../../../../services/calls/placed-calls.ts';
 import { agentCallerIdNumber } from '../../../../services/human-agents/queries.ts';
 import { AGENT_FIELDS } from '../../agents/routes.ts';
-import { scheduleFields, scheduleOf } from './calls.ts';
+import { initiated, scheduleFields, scheduleOf } from './calls.ts';
 import { f, inVendorFields, refuse, type vendorRouter } from './kit.ts';
 
 type Router = ReturnType<typeof vendorRouter>;
@@ -53,7 +53,7 @@ function headersOf(text: string | undefined): Record<string, string> | undefined
 async function place(c: Context<AppEnv>, input: BotCallInput) {
   const r = await inVendorFields({ agent_id: 'Voicechat_id', did: 'did_num', customer_number: 'customer_no', agent_extension: 'ai_agent_ext', headers: 'wss_header', language: 'sttlanguage_code' },
     () => placeBotCall(c.get('deps'), c.get('principal').orgId, input));
-  return { message: r.scheduledAt === null ? 'Call initiated successfully' : 'Call scheduled successfully', call_id: r.id };
+  return initiated(r);
 }
 
 export function botRoutes(r: Router): void {
