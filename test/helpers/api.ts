@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/runtime/env.ts';
@@ -36,9 +36,13 @@ export interface TestOrg {
 
 let counter = 0;
 
-/** A fresh database (a temp file, so WAL and migrations run as in production) and app per test. */
-export function createTestApi(overrides: Partial<AppDeps> = {}, env: Record<string, string> = {}): TestApi {
+/**
+ * A fresh database (a temp file, so WAL and migrations run as in production) and app per test;
+ * `seedDatabase`: start from a copy of that database file (a world built once, e.g. by VACUUM INTO).
+ */
+export function createTestApi(overrides: Partial<AppDeps> = {}, env: Record<string, string> = {}, opts: { seedDatabase?: string } = {}): TestApi {
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-test-'));
+  if (opts.seedDatabase) copyFileSync(opts.seedDatabase, join(dataDir, 'test.db'));
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, DATABASE_URL: join(dataDir, 'test.db'), ...env });
   const database = openDatabase(join(dataDir, 'test.db'));
   const deps: AppDeps = {

@@ -28,7 +28,7 @@ export interface CallHarness {
 
 let didCounter = 0;
 
-export async function createCallHarness(sim: OriginateSimOptions = {}, opts: { connect?: boolean } = {}): Promise<CallHarness> {
+export async function createCallHarness(sim: OriginateSimOptions = {}, opts: { connect?: boolean; seedDatabase?: string } = {}): Promise<CallHarness> {
   const emu = new InboundEmulator({ calls: sim });
   const port = await emu.listen();
   const client = new InboundClient({
@@ -39,7 +39,7 @@ export async function createCallHarness(sim: OriginateSimOptions = {}, opts: { c
   const events: CallEvent[] = [];
   bus.subscribe((e) => void events.push(e));
   const recordingsDir = join('/tmp', `sb-rec-${randomUUID()}`);
-  const api = createTestApi();
+  const api = createTestApi({}, {}, opts.seedDatabase ? { seedDatabase: opts.seedDatabase } : {});
   // AppDeps is one object per app: adding the control after the database exists reaches every request.
   const real = createCallControl({
     db: api.deps.db, logger: silentLogger(), bus, switches: oneSwitch(client), gateway: 'pstn', ringTimeoutS: 2,

@@ -40,6 +40,8 @@ export interface ListFilter {
   to?: string;
   phones?: string[];
   type?: CallType;
+  /** The DID the call came in on or showed (E.164). */
+  did?: string;
   limit: number;
   offset: number;
 }
@@ -63,6 +65,7 @@ function where(f: ListFilter): { sql: string; params: unknown[] } {
     // Implies the partial by-type index's condition (migration 0006), so the planner may use it.
     if (f.type !== 'inbound') parts.push(`l.direction <> 'inbound'`);
   }
+  if (f.did) { parts.push('l.did = ?'); params.push(f.did); }
   if (f.phones && f.phones.length > 0) {
     parts.push(`l.caller in (${f.phones.map(() => '?').join(', ')})`);
     params.push(...f.phones);
@@ -89,14 +92,26 @@ export function getCallLog(db: Db, orgId: string, ref: string): CallLogRow {
   return row;
 }
 
+/** Which finished calls a sync returns: one type, or every type but one; campaign (dialer) calls only, or none of them. */
+export interface SyncFilter {
+  type?: CallType | undefined;
+  notType?: string | undefined;
+  campaign?: boolean | undefined;
+}
+
 /** Finished calls after feed cursor `after`, oldest first. */
-export function syncCallLogs(db: Db, orgId: string, after: number, limit: number, type?: CallType): CallLogRow[] {
-  const typeSql = type ? 'and l.direction = ?' : '';
-  const params: unknown[] = [orgId, after, ...(type ? [type] : []), limit];
+export function syncCallLogs(db: Db, orgId: string, after: number, limit: number, filter: SyncFilter = {}): CallLogRow[] {
+  const parts: string[] = [];
+  const args: unknown[] = [];
+  if (filter.type) { parts.push('and l.direction = ?'); args.push(filter.type); }
+  if (filter.notType) { parts.push('and l.direction <> ?'); args.push(filter.notType); }
+  if (filter.campaign !== undefined) {
+    parts.push(`and ${filter.campaign ? '' : 'not '}exists (select 1 from outbound_calls o where o.id = l.id and o.campaign_id is not null)`);
+  }
   return sqliteOf(db)
     .prepare(`${SELECT}, f.seq as seq from call_log_feed f join call_logs l on l.id = f.call_log_id
-      where f.org_id = ? and f.seq > ? ${typeSql} order by f.seq limit ?`)
-    .all(...params) as CallLogRow[];
+      where f.org_id = ? and f.seq > ? ${parts.join(' ')} order by f.seq limit ?`)
+    .all(orgId, after, ...args, limit) as CallLogRow[];
 }
 
 /** The feed position of a call log id (the "last id" an integration kept); 404 if it never finished here. */

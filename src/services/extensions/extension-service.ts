@@ -111,3 +111,10 @@ export function deleteExtension(db: Db, orgId: string, id: string): void {
   const res = db.delete(extensions).where(and(eq(extensions.id, id), eq(extensions.orgId, orgId))).run();
   if (res.changes === 0) throw new NotFoundError('Extension not found');
 }
+
+/** The extension with this number (enabled or not); 404 otherwise. */
+export function findExtensionByNumber(db: Db, orgId: string, number: string): ExtensionRow {
+  const row = db.select().from(extensions).where(and(eq(extensions.orgId, orgId), eq(extensions.number, number))).get();
+  if (!row) throw new NotFoundError(`Extension ${number} not found`);
+  return row;
+}
