@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { inject, onTestFailed } from 'vitest';
 import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
 import { createCallEventBus, type CallEventBus } from '../../src/domain/call-events.ts';
 import { createLiveCallTracker, type LiveCallTracker } from '../../src/services/live-calls/tracker.ts';
@@ -80,4 +80,11 @@ export async function startConsole(o: { viewport?: { width: number; height: numb
     },
   };
   return t;
+}
+
+/** Call at the start of a test: when it fails, the page is saved as .artifacts/console/failed-<name>.png. */
+export function shotOnFailure(c: () => ConsoleUnderTest | undefined, name: string): void {
+  onTestFailed(async () => {
+    await c()?.shot(`failed-${name}`).catch(() => undefined);
+  });
 }
