@@ -20,7 +20,9 @@ export function liveView(session: Session): View {
 
   const where = (c: LiveCall) => {
     const menu = c.ivr_name ?? (c.ivr_id ? ivrNames.get(c.ivr_id) ?? '' : '');
-    const sel = c.last_selection ? `pressed ${c.last_selection.digits} → ${c.last_selection.action}${c.last_selection.destination ? ` ${c.last_selection.destination}` : ''}` : '';
+    const s = c.last_selection;
+    const to = s?.destination ? ` ${s.action === 'ivr' ? ivrNames.get(s.destination) ?? s.destination : s.destination}` : '';
+    const sel = s ? `pressed ${s.digits} → ${s.action}${to}` : '';
     return [menu, sel].filter(Boolean).join(', ') || '—';
   };
   const draw = () => {
