@@ -59,7 +59,7 @@ describe.skipIf(!CHROMIUM)('the menu builder', () => {
     const wav = await audio;
     expect(wav.status()).toBe(200);
     expect(wav.headers()['content-type']).toBe('audio/wav');
-    await expect.poll(() => panel.locator('audio').evaluate((a: HTMLAudioElement) => a.readyState)).toBeGreaterThan(0);
+    await expect.poll(() => panel.locator('audio').evaluate((a) => (a as unknown as { readyState: number }).readyState)).toBeGreaterThan(0);
     await c.shot('builder-greeting');
 
     // Options: an extension, a queue, and a nested menu made on the spot.
@@ -74,7 +74,7 @@ describe.skipIf(!CHROMIUM)('the menu builder', () => {
     await panel.getByLabel('New menu name').fill('More options');
     await panel.getByLabel('Its extension (4 digits)').fill('7002');
     await panel.getByRole('button', { name: 'Create menu' }).click();
-    await expect.poll(() => panel.getByLabel('Menu (IVR)', { exact: true }).evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.text)).toBe('More options (7002)');
+    await expect.poll(() => panel.getByLabel('Menu (IVR)', { exact: true }).evaluate((s) => (s as unknown as { selectedOptions: Array<{ text: string }> }).selectedOptions[0]?.text)).toBe('More options (7002)');
     await panel.getByRole('button', { name: 'Add option' }).click();
 
     // The nested menu has no options: the same check as publish marks its node.

@@ -14,11 +14,12 @@ afterEach(async () => {
   c = undefined;
 });
 
+// Page-side code as strings: the tests' tsconfig has no DOM library (the console's own tsconfig has).
 /** What has the focus: its role (or tag), and its accessible label or text. */
-const focused = (page: Page) => page.evaluate(() => {
-  const el = document.activeElement as HTMLElement | null;
+const focused = (page: Page) => page.evaluate<{ role: string; label: string }>(`(() => {
+  const el = document.activeElement;
   return { role: el?.getAttribute('role') ?? el?.tagName.toLowerCase() ?? '', label: el?.getAttribute('aria-label') ?? el?.textContent?.trim() ?? '' };
-});
+})()`);
 
 /** Presses Tab until `match` has the focus (at most 40 times). */
 async function tabTo(page: Page, match: (f: { role: string; label: string }) => boolean): Promise<void> {
@@ -51,7 +52,7 @@ describe.skipIf(!CHROMIUM)('the console from the keyboard', () => {
 
     await tabTo(page, (f) => f.role === 'treeitem');
     expect((await focused(page)).label).toMatch(/^Main \(7001\)/);
-    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!.querySelector('.node')!).outlineWidth);
+    const outline = await page.evaluate<string>("getComputedStyle(document.activeElement.querySelector('.node')).outlineWidth");
     expect(outline).toBe('3px'); // the focus shows
     await page.keyboard.press('ArrowDown');
     expect((await focused(page)).label).toMatch(/^Press 1/);
@@ -113,7 +114,7 @@ describe.skipIf(!CHROMIUM)('the console on a phone-sized screen', () => {
         await page.getByRole('heading', { name: 'Main: key 2' }).waitFor();
       }
       if (name === 'phone-numbers') await page.getByRole('cell', { name: '+918065978001' }).first().waitFor();
-      const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
+      const widths = await page.evaluate<{ scroll: number; view: number }>('({ scroll: document.documentElement.scrollWidth, view: window.innerWidth })');
       expect(widths.scroll, `${hash} is ${widths.scroll}px wide`).toBeLessThanOrEqual(widths.view);
       await c.shot(name);
     }
