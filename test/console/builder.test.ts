@@ -89,6 +89,27 @@ describe.skipIf(!CHROMIUM)('the menu builder', () => {
     await nested.locator(':scope > .node').click();
     await addOption(page, { key: '9', type: 'Hang up' });
     await expect.poll(() => nested.locator(':scope > .node').getAttribute('class')).not.toContain('has-problem');
+
+    // Business hours: key 4 goes to a new schedule; open on Mondays to the queue, closed: hang up.
+    await card(page, /^Main menu \(7001\)/).click();
+    await panel.getByRole('button', { name: 'Add option' }).click();
+    await panel.getByLabel('Key').selectOption('4');
+    await panel.getByLabel('Goes to').selectOption({ label: 'Business hours' });
+    await panel.getByLabel('Business hours', { exact: true }).selectOption({ label: 'New schedule…' });
+    await panel.getByLabel('New schedule name').fill('Office hours');
+    await panel.getByLabel('Timezone (IANA)').fill('Asia/Kolkata');
+    await panel.getByRole('button', { name: 'Create schedule' }).click();
+    await expect.poll(() => panel.getByLabel('Business hours', { exact: true }).evaluate((s) => (s as unknown as { selectedOptions: Array<{ text: string }> }).selectedOptions[0]?.text)).toBe('Office hours');
+    await panel.getByRole('button', { name: 'Add option' }).click();
+    await card(page, /^Business hours: Office hours/).click();
+    await panel.getByLabel('Monday').fill('09:00-13:00, 14:00-18:00');
+    const whenOpen = panel.getByRole('group', { name: 'When open' });
+    await whenOpen.getByLabel('Goes to').selectOption({ label: 'Queue' });
+    await whenOpen.getByLabel('Queue', { exact: true }).selectOption('5001');
+    await panel.getByRole('button', { name: 'Save business hours' }).click();
+    await node(page, /^When open, Queue 5001 — Sales/).waitFor();
+    await node(page, /^Business hours: Office hours, Mon 09:00–13:00, 14:00–18:00 \(Asia\/Kolkata\)/).waitFor();
+
     await page.getByRole('button', { name: 'Check' }).click();
     await page.getByText('No problems: ready to publish').waitFor();
 
@@ -120,6 +141,12 @@ describe.skipIf(!CHROMIUM)('the menu builder', () => {
       3: { type: 'ivr', value: moreId },
     });
     expect(snap.body.ivrs[moreId].options).toMatchObject({ 9: { type: 'hangup', value: null } });
+    const officeHours = Object.values((snap.body as unknown as { schedules: Record<string, any> }).schedules)[0];
+    expect(main.options[4]).toMatchObject({ type: 'time_condition', value: officeHours.id });
+    expect(officeHours).toMatchObject({
+      name: 'Office hours', timezone: 'Asia/Kolkata', open: { type: 'queue', value: '5001' }, closed: { type: 'hangup', value: null },
+    });
+    expect(officeHours.weekly.mon).toEqual([{ start: '09:00', end: '13:00' }, { start: '14:00', end: '18:00' }]);
     expect(snap.body.dids['+918065978001']).toMatchObject({ didId, routingType: 'ivr', destination: mainId });
 
     // What changed, on the versions screen.
