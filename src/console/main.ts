@@ -5,7 +5,7 @@
 import { messageOf } from './api.ts';
 import { builderView } from './builder/builder.ts';
 import { fill, h, notify } from './dom.ts';
-import { loginView, openSession, savedCredential, type Session } from './session.ts';
+import { forgetCredential, loginView, openSession, savedCredential, type Session } from './session.ts';
 import type { View } from './view.ts';
 import { agentsView } from './views/agents.ts';
 import { callsView } from './views/calls.ts';
@@ -96,7 +96,7 @@ function boot(root: HTMLElement): void {
         teardown = shell(session, root);
         return;
       }
-      sessionStorage.clear();
+      forgetCredential();
       message = 'The credential was refused: sign in again';
     }
     const view = loginView(() => void start());

@@ -28,9 +28,14 @@ export function savedCredential(): Credential | null {
   }
 }
 
+/** Drops the tab's credential (a refused one, or on sign-out). */
+export function forgetCredential(): void {
+  sessionStorage.removeItem(KEY);
+}
+
 function saveCredential(credential: Credential | null, orgName: string | null): void {
   if (credential) sessionStorage.setItem(KEY, JSON.stringify({ ...credential, orgName }));
-  else sessionStorage.removeItem(KEY);
+  else forgetCredential();
 }
 
 /** Checks the credential with GET /me; null when it is refused. */

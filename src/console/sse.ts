@@ -11,7 +11,8 @@ export interface SseEvent {
 
 export interface SseHandlers {
   onEvent(e: SseEvent): void;
-  onState(state: 'connecting' | 'open' | 'closed'): void;
+  /** `denied`: the credential was refused (401/403); it does not try again. */
+  onState(state: 'connecting' | 'open' | 'closed' | 'denied'): void;
 }
 
 /** Splits a text stream into events (blank-line separated; `event:` and `data:` lines). */
@@ -43,6 +44,11 @@ export function followEvents(api: Api, path: string, handlers: SseHandlers): () 
   const once = async () => {
     handlers.onState('connecting');
     const res = await api.raw(path, { signal: abort.signal, headers: { accept: 'text/event-stream' } });
+    if (res.status === 401 || res.status === 403) {
+      abort.abort();
+      handlers.onState('denied');
+      return;
+    }
     if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
     handlers.onState('open');
     pauseMs = 500;

@@ -40,6 +40,9 @@ export default function setup(project: TestProject): () => void {
     const line = 'browser tests (test/console): Chromium not found; install it with `apt-get install -y chromium` (or set CHROMIUM_PATH)';
     if (process.env.CI === 'true') throw new Error(`${line}. CI=true: a missing browser fails the run.`);
     process.stdout.write(`${line} — skipped\n`);
+    project.provide('consoleDir', '');
+    project.provide('chromium', null);
+    return () => {};
   }
   const repo = resolve(import.meta.dirname, '../..');
   const consoleDir = mkdtempSync(join(tmpdir(), 'sb-console-'));

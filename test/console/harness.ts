@@ -2,7 +2,7 @@
  * One console under test: the API in-process on 127.0.0.1 (port 0) serving the built console, with a call
  * event bus and live-call tracker the test can drive, and a headless Chromium page on it.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -48,11 +48,21 @@ export async function startConsole(o: { viewport?: { width: number; height: numb
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // The page must need nothing its Content-Security-Policy (only 'self') forbids.
+  const log: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content.Security.Policy/i.test(m.text())) errors.push(m.text());
+    if (m.type() === 'error' || m.type() === 'warning') log.push(`${new Date().toISOString()} console.${m.type()}: ${m.text()}`);
+  });
+  page.on('requestfailed', (r) => log.push(`${new Date().toISOString()} request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
   mkdirSync(ARTIFACTS, { recursive: true });
 
   const t: ConsoleUnderTest = {
     base, api, org, bus, tracker, browser, context, page,
-    shot: async (name) => { await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true }); },
+    shot: async (name) => {
+      await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+      if (name.startsWith('failed-')) writeFileSync(join(ARTIFACTS, `${name}.log`), `${page.url()}\n${log.join('\n')}\n`);
+    },
     async login() {
       await page.goto(`${base}/console/`);
       await page.getByLabel('Email').fill(org.email);

@@ -29,7 +29,7 @@ export function builderView(session: Session, rootId: string): View {
   const title = h('h1', {}, 'Menu builder');
   const rootPicker = h('div', { class: 'root-picker' });
   const treePane = h('div', { class: 'tree-pane' });
-  const inspector = h('div', { id: 'inspector-body' }, h('p', { class: 'hint' }, 'Select a node of the tree to edit it.'));
+  const inspector = h('div', {}, h('p', { class: 'hint' }, 'Select a node of the tree to edit it.'));
   const reportBox = h('section', { class: 'report', 'aria-live': 'polite' });
   const publishBox = h('section', { class: 'publish-result', 'aria-live': 'polite' });
   const ivrName = (id: string) => catalog?.ivrs.find((i) => i.id === id)?.name ?? id;
@@ -53,6 +53,10 @@ export function builderView(session: Session, rootId: string): View {
         notify(`Created business hours ${name}`, 'ok');
         return created.id;
       },
+    },
+    showForm(form) {
+      fill(inspector, form);
+      form.querySelector<HTMLElement>('select, input, textarea')?.focus();
     },
     async saved(message, opts = {}) {
       if (opts.selectKey) selectedKey = opts.selectKey;

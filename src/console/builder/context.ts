@@ -12,6 +12,8 @@ export interface BuilderContext {
   canEditSchedules: boolean;
   /** Creates a menu or schedule from a destination picker (and adds it to the catalog). */
   create: PickerOptions['create'];
+  /** Puts a form in the inspector (e.g. a new option's) and focuses its first control. */
+  showForm(form: HTMLElement): void;
   /**
    * After a save: reload the lists, redraw the tree, validate again; then select `selectKey` (default: the
    * same node). `keepInspector`: leave the form as it is (a greeting still playing).

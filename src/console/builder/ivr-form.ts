@@ -39,11 +39,7 @@ export function ivrForm(ctx: BuilderContext, ivr: Ivr, nodeKey: string): HTMLEle
       notify('Every key 0–9, * and # already has an option', 'error');
       return;
     }
-    const host = document.getElementById('inspector-body');
-    if (host) {
-      host.replaceChildren(optionForm(ctx, ivr, null, nodeKey, digit));
-      host.querySelector<HTMLElement>('select, input')?.focus();
-    }
+    ctx.showForm(optionForm(ctx, ivr, null, nodeKey, digit));
   };
 
   return h('div', { class: 'ivr-form' },

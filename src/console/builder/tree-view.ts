@@ -53,7 +53,8 @@ export function renderTree(o: TreeViewOptions): HTMLUListElement {
   };
 
   const tree = h('ul', { role: 'tree', class: 'tree', 'aria-label': 'Menu tree' }, item(o.root, 1));
-  const items = () => [...tree.querySelectorAll<HTMLLIElement>('[role=treeitem]')].filter((li) => !li.parentElement?.closest('[role=group][hidden]') && !(li.parentElement as HTMLElement | null)?.hidden);
+  /** The items a person can see: none inside a closed group. */
+  const items = () => [...tree.querySelectorAll<HTMLLIElement>('[role=treeitem]')].filter((li) => !li.parentElement?.closest('[role=group][hidden]'));
   const nodeOf = (li: HTMLLIElement) => byKey.get(li.dataset.key ?? '')!;
   const group = (li: HTMLLIElement) => li.querySelector<HTMLUListElement>(':scope > ul[role=group]');
 

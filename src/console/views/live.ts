@@ -43,7 +43,10 @@ export function liveView(session: Session): View {
   }
 
   const stop = followEvents(session.api, '/live-calls/stream', {
-    onState: (s) => { state.textContent = s === 'open' ? 'Live' : s === 'connecting' ? 'Connecting…' : 'Disconnected; reconnecting…'; state.dataset.state = s; },
+    onState: (s) => {
+      state.textContent = { open: 'Live', connecting: 'Connecting…', closed: 'Disconnected; reconnecting…', denied: 'Not allowed: sign in again' }[s];
+      state.dataset.state = s;
+    },
     onEvent: (e) => {
       const data = JSON.parse(e.data) as { calls?: LiveCall[]; call_id?: string; call?: LiveCall | null };
       if (e.event === 'snapshot' && data.calls) {
