@@ -53,9 +53,17 @@ export function createLiveCallTracker(bus: CallEventBus, opts: { maxAgeMs?: numb
   const now = opts.now ?? (() => new Date());
   const calls = new Map<string, TrackedCall>();
   const listeners = new Map<string, Set<LiveCallListener>>();
+  // Calls whose hangup never came leave on a list, or on a new call at most once a minute: never a growing map.
+  let sweptAt = 0;
+  const sweep = () => {
+    const nowMs = now().getTime();
+    sweptAt = nowMs;
+    for (const [id, c] of calls) if (Date.parse(c.startedAt) < nowMs - maxAgeMs) calls.delete(id);
+  };
 
   const apply = (e: CallEvent): TrackedCall | null | undefined => {
     if (e.type === 'call.ringing') {
+      if (now().getTime() - sweptAt > 60_000) sweep();
       const call: TrackedCall = {
         callId: e.callId, orgId: e.orgId!, did: e.did || null, caller: e.caller || null, contactName: e.contact?.name ?? null,
         startedAt: e.at, answeredAt: null, state: 'ringing', ivrId: null, digits: '', lastSelection: null, with: null, updatedAt: e.at,
@@ -123,12 +131,9 @@ export function createLiveCallTracker(bus: CallEventBus, opts: { maxAgeMs?: numb
 
   return {
     list(orgId) {
-      const oldest = now().getTime() - maxAgeMs;
+      sweep();
       const out: TrackedCall[] = [];
-      for (const [id, c] of calls) {
-        if (Date.parse(c.startedAt) < oldest) calls.delete(id);
-        else if (c.orgId === orgId) out.push({ ...c });
-      }
+      for (const c of calls.values()) if (c.orgId === orgId) out.push({ ...c });
       return out.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
     },
     subscribe(orgId, listener) {
