@@ -20,8 +20,10 @@ COPY package.json package-lock.json ./
 # Type-checking needs the dev dependencies' types, not the native addon: skip install scripts here.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts ./scripts
 COPY src ./src
-RUN npx tsc -p tsconfig.build.json
+# The server, then the web console (src/console → dist/console).
+RUN npm run build
 
 # --- runtime stage: no compiler, non-root ---
 FROM node:20-bookworm-slim

@@ -13,10 +13,18 @@ export default defineConfig({
     outputFile: { json: '.vitest/results.json' },
     projects: [
       // Everything that runs without FreeSWITCH, files in parallel.
-      { test: { ...shared, name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/switch/**'], sequence: { groupOrder: 0 } } },
+      { test: { ...shared, name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/switch/**', 'test/console/**'], sequence: { groupOrder: 0 } } },
+      // The web console in headless Chromium (playwright-core), against the API in-process; after the unit
+      // tests (their CPU would slow the browser), before the real switch.
+      {
+        test: {
+          ...shared, name: 'browser', include: ['test/console/**/*.test.ts'], globalSetup: ['test/console/global-setup.ts'],
+          testTimeout: 45_000, hookTimeout: 30_000, sequence: { groupOrder: 1 },
+        },
+      },
       // The real switch, after the others: its SIPp calls and FreeSWITCH load must not skew the timing tests
       // (audio pacing), and the others must not slow its calls.
-      { test: { ...shared, name: 'switch', include: ['test/switch/**/*.test.ts'], sequence: { groupOrder: 1 } } },
+      { test: { ...shared, name: 'switch', include: ['test/switch/**/*.test.ts'], sequence: { groupOrder: 2 } } },
     ],
   },
 });

@@ -34,6 +34,7 @@ import { createMetrics } from './metrics/metrics.ts';
 import { CALL_OUTCOMES } from './call/outcome.ts';
 import { webhookBacklog } from './services/webhooks/backlog.ts';
 import { campaignNumberCounts } from './services/campaigns/number-counts.ts';
+import { createLiveCallTracker } from './services/live-calls/tracker.ts';
 
 /** Composition root: the only place that builds long-lived objects and wires them together. */
 async function main(): Promise<void> {
@@ -59,6 +60,8 @@ async function main(): Promise<void> {
   const tts = createTtsEngine(config, logger);
   const bus = createCallEventBus((err) => logger.error({ err }, 'call event listener failed'));
   const registry = createCallRegistry();
+  // The web console's live calls: this instance's calls as the bus tells them.
+  const liveCalls = createLiveCallTracker(bus);
   const snapshots = createSnapshotReader(db);
   // GET /metrics. The gauges read their sources when scraped; the bot bridge is made below, so it is late-bound.
   let botLegsActive = (): number => 0;
@@ -199,6 +202,7 @@ async function main(): Promise<void> {
     dialer,
     webhooks: webhooks.dispatcher,
     metrics,
+    liveCalls,
     now,
   });
 

@@ -7,6 +7,7 @@ import type { Role } from '../services/auth/permissions.ts';
 import type { CallControl } from '../services/calls/control.ts';
 import type { RegistrationSource } from '../services/extensions/registrations.ts';
 import type { NumberProvider } from '../services/numbers/number-provider.ts';
+import type { LiveCallTracker } from '../services/live-calls/tracker.ts';
 
 /** Everything a request handler may use; built once in main.ts (or per test) and passed in. */
 export interface AppDeps {
@@ -33,6 +34,8 @@ export interface AppDeps {
   numbers?: NumberProvider;
   /** Wakes the webhook dispatcher after a test delivery is queued. */
   webhooks?: { kick(): void };
+  /** This instance's calls in progress, followed on the call event bus; absent = only the open call log rows. */
+  liveCalls?: LiveCallTracker;
   /** The Prometheus exposition for GET /metrics (src/metrics); absent = 404. */
   metrics?: { readonly contentType: string; render(): Promise<string> };
 }

@@ -21,6 +21,10 @@ export const configSchema = z.object({
   HTTP_PORT: port.default(8000),
   /** Public base URL of the API, used in links (recordings, xml_curl). */
   PUBLIC_URL: z.string().url().optional(),
+  /** The built web console (HTML, CSS, JS) served at /console/; default dist/console of this checkout. */
+  CONSOLE_DIR: z.string().optional(),
+  /** How often GET /api/v1/live-calls/stream re-sends the whole list (calls on other instances, and a keep-alive). */
+  LIVE_CALLS_REFRESH_MS: z.coerce.number().int().min(250).max(60_000).default(5_000),
   /** Largest accepted request body, in bytes. */
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
 
