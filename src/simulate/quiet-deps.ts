@@ -4,24 +4,24 @@ import type { BotLegStats } from '../bot/leg-types.ts';
 import type { SimulatedChannel } from './simulated-channel.ts';
 
 /** No call_logs row. */
-export const NO_CALL_LOG: CallLogWriter = {
+export const NO_CALL_LOG: CallLogWriter = Object.freeze({
   start: () => undefined,
   finish: async () => undefined,
-};
+});
 
 /** No callback request, bot leg, voicemail message or recording row, and no folder made. */
-export const NO_STORAGE: CallStorage = {
+export const NO_STORAGE: CallStorage = Object.freeze({
   callback: () => undefined,
   botLeg: () => undefined,
   voicemail: () => undefined,
   recording: () => undefined,
   folder: () => undefined,
-};
+});
 
-const NO_STATS: BotLegStats = {
+const NO_STATS: Readonly<BotLegStats> = Object.freeze({
   framesFromCaller: 0, framesToBot: 0, droppedToBot: 0, framesToCaller: 0, silenceFrames: 0,
   droppedFromBot: 0, skippedFromBot: 0, invalidMessages: 0, marks: 0,
-};
+});
 
 /**
  * The AI bridge of a simulated call: no WebSocket, no media. The call is handed to the agent (the walk ends

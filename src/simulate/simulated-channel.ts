@@ -59,7 +59,7 @@ export function simulatedChannel(o: { did: string; caller: string; keys: readonl
   };
 
   /** play_and_get_digits <min> <max> <tries> <timeout> <terminators> <file> <invalid_file> <var> <regexp> <digit_timeout> */
-  const collect = (arg: string): ExecResult => {
+  const playAndGetDigits = (arg: string): ExecResult => {
     const a = arg.split(' ');
     prompts(a[5] ?? '');
     const entry = keys.shift();
@@ -90,7 +90,7 @@ export function simulatedChannel(o: { did: string; caller: string; keys: readonl
           prompts(arg);
           return { ...DONE, response: 'FILE PLAYED' };
         case 'play_and_get_digits':
-          return collect(arg);
+          return playAndGetDigits(arg);
         case 'bridge':
           end({ kind: 'bridge', target: arg });
           // Answered, talked, and hung up inside the bridge (hangup_after_bridge): as the real switch reports it.

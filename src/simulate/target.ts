@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { dids, ivrs, liveDids } from '../db/schema/index.ts';
 import { soundsDir, type Config } from '../runtime/env.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { normalizeE164 } from '../services/numbers/phone.ts';
@@ -58,4 +60,15 @@ export function resolveTarget(
     throw new NotFoundError(`IVR ${req.start.ivrId} is not in the published configuration (version ${latest.version}): publish, or simulate the draft`);
   }
   return { snapshot: latest, version: latest.version, start: { ivrId: req.start.ivrId }, problems: [] };
+}
+
+/**
+ * The organization a DID or an IVR belongs to, for a caller that is no organization's user (the CLI): the
+ * number's owner (its live route first, as a call finds it), or the IVR's. null when nobody has it.
+ */
+export function organizationOf(db: Db, start: ParsedRequest['start'], defaultCountryCode: string): string | null {
+  if ('ivrId' in start) return db.select({ orgId: ivrs.orgId }).from(ivrs).where(eq(ivrs.id, start.ivrId)).get()?.orgId ?? null;
+  const number = normalizeE164(start.did, defaultCountryCode) ?? start.did;
+  const live = db.select({ orgId: liveDids.orgId }).from(liveDids).where(eq(liveDids.number, number)).get();
+  return live?.orgId ?? db.select({ orgId: dids.orgId }).from(dids).where(eq(dids.number, number)).get()?.orgId ?? null;
 }

@@ -32,7 +32,7 @@ export async function buildFlows(req: Req): Promise<Flows> {
     ],
   });
   const main = await req<{ id: string }>('POST', '/api/v1/ivrs', {
-    name: 'Main', extension: '7001', timeout: 1, max_retries: 2,
+    name: 'Main', extension: '7001', timeout: 1, inter_digit_timeout: 1, max_retries: 2,
     enable_direct_dial: true, direct_dial_policy: 'all',
     timeout_destination: { type: 'extension', value: '1002' },
     invalid_destination: { type: 'voicemail', value: '1001' },

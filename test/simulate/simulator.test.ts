@@ -272,3 +272,16 @@ describe('POST /api/v1/simulate: no side effects', () => {
     expect(existsSync(join(api.dataDir, 'voicemail'))).toBe(false);
   });
 });
+
+describe('the reference', () => {
+  it('documents POST /api/v1/simulate under its own tag, with the request and response schemas', async () => {
+    const doc = (await (await api.call('GET', '/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { tags: string[]; requestBody: unknown; responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, unknown> };
+    };
+    const op = doc.paths['/api/v1/simulate']?.post;
+    expect(op?.tags).toEqual(['Simulator']);
+    expect(Object.keys(op?.responses ?? {})).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404']));
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['SimulateRequest', 'Simulation', 'SimulationEvent', 'SimulationEnd']));
+  });
+});
