@@ -58,6 +58,7 @@ describe('simulator and controller agree', () => {
     ['an invalid key, then an extension', MAIN_DID, ['9', '1'], { kind: 'extension', outcome: 'connected' }],
     ['no input twice: the timeout destination', MAIN_DID, ['timeout', 'timeout'], { kind: 'extension', outcome: 'connected' }],
     ['a nested menu that hangs up', MAIN_DID, ['3', '0'], { kind: 'hangup', outcome: 'ended_by_ivr' }],
+    ['a nested menu without input until its retries run out (no timeout destination)', MAIN_DID, ['3', 'timeout', 'timeout'], { kind: 'hangup', outcome: 'no_input' }],
     ['direct dial with a #', MAIN_DID, ['1002#'], { kind: 'extension', outcome: 'connected' }],
     ['business hours closed: the after-hours menu', HOURS_DID, ['0'], { kind: 'hangup', outcome: 'ended_by_ivr' }],
   ];

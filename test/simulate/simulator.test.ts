@@ -114,6 +114,13 @@ describe('POST /api/v1/simulate: walking the published flow', () => {
     expect(s.end).toEqual({ kind: 'voicemail', destination: '1001', outcome: 'voicemail', leftAt: 'voicemail' });
   });
 
+  it('retries run out in a menu without a timeout destination: goodbye after the timeout prompt, hangup, no_input', async () => {
+    const s = await simulate({ ivrId: flows.support, keys: ['timeout', 'timeout'] });
+    expect(s.events.filter((e) => e.type === 'prompt').map((e) => e.name)).toEqual(['greeting', 'timeout', 'greeting', 'timeout', 'goodbye']);
+    expect(steps(s).at(-1)).toEqual({ step: 'exhausted', ivrId: flows.support, reason: 'timeout' });
+    expect(s.end).toEqual({ kind: 'hangup', destination: null, outcome: 'no_input', leftAt: 'prompt', cause: 'NORMAL_CLEARING' });
+  });
+
   it('a nested menu: the key enters it, its own greeting and keys, an external number', async () => {
     const s = await simulate({ did: MAIN_DID, keys: ['3', '1'] });
     expect(s.events.filter((e) => e.type === 'menu').map((e) => e.name)).toEqual(['Main', 'Support']);
