@@ -19,13 +19,12 @@ import { createCallScheduler } from './switch/call-scheduler.ts';
 import { createDialer } from './switch/dialer.ts';
 import { webhookDeliveryFromConfig } from './services/webhooks/setup.ts';
 import { botBridgeFromConfig } from './bot/setup.ts';
-import { resolve } from 'node:path';
-import { recordingsDir } from './runtime/env.ts';
 import { placedCallSource, type PlacedSpec } from './services/calls/placed-spec.ts';
 import { renderTemplate } from './services/tts-templates/render.ts';
 import { createMaskingLookup } from './services/masking/lookup.ts';
 import { createContactLookup } from './services/contacts/lookup.ts';
 import { voicemailCallDeps } from './call/voicemail-deps.ts';
+import { callSettings } from './call/settings.ts';
 import { createReconciler } from './switch/reconcile.ts';
 import { createReconcileStore } from './switch/reconcile-store.ts';
 import { createSofiaRegistrationSource } from './switch/sofia-registrations.ts';
@@ -101,16 +100,7 @@ async function main(): Promise<void> {
       registry,
       callLogs: createCallLogWriter(db, logger.child({ component: 'call-logs' }), { onBatch: (seconds) => metrics.dbQuery('call_log_batch', seconds) }),
       snapshots,
-      settings: {
-        externalGateway: config.EXTERNAL_GATEWAY,
-        ringTimeoutS: config.EXTENSION_RING_TIMEOUT_S,
-        defaultCountryCode: config.DEFAULT_COUNTRY_CODE,
-        maxIvrEntries: 20,
-        foreverS: 3600,
-        maxTalkS: 4 * 3600,
-        recordingsDir: config.CALL_RECORDING ? resolve(recordingsDir(config)) : null,
-        contactLookupTimeoutMs: config.CONTACT_LOOKUP_TIMEOUT_MS,
-      },
+      settings: callSettings(config),
       now,
       maskingLookup: createMaskingLookup(db, now),
       placedCalls: placedCallSource(db),

@@ -10,6 +10,7 @@ import { timeNextCommand } from './media.ts';
 import type { PlacedRun } from '../services/calls/placed-spec.ts';
 import type { SnapshotDid } from '../publish/snapshot.ts';
 import { findCallContact } from './contact.ts';
+import type { CallOutcome } from './outcome.ts';
 
 /**
  * The one runner of a call: look the DID up, route it, and — whatever happens (caller hangs
@@ -33,19 +34,9 @@ export async function runCall(channel: CallChannel, deps: CallDeps): Promise<voi
     emit(s, { type: 'call.ringing', did: s.did, caller: s.caller, contact: s.contact });
   }
   try {
-    if (placed) await runPlaced(s, placed);
-    else if (routing) await routeDid(s, routing);
-    else await notInService(s);
-  } catch (err) {
-    if (!(err instanceof ChannelGoneError)) {
-      s.logger.error({ err }, 'call failed');
-      s.record.disposition ??= 'failed';
-      await channel.hangup('NORMAL_TEMPORARY_FAILURE').catch(() => undefined);
-    }
+    await runRoute(s, () => (placed ? runPlaced(s, placed) : routing ? routeDid(s, routing) : notInService(s)));
   } finally {
-    // Nothing decided the outcome: the caller left on their own (abandoned, left_at = the stage), or
-    // we are ending a call nothing could complete.
-    s.record.disposition ??= channel.signal.aborted ? 'abandoned' : 'failed';
+    settleOutcome(s);
     if (!channel.signal.aborted) await channel.hangup('NORMAL_CLEARING').catch(() => undefined);
     const cause = channel.hangupCause();
     const logged = deps.callLogs.finish(s, startedAt, deps.now().toISOString(), cause);
@@ -56,6 +47,30 @@ export async function runCall(channel: CallChannel, deps: CallDeps): Promise<voi
     await logged;
     emit(s, { type: 'call.hangup', cause, disposition: s.record.disposition, leftAt: s.stage });
   }
+}
+
+/**
+ * Runs a call's route to its end. A failure that is not the caller leaving is logged and ends the call
+ * `failed` (hung up with NORMAL_TEMPORARY_FAILURE); never throws. Shared with the call simulator (src/simulate).
+ */
+export async function runRoute(s: CallSession, route: () => Promise<void>): Promise<void> {
+  try {
+    await route();
+  } catch (err) {
+    if (!(err instanceof ChannelGoneError)) {
+      s.logger.error({ err }, 'call failed');
+      s.record.disposition ??= 'failed';
+      await s.channel.hangup('NORMAL_TEMPORARY_FAILURE').catch(() => undefined);
+    }
+  }
+}
+
+/**
+ * The call's outcome once its route is over. Nothing decided it: the caller left on their own (abandoned,
+ * left_at = the stage), or we are ending a call nothing could complete (failed).
+ */
+export function settleOutcome(s: CallSession): CallOutcome {
+  return (s.record.disposition ??= s.channel.signal.aborted ? 'abandoned' : 'failed');
 }
 
 /** A call that came in: the DID dialled decides the organization and the route (null: not in service). */
@@ -86,7 +101,8 @@ function placedSession(channel: CallChannel, deps: CallDeps, placed: PlacedRun):
   return newSession(channel, deps, { callId: placed.callId, did: placed.did, caller: placed.customer, orgId: placed.orgId, snapshot });
 }
 
-function newSession(
+/** A fresh session for a call on `channel`, with every action type's handler (the one table, ACTION_HANDLERS). */
+export function newSession(
   channel: CallChannel,
   deps: CallDeps,
   who: Pick<CallSession, 'callId' | 'did' | 'caller' | 'orgId' | 'snapshot'>,

@@ -38,6 +38,7 @@ import { ivrSolutionsRoutes } from './routes/compat/ivrsolutions/index.ts';
 import { meRoutes } from './routes/me/index.ts';
 import { liveCallRoutes } from './routes/live-calls/index.ts';
 import { destinationTypeRoutes } from './routes/destinations/index.ts';
+import { simulatorRoutes } from './routes/simulator/index.ts';
 import { TemplateSynthesisError } from '../services/tts-templates/render.ts';
 import { VoicemailGreetingError } from '../services/voicemail/errors.ts';
 
@@ -89,6 +90,7 @@ export function createApp(deps: AppDeps): App {
   app.route('/api/v1', meRoutes());
   app.route('/api/v1', liveCallRoutes());
   app.route('/api/v1', destinationTypeRoutes());
+  app.route('/api/v1', simulatorRoutes());
 
   registerDocs(app);
   registerConsole(app, deps.config.CONSOLE_DIR ?? defaultConsoleDir());

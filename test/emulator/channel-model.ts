@@ -86,6 +86,11 @@ export class ChannelModel {
     this.vars.set(name, value);
   }
 
+  /** switch_channel_set_variable(channel, name, NULL): the variable is gone. */
+  unsetVar(name: string): void {
+    this.vars.delete(name);
+  }
+
   /** Event-Name + the core headers every event starts with. */
   core(eventName: string, callingFunction: string, subclass?: string): Pairs {
     return coreHeaders(eventName, callingFunction, this.#sequence++, subclass, this.identity);
