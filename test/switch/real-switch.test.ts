@@ -221,6 +221,28 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
     expect(hooks.find((h) => h.type === 'voicemail.new')?.data).toMatchObject({ messageId, extension: '1002' });
   }, 60_000);
 
+  it('the call simulator agrees with the switch: the same keys give the same path, outcome and place left (three flows)', async () => {
+    const untimed = (path: Array<Record<string, unknown>>) => path.map(({ at: _at, ...rest }) => rest);
+    const flows: Array<{ keys: string[]; real: Array<{ afterMs: number; keys: string }>; phone: boolean }> = [
+      { keys: ['9', '1'], real: [{ afterMs: KEY_AT, keys: '9' }, { afterMs: 4000, keys: '1' }], phone: true },
+      { keys: ['timeout', 'timeout'], real: [], phone: false },
+      { keys: ['6', '1'], real: [{ afterMs: KEY_AT, keys: '6' }, { afterMs: 4500, keys: '1' }], phone: true },
+    ];
+    for (const f of flows) {
+      const sim = await w.product.api('POST', '/api/v1/simulate', { did: `+${MAIN_DID}`, keys: f.keys });
+      expect(sim.status, JSON.stringify(sim.body)).toBe(200);
+      const ph = f.phone ? await phone(PORTS['1001'], { kind: 'answer', ringMs: 300, talkMs: 1500 }) : null;
+      const caller = nextCaller();
+      const c = await call({ dialled: MAIN_DID, caller, keys: f.real, end: { kind: 'await-bye', withinMs: 40_000 } });
+      expect(c.sip.code, c.sip.errors).toBe(0);
+      if (ph) expect((await ph.done).code).toBe(0);
+      const log = await finishedLog(w, caller);
+      const end = sim.body.end as { outcome: string; leftAt?: string };
+      expect({ keys: f.keys, outcome: log.outcome, left_at: log.left_at }).toEqual({ keys: f.keys, outcome: end.outcome, left_at: end.leftAt });
+      expect(untimed(log.ivr_path as Array<Record<string, unknown>>), `keys ${f.keys.join(',')}`).toEqual(untimed(sim.body.ivrPath as Array<Record<string, unknown>>));
+    }
+  }, 120_000);
+
   it('key 3 → the extension does not answer: unavailable, then the switch hangs up: no_answer', async () => {
     const ph = await phone(PORTS['1003'], { kind: 'no-answer' });
     const caller = nextCaller();
