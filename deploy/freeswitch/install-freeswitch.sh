@@ -1,8 +1,9 @@
 #!/bin/sh
 # Puts FreeSWITCH 1.10.12 under /usr/local/freeswitch in the image's build stage, in one of two ways that give
 # the same result (../shared/freeswitch/BUILD-NOTES.md: sources, commits, configure lines, module list, cleanup):
-#   source    download upstream v1.10.12, sofia-sip v1.13.17 and spandsp 0d2e6ac from GitHub and compile them
-#   prebuilt  unpack prebuilt/freeswitch-1.10.12-bookworm-amd64.tar.zst (that build, packed; sha256 checked)
+#   source    compile upstream v1.10.12, sofia-sip v1.13.17 and spandsp 0d2e6ac: GitHub's archive of each commit,
+#             or downloads/<name>-<commit>.tar.gz when it is there (a copy made elsewhere, e.g. with git archive)
+#   prebuilt  unpack downloads/freeswitch-1.10.12-bookworm-amd64.tar.zst (that build, packed; sha256 checked)
 # Runs as root in a Debian 12 image with apt. JOBS: parallel make jobs (default: the CPUs).
 set -eu
 mode=${1:?usage: install-freeswitch.sh source|prebuilt}
@@ -22,11 +23,18 @@ apt_install() {
   apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
-# GitHub's archive of one commit, unpacked into $3 (the test video mod_fsv ships is left out: not built).
+# One commit's sources ($1 = owner/name, $2 = commit) unpacked into $3: downloads/<name>-<commit>.tar.gz if there,
+# else GitHub's archive. The 4K test video of mod_fsv (not built) is left out.
 fetch() {
   mkdir -p "$3"
-  curl -fsSL --retry 3 "https://github.com/$1/archive/$2.tar.gz" \
-    | tar -xz -C "$3" --strip-components=1 --wildcards --exclude='*/freeswitch-4k.yuv'
+  local_copy="$here/downloads/${1#*/}-$2.tar.gz"
+  if [ -f "$local_copy" ]; then
+    echo "install-freeswitch: $1 $2 from downloads/"
+    tar -xzf "$local_copy" -C "$3" --strip-components=1 --wildcards --exclude='*/freeswitch-4k.yuv'
+  else
+    curl -fsSL --retry 3 "https://github.com/$1/archive/$2.tar.gz" \
+      | tar -xz -C "$3" --strip-components=1 --wildcards --exclude='*/freeswitch-4k.yuv'
+  fi
 }
 
 from_source() {
@@ -67,9 +75,9 @@ from_source() {
 }
 
 from_prebuilt() {
-  tarball="$here/prebuilt/$PREBUILT"
+  tarball="$here/downloads/$PREBUILT"
   if [ ! -f "$tarball" ]; then
-    echo "install-freeswitch: deploy/freeswitch/prebuilt/$PREBUILT is missing (scripts/docker/build-freeswitch-image.sh prebuilt copies it from ../shared/freeswitch)" >&2
+    echo "install-freeswitch: deploy/freeswitch/downloads/$PREBUILT is missing (scripts/docker/build-freeswitch-image.sh prebuilt copies it from ../shared/freeswitch)" >&2
     exit 1
   fi
   echo "$PREBUILT_SHA256  $tarball" | sha256sum -c --quiet || { echo "install-freeswitch: $PREBUILT: sha256 mismatch" >&2; exit 1; }

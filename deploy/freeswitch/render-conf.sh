@@ -32,22 +32,33 @@ replace() { # FILE ERE REPLACEMENT WHAT
 
 [ -f "$src/freeswitch.xml" ] || fail "$src has no freeswitch.xml"
 controller=${SWITCHBOARD_CONTROLLER:-switchboard:8084}
+next_controller=${SWITCHBOARD_NEXT_CONTROLLER:-}
 api=${SWITCHBOARD_API:-http://switchboard:8000}
+token=${XML_CURL_TOKEN:-}
 esl_listen_ip=${ESL_LISTEN_IP:-0.0.0.0}
 esl_password=${ESL_PASSWORD:-ClueCon}
 esl_acl=${ESL_ACL:-localnet.auto}
 sip_ip=${SIP_IP:-'$${local_ip_v4}'}
 external_ip=${EXTERNAL_IP:-$sip_ip}
+trunks_allow=${TRUNKS_ALLOW:-}
+rtp_min=${RTP_PORT_MIN:-}
+rtp_max=${RTP_PORT_MAX:-}
 
+# Every value is checked before anything is written.
 host_port='[A-Za-z0-9_.-]+:[0-9]{1,5}'
 ip='[0-9A-Fa-f.:]+|\$\$\{local_ip_v4\}'
 check SWITCHBOARD_CONTROLLER "$controller" "$host_port" 'host:port'
+[ -z "$next_controller" ] || check SWITCHBOARD_NEXT_CONTROLLER "$next_controller" "$host_port" 'host:port'
 check SWITCHBOARD_API "$api" 'https?://[A-Za-z0-9_.-]+(:[0-9]{1,5})?' 'http(s)://host[:port]'
+[ -z "$token" ] || check XML_CURL_TOKEN "$token" '[A-Za-z0-9_-]+' 'letters, digits, dash and underscore'
 check ESL_LISTEN_IP "$esl_listen_ip" "$ip" 'an IP address'
 check ESL_PASSWORD "$esl_password" '[A-Za-z0-9_.,:+=@%-]+' 'letters, digits and _.,:+=@%-'
 check ESL_ACL "$esl_acl" '[A-Za-z0-9_.-]+' 'an ACL list name'
 check SIP_IP "$sip_ip" "$ip" 'an IP address'
 check EXTERNAL_IP "$external_ip" "$ip" 'an IP address'
+[ -z "$trunks_allow" ] || check TRUNKS_ALLOW "$trunks_allow" '[0-9A-Fa-f.:/]+(,[0-9A-Fa-f.:/]+)*' 'comma-separated CIDRs'
+[ -z "$rtp_min" ] || check RTP_PORT_MIN "$rtp_min" '[0-9]{4,5}' 'a port number'
+[ -z "$rtp_max" ] || check RTP_PORT_MAX "$rtp_max" '[0-9]{4,5}' 'a port number'
 
 mkdir -p "$dst"
 find "$dst" -mindepth 1 -delete
@@ -62,28 +73,16 @@ replace vars.xml 'data="external_rtp_ip=[^"]*"' "data=\"external_rtp_ip=$externa
 replace autoload_configs/event_socket.conf.xml 'name="listen-ip" value="[^"]*"' "name=\"listen-ip\" value=\"$esl_listen_ip\"" 'ESL_LISTEN_IP'
 replace autoload_configs/event_socket.conf.xml 'name="password" value="[^"]*"' "name=\"password\" value=\"$esl_password\"" 'ESL_PASSWORD'
 replace autoload_configs/event_socket.conf.xml 'name="apply-inbound-acl" value="[^"]*"' "name=\"apply-inbound-acl\" value=\"$esl_acl\"" 'ESL_ACL'
-
-if [ -n "${SWITCHBOARD_NEXT_CONTROLLER:-}" ]; then
-  check SWITCHBOARD_NEXT_CONTROLLER "$SWITCHBOARD_NEXT_CONTROLLER" "$host_port" 'host:port'
-  replace vars.xml 'data="next_controller=[^"]*"' "data=\"next_controller=$SWITCHBOARD_NEXT_CONTROLLER\"" 'SWITCHBOARD_NEXT_CONTROLLER'
-fi
-if [ -n "${XML_CURL_TOKEN:-}" ]; then
-  check XML_CURL_TOKEN "$XML_CURL_TOKEN" '[A-Za-z0-9_-]+' 'letters, digits, dash and underscore'
-  replace vars.xml 'data="xml_curl_token=[^"]*"' "data=\"xml_curl_token=$XML_CURL_TOKEN\"" 'XML_CURL_TOKEN'
-fi
-if [ -n "${TRUNKS_ALLOW:-}" ]; then
-  check TRUNKS_ALLOW "$TRUNKS_ALLOW" '[0-9A-Fa-f.:/]+(,[0-9A-Fa-f.:/]+)*' 'comma-separated CIDRs'
+[ -z "$next_controller" ] \
+  || replace vars.xml 'data="next_controller=[^"]*"' "data=\"next_controller=$next_controller\"" 'SWITCHBOARD_NEXT_CONTROLLER'
+[ -z "$token" ] || replace vars.xml 'data="xml_curl_token=[^"]*"' "data=\"xml_curl_token=$token\"" 'XML_CURL_TOKEN'
+if [ -n "$trunks_allow" ]; then
   nodes=''
   IFS=,
-  for cidr in $TRUNKS_ALLOW; do nodes="$nodes\\n      <node type=\"allow\" cidr=\"$cidr\"/>"; done
+  for cidr in $trunks_allow; do nodes="$nodes\\n      <node type=\"allow\" cidr=\"$cidr\"/>"; done
   unset IFS
   replace autoload_configs/acl.conf.xml '(<list name="trunks" default="deny">)' "\\1$nodes" 'TRUNKS_ALLOW'
 fi
-rtp_port() { # ENV-NAME VALUE PARAM
-  [ -n "$2" ] || return 0
-  check "$1" "$2" '[0-9]{4,5}' 'a port number'
-  replace autoload_configs/switch.conf.xml "name=\"$3\" value=\"[0-9]*\"" "name=\"$3\" value=\"$2\"" "$1"
-}
-rtp_port RTP_PORT_MIN "${RTP_PORT_MIN:-}" rtp-start-port
-rtp_port RTP_PORT_MAX "${RTP_PORT_MAX:-}" rtp-end-port
+[ -z "$rtp_min" ] || replace autoload_configs/switch.conf.xml 'name="rtp-start-port" value="[0-9]*"' "name=\"rtp-start-port\" value=\"$rtp_min\"" 'RTP_PORT_MIN'
+[ -z "$rtp_max" ] || replace autoload_configs/switch.conf.xml 'name="rtp-end-port" value="[0-9]*"' "name=\"rtp-end-port\" value=\"$rtp_max\"" 'RTP_PORT_MAX'
 echo "render-conf: $src -> $dst (controller $controller, API $api, SIP on $sip_ip)"
