@@ -6,15 +6,14 @@
 # IMAGE (default switchboard-freeswitch:latest); BASE (default debian:bookworm-slim when here or pullable, else
 # switchboard-debian:bookworm from scripts/docker/make-base-image.sh). Prints one line: OK or FAILED.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 from=${1:-source}
 IMAGE=${IMAGE:-switchboard-freeswitch:latest}
 SHARED=${SHARED_FREESWITCH:-../shared/freeswitch}
 LOG=${LOG:-/tmp/switchboard-freeswitch-image.log}
 : >"$LOG"
-t0=$(date +%s)
 container=''
-trap '[ -z "$container" ] || docker rm -f "$container" >/dev/null 2>&1' EXIT
+trap '[ -z "$container" ] || docker rm -f -v "$container" >/dev/null 2>&1' EXIT
 failed() { echo "freeswitch image: FAILED $1: $2 (log: $LOG)"; exit 1; }
 last_lines() { tail -n "${1:-4}" "$LOG" | tr -s '\n\t ' ' ' | cut -c1-600; }
 

@@ -12,7 +12,7 @@
 # node:20-bookworm-slim when it is here or can be pulled, else scripts/docker/make-base-image.sh builds
 # switchboard-base:local from the Debian mirror and this machine's Node 20 (reused once built).
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 
 LOG=${DOCKER_CHECK_LOG:-/tmp/switchboard-docker-check.log}
 IMAGE=${DOCKER_CHECK_IMAGE:-switchboard:ci}
@@ -28,7 +28,7 @@ log() { echo "[$(($(date +%s) - t0))s] $*" >>"$LOG"; }
 # The last lines of the log (or of a file), on one line: the error in the printed line.
 last_lines() { tail -n "${2:-4}" "${1:-$LOG}" | tr -s '\n\t ' ' ' | cut -c1-600; }
 cleanup() {
-  [ -z "$container" ] || "$DOCKER" rm -f "$container" >/dev/null 2>&1
+  [ -z "$container" ] || "$DOCKER" rm -f -v "$container" >/dev/null 2>&1
   if [ -n "$started_dockerd" ]; then
     kill "$started_dockerd" 2>/dev/null
     for _ in $(seq 20); do kill -0 "$started_dockerd" 2>/dev/null || break; sleep 0.5; done
