@@ -161,7 +161,6 @@ describe.skipIf(!CHROMIUM)('the menu builder', () => {
     const { page } = c;
     const ivrs = (await c.request<Array<{ id: string; name: string }>>('GET', '/api/v1/ivrs')).body;
     const main = ivrs.find((i) => i.name === 'Main menu')!;
-    const more = ivrs.find((i) => i.name === 'More options')!;
     // The real simulator, on the draft: the greeting, key 3 → More options, key 9 → hang up; key 4 is left over.
     let sent: unknown;
     page.on('request', (r) => {
