@@ -100,6 +100,9 @@ export const MenuBody = z
           action_type: z.string().max(20).openapi({ description: `One of: ${ACTION_TYPES.join(', ')}` }),
           action_destination: z.string().max(2000).nullable().optional(),
           description: z.string().max(200).nullable().optional(),
+          order: z.number().int().optional().openapi({
+            description: "Sort order in the UI: options are saved in ascending order (equal or absent: body order, absent last); the response's order is the saved position",
+          }),
         }),
       )
       .max(MENU_DIGITS.length),
