@@ -33,6 +33,7 @@ import { voicemailRoutes } from './routes/voicemail/index.ts';
 import { businessHoursRoutes } from './routes/business-hours/index.ts';
 import { contactRoutes } from './routes/contacts/index.ts';
 import { ttsTemplateRoutes } from './routes/tts-templates/index.ts';
+import { smartfloRoutes } from './routes/compat/smartflo/index.ts';
 import { TemplateSynthesisError } from '../services/tts-templates/render.ts';
 import { VoicemailGreetingError } from '../services/voicemail/errors.ts';
 
@@ -80,6 +81,7 @@ export function createApp(deps: AppDeps): App {
   app.route('/api/v1', businessHoursRoutes());
   app.route('/api/v1', contactRoutes());
   app.route('/api/v1', ttsTemplateRoutes());
+  app.route('/compat/smartflo', smartfloRoutes());
 
   registerDocs(app);
 

@@ -12,14 +12,22 @@ const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 const JWT_CACHE_MAX = 10_000;
 const USER_CACHE_MAX = 10_000;
 
+export interface AuthenticateOptions {
+  /**
+   * A query parameter that carries the credential on every method, an API key (`ak_…`) or a JWT: Yeastar's
+   * `access_token`. It wins over the headers.
+   */
+  credentialParam?: string;
+}
+
 /**
- * Resolves the caller from `Authorization: Bearer <jwt>`, `X-API-Key: ak_...` or (GET) `?token=<jwt>`;
- * 401 otherwise. Paths under `skipPrefix` (login) pass through. One instance per app, since this runs
- * on every request: verified tokens are cached (bounded, until they expire), a user's row is reused for
+ * Resolves the caller from `Authorization: Bearer <jwt>`, `X-API-Key: ak_...`, (GET) `?token=<jwt>` or the
+ * `credentialParam`; 401 otherwise. Paths under `skipPrefix` (login) pass through. One instance per app (and
+ * per vendor adapter), since this runs on every request: verified tokens are cached (bounded, until they expire), a user's row is reused for
  * AUTH_USER_CACHE_MS (so a deleted user or a changed role takes effect within that time on every
  * instance), the lookups are prepared once, and a cached token costs no await.
  */
-export function createAuthenticate(skipPrefix: string) {
+export function createAuthenticate(skipPrefix?: string, opts: AuthenticateOptions = {}) {
   const verified = new Map<string, SessionClaims>();
   const usersSeen = new Map<string, { row: CredentialUser | undefined; until: number }>();
   let q: Credentials | undefined;
@@ -55,16 +63,18 @@ export function createAuthenticate(skipPrefix: string) {
   };
 
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (c.req.path.startsWith(skipPrefix)) return next();
+    if (skipPrefix !== undefined && c.req.path.startsWith(skipPrefix)) return next();
     const deps = c.get('deps');
     q ??= createCredentials(deps.db);
     const at = deps.now();
-    const apiKey = requestHeader(c, 'x-api-key');
+    const param = opts.credentialParam === undefined ? undefined : c.req.query(opts.credentialParam);
+    if (param === '') throw new UnauthorizedError(`${opts.credentialParam} is empty`);
+    const apiKey = param === undefined ? requestHeader(c, 'x-api-key') : param.startsWith(API_KEY_PREFIX) ? param : undefined;
     if (apiKey) {
       c.set('principal', principalForKey(apiKey, at));
       return next();
     }
-    const token = bearerToken(c);
+    const token = param ?? bearerToken(c);
     const nowS = Math.floor(at.getTime() / 1000);
     let claims = verified.get(token);
     if (!claims || claims.exp <= nowS) {
