@@ -34,6 +34,7 @@ import { businessHoursRoutes } from './routes/business-hours/index.ts';
 import { contactRoutes } from './routes/contacts/index.ts';
 import { ttsTemplateRoutes } from './routes/tts-templates/index.ts';
 import { smartfloRoutes } from './routes/compat/smartflo/index.ts';
+import { yeastarRoutes } from './routes/compat/yeastar/index.ts';
 import { TemplateSynthesisError } from '../services/tts-templates/render.ts';
 import { VoicemailGreetingError } from '../services/voicemail/errors.ts';
 
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps): App {
   app.route('/api/v1', contactRoutes());
   app.route('/api/v1', ttsTemplateRoutes());
   app.route('/compat/smartflo', smartfloRoutes());
+  app.route('/compat/yeastar', yeastarRoutes());
 
   registerDocs(app);
 

@@ -83,7 +83,7 @@ describe('the request example, as printed: curl --request POST …/v1/ivr with J
 
   it('with credentials: 400 naming every mandatory field', async () => {
     const message = await failure(await api.app.request(URL, { method: 'POST', headers: withAuth(printed) }), 400);
-    for (const field of MANDATORY) expect(message).toContain(`${field}:`);
+    for (const field of MANDATORY) expect(message).toContain(`${field}: is required`);
     expect(message).not.toContain('sms_template');
   });
 });
@@ -215,5 +215,15 @@ describe('authentication and errors in Smartflo\'s envelope', () => {
     expect(list.find((i) => i.name === 'Native')).toMatchObject({
       recording: '', timeout_recording: '', invalid_recording: '', timeout_destination: 'hangup', invalid_destination: 'hangup', incorrect_count: 3, timeout_tries: 3, option: [], destination: [],
     });
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('documents the adapter under "Compat: Tata Smartflo", with JSON and form bodies', async () => {
+    const doc = (await (await api.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { tags: string[]; requestBody?: { content: Record<string, unknown> } }>> };
+    expect(doc.paths['/compat/smartflo/v1/ivr']?.post?.tags).toEqual(['Compat: Tata Smartflo']);
+    expect(Object.keys(doc.paths['/compat/smartflo/v1/ivr']?.post?.requestBody?.content ?? {})).toEqual(['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data']);
+    expect(doc.paths['/compat/smartflo/v1/ivr']?.get?.tags).toEqual(['Compat: Tata Smartflo']);
+    expect(doc.paths['/compat/smartflo/v1/ivr/{id}']?.get?.tags).toEqual(['Compat: Tata Smartflo']);
   });
 });

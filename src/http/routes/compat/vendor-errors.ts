@@ -12,8 +12,8 @@ export interface VendorFailure {
   message: string;
   /** validation_error: each failing field, by the vendor's name. */
   fields: FieldIssue[];
-  /** conflict: the object holding the number (`number` is the number). */
-  conflict?: Record<string, unknown> | undefined;
+  /** The error's details as thrown: `conflict` (the object holding a number), `field`/`value` (what was not found)… */
+  details: Record<string, unknown>;
 }
 
 /**
@@ -29,17 +29,17 @@ export function vendorErrorHandler(envelope: (f: VendorFailure, c: Context<AppEn
 }
 
 function toFailure(err: Error, c: Context<AppEnv>): VendorFailure {
-  if (err instanceof PayloadTooLargeError) return { status: 413, code: err.code, message: err.message, fields: [] };
+  if (err instanceof PayloadTooLargeError) return { status: 413, code: err.code, message: err.message, fields: [], details: {} };
   if (err instanceof DomainError) {
     const status = STATUS_OF_CODE[err.code];
     if (status >= 500) c.get('logger')?.error({ err }, err.message);
-    const details = (err.details ?? {}) as { fields?: FieldIssue[]; conflict?: Record<string, unknown>; missing_permission?: string };
-    return { status, code: err.code, message: err.message, fields: details.fields ?? [], conflict: details.conflict };
+    const details = (typeof err.details === 'object' && err.details !== null ? err.details : {}) as Record<string, unknown>;
+    return { status, code: err.code, message: err.message, fields: (details.fields as FieldIssue[] | undefined) ?? [], details };
   }
   if (err instanceof HTTPException) {
     const code = err.status === 400 ? 'validation_error' : err.status === 401 ? 'unauthorized' : 'http_error';
-    return { status: err.status as ContentfulStatusCode, code, message: err.message || 'Bad request', fields: [] };
+    return { status: err.status as ContentfulStatusCode, code, message: err.message || 'Bad request', fields: [], details: {} };
   }
   (c.get('logger') ?? c.get('deps').logger).error({ err }, 'unhandled error');
-  return { status: 500, code: 'internal_error', message: 'Internal server error', fields: [] };
+  return { status: 500, code: 'internal_error', message: 'Internal server error', fields: [], details: {} };
 }

@@ -82,6 +82,9 @@ function fieldOf(path: readonly PropertyKey[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('') || '(body)';
 }
 
+/** The message of a missing mandatory field (an envelope may tell it apart, as Yeastar's `validation_type: required`). */
+export const REQUIRED = 'is required';
+
 /**
  * Checks `raw` against the vendor's schema (an object schema): every failing field and every field the vendor's
  * documents do not have is one issue of a single 400.
@@ -91,9 +94,12 @@ export function parseVendor<S extends z.ZodObject>(schema: S, raw: Record<string
     .filter((k) => !Object.hasOwn(schema.shape, k))
     .map((k) => ({ field: k, message: 'is not a field of this request: nothing here can hold it' }));
   const result = schema.safeParse(raw);
-  if (!result.success) for (const i of result.error.issues) issues.push({ field: fieldOf(i.path), message: i.message });
-  if (issues.length > 0 || !result.success) throw new ValidationError(`Invalid request: ${summarizeIssues(issues)}`, issues);
-  return result.data;
+  if (result.success && issues.length === 0) return result.data;
+  for (const i of result.error?.issues ?? []) {
+    const missing = i.path.length === 1 && raw[i.path[0] as string] === undefined;
+    issues.push({ field: fieldOf(i.path), message: missing ? REQUIRED : i.message });
+  }
+  throw new ValidationError(`Invalid request: ${summarizeIssues(issues)}`, issues);
 }
 
 /**
