@@ -1,4 +1,4 @@
-import type { Context } from 'hono';
+import type { Context, Handler, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { OpenAPIHono, RouteConfig } from '@hono/zod-openapi';
 import type { z } from '@hono/zod-openapi';
@@ -107,9 +107,12 @@ export function parseVendor<S extends z.ZodObject>(schema: S, raw: Record<string
  * `name[]` arrays, bodiless requests answered with the missing fields), so the route declares its body for the
  * document only.
  */
-export function vendorRoute(app: OpenAPIHono<AppEnv>, route: RouteConfig, handler: (c: Context<AppEnv>) => Promise<Response> | Response): void {
+export function vendorRoute(app: OpenAPIHono<AppEnv>, route: RouteConfig, handler: Handler<AppEnv>): void {
   const { middleware, ...doc } = route;
-  app.openAPIRegistry.registerPath(doc as RouteConfig);
-  const mw = middleware === undefined ? [] : Array.isArray(middleware) ? middleware : [middleware];
-  app.on([route.method.toUpperCase()], [route.path.replaceAll(/\/{(.+?)}/g, '/:$1')], ...(mw as []), handler);
+  app.openAPIRegistry.registerPath(doc);
+  const method = route.method.toUpperCase();
+  const path = route.path.replaceAll(/\/{(.+?)}/g, '/:$1');
+  // The route's checks (permissions) run first, in order: Hono runs every handler of a method and path in turn.
+  for (const check of (middleware === undefined ? [] : [middleware].flat()) as MiddlewareHandler<AppEnv>[]) app.on(method, path, check);
+  app.on(method, path, handler);
 }

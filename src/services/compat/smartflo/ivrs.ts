@@ -76,7 +76,6 @@ function mapInput(deps: SmartfloDeps, input: SmartfloIvrInput, issues: IssueList
   const invalidDestination: DestinationInput | null = parseFinalDestination(input.invalid_destination, 'invalid_destination', issues);
   const greeting = recording(deps, input.recording, 'recording', issues);
   const timeoutPrompt = recording(deps, input.timeout_retry_recording, 'timeout_retry_recording', issues);
-  recording(deps, input.timeout_recording, 'timeout_recording', issues);
   if (input.timeout_recording.trim() !== input.timeout_retry_recording.trim()) {
     issues.add('timeout_recording', 'must be the same recording as timeout_retry_recording: this IVR plays one timeout recording, at every timeout and before timeout_destination');
   }
@@ -108,7 +107,8 @@ export async function createSmartfloIvr(deps: SmartfloDeps, orgId: string, input
         }),
       );
       issues.throwIfAny();
-      if (!row || !menu || !staged || 'problem' in staged) throw new Error('unreachable: no problem reported');
+      // Past throwIfAny nothing is missing: each gap came with an issue.
+      if (!row || !menu || !staged || 'problem' in staged) throw new Error('unreachable: a gap without an issue');
       replaceMenu(tx, orgId, row.id, menu);
       staged.staged.install(tx, orgId, row.id, { greetingPrompt: staged.prompt, greetingText: null });
       return row.id;
