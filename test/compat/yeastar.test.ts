@@ -174,6 +174,17 @@ describe('ivr/update (the body mirrors ivr/get\'s data)', () => {
     expect(await data()).toEqual(before);
   });
 
+  it('what only our model has, read and sent back, is left alone (a tone prompt, an AI agent)', async () => {
+    await native('PUT', `/ivrs/${ivr5}/menu`, { options: [
+      { digit: '1', action_type: 'play_prompt', action_destination: 'tone_stream://%(200,0,440)' },
+      { digit: '2', action_type: 'ai_agent', action_destination: 'wss://bot.example/ws' },
+    ] });
+    const before = await data();
+    expect(before).toMatchObject({ press1_dest: 'play_prompt', press1_dest_value: 'tone_stream://%(200,0,440)', press2_dest: 'ai_agent' });
+    expect((await update({ ...before, name: 'Renamed' })).status).toBe(200);
+    expect(await data()).toEqual({ ...before, name: 'Renamed' });
+  });
+
   it('changes the fields sent, and our own API sees the changes', async () => {
     const res = await update({
       id: 5, name: 'Front desk', resp_timeout: 7, digit_timeout: 4, prompt_repeat: 2, dial_ext_option: 'restrict',

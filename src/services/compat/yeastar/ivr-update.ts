@@ -33,7 +33,8 @@ const OFF_REASON: Record<string, string> = {
 
 /**
  * ivr/update: the fields sent change; the others stay. A key's destination is its `_dest`, `_dest_prefix` and
- * `_dest_value`: with `_dest` sent, the two others default to ""; without it, they change the current one.
+ * `_dest_value`: with `_dest` sent, the two others default to ""; without it, they change the current one; sent as
+ * ivr/get shows it, it is left alone.
  * `prompt_repeat` is both limits (timeouts and invalid keys). Everything is checked first, every problem named
  * in Yeastar's field names, then written in one transaction.
  */
@@ -71,11 +72,13 @@ export async function updateYeastarIvr(deps: YeastarDeps, orgId: string, body: Y
     const f = s.fields;
     if (!has(f.dest) && !has(f.prefix) && !has(f.value)) return undefined;
     const fallback = has(f.dest) ? { prefix: '', value: '' } : { prefix: current[f.prefix] as string, value: current[f.value] as string };
-    return {
+    const y = {
       dest: has(f.dest) ? (body[f.dest] as string) : (current[f.dest] as string),
       prefix: has(f.prefix) ? (body[f.prefix] as string) : fallback.prefix,
       value: has(f.value) ? String(body[f.value] as string | number) : fallback.value,
     };
+    // What ivr/get showed, sent back, is no change (even where it is ours alone, e.g. a tone_stream prompt).
+    return y.dest === current[f.dest] && y.prefix === current[f.prefix] && y.value === current[f.value] ? undefined : y;
   };
   const menu = menuChanges(db, orgId, row.id, slotDest, ctx, issues);
   for (const [s, field] of [[TIMEOUT_SLOT, 'timeout_destination'], [INVALID_SLOT, 'invalid_destination']] as const) {
