@@ -73,32 +73,38 @@ const failure = async (res: Response, status: number) => {
 };
 const ivrCount = () => (api.database.sqlite.prepare('select count(*) as n from ivrs').get() as { n: number }).n;
 
-describe('the request example, as printed: curl --request POST …/v1/ivr with JSON headers and no body', () => {
-  const printed = { accept: 'application/json', 'content-type': 'application/json' };
+/**
+ * The document's request examples, as printed: its curl (method, URL path, headers; no body, no credentials), and the
+ * variable table's example values as a JSON body. `credentials`: as printed (none), or ours added (the one change).
+ */
+const PRINTED_HEADERS = { accept: 'application/json', 'content-type': 'application/json' };
+const REQUEST_EXAMPLES = [
+  { example: 'curl', credentials: 'as printed', body: undefined, status: 401, says: ['Authentication required'] },
+  { example: 'curl', credentials: 'ours', body: undefined, status: 400, says: MANDATORY.map((f) => `${f}: is required`) },
+  {
+    example: 'variable table values', credentials: 'ours', body: JSON.stringify(DOC_FIELDS), status: 400,
+    says: [
+      'destination[0]: extension destination must be a 4-digit extension number', 'invalid_destination: extension destination must be a 4-digit extension number',
+      'timeout_destination: extension destination must be a 4-digit extension number', 'timeout_recording: must be the same recording as timeout_retry_recording',
+      'sms_template: SMS templates are not supported',
+    ],
+  },
+] as const;
 
-  it('without credentials (the curl shows none): 401 in Smartflo\'s envelope', async () => {
-    const message = await failure(await api.app.request(URL, { method: 'POST', headers: printed }), 401);
-    expect(message).toMatch(/Authentication required/);
+describe('the request examples, replayed as printed', () => {
+  it.each(REQUEST_EXAMPLES)('POST /v1/ivr, $example, credentials $credentials: $status in Smartflo\'s envelope', async ({ credentials, body, status, says }) => {
+    const headers = credentials === 'ours' ? withAuth(PRINTED_HEADERS) : PRINTED_HEADERS;
+    const message = await failure(await api.app.request(URL, { method: 'POST', headers, ...(body !== undefined && { body }) }), status);
+    for (const s of says) expect(message).toContain(s);
+    expect(ivrCount()).toBe(0);
   });
 
-  it('with credentials: 400 naming every mandatory field', async () => {
-    const message = await failure(await api.app.request(URL, { method: 'POST', headers: withAuth(printed) }), 400);
-    for (const field of MANDATORY) expect(message).toContain(`${field}: is required`);
-    expect(message).not.toContain('sms_template');
+  it('the bodiless curl names no optional field', async () => {
+    expect(await failure(await api.app.request(URL, { method: 'POST', headers: withAuth(PRINTED_HEADERS) }), 400)).not.toContain('sms_template');
   });
 });
 
 describe('the variable table\'s example values', () => {
-  it('as printed: 400 naming each value our IVR cannot hold, and nothing is created', async () => {
-    const message = await failure(await postJson(DOC_FIELDS), 400);
-    expect(message).toContain('destination[0]: extension destination must be a 4-digit extension number');
-    expect(message).toContain('invalid_destination: extension destination must be a 4-digit extension number');
-    expect(message).toContain('timeout_destination: extension destination must be a 4-digit extension number');
-    expect(message).toContain('timeout_recording: must be the same recording as timeout_retry_recording');
-    expect(message).toContain('sms_template: SMS templates are not supported');
-    expect(ivrCount()).toBe(0);
-  });
-
   it('on this organization\'s numbers: created ({success: true, message}), read back in the same shape', async () => {
     const res = await postJson(ADAPTED);
     expect(res.status, await res.clone().text()).toBe(200);
