@@ -179,6 +179,7 @@ describe('what our IVR cannot hold is a 400 naming the field, never dropped', ()
     ['a fallback type only menus have', { timeout_destination: 'repeat' }, 'timeout_destination: unsupported destination type "repeat"'],
     ['a second timeout recording', { timeout_recording: 'recording|28955' }, 'timeout_recording: must be the same recording as timeout_retry_recording'],
     ['a field Smartflo does not have', { greeting_text: 'Hello' }, 'greeting_text: is not a field of this request'],
+    ['a field named __proto__', JSON.parse('{"__proto__": {"name": "x"}}') as object, '__proto__: is not a field of this request'],
     ['a recording that is not here', { recording: 'recording|99999' }, 'recording: recording 99999 is not here: put its audio in the sounds folder as recording_99999.wav'],
     ['a recording that is no recording id', { invalid_recording: 'welcome.wav' }, 'invalid_recording: "welcome.wav" is not a recording id'],
     ['options and destinations that do not pair', { option: ['1', '2'] }, 'destination: one destination per option: 2 option(s), 1 destination(s)'],

@@ -42,7 +42,7 @@ export async function readBody(c: Context<AppEnv>, rules: BodyRules = {}): Promi
       raw = parsed as Record<string, unknown>;
     }
   } else {
-    raw = {};
+    raw = Object.create(null) as Record<string, unknown>;
     (await c.req.formData()).forEach((value, key) => {
       raw[key] = Object.hasOwn(raw, key) ? [raw[key], value].flat() : value;
     });
@@ -52,7 +52,8 @@ export async function readBody(c: Context<AppEnv>, rules: BodyRules = {}): Promi
 
 /** `a[]` and `a[3]` keys folded into `a` (in order), list fields made lists, numeric strings of number fields made numbers. */
 function normalize(raw: Record<string, unknown>, rules: BodyRules): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // No prototype: a "__proto__" key is a field like any other (and refused as unknown).
+  const out = Object.create(null) as Record<string, unknown>;
   const indexed = new Map<string, { index: number; value: unknown }[]>();
   for (const [key, value] of Object.entries(raw)) {
     const m = /^(\w+)\[(\d*)\]$/.exec(key);
