@@ -39,6 +39,8 @@ import { meRoutes } from './routes/me/index.ts';
 import { liveCallRoutes } from './routes/live-calls/index.ts';
 import { destinationTypeRoutes } from './routes/destinations/index.ts';
 import { simulatorRoutes } from './routes/simulator/index.ts';
+import { smartfloRoutes } from './routes/compat/smartflo/index.ts';
+import { yeastarRoutes } from './routes/compat/yeastar/index.ts';
 import { TemplateSynthesisError } from '../services/tts-templates/render.ts';
 import { VoicemailGreetingError } from '../services/voicemail/errors.ts';
 
@@ -91,6 +93,8 @@ export function createApp(deps: AppDeps): App {
   app.route('/api/v1', liveCallRoutes());
   app.route('/api/v1', destinationTypeRoutes());
   app.route('/api/v1', simulatorRoutes());
+  app.route('/compat/smartflo', smartfloRoutes());
+  app.route('/compat/yeastar', yeastarRoutes());
 
   registerDocs(app);
   registerConsole(app, deps.config.CONSOLE_DIR ?? defaultConsoleDir());

@@ -76,16 +76,27 @@ export function createPrincipalResolver(): PrincipalResolver {
   };
 }
 
+export interface AuthenticateOptions {
+  /**
+   * A query parameter that carries the credential on every method, an API key (`ak_…`) or a JWT: Yeastar's
+   * `access_token`. It wins over the headers.
+   */
+  credentialParam?: string;
+}
+
 /**
- * Resolves the caller from `Authorization: Bearer <jwt>`, `X-API-Key: ak_...` or (GET) `?token=<jwt>`;
- * 401 otherwise. Paths under `skipPrefix` (login) pass through.
+ * Resolves the caller from `Authorization: Bearer <jwt>`, `X-API-Key: ak_...`, (GET) `?token=<jwt>` or the
+ * `credentialParam`; 401 otherwise. Paths under `skipPrefix` (login) pass through. One per app (and per
+ * vendor adapter).
  */
-export function createAuthenticate(skipPrefix: string) {
+export function createAuthenticate(skipPrefix?: string, opts: AuthenticateOptions = {}) {
   const resolve = createPrincipalResolver();
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (c.req.path.startsWith(skipPrefix)) return next();
-    const apiKey = requestHeader(c, 'x-api-key');
-    const credential: Credential = apiKey ? { kind: 'api_key', key: apiKey } : { kind: 'jwt', token: bearerToken(c) };
+    if (skipPrefix !== undefined && c.req.path.startsWith(skipPrefix)) return next();
+    const param = opts.credentialParam === undefined ? undefined : c.req.query(opts.credentialParam);
+    if (param === '') throw new UnauthorizedError(`${opts.credentialParam} is empty`);
+    const apiKey = param === undefined ? requestHeader(c, 'x-api-key') : param.startsWith(API_KEY_PREFIX) ? param : undefined;
+    const credential: Credential = apiKey ? { kind: 'api_key', key: apiKey } : { kind: 'jwt', token: param ?? bearerToken(c) };
     const principal = resolve(c.get('deps'), credential);
     c.set('principal', principal instanceof Promise ? await principal : principal);
     return next();

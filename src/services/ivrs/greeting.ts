@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { renameSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { soundsDir, type Config } from '../../runtime/env.ts';
@@ -48,6 +48,47 @@ export interface GreetingDeps {
   logger: Logger;
 }
 
+/** What an installed greeting records on its IVR: the prompt's name, and the text it speaks when synthesized. */
+export interface GreetingColumns {
+  greetingPrompt: string;
+  greetingText: string | null;
+  greetingLanguage?: string | undefined;
+  greetingVoice?: string | undefined;
+}
+
+/** Greeting audio written beside its final place, waiting for the transaction that records it on the IVR. */
+export interface StagedGreeting {
+  /**
+   * Inside a database transaction: records `columns` on the IVR and renames the audio over the IVR's greeting
+   * file; a failure of either rolls the row back and leaves the previous greeting (file and row) as it was.
+   */
+  install(tx: Db, orgId: string, ivrId: string, columns: GreetingColumns): void;
+  /** Removes the staged file unless it was installed; call it in a `finally`. */
+  discard(): Promise<void>;
+}
+
+/** Writes mono 16-bit PCM audio to a temp file in the sounds folder, ready to be installed as some IVR's greeting. */
+export async function stageGreeting(config: SoundsConfig, wav: Buffer): Promise<StagedGreeting> {
+  const dir = soundsDir(config);
+  const tmpPath = join(dir, `.greeting.${randomBytes(6).toString('hex')}.tmp`);
+  await mkdir(dir, { recursive: true });
+  await writeFile(tmpPath, wav);
+  return {
+    install(tx, orgId, ivrId, columns) {
+      const res = tx.update(ivrs).set(columns).where(and(eq(ivrs.orgId, orgId), eq(ivrs.id, ivrId))).run();
+      if (res.changes === 0) throw new NotFoundError('IVR not found'); // deleted meanwhile
+      renameSync(tmpPath, greetingFilePath(config, ivrId)); // a failure here rolls the row back
+    },
+    discard: () => rm(tmpPath, { force: true }),
+  };
+}
+
+/** Inside a database transaction: the IVR has no greeting any more (a tone plays until one is made). */
+export function clearGreeting(tx: Db, config: SoundsConfig, orgId: string, ivrId: string): void {
+  tx.update(ivrs).set({ greetingPrompt: null, greetingText: null }).where(and(eq(ivrs.orgId, orgId), eq(ivrs.id, ivrId))).run();
+  rmSync(greetingFilePath(config, ivrId), { force: true }); // a failure here rolls the row back
+}
+
 /**
  * Synthesizes the greeting and installs it: the wav is written to a temp file, then the DB
  * row is updated and the file renamed over the old greeting inside one transaction. If the
@@ -71,24 +112,12 @@ export async function generateGreeting(deps: GreetingDeps, orgId: string, ivrId:
     throw new UpstreamError(`Text-to-speech failed (engine ${tts.name}): ${(err as Error)?.message ?? String(err)}`);
   }
 
-  const dir = soundsDir(config);
-  const finalPath = greetingFilePath(config, ivr.id);
-  const tmpPath = join(dir, `.${greetingPromptName(ivr.id)}.${randomBytes(6).toString('hex')}.tmp`);
   const prompt = greetingPromptName(ivr.id);
+  const staged = await stageGreeting(config, audio.wav);
   try {
-    await mkdir(dir, { recursive: true });
-    await writeFile(tmpPath, audio.wav);
-    db.transaction((tx) => {
-      const res = tx
-        .update(ivrs)
-        .set({ greetingPrompt: prompt, greetingText: input.text, greetingLanguage: language, greetingVoice: voice })
-        .where(and(eq(ivrs.orgId, orgId), eq(ivrs.id, ivr.id)))
-        .run();
-      if (res.changes === 0) throw new NotFoundError('IVR not found'); // deleted while synthesizing
-      renameSync(tmpPath, finalPath); // a failure here rolls the row back
-    });
+    db.transaction((tx) => staged.install(tx, orgId, ivr.id, { greetingPrompt: prompt, greetingText: input.text, greetingLanguage: language, greetingVoice: voice }));
   } finally {
-    await rm(tmpPath, { force: true });
+    await staged.discard();
   }
   return { success: true, greeting_prompt: prompt, language, voice, engine: rendered.engine, engine_voice: rendered.voice, duration_ms: audio.durationMs };
 }
