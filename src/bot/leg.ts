@@ -1,7 +1,7 @@
 /**
  * One bot leg, start to end, with a single teardown: UDP port + socket, the bot's WebSocket,
  * `unicast` on the channel, and the wiring between them (caller audio → bot, bot audio → play-out
- * buffer → 20 ms clock → FreeSWITCH, DTMF, marks, clear). Whatever ends it, the `finally` removes
+ * buffer → one frame back per caller frame → FreeSWITCH, DTMF, marks, clear). Whatever ends it, the `finally` removes
  * every listener by reference, sends the bot `stop`, closes its socket and frees the port.
  */
 import { randomUUID } from 'node:crypto';
@@ -18,6 +18,10 @@ import { twilioCodec } from './twilio-dialect.ts';
 
 /** Stop sending caller audio when this much is waiting unsent on the bot's socket. */
 const MAX_WS_BACKLOG = 256 * 1024;
+/** FreeSWITCH's frames come 20 ms apart: two handled closer than this had queued while we were busy. */
+const BACK_TO_BACK_MS = 5;
+/** No frame from FreeSWITCH for this long: the media clock sends ours instead. */
+const UPLINK_STALE_MS = 60;
 
 type Cleanup = () => void | Promise<void>;
 
@@ -104,17 +108,35 @@ export async function runBotLeg(deps: BotBridgeDeps, call: BotCall, target: BotT
       };
       const playout = new Playout(LEG_FRAME_BYTES, Math.ceil(settings.maxBufferMs / FRAME_MS), 0);
 
+      // Play-out is clocked by FreeSWITCH: each frame of the caller's that it sends us (from the channel's
+      // read loop, once per 20 ms tick of its own) sends one frame back, so exactly one of ours reaches each
+      // of its ticks. On our own clock, frames drift against its tick, two land in one now and then, and the
+      // second waits in its socket for the rest of the call (measured: 30–50 ms more echo delay). Nothing is
+      // sent before its first frame: it reads the socket only once the read loop runs, and what waited there
+      // would delay every later frame as much. Datagrams handled back to back (we stalled, they queued) send
+      // one frame and skip the others' share (it should have played meanwhile). While its frames stop coming
+      // (it plays something else on the channel), the process's media clock sends instead.
+      let lastUplinkAt = Number.NEGATIVE_INFINITY;
+      let owed = 0;
       const onDatagram = (msg: Buffer, rinfo: { port: number }): void => {
         if (rinfo.port !== pair.switch) return;
+        const now = performance.now();
+        const backToBack = now - lastUplinkAt < BACK_TO_BACK_MS;
+        lastUplinkAt = now;
         stats.framesFromCaller++;
         if (sock.bufferedAmount > MAX_WS_BACKLOG) {
           stats.droppedToBot++;
           if (!warnedBacklog) log.warn('bot is not reading its socket: dropping caller audio');
           warnedBacklog = true;
-          return;
+        } else {
+          send(c.media(path.toBot(msg), stats.framesToBot * FRAME_MS));
+          stats.framesToBot++;
         }
-        send(c.media(path.toBot(msg), stats.framesToBot * FRAME_MS));
-        stats.framesToBot++;
+        if (backToBack) owed++;
+        else {
+          sendFrame(owed);
+          owed = 0;
+        }
       };
       const onMessage = (data: WebSocket.RawData, isBinary: boolean): void => {
         heard = true;
@@ -155,13 +177,16 @@ export async function runBotLeg(deps: BotBridgeDeps, call: BotCall, target: BotT
       };
       const onClose = (code: number): void => finish(pending ?? fail('bot_closed', `bot closed the socket (code ${code})`));
       const onError = (err: Error): void => log.debug({ err }, 'bot socket error');
-      const onTick = (missed: number): void => {
+      const sendFrame = (missed: number): void => {
         const t = playout.next(missed);
         udp.send(t.frame, pair.switch, switchIp);
         if (t.audio) stats.framesToCaller++;
         else stats.silenceFrames++;
         for (const name of t.marks) send(c.mark(name, false));
         if (pending && (playout.buffered === 0 || Date.now() >= drainUntil)) finish(pending);
+      };
+      const onTick = (missed: number): void => {
+        if (lastUplinkAt !== Number.NEGATIVE_INFINITY && performance.now() - lastUplinkAt > UPLINK_STALE_MS) sendFrame(missed);
       };
       const onEvent = (e: BotChannelEvent): void => {
         if (e.name !== 'DTMF') return;
