@@ -28,7 +28,13 @@ export const configSchema = z.object({
   /** Largest accepted request body, in bytes. */
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
 
-  DATABASE_URL: z.string().default('file:./data/switchboard.db'),
+  // SQLite only in this version (file:… or a path): a postgres:// URL would otherwise be taken for a file name.
+  DATABASE_URL: z
+    .string()
+    .default('file:./data/switchboard.db')
+    .refine((u) => u.startsWith('file:') || !/^[a-z][a-z0-9+.-]*:\/\//i.test(u), {
+      message: 'only SQLite is supported in this version (file:<path> or a path); PostgreSQL support is in progress',
+    }),
   DATA_DIR: z.string().default('./data'),
   /** Where greeting wav files are written; FreeSWITCH must be able to read this path. */
   SOUNDS_DIR: z.string().optional(),
