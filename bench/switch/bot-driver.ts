@@ -5,11 +5,12 @@
  * park), and the relay; then, per rung of N concurrent calls and per target, SIPp places N callers that
  * each play a sweeping tone, while tcpdump records the loopback's RTP. Prints one `RESULT <json>` per rung.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { trackChild } from '../child-reaper.ts';
+import { cpuMs, waitIdle } from './measure.ts';
 import { bootFreeSwitch, writeConf, type RunningSwitch } from './freeswitch.ts';
 import { configureBot, startController, toneWav, type RunningController } from './controller.ts';
 import { startEchoBot } from './echo-bot.ts';
@@ -18,27 +19,12 @@ import { analyzeCalls, summarize } from './rtp-analysis.ts';
 import type { BotDriverConfig, BotRungResult, BotTarget } from './bot-types.ts';
 
 const cfg = JSON.parse(process.env.BENCH_SWITCH_BOT_DRIVER ?? '{}') as BotDriverConfig;
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 const SCENARIO = resolve('bench/switch/uac-bot-call.xml');
 const RELAY_NUMBER = '9998';
 const log = (m: string): void => void process.stderr.write(`[switch-bot] ${m}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
-}
 
-async function waitIdle(fs: RunningSwitch, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const m = /(\d+) total/.exec(fs.cli('show channels count'));
-    const n = m ? Number(m[1]) : -1;
-    if (n === 0 || Date.now() > deadline) return n;
-    await sleep(500);
-  }
-}
 
 /** The relay child; resolves once it printed its UDP port. */
 async function startRelay(botUrl: string): Promise<{ child: ChildProcess; eslPort: number }> {

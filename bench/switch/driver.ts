@@ -5,9 +5,9 @@
  * runs the rungs, interleaving the targets, and prints one `RESULT <json>` line per rung on stdout.
  * Everything it started is stopped by pid in a `finally`.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { trackChild } from '../child-reaper.ts';
-import { readFileSync } from 'node:fs';
+import { cpuMs, waitIdle } from './measure.ts';
 import { join } from 'node:path';
 import { bootFreeSwitch, PRODUCT_SOCKET_ARGS, writeConf, type RunningSwitch } from './freeswitch.ts';
 import { configureIvr, startController, type RunningController } from './controller.ts';
@@ -15,26 +15,10 @@ import { quantile, runSipp } from './sipp.ts';
 import type { DriverConfig, RungResult, Target } from './types.ts';
 
 const cfg = JSON.parse(process.env.BENCH_SWITCH_DRIVER ?? '{}') as DriverConfig;
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 const log = (m: string): void => void process.stderr.write(`[switch] ${m}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** User + system CPU of the whole process (every thread, live or exited), ms. */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
-}
 
-async function waitIdle(fs: RunningSwitch, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const m = /(\d+) total/.exec(fs.cli('show channels count'));
-    const n = m ? Number(m[1]) : -1;
-    if (n === 0 || Date.now() > deadline) return n;
-    await sleep(500);
-  }
-}
 
 async function main(): Promise<void> {
   let ctl: RunningController | undefined;

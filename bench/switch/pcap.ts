@@ -3,19 +3,8 @@
  * back what tcpdump saw on the namespace's loopback (Ethernet or Linux cooked frames, IPv4, UDP).
  */
 import { writeFileSync } from 'node:fs';
+import { linearToUlaw } from '../../src/media/g711.ts';
 
-/** μ-law encode of one 16-bit sample (G.711). */
-export function ulaw(sample: number): number {
-  const BIAS = 0x84;
-  let s = Math.max(-32635, Math.min(32635, Math.round(sample)));
-  const sign = s < 0 ? 0x80 : 0;
-  if (s < 0) s = -s;
-  s += BIAS;
-  let exp = 7;
-  for (let mask = 0x4000; (s & mask) === 0 && exp > 0; mask >>= 1) exp--;
-  const mant = (s >> (exp + 3)) & 0x0f;
-  return ~(sign | (exp << 4) | mant) & 0xff;
-}
 
 /**
  * `seconds` of 20 ms PCMU frames of a tone sweeping 300 → 3000 Hz and back, with a little seeded noise,
@@ -38,7 +27,7 @@ export function callerFrames(seconds: number): Buffer[] {
       const t = (f * 160 + i) / 8000;
       const freq = 300 + 2700 * Math.abs(((t / 4) % 2) - 1);
       phase += (2 * Math.PI * freq) / 8000;
-      b[i] = ulaw(8000 * Math.sin(phase) + 300 * rand());
+      b[i] = linearToUlaw(Math.round(8000 * Math.sin(phase) + 300 * rand()));
     }
     frames.push(b);
   }
