@@ -1,6 +1,7 @@
 /**
- * Audio between the call leg (unicast: L16 at 8 kHz, 20 ms frames) and the bot (its agent's format). One AudioPath per call: it holds the resamplers' state and an odd trailing
- * byte of L16 from the bot, so frame and message edges never click or shift samples.
+ * Audio between the call leg (unicast: L16 at 8 kHz, 20 ms frames) and the bot (its agent's format).
+ * One AudioPath per call: it holds the resamplers' state and an odd trailing byte of L16 from the bot,
+ * so frame and message edges never click or shift samples.
  */
 import type { AudioFormat } from '../domain/agents.ts';
 import { l16ToUlaw, ulawToL16 } from '../media/g711.ts';

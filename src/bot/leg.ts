@@ -1,8 +1,8 @@
 /**
  * One bot leg, start to end, with a single teardown: UDP port + socket, the bot's WebSocket,
  * `unicast` on the channel, and the wiring between them (caller audio → bot, bot audio → play-out
- * buffer → one frame back per caller frame → FreeSWITCH, DTMF, marks, clear). Whatever ends it, the `finally` removes
- * every listener by reference, sends the bot `stop`, closes its socket and frees the port.
+ * buffer → one frame back per caller frame → FreeSWITCH, DTMF, marks, clear). Whatever ends it, the
+ * `finally` removes every listener by reference, sends the bot `stop`, closes its socket and frees the port.
  */
 import { randomUUID } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { ulawToL16 } from '../../src/media/g711.ts';
 import { encodeWav } from '../../src/media/wav.ts';
 import { analyzeSpeech, speechVerdict } from '../helpers/speech.ts';
+import { untimed } from '../simulate/flows.ts';
 
 const missing = switchMissing();
 if (missing && process.env.CI === 'true') throw new Error(`real-switch suite: ${missing} is not installed (CI runs ../shared/freeswitch/install.sh first)`);
@@ -222,7 +223,6 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
   }, 60_000);
 
   it('the call simulator agrees with the switch: the same keys give the same path, outcome and place left (three flows)', async () => {
-    const untimed = (path: Array<Record<string, unknown>>) => path.map(({ at: _at, ...rest }) => rest);
     const flows: Array<{ keys: string[]; real: Array<{ afterMs: number; keys: string }>; phone: boolean }> = [
       { keys: ['9', '1'], real: [{ afterMs: KEY_AT, keys: '9' }, { afterMs: 4000, keys: '1' }], phone: true },
       { keys: ['timeout', 'timeout'], real: [], phone: false },
