@@ -38,7 +38,7 @@ export async function runCall(channel: CallChannel, deps: CallDeps): Promise<voi
   } finally {
     settleOutcome(s);
     if (!channel.signal.aborted) await channel.hangup('NORMAL_CLEARING').catch(() => undefined);
-    const cause = channel.hangupCause();
+    const cause = channel.hangupCause() ?? (switchLost(s) ? SWITCH_LOST : null);
     const logged = deps.callLogs.finish(s, startedAt, deps.now().toISOString(), cause);
     deps.registry.remove(s.uuid);
     // The switch gets its socket back now; the final row goes out with the writer's next batch, and
@@ -65,12 +65,23 @@ export async function runRoute(s: CallSession, route: () => Promise<void>): Prom
   }
 }
 
+/** The hangup cause logged for a call whose switch went away under it (as the placed-call recovery does). */
+const SWITCH_LOST = 'SWITCH_LOST';
+
+/**
+ * The socket closed and no hangup was ever seen: the switch died, or the link to it broke, mid-call.
+ * A caller who hangs up always comes as CHANNEL_HANGUP first (the socket lingers for it).
+ */
+function switchLost(s: CallSession): boolean {
+  return s.channel.signal.aborted && s.channel.hangupCause() === null;
+}
+
 /**
  * The call's outcome once its route is over. Nothing decided it: the caller left on their own (abandoned,
- * left_at = the stage), or we are ending a call nothing could complete (failed).
+ * left_at = the stage), or we are ending a call nothing could complete, or the switch went away (failed).
  */
 export function settleOutcome(s: CallSession): CallOutcome {
-  return (s.record.disposition ??= s.channel.signal.aborted ? 'abandoned' : 'failed');
+  return (s.record.disposition ??= s.channel.signal.aborted && !switchLost(s) ? 'abandoned' : 'failed');
 }
 
 /** A call that came in: the DID dialled decides the organization and the route (null: not in service). */

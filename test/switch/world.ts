@@ -159,12 +159,14 @@ export async function call(o: {
   keys?: Array<{ afterMs: number; keys: string }>;
   talk?: boolean;
   timeoutMs?: number;
+  /** The switch's trunks profile (default the suite's switch, 127.0.0.1:5080). */
+  to?: string;
 }): Promise<PlacedCall> {
   const rtp = await startRtp({ talk: o.talk ?? true });
   const p = sippPorts();
   const proc = runSipp(
     callerScenario(rtp.port, o.end),
-    ['127.0.0.1:5080', '-s', o.dialled, '-inf', callerIdFile(o.caller), '-i', '127.0.0.1', '-p', String(p.sip), '-cp', String(p.control), '-m', '1', '-l', '1'],
+    [o.to ?? '127.0.0.1:5080', '-s', o.dialled, '-inf', callerIdFile(o.caller), '-i', '127.0.0.1', '-p', String(p.sip), '-cp', String(p.control), '-m', '1', '-l', '1'],
     o.timeoutMs ?? 90_000,
   );
   const keying = (async () => {

@@ -155,6 +155,7 @@ export function toCallLogDto(r: CallLogRow, baseUrl: string) {
   return {
     id: r.id,
     call_uuid: r.call_uuid,
+    switch_id: r.switch_id,
     type: r.direction,
     direction: r.direction === 'inbound' ? ('inbound' as const) : ('outbound' as const),
     did: r.did,
