@@ -18,10 +18,11 @@ export interface RunningController {
   stop(): Promise<void>;
 }
 
-export function startController(nodeArgs: string[], work: string, xmlCurlToken: string, cwd = '.'): RunningController {
+export function startController(nodeArgs: string[], work: string, xmlCurlToken: string, cwd = '.', cpu?: number): RunningController {
   const dataDir = join(work, 'data');
   mkdirSync(dataDir, { recursive: true });
-  const child: ChildProcess = spawn(process.execPath, nodeArgs, {
+  const argv = cpu === undefined ? [process.execPath, ...nodeArgs] : ['taskset', '-c', String(cpu), process.execPath, ...nodeArgs];
+  const child: ChildProcess = spawn(argv[0]!, argv.slice(1), {
     cwd,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {

@@ -17,6 +17,8 @@ import type { DriverConfig, RungResult, Target } from './types.ts';
 const cfg = JSON.parse(process.env.BENCH_SWITCH_DRIVER ?? '{}') as DriverConfig;
 const log = (m: string): void => void process.stderr.write(`[switch] ${m}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** `dedicated`: FreeSWITCH on CPU 0; the controller and the load generator on CPU 1. */
+const pin = cfg.layout === 'dedicated' ? { fs: 0, rest: 1 } : { fs: undefined, rest: undefined };
 
 
 
@@ -25,7 +27,7 @@ async function main(): Promise<void> {
   let fs: RunningSwitch | undefined;
   let pcap: ChildProcess | undefined;
   try {
-    ctl = startController(cfg.controllerArgs, cfg.work, cfg.xmlCurlToken, cfg.controllerCwd);
+    ctl = startController(cfg.controllerArgs, cfg.work, cfg.xmlCurlToken, cfg.controllerCwd, pin.rest);
     const ivr = await configureIvr(cfg.work, `+${cfg.didDialled}`);
     log(`controller pid ${ctl.pid}, IVR ${ivr.ivrId} published on +${cfg.didDialled}`);
     const conf = writeConf(cfg.work, {
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
       socketArgs: cfg.socketArgs ?? PRODUCT_SOCKET_ARGS,
       native: { number: cfg.nativeNumber, greetingFile: ivr.greetingFile, timeoutMs: ivr.timeoutMs, digitTimeoutMs: ivr.digitTimeoutMs, timeoutPrompt: ivr.timeoutPrompt },
     });
-    fs = await bootFreeSwitch(cfg.work, conf);
+    fs = await bootFreeSwitch(cfg.work, conf, pin.fs);
     log(`FreeSWITCH pid ${fs.pid} up (conf ${conf})`);
     await sleep(2000); // let the controller's inbound client connect and the switch settle
 
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
         const leftover = await waitIdle(fs, 30_000);
         const fs0 = cpuMs(fs.pid);
         const ctl0 = cpuMs(ctl.pid);
-        const run = await runSipp({ dir: join(cfg.work, 'sipp', `${target}-${rate}`), service: service(target), rate, seconds: cfg.rungSeconds });
+        const run = await runSipp({ dir: join(cfg.work, 'sipp', `${target}-${rate}`), service: service(target), rate, seconds: cfg.rungSeconds, ...(pin.rest === undefined ? {} : { cpu: pin.rest }) });
         await sleep(1000); // the calls' teardown (socket exit, channel destroy) belongs to the rung
         const fsMs = cpuMs(fs.pid) - fs0;
         const ctlMs = cpuMs(ctl.pid) - ctl0;
