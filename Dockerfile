@@ -1,11 +1,15 @@
-# syntax=docker/dockerfile:1
 # Switchboard: management API + call controller (outbound ESL server) in one image.
 #   docker build -t switchboard .
+#   docker build --build-arg BASE=switchboard-base:local -t switchboard .   (no registry: scripts/docker/make-base-image.sh)
 #   docker run -p 8000:8000 -p 8084:8084 -v sb-data:/data switchboard
 #   docker exec <container> node dist/cli.js list-orgs
 
+# No "# syntax=" line: BuildKit would pull the dockerfile frontend image from a registry; the built-in one is enough.
+# BASE: any Debian 12 image with Node 20 in /usr/local, a user "node" (uid 1000) and apt (the official one by default).
+ARG BASE=node:20-bookworm-slim
+
 # --- build stage: production dependencies only (better-sqlite3 compiles here) ---
-FROM node:20-bookworm-slim AS deps
+FROM ${BASE} AS deps
 WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -14,17 +18,19 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
 # --- compile stage: TypeScript → dist/ (the product runs as plain JavaScript) ---
-FROM node:20-bookworm-slim AS build
+FROM ${BASE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Type-checking needs the dev dependencies' types, not the native addon: skip install scripts here.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts ./scripts
 COPY src ./src
-RUN npx tsc -p tsconfig.build.json
+# The server, then the web console (src/console → dist/console).
+RUN npm run build
 
 # --- runtime stage: no compiler, non-root ---
-FROM node:20-bookworm-slim
+FROM ${BASE}
 # espeak-ng: offline text-to-speech for greetings; tini: signal handling as PID 1.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends espeak-ng tini \

@@ -9,7 +9,7 @@ const shared = {
 };
 
 /** Test files that also run on PostgreSQL; the list grows with each converted area (PG-PLAN.md). */
-const PG_SUITES = ['test/api/ivrs*.test.ts', 'test/webhooks/outbox-claim.test.ts'];
+const PG_SUITES = ['test/api/ivrs*.test.ts', 'test/webhooks/outbox-claim.test.ts', 'test/compat/yeastar.test.ts'];
 /** The pg project runs where PostgreSQL can: a server given, Debian's binaries installed, or CI (which must have them). */
 const pgAvailable = Boolean(process.env.TEST_DATABASE_URL) || process.env.CI === 'true' ||
   (existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`)));
@@ -20,15 +20,23 @@ export default defineConfig({
     outputFile: { json: '.vitest/results.json' },
     projects: [
       // Everything that runs without FreeSWITCH, files in parallel.
-      { test: { ...shared, name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/switch/**'], sequence: { groupOrder: 0 } } },
-      // The suites converted to the async data layer, again on PostgreSQL (docs/pg/PG-PLAN.md): a throwaway
+      { test: { ...shared, name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/switch/**', 'test/console/**'], sequence: { groupOrder: 0 } } },
+      // The suites converted to the async data layer, again on PostgreSQL (PG-PLAN.md): a throwaway
       // cluster (or TEST_DATABASE_URL) and a fresh database per test, copied from a migrated template.
       ...(pgAvailable
         ? [{ test: { ...shared, name: 'pg', include: PG_SUITES, globalSetup: ['test/helpers/pg-global-setup.ts'], sequence: { groupOrder: 0 } } }]
         : []),
+      // The web console in headless Chromium (playwright-core), against the API in-process; after the unit
+      // tests (their CPU would slow the browser), before the real switch.
+      {
+        test: {
+          ...shared, name: 'browser', include: ['test/console/**/*.test.ts'], globalSetup: ['test/console/global-setup.ts'],
+          testTimeout: 45_000, hookTimeout: 30_000, sequence: { groupOrder: 1 },
+        },
+      },
       // The real switch, after the others: its SIPp calls and FreeSWITCH load must not skew the timing tests
       // (audio pacing), and the others must not slow its calls.
-      { test: { ...shared, name: 'switch', include: ['test/switch/**/*.test.ts'], sequence: { groupOrder: 1 } } },
+      { test: { ...shared, name: 'switch', include: ['test/switch/**/*.test.ts'], sequence: { groupOrder: 2 } } },
     ],
   },
 });

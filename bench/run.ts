@@ -8,6 +8,7 @@ import { benchWebhooks } from './webhooks.bench.ts';
 import { benchCallLogs } from './call-logs.bench.ts';
 import { benchBot } from './bot.bench.ts';
 import { benchSwitch } from './switch.bench.ts';
+import { benchSwitchBot } from './switch-bot.bench.ts';
 import { benchDialer } from './dialer.bench.ts';
 import { compileForBench } from './compiled.ts';
 
@@ -22,6 +23,7 @@ const suites: Record<string, () => Promise<void>> = {
   'call-logs': () => benchCallLogs(),
   bot: () => benchBot(compiled),
   switch: () => benchSwitch(compiled),
+  'switch-bot': () => benchSwitchBot(compiled),
   dialer: () => benchDialer(),
 };
 

@@ -14,13 +14,14 @@
  * BENCH_SWITCH_TARGETS (default controller,native), BENCH_SWITCH_CONTROLLER_DIR=<another checkout>
  * (its controller instead of this one's, e.g. a `git worktree` with a change), BENCH_SWITCH_SOCKET_ARGS
  * (the socket app's arguments in the bench's dialplan copy, default `127.0.0.1:8084 async full`),
- * BENCH_SWITCH_KEEP=1 (keep the temp dir: FreeSWITCH's debug log, SIPp's traces), BENCH_SWITCH_PCAP=1
+ * BENCH_SWITCH_LAYOUT=dedicated (FreeSWITCH alone on CPU 0, the controller and SIPp on CPU 1: the switch
+ * on a host of its own, as deployed), BENCH_SWITCH_KEEP=1 (keep the temp dir: FreeSWITCH's debug log, SIPp's traces), BENCH_SWITCH_PCAP=1
  * (tcpdump SIP and the controller's ESL port into <temp>/sip-esl.pcap during the rungs; with KEEP=1).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { compileForBench, type CompiledEntries } from './compiled.ts';
@@ -39,7 +40,7 @@ function knobs(): { rates: number[]; rungSeconds: number; targets: Target[] } {
 }
 
 /** A private netns with its loopback up, or undefined (not root, no iproute2): then the host's loopback. */
-function createNamespace(): string | undefined {
+export function createNamespace(): string | undefined {
   const name = `sbbench-${process.pid}`;
   const add = spawnSync('ip', ['netns', 'add', name], { encoding: 'utf8' });
   if (add.status !== 0) {
@@ -54,7 +55,7 @@ function createNamespace(): string | undefined {
   return name;
 }
 
-function deleteNamespace(name: string): void {
+export function deleteNamespace(name: string): void {
   // Anything still in it is ours (the driver's children): end those pids, then the namespace.
   const pids = spawnSync('ip', ['netns', 'pids', name], { encoding: 'utf8' }).stdout?.split(/\s+/).filter(Boolean) ?? [];
   for (const pid of pids) {
@@ -77,6 +78,7 @@ export async function benchSwitch(compiled: CompiledEntries): Promise<void> {
   const { rates, rungSeconds, targets } = knobs();
   const otherDir = process.env.BENCH_SWITCH_CONTROLLER_DIR;
   const controllerEntries = otherDir ? compileForBench(otherDir) : compiled;
+  const layout = benchLayout();
   const work = mkdtempSync(join(tmpdir(), 'sb-switch-bench-'));
   const ns = createNamespace();
   const results: RungResult[] = [];
@@ -95,6 +97,7 @@ export async function benchSwitch(compiled: CompiledEntries): Promise<void> {
       p99LimitMs: P99_LIMIT_MS,
       socketArgs: process.env.BENCH_SWITCH_SOCKET_ARGS,
       pcap: process.env.BENCH_SWITCH_PCAP === '1',
+      layout,
     };
     const argv = [process.execPath, ...compiled.entry('bench/switch/driver.ts')];
     const cmd = ns ? ['ip', 'netns', 'exec', ns, ...argv] : argv;
@@ -110,13 +113,23 @@ export async function benchSwitch(compiled: CompiledEntries): Promise<void> {
     if (process.env.BENCH_SWITCH_KEEP === '1') process.stderr.write(`switch bench: kept ${work}\n`);
     else rmSync(work, { recursive: true, force: true });
   }
-  print(results, { rungSeconds, ns, otherDir });
+  print(results, { rungSeconds, ns, otherDir, layout });
 }
 
-function print(results: RungResult[], o: { rungSeconds: number; ns: string | undefined; otherDir: string | undefined }): void {
+/** BENCH_SWITCH_LAYOUT=dedicated pins FreeSWITCH to CPU 0 and the rest to CPU 1 (needs 2 CPUs and taskset). */
+function benchLayout(): 'shared' | 'dedicated' {
+  if (process.env.BENCH_SWITCH_LAYOUT !== 'dedicated') return 'shared';
+  if (availableParallelism() < 2 || spawnSync('taskset', ['-c', '0', 'true']).status !== 0) {
+    process.stderr.write('switch bench: BENCH_SWITCH_LAYOUT=dedicated needs 2 CPUs and taskset; running shared\n');
+    return 'shared';
+  }
+  return 'dedicated';
+}
+
+function print(results: RungResult[], o: { rungSeconds: number; ns: string | undefined; otherDir: string | undefined; layout: 'shared' | 'dedicated' }): void {
   const name = (t: Target): string => (t === 'controller' ? `controller (DID → IVR${o.otherDir ? `, ${o.otherDir}` : ''})` : 'native (dialplan)');
   printTable(
-    `Switch: real FreeSWITCH 1.10.12 + SIPp, IVR call (answer, 1.65 s greeting, 1 s timeout, hang up), ~${o.rungSeconds} s per rung, targets interleaved${o.ns ? ', own network namespace' : ', HOST loopback (no netns)'}`,
+    `Switch: real FreeSWITCH 1.10.12 + SIPp, IVR call (answer, 1.65 s greeting, 1 s timeout, hang up), ~${o.rungSeconds} s per rung, targets interleaved${o.ns ? ', own network namespace' : ', HOST loopback (no netns)'}, ${o.layout === 'dedicated' ? 'FreeSWITCH alone on CPU 0, controller + SIPp on CPU 1' : 'all processes on all CPUs'}`,
     ['target', 'rate /s', 'calls', 'failed', 'INVITE→200 p50 ms', 'INVITE→200 p99 ms', 'FS CPU ms/call', 'controller CPU ms/call'],
     results.map((r) => [name(r.target), r.rate, r.calls, r.failed, r.p50Ms, r.p99Ms, r.fsCpuMsPerCall, r.ctlCpuMsPerCall]),
   );

@@ -27,9 +27,9 @@ async function speak(text: string, start: StreamStart, tone: boolean): Promise<B
   const req = { text, language: 'en-IN', voice: '', sampleRate: rate };
   let wav: Buffer;
   try {
-    wav = await (tone ? createToneEngine() : createEspeakEngine()).synthesize(req);
+    ({ wav } = await (tone ? createToneEngine() : createEspeakEngine()).synthesize(req));
   } catch {
-    wav = await createToneEngine().synthesize(req);
+    ({ wav } = await createToneEngine().synthesize(req));
   }
   const pcm = decodeWav(toMonoPcm16(wav, start.sampleRate).wav).data;
   const audio = start.encoding === 'audio/x-mulaw' ? l16ToUlaw(pcm) : Buffer.from(pcm);

@@ -4,6 +4,8 @@
  *   create-user    --org <org id or name> --email u@acme.test [--password ...] [--role admin|member] [--name ...]
  *   create-api-key --org <org id or name> --name ci [--permissions "ivr.*,did.read"]
  *   list-orgs
+ *   simulate       --did <number> | --ivr <id>  [--keys 9,2] [--draft] [--at ISO] [--caller <number>] [--org <id>] [--json]
+ *                  (npm run simulate -- …: walks a call through the flow, see README "Call simulator")
  */
 import { parseArgs } from 'node:util';
 import { eq, or } from 'drizzle-orm';
@@ -14,6 +16,8 @@ import { createOrganization, createUser } from './services/organizations/organiz
 import { randomPassword } from './services/auth/passwords.ts';
 import { newApiKey } from './services/auth/tokens.ts';
 import { isValidGrant } from './services/auth/permissions.ts';
+import { simulateCommand } from './simulate/command.ts';
+import { pino } from 'pino';
 
 const out = (s: string) => process.stdout.write(s + '\n');
 
@@ -42,14 +46,22 @@ async function main(argv: string[]): Promise<void> {
       permissions: { type: 'string' },
       'admin-email': { type: 'string' },
       'admin-password': { type: 'string' },
+      did: { type: 'string' },
+      ivr: { type: 'string' },
+      keys: { type: 'string' },
+      draft: { type: 'boolean' },
+      at: { type: 'string' },
+      caller: { type: 'string' },
+      json: { type: 'boolean' },
     },
     strict: true,
   });
   if (!command || command === 'help' || command === '--help') {
-    out('commands: create-org, create-user, create-api-key, list-orgs (see the header of src/cli.ts)');
+    out('commands: create-org, create-user, create-api-key, list-orgs, simulate (see the header of src/cli.ts)');
     return;
   }
-  const database = openDatabase(sqlitePath(loadConfig()));
+  const config = loadConfig();
+  const database = openDatabase(sqlitePath(config));
   const { db } = database;
   try {
     switch (command) {
@@ -82,6 +94,13 @@ async function main(argv: string[]): Promise<void> {
         const { key, prefix, hash } = newApiKey();
         db.insert(apiKeys).values({ orgId: org.id, name: v.name ?? 'cli', prefix, keyHash: hash, permissions }).run();
         out(`api key for ${org.name} (${permissions.join(',')}): ${key}`);
+        return;
+      }
+      case 'simulate': {
+        // Warnings and errors of the walk go to stderr; the walk itself to stdout.
+        const logger = pino({ level: 'warn', base: undefined }, pino.destination(2));
+        const lines = await simulateCommand({ db, config, logger, now: () => new Date() }, { ...v, org: v.org ? findOrg(db, v.org).id : undefined });
+        for (const line of lines) out(line);
         return;
       }
       case 'list-orgs':

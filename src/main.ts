@@ -7,7 +7,6 @@ import { createTtsEngine } from './media/create-tts.ts';
 import { offlineSwitchControl } from './switch/switch-control.ts';
 import { createSwitchSync } from './switch/switch-sync.ts';
 import { bootstrapAdmin, resolveJwtSecret } from './services/organizations/organizations.ts';
-import { createInboundClient } from './esl/inbound-client.ts';
 import { createCallServer } from './switch/call-server.ts';
 import { createCallEventBus } from './domain/call-events.ts';
 import { createCallRegistry } from './call/registry.ts';
@@ -15,18 +14,17 @@ import { createCallLogWriter } from './call/call-log.ts';
 import { botsForCalls, preconnectPlacedBot } from './call/bots.ts';
 import { createSnapshotReader } from './publish/reader.ts';
 import { soundsDir } from './runtime/env.ts';
-import { callControlFromConfig } from './switch/setup.ts';
+import { callControlFromConfig, switchesFromConfig } from './switch/setup.ts';
 import { createCallScheduler } from './switch/call-scheduler.ts';
 import { createDialer } from './switch/dialer.ts';
 import { webhookDeliveryFromConfig } from './services/webhooks/setup.ts';
 import { botBridgeFromConfig } from './bot/setup.ts';
-import { resolve } from 'node:path';
-import { recordingsDir } from './runtime/env.ts';
 import { placedCallSource, type PlacedSpec } from './services/calls/placed-spec.ts';
 import { renderTemplate } from './services/tts-templates/render.ts';
 import { createMaskingLookup } from './services/masking/lookup.ts';
 import { createContactLookup } from './services/contacts/lookup.ts';
 import { voicemailCallDeps } from './call/voicemail-deps.ts';
+import { callSettings } from './call/settings.ts';
 import { createReconciler } from './switch/reconcile.ts';
 import { createReconcileStore } from './switch/reconcile-store.ts';
 import { createSofiaRegistrationSource } from './switch/sofia-registrations.ts';
@@ -35,6 +33,7 @@ import { createMetrics } from './metrics/metrics.ts';
 import { CALL_OUTCOMES } from './call/outcome.ts';
 import { webhookBacklog } from './services/webhooks/backlog.ts';
 import { campaignNumberCounts } from './services/campaigns/number-counts.ts';
+import { createLiveCallTracker } from './services/live-calls/tracker.ts';
 
 /** Composition root: the only place that builds long-lived objects and wires them together. */
 async function main(): Promise<void> {
@@ -60,6 +59,8 @@ async function main(): Promise<void> {
   const tts = createTtsEngine(config, logger);
   const bus = createCallEventBus((err) => logger.error({ err }, 'call event listener failed'));
   const registry = createCallRegistry();
+  // The web console's live calls: this instance's calls as the bus tells them.
+  const liveCalls = createLiveCallTracker(bus);
   const snapshots = createSnapshotReader(db);
   // GET /metrics. The gauges read their sources when scraped; the bot bridge is made below, so it is late-bound.
   let botLegsActive = (): number => 0;
@@ -75,27 +76,10 @@ async function main(): Promise<void> {
   });
   metrics.attach(bus);
 
-  // Inbound ESL (api/bgapi): optional; the product runs without FreeSWITCH.
-  const inbound = config.ESL_INBOUND_ENABLED
-    ? createInboundClient({
-        host: config.ESL_INBOUND_HOST,
-        port: config.ESL_INBOUND_PORT,
-        password: config.ESL_INBOUND_PASSWORD,
-        logger: logger.child({ component: 'esl-inbound' }),
-        commandTimeoutMs: config.ESL_COMMAND_TIMEOUT_MS,
-        reconnect: { initialDelayMs: 500, maxDelayMs: 30_000, factor: 2 },
-      })
-    : null;
-  let wasConnected = false;
-  inbound?.onState((state) => {
-    // Say when the link comes up or is lost; retries while the switch is away stay at debug.
-    if (state === 'connected') logger.info('FreeSWITCH inbound ESL connected');
-    else if (wasConnected && state === 'disconnected') logger.warn('FreeSWITCH inbound ESL lost; reconnecting');
-    else logger.debug({ state }, 'FreeSWITCH inbound ESL');
-    if (state === 'connected' || state === 'disconnected') wasConnected = state === 'connected';
-  });
-  if (inbound) metrics.watchInbound(inbound);
-  inbound?.start();
+  // Inbound ESL (api/bgapi), one client per switch (SWITCHES): optional; the product runs without FreeSWITCH.
+  const switches = switchesFromConfig(config, logger);
+  for (const link of switches?.list ?? []) metrics.watchSwitch(link.id, link.client);
+  switches?.start();
 
   const botBridge = botBridgeFromConfig(config, logger.child({ component: 'bot-bridge' }), (leg) => metrics.botLegEnded(leg));
   botLegsActive = () => botBridge.active;
@@ -107,6 +91,8 @@ async function main(): Promise<void> {
     captureDir: config.ESL_CAPTURE_DIR,
     selfEndpoint: config.ESL_SELF_ENDPOINT,
     onConnection: () => metrics.eslOutboundConnection(),
+    // Which switch handed over a call (its Core-UUID in the connect headers): the call log keeps it.
+    ...(switches ? { identifySwitch: (headers: Readonly<Record<string, string | undefined>>) => switches.identify(headers) } : {}),
     deps: {
       db,
       logger: logger.child({ component: 'calls' }),
@@ -114,16 +100,7 @@ async function main(): Promise<void> {
       registry,
       callLogs: createCallLogWriter(db, logger.child({ component: 'call-logs' }), { onBatch: (seconds) => metrics.dbQuery('call_log_batch', seconds) }),
       snapshots,
-      settings: {
-        externalGateway: config.EXTERNAL_GATEWAY,
-        ringTimeoutS: config.EXTENSION_RING_TIMEOUT_S,
-        defaultCountryCode: config.DEFAULT_COUNTRY_CODE,
-        maxIvrEntries: 20,
-        foreverS: 3600,
-        maxTalkS: 4 * 3600,
-        recordingsDir: config.CALL_RECORDING ? resolve(recordingsDir(config)) : null,
-        contactLookupTimeoutMs: config.CONTACT_LOOKUP_TIMEOUT_MS,
-      },
+      settings: callSettings(config),
       now,
       maskingLookup: createMaskingLookup(db, now),
       placedCalls: placedCallSource(db),
@@ -143,7 +120,8 @@ async function main(): Promise<void> {
   const socketEndpoint = config.ESL_SELF_ENDPOINT ?? `${listening}:${eslAddr.port}`;
   const preconnect = preconnectPlacedBot(botBridge, snapshots, (config.ORIGINATE_TIMEOUT_S + 30) * 1000);
   const calls = callControlFromConfig({
-    config, logger, db, bus, inbound, tts, socketEndpoint,
+    config, logger, db, bus, switches, tts, socketEndpoint,
+    inboundLoad: (switchId) => registry.countOn(switchId),
     // A tts call's message is rendered when it is dialled (cached by content: the same text is synthesized once).
     renderTemplate: async (orgId, templateId, variables) => (await renderTemplate({ db, config, tts, logger, now }, orgId, templateId, variables)).path,
     // A bot call with connect: immediate opens the bot's WebSocket while the customer's phone rings.
@@ -168,10 +146,10 @@ async function main(): Promise<void> {
 
   // After every (re)connect and periodically: close call logs a dead controller left open, log the calls
   // FreeSWITCH answered while no controller was reachable (after the webhook outbox is on the bus).
-  const reconciler = inbound
+  const reconciler = switches
     ? createReconciler({
         store: createReconcileStore(db),
-        inbound,
+        switches,
         registry,
         bus,
         snapshots,
@@ -181,13 +159,14 @@ async function main(): Promise<void> {
           intervalMs: config.RECONCILE_INTERVAL_MS,
           graceMs: config.RECONCILE_GRACE_MS,
           commandTimeoutMs: config.ESL_COMMAND_TIMEOUT_MS,
+          switchDownMs: config.RECONCILE_SWITCH_DOWN_MS,
           defaultCountryCode: config.DEFAULT_COUNTRY_CODE,
         },
       })
     : null;
   reconciler?.start();
 
-  const switchControl = inbound ? createSwitchSync(inbound, () => snapshots.allLatest(), logger.child({ component: 'switch-sync' })) : offlineSwitchControl;
+  const switchControl = switches ? createSwitchSync(switches, () => snapshots.allLatest(), logger.child({ component: 'switch-sync' })) : offlineSwitchControl;
   // Agents past their expires_at are disabled with their extensions (every instance may run it: no lease).
   const agentExpiry = createAgentExpiry({ db, switchControl, logger: logger.child({ component: 'agent-expiry' }), now, intervalMs: config.AGENT_EXPIRY_CHECK_MS });
   agentExpiry.start();
@@ -199,18 +178,22 @@ async function main(): Promise<void> {
     adb,
     tts,
     switchControl,
-    ...(inbound && {
+    ...(switches && {
       registrations: createSofiaRegistrationSource({
-        inbound, profile: config.SIP_REGISTRATION_PROFILE, cacheMs: config.REGISTRATION_CACHE_MS,
+        switches: switches.list.map((l) => l.client), profile: config.SIP_REGISTRATION_PROFILE, cacheMs: config.REGISTRATION_CACHE_MS,
         timeoutMs: config.REGISTRATION_TIMEOUT_MS, now, logger: logger.child({ component: 'registrations' }),
       }),
     }),
     jwtSecret: resolveJwtSecret(db, config.JWT_SECRET),
-    health: () => ({ switchConnected: inbound?.connected ?? false, activeCalls: registry.size(), draining: callServer.draining }),
+    health: () => ({
+      switchConnected: switches?.anyConnected ?? false, activeCalls: registry.size(), draining: callServer.draining,
+      switches: (switches?.list ?? []).map((l) => ({ id: l.id, connected: l.connected })),
+    }),
     calls,
     dialer,
     webhooks: webhooks.dispatcher,
     metrics,
+    liveCalls,
     now,
   });
 
@@ -252,12 +235,13 @@ async function main(): Promise<void> {
     reconciler?.stop();
     agentExpiry.stop();
     const parts: Array<[string, Promise<void>]> = [['call APIs', stopCallApis()], ['call controller', callServer.close()]];
-    if (inbound) parts.push(['inbound ESL', inbound.close()]);
+    if (switches) parts.push(['inbound ESL', switches.close()]);
     const results = await Promise.allSettled(parts.map(([, done]) => done));
     results.forEach((r, i) => {
       if (r.status === 'rejected') logger.error({ err: r.reason, part: parts[i]?.[0] }, 'shutdown step failed');
     });
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await tts.close?.().catch((err: unknown) => logger.error({ err, part: 'text-to-speech' }, 'shutdown step failed'));
     try {
       database.close();
     } catch (err) {

@@ -18,10 +18,11 @@ export interface RunningController {
   stop(): Promise<void>;
 }
 
-export function startController(nodeArgs: string[], work: string, xmlCurlToken: string, cwd = '.'): RunningController {
+export function startController(nodeArgs: string[], work: string, xmlCurlToken: string, cwd = '.', cpu?: number): RunningController {
   const dataDir = join(work, 'data');
   mkdirSync(dataDir, { recursive: true });
-  const child: ChildProcess = spawn(process.execPath, nodeArgs, {
+  const argv = cpu === undefined ? [process.execPath, ...nodeArgs] : ['taskset', '-c', String(cpu), process.execPath, ...nodeArgs];
+  const child: ChildProcess = spawn(argv[0]!, argv.slice(1), {
     cwd,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
@@ -80,8 +81,8 @@ async function call<T>(method: string, path: string, token: string | undefined, 
   return JSON.parse(text) as T;
 }
 
-/** Waits for the API, then: the DID, the IVR (greeting wav written where the API keeps it), publish, route. */
-export async function configureIvr(work: string, did: string): Promise<BenchIvr> {
+/** Waits for the API to answer, then logs in as the bootstrap admin; returns the token. */
+export async function loginWhenUp(): Promise<string> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const up = await fetch(`${API}/health`).then((r) => r.ok, () => false);
@@ -89,7 +90,34 @@ export async function configureIvr(work: string, did: string): Promise<BenchIvr>
     if (Date.now() > deadline) throw new Error('the API did not come up within 30 s');
     await new Promise((r) => setTimeout(r, 200));
   }
-  const { token } = await call<{ token: string }>('POST', '/api/v1/auth/user-login', undefined, { email: EMAIL, password: PASSWORD });
+  return (await call<{ token: string }>('POST', '/api/v1/auth/user-login', undefined, { email: EMAIL, password: PASSWORD })).token;
+}
+
+/**
+ * For the AI bench: an echo bot as an AI agent (Twilio dialect, PCMU 8 kHz: the caller's frames reach the
+ * bot and come back byte for byte), published, and `did` routed straight to it.
+ */
+export async function configureBot(work: string, did: string, botUrl: string): Promise<{ agentId: string }> {
+  const token = await loginWhenUp();
+  const agent = await call<{ id: string }>('POST', '/api/v1/ai-agents', token, {
+    name: 'Echo bot', ws_url: botUrl, headers: {}, dialect: 'twilio', audio_format: 'pcmu_8k',
+    system_prompt: null, language: 'en-IN', opening_text: null, connect_timeout_ms: 2000, fallback_destination: null,
+  });
+  // Agents reach calls through the published configuration, and a publish needs a menu.
+  const ivr = await call<{ id: string }>('POST', '/api/v1/ivrs', token, { name: 'Bot bench', extension: '7991', timeout: 1, max_retries: 1 });
+  const sounds = join(work, 'data', 'sounds');
+  mkdirSync(sounds, { recursive: true });
+  writeFileSync(join(sounds, `greeting_ivr_${ivr.id}.wav`), toneWav(200));
+  await call('PUT', `/api/v1/ivrs/${ivr.id}/menu`, token, { options: [{ digit: '1', action_type: 'ai_agent', action_destination: agent.id }] });
+  await call('POST', `/api/v1/ivrs/${ivr.id}/publish`, token);
+  const added = await call<{ id: string }>('POST', '/api/v1/dids', token, { number: did, assign: true });
+  await call('PUT', `/api/v1/dids/${added.id}`, token, { routing_type: 'ai_agent', routing_destination: agent.id });
+  return { agentId: agent.id };
+}
+
+/** Waits for the API, then: the DID, the IVR (greeting wav written where the API keeps it), publish, route. */
+export async function configureIvr(work: string, did: string): Promise<BenchIvr> {
+  const token = await loginWhenUp();
   const sounds = join(work, 'data', 'sounds');
   mkdirSync(sounds, { recursive: true });
   // The timeout prompt: 20 ms of silence as a file (a tone_stream default would add 0.5 s of media).

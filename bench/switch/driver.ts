@@ -5,9 +5,9 @@
  * runs the rungs, interleaving the targets, and prints one `RESULT <json>` line per rung on stdout.
  * Everything it started is stopped by pid in a `finally`.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { trackChild } from '../child-reaper.ts';
-import { readFileSync } from 'node:fs';
+import { cpuMs, waitIdle } from './measure.ts';
 import { join } from 'node:path';
 import { bootFreeSwitch, PRODUCT_SOCKET_ARGS, writeConf, type RunningSwitch } from './freeswitch.ts';
 import { configureIvr, startController, type RunningController } from './controller.ts';
@@ -15,33 +15,19 @@ import { quantile, runSipp } from './sipp.ts';
 import type { DriverConfig, RungResult, Target } from './types.ts';
 
 const cfg = JSON.parse(process.env.BENCH_SWITCH_DRIVER ?? '{}') as DriverConfig;
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 const log = (m: string): void => void process.stderr.write(`[switch] ${m}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** `dedicated`: FreeSWITCH on CPU 0; the controller and the load generator on CPU 1. */
+const pin = cfg.layout === 'dedicated' ? { fs: 0, rest: 1 } : { fs: undefined, rest: undefined };
 
-/** User + system CPU of the whole process (every thread, live or exited), ms. */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
-}
 
-async function waitIdle(fs: RunningSwitch, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const m = /(\d+) total/.exec(fs.cli('show channels count'));
-    const n = m ? Number(m[1]) : -1;
-    if (n === 0 || Date.now() > deadline) return n;
-    await sleep(500);
-  }
-}
 
 async function main(): Promise<void> {
   let ctl: RunningController | undefined;
   let fs: RunningSwitch | undefined;
   let pcap: ChildProcess | undefined;
   try {
-    ctl = startController(cfg.controllerArgs, cfg.work, cfg.xmlCurlToken, cfg.controllerCwd);
+    ctl = startController(cfg.controllerArgs, cfg.work, cfg.xmlCurlToken, cfg.controllerCwd, pin.rest);
     const ivr = await configureIvr(cfg.work, `+${cfg.didDialled}`);
     log(`controller pid ${ctl.pid}, IVR ${ivr.ivrId} published on +${cfg.didDialled}`);
     const conf = writeConf(cfg.work, {
@@ -50,7 +36,7 @@ async function main(): Promise<void> {
       socketArgs: cfg.socketArgs ?? PRODUCT_SOCKET_ARGS,
       native: { number: cfg.nativeNumber, greetingFile: ivr.greetingFile, timeoutMs: ivr.timeoutMs, digitTimeoutMs: ivr.digitTimeoutMs, timeoutPrompt: ivr.timeoutPrompt },
     });
-    fs = await bootFreeSwitch(cfg.work, conf);
+    fs = await bootFreeSwitch(cfg.work, conf, pin.fs);
     log(`FreeSWITCH pid ${fs.pid} up (conf ${conf})`);
     await sleep(2000); // let the controller's inbound client connect and the switch settle
 
@@ -66,7 +52,7 @@ async function main(): Promise<void> {
         const leftover = await waitIdle(fs, 30_000);
         const fs0 = cpuMs(fs.pid);
         const ctl0 = cpuMs(ctl.pid);
-        const run = await runSipp({ dir: join(cfg.work, 'sipp', `${target}-${rate}`), service: service(target), rate, seconds: cfg.rungSeconds });
+        const run = await runSipp({ dir: join(cfg.work, 'sipp', `${target}-${rate}`), service: service(target), rate, seconds: cfg.rungSeconds, ...(pin.rest === undefined ? {} : { cpu: pin.rest }) });
         await sleep(1000); // the calls' teardown (socket exit, channel destroy) belongs to the rung
         const fsMs = cpuMs(fs.pid) - fs0;
         const ctlMs = cpuMs(ctl.pid) - ctl0;

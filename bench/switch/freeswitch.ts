@@ -32,6 +32,8 @@ export interface FreeSwitchConf {
   readonly native: NativeMedia;
   /** The socket app's arguments for `inbound_did` (default the product's). */
   readonly socketArgs?: string;
+  /** More bench-only extensions (XML) for context `public`, before the catch-all. */
+  readonly extraExtensions?: string;
 }
 
 /** Copies freeswitch-conf/ into `<work>/conf` with the bench's changes; returns the copy's path. */
@@ -64,7 +66,7 @@ export function writeConf(work: string, o: FreeSwitchConf): string {
         <action application="hangup" data="NORMAL_CLEARING"/>
       </condition>
     </extension>
-
+${o.extraExtensions ?? ''}
     <!-- Any DID: hand the call to the controller. -->`;
   edit('dialplan/public.xml', (x) => {
     let out = x.replace('\n    <!-- Any DID: hand the call to the controller. -->', extension);
@@ -82,11 +84,13 @@ export interface RunningSwitch {
 }
 
 /** Boots FreeSWITCH in the foreground (-nc -nf: no console, no fork, so its pid is our child's). */
-export async function bootFreeSwitch(work: string, conf: string): Promise<RunningSwitch> {
+export async function bootFreeSwitch(work: string, conf: string, cpu?: number): Promise<RunningSwitch> {
   const dirs = ['log', 'db', 'run', 'temp', 'cache', 'storage', 'recordings', 'certs', 'sounds'];
   for (const d of dirs) mkdirSync(join(work, d), { recursive: true });
   const args = ['-nonat', '-nc', '-nf', '-conf', conf, ...dirs.flatMap((d) => [`-${d}`, join(work, d)])];
-  const child: ChildProcess = spawn(`${FS_PREFIX}/bin/freeswitch`, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // On one CPU: every thread it starts inherits the affinity.
+  const argv = cpu === undefined ? [`${FS_PREFIX}/bin/freeswitch`, ...args] : ['taskset', '-c', String(cpu), `${FS_PREFIX}/bin/freeswitch`, ...args];
+  const child: ChildProcess = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   trackChild(child);
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));

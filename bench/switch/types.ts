@@ -18,6 +18,12 @@ export interface DriverConfig {
   readonly socketArgs?: string;
   /** tcpdump SIP and ESL on the namespace's loopback into <work>/sip-esl.pcap during the rungs. */
   readonly pcap?: boolean;
+  /**
+   * `shared` (default): every process may run on every CPU. `dedicated`: FreeSWITCH alone on CPU 0, the
+   * controller and SIPp on CPU 1 (taskset): the switch on a host of its own, as deployed, so the clean
+   * rate measures the switch's capacity, not the machine's.
+   */
+  readonly layout?: 'shared' | 'dedicated';
 }
 
 export interface RungResult {

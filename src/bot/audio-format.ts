@@ -1,18 +1,21 @@
 /**
- * Audio between the call leg (unicast: L16 or PCMU at 8 kHz, 20 ms frames) and the bot (its
- * agent's format). One AudioPath per call: it holds the resamplers' state and an odd trailing
- * byte of L16 from the bot, so frame and message edges never click or shift samples.
+ * Audio between the call leg (unicast: L16 at 8 kHz, 20 ms frames) and the bot (its agent's format).
+ * One AudioPath per call: it holds the resamplers' state and an odd trailing byte of L16 from the bot,
+ * so frame and message edges never click or shift samples.
  */
 import type { AudioFormat } from '../domain/agents.ts';
 import { l16ToUlaw, ulawToL16 } from '../media/g711.ts';
 import { StreamResampler } from './stream-resampler.ts';
 
-/** What FreeSWITCH's unicast carries: L16 (default) or the channel's raw PCMU (`flags: native`). */
-export type LegEncoding = 'l16' | 'pcmu';
-
 export const FRAME_MS = 20;
-/** Bytes of one 20 ms frame at 8 kHz. */
-export const LEG_FRAME_BYTES: Record<LegEncoding, number> = { l16: 320, pcmu: 160 };
+/**
+ * Bytes of one 20 ms L16 frame at 8 kHz: what FreeSWITCH's unicast carries. Never the channel's raw PCMU
+ * (`flags: native`): FreeSWITCH 1.10 then writes our frames with the session's read codec, and its unicast
+ * thread holds that codec's mutex while the RTP write waits for the next 20 ms tick, so the channel's read
+ * loop starves and the caller's audio stops reaching the bot (measured on the real switch: 7 of 10
+ * concurrent calls lost it within a second; bench/switch-bot.bench.ts).
+ */
+export const LEG_FRAME_BYTES = 320;
 
 export interface MediaFormat {
   encoding: 'audio/l16' | 'audio/x-mulaw';
@@ -32,27 +35,22 @@ export interface AudioPath {
   fromBot(bytes: Buffer): Buffer;
 }
 
-export function createAudioPath(leg: LegEncoding, bot: AudioFormat): AudioPath {
-  if (bot === 'pcmu_8k') {
-    if (leg === 'pcmu') return { toBot: (f) => f, fromBot: (b) => b };
-    return { toBot: (f) => l16ToUlaw(f), fromBot: (b) => ulawToL16(b) };
-  }
+export function createAudioPath(bot: AudioFormat): AudioPath {
+  if (bot === 'pcmu_8k') return { toBot: (f) => l16ToUlaw(f), fromBot: (b) => ulawToL16(b) };
   const rate = describeFormat(bot).sample_rate;
   const up = rate === 8000 ? null : new StreamResampler(8000, rate);
   const down = rate === 8000 ? null : new StreamResampler(rate, 8000);
   let carry: number | null = null;
   return {
     toBot(frame) {
-      const l16 = leg === 'pcmu' ? ulawToL16(frame) : frame;
-      return up ? samplesToBytes(up.process(bytesToSamples(l16))) : l16;
+      return up ? samplesToBytes(up.process(bytesToSamples(frame))) : frame;
     },
     fromBot(bytes) {
       let b = bytes;
       if (carry !== null) b = Buffer.concat([Buffer.from([carry]), b]);
       carry = b.length % 2 === 1 ? b[b.length - 1]! : null;
       if (carry !== null) b = b.subarray(0, b.length - 1);
-      const l16 = down ? samplesToBytes(down.process(bytesToSamples(b))) : b;
-      return leg === 'pcmu' ? l16ToUlaw(l16) : l16;
+      return down ? samplesToBytes(down.process(bytesToSamples(b))) : b;
     },
   };
 }

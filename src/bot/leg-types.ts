@@ -20,8 +20,6 @@ export interface UnicastRequest {
   /** Ours (FreeSWITCH sends the caller's audio here). */
   remoteIp: string;
   remotePort: number;
-  /** `flags: native`: the channel's raw codec frames instead of L16. */
-  native: boolean;
 }
 
 /** A channel event as a bot leg reads it (DTMF). */
@@ -55,6 +53,8 @@ export interface BotCall {
   readonly caller: string;
   readonly did: string;
   readonly orgId: string | null;
+  /** The switch that has the channel (its unicast address may differ from the others'); null or absent when unknown. */
+  readonly switchId?: string | null;
   /** The caller's saved contact, handed to the bot in `start` (null or absent: unknown caller). */
   readonly contact?: CallContact | null;
   readonly logger: Logger;
@@ -71,6 +71,8 @@ export interface BotBridgeSettings {
   mediaIp: string;
   /** FreeSWITCH's address for unicast (local-ip) */
   switchMediaIp: string;
+  /** A switch's own address for unicast, by switch id (SWITCH_MEDIA_IPS); a switch not in it uses switchMediaIp. */
+  switchMediaIps?: ReadonlyMap<string, string>;
   /** most bot audio buffered ahead of the caller; beyond it, audio is dropped */
   maxBufferMs: number;
   /** the bot must send something within this long after `start`, else the call falls back */

@@ -1,13 +1,13 @@
 /**
  * One bot leg, start to end, with a single teardown: UDP port + socket, the bot's WebSocket,
  * `unicast` on the channel, and the wiring between them (caller audio → bot, bot audio → play-out
- * buffer → 20 ms clock → FreeSWITCH, DTMF, marks, clear). Whatever ends it, the `finally` removes
- * every listener by reference, sends the bot `stop`, closes its socket and frees the port.
+ * buffer → one frame back per caller frame → FreeSWITCH, DTMF, marks, clear). Whatever ends it, the
+ * `finally` removes every listener by reference, sends the bot `stop`, closes its socket and frees the port.
  */
 import { randomUUID } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import WebSocket from 'ws';
-import { createAudioPath, describeFormat, FRAME_MS, LEG_FRAME_BYTES, type LegEncoding } from './audio-format.ts';
+import { createAudioPath, describeFormat, FRAME_MS, LEG_FRAME_BYTES } from './audio-format.ts';
 import { connectBot } from './bot-socket.ts';
 import type { AudioFormat, BotTarget } from '../domain/agents.ts';
 import type { BotBridgeDeps, BotCall, BotChannelEvent, BotFailure, BotLegEnd, BotLegResult, BotLegStats, BotRunOptions } from './leg-types.ts';
@@ -18,6 +18,10 @@ import { twilioCodec } from './twilio-dialect.ts';
 
 /** Stop sending caller audio when this much is waiting unsent on the bot's socket. */
 const MAX_WS_BACKLOG = 256 * 1024;
+/** FreeSWITCH's frames come 20 ms apart: two handled closer than this had queued while we were busy. */
+const BACK_TO_BACK_MS = 5;
+/** No frame from FreeSWITCH for this long: the media clock sends ours instead. */
+const UPLINK_STALE_MS = 60;
 
 type Cleanup = () => void | Promise<void>;
 
@@ -44,6 +48,8 @@ export async function runBotLeg(deps: BotBridgeDeps, call: BotCall, target: BotT
     if (!pair) return ((end = fail('no_media_port', `all ${ports.capacity} media ports are in use`)), result());
     cleanups.push(() => ports.release(pair));
 
+    // The call's own switch's unicast address when it has one (several switches on several hosts).
+    const switchIp = (call.switchId ? settings.switchMediaIps?.get(call.switchId) : undefined) ?? settings.switchMediaIp;
     const udp = createSocket('udp4');
     // A send error on the media socket must not crash the process; it ends nothing either.
     const onUdpError = (err: Error): void => log.debug({ err }, 'media socket error');
@@ -62,15 +68,13 @@ export async function runBotLeg(deps: BotBridgeDeps, call: BotCall, target: BotT
     }
     const sock = (ws = conn.ws);
     const botFormat: AudioFormat = target.dialect === 'twilio' ? 'pcmu_8k' : target.audioFormat;
-    // Raw PCMU from FreeSWITCH saves two conversions when both the channel and the bot speak it.
-    const leg: LegEncoding = botFormat === 'pcmu_8k' && call.channel.variables.read_codec === 'PCMU' ? 'pcmu' : 'l16';
-    const path = createAudioPath(leg, botFormat);
+    const path = createAudioPath(botFormat);
 
     try {
       // Keys pressed from now on go to the bot: DTMF events are not among every call's events (CALL_EVENTS).
       await Promise.all([
         call.channel.subscribe('DTMF'),
-        startUnicast({ localIp: settings.switchMediaIp, localPort: pair.switch, remoteIp: settings.mediaIp, remotePort: pair.local, native: leg === 'pcmu' }),
+        startUnicast({ localIp: switchIp, localPort: pair.switch, remoteIp: settings.mediaIp, remotePort: pair.local }),
       ]);
     } catch (err) {
       end = call.channel.signal.aborted ? { kind: 'caller_hangup' } : fail('unicast_failed', err instanceof Error ? err.message : String(err));
@@ -88,7 +92,7 @@ export async function runBotLeg(deps: BotBridgeDeps, call: BotCall, target: BotT
     };
     for (const m of c.open()) send(m);
     call.emit({ type: 'bot.connected', agentId: target.id, streamId, dialect: c.dialect });
-    log.info({ dialect: c.dialect, format: botFormat, leg, port: pair.local }, 'bot connected');
+    log.info({ dialect: c.dialect, format: botFormat, port: pair.local }, 'bot connected');
 
     end = await new Promise<BotLegEnd>((resolve) => {
       let finished = false;
@@ -102,21 +106,37 @@ export async function runBotLeg(deps: BotBridgeDeps, call: BotCall, target: BotT
         finished = true;
         resolve(e);
       };
-      const playout = new Playout(LEG_FRAME_BYTES[leg], Math.ceil(settings.maxBufferMs / FRAME_MS), leg === 'pcmu' ? 0xff : 0);
+      const playout = new Playout(LEG_FRAME_BYTES, Math.ceil(settings.maxBufferMs / FRAME_MS), 0);
 
+      // Play-out is clocked by FreeSWITCH: each frame of the caller's that it sends us (from the channel's
+      // read loop, once per 20 ms tick of its own) sends one frame back, so exactly one of ours reaches each
+      // of its ticks. On our own clock, frames drift against its tick, two land in one now and then, and the
+      // second waits in its socket for the rest of the call (measured: 30–50 ms more echo delay). Nothing is
+      // sent before its first frame: it reads the socket only once the read loop runs, and what waited there
+      // would delay every later frame as much. Datagrams handled back to back (we stalled, they queued) send
+      // one frame and skip the others' share (it should have played meanwhile). While its frames stop coming
+      // (it plays something else on the channel), the process's media clock sends instead.
+      let lastUplinkAt = Number.NEGATIVE_INFINITY;
+      let owed = 0;
       const onDatagram = (msg: Buffer, rinfo: { port: number }): void => {
         if (rinfo.port !== pair.switch) return;
+        const now = performance.now();
+        const backToBack = now - lastUplinkAt < BACK_TO_BACK_MS;
+        lastUplinkAt = now;
         stats.framesFromCaller++;
         if (sock.bufferedAmount > MAX_WS_BACKLOG) {
           stats.droppedToBot++;
           if (!warnedBacklog) log.warn('bot is not reading its socket: dropping caller audio');
           warnedBacklog = true;
-          return;
+        } else {
+          send(c.media(path.toBot(msg), stats.framesToBot * FRAME_MS));
+          stats.framesToBot++;
         }
-        // While an RFC 2833 digit is in flight FreeSWITCH sends 320 bytes of 0xFF filler, native or not.
-        const frame = leg === 'pcmu' && msg.length > 160 ? msg.subarray(0, 160) : msg;
-        send(c.media(path.toBot(frame), stats.framesToBot * FRAME_MS));
-        stats.framesToBot++;
+        if (backToBack) owed++;
+        else {
+          sendFrame(owed);
+          owed = 0;
+        }
       };
       const onMessage = (data: WebSocket.RawData, isBinary: boolean): void => {
         heard = true;
@@ -157,13 +177,16 @@ export async function runBotLeg(deps: BotBridgeDeps, call: BotCall, target: BotT
       };
       const onClose = (code: number): void => finish(pending ?? fail('bot_closed', `bot closed the socket (code ${code})`));
       const onError = (err: Error): void => log.debug({ err }, 'bot socket error');
-      const onTick = (missed: number): void => {
+      const sendFrame = (missed: number): void => {
         const t = playout.next(missed);
-        udp.send(t.frame, pair.switch, settings.switchMediaIp);
+        udp.send(t.frame, pair.switch, switchIp);
         if (t.audio) stats.framesToCaller++;
         else stats.silenceFrames++;
         for (const name of t.marks) send(c.mark(name, false));
         if (pending && (playout.buffered === 0 || Date.now() >= drainUntil)) finish(pending);
+      };
+      const onTick = (missed: number): void => {
+        if (lastUplinkAt !== Number.NEGATIVE_INFINITY && performance.now() - lastUplinkAt > UPLINK_STALE_MS) sendFrame(missed);
       };
       const onEvent = (e: BotChannelEvent): void => {
         if (e.name !== 'DTMF') return;

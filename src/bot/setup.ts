@@ -1,5 +1,6 @@
 /** Build the AI bridge from the configuration (called once, from main.ts). */
 import type { Config } from '../runtime/env.ts';
+import { switchMediaIps } from '../runtime/switch-list.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { createBotBridge, DEFAULT_BOT_SETTINGS, type BotBridge } from './bridge.ts';
 import { createMediaClock } from './media-clock.ts';
@@ -16,6 +17,7 @@ export function botBridgeFromConfig(config: Config, logger: Logger, onLegEnd?: (
       ...DEFAULT_BOT_SETTINGS,
       mediaIp: config.BOT_MEDIA_IP,
       switchMediaIp: config.BOT_SWITCH_MEDIA_IP,
+      switchMediaIps: switchMediaIps(config),
       maxBufferMs: config.BOT_MAX_BUFFER_MS,
       silenceTimeoutMs: config.BOT_SILENCE_TIMEOUT_MS,
       pingIntervalMs: config.BOT_PING_INTERVAL_MS,

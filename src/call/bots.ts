@@ -19,6 +19,7 @@ function botCall(s: CallSession): BotCall {
     caller: s.caller,
     did: s.did,
     orgId: s.orgId,
+    switchId: s.switchId,
     contact: s.contact ?? null,
     logger: s.logger,
     channel: s.channel,

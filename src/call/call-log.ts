@@ -28,9 +28,9 @@ export interface BatchedCallLogWriter extends CallLogWriter {
 
 type Op = { sql: 'insert'; params: unknown[] } | { sql: 'finish'; params: unknown[]; done: () => void };
 
-const INSERT = `insert into call_logs (id, call_uuid, org_id, direction, did, caller, caller_name, started_at, path, dtmf, created_at,
+const INSERT = `insert into call_logs (id, call_uuid, switch_id, org_id, direction, did, caller, caller_name, started_at, path, dtmf, created_at,
   contact_id, contact_name, contact_variables)
-  values (?, ?, ?, ?, ?, ?, ?, ?, '[]', '', ?, ?, ?, ?)`;
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', '', ?, ?, ?, ?)`;
 const SET = `update call_logs set answered_at = ?, ended_at = ?, duration_s = ?, path = ?, dtmf = ?, disposition = ?,
   left_at = ?, answered_by = ?, hangup_cause = ?, snapshot_version = ?`;
 const FINISH = `${SET} where id = ?`;
@@ -75,7 +75,7 @@ export function createCallLogWriter(db: Db, logger: Logger, options: CallLogWrit
       enqueue({
         sql: 'insert',
         params: [
-          s.callId, s.uuid, s.orgId, s.masking ? 'masking' : 'inbound', s.did, s.caller, s.masking ? null : s.channel.callerIdName || null, startedAt, startedAt,
+          s.callId, s.uuid, s.switchId, s.orgId, s.masking ? 'masking' : 'inbound', s.did, s.caller, s.masking ? null : s.channel.callerIdName || null, startedAt, startedAt,
           c?.id ?? null, c?.name ?? null, c ? JSON.stringify(c.variables) : null,
         ],
       });

@@ -28,6 +28,8 @@ export interface ChannelEvent {
 
 export interface CallChannel {
   readonly uuid: string;
+  /** The switch that has the channel (SWITCHES id), as the call server told it; null or absent when unknown. */
+  readonly switchId?: string | null;
   readonly destinationNumber: string;
   readonly callerIdNumber: string;
   readonly callerIdName: string;

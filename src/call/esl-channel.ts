@@ -42,6 +42,8 @@ export interface EslChannelOptions {
    * address the call's first socket reached (its local end), so the second lands on this same process.
    */
   selfEndpoint?: string;
+  /** The switch that handed over the call (the server tells it from the connect headers). */
+  switchId?: string | null;
 }
 
 /** The async socket lasts as long as the rest of the call (talk after a queue included). */
@@ -82,6 +84,7 @@ export function openEslChannel(first: OutboundSession, opts: EslChannelOptions):
 
   return {
     uuid: first.uuid,
+    switchId: opts.switchId ?? null,
     destinationNumber: data.destinationNumber,
     callerIdNumber: data.callerIdNumber,
     callerIdName: data.callerIdName,

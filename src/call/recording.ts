@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChannelGoneError } from './channel.ts';
 import type { CallSession } from './session.ts';
-import { callRecordings } from '../db/schema/index.ts';
 import { run } from './media.ts';
+import { storageOf } from './storage.ts';
 
 /**
  * Record an inbound call that is about to reach a person (CallSettings.recordingsDir set): once per
@@ -16,10 +15,11 @@ export async function recordCall(s: CallSession): Promise<void> {
   if (!dir || !s.orgId || s.recordingPath) return;
   const path = join(dir, s.orgId, `${s.callId}.wav`);
   try {
-    mkdirSync(join(dir, s.orgId), { recursive: true });
+    const storage = storageOf(s.deps);
+    storage.folder(join(dir, s.orgId));
     await run(s, 'record_session', path, 10_000);
     s.recordingPath = path;
-    s.deps.db.insert(callRecordings).values({ orgId: s.orgId, callId: s.callId, path }).run();
+    storage.recording({ orgId: s.orgId, callId: s.callId, path });
   } catch (err) {
     if (err instanceof ChannelGoneError) throw err;
     s.logger.warn({ err }, 'recording did not start');

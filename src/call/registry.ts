@@ -2,6 +2,8 @@
 export interface CallRegistryEntry {
   callId: string;
   uuid: string;
+  /** The switch the call is on (least_calls counts them); null or absent when unknown. */
+  switchId?: string | null;
   orgId: string | null;
   startedAt: number;
   state: 'routing' | 'ivr' | 'bridging' | 'queue' | 'bot' | 'ending';
@@ -13,6 +15,8 @@ export interface CallRegistry {
   remove(uuid: string): void;
   size(): number;
   list(): CallRegistryEntry[];
+  /** Calls on this switch. */
+  countOn(switchId: string): number;
 }
 
 export function createCallRegistry(): CallRegistry {
@@ -23,5 +27,10 @@ export function createCallRegistry(): CallRegistry {
     remove: (uuid) => void calls.delete(uuid),
     size: () => calls.size,
     list: () => [...calls.values()],
+    countOn(switchId) {
+      let n = 0;
+      for (const c of calls.values()) if (c.switchId === switchId) n++;
+      return n;
+    },
   };
 }

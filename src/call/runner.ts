@@ -10,6 +10,7 @@ import { timeNextCommand } from './media.ts';
 import type { PlacedRun } from '../services/calls/placed-spec.ts';
 import type { SnapshotDid } from '../publish/snapshot.ts';
 import { findCallContact } from './contact.ts';
+import type { CallOutcome } from './outcome.ts';
 
 /**
  * The one runner of a call: look the DID up, route it, and — whatever happens (caller hangs
@@ -24,7 +25,7 @@ export async function runCall(channel: CallChannel, deps: CallDeps): Promise<voi
   const { s, routing } = placed ? { s: placedSession(channel, deps, placed), routing: null } : inboundSession(channel, deps);
   // Before the call log row and call.ringing, which carry it; bounded, and never throws.
   s.contact = await findCallContact(s);
-  deps.registry.add({ callId: s.callId, uuid: s.uuid, orgId: s.orgId, startedAt: Date.now(), state: 'routing' });
+  deps.registry.add({ callId: s.callId, uuid: s.uuid, switchId: s.switchId, orgId: s.orgId, startedAt: Date.now(), state: 'routing' });
   // Setup time: the socket accepted → the first command routing writes (answer, prompt, bridge).
   if (channel.arrivedAt !== undefined) timeNextCommand(s, (m, seconds) => m.setupTime(seconds), channel.arrivedAt);
   // A placed call's row and its ringing/answered events came from the switch side when it was dialled.
@@ -33,21 +34,11 @@ export async function runCall(channel: CallChannel, deps: CallDeps): Promise<voi
     emit(s, { type: 'call.ringing', did: s.did, caller: s.caller, contact: s.contact });
   }
   try {
-    if (placed) await runPlaced(s, placed);
-    else if (routing) await routeDid(s, routing);
-    else await notInService(s);
-  } catch (err) {
-    if (!(err instanceof ChannelGoneError)) {
-      s.logger.error({ err }, 'call failed');
-      s.record.disposition ??= 'failed';
-      await channel.hangup('NORMAL_TEMPORARY_FAILURE').catch(() => undefined);
-    }
+    await runRoute(s, () => (placed ? runPlaced(s, placed) : routing ? routeDid(s, routing) : notInService(s)));
   } finally {
-    // Nothing decided the outcome: the caller left on their own (abandoned, left_at = the stage), or
-    // we are ending a call nothing could complete.
-    s.record.disposition ??= channel.signal.aborted ? 'abandoned' : 'failed';
+    settleOutcome(s);
     if (!channel.signal.aborted) await channel.hangup('NORMAL_CLEARING').catch(() => undefined);
-    const cause = channel.hangupCause();
+    const cause = channel.hangupCause() ?? (switchLost(s) ? SWITCH_LOST : null);
     const logged = deps.callLogs.finish(s, startedAt, deps.now().toISOString(), cause);
     deps.registry.remove(s.uuid);
     // The switch gets its socket back now; the final row goes out with the writer's next batch, and
@@ -56,6 +47,41 @@ export async function runCall(channel: CallChannel, deps: CallDeps): Promise<voi
     await logged;
     emit(s, { type: 'call.hangup', cause, disposition: s.record.disposition, leftAt: s.stage });
   }
+}
+
+/**
+ * Runs a call's route to its end. A failure that is not the caller leaving is logged and ends the call
+ * `failed` (hung up with NORMAL_TEMPORARY_FAILURE); never throws. Shared with the call simulator (src/simulate).
+ */
+export async function runRoute(s: CallSession, route: () => Promise<void>): Promise<void> {
+  try {
+    await route();
+  } catch (err) {
+    if (!(err instanceof ChannelGoneError)) {
+      s.logger.error({ err }, 'call failed');
+      s.record.disposition ??= 'failed';
+      await s.channel.hangup('NORMAL_TEMPORARY_FAILURE').catch(() => undefined);
+    }
+  }
+}
+
+/** The hangup cause logged for a call whose switch went away under it (as the placed-call recovery does). */
+const SWITCH_LOST = 'SWITCH_LOST';
+
+/**
+ * The socket closed and no hangup was ever seen: the switch died, or the link to it broke, mid-call.
+ * A caller who hangs up always comes as CHANNEL_HANGUP first (the socket lingers for it).
+ */
+function switchLost(s: CallSession): boolean {
+  return s.channel.signal.aborted && s.channel.hangupCause() === null;
+}
+
+/**
+ * The call's outcome once its route is over. Nothing decided it: the caller left on their own (abandoned,
+ * left_at = the stage), or we are ending a call nothing could complete, or the switch went away (failed).
+ */
+export function settleOutcome(s: CallSession): CallOutcome {
+  return (s.record.disposition ??= s.channel.signal.aborted && !switchLost(s) ? 'abandoned' : 'failed');
 }
 
 /** A call that came in: the DID dialled decides the organization and the route (null: not in service). */
@@ -86,7 +112,8 @@ function placedSession(channel: CallChannel, deps: CallDeps, placed: PlacedRun):
   return newSession(channel, deps, { callId: placed.callId, did: placed.did, caller: placed.customer, orgId: placed.orgId, snapshot });
 }
 
-function newSession(
+/** A fresh session for a call on `channel`, with every action type's handler (the one table, ACTION_HANDLERS). */
+export function newSession(
   channel: CallChannel,
   deps: CallDeps,
   who: Pick<CallSession, 'callId' | 'did' | 'caller' | 'orgId' | 'snapshot'>,
@@ -94,6 +121,7 @@ function newSession(
   return {
     ...who,
     uuid: channel.uuid,
+    switchId: channel.switchId ?? null,
     channel,
     deps,
     actions: ACTION_HANDLERS,

@@ -13,6 +13,8 @@ import type { ContactLookup } from '../services/contacts/lookup.ts';
 import type { CallContact } from '../domain/contacts.ts';
 import type { DestinationType } from '../domain/destinations.ts';
 import type { PlacedCallSource } from '../services/calls/placed-spec.ts';
+import type { NewVoicemailMessage } from '../services/voicemail/messages.ts';
+import type { botLegs, callbackRequests, callRecordings } from '../db/schema/index.ts';
 
 /** Settings the call layer needs (from Config, resolved once in main.ts). */
 export interface CallSettings {
@@ -60,6 +62,21 @@ export interface CallLogWriter {
 }
 
 /**
+ * What a call stores besides its call log row: a callback request, a bot leg, a voicemail message, a call
+ * recording's row, and the folders FreeSWITCH records into. src/call/storage.ts keeps them in the database and
+ * on disk (the default, CallDeps.storage absent); the call simulator (src/simulate) passes one that keeps
+ * nothing. (A masked call's outbound_calls row is not here: the simulator never masks.)
+ */
+export interface CallStorage {
+  callback(row: typeof callbackRequests.$inferInsert): void;
+  botLeg(row: typeof botLegs.$inferInsert): void;
+  voicemail(message: NewVoicemailMessage): void;
+  recording(row: typeof callRecordings.$inferInsert): void;
+  /** Make sure the folder FreeSWITCH is about to record into exists. */
+  folder(dir: string): void;
+}
+
+/**
  * What the call layer measures (src/metrics implements it; main.ts wires it). Called at most a few times
  * per call, each a histogram observe: no call ids, nothing that grows with the number of calls.
  */
@@ -92,6 +109,8 @@ export interface CallDeps {
   placedCalls?: PlacedCallSource;
   /** Latency metrics; without it nothing is timed. */
   metrics?: CallMetrics;
+  /** Where the call's rows and recording folders go; without it the database and the disk (storage.ts). */
+  storage?: CallStorage;
 }
 
 export type PathStep =
@@ -145,6 +164,8 @@ export type ActionHandlers = Readonly<Record<DestinationType, ActionHandler>>;
 export interface CallSession {
   callId: string;
   uuid: string;
+  /** The switch that has the channel (call_logs.switch_id); null when unknown. */
+  switchId: string | null;
   channel: CallChannel;
   deps: CallDeps;
   actions: ActionHandlers;

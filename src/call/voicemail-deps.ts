@@ -13,12 +13,15 @@ export const DEFAULT_MAX_SECONDS = 120;
 
 export type { VoicemailCallDeps } from './session.ts';
 
-/** For main.ts: `<RECORDINGS_DIR or DATA_DIR>/voicemail`, VOICEMAIL_MAX_SECONDS, the configured TTS engine. */
-export function voicemailCallDeps(config: Config, tts: TtsEngine): VoicemailCallDeps {
+/**
+ * For main.ts: `<RECORDINGS_DIR or DATA_DIR>/voicemail`, VOICEMAIL_MAX_SECONDS, the configured TTS engine.
+ * Without an engine (the call simulator) a box whose greeting is not rendered yet plays only the beep.
+ */
+export function voicemailCallDeps(config: Config, tts?: TtsEngine): VoicemailCallDeps {
   return {
     messagesDir: resolve(config.RECORDINGS_DIR ?? config.DATA_DIR, 'voicemail'),
     maxSeconds: config.VOICEMAIL_MAX_SECONDS,
-    greetings: greetingRenderer(config, tts),
+    ...(tts ? { greetings: greetingRenderer(config, tts) } : {}),
   };
 }
 

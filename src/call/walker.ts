@@ -40,14 +40,17 @@ export async function runIvr(s: CallSession, startIvrId: string): Promise<void> 
   }
 }
 
+/** Timeouts and invalid entries are counted separately, each against its own limit (max_retries when a snapshot predates them). */
+export function retryLimits(ivr: SnapshotIvr): { maxTimeouts: number; maxInvalids: number } {
+  return { maxTimeouts: ivr.maxTimeouts ?? ivr.maxRetries, maxInvalids: ivr.maxInvalids ?? ivr.maxRetries };
+}
+
 async function runMenu(s: CallSession, ivr: SnapshotIvr): Promise<ActionOutcome> {
   const directDial = ivr.directDial.policy !== 'disabled';
   const maxDigits = directDial ? 4 : 1;
   const terminators = directDial && !ivr.options['#'] ? '#' : 'none';
   const foreverMs = s.deps.settings.foreverS * 1000;
-  // Timeouts and invalid entries are counted separately, each against its own limit.
-  const maxTimeouts = ivr.maxTimeouts ?? ivr.maxRetries;
-  const maxInvalids = ivr.maxInvalids ?? ivr.maxRetries;
+  const { maxTimeouts, maxInvalids } = retryLimits(ivr);
   let timeouts = 0;
   let invalids = 0;
   let before: string | null = null;

@@ -8,6 +8,7 @@ import { requestContext } from './middleware/request-context.ts';
 import { createAuthenticate } from './middleware/auth.ts';
 import { validationHook } from './validation.ts';
 import { registerDocs } from './docs.ts';
+import { defaultConsoleDir, registerConsole } from './console.ts';
 import { healthRoutes } from './routes/health/index.ts';
 import { metricsRoutes } from './routes/metrics/index.ts';
 import { authRoutes } from './routes/auth/index.ts';
@@ -33,6 +34,13 @@ import { voicemailRoutes } from './routes/voicemail/index.ts';
 import { businessHoursRoutes } from './routes/business-hours/index.ts';
 import { contactRoutes } from './routes/contacts/index.ts';
 import { ttsTemplateRoutes } from './routes/tts-templates/index.ts';
+import { ivrSolutionsRoutes } from './routes/compat/ivrsolutions/index.ts';
+import { meRoutes } from './routes/me/index.ts';
+import { liveCallRoutes } from './routes/live-calls/index.ts';
+import { destinationTypeRoutes } from './routes/destinations/index.ts';
+import { simulatorRoutes } from './routes/simulator/index.ts';
+import { smartfloRoutes } from './routes/compat/smartflo/index.ts';
+import { yeastarRoutes } from './routes/compat/yeastar/index.ts';
 import { TemplateSynthesisError } from '../services/tts-templates/render.ts';
 import { VoicemailGreetingError } from '../services/voicemail/errors.ts';
 
@@ -80,8 +88,16 @@ export function createApp(deps: AppDeps): App {
   app.route('/api/v1', businessHoursRoutes());
   app.route('/api/v1', contactRoutes());
   app.route('/api/v1', ttsTemplateRoutes());
+  app.route('/compat/ivrsolutions', ivrSolutionsRoutes());
+  app.route('/api/v1', meRoutes());
+  app.route('/api/v1', liveCallRoutes());
+  app.route('/api/v1', destinationTypeRoutes());
+  app.route('/api/v1', simulatorRoutes());
+  app.route('/compat/smartflo', smartfloRoutes());
+  app.route('/compat/yeastar', yeastarRoutes());
 
   registerDocs(app);
+  registerConsole(app, deps.config.CONSOLE_DIR ?? defaultConsoleDir());
 
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
 

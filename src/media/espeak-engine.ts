@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { TtsError, type TtsEngine, type TtsRequest } from './tts-engine.ts';
 import { toMonoPcm16 } from './normalize-wav.ts';
+import { espeakVoiceFor } from './espeak-voice.ts';
 
 export interface EspeakOptions {
   /** Executable name or path. */
@@ -10,33 +11,6 @@ export interface EspeakOptions {
   timeoutMs?: number;
   /** Largest WAV accepted from the process (a runaway never fills memory). */
   maxBytes?: number;
-}
-
-/** Languages whose espeak-ng voice is not simply the primary subtag. */
-const VOICE_BY_TAG: Record<string, string> = {
-  en: 'en-gb',
-  'en-us': 'en-us',
-  'en-029': 'en-029',
-  fr: 'fr-fr',
-  'fr-be': 'fr-be',
-  'fr-ch': 'fr-ch',
-  'pt-br': 'pt-br',
-  'es-419': 'es-419',
-  zh: 'cmn',
-  'zh-cn': 'cmn',
-  'zh-hk': 'yue',
-  yue: 'yue',
-};
-
-/**
- * BCP-47 language → espeak-ng voice: en-IN → en-gb, en-US → en-us, hi-IN → hi, ta-IN → ta.
- * Anything that does not look like a language tag becomes "en" (never an option-like string).
- */
-export function espeakVoiceFor(language: string): string {
-  const tag = language.trim().toLowerCase().replace(/_/g, '-');
-  if (!/^[a-z]{2,3}(-[a-z0-9]{1,8})*$/.test(tag)) return 'en';
-  const primary = tag.split('-')[0] as string;
-  return VOICE_BY_TAG[tag] ?? VOICE_BY_TAG[primary] ?? primary;
 }
 
 /**
@@ -101,10 +75,11 @@ export function createEspeakEngine(opts: EspeakOptions = {}): TtsEngine {
 
   return {
     name: 'espeak-ng',
+    voiceFor: (req) => espeakVoiceFor(req.language),
     async synthesize(req, signal) {
       const raw = await run(req, signal);
       try {
-        return toMonoPcm16(raw, req.sampleRate).wav;
+        return { wav: toMonoPcm16(raw, req.sampleRate).wav, engine: 'espeak-ng', voice: espeakVoiceFor(req.language) };
       } catch (err) {
         throw new TtsError(`espeak-ng returned unusable audio: ${(err as Error).message}`);
       }

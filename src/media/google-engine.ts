@@ -40,6 +40,9 @@ export function buildGoogleRequest(req: TtsRequest): GoogleSynthesizeRequest {
   };
 }
 
+/** The voice name sent to Google, or "default" when Google picks its default voice for the language. */
+export const googleVoiceFor = (req: TtsRequest): string => buildGoogleRequest(req).voice.name ?? 'default';
+
 async function loadRealClient(keyFilename?: string): Promise<GoogleTtsClient> {
   const mod = await import('@google-cloud/text-to-speech');
   const Client = mod.TextToSpeechClient ?? mod.default.TextToSpeechClient;
@@ -89,6 +92,7 @@ export function createGoogleEngine(opts: GoogleEngineOptions = {}): TtsEngine {
 
   return {
     name: 'google',
+    voiceFor: googleVoiceFor,
     async synthesize(req, signal) {
       let audio: Uint8Array | string;
       try {
@@ -101,7 +105,7 @@ export function createGoogleEngine(opts: GoogleEngineOptions = {}): TtsEngine {
       try {
         // LINEAR16 normally arrives with a WAV header; tolerate bare PCM at the requested rate.
         const wav = bytes.toString('ascii', 0, 4) === 'RIFF' ? bytes : wrapPcm(bytes, req.sampleRate);
-        return toMonoPcm16(wav, req.sampleRate).wav;
+        return { wav: toMonoPcm16(wav, req.sampleRate).wav, engine: 'google', voice: googleVoiceFor(req) };
       } catch (err) {
         throw new TtsError(`Google TTS returned unusable audio: ${(err as Error).message}`);
       }

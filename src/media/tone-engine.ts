@@ -2,12 +2,14 @@ import { encodeWav } from './wav.ts';
 import type { TtsEngine, TtsRequest } from './tts-engine.ts';
 
 /**
- * Last-resort engine with no dependencies: a short two-tone chime whose length grows
- * with the text. Used when no speech engine is installed, so a greeting is never silence.
+ * Last-resort engine with no dependencies: a short two-tone chime whose length grows with the
+ * text. It ends every engine chain (create-tts.ts), so a greeting whose speech engines all
+ * failed is still never silence; the response then says engine "tone".
  */
 export function createToneEngine(): TtsEngine {
   return {
     name: 'tone',
+    voiceFor: () => 'tone',
     async synthesize(req: TtsRequest) {
       const seconds = Math.min(8, 0.6 + req.text.length / 40);
       const n = Math.round(seconds * req.sampleRate);
@@ -18,7 +20,7 @@ export function createToneEngine(): TtsEngine {
         const env = Math.min(1, (t % 0.3) * 40, (0.3 - (t % 0.3)) * 40);
         out[i] = Math.round(Math.sin(2 * Math.PI * f * t) * 8000 * env);
       }
-      return encodeWav(out, req.sampleRate);
+      return { wav: encodeWav(out, req.sampleRate), engine: 'tone', voice: 'tone' };
     },
   };
 }

@@ -9,10 +9,24 @@ export interface TtsRequest {
   sampleRate: number;
 }
 
+/** What a synthesis produced, and who produced it. */
+export interface TtsAudio {
+  /** A complete WAV file: mono, 16-bit signed PCM, at request.sampleRate. */
+  wav: Buffer;
+  /** The engine that rendered it (with a fallback chain: the one that succeeded, e.g. "tone"). */
+  engine: string;
+  /** The engine's own voice it used, e.g. "en-gb" for espeak-ng and en-IN. */
+  voice: string;
+}
+
 export interface TtsEngine {
   readonly name: string;
-  /** Returns a complete WAV file: mono, 16-bit signed PCM, at request.sampleRate. Throws TtsError on failure. */
-  synthesize(request: TtsRequest, signal?: AbortSignal): Promise<Buffer>;
+  /** The voice this engine uses for the request, without synthesizing (what a cached render reports). */
+  voiceFor(request: TtsRequest): string;
+  /** Throws TtsError on failure. */
+  synthesize(request: TtsRequest, signal?: AbortSignal): Promise<TtsAudio>;
+  /** Releases what the engine holds (a worker thread); the engine loads again if used after. */
+  close?(): Promise<void>;
 }
 
 export class TtsError extends Error {

@@ -4,7 +4,7 @@
  * The layers that record know nothing of prom-client: each is handed a small callback or interface (the
  * call layer's CallMetrics, the bot bridge's onLegEnd, the dispatcher's onAttempt, …) that main.ts points
  * here. What can be read when scraped (calls and bot legs in progress, the webhook backlog, campaign
- * numbers, the inbound ESL link) is read then, in `collect` callbacks: nothing on the call path for them.
+ * numbers, each switch's inbound ESL link) is read then, in `collect` callbacks: nothing on the call path for them.
  */
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CallEventBus } from '../domain/call-events.ts';
@@ -23,7 +23,7 @@ export interface EndedBotLeg {
   readonly stats: { readonly droppedToBot: number; readonly droppedFromBot: number; readonly skippedFromBot: number };
 }
 
-/** The inbound ESL client as metrics watch it (structurally src/esl's InboundClient). */
+/** A switch's inbound ESL client as metrics watch it (structurally src/esl's InboundClient). */
 export interface WatchedInboundLink {
   readonly connected: boolean;
   onState(listener: (state: string) => void): () => void;
@@ -48,8 +48,8 @@ export interface Metrics {
   readonly calls: CallLatencyRecorder;
   /** Counts every call.hangup on the bus by outcome; returns the function that detaches. */
   attach(bus: CallEventBus): () => void;
-  /** The inbound ESL link: reconnections counted (its state is read when scraped); returns the detach. */
-  watchInbound(link: WatchedInboundLink): () => void;
+  /** A switch's inbound ESL link, labelled `switch`: reconnections counted (its state is read when scraped); returns the detach. */
+  watchSwitch(id: string, link: WatchedInboundLink): () => void;
   eslOutboundConnection(): void;
   botLegEnded(leg: EndedBotLeg): void;
   webhookAttempt(result: 'delivered' | 'retry' | 'failed'): void;
@@ -83,7 +83,7 @@ export function createMetrics(o: MetricsOptions): Metrics {
     buckets: FAST_BUCKETS, registers,
   });
   const inboundReconnects = new Counter({
-    name: 'switchboard_esl_inbound_reconnects_total', help: 'Inbound ESL connections re-established after the link was lost', registers,
+    name: 'switchboard_esl_inbound_reconnects_total', help: "Inbound ESL connections re-established after the link was lost, by switch", labelNames: ['switch'] as const, registers,
   });
   const outboundConnections = new Counter({
     name: 'switchboard_esl_outbound_connections_total', help: 'Outbound ESL connections FreeSWITCH opened to the call controller (calls and their async sockets)', registers,
@@ -113,10 +113,10 @@ export function createMetrics(o: MetricsOptions): Metrics {
     labelNames: ['query'] as const, buckets: DB_BUCKETS, registers: [],
   });
 
-  let inbound: WatchedInboundLink | null = null;
+  const links = new Map<string, WatchedInboundLink>();
   registerScrapeGauges(register, o.sources, {
     logger: o.logger,
-    inboundConnected: () => inbound?.connected ?? false,
+    switchLinks: () => [...links].map(([id, link]) => ({ id, connected: link.connected })),
     timed: (query, run) => {
       const end = dbSeconds.startTimer({ query });
       try {
@@ -141,17 +141,18 @@ export function createMetrics(o: MetricsOptions): Metrics {
         callsTotal.inc({ outcome: e.disposition !== null && known.has(e.disposition) ? e.disposition : 'other' });
       });
     },
-    watchInbound(link) {
-      inbound = link;
+    watchSwitch(id, link) {
+      links.set(id, link);
+      inboundReconnects.inc({ switch: id }, 0);
       let wasConnected = link.connected;
       const off = link.onState((state) => {
-        if (state === 'connected' && wasConnected) inboundReconnects.inc();
+        if (state === 'connected' && wasConnected) inboundReconnects.inc({ switch: id });
         // "Was ever connected": a switch that is down at start is not a reconnect once it comes up.
         if (state === 'connected') wasConnected = true;
       });
       return () => {
         off();
-        if (inbound === link) inbound = null;
+        if (links.get(id) === link) links.delete(id);
       };
     },
     eslOutboundConnection: () => outboundConnections.inc(),

@@ -23,7 +23,8 @@ const CAMPAIGN_NUMBER_STATUSES = ['pending', 'dialing', 'completed', 'failed', '
 
 export interface ScrapeHelpers {
   logger: Logger;
-  inboundConnected: () => boolean;
+  /** Each watched switch's inbound ESL link. */
+  switchLinks: () => ReadonlyArray<{ id: string; connected: boolean }>;
   /** Runs a database query, timing it under `query`. */
   timed<T>(query: string, run: () => T): T;
 }
@@ -49,9 +50,11 @@ export function registerScrapeGauges(register: Registry, sources: ScrapeSources,
     },
   });
   new Gauge({
-    name: 'switchboard_esl_inbound_connected', help: "1 while the inbound ESL link (api/bgapi) to FreeSWITCH is up, else 0", registers,
+    name: 'switchboard_esl_inbound_connected', help: "1 while the inbound ESL link (api/bgapi) to the switch is up, else 0", labelNames: ['switch'] as const, registers,
     collect() {
-      this.set(h.inboundConnected() ? 1 : 0);
+      // A switch no longer watched has no series (not its last value).
+      this.reset();
+      for (const l of h.switchLinks()) this.set({ switch: l.id }, l.connected ? 1 : 0);
     },
   });
   new Gauge({

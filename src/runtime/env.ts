@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseMediaIps, parseSwitchList, switchList } from './switch-list.ts';
 
 /**
  * The one place that reads the environment. Everything has a default so that
@@ -20,10 +21,20 @@ export const configSchema = z.object({
   HTTP_PORT: port.default(8000),
   /** Public base URL of the API, used in links (recordings, xml_curl). */
   PUBLIC_URL: z.string().url().optional(),
+  /** The built web console (HTML, CSS, JS) served at /console/; default dist/console of this checkout. */
+  CONSOLE_DIR: z.string().optional(),
+  /** How often GET /api/v1/live-calls/stream re-sends the whole list (calls on other instances, and a keep-alive). */
+  LIVE_CALLS_REFRESH_MS: z.coerce.number().int().min(250).max(60_000).default(5_000),
   /** Largest accepted request body, in bytes. */
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
 
-  DATABASE_URL: z.string().default('file:./data/switchboard.db'),
+  // SQLite only in this version (file:… or a path): a postgres:// URL would otherwise be taken for a file name.
+  DATABASE_URL: z
+    .string()
+    .default('file:./data/switchboard.db')
+    .refine((u) => u.startsWith('file:') || !/^[a-z][a-z0-9+.-]*:\/\//i.test(u), {
+      message: 'only SQLite is supported in this version (file:<path> or a path); PostgreSQL support is in progress',
+    }),
   DATA_DIR: z.string().default('./data'),
   /** Where greeting wav files are written; FreeSWITCH must be able to read this path. */
   SOUNDS_DIR: z.string().optional(),
@@ -49,6 +60,17 @@ export const configSchema = z.object({
   ESL_INBOUND_PORT: port.default(8021),
   ESL_INBOUND_PASSWORD: z.string().default('ClueCon'),
   ESL_INBOUND_ENABLED: bool.default(true),
+  /**
+   * Several switches: `[id=]host[:port[:password]]`, comma-separated (src/runtime/switch-list.ts). Unset: the one
+   * switch of ESL_INBOUND_HOST / _PORT / _PASSWORD.
+   */
+  SWITCHES: z.string().optional().superRefine((v, ctx) => {
+    if (v === undefined) return;
+    const parsed = parseSwitchList(v, 'x');
+    if (!parsed.ok) for (const message of parsed.errors) ctx.addIssue({ code: 'custom', message });
+  }),
+  /** Which connected switch a placed call goes to: the one with the fewest calls of this instance, or each in turn. */
+  SWITCH_ORIGINATE_POLICY: z.enum(['least_calls', 'round_robin']).default('least_calls'),
   /** Write every call's ESL bytes to this folder (building emulator fixtures from the real switch). */
   ESL_CAPTURE_DIR: z.string().optional(),
   ESL_COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
@@ -103,6 +125,8 @@ export const configSchema = z.object({
   REGISTRATION_TIMEOUT_MS: z.coerce.number().int().positive().default(1_500),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  /** A call whose switch cannot be asked stays open until the switch is back, or until it is this old (max_call_seconds: no call lasts longer). */
+  RECONCILE_SWITCH_DOWN_MS: z.coerce.number().int().positive().default(14_400_000),
 
   /** AI bridge: UDP ports for unicast media, used in pairs (ours even, FreeSWITCH's odd). */
   BOT_UDP_PORT_MIN: port.default(40000),
@@ -111,6 +135,12 @@ export const configSchema = z.object({
   BOT_MEDIA_IP: z.string().default('127.0.0.1'),
   /** FreeSWITCH's address for unicast (local-ip): where it receives the bot's audio. */
   BOT_SWITCH_MEDIA_IP: z.string().default('127.0.0.1'),
+  /** Per switch (`id=address,…`) when the switches are on different hosts; a switch not listed uses BOT_SWITCH_MEDIA_IP. */
+  SWITCH_MEDIA_IPS: z.string().optional().superRefine((v, ctx) => {
+    if (v === undefined) return;
+    const parsed = parseMediaIps(v);
+    if (!parsed.ok) for (const message of parsed.errors) ctx.addIssue({ code: 'custom', message });
+  }),
   /** Most bot audio buffered ahead of the caller; the excess is dropped. */
   BOT_MAX_BUFFER_MS: z.coerce.number().int().min(200).default(30_000),
   /** A bot that sends nothing this long after `start` is treated as failed (fallback). */
@@ -119,7 +149,8 @@ export const configSchema = z.object({
   BOT_PING_INTERVAL_MS: z.coerce.number().int().min(0).default(10_000),
   BOT_PING_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
 
-  TTS_ENGINE: z.enum(['auto', 'google', 'espeak', 'tone']).default('auto'),
+  /** auto: Google when credentials are set, else eSpeak NG as WebAssembly (an npm dependency), else the espeak-ng binary, else a tone. */
+  TTS_ENGINE: z.enum(['auto', 'google', 'espeak-wasm', 'espeak', 'tone']).default('auto'),
   /** Path to a Google service-account JSON; Google TTS is used only when this is set. */
   GOOGLE_APPLICATION_CREDENTIALS: z.string().optional(),
   TTS_SAMPLE_RATE: z.coerce
@@ -144,6 +175,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  // A media address for a switch that is not one of SWITCHES is a typo that would never take effect.
+  if (parsed.data.SWITCH_MEDIA_IPS !== undefined) {
+    const ids = new Set(switchList(parsed.data).map((s) => s.id));
+    const media = parseMediaIps(parsed.data.SWITCH_MEDIA_IPS, ids);
+    if (!media.ok) throw new ConfigError(`Invalid configuration:\n  ${media.errors.map((e) => `SWITCH_MEDIA_IPS: ${e}`).join('\n  ')}`);
   }
   return parsed.data;
 }

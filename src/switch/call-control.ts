@@ -1,10 +1,11 @@
-import { unansweredOutcome, type CallOutcome } from '../call/outcome.ts';
 /**
- * Places calls over the inbound ESL connection (bgapi originate with our own Job-UUID and leg UUIDs),
- * follows them through CHANNEL_CREATE / ANSWER / BRIDGE / HANGUP_COMPLETE, keeps outbound_calls and
- * call_logs current, emits call events on the bus, records bridged calls, and hangs calls up.
- * One object per process (created in main.ts or a test); its only state is the map of live legs.
+ * Places calls over the switches' inbound ESL connections (bgapi originate with our own Job-UUID and leg
+ * UUIDs) on a switch the picker chooses, follows them through CHANNEL_CREATE / ANSWER / BRIDGE /
+ * HANGUP_COMPLETE, keeps outbound_calls and call_logs current (both remember the switch), emits call
+ * events on the bus, records bridged calls, and hangs calls up on the switch that has them.
+ * One object per process (created in main.ts or a test); its state is the map of live legs.
  */
+import { unansweredOutcome, type CallOutcome } from '../call/outcome.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +13,6 @@ import type { Db } from '../db/client.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { CallEventBus } from '../domain/call-events.ts';
 import type { EslEvent } from '../esl/event.ts';
-import type { InboundClient } from '../esl/inbound-client.ts';
 import { eq } from 'drizzle-orm';
 import { callRecordings, organizations, outboundCalls } from '../db/schema/index.ts';
 import { EslCommandError, EslClosedError } from '../esl/replies.ts';
@@ -21,16 +21,32 @@ import { extensionDial, externalDial, originateCommand, placedRunCommand, type O
 import { isPlacedKind, type PlacedSpec } from '../services/calls/placed-spec.ts';
 import { CallNotLiveError, SwitchUnavailableError, type CallControl, type NewCall } from '../services/calls/control.ts';
 import {
-  LIVE_STATUSES, answerCallLog, insertOutbound, finishCallLog, getOutbound, getOutboundInOrg, liveOutbound, setStatus, startCallLog, type OutboundRow,
+  LIVE_STATUSES, answerCallLog, insertOutbound, finishCallLog, getOutbound, getOutboundInOrg, setStatus, startCallLog, type OutboundRow,
 } from '../services/calls/call-store.ts';
-
-export type OriginateClient = Pick<InboundClient, 'connected' | 'api' | 'bgapi' | 'onEvent' | 'onState' | 'subscribe' | 'filter'>;
+import type { SwitchLink, Switches } from './switches.ts';
+import { createSwitchPicker, type OriginatePolicy } from './switch-picker.ts';
+import { createCallRecovery } from './call-recovery.ts';
+import { registeredOn } from './registered-on.ts';
 
 export interface CallControlOptions {
   db: Db;
   logger: Logger;
   bus: CallEventBus;
-  inbound: OriginateClient | null;
+  /** The switches calls are placed on (null: none configured; placing calls is refused). */
+  switches: Switches | null;
+  /** Which connected switch a new call goes to (default least_calls). */
+  policy?: OriginatePolicy;
+  /** Calls on a switch besides the placed calls this control follows (the inbound calls this instance runs), for least_calls. */
+  inboundLoad?: (switchId: string) => number;
+  /** A live placed call whose switch cannot be asked is ended once this old (default 4 h = max_call_seconds). */
+  switchDownMs?: number;
+  /** How often such calls are looked for (default 60 s; 0 = only when a switch connects). */
+  expireEveryMs?: number;
+  /**
+   * The sofia profile extensions register on (SIP_REGISTRATION_PROFILE). With several switches connected, a
+   * click-to-call goes to the switch its agent's extension is registered on (else by the policy).
+   */
+  registrationProfile?: string;
   gateway: string;
   ringTimeoutS: number;
   /** Where bridged calls are recorded (null = no recording). */
@@ -57,6 +73,8 @@ interface Live {
   orgId: string;
   a: string;
   b: string;
+  /** The switch that has the call's channels. */
+  link: SwitchLink;
   startedAt: string;
   answered: boolean;
   bridged: boolean;
@@ -66,27 +84,40 @@ interface Live {
   path: Array<{ step: string; at: string }>;
 }
 
-/** How long a claimed row may wait for its originate before a recovery pass may end it. */
-const CLAIM_GRACE_MS = 60_000;
-
 export function createCallControl(o: CallControlOptions): CallControl {
   const now = o.now ?? (() => new Date());
   const log = o.logger.child({ component: 'originate' });
+  const switches = o.switches;
   const byUuid = new Map<string, Live>();
+  /** Placed calls followed per switch (least_calls). */
+  const perSwitch = new Map<string, number>();
   const offs: Array<() => void> = [];
+  let expiry: NodeJS.Timeout | undefined;
   const timeoutMs = o.commandTimeoutMs ?? 5_000;
+  const picker = createSwitchPicker(o.policy ?? 'least_calls', (id) => (perSwitch.get(id) ?? 0) + (o.inboundLoad?.(id) ?? 0));
+  const count = (link: SwitchLink, by: number): void => void perSwitch.set(link.id, (perSwitch.get(link.id) ?? 0) + by);
 
-  const requireSwitch = (): OriginateClient => {
-    if (!o.inbound || !o.inbound.connected) throw new SwitchUnavailableError('FreeSWITCH is not connected; the call was not placed');
-    return o.inbound;
+  const pickSwitch = (): SwitchLink => {
+    const link = switches ? picker.pick(switches.list) : null;
+    if (!link) throw new SwitchUnavailableError('FreeSWITCH is not connected; the call was not placed');
+    return link;
   };
 
-  const track = (row: OutboundRow, startedAt: string): Live => {
+  /** A click-to-call rings the agent first: on the switch the agent's phone is registered on, when that is one of several. */
+  const agentSwitch = async (row: OutboundRow): Promise<SwitchLink | null> => {
+    if (row.kind !== 'click_to_call' || !o.registrationProfile || !row.extNo || !switches) return null;
+    if (switches.list.filter((l) => l.connected).length < 2) return null;
+    return registeredOn(switches.list, o.registrationProfile, row.extNo, sipDomainOf(row.orgId), timeoutMs);
+  };
+  const sipDomainOf = (orgId: string): string => o.db.select({ d: organizations.sipDomain }).from(organizations).where(eq(organizations.id, orgId)).get()?.d ?? '';
+
+  const track = (row: OutboundRow, startedAt: string, link: SwitchLink): Live => {
     const live: Live = {
-      id: row.id, orgId: row.orgId, a: row.aLegUuid, b: row.bLegUuid, startedAt, answered: false, bridged: false, runsInController: isPlacedKind(row.kind), bCause: null, path: [],
+      id: row.id, orgId: row.orgId, a: row.aLegUuid, b: row.bLegUuid, link, startedAt, answered: false, bridged: false, runsInController: isPlacedKind(row.kind), bCause: null, path: [],
     };
     byUuid.set(live.a, live);
     byUuid.set(live.b, live);
+    count(link, 1);
     return live;
   };
 
@@ -94,6 +125,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
     if (byUuid.get(live.a) !== live) return;
     byUuid.delete(live.a);
     byUuid.delete(live.b);
+    count(live.link, -1);
     const at = now().toISOString();
     const finalCause = !live.bridged && live.bCause ? live.bCause : cause;
     live.path.push({ step: 'hangup', at });
@@ -160,12 +192,12 @@ export function createCallControl(o: CallControlOptions): CallControl {
   };
 
   const startRecording = async (live: Live): Promise<void> => {
-    if (!o.recordingsDir || !o.inbound) return;
+    if (!o.recordingsDir) return;
     const dir = join(o.recordingsDir, live.orgId);
     const path = join(dir, `${live.id}.wav`);
     try {
       mkdirSync(dir, { recursive: true });
-      await o.inbound.api(`uuid_record ${live.a} start ${path}`, { timeoutMs });
+      await live.link.client.api(`uuid_record ${live.a} start ${path}`, { timeoutMs });
       o.db.insert(callRecordings).values({ orgId: live.orgId, callId: live.id, path }).run();
     } catch (err) {
       log.warn({ err, call: live.id }, 'recording did not start');
@@ -175,7 +207,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
   const place = async (id: string): Promise<void> => {
     const row = getOutbound(o.db, id);
     if (!row) return;
-    const inbound = requireSwitch();
+    const link = (await agentSwitch(row)) ?? pickSwitch();
     let first = row.firstNumber ?? '';
     let second = row.secondNumber ?? '';
     if (row.kind === 'masking' && row.maskingSessionId) {
@@ -183,14 +215,13 @@ export function createCallControl(o: CallControlOptions): CallControl {
       if (!pair) return setStatus(o.db, id, 'cancelled', { hangupCause: 'SESSION_ENDED' });
       [first, second] = [pair.first, pair.second];
     }
-    if (isPlacedKind(row.kind)) return placeRun(row, inbound);
+    if (isPlacedKind(row.kind)) return placeRun(row, link);
     const introPath = row.intro && o.renderIntro ? await o.renderIntro(row.intro, row.id).catch((err: unknown) => {
       log.warn({ err, call: id }, 'intro could not be rendered; calling without it');
       return null;
     }) : null;
-    const startedAt = now().toISOString();
     const c2c = row.kind === 'click_to_call';
-    const sipDomain = c2c ? o.db.select({ d: organizations.sipDomain }).from(organizations).where(eq(organizations.id, row.orgId)).get()?.d ?? '' : '';
+    const sipDomain = c2c ? sipDomainOf(row.orgId) : '';
     const plan: OriginatePlan = {
       callId: row.id,
       did: row.did,
@@ -202,16 +233,24 @@ export function createCallControl(o: CallControlOptions): CallControl {
       ringTimeoutS: o.ringTimeoutS,
       introPath,
     };
-    setStatus(o.db, id, 'dialing', { startedAt });
-    startCallLog(o.db, row, startedAt);
-    const live = track(row, startedAt);
-    live.path.push({ step: 'originate', at: startedAt });
-    dial(live, inbound, originateCommand(plan));
+    const live = startDialing(row, link);
+    dial(live, originateCommand(plan));
   };
 
-  const dial = (live: Live, inbound: OriginateClient, command: string): void => {
+  /** The row and its call log say dialling on `link` (before the originate: a recovery then knows where to look). */
+  const startDialing = (row: OutboundRow, link: SwitchLink): Live => {
+    const startedAt = now().toISOString();
+    setStatus(o.db, row.id, 'dialing', { startedAt, switchId: link.id });
+    startCallLog(o.db, row, startedAt, link.id);
+    const live = track(row, startedAt, link);
+    live.path.push({ step: 'originate', at: startedAt });
+    return live;
+  };
+
+  const dial = (live: Live, command: string): void => {
     const id = live.id;
-    inbound.bgapi(command, { timeoutMs: (o.ringTimeoutS + 10) * 1000 }).then(
+    const client = live.link.client;
+    client.bgapi(command, { timeoutMs: (o.ringTimeoutS + 10) * 1000 }).then(
       () => undefined,
       (err: unknown) => {
         if (err instanceof EslCommandError) return end(live, err.reason.split(/\s/)[0] || 'ORIGINATE_FAILED');
@@ -221,19 +260,15 @@ export function createCallControl(o: CallControlOptions): CallControl {
           return;
         }
         log.error({ err, call: id }, 'originate failed');
-        void inbound.api(`uuid_kill ${live.a}`, { timeoutMs }).catch(() => undefined);
+        void client.api(`uuid_kill ${live.a}`, { timeoutMs }).catch(() => undefined);
         end(live, 'ORIGINATE_TIMEOUT');
       },
     );
   };
 
   /** Dials the customer of a flow/tts/bot call; answered, the call comes to our call server. */
-  const placeRun = async (row: OutboundRow, inbound: OriginateClient): Promise<void> => {
-    const startedAt = now().toISOString();
-    setStatus(o.db, row.id, 'dialing', { startedAt });
-    startCallLog(o.db, row, startedAt);
-    const live = track(row, startedAt);
-    live.path.push({ step: 'originate', at: startedAt });
+  const placeRun = async (row: OutboundRow, link: SwitchLink): Promise<void> => {
+    const live = startDialing(row, link);
     const ready = await readySpec(row).catch((err: unknown) => {
       log.warn({ err, call: row.id }, 'placed call not dialled');
       return null;
@@ -244,7 +279,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
       callId: row.id, did: row.did, leg: { dial: externalDial(o.gateway, row.firstNumber ?? ''), uuid: row.aLegUuid },
       ringTimeoutS: o.ringTimeoutS, socketEndpoint: o.socketEndpoint,
     });
-    dial(live, inbound, command);
+    dial(live, command);
   };
 
   /** A tts call's message is rendered on use (at dial time) and kept on the row for the session to play. */
@@ -258,76 +293,98 @@ export function createCallControl(o: CallControlOptions): CallControl {
     return true;
   };
 
-  /** After (re)connecting: adopt live rows whose channel still exists; end the others (never redial). */
-  const recover = async (): Promise<void> => {
-    const inbound = o.inbound;
-    if (!inbound) return;
-    for (const row of liveOutbound(o.db)) {
-      // Stored and claimed but not dialled yet: another instance (the dialer, the scheduler) is placing it now.
-      if (row.status === 'dialing' && row.startedAt === null && now().getTime() - Date.parse(row.updatedAt) < CLAIM_GRACE_MS && !byUuid.has(row.aLegUuid)) continue;
-      let exists = false;
-      try {
-        exists = (await inbound.api(`uuid_exists ${row.aLegUuid}`, { timeoutMs })).text.trim() === 'true';
-      } catch (err) {
-        log.warn({ err, call: row.id }, 'uuid_exists failed during recovery');
+  // Rows the database says are live, matched against the switches after every (re)connect (call-recovery.ts).
+  const adopt = (row: OutboundRow, link: SwitchLink): Live => {
+    const live = byUuid.get(row.aLegUuid) ?? track(row, row.startedAt ?? now().toISOString(), link);
+    live.answered = row.answeredAt !== null;
+    live.bridged = row.bridgedAt !== null;
+    return live;
+  };
+  const recovery = switches && switches.list.length > 0
+    ? createCallRecovery({ db: o.db, switches, logger: log, now, commandTimeoutMs: timeoutMs, switchDownMs: o.switchDownMs }, {
+        isFollowed: (uuid) => byUuid.has(uuid),
+        follow: (row, link) => void adopt(row, link),
+        // A row whose switch is no longer configured is counted on the first one while it ends.
+        end: (row, cause) => end(adopt(row, switches.get(row.switchId) ?? switches.list[0]!), cause),
+      })
+    : null;
+  const recover = (link: SwitchLink): void => {
+    void recovery?.recover(link).catch((err: unknown) => log.error({ err, switch: link.id }, 'recovery failed'));
+  };
+
+  /** `uuid_kill` on the switch that has the channel (each owner in turn when that is not known). */
+  const kill = async (uuid: string, switchId: string | null): Promise<'hungup'> => {
+    const owners = switches?.owners(switchId) ?? [];
+    let unsure: string | null = owners.length === 0 ? 'FreeSWITCH is not connected' : null;
+    for (const link of owners) {
+      if (!link.connected) {
+        unsure = `switch ${link.id} is not connected`;
         continue;
       }
-      const live = byUuid.get(row.aLegUuid) ?? track(row, row.startedAt ?? now().toISOString());
-      live.answered = row.answeredAt !== null;
-      live.bridged = row.bridgedAt !== null;
-      if (!exists) end(live, row.status === 'dialing' ? 'INTERRUPTED' : 'LOST_TRACK');
+      try {
+        await link.client.api(`uuid_kill ${uuid} NORMAL_CLEARING`, { timeoutMs });
+        return 'hungup';
+      } catch (err) {
+        if (!(err instanceof EslCommandError)) unsure = `switch ${link.id} did not answer: ${(err as Error).message}`;
+      }
     }
+    if (unsure) throw new SwitchUnavailableError(`${unsure}; the call was not hung up`);
+    // Every switch that may have it says there is no such channel.
+    const live = byUuid.get(uuid);
+    if (live) end(live, 'NORMAL_CLEARING');
+    throw new CallNotLiveError('Call has already ended');
   };
 
   return {
     get connected() {
-      return o.inbound?.connected ?? false;
+      return switches?.anyConnected ?? false;
     },
     async create(call) {
       const scheduled = call.scheduledAt != null;
-      if (!scheduled) requireSwitch();
+      if (!scheduled && !switches?.anyConnected) throw new SwitchUnavailableError('FreeSWITCH is not connected; the call was not placed');
       const row = insertOutbound(o.db, call, scheduled ? 'scheduled' : 'dialing');
       if (!scheduled) await place(row.id);
       return getOutbound(o.db, row.id)!;
     },
     place,
-    async hangup(orgId, id, callUuid) {
+    async hangup(orgId, id, channel) {
       const row = getOutboundInOrg(o.db, orgId, id);
       if (row?.status === 'scheduled') {
         setStatus(o.db, id, 'cancelled', { hangupCause: 'CANCELLED' });
         return 'cancelled';
       }
-      const uuid = row ? row.aLegUuid : callUuid;
+      const uuid = row ? row.aLegUuid : channel?.uuid;
       if (!uuid || (row && !LIVE_STATUSES.includes(row.status as never))) throw new CallNotLiveError('Call has already ended');
-      const inbound = requireSwitch();
-      try {
-        await inbound.api(`uuid_kill ${uuid} NORMAL_CLEARING`, { timeoutMs });
-      } catch (err) {
-        if (err instanceof EslCommandError) {
-          const live = byUuid.get(uuid);
-          if (live) end(live, 'NORMAL_CLEARING');
-          throw new CallNotLiveError('Call has already ended');
-        }
-        throw new SwitchUnavailableError(`FreeSWITCH did not answer: ${(err as Error).message}`);
-      }
-      return 'hungup';
+      // The switch this process follows the call on, else the one the database remembers.
+      return kill(uuid, byUuid.get(uuid)?.link.id ?? (row ? row.switchId : channel?.switchId ?? null));
     },
     start() {
-      if (!o.inbound || offs.length > 0) return;
-      const inbound = o.inbound;
-      offs.push(inbound.onEvent(onEvent));
-      offs.push(inbound.onState((s) => {
-        if (s === 'connected') void recover().catch((err: unknown) => log.error({ err }, 'recovery failed'));
+      if (!switches || offs.length > 0) return;
+      for (const link of switches.list) {
+        const client = link.client;
+        offs.push(client.onEvent(onEvent));
+        // Only the calls we placed (both legs carry sb_call_id): every other call's channel events stay in
+        // FreeSWITCH instead of being copied, serialized and sent to us. Kept across reconnects.
+        void client.filter('variable_sb_call_id', '/./', { timeoutMs })
+          .then(() => client.subscribe(['CHANNEL_CREATE', 'CHANNEL_ANSWER', 'CHANNEL_BRIDGE', 'CHANNEL_HANGUP_COMPLETE'], { timeoutMs }))
+          .catch((err: unknown) => log.debug({ err, switch: link.id }, 'event subscription deferred to the next connection'));
+        if (link.connected) recover(link);
+      }
+      offs.push(switches.onState((link, s) => {
+        if (s !== 'connected') return;
+        recover(link);
+        recovery?.expire();
       }));
-      // Only the calls we placed (both legs carry sb_call_id): every other call's channel events stay in
-      // FreeSWITCH instead of being copied, serialized and sent to us.
-      void inbound.filter('variable_sb_call_id', '/./', { timeoutMs })
-        .then(() => inbound.subscribe(['CHANNEL_CREATE', 'CHANNEL_ANSWER', 'CHANNEL_BRIDGE', 'CHANNEL_HANGUP_COMPLETE'], { timeoutMs }))
-        .catch((err: unknown) => log.debug({ err }, 'event subscription deferred to the next connection'));
-      if (inbound.connected) void recover().catch((err: unknown) => log.error({ err }, 'recovery failed'));
+      const every = o.expireEveryMs ?? 60_000;
+      if (every > 0 && recovery) {
+        expiry = setInterval(() => recovery.expire(), every);
+        expiry.unref();
+      }
     },
     stop() {
       for (const off of offs.splice(0)) off();
+      clearInterval(expiry);
+      expiry = undefined;
     },
   };
 }

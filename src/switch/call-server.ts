@@ -17,6 +17,8 @@ export interface CallServerOptions {
   captureDir?: string;
   /** Called as FreeSWITCH opens each connection (a counter). */
   onConnection?: () => void;
+  /** Which switch a call came from, by its connect headers (Switches.identify); absent = unknown. */
+  identifySwitch?: (headers: Readonly<Record<string, string | undefined>>) => string | null;
 }
 
 /**
@@ -53,7 +55,8 @@ export async function createCallServer(o: CallServerOptions): Promise<CallServer
         session.logger.info('draining: the call goes to the next controller');
         return;
       }
-      const channel = openEslChannel(session, { commandTimeoutMs: o.commandTimeoutMs, executeTimeoutMs: 120_000, handoffs, selfEndpoint: o.selfEndpoint });
+      const switchId = o.identifySwitch?.(session.channel.headers) ?? null;
+      const channel = openEslChannel(session, { commandTimeoutMs: o.commandTimeoutMs, executeTimeoutMs: 120_000, handoffs, selfEndpoint: o.selfEndpoint, switchId });
       await runCall(channel, o.deps);
     },
   });

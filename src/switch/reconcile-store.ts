@@ -13,6 +13,8 @@ export interface OpenRow {
   readonly rowid: number;
   readonly id: string;
   readonly callUuid: string;
+  /** The switch that has (had) the channel; null when unknown (every switch may have it). */
+  readonly switchId: string | null;
   readonly orgId: string | null;
   readonly startedAt: string;
 }
@@ -20,6 +22,8 @@ export interface OpenRow {
 export interface UnseenCallRow {
   readonly id: string;
   readonly callUuid: string;
+  /** The switch whose record it is. */
+  readonly switchId: string;
   readonly orgId: string | null;
   readonly did: string;
   readonly caller: string;
@@ -60,7 +64,7 @@ const LEASE_KEY = 'reconcile_lease';
 
 interface Lease { owner: string; until: number; last: number }
 
-const COLS = 'l.rowid as rowid, l.id as id, l.call_uuid as callUuid, l.org_id as orgId, l.started_at as startedAt';
+const COLS = 'l.rowid as rowid, l.id as id, l.call_uuid as callUuid, l.switch_id as switchId, l.org_id as orgId, l.started_at as startedAt';
 const NOT_PLACED = `not exists (select 1 from outbound_calls o where o.id = l.id and o.status in (${LIVE_STATUSES.map((s) => `'${s}'`).join(', ')}))`;
 
 function durationS(startedAt: string, endedAt: string): number {
@@ -80,9 +84,9 @@ export function createReconcileStore(db: Db): ReconcileStore {
        answered_at = coalesce(answered_at, ?) where id = ? and ended_at is null`,
   );
   const insert = sqlite.prepare(
-    `insert into call_logs (id, call_uuid, org_id, direction, did, caller, caller_name, started_at, ended_at, duration_s,
+    `insert into call_logs (id, call_uuid, switch_id, org_id, direction, did, caller, caller_name, started_at, ended_at, duration_s,
        path, dtmf, disposition, hangup_cause, created_at)
-     select ?, ?, ?, 'inbound', ?, ?, null, ?, ?, ?, '[]', '', '${OUTCOME_UNAVAILABLE}', ?, ?
+     select ?, ?, ?, ?, 'inbound', ?, ?, null, ?, ?, ?, '[]', '', '${OUTCOME_UNAVAILABLE}', ?, ?
      where not exists (select 1 from call_logs where call_uuid = ?)`,
   );
   const leaseGet = sqlite.prepare('select value from settings where key = ?').pluck();
@@ -119,7 +123,7 @@ export function createReconcileStore(db: Db): ReconcileStore {
     hasCall: (callUuid) => anyByUuid.get(callUuid) !== undefined,
     closeLost: (row, c) => close.run(c.endedAt, durationS(row.startedAt, c.endedAt), c.hangupCause, c.answeredAt, row.id).changes === 1,
     insertUnseen: (r) =>
-      insert.run(r.id, r.callUuid, r.orgId, r.did, r.caller, r.startedAt, r.endedAt, durationS(r.startedAt, r.endedAt), r.hangupCause, r.startedAt, r.callUuid)
+      insert.run(r.id, r.callUuid, r.switchId, r.orgId, r.did, r.caller, r.startedAt, r.endedAt, durationS(r.startedAt, r.endedAt), r.hangupCause, r.startedAt, r.callUuid)
         .changes === 1,
     claimLease: (owner, nowMs, leaseMs, minGapMs) => claim.immediate(owner, nowMs, leaseMs, minGapMs),
     releaseLease: (owner, nowMs) => release.immediate(owner, nowMs),

@@ -1,15 +1,17 @@
 /**
- * A controller restart leaves no orphans (docs/decisions/006-restart-reconcile.md). Whenever the
+ * A controller restart leaves no orphans (docs/decisions/006-restart-reconcile.md). Whenever a switch's
  * inbound ESL connection comes up (start, every reconnect), once more grace + settle later, and every
- * `intervalMs`:
+ * `intervalMs`, with every switch that is connected (docs/decisions/008-several-switches.md):
  *
  * 1. Calls FreeSWITCH ended in `controller_unavailable` (mod_db records, unseen-records.ts): a call
  *    no controller logged gets its call_logs row (outcome `controller_unavailable`); a call whose
  *    controller died mid-call gets its open row closed with the switch's end time and cause
  *    (outcome `controller_lost`). The record is deleted once the database has it.
  * 2. Rows still not ended, older than `graceMs`, not a call this process runs (registry) and whose
- *    channel the switch no longer has (one `show channels as delim |`): closed as `controller_lost`,
- *    ended now. Rows whose channel still exists are left for a later sweep.
+ *    channel no switch that may have it still has (one `show channels as delim |` per switch; the row's
+ *    switch, or every switch when it is not known): closed as `controller_lost`, ended now. Rows whose
+ *    channel still exists are left for a later sweep; so are rows whose switch is down or did not answer,
+ *    until they are older than `switchDownMs` (no call lasts longer): then they are closed too.
  * 3. Calls parked in the socket app for longer than `graceMs` with no call log at all (their controller
  *    died before it said `connect`): transferred to controller_unavailable, so step 1 logs them.
  *
@@ -26,7 +28,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../runtime/logger.ts';
-import type { InboundClient } from '../esl/inbound-client.ts';
+import type { SwitchLink, Switches } from './switches.ts';
 import type { CallEventBus } from '../domain/call-events.ts';
 import type { CallRegistry } from '../call/registry.ts';
 import type { SnapshotSource } from '../call/session.ts';
@@ -36,7 +38,7 @@ import { listChannels, type SwitchChannel } from './switch-channels.ts';
 import { deleteUnseen, listUnseen, readUnseen, type UnseenRecord } from './unseen-records.ts';
 import { OUTCOME_LOST, OUTCOME_UNAVAILABLE, type OpenRow, type ReconcileStore } from './reconcile-store.ts';
 
-export type ReconcileClient = Pick<InboundClient, 'connected' | 'api' | 'onState'>;
+export type ReconcileSwitches = Pick<Switches, 'list' | 'owners' | 'onState' | 'anyConnected'>;
 
 export interface ReconcileSettings {
   /** Rows younger than this are never closed (default 10 s). */
@@ -52,12 +54,14 @@ export interface ReconcileSettings {
   /** Rowid range read per step of the first scan (default 20000). */
   readonly scanChunk?: number;
   readonly commandTimeoutMs?: number;
+  /** A row whose switch cannot be asked is closed once it is this old (default 4 h = max_call_seconds). */
+  readonly switchDownMs?: number;
   readonly defaultCountryCode: string;
 }
 
 export interface ReconcilerDeps {
   readonly store: ReconcileStore;
-  readonly inbound: ReconcileClient;
+  readonly switches: ReconcileSwitches;
   readonly registry: Pick<CallRegistry, 'get'>;
   readonly bus: CallEventBus;
   readonly snapshots: SnapshotSource;
@@ -71,7 +75,7 @@ export interface ReconcilerDeps {
 }
 
 export interface SweepResult {
-  /** False when another instance held the lease (or the switch was not connected). */
+  /** False when another instance held the lease (or no switch was connected). */
   readonly ran: boolean;
   /** Rows closed as controller_lost. */
   readonly closed: number;
@@ -79,26 +83,28 @@ export interface SweepResult {
   readonly inserted: number;
   /** Rows left open because their channel still exists. */
   readonly leftOpen: number;
+  /** Rows left open because a switch that may have their channel is down or did not answer. */
+  readonly waiting: number;
   /** Calls found parked in the socket app with no call log, sent to controller_unavailable. */
   readonly unstuck: number;
 }
 
 /**
- * `connect`: the inbound connection came up. `follow-up`: once more, grace + settle after that, for
+ * `connect`: a switch's inbound connection came up. `follow-up`: once more, grace + settle after that, for
  * the rows that were too young then (the calls the dead controller had just taken) and the calls that
  * were still in controller_unavailable. `periodic`: every interval.
  */
 export type SweepReason = 'connect' | 'follow-up' | 'periodic';
 
 export interface Reconciler {
-  /** Subscribes to the inbound client's state and starts the periodic timer. */
+  /** Subscribes to the switches' states and starts the periodic timer. */
   start(): void;
   stop(): void;
   /** One sweep now; only `periodic` keeps the once-per-interval rule (all keep the lease). */
   sweep(reason: SweepReason): Promise<SweepResult>;
 }
 
-const NOT_RUN: SweepResult = { ran: false, closed: 0, inserted: 0, leftOpen: 0, unstuck: 0 };
+const NOT_RUN: SweepResult = { ran: false, closed: 0, inserted: 0, leftOpen: 0, waiting: 0, unstuck: 0 };
 
 export function createReconciler(d: ReconcilerDeps): Reconciler {
   const s = d.settings;
@@ -108,6 +114,7 @@ export function createReconciler(d: ReconcilerDeps): Reconciler {
   const leaseMs = s.leaseMs ?? 60_000;
   const maxPerSweep = s.maxPerSweep ?? 2_000;
   const scanChunk = s.scanChunk ?? 20_000;
+  const switchDownMs = s.switchDownMs ?? 4 * 3600_000;
   const timeoutMs = s.commandTimeoutMs;
   const owner = d.instanceId ?? randomUUID();
   const log = d.logger;
@@ -138,7 +145,7 @@ export function createReconciler(d: ReconcilerDeps): Reconciler {
     return open;
   };
 
-  const unseenRow = (r: UnseenRecord) => {
+  const unseenRow = (r: UnseenRecord, switchId: string) => {
     const cc = s.defaultCountryCode;
     const did = normalizeE164(r.dialled, cc) ?? r.dialled;
     const found = d.snapshots.lookupDid(did) ?? (did !== r.dialled ? d.snapshots.lookupDid(r.dialled) : null);
@@ -146,6 +153,7 @@ export function createReconciler(d: ReconcilerDeps): Reconciler {
     return {
       id: timeOrderedUuid(Date.parse(r.startedAt)),
       callUuid: r.uuid,
+      switchId,
       orgId: found?.orgId ?? null,
       did,
       caller,
@@ -155,23 +163,24 @@ export function createReconciler(d: ReconcilerDeps): Reconciler {
     };
   };
 
-  /** Step 1: the switch's records of calls that ended in controller_unavailable. */
-  const takeRecords = async (budget: number): Promise<{ closed: number; inserted: number }> => {
+  /** Step 1: a switch's records of calls that ended in controller_unavailable. */
+  const takeRecords = async (link: SwitchLink, budget: number): Promise<{ closed: number; inserted: number }> => {
+    const client = link.client;
     let closed = 0;
     let inserted = 0;
     let taken = 0;
     const skipped = new Set<string>();
     while (taken < budget) {
-      const keys = (await listUnseen(d.inbound, timeoutMs)).filter((k) => !skipped.has(k));
+      const keys = (await listUnseen(client, timeoutMs)).filter((k) => !skipped.has(k));
       if (keys.length === 0) break;
       for (const uuid of keys) {
         if (taken >= budget) break;
         taken++;
-        const got = await readUnseen(d.inbound, uuid, timeoutMs);
+        const got = await readUnseen(client, uuid, timeoutMs);
         if (got.kind === 'gone') continue;
         if (got.kind === 'invalid') {
           log.warn({ uuid, value: got.value }, 'unreadable controller_unavailable record; deleted');
-          await deleteUnseen(d.inbound, uuid, timeoutMs);
+          await deleteUnseen(client, uuid, timeoutMs);
           continue;
         }
         const r = got.record;
@@ -190,13 +199,13 @@ export function createReconciler(d: ReconcilerDeps): Reconciler {
             }
           }
         } else {
-          const row = unseenRow(r);
+          const row = unseenRow(r, link.id);
           if (d.store.insertUnseen(row)) {
             inserted++;
             announce(row.id, row.orgId, row.hangupCause, OUTCOME_UNAVAILABLE);
           }
         }
-        await deleteUnseen(d.inbound, uuid, timeoutMs);
+        await deleteUnseen(client, uuid, timeoutMs);
       }
     }
     return { closed, inserted };
@@ -208,16 +217,16 @@ export function createReconciler(d: ReconcilerDeps): Reconciler {
    * dialplan's next action). Older than the grace and with no call log anywhere, no controller has it:
    * send it to controller_unavailable, whose record the next sweep logs.
    */
-  const unstick = async (channels: Map<string, SwitchChannel>, t: number, budget: number): Promise<number> => {
+  const unstick = async (link: SwitchLink, channels: Map<string, SwitchChannel>, t: number, budget: number): Promise<number> => {
     let n = 0;
     for (const ch of channels.values()) {
       if (n >= budget) break;
       if (!ch.inSocketApp || ch.createdEpochS === 0 || ch.createdEpochS * 1000 > t - graceMs) continue;
       if (d.registry.get(ch.uuid) || d.store.hasCall(ch.uuid)) continue;
       try {
-        await d.inbound.api(`uuid_transfer ${ch.uuid} controller_unavailable XML public`, { timeoutMs });
+        await link.client.api(`uuid_transfer ${ch.uuid} controller_unavailable XML public`, { timeoutMs });
         n++;
-        log.warn({ uuid: ch.uuid, createdEpochS: ch.createdEpochS }, 'call parked in the socket app with no controller; sent to controller_unavailable');
+        log.warn({ uuid: ch.uuid, switch: link.id, createdEpochS: ch.createdEpochS }, 'call parked in the socket app with no controller; sent to controller_unavailable');
       } catch (err) {
         log.debug({ err, uuid: ch.uuid }, 'uuid_transfer of a stuck call failed (it may have ended)');
       }
@@ -225,19 +234,40 @@ export function createReconciler(d: ReconcilerDeps): Reconciler {
     return n;
   };
 
-  /** Step 2: open rows whose channel is gone (and step 3 on the same listing). */
-  const closeOrphans = async (budget: number): Promise<{ closed: number; leftOpen: number; unstuck: number }> => {
+  /** Step 2: open rows whose channel is gone from every switch that may have it (and step 3 on the same listings). */
+  const closeOrphans = async (up: readonly SwitchLink[], budget: number): Promise<{ closed: number; leftOpen: number; waiting: number; unstuck: number }> => {
     const t = d.now().getTime();
     const cutoff = new Date(t - graceMs).toISOString();
     const candidates = (await openRows()).filter((r) => r.startedAt < cutoff && !d.registry.get(r.callUuid)).slice(0, budget);
-    const live = await listChannels(d.inbound, timeoutMs);
-    const unstuck = await unstick(live, t, budget);
-    if (candidates.length === 0) return { closed: 0, leftOpen: 0, unstuck };
-    const gone = candidates.filter((r) => !live.has(r.callUuid.toLowerCase()));
+    const listed = new Map<string, Map<string, SwitchChannel>>();
+    let unstuck = 0;
+    for (const link of up) {
+      try {
+        const channels = await listChannels(link.client, timeoutMs);
+        listed.set(link.id, channels);
+        unstuck += await unstick(link, channels, t, budget - unstuck);
+      } catch (err) {
+        log.warn({ err, switch: link.id }, 'listing the switch\'s channels failed; its calls wait for the next sweep');
+      }
+    }
+    const gone: OpenRow[] = [];
+    const stale: OpenRow[] = [];
+    let leftOpen = 0;
+    let waiting = 0;
+    for (const row of candidates) {
+      const owners = d.switches.owners(row.switchId);
+      const uuid = row.callUuid.toLowerCase();
+      if (owners.some((l) => listed.get(l.id)?.has(uuid))) leftOpen++;
+      else if (owners.every((l) => listed.has(l.id))) gone.push(row);
+      // A switch that may have it cannot be asked: wait for it, but not longer than a call can last.
+      else if (t - Date.parse(row.startedAt) >= switchDownMs) stale.push(row);
+      else waiting++;
+    }
+    if (stale.length > 0) log.warn({ rows: stale.length }, 'closing calls whose switch has been unreachable for longer than a call may last');
     if (gone.length > 0 && settleMs > 0) await sleep(settleMs);
     let closed = 0;
     const endedAt = new Date(t).toISOString();
-    for (const row of gone) {
+    for (const row of [...gone, ...stale]) {
       if (d.registry.get(row.callUuid)) continue;
       if (d.store.closeLost(row, { endedAt, hangupCause: null, answeredAt: null })) {
         closed++;
@@ -245,19 +275,32 @@ export function createReconciler(d: ReconcilerDeps): Reconciler {
       }
       seen.delete(row.id);
     }
-    return { closed, leftOpen: candidates.length - gone.length, unstuck };
+    return { closed, leftOpen, waiting, unstuck };
   };
 
   const run = async (reason: SweepReason): Promise<SweepResult> => {
-    if (!d.inbound.connected) return NOT_RUN;
+    const up = d.switches.list.filter((l) => l.connected);
+    if (up.length === 0) return NOT_RUN;
     const startMs = d.now().getTime();
     if (!d.store.claimLease(owner, startMs, leaseMs, reason === 'periodic' ? Math.floor(intervalMs * 0.9) : 0)) return NOT_RUN;
     try {
-      const records = await takeRecords(maxPerSweep);
-      const orphans = await closeOrphans(maxPerSweep);
-      const result = { ran: true, closed: records.closed + orphans.closed, inserted: records.inserted, leftOpen: orphans.leftOpen, unstuck: orphans.unstuck };
+      const records = { closed: 0, inserted: 0 };
+      for (const link of up) {
+        try {
+          const r = await takeRecords(link, maxPerSweep - records.closed - records.inserted);
+          records.closed += r.closed;
+          records.inserted += r.inserted;
+        } catch (err) {
+          // One switch not answering does not keep the others' records waiting.
+          log.warn({ err, switch: link.id }, 'reading the switch\'s controller_unavailable records failed; retried on the next sweep');
+        }
+      }
+      const orphans = await closeOrphans(up, maxPerSweep);
+      const result = {
+        ran: true, closed: records.closed + orphans.closed, inserted: records.inserted, leftOpen: orphans.leftOpen, waiting: orphans.waiting, unstuck: orphans.unstuck,
+      };
       const level = result.closed + result.inserted + result.unstuck > 0 ? 'info' : 'debug';
-      log[level]({ reason, ...result, ms: d.now().getTime() - startMs }, 'reconciled call logs with the switch');
+      log[level]({ reason, ...result, switches: up.map((l) => l.id), ms: d.now().getTime() - startMs }, 'reconciled call logs with the switches');
       return result;
     } finally {
       d.store.releaseLease(owner, d.now().getTime());
@@ -292,10 +335,10 @@ export function createReconciler(d: ReconcilerDeps): Reconciler {
   return {
     start() {
       if (offState) return;
-      offState = d.inbound.onState((state) => {
+      offState = d.switches.onState((_link, state) => {
         if (state === 'connected') onConnected();
       });
-      if (d.inbound.connected) onConnected();
+      if (d.switches.anyConnected) onConnected();
       if (intervalMs > 0) {
         timer = setInterval(() => fire('periodic'), intervalMs);
         timer.unref();

@@ -17,6 +17,8 @@
  * (`show registrations` reads the core's registrations table, which carries no user agent and mixes every
  * profile; the sofia table is the one a REGISTER on the extensions profile writes.) `exp(...)` is
  * the switch's local time without a zone, so the expiry is computed from `expsecs` and our clock.
+ * With several switches a phone may register on any of them: every connected switch is asked and the
+ * answers are merged (a switch that fails is left out; all failing is a failure).
  */
 import type { InboundClient } from '../esl/inbound-client.ts';
 import type { Logger } from '../runtime/logger.ts';
@@ -67,7 +69,8 @@ function contactUri(contact: string): string {
 }
 
 export interface SofiaRegistrationOptions {
-  inbound: Pick<InboundClient, 'api' | 'connected'>;
+  /** Each switch's inbound ESL client. */
+  switches: ReadonlyArray<Pick<InboundClient, 'api' | 'connected'>>;
   profile: string;
   /** How long one answer serves every domain's list (the command reads the whole profile). */
   cacheMs: number;
@@ -76,14 +79,23 @@ export interface SofiaRegistrationOptions {
   logger: Logger;
 }
 
-/** A RegistrationSource over the switch: one command per cache period, shared by concurrent requests. */
+/** A RegistrationSource over the switches: one command per switch per cache period, shared by concurrent requests. */
 export function createSofiaRegistrationSource(o: SofiaRegistrationOptions): RegistrationSource {
   let cached: { at: number; rows: Promise<SofiaRegistration[]> } | undefined;
   const rows = (): Promise<SofiaRegistration[]> => {
     const now = o.now().getTime();
     if (cached && now - cached.at < o.cacheMs) return cached.rows;
-    if (!o.inbound.connected) return Promise.reject(new Error('FreeSWITCH is not connected'));
-    const pending = o.inbound.api(`sofia xmlstatus profile ${o.profile} reg`, { timeoutMs: o.timeoutMs }).then((r) => parseSofiaRegistrations(r.body));
+    const up = o.switches.filter((s) => s.connected);
+    if (up.length === 0) return Promise.reject(new Error('FreeSWITCH is not connected'));
+    const pending = Promise.allSettled(
+      up.map((s) => s.api(`sofia xmlstatus profile ${o.profile} reg`, { timeoutMs: o.timeoutMs }).then((r) => parseSofiaRegistrations(r.body))),
+    ).then((answers) => {
+      const ok = answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+      const failed = answers.flatMap((a) => (a.status === 'rejected' ? [a.reason as unknown] : []));
+      if (ok.length === 0) throw failed[0];
+      if (failed.length > 0) o.logger.warn({ err: failed[0], failed: failed.length }, 'a switch did not list its registrations; the others are shown');
+      return ok.flat();
+    });
     cached = { at: now, rows: pending };
     // A failure is not cached: the next request asks again.
     pending.catch((err: unknown) => {

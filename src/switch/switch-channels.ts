@@ -8,6 +8,7 @@
 import { isUuid } from '../domain/destinations.ts';
 import { EslCommandError } from '../esl/replies.ts';
 import type { InboundClient } from '../esl/inbound-client.ts';
+import type { SwitchLink } from './switches.ts';
 
 export type ChannelQueryClient = Pick<InboundClient, 'api'>;
 
@@ -46,4 +47,28 @@ export async function listChannels(client: ChannelQueryClient, timeoutMs?: numbe
     if (err instanceof EslCommandError && err.reason.startsWith('no reply')) return new Map();
     throw err;
   }
+}
+
+/** Where a call's channel is: on one switch, gone from every switch that may have had it, or not known now. */
+export type ChannelWhere = { readonly kind: 'on'; readonly link: SwitchLink } | { readonly kind: 'gone' } | { readonly kind: 'unknown' };
+
+/**
+ * `uuid_exists` on each connected switch of `owners` (Switches.owners of the call's switch id): `gone` only
+ * when every owner is connected and answered false; a switch that is down or did not answer makes it
+ * `unknown` (the call may still be up there).
+ */
+export async function locateChannel(owners: readonly SwitchLink[], uuid: string, timeoutMs?: number): Promise<ChannelWhere> {
+  let unsure = false;
+  for (const link of owners) {
+    if (!link.connected) {
+      unsure = true;
+      continue;
+    }
+    try {
+      if ((await link.client.api(`uuid_exists ${uuid}`, { timeoutMs })).text.trim() === 'true') return { kind: 'on', link };
+    } catch {
+      unsure = true;
+    }
+  }
+  return unsure ? { kind: 'unknown' } : { kind: 'gone' };
 }

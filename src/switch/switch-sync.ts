@@ -1,35 +1,52 @@
-import type { InboundClient } from '../esl/inbound-client.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { createEslSwitchControl } from './switch-control.ts';
 import { switchChanges, type SwitchControl } from '../publish/callcenter.ts';
 import type { ConfigSnapshot } from '../publish/snapshot.ts';
+import type { SwitchLink, Switches } from './switches.ts';
 
 /**
- * Keeps FreeSWITCH in step with what is published. While the inbound ESL link is down a publish
- * does not try the switch (one clear warning instead); when the link comes up every organization's
- * published queues, agents and tiers are (re)applied, so a switch restart or a publish made while
- * it was away converges without anyone re-publishing.
+ * Keeps every FreeSWITCH in step with what is published: each switch runs mod_callcenter with its own
+ * queues, agents and tiers, so a publish is applied to each connected switch. While a switch's link
+ * is down a publish does not try it (one clear warning instead); when the link comes up every
+ * organization's published queues, agents and tiers are (re)applied to it, so a switch restart or a
+ * publish made while it was away converges without anyone re-publishing.
  */
-export function createSwitchSync(inbound: InboundClient, allLatest: () => ConfigSnapshot[], logger: Logger): SwitchControl {
+export function createSwitchSync(switches: Pick<Switches, 'list' | 'onState'>, allLatest: () => ConfigSnapshot[], logger: Logger): SwitchControl {
   // api() rejects with an EslCommandError when FreeSWITCH answers -ERR: no reply text to inspect.
-  const control = createEslSwitchControl((cmd) => inbound.api(cmd));
-  inbound.onState((state) => {
+  const controls = new Map(switches.list.map((l) => [l.id, createEslSwitchControl((cmd) => l.client.api(cmd))]));
+  const several = switches.list.length > 1;
+  /** With several switches every message names its switch. */
+  const named = (link: SwitchLink, message: string): string => (several ? `switch ${link.id}: ${message}` : message);
+
+  switches.onState((link, state) => {
     if (state !== 'connected') return;
+    const control = controls.get(link.id);
+    if (!control) return;
     // Fire-and-forget from a state listener: applyPublished() reports -ERR in `errors`; anything else
     // (reading the snapshots) is logged here instead of becoming an unhandled rejection.
     void (async () => {
       const errors: string[] = [];
       for (const snap of allLatest()) errors.push(...(await control.applyPublished(switchChanges(snap, null))).errors);
-      if (errors.length) logger.warn({ errors }, 'applying published queues to FreeSWITCH had errors');
-      else logger.info('published queues applied to FreeSWITCH');
-    })().catch((err: unknown) => logger.error({ err }, 'applying published queues to FreeSWITCH failed'));
+      if (errors.length) logger.warn({ errors, switch: link.id }, 'applying published queues to FreeSWITCH had errors');
+      else logger.info({ switch: link.id }, 'published queues applied to FreeSWITCH');
+    })().catch((err: unknown) => logger.error({ err, switch: link.id }, 'applying published queues to FreeSWITCH failed'));
   });
   return {
     async applyPublished(input) {
-      if (!inbound.connected) {
-        return { applied: false, errors: ['FreeSWITCH is not connected: queues will be applied when it connects'] };
+      let applied = false;
+      const errors: string[] = [];
+      for (const link of switches.list) {
+        const control = controls.get(link.id);
+        if (!control) continue;
+        if (!link.client.connected) {
+          errors.push(several ? `switch ${link.id} is not connected: queues will be applied when it connects` : 'FreeSWITCH is not connected: queues will be applied when it connects');
+          continue;
+        }
+        const r = await control.applyPublished(input);
+        applied ||= r.applied;
+        errors.push(...r.errors.map((e) => named(link, e)));
       }
-      return control.applyPublished(input);
+      return { applied, errors };
     },
   };
 }

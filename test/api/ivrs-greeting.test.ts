@@ -30,6 +30,7 @@ function wavHeader(buf: Buffer) {
 
 const failing: TtsEngine = {
   name: 'broken',
+  voiceFor: () => 'none',
   async synthesize() {
     throw new TtsError('quota exceeded');
   },
@@ -42,7 +43,7 @@ describe('POST /api/v1/ivrs/{id}/generate-greeting', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
     expect(body).toEqual({
-      success: true, greeting_prompt: `greeting_ivr_${ivr.id}`, language: 'en-IN', voice: 'en-IN-Wavenet-D', engine: 'tone', duration_ms: expect.any(Number),
+      success: true, greeting_prompt: `greeting_ivr_${ivr.id}`, language: 'en-IN', voice: 'en-IN-Wavenet-D', engine: 'tone', engine_voice: 'tone', duration_ms: expect.any(Number),
     });
     expect(body.duration_ms as number).toBeGreaterThan(500);
 
@@ -69,6 +70,7 @@ describe('POST /api/v1/ivrs/{id}/generate-greeting', () => {
   it('converts an engine\'s 22.05 kHz stereo float output to mono 16-bit at the target rate', async () => {
     const stereo: TtsEngine = {
       name: 'odd',
+      voiceFor: () => 'odd-voice',
       async synthesize() {
         const frames = 22050;
         const buf = Buffer.alloc(44 + frames * 8);
@@ -85,7 +87,7 @@ describe('POST /api/v1/ivrs/{id}/generate-greeting', () => {
           buf.writeFloatLE(v, 44 + i * 8);
           buf.writeFloatLE(v, 48 + i * 8);
         }
-        return buf;
+        return { wav: buf, engine: 'odd', voice: 'odd-voice' };
       },
     };
     const { wavPath, generate } = await setup({ tts: stereo });
@@ -97,7 +99,7 @@ describe('POST /api/v1/ivrs/{id}/generate-greeting', () => {
 
   it('500 when TTS fails, and neither the file nor the IVR changes', async () => {
     let engine: TtsEngine = createToneEngine();
-    const proxy: TtsEngine = { get name() { return engine.name; }, synthesize: (r, s) => engine.synthesize(r, s) };
+    const proxy: TtsEngine = { get name() { return engine.name; }, voiceFor: (r) => engine.voiceFor(r), synthesize: (r, s) => engine.synthesize(r, s) };
     const { org, ivr, soundsDir, wavPath, generate } = await setup({ tts: proxy });
     // First a good greeting with the tone engine, then a failing engine.
     expect((await generate({ text: 'Original greeting' })).status).toBe(200);

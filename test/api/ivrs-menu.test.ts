@@ -46,6 +46,20 @@ describe('PUT /api/v1/ivrs/{id}/menu', () => {
     expect(await getMenu()).toHaveLength(1);
   });
 
+  it("saves the options in the seed's `order` (then body order, absent last); errors keep body indices", async () => {
+    const res = await putMenu({ options: [
+      { digit: '9', action_type: 'hangup', order: 3 },
+      { digit: '1', action_type: 'queue', action_destination: '5001', order: 1 },
+      { digit: '#', action_type: 'repeat' },
+      { digit: '2', action_type: 'queue', action_destination: '5002', order: 1 },
+    ] });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as IvrJson).menuOptions?.map((o) => [o.digit, o.order])).toEqual([['1', 0], ['2', 1], ['9', 2], ['#', 3]]);
+    const bad = await putMenu({ options: [{ digit: '1', action_type: 'hangup', order: 2 }, { digit: 'x', action_type: 'hangup', order: 1 }] });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as ErrorBody).details?.fields?.map((f) => f.field)).toEqual(['options.1.digit']);
+  });
+
   it('accepts every action type with its destination format', async () => {
     const other = await createIvr(api, org, { name: 'Billing', extension: '7002' });
     const res = await putMenu({

@@ -9,7 +9,20 @@ describe('/ready', () => {
     api = createTestApi({ health: () => ({ switchConnected: true, activeCalls: 2, draining: false }) });
     const res = await api.call('GET', '/ready');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ready: true, database: 'ok', switch: 'connected', draining: false });
+    expect(await res.json()).toEqual({ ready: true, database: 'ok', switch: 'connected', switches: [], draining: false });
+  });
+
+  it('several switches: ready while at least one is connected, each one listed', async () => {
+    let switches = [{ id: 'fs1', connected: false }, { id: 'fs2', connected: true }];
+    api = createTestApi({ health: () => ({ switchConnected: switches.some((s) => s.connected), activeCalls: 0, switches }) });
+    const res = await api.call('GET', '/ready');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ready: true, database: 'ok', switch: 'connected', switches, draining: false });
+    expect(await (await api.call('GET', '/health')).json()).toMatchObject({ switch: { connected: true, switches } });
+    switches = [{ id: 'fs1', connected: false }, { id: 'fs2', connected: false }];
+    const down = await api.call('GET', '/ready');
+    expect(down.status).toBe(503);
+    expect(await down.json()).toMatchObject({ ready: false, switch: 'disconnected', switches });
   });
 
   it('503 while draining, and says so; /health stays 200 (alive)', async () => {

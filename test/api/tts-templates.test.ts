@@ -17,10 +17,11 @@ function countingEngine() {
   const state = { fail: false };
   const engine: TtsEngine = {
     name: 'counting',
+    voiceFor: () => 'chime',
     async synthesize(req, signal) {
       calls.push(req);
       if (state.fail) throw new TtsError('quota exceeded');
-      return tone.synthesize(req, signal);
+      return { ...(await tone.synthesize(req, signal)), engine: 'counting', voice: 'chime' };
     },
   };
   return { engine, calls, state };

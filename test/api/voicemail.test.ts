@@ -213,7 +213,7 @@ describe('extension voicemail greeting', () => {
 
   it('a failing TTS engine fails a custom greeting (500) but not the default one', async () => {
     api.close();
-    const broken: TtsEngine = { name: 'broken', synthesize: () => Promise.reject(new TtsError('engine down')) };
+    const broken: TtsEngine = { name: 'broken', voiceFor: () => 'none', synthesize: () => Promise.reject(new TtsError('engine down')) };
     api = createTestApi({ tts: broken });
     const org = await api.org();
     const bad = await api.call('POST', '/api/v1/extensions', { token: org.token, body: { number: '1001', name: 'A', voicemail_greeting: 'Hello' } });

@@ -2,6 +2,7 @@
  * The AI bridge end to end: API → publish → emulator (real ESL bytes and real UDP unicast at
  * 20 ms) → controller → bot WebSocket, with the example bots and recording test bots.
  */
+import { l16ToUlaw } from '../../src/media/g711.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { botLegs } from '../../src/db/schema/index.ts';
@@ -57,22 +58,24 @@ describe('AI bridge: audio', () => {
     expect(h.bots.ports.inUse).toBe(0);
   });
 
-  it('Twilio dialect on a PCMU channel: unicast `flags: native`, μ-law passes through untouched', async () => {
+  it('Twilio dialect on a PCMU channel: unicast stays L16 (never `flags: native`), the μ-law the bot gets comes back intact', async () => {
     const bot = await startEchoBot({ port: 0 });
     closers.push(() => bot.close());
     await h.routeTo({ agent: { ws_url: `ws://127.0.0.1:${bot.port}`, dialect: 'twilio', audio_format: 'pcmu_8k' } });
     const call = h.emu.placeCall({ destination: DIALLED, callerIdNumber: '9800000001' });
     const media = await call.unicastStarted();
-    expect(media.params.native).toBe(true);
-    expect(call.recorder.commands().some((c) => c.includes('call-command: unicast') && c.includes('flags: native'))).toBe(true);
+    // Native unicast starves FreeSWITCH 1.10's read loop under load (src/bot/audio-format.ts LEG_FRAME_BYTES).
+    expect(media.params.native).toBe(false);
+    expect(call.recorder.commands().some((c) => c.includes('call-command: unicast') && c.includes('flags: native'))).toBe(false);
     await sleep(500);
     call.hangup();
     await call.done;
     await h.settle();
-    const sent = new Set(Array.from({ length: 40 }, (_, i) => toneFrame(i, true).toString('hex')));
-    const echoed = media.received.filter((f) => f.bytes.some((b) => b !== 0xff));
+    // The caller's L16 tone → μ-law to the bot → echoed → L16 to the caller: the same μ-law frames.
+    const sent = new Set(Array.from({ length: 40 }, (_, i) => l16ToUlaw(toneFrame(i, false)).toString('hex')));
+    const echoed = media.received.filter((f) => f.bytes.some((b) => b !== 0));
     expect(echoed.length).toBeGreaterThan(10);
-    expect(echoed.every((f) => f.bytes.length === 160 && sent.has(f.bytes.toString('hex')))).toBe(true);
+    expect(echoed.every((f) => f.bytes.length === 320 && sent.has(l16ToUlaw(f.bytes).toString('hex')))).toBe(true);
   });
 });
 
@@ -144,9 +147,10 @@ describe('AI bridge: control', () => {
     expect(marks[0]!.at - start).toBeGreaterThan(180);
     expect(marks[0]!.at - start).toBeLessThan(300);
     expect(marks[1]!.at - start).toBeGreaterThan(380);
-    // Bot audio reached the caller: 0x1111 samples, about 10 frames before the clear + 5 after, never 100.
+    // Bot audio reached the caller: 0x1111 samples, about 9 frames before the clear (play-out starts with the
+    // switch's first frame, 20 ms after unicast, and follows its frames) + 5 after, never 100.
     const botFrames = media.received.filter((f) => f.bytes.readInt16LE(0) === 0x1111).length;
-    expect(botFrames).toBeGreaterThan(10);
+    expect(botFrames).toBeGreaterThan(7);
     expect(botFrames).toBeLessThan(30);
     expect(bot.seen.at(-1)!.msg).toMatchObject({ type: 'stop', reason: 'bot_hangup' });
   });

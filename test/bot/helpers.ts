@@ -1,7 +1,7 @@
 /** Test bots and a harness: controller + emulator + AI bridge, one DID routed to an agent. */
 import { createServer, type Server, type Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { startController, type ControllerHarness } from '../helpers/controller.ts';
+import { startController, type ControllerHarness, type ControllerOptions } from '../helpers/controller.ts';
 import { createBotBridge, DEFAULT_BOT_SETTINGS, type BotBridge } from '../../src/bot/bridge.ts';
 import type { BotBridgeSettings } from '../../src/bot/leg-types.ts';
 import { createMediaClock } from '../../src/bot/media-clock.ts';
@@ -17,7 +17,7 @@ export interface BotHarness extends ControllerHarness {
   routeTo(dest: { url: string } | { agent: Record<string, unknown> }): Promise<string>;
 }
 
-export async function startBotHarness(portBase: number, settings: Partial<BotBridgeSettings> = {}): Promise<BotHarness> {
+export async function startBotHarness(portBase: number, settings: Partial<BotBridgeSettings> = {}, controller: ControllerOptions = {}): Promise<BotHarness> {
   const clock = createMediaClock();
   const bots = createBotBridge({
     logger: silentLogger(),
@@ -26,7 +26,7 @@ export async function startBotHarness(portBase: number, settings: Partial<BotBri
     settings: { ...DEFAULT_BOT_SETTINGS, silenceTimeoutMs: 1500, closeTimeoutMs: 300, ...settings },
   });
   // Callers are looked up as contacts, as main.ts wires it.
-  const h = await startController({ bots, contacts: true, placedCalls: true });
+  const h = await startController({ ...controller, bots, contacts: true, placedCalls: true });
   await h.req('POST', '/api/v1/extensions', { number: '1001', name: 'Asha', voicemail_enabled: false });
   const ivr = await h.req<{ id: string }>('POST', '/api/v1/ivrs', { name: 'Main', extension: '7001', timeout: 1, max_retries: 1 });
   await h.req('PUT', `/api/v1/ivrs/${ivr.id}/menu`, { options: [{ digit: '1', action_type: 'extension', action_destination: '1001' }] });

@@ -125,6 +125,26 @@ describe('media clock phase groups', () => {
     expect(calls.slice(before).filter((c) => c.id === 0).length).toBe(4);
     clock.stop();
   });
+  it('time the event loop spends elsewhere (0-4 ms per tick) never adds up to drift: every tick lands on the 20 ms grid', () => {
+    // A seeded jitter: after each tick the process is busy a few ms before the clock schedules the next.
+    let seed = 7;
+    const jitter = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % 5;
+    };
+    const at: number[] = [];
+    const clock = createMediaClock({ now, groups: 1 });
+    clock.add(() => {
+      at.push(t);
+      stall(jitter());
+    });
+    step(2000);
+    clock.stop();
+    expect(at.length).toBeGreaterThanOrEqual(95);
+    const offGrid = at.map((a, i) => a - at[0]! - i * 20);
+    // a drifting clock (the next tick 20 ms after this one finished) would be ~200 ms off by the end
+    expect(Math.max(...offGrid.map(Math.abs))).toBeLessThanOrEqual(1);
+  });
 });
 
 describe('play-out after a stall', () => {

@@ -9,7 +9,7 @@ import { nativeCodec } from '../../src/bot/native-dialect.ts';
 import { twilioCodec } from '../../src/bot/twilio-dialect.ts';
 import { createMediaClock } from '../../src/bot/media-clock.ts';
 import type { StreamInfo } from '../../src/bot/protocol.ts';
-import { percentile, rms } from './helpers.ts';
+import { rms } from './helpers.ts';
 
 const sine = (hz: number, rate: number, n: number, amp = 8000) => Int16Array.from({ length: n }, (_, i) => Math.round(amp * Math.sin((2 * Math.PI * hz * i) / rate)));
 
@@ -57,7 +57,7 @@ describe('StreamResampler', () => {
   });
 
   it('an odd byte from the bot is carried to the next message', () => {
-    const p = createAudioPath('l16', 'l16_8k');
+    const p = createAudioPath('l16_8k');
     const a = p.fromBot(Buffer.from([1, 2, 3]));
     const b = p.fromBot(Buffer.from([4]));
     expect([...a, ...b]).toEqual([1, 2, 3, 4]);
@@ -151,20 +151,17 @@ describe('dialect codecs', () => {
 });
 
 describe('media clock', () => {
-  it('ticks every 20 ms against absolute time (no drift) and stops when the last listener leaves', async () => {
+  it('on the default (real) time source it ticks, and stops its timer when the last listener leaves', async () => {
+    // Timing itself (20 ms pacing, no drift under lateness) is checked in fake time in media-clock.test.ts.
     const clock = createMediaClock();
-    const at: number[] = [];
-    const off = clock.add(() => at.push(performance.now()));
-    await new Promise((r) => setTimeout(r, 430));
+    let ticks = 0;
+    const off = clock.add(() => ticks++);
+    await new Promise((r) => setTimeout(r, 120));
     off();
     expect(clock.size).toBe(0);
-    expect(at.length).toBeGreaterThanOrEqual(19);
-    expect(at.length).toBeLessThanOrEqual(22);
-    // No accumulated drift: some of the last ticks land on the 20 ms grid set by the first (one late
-    // tick on a busy test machine is lateness, not drift; drift would push all of them off).
-    const offGrid = at.map((t, i) => t - at[0]! - i * 20).slice(-5);
-    expect(Math.min(...offGrid.map(Math.abs))).toBeLessThan(5);
-    const gaps = at.slice(1).map((t, i) => t - at[i]!);
-    expect(percentile(gaps, 50)).toBeGreaterThan(17);
+    expect(ticks).toBeGreaterThanOrEqual(1);
+    const after = ticks;
+    await new Promise((r) => setTimeout(r, 60));
+    expect(ticks).toBe(after);
   });
 });

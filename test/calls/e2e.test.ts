@@ -305,11 +305,14 @@ describe('calls through the controller', () => {
     }
   });
 
-  it('FreeSWITCH dropping the socket mid-call still finishes the call log', async () => {
+  it('FreeSWITCH dropping the socket mid-call (no hangup ever seen) still finishes the call log: failed, SWITCH_LOST, where it was', async () => {
     const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001', script: { steps: [{ when: { onApp: 'play_and_get_digits', afterMs: 5 }, do: { kind: 'drop' } }] } });
     const summary = await call.done;
     await h.settle();
-    expect(h.callLog(summary.uuid).endedAt).not.toBeNull();
+    const log = h.callLog(summary.uuid);
+    expect(log.endedAt).not.toBeNull();
+    // Not "abandoned": the caller did not hang up, the switch (or the link to it) went away.
+    expect(log).toMatchObject({ disposition: 'failed', hangupCause: 'SWITCH_LOST', leftAt: 'greeting' });
   });
 
   it('a malformed frame drops that call only', async () => {

@@ -9,6 +9,7 @@ import { InboundClient } from '../../src/esl/inbound-client.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { createCallEventBus } from '../../src/domain/call-events.ts';
 import { createCallControl } from '../../src/switch/call-control.ts';
+import { oneSwitch } from '../helpers/switches.ts';
 import type { CallControl } from '../../src/services/calls/control.ts';
 import { createMaskingLookup } from '../../src/services/masking/lookup.ts';
 
@@ -30,7 +31,7 @@ beforeEach(async () => {
     reconnect: { initialDelayMs: 10, maxDelayMs: 50, factor: 2 },
   });
   const control = createCallControl({
-    db: h.api.deps.db, logger: silentLogger(), bus: createCallEventBus(), inbound: client, gateway: 'pstn', ringTimeoutS: 2,
+    db: h.api.deps.db, logger: silentLogger(), bus: createCallEventBus(), switches: oneSwitch(client), gateway: 'pstn', ringTimeoutS: 2,
     recordingsDir: null, commandTimeoutMs: 1_000,
   });
   h.api.deps.calls = control;

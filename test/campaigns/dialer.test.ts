@@ -40,7 +40,7 @@ function fakeCalls(db: Db, o: { connected?: boolean; failPlace?: boolean } = {})
       const row = getOutbound(db, id)!;
       const at = new Date(clock).toISOString();
       setStatus(db, id, 'dialing', { startedAt: at });
-      startCallLog(db, row, at);
+      startCallLog(db, row, at, null);
       placed.push(id);
       up.add(id);
       maxUp = Math.max(maxUp, up.size);

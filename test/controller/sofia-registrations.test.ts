@@ -97,7 +97,7 @@ describe('sofia xmlstatus registrations', () => {
         return Promise.resolve({ ok: true as const, text: SAMPLE, body: SAMPLE });
       },
     };
-    const source = createSofiaRegistrationSource({ inbound, profile: 'extensions', cacheMs: 3000, timeoutMs: 1500, now: () => new Date(t), logger: silentLogger() });
+    const source = createSofiaRegistrationSource({ switches: [inbound], profile: 'extensions', cacheMs: 3000, timeoutMs: 1500, now: () => new Date(t), logger: silentLogger() });
     const regs = await source.registrations('Acme-1.sip.local');
     expect([...regs.keys()].sort()).toEqual(['1002', '1003']);
     expect(regs.get('1003')).toEqual({ contact: 'sip:1003@198.51.100.7:5060', expiresAt: '2026-03-01T10:29:59.000Z', userAgent: 'Linphone' });

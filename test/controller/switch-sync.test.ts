@@ -7,6 +7,7 @@ import { createSwitchSync } from '../../src/switch/switch-sync.ts';
 import { createSnapshotReader } from '../../src/publish/reader.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { createTestApi, type TestApi } from '../helpers/api.ts';
+import { oneSwitch } from '../helpers/switches.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -20,7 +21,7 @@ async function setup() {
   const logger = silentLogger();
   const inbound = createInboundClient({ port, password: 'ClueCon', logger, reconnect: { initialDelayMs: 20, maxDelayMs: 100 } });
   let api!: TestApi;
-  const sync = createSwitchSync(inbound, () => createSnapshotReader(api.deps.db).allLatest(), logger);
+  const sync = createSwitchSync(oneSwitch(inbound), () => createSnapshotReader(api.deps.db).allLatest(), logger);
   api = createTestApi({ switchControl: sync, health: () => ({ switchConnected: inbound.connected, activeCalls: 0 }) });
   cleanups.push(() => api.close());
   cleanups.push(() => inbound.close());
@@ -78,7 +79,7 @@ it('a -ERR from the switch reaches the publish as the inbound client typed it (E
       return { ok: true as const, text: '[Success]', body: '+OK [Success]\n' };
     },
   } as unknown as InboundClient;
-  const sync = createSwitchSync(inbound, () => [], silentLogger());
+  const sync = createSwitchSync(oneSwitch(inbound), () => [], silentLogger());
   const r = await sync.applyPublished({ queueNames: ['5001@acme'], removedQueueNames: [] });
   expect(sent).toEqual(['callcenter_config queue reload 5001@acme', 'callcenter_config queue load 5001@acme', 'reloadxml']);
   expect(r).toEqual({ applied: true, errors: ['callcenter_config queue load 5001@acme: -ERR Invalid Queue not found!'] });

@@ -7,6 +7,14 @@ import type { Pairs } from './fs-encode.ts';
 
 export const CORE_UUID = '7ce76c84-b80d-478b-a8c3-b964fcf46598';
 
+/** Which FreeSWITCH an event comes from: its Core-UUID (one per process run) and switchname (default the capture's). */
+export interface SwitchIdentity {
+  readonly coreUuid: string;
+  readonly switchname: string;
+}
+
+export const DEFAULT_IDENTITY: SwitchIdentity = { coreUuid: CORE_UUID, switchname: 'vm' };
+
 export interface ChannelInit {
   readonly uuid?: string;
   readonly destination: string;
@@ -14,6 +22,8 @@ export interface ChannelInit {
   readonly callerIdName?: string;
   readonly context?: string;
   readonly variables?: Readonly<Record<string, string>>;
+  /** The emulated switch the channel is on (Core-UUID, FreeSWITCH-Switchname of its events). */
+  readonly switchIdentity?: SwitchIdentity;
 }
 
 export type AnswerState = 'ringing' | 'answered' | 'hangup';
@@ -37,10 +47,12 @@ export class ChannelModel {
   hangupUs = 0;
   hangupCause: string | undefined;
   readonly socketAppUuid = randomUUID();
+  readonly identity: SwitchIdentity;
   #sequence = 700;
 
   constructor(init: ChannelInit) {
     this.uuid = init.uuid ?? randomUUID();
+    this.identity = init.switchIdentity ?? DEFAULT_IDENTITY;
     this.destination = init.destination;
     this.callerIdNumber = init.callerIdNumber;
     this.callerIdName = init.callerIdName ?? init.callerIdNumber;
@@ -74,9 +86,14 @@ export class ChannelModel {
     this.vars.set(name, value);
   }
 
+  /** switch_channel_set_variable(channel, name, NULL): the variable is gone. */
+  unsetVar(name: string): void {
+    this.vars.delete(name);
+  }
+
   /** Event-Name + the core headers every event starts with. */
   core(eventName: string, callingFunction: string, subclass?: string): Pairs {
-    return coreHeaders(eventName, callingFunction, this.#sequence++, subclass);
+    return coreHeaders(eventName, callingFunction, this.#sequence++, subclass, this.identity);
   }
 
   /** The caller profile, prefixed `Caller-` on events and `Channel-` in the connect reply. */
@@ -161,15 +178,15 @@ export class ChannelModel {
 }
 
 /** The headers every FreeSWITCH event starts with (Event-Subclass first for CUSTOM). */
-export function coreHeaders(eventName: string, callingFunction: string, sequence: number, subclass?: string): Pairs {
+export function coreHeaders(eventName: string, callingFunction: string, sequence: number, subclass?: string, identity: SwitchIdentity = DEFAULT_IDENTITY): Pairs {
   const now = new Date();
   const pairs: Array<readonly [string, string]> = [];
   if (subclass !== undefined) pairs.push(['Event-Subclass', subclass]);
   pairs.push(
     ['Event-Name', eventName],
-    ['Core-UUID', CORE_UUID],
-    ['FreeSWITCH-Hostname', 'vm'],
-    ['FreeSWITCH-Switchname', 'vm'],
+    ['Core-UUID', identity.coreUuid],
+    ['FreeSWITCH-Hostname', identity.switchname],
+    ['FreeSWITCH-Switchname', identity.switchname],
     ['FreeSWITCH-IPv4', '192.0.2.2'],
     ['FreeSWITCH-IPv6', 'fd00::2'],
     ['Event-Date-Local', now.toISOString().replace('T', ' ').slice(0, 19)],

@@ -8,7 +8,7 @@
  * to that outbound server as an EmulatedCall with the leg's uuid and variables; its end is the leg's hangup.
  */
 import { randomUUID } from 'node:crypto';
-import { coreHeaders } from './channel-model.ts';
+import { coreHeaders, type SwitchIdentity } from './channel-model.ts';
 import type { Pairs } from './fs-encode.ts';
 import type { CallerScript } from './caller-script.ts';
 import { EmulatedCall } from './outbound-call.ts';
@@ -24,6 +24,8 @@ export interface OriginateSimOptions {
   talkMs?: number;
   /** What the answered party of a `socket` call does (keys, hang-up), by dial string. */
   socketScript?: (dial: string) => CallerScript;
+  /** The switch's identity on its events and on the `socket` legs it hands to a controller (default the capture's). */
+  identity?: SwitchIdentity;
 }
 
 interface Channel {
@@ -133,7 +135,7 @@ export class OriginateSimulator {
     for (const [k, v] of a.vars) if (k.startsWith('sb_') || k.startsWith('origination_')) variables[k] = v;
     const call = new EmulatedCall({
       host, port, socketMode, uuid: a.uuid, destination: a.dial.split('/').at(-1) ?? '', callerIdNumber: a.vars.get('origination_caller_id_number') ?? '',
-      variables, script: this.#o.socketScript?.(a.dial) ?? {}, timeScale: 0.05,
+      variables, script: this.#o.socketScript?.(a.dial) ?? {}, timeScale: 0.05, ...(this.#o.identity ? { switchIdentity: this.#o.identity } : {}),
     });
     call.model.answerState = 'answered';
     call.model.callState = 'ACTIVE';
@@ -190,7 +192,7 @@ export class OriginateSimulator {
 
   #event(ch: Channel, name: string, extra: Pairs = []): void {
     const pairs: Pairs = [
-      ...coreHeaders(name, 'switch_core_session_run', this.#seq++),
+      ...coreHeaders(name, 'switch_core_session_run', this.#seq++, undefined, this.#o.identity),
       ['Channel-State', ch.gone ? 'CS_REPORTING' : 'CS_EXECUTE'],
       ['Channel-Call-State', ch.gone ? 'HANGUP' : ch.answered ? 'ACTIVE' : 'RINGING'],
       ['Channel-Name', ch.dial],

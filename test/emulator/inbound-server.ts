@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { CommandReader, type ServerCommand } from './command-reader.ts';
-import { coreHeaders } from './channel-model.ts';
+import { DEFAULT_IDENTITY, coreHeaders, type SwitchIdentity } from './channel-model.ts';
 import * as wire from './fs-encode.ts';
 import { Recorder } from './recorder.ts';
 import { OriginateSimulator, type OriginateSimOptions } from './inbound-originate.ts';
@@ -23,6 +23,13 @@ export interface InboundEmulatorOptions {
   readonly calls?: OriginateSimOptions;
   /** The channels the switch has, for `uuid_exists`, `uuid_transfer` and `show channels as delim |` (default none). */
   readonly channels?: () => Iterable<string | EmulatedChannel>;
+  /**
+   * Which FreeSWITCH this is: the Core-UUID and FreeSWITCH-Switchname on its events, `global_getvar core_uuid`'s
+   * answer, and (with `calls`) the identity of the legs it hands to a controller. Default the capture's.
+   */
+  readonly identity?: SwitchIdentity;
+  /** SIP users registered here (`user@domain`), for `sofia_contact <profile>/<user>@<domain>` (default none). */
+  readonly registered?: () => Iterable<string>;
 }
 
 /** A channel in the `show channels` listing: by default in controller_unavailable's playback. */
@@ -79,12 +86,14 @@ export class InboundEmulator {
   readonly sim: OriginateSimulator | undefined;
   /** mod_db's data (`db insert|select|delete|list`): realm → key → value. */
   readonly db = new Map<string, Map<string, string>>();
+  readonly identity: SwitchIdentity;
 
   constructor(options: InboundEmulatorOptions = {}) {
     this.#options = options;
     this.#port = options.port ?? 0;
+    this.identity = options.identity ?? DEFAULT_IDENTITY;
     if (options.calls) {
-      this.sim = new OriginateSimulator(options.calls, (pairs) => {
+      this.sim = new OriginateSimulator({ identity: this.identity, ...options.calls }, (pairs) => {
         const name = pairs.find(([k]) => k === 'Event-Name')?.[1] ?? '';
         for (const sub of this.#subscribers) {
           if ((sub.events.has(name) || sub.events.has('ALL')) && passes(sub.filters, pairs)) sub.write(wire.eventPlain(pairs));
@@ -173,7 +182,7 @@ export class InboundEmulator {
         void sim.originate(args.join(' ')).then((body) => {
           if (verb === 'api') return write(wire.apiResponse(body));
           if (!state.events.has('BACKGROUND_JOB') && !state.events.has('ALL')) return;
-          const pairs: wire.Pairs = [...coreHeaders('BACKGROUND_JOB', 'api_exec', this.#sequence++), ['Job-UUID', jobUuid], ['Job-Command', 'originate'], ['Job-Command-Arg', args.join(' ')]];
+          const pairs: wire.Pairs = [...coreHeaders('BACKGROUND_JOB', 'api_exec', this.#sequence++, undefined, this.identity), ['Job-UUID', jobUuid], ['Job-Command', 'originate'], ['Job-Command-Arg', args.join(' ')]];
           if (passes(state.filters, pairs)) write(wire.eventPlain(pairs, body));
         });
         return;
@@ -194,7 +203,7 @@ export class InboundEmulator {
           if (!state.events.has('BACKGROUND_JOB') && !state.events.has('ALL')) return;
           const [name = '', ...args] = command.split(' ');
           const pairs: wire.Pairs = [
-            ...coreHeaders('BACKGROUND_JOB', 'api_exec', this.#sequence++),
+            ...coreHeaders('BACKGROUND_JOB', 'api_exec', this.#sequence++, undefined, this.identity),
             ['Job-UUID', jobUuid],
             ['Job-Command', name],
             ...(args.length > 0 ? [['Job-Command-Arg', args.join(' ')] as const] : []),
@@ -267,6 +276,15 @@ export class InboundEmulator {
         return STATUS;
       case 'reloadxml':
         return '+OK [Success]\n';
+      case 'sofia_contact': {
+        // mod_sofia: the contact as a dial string when registered, else error/user_not_registered.
+        const [profile = '', who = ''] = (args[0] ?? '').split('/');
+        const [user = ''] = who.split('@');
+        return [...(this.#options.registered?.() ?? [])].includes(who) ? `sofia/${profile}/sip:${user}@127.0.0.1:5062` : 'error/user_not_registered';
+      }
+      case 'global_getvar':
+        // switch_core.c sets core_uuid at start: one per FreeSWITCH process run.
+        return args[0] === 'core_uuid' ? this.identity.coreUuid : '';
       case 'callcenter_config':
         return '+OK\n';
       case 'show': {
@@ -289,7 +307,7 @@ export class InboundEmulator {
         const uuid = randomUUID();
         for (const ev of ['CHANNEL_CREATE', 'CHANNEL_ANSWER']) {
           if (!events.has(ev) && !events.has('ALL')) continue;
-          write(wire.eventPlain([...coreHeaders(ev, 'switch_core_session_run', this.#sequence++), ['Unique-ID', uuid]]));
+          write(wire.eventPlain([...coreHeaders(ev, 'switch_core_session_run', this.#sequence++, undefined, this.identity), ['Unique-ID', uuid]]));
         }
         return `+OK ${uuid}\n`;
       }

@@ -57,6 +57,8 @@ export const playAndGetDigits: AppHandler = async (ctx) => {
     ctx.model.setVar('read_result', result);
     return { response: '_none_' };
   };
+  // switch_ivr_read clears the variable first: a try without valid input leaves none (not the last call's digits).
+  clearReadVars(ctx, varName);
   for (let t = 0; t < Math.max(1, tries); t++) {
     if (ctx.hangupSignal.aborted) return done('failure');
     const played = await ctx.play(file, () => true);
@@ -90,6 +92,7 @@ export const read: AppHandler = async (ctx) => {
   const varName = a[3] ?? 'read_input';
   const timeout = Number(a[4] ?? 5000);
   const terminators = a[5] ?? '#';
+  clearReadVars(ctx, varName);
   const played = await ctx.play(file, () => true);
   if (played === 'hangup') {
     ctx.model.setVar('read_result', 'failure');
@@ -105,6 +108,12 @@ export const read: AppHandler = async (ctx) => {
   if (got.terminator !== undefined) ctx.model.setVar('read_terminator_used', got.terminator);
   return { response: '_none_' };
 };
+
+/** What switch_ivr_read does before it reads (FreeSWITCH 1.10 src/switch_ivr_play_say.c): read_result and the variable are unset. */
+function clearReadVars(ctx: AppContext, varName: string): void {
+  ctx.model.unsetVar('read_result');
+  ctx.model.unsetVar(varName);
+}
 
 const RECORD_RATE = 8000;
 /** "Forever" for a record without limit or silence detection (it then ends with the hangup or a key). */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/runtime/env.ts';
@@ -39,26 +39,37 @@ export interface TestOrg {
 
 let counter = 0;
 
+/** What a test database starts from. */
+export interface TestApiOptions {
+  /** SQLite only: start from a copy of this database file (a world built once, e.g. by VACUUM INTO). */
+  seedDatabase?: string;
+}
+
 /** A fresh SQLite database (a temp file, so WAL and migrations run as in production) and app per test. */
-export function createTestApi(overrides: Partial<AppDeps> = {}, env: Record<string, string> = {}): TestApi {
+export function createTestApi(overrides: Partial<AppDeps> = {}, env: Record<string, string> = {}, opts: TestApiOptions = {}): TestApi {
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-test-'));
-  return buildTestApi('sqlite', dataDir, openDatabase(join(dataDir, 'test.db')), overrides, env);
+  return buildTestApi('sqlite', dataDir, openSqliteTestDatabase(dataDir, opts), overrides, env);
 }
 
 /**
  * createTestApi on the project's database: SQLite, or in the `pg` project a fresh PostgreSQL database
- * (copied from the migrated template). For suites converted to the async handle (docs/pg/PG-PLAN.md);
- * on PostgreSQL the synchronous handles (`deps.db`, `database.sqlite`) throw when touched.
+ * (copied from the migrated template). For suites converted to the async handle (PG-PLAN.md);
+ * on PostgreSQL the synchronous handles (`deps.db`, `database.sqlite`) throw when touched, and a
+ * `seedDatabase` (a SQLite file) is refused.
  */
-export async function openTestApi(overrides: Partial<AppDeps> = {}, env: Record<string, string> = {}): Promise<AsyncTestApi> {
+export async function openTestApi(overrides: Partial<AppDeps> = {}, env: Record<string, string> = {}, opts: TestApiOptions = {}): Promise<AsyncTestApi> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-test-'));
   if (testDialect() === 'sqlite') {
-    const api = buildTestApi('sqlite', dataDir, openDatabase(join(dataDir, 'test.db')), overrides, env);
+    const api = buildTestApi('sqlite', dataDir, openSqliteTestDatabase(dataDir, opts), overrides, env);
     return { ...api, close: async () => api.close() };
+  }
+  if (opts.seedDatabase) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw new Error('openTestApi: seedDatabase is a SQLite file; PostgreSQL test databases start from the migrated template');
   }
   const pg = await createPgTestDatabase();
   const database: Database_ = { db: notOnPostgres('deps.db'), sqlite: notOnPostgres('database.sqlite'), adb: pg.adb, close: () => undefined };
-  const api = buildTestApi('postgres', dataDir, database, overrides, { DATABASE_URL: pg.url, ...env });
+  const api = buildTestApi('postgres', dataDir, database, overrides, env, pg.url);
   return {
     ...api,
     async close() {
@@ -70,8 +81,20 @@ export async function openTestApi(overrides: Partial<AppDeps> = {}, env: Record<
 
 export type AsyncTestApi = Omit<TestApi, 'close'> & { close(): Promise<void> };
 
-function buildTestApi(dialect: TestDialect, dataDir: string, database: Database_, overrides: Partial<AppDeps>, env: Record<string, string>): TestApi {
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, DATABASE_URL: join(dataDir, 'test.db'), ...env });
+/** The test's SQLite file in dataDir, from `opts.seedDatabase` when given, migrated. */
+function openSqliteTestDatabase(dataDir: string, opts: TestApiOptions): Database_ {
+  const file = join(dataDir, 'test.db');
+  if (opts.seedDatabase) copyFileSync(opts.seedDatabase, file);
+  return openDatabase(file);
+}
+
+/**
+ * `databaseUrl`: the PostgreSQL test database, set on the config after loadConfig (which, like the product's
+ * start, refuses postgres:// until PostgreSQL is selectable) for tests that open connections of their own.
+ */
+function buildTestApi(dialect: TestDialect, dataDir: string, database: Database_, overrides: Partial<AppDeps>, env: Record<string, string>, databaseUrl?: string): TestApi {
+  const loaded = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, DATABASE_URL: join(dataDir, 'test.db'), ...env });
+  const config: Config = databaseUrl === undefined ? loaded : { ...loaded, DATABASE_URL: databaseUrl };
   const deps: AppDeps = {
     config,
     logger: silentLogger(),

@@ -98,6 +98,8 @@ export interface ControllerOptions {
   contactLookupTimeoutMs?: number;
   /** Metrics wired as main.ts wires them (calls, the bus, outbound connections; GET /metrics serves them), exposed as `metrics`. */
   metrics?: boolean;
+  /** Which switch a call came from (main.ts wires Switches.identify); absent = unknown. */
+  identifySwitch?: (headers: Readonly<Record<string, string | undefined>>) => string | null;
 }
 
 export interface ControllerHarness {
@@ -149,6 +151,7 @@ export async function startController(options: ControllerOptions = {}): Promise<
     logger: api.deps.logger,
     commandTimeoutMs: 2000,
     ...(metrics ? { onConnection: () => metrics.eslOutboundConnection() } : {}),
+    ...(options.identifySwitch ? { identifySwitch: options.identifySwitch } : {}),
     deps: {
       db: api.deps.db,
       logger: api.deps.logger,

@@ -76,7 +76,7 @@ describe('metrics registry', () => {
     expect(sample(text, 'switchboard_calls_active')).toBe(3);
   });
 
-  it('records latencies, bot legs, webhook attempts, placements and the inbound link', async () => {
+  it('records latencies, bot legs, webhook attempts, placements and each switch\'s inbound link', async () => {
     const m = metrics({ sources: { activeCalls: () => 0, botLegsActive: () => 2 } });
     m.calls.setupTime(0.004);
     m.calls.dtmfToCommand(0.0007);
@@ -91,7 +91,8 @@ describe('metrics registry', () => {
 
     const listeners = new Set<(state: string) => void>();
     const link = { connected: false, onState: (l: (state: string) => void) => (listeners.add(l), () => void listeners.delete(l)) };
-    const off = m.watchInbound(link);
+    const off = m.watchSwitch('fs1', link);
+    const offOther = m.watchSwitch('fs2', { connected: false, onState: () => () => undefined });
     const to = (state: string, connected: boolean) => {
       link.connected = connected;
       for (const l of listeners) l(state);
@@ -119,11 +120,16 @@ describe('metrics registry', () => {
     expect(sample(text, 'switchboard_webhook_deliveries_total{result="failed"}')).toBe(0);
     expect(sample(text, 'switchboard_campaign_calls_placed_total')).toBe(1);
     expect(sample(text, 'switchboard_db_query_seconds_count{query="call_log_batch"}')).toBe(1);
-    expect(sample(text, 'switchboard_esl_inbound_reconnects_total')).toBe(1);
-    expect(sample(text, 'switchboard_esl_inbound_connected')).toBe(1);
+    expect(sample(text, 'switchboard_esl_inbound_reconnects_total{switch="fs1"}')).toBe(1);
+    expect(sample(text, 'switchboard_esl_inbound_reconnects_total{switch="fs2"}')).toBe(0);
+    expect(sample(text, 'switchboard_esl_inbound_connected{switch="fs1"}')).toBe(1);
+    expect(sample(text, 'switchboard_esl_inbound_connected{switch="fs2"}')).toBe(0);
     off();
     expect(listeners.size).toBe(0);
-    expect(sample(await m.render(), 'switchboard_esl_inbound_connected')).toBe(0);
+    const after = await m.render();
+    expect(sample(after, 'switchboard_esl_inbound_connected{switch="fs1"}')).toBeUndefined();
+    expect(sample(after, 'switchboard_esl_inbound_connected{switch="fs2"}')).toBe(0);
+    offOther();
   });
 
   it('reads the webhook backlog and campaign numbers from the database when scraped, timing each query', async () => {

@@ -8,6 +8,7 @@ import { InboundClient } from '../../src/esl/inbound-client.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { createCallEventBus, type CallEvent } from '../../src/domain/call-events.ts';
 import { createCallControl } from '../../src/switch/call-control.ts';
+import { oneSwitch } from '../helpers/switches.ts';
 import type { CallControl } from '../../src/services/calls/control.ts';
 
 export interface CallHarness {
@@ -27,7 +28,7 @@ export interface CallHarness {
 
 let didCounter = 0;
 
-export async function createCallHarness(sim: OriginateSimOptions = {}, opts: { connect?: boolean } = {}): Promise<CallHarness> {
+export async function createCallHarness(sim: OriginateSimOptions = {}, opts: { connect?: boolean; seedDatabase?: string } = {}): Promise<CallHarness> {
   const emu = new InboundEmulator({ calls: sim });
   const port = await emu.listen();
   const client = new InboundClient({
@@ -38,10 +39,10 @@ export async function createCallHarness(sim: OriginateSimOptions = {}, opts: { c
   const events: CallEvent[] = [];
   bus.subscribe((e) => void events.push(e));
   const recordingsDir = join('/tmp', `sb-rec-${randomUUID()}`);
-  const api = createTestApi();
+  const api = createTestApi({}, {}, opts.seedDatabase ? { seedDatabase: opts.seedDatabase } : {});
   // AppDeps is one object per app: adding the control after the database exists reaches every request.
   const real = createCallControl({
-    db: api.deps.db, logger: silentLogger(), bus, inbound: client, gateway: 'pstn', ringTimeoutS: 2,
+    db: api.deps.db, logger: silentLogger(), bus, switches: oneSwitch(client), gateway: 'pstn', ringTimeoutS: 2,
     recordingsDir, commandTimeoutMs: 1_000, renderIntro: async (_text, callId) => `/tmp/intro_${callId}.wav`,
   });
   api.deps.calls = real;

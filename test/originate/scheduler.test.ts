@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCallHarness, type CallHarness } from './harness.ts';
 import { createCallScheduler } from '../../src/switch/call-scheduler.ts';
 import { createCallControl } from '../../src/switch/call-control.ts';
+import { oneSwitch } from '../helpers/switches.ts';
 import { createCallEventBus } from '../../src/domain/call-events.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { parseScheduleTime } from '../../src/services/calls/schedule-time.ts';
@@ -48,7 +49,7 @@ describe('call scheduler', () => {
     const bus = createCallEventBus();
     const events: string[] = [];
     bus.subscribe((e) => void events.push(e.type));
-    const fresh = createCallControl({ db: h.api.deps.db, logger: silentLogger(), bus, inbound: h.client, gateway: 'pstn', ringTimeoutS: 2, recordingsDir: null });
+    const fresh = createCallControl({ db: h.api.deps.db, logger: silentLogger(), bus, switches: oneSwitch(h.client), gateway: 'pstn', ringTimeoutS: 2, recordingsDir: null });
     fresh.start();
     const deadline = Date.now() + 2_000;
     while ((db.prepare("select status from outbound_calls where id = 'lost'").get() as { status: string }).status !== 'failed' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));

@@ -18,6 +18,7 @@ import { createReconciler, type ReconcilerDeps, type ReconcileSettings, type Swe
 import { createReconcileStore } from '../../src/switch/reconcile-store.ts';
 import { createWebhookOutbox } from '../../src/services/webhooks/outbox.ts';
 import { testSnapshot } from '../helpers/snapshot.ts';
+import { oneSwitch } from '../helpers/switches.ts';
 import { InboundEmulator, type EmulatedChannel } from '../emulator/inbound-server.ts';
 import type { SnapshotDid } from '../../src/publish/snapshot.ts';
 
@@ -71,7 +72,7 @@ async function setup(opts: { channels?: Array<string | EmulatedChannel>; setting
   const snapshot = testSnapshot({ orgId: 'org-1' });
   const reconciler = createReconciler({
     store: createReconcileStore(database.db),
-    inbound: client,
+    switches: oneSwitch(client),
     registry,
     bus,
     snapshots: { lookupDid: (n) => (n === DID ? { orgId: 'org-1', snapshot, did: {} as SnapshotDid } : null) },
@@ -122,14 +123,14 @@ describe('restart reconciliation: rows a dead controller left open', () => {
     t.registry.add({ callId: mineId, uuid: mine, orgId: 'org-1', startedAt: NOW - 40_000, state: 'ivr' });
 
     const result = await t.reconciler.sweep('connect');
-    expect(result).toEqual({ ran: true, closed: 1, inserted: 0, leftOpen: 1, unstuck: 0 });
+    expect(result).toEqual({ ran: true, closed: 1, inserted: 0, leftOpen: 1, waiting: 0, unstuck: 0 });
 
     expect(t.row(goneId)).toMatchObject({ ended_at: new Date(NOW).toISOString(), duration_s: 40, disposition: 'controller_lost', hangup_cause: null });
     for (const id of [liveId, mineId, youngId]) expect(t.row(id)).toMatchObject({ ended_at: null, disposition: null });
     expect(t.row(endedId)).toMatchObject({ ended_at: ago(80), disposition: null });
     expect(t.events).toEqual([{ type: 'call.hangup', callId: goneId, orgId: 'org-1', cause: null, disposition: 'controller_lost', at: new Date(NOW).toISOString() }]);
     // One listing answered for every candidate.
-    expect(t.emu.commandLog.filter((c) => c.startsWith('api ') && !c.startsWith('api db '))).toEqual(['api show channels as delim |']);
+    expect(t.emu.commandLog.filter((c) => c.startsWith('api ') && !c.startsWith('api db ') && c !== 'api global_getvar core_uuid')).toEqual(['api show channels as delim |']);
 
     // The live channel ends: the next sweep closes it; nothing is announced twice.
     t.channels.delete(live);
@@ -144,7 +145,7 @@ describe('restart reconciliation: rows a dead controller left open', () => {
     const uuids = Array.from({ length: 30 }, () => randomUUID());
     const t = await setup({ channels: uuids.slice(0, 10) });
     for (const u of uuids) t.insertRow({ uuid: u, startedAt: ago(60) });
-    expect(await t.reconciler.sweep('connect')).toEqual({ ran: true, closed: 20, inserted: 0, leftOpen: 10, unstuck: 0 });
+    expect(await t.reconciler.sweep('connect')).toEqual({ ran: true, closed: 20, inserted: 0, leftOpen: 10, waiting: 0, unstuck: 0 });
     expect(t.emu.commandLog.filter((c) => c.startsWith('api show channels'))).toEqual(['api show channels as delim |']);
     expect(t.emu.commandLog.some((c) => c.startsWith('api uuid_exists'))).toBe(false);
   });
@@ -201,7 +202,7 @@ describe('restart reconciliation: calls FreeSWITCH answered in controller_unavai
     ]);
     t.emu.db.set('switchboard_unseen', realm);
 
-    expect(await t.reconciler.sweep('connect')).toEqual({ ran: true, closed: 0, inserted: 2, leftOpen: 0, unstuck: 0 });
+    expect(await t.reconciler.sweep('connect')).toEqual({ ran: true, closed: 0, inserted: 2, leftOpen: 0, waiting: 0, unstuck: 0 });
     expect(t.rowsOf(a)).toEqual([
       expect.objectContaining({ org_id: 'org-1', direction: 'inbound', did: DID, caller: 'sipp', started_at: ago(20), ended_at: ago(17), duration_s: 3, answered_at: null, disposition: 'controller_unavailable', hangup_cause: 'NORMAL_TEMPORARY_FAILURE' }),
     ]);
@@ -230,7 +231,7 @@ describe('restart reconciliation: calls FreeSWITCH answered in controller_unavai
     const bus2 = createCallEventBus();
     bus2.subscribe((e) => events2.push(e));
     const other = createReconciler({
-      store: createReconcileStore(db2.db), inbound: client2, registry: createCallRegistry(), bus: bus2,
+      store: createReconcileStore(db2.db), switches: oneSwitch(client2), registry: createCallRegistry(), bus: bus2,
       snapshots: { lookupDid: () => null }, logger: silentLogger(), now: () => new Date(NOW),
       settings: { intervalMs: 0, settleMs: 0, defaultCountryCode: '91' },
     });
@@ -243,7 +244,7 @@ describe('restart reconciliation: calls FreeSWITCH answered in controller_unavai
     const store1 = createReconcileStore(t.database.db);
     const store2 = createReconcileStore(db2.db);
     const u = randomUUID();
-    const unseen = { id: randomUUID(), callUuid: u, orgId: null, did: DID, caller: 'x', startedAt: ago(9), endedAt: ago(6), hangupCause: 'NORMAL_TEMPORARY_FAILURE' };
+    const unseen = { id: randomUUID(), callUuid: u, switchId: 'fs1', orgId: null, did: DID, caller: 'x', startedAt: ago(9), endedAt: ago(6), hangupCause: 'NORMAL_TEMPORARY_FAILURE' };
     expect([store1.insertUnseen(unseen), store2.insertUnseen({ ...unseen, id: randomUUID() })]).toEqual([true, false]);
     expect(t.rowsOf(u)).toHaveLength(1);
   });
@@ -253,7 +254,7 @@ describe('restart reconciliation: calls FreeSWITCH answered in controller_unavai
     const u = randomUUID();
     const id = t.insertRow({ uuid: u, startedAt: ago(30) });
     t.emu.db.set('switchboard_unseen', new Map([[u, record({ start: ago(30), answered: ago(29), end: ago(5), cause: 'NORMAL_CLEARING' })]]));
-    expect(await t.reconciler.sweep('connect')).toEqual({ ran: true, closed: 1, inserted: 0, leftOpen: 0, unstuck: 0 });
+    expect(await t.reconciler.sweep('connect')).toEqual({ ran: true, closed: 1, inserted: 0, leftOpen: 0, waiting: 0, unstuck: 0 });
     expect(t.rowsOf(u)).toHaveLength(1);
     expect(t.row(id)).toMatchObject({ ended_at: ago(5), duration_s: 25, answered_at: ago(29), disposition: 'controller_lost', hangup_cause: 'NORMAL_CLEARING' });
     expect(t.events).toEqual([expect.objectContaining({ type: 'call.hangup', callId: id, cause: 'NORMAL_CLEARING', disposition: 'controller_lost' })]);
@@ -279,7 +280,7 @@ describe('restart reconciliation: calls FreeSWITCH answered in controller_unavai
     const u = randomUUID();
     t.insertRow({ uuid: u, startedAt: ago(40) });
     const reconciler = createReconciler({
-      store: createReconcileStore(t.database.db), inbound: t.client, registry: createCallRegistry(), bus,
+      store: createReconcileStore(t.database.db), switches: oneSwitch(t.client), registry: createCallRegistry(), bus,
       snapshots: { lookupDid: () => null }, logger: silentLogger(), now: () => new Date(NOW),
       settings: { intervalMs: 0, settleMs: 0, defaultCountryCode: '91' },
     });
@@ -321,7 +322,7 @@ describe('reconciler follow-up', () => {
     // Started 50 ms before "now" at the first sweep: too young; the clock below moves on by then.
     let now = NOW;
     const reconciler = createReconciler({
-      store: createReconcileStore(t.database.db), inbound: t.client, registry: createCallRegistry(), bus: createCallEventBus(),
+      store: createReconcileStore(t.database.db), switches: oneSwitch(t.client), registry: createCallRegistry(), bus: createCallEventBus(),
       snapshots: { lookupDid: () => null }, logger: silentLogger(), now: () => new Date(now),
       settings: { intervalMs: 0, graceMs: 100, settleMs: 0, defaultCountryCode: '91' },
       onSweep: sweeps.record,

@@ -77,3 +77,14 @@ it('answers FreeSWITCH on the ESL port: an unknown number is not in service', as
   expect(summary.hangupCause).toBe('UNALLOCATED_NUMBER');
   expect(call.recorder.commands()[0]).toBe('connect');
 });
+
+it('serves the web console that the build put in dist/console', async () => {
+  const page = await fetch(`http://127.0.0.1:${http}/console/`);
+  expect(page.status).toBe(200);
+  expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+  expect(await page.text()).toContain('<script type="module" src="/console/main.js">');
+  const main = await fetch(`http://127.0.0.1:${http}/console/main.js`);
+  expect(main.status).toBe(200);
+  expect(main.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+  expect(await main.text()).toContain('from "./api.js"');
+});

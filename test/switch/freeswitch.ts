@@ -24,6 +24,26 @@ export interface FreeswitchOptions {
   xmlCurlToken: string;
   /** The carrier for external numbers: gateway `pstn` at 127.0.0.1:<port>. */
   pstnPort: number;
+  /**
+   * Other ports, for a second switch on this machine (127.0.0.1 only): what a user changes to run two
+   * FreeSWITCH on one host. Defaults are freeswitch-conf's: SIP 5080/5060, ESL 8021, RTP 16384-32768.
+   */
+  ports?: SwitchPorts;
+}
+
+export interface SwitchPorts {
+  trunks: number;
+  extensions: number;
+  esl: number;
+  rtpStart: number;
+  rtpEnd: number;
+}
+
+/** Replaces `from` in a file of the copy, failing when the shipped configuration no longer has it. */
+function edit(file: string, from: string, to: string): void {
+  const text = readFileSync(file, 'utf8');
+  if (!text.includes(from)) throw new Error(`${file}: "${from}" not found (freeswitch-conf changed?)`);
+  writeFileSync(file, text.replace(from, to));
 }
 
 export interface Freeswitch {
@@ -51,6 +71,16 @@ export async function bootFreeswitch(o: FreeswitchOptions): Promise<Freeswitch> 
     .replaceAll('CARRIER_PASSWORD', 'not-used')
     .replace('<param name="ping" value="30"/>', '');
   writeFileSync(join(conf, 'sip_profiles/trunks/pstn.xml'), gw);
+  const ports = o.ports;
+  if (ports) {
+    edit(vars, 'trunks_sip_port=5080', `trunks_sip_port=${ports.trunks}`);
+    edit(vars, 'extensions_sip_port=5060', `extensions_sip_port=${ports.extensions}`);
+    edit(join(conf, 'autoload_configs/event_socket.conf.xml'), '<param name="listen-port" value="8021"/>', `<param name="listen-port" value="${ports.esl}"/>`);
+    const sw = join(conf, 'autoload_configs/switch.conf.xml');
+    edit(sw, '<param name="rtp-start-port" value="16384"/>', `<param name="rtp-start-port" value="${ports.rtpStart}"/>`);
+    edit(sw, '<param name="rtp-end-port" value="32768"/>', `<param name="rtp-end-port" value="${ports.rtpEnd}"/>`);
+  }
+  const eslPort = String(ports?.esl ?? 8021);
 
   const dirs = ['log', 'db', 'run', 'temp', 'cache', 'storage', 'recordings', 'certs', 'sounds'];
   for (const d of dirs) mkdirSync(join(dir, d), { recursive: true });
@@ -60,7 +90,7 @@ export async function bootFreeswitch(o: FreeswitchOptions): Promise<Freeswitch> 
 
   const cli = (cmd: string) =>
     new Promise<string>((resolve, reject) =>
-      execFile(FS_CLI, ['-H', '127.0.0.1', '-P', '8021', '-p', 'ClueCon', '-x', cmd], { timeout: 10_000 }, (err, stdout) =>
+      execFile(FS_CLI, ['-H', '127.0.0.1', '-P', eslPort, '-p', 'ClueCon', '-x', cmd], { timeout: 10_000 }, (err, stdout) =>
         // ExecFileException is an Omit<> of Error, which the lint cannot see as one: wrap it, naming the command.
         err ? reject(new Error(`fs_cli -x ${cmd}: ${err.message}`, { cause: err })) : resolve(stdout),
       ),

@@ -8,17 +8,36 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { killAllSipp } from './sipp.ts';
-import { switchMissing } from './freeswitch.ts';
+import { bootFreeswitch, switchMissing } from './freeswitch.ts';
 import { startSwitchBot, type SwitchBot } from './bot.ts';
 import { call, finishedLog, hooksOf, nextCaller, phone, PSTN_PORT, registerPhone, startWorld, XML_CURL_TOKEN, type CallLog, type Hook, type World } from './world.ts';
 import { startProduct, type Product } from './product.ts';
 import { join } from 'node:path';
+import { ulawToL16 } from '../../src/media/g711.ts';
+import { encodeWav } from '../../src/media/wav.ts';
+import { analyzeSpeech, speechVerdict } from '../helpers/speech.ts';
+import { untimed } from '../simulate/flows.ts';
 
 const missing = switchMissing();
 if (missing && process.env.CI === 'true') throw new Error(`real-switch suite: ${missing} is not installed (CI runs ../shared/freeswitch/install.sh first)`);
 if (missing) console.warn(`real-switch suite skipped: ${missing} not found; install with ../shared/freeswitch/install.sh (as root)`);
 
 const MAIN_DID = '918065978001';
+/** The product's settings for the suite (the two-switch case starts it again with SWITCHES added). */
+const WORLD_ENV: Record<string, string> = {
+  EXTENSION_RING_TIMEOUT_S: '4',
+  ORIGINATE_TIMEOUT_S: '4',
+  SCHEDULER_POLL_MS: '250',
+  AGENT_EXPIRY_CHECK_MS: '1000',
+  DRAIN_TIMEOUT_MS: '20000',
+  EXTERNAL_GATEWAY: 'pstn',
+  RECONCILE_GRACE_MS: '1500',
+  RECONCILE_INTERVAL_MS: '3000',
+  BOT_SILENCE_TIMEOUT_MS: '5000',
+  ...(process.env.SWITCH_CAPTURE_DIR ? { ESL_CAPTURE_DIR: process.env.SWITCH_CAPTURE_DIR } : {}),
+};
+/** A second FreeSWITCH on this machine: freeswitch-conf with other ports (what a user edits for that). */
+const SWITCH_B_PORTS = { trunks: 5082, extensions: 5062, esl: 8022, rtpStart: 36000, rtpEnd: 39998 };
 const EXT_DID = '918065978002';
 const BOT_DID = '918065978003';
 const TWILIO_BOT_DID = '918065978004';
@@ -59,18 +78,7 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
   }
 
   beforeAll(async () => {
-    w = await startWorld({
-      EXTENSION_RING_TIMEOUT_S: '4',
-      ORIGINATE_TIMEOUT_S: '4',
-      SCHEDULER_POLL_MS: '250',
-      AGENT_EXPIRY_CHECK_MS: '1000',
-      DRAIN_TIMEOUT_MS: '20000',
-      EXTERNAL_GATEWAY: 'pstn',
-      RECONCILE_GRACE_MS: '1500',
-      RECONCILE_INTERVAL_MS: '3000',
-      BOT_SILENCE_TIMEOUT_MS: '5000',
-      ...(process.env.SWITCH_CAPTURE_DIR ? { ESL_CAPTURE_DIR: process.env.SWITCH_CAPTURE_DIR } : {}),
-    });
+    w = await startWorld(WORLD_ENV);
     bot = await startSwitchBot();
     const api = w.product.api;
     const exts = [
@@ -89,7 +97,9 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
     const main = (await api('POST', '/api/v1/ivrs', { name: 'Main Menu', extension: '7001', timeout: 3, max_retries: 2 })).body;
     mainIvr = main.id as string;
     await api('POST', '/api/v1/tts-templates', { name: 'order_ready', text: 'Hello {{name}}, your order {{order_id}} is ready.' });
-    await api('POST', `/api/v1/ivrs/${main.id}/generate-greeting`, { text: 'Welcome. Press 1 for reception.' });
+    // The default engine on a machine without Google credentials speaks (eSpeak NG in WebAssembly, from npm).
+    const greeting = await api('POST', `/api/v1/ivrs/${main.id}/generate-greeting`, { text: 'Welcome. Press 1 for reception.' });
+    expect(greeting.body.engine).toBe('espeak-ng-wasm');
     await api('PUT', `/api/v1/ivrs/${main.id}/menu`, {
       options: [
         { digit: '1', action_type: 'extension', action_destination: '1001' },
@@ -163,6 +173,12 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
     expect(log.ivr_path.filter((p) => p.step === 'timeout')).toHaveLength(2);
     expect(hooks.map((h) => h.type)).toEqual(expect.arrayContaining(['call.ringing', 'call.answered', 'call.hangup']));
     expect(c.rtp.loudPackets()).toBeGreaterThan(20); // the greeting was heard
+    // ... and it was speech, not a tone: the first two seconds of sound the caller got, spectrally.
+    const first = c.rtp.heard.findIndex((p) => p.some((b) => (b & 0x7f) < 0x70));
+    const pcm = ulawToL16(Buffer.concat(c.rtp.heard.slice(first, first + 100)));
+    const samples = new Int16Array(pcm.buffer, pcm.byteOffset, pcm.length / 2);
+    const verdict = speechVerdict(analyzeSpeech(encodeWav(samples, 8000)));
+    expect(verdict.speech, verdict.why).toBe(true);
   }, 60_000);
 
   it('key 1 → the extension answers and talks until it hangs up: connected, attended by 1001', async () => {
@@ -209,6 +225,27 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
     expect(wav.length).toBeGreaterThan(30_000);
     expect(hooks.find((h) => h.type === 'voicemail.new')?.data).toMatchObject({ messageId, extension: '1002' });
   }, 60_000);
+
+  it('the call simulator agrees with the switch: the same keys give the same path, outcome and place left (three flows)', async () => {
+    const flows: Array<{ keys: string[]; real: Array<{ afterMs: number; keys: string }>; phone: boolean }> = [
+      { keys: ['9', '1'], real: [{ afterMs: KEY_AT, keys: '9' }, { afterMs: 4000, keys: '1' }], phone: true },
+      { keys: ['timeout', 'timeout'], real: [], phone: false },
+      { keys: ['6', '1'], real: [{ afterMs: KEY_AT, keys: '6' }, { afterMs: 4500, keys: '1' }], phone: true },
+    ];
+    for (const f of flows) {
+      const sim = await w.product.api('POST', '/api/v1/simulate', { did: `+${MAIN_DID}`, keys: f.keys });
+      expect(sim.status, JSON.stringify(sim.body)).toBe(200);
+      const ph = f.phone ? await phone(PORTS['1001'], { kind: 'answer', ringMs: 300, talkMs: 1500 }) : null;
+      const caller = nextCaller();
+      const c = await call({ dialled: MAIN_DID, caller, keys: f.real, end: { kind: 'await-bye', withinMs: 40_000 } });
+      expect(c.sip.code, c.sip.errors).toBe(0);
+      if (ph) expect((await ph.done).code).toBe(0);
+      const log = await finishedLog(w, caller);
+      const end = sim.body.end as { outcome: string; leftAt?: string };
+      expect({ keys: f.keys, outcome: log.outcome, left_at: log.left_at }).toEqual({ keys: f.keys, outcome: end.outcome, left_at: end.leftAt });
+      expect(untimed(log.ivr_path as Array<Record<string, unknown>>), `keys ${f.keys.join(',')}`).toEqual(untimed(sim.body.ivrPath as Array<Record<string, unknown>>));
+    }
+  }, 120_000);
 
   it('key 3 → the extension does not answer: unavailable, then the switch hangs up: no_answer', async () => {
     const ph = await phone(PORTS['1003'], { kind: 'no-answer' });
@@ -376,6 +413,28 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
       expect(log.ivr_path.some((p) => p.type === 'ai_agent')).toBe(true);
     }, 40_000);
   }
+
+  it('six AI calls at once (Twilio dialect, PCMU callers): every bot gets its caller’s audio for the whole call, every caller its echo', async () => {
+    // Concurrent bot legs each keep their own media both ways (npm run bench -- switch-bot measures many more).
+    const before = bot.mediaBySession().length;
+    const calls = await Promise.all(
+      Array.from({ length: 6 }, async (_, i) => {
+        await new Promise((r) => setTimeout(r, i * 25));
+        const caller = nextCaller();
+        const c = await call({ dialled: TWILIO_BOT_DID, caller, keys: [{ afterMs: 5000, keys: '#' }], end: { kind: 'await-bye', withinMs: 25_000 } });
+        return { caller, c };
+      }),
+    );
+    for (const { c } of calls) {
+      expect(c.sip.code, c.sip.errors).toBe(0);
+      // ~4.5 s of echo at 50 frames a second.
+      expect(c.rtp.loudPackets()).toBeGreaterThan(150);
+    }
+    const perBot = bot.mediaBySession().slice(before);
+    expect(perBot).toHaveLength(6);
+    for (const frames of perBot) expect(frames).toBeGreaterThan(180);
+    for (const { caller } of calls) await logged(caller, { status: 'answered', outcome: 'bot_completed' });
+  }, 60_000);
 
   it('a second bot leg on one call (bot → IVR → bot): each leg on its own socket streams both ways; keys reach the second; bot hangup', async () => {
     const caller = nextCaller();
@@ -696,4 +755,90 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
       if (!(await fetch('http://127.0.0.1:8000/health').then((r) => r.ok).catch(() => false))) await w.product.restart();
     }
   }, 120_000);
+
+  it('one controller, two real switches: calls into each are logged with their switch; placed calls alternate between them; a switch that dies takes only its own calls, and new calls go to the other', async () => {
+    // The suite's product stops; the same product (same database) starts again serving switch a (the
+    // suite's) and switch b (a second FreeSWITCH from freeswitch-conf, other ports), round robin.
+    await w.product.stop();
+    const b = await bootFreeswitch({ xmlCurlToken: XML_CURL_TOKEN, pstnPort: PSTN_PORT, ports: SWITCH_B_PORTS });
+    let both: Product | null = null;
+    try {
+      both = await startProduct({
+        dir: join(w.dir, 'two-switches'), dataDir: w.product.dataDir, xmlCurlToken: XML_CURL_TOKEN,
+        env: { ...WORLD_ENV, SWITCHES: `a=127.0.0.1:8021:ClueCon,b=127.0.0.1:${SWITCH_B_PORTS.esl}:ClueCon`, SWITCH_ORIGINATE_POLICY: 'round_robin', RECONCILE_SWITCH_DOWN_MS: '3000' },
+      });
+      const api = both.api;
+      const view: World = { ...w, product: both };
+      const switchesUp = async () => ((await api('GET', '/ready', undefined, [503])).body.switches as Array<{ id: string; connected: boolean }>);
+      await expect.poll(switchesUp, { timeout: 15_000 }).toEqual([{ id: 'a', connected: true }, { id: 'b', connected: true }]);
+
+      // Inbound: the same DID on both switches, one call each at the same time; each row names its switch.
+      const onA = nextCaller();
+      const onB = nextCaller();
+      const [ca, cb] = await Promise.all([
+        call({ dialled: MAIN_DID, caller: onA, keys: [{ afterMs: KEY_AT, keys: '0' }], end: { kind: 'await-bye', withinMs: 20_000 } }),
+        call({ dialled: MAIN_DID, caller: onB, keys: [{ afterMs: KEY_AT, keys: '0' }], end: { kind: 'await-bye', withinMs: 20_000 }, to: `127.0.0.1:${SWITCH_B_PORTS.trunks}` }),
+      ]);
+      expect(ca.sip.code, ca.sip.errors).toBe(0);
+      expect(cb.sip.code, cb.sip.errors).toBe(0);
+      const logA = await finishedLog(view, onA);
+      const logB = await finishedLog(view, onB);
+      expect(logA).toMatchObject({ switch_id: 'a', outcome: 'ended_by_ivr', dtmf_input: '0' });
+      expect(logB).toMatchObject({ switch_id: 'b', outcome: 'ended_by_ivr', dtmf_input: '0' });
+      expect((await hooksOf(view, logB.id)).find((h) => h.type === 'call.hangup')?.data).toMatchObject({ disposition: 'ended_by_ivr', call: { switch_id: 'b' } });
+      expect(ca.rtp.loudPackets()).toBeGreaterThan(10);
+      expect(cb.rtp.loudPackets()).toBeGreaterThan(10);
+
+      // Placed: two flow calls in a row; round robin puts one on each switch, both through its pstn gateway.
+      const placedOn: string[] = [];
+      for (const n of ['+14155550191', '+14155550192']) {
+        const customer = await phone(PSTN_PORT, { kind: 'answer', ringMs: 200, talkMs: 20_000 });
+        const placed = (await api('POST', '/api/v1/calls/flow', { did: `+${MAIN_DID}`, customer_number: n, flow_id: mainIvr })).body;
+        await customer.rtp.firstPacket(10_000);
+        await new Promise((r) => setTimeout(r, 800));
+        await customer.rtp.sendKeys('0');
+        expect((await customer.done).code).toBe(0);
+        const log = await (async () => {
+          const deadline = Date.now() + 15_000;
+          for (;;) {
+            const row = (await api('GET', `/api/v1/call-logs/${placed.logid as string}`, undefined, [404])).body as CallLog;
+            if (row?.end_time && row.outcome) return row;
+            if (Date.now() > deadline) throw new Error(`placed call ${placed.logid as string} did not end`);
+            await new Promise((r) => setTimeout(r, 200));
+          }
+        })();
+        expect(log).toMatchObject({ type: 'flow', outcome: 'ended_by_ivr', caller_number: n });
+        placedOn.push(log.switch_id as string);
+      }
+      expect(placedOn.sort()).toEqual(['a', 'b']);
+
+      // Switch b dies (SIGKILL) with a caller in its menu: /ready stays 200 and names b down; the call's
+      // row is closed at once as failed / SWITCH_LOST (its socket went with the switch, no hangup came); a call
+      // on a meanwhile is untouched; placed calls go to a.
+      const stranded = nextCaller();
+      const onBDying = call({ dialled: MAIN_DID, caller: stranded, end: { kind: 'hangup', afterMs: 9_000 }, to: `127.0.0.1:${SWITCH_B_PORTS.trunks}`, timeoutMs: 20_000 });
+      const steady = nextCaller();
+      const onAMeanwhile = call({ dialled: MAIN_DID, caller: steady, keys: [{ afterMs: 5_000, keys: '0' }], end: { kind: 'await-bye', withinMs: 20_000 } });
+      await new Promise((r) => setTimeout(r, 2_500));
+      process.kill(b.pid, 'SIGKILL');
+      await expect.poll(switchesUp, { timeout: 10_000 }).toEqual([{ id: 'a', connected: true }, { id: 'b', connected: false }]);
+      expect((await api('GET', '/ready', undefined, [503])).status).toBe(200);
+      expect((await onAMeanwhile).sip.code).toBe(0);
+      expect(await finishedLog(view, steady)).toMatchObject({ switch_id: 'a', outcome: 'ended_by_ivr' });
+      const lost = await finishedLog(view, stranded, 20_000);
+      expect(lost).toMatchObject({ switch_id: 'b', status: 'answered', outcome: 'failed', hangup_cause: 'SWITCH_LOST' });
+      await onBDying.catch(() => undefined);
+      const customer = await phone(PSTN_PORT, { kind: 'answer', ringMs: 200, talkMs: 20_000 });
+      const afterward = (await api('POST', '/api/v1/calls/flow', { did: `+${MAIN_DID}`, customer_number: '+14155550193', flow_id: mainIvr })).body;
+      await customer.rtp.firstPacket(10_000);
+      await new Promise((r) => setTimeout(r, 800));
+      await customer.rtp.sendKeys('0');
+      expect((await customer.done).code).toBe(0);
+      await expect.poll(async () => ((await api('GET', `/api/v1/call-logs/${afterward.logid as string}`)).body as CallLog).switch_id, { timeout: 10_000 }).toBe('a');
+    } finally {
+      await both?.stop();
+      await b.stop();
+      await w.product.restart();
+    }
+  }, 150_000);
 });

@@ -96,8 +96,11 @@ export async function startRtp(o: { talk?: boolean } = {}): Promise<RtpEndpoint>
     ts += advance;
     return Buffer.concat([h, payload]);
   };
+  let closed = false;
+  // After close (the phone's call ended), packets go nowhere, as on a phone that hung up: a key's
+  // last packets can still be due when the switch has already acted on its first and ended the call.
   const out = (b: Buffer) => {
-    if (remote) sock.send(b, remote.port, remote.address);
+    if (remote && !closed) sock.send(b, remote.port, remote.address);
   };
 
   sock.on('message', (msg, rinfo) => {
@@ -152,6 +155,8 @@ export async function startRtp(o: { talk?: boolean } = {}): Promise<RtpEndpoint>
       }
     },
     close() {
+      if (closed) return;
+      closed = true;
       clearInterval(clock);
       sock.close();
     },

@@ -116,9 +116,22 @@ export async function phone(port: number, mode: PhoneMode, calls = 1): Promise<P
     if (Date.now() > deadline) throw new Error(`phone on ${port} did not start`);
     await new Promise((r) => setTimeout(r, 50));
   }
+  let ended: SippRun | null = null;
+  const done = proc.done.then((r) => {
+    ended = r;
+    rtp.close();
+    return r;
+  });
+  // Keys for a call that already ended fail with what SIPp said (the switch hung up first). A call the
+  // keys themselves end (the switch acts on a key's first packets) is not a failure.
+  const sendKeys = async (keys: string, gapMs?: number): Promise<void> => {
+    const r = ended as SippRun | null;
+    if (r) throw new Error(`the phone's call ended before the keys "${keys}": SIPp exit ${r.code} after ${r.ms} ms\n${r.errors}\n${r.output}`);
+    await rtp.sendKeys(keys, gapMs);
+  };
   return {
-    rtp,
-    done: proc.done.finally(() => rtp.close()),
+    rtp: { ...rtp, sendKeys },
+    done,
     stop: () => proc.kill(),
   };
 }
@@ -146,12 +159,14 @@ export async function call(o: {
   keys?: Array<{ afterMs: number; keys: string }>;
   talk?: boolean;
   timeoutMs?: number;
+  /** The switch's trunks profile (default the suite's switch, 127.0.0.1:5080). */
+  to?: string;
 }): Promise<PlacedCall> {
   const rtp = await startRtp({ talk: o.talk ?? true });
   const p = sippPorts();
   const proc = runSipp(
     callerScenario(rtp.port, o.end),
-    ['127.0.0.1:5080', '-s', o.dialled, '-inf', callerIdFile(o.caller), '-i', '127.0.0.1', '-p', String(p.sip), '-cp', String(p.control), '-m', '1', '-l', '1'],
+    [o.to ?? '127.0.0.1:5080', '-s', o.dialled, '-inf', callerIdFile(o.caller), '-i', '127.0.0.1', '-p', String(p.sip), '-cp', String(p.control), '-m', '1', '-l', '1'],
     o.timeoutMs ?? 90_000,
   );
   const keying = (async () => {

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeWav, encodeWav } from '../../src/media/wav.ts';
 import { TtsError } from '../../src/media/tts-engine.ts';
-import { createEspeakEngine, espeakVoiceFor } from '../../src/media/espeak-engine.ts';
+import { createEspeakEngine } from '../../src/media/espeak-engine.ts';
+import { espeakVoiceFor } from '../../src/media/espeak-voice.ts';
 import { buildGoogleRequest, createGoogleEngine, type GoogleSynthesizeRequest, type GoogleTtsClient } from '../../src/media/google-engine.ts';
-import { createTtsEngine, espeakAvailable } from '../../src/media/create-tts.ts';
+import { espeakAvailable } from '../../src/media/create-tts.ts';
 import { createToneEngine } from '../../src/media/tone-engine.ts';
 import { toMonoPcm16 } from '../../src/media/normalize-wav.ts';
-import { silentLogger } from '../../src/runtime/logger.ts';
 
 const HAS_ESPEAK = espeakAvailable();
 const req = { text: 'Welcome to Acme. Press 1 for sales.', language: 'en-IN', voice: 'en-IN-Wavenet-D', sampleRate: 8000 };
@@ -47,15 +47,16 @@ describe.skipIf(!HAS_ESPEAK)('espeak-ng engine (binary installed)', () => {
   it('synthesizes mono 16-bit wav at 8000 and 16000 Hz', async () => {
     const engine = createEspeakEngine();
     expect(engine.name).toBe('espeak-ng');
-    const wav8 = await engine.synthesize(req);
+    const { wav: wav8, engine: used, voice } = await engine.synthesize(req);
+    expect({ used, voice }).toEqual({ used: 'espeak-ng', voice: 'en-gb' });
     expectPcm16Mono(wav8, 8000);
     const seconds = decodeWav(wav8).data.length / 2 / 8000;
     expect(seconds).toBeGreaterThan(1);
-    expectPcm16Mono(await engine.synthesize({ ...req, language: 'hi-IN', sampleRate: 16000 }), 16000);
+    expectPcm16Mono((await engine.synthesize({ ...req, language: 'hi-IN', sampleRate: 16000 })).wav, 16000);
   });
 
   it('passes text that looks like options or shell syntax as plain text', async () => {
-    const wav = await createEspeakEngine().synthesize({ ...req, text: '--help; $(touch /tmp/pwned) `id`' });
+    const { wav } = await createEspeakEngine().synthesize({ ...req, text: '--help; $(touch /tmp/pwned) `id`' });
     expectPcm16Mono(wav, 8000);
   });
 
@@ -124,9 +125,11 @@ describe('Google engine (fake client; Google is never called in tests)', () => {
     };
     const engine = createGoogleEngine({ loadClient: async () => (loads++, client) });
     expect(loads).toBe(0);
-    const wav = await engine.synthesize(req);
+    const { wav, engine: used, voice } = await engine.synthesize(req);
     await engine.synthesize(req);
     expect(loads).toBe(1);
+    expect({ used, voice }).toEqual({ used: 'google', voice: 'en-IN-Wavenet-D' });
+    expect(engine.voiceFor({ ...req, voice: 'en-gb' })).toBe('default');
     expect(seen).toHaveLength(2);
     expectPcm16Mono(wav, 8000);
     expect(decodeWav(wav).data.length).toBe(16000);
@@ -135,7 +138,7 @@ describe('Google engine (fake client; Google is never called in tests)', () => {
   it('accepts base64 audio and bare PCM', async () => {
     const pcm = Buffer.alloc(1600);
     const engine = createGoogleEngine({ loadClient: async () => ({ synthesizeSpeech: async () => [{ audioContent: pcm.toString('base64') }] }) });
-    const wav = await engine.synthesize(req);
+    const { wav } = await engine.synthesize(req);
     expect(decodeWav(wav).data.length).toBe(1600);
   });
 
@@ -162,25 +165,6 @@ describe('Google engine (fake client; Google is never called in tests)', () => {
   });
 });
 
-describe('createTtsEngine', () => {
-  const logger = silentLogger();
-  it('auto: google with credentials, else espeak-ng when it runs, else tone', () => {
-    expect(createTtsEngine({ TTS_ENGINE: 'auto', GOOGLE_APPLICATION_CREDENTIALS: '/etc/sa.json' }, logger, () => true).name).toBe('google');
-    expect(createTtsEngine({ TTS_ENGINE: 'auto' }, logger, () => true).name).toBe('espeak-ng');
-    expect(createTtsEngine({ TTS_ENGINE: 'auto' }, logger, () => false).name).toBe('tone');
-  });
-
-  it('honours an explicit choice', () => {
-    expect(createTtsEngine({ TTS_ENGINE: 'tone', GOOGLE_APPLICATION_CREDENTIALS: '/x.json' }, logger, () => true).name).toBe('tone');
-    expect(createTtsEngine({ TTS_ENGINE: 'espeak' }, logger, () => false).name).toBe('espeak-ng');
-    expect(createTtsEngine({ TTS_ENGINE: 'google' }, logger, () => true).name).toBe('google');
-  });
-
-  it('espeakAvailable is false for a missing binary', () => {
-    expect(espeakAvailable(join(tmp, 'missing'))).toBe(false);
-  });
-});
-
 describe('toMonoPcm16', () => {
   it('passes 16-bit mono at the target rate through unchanged', () => {
     const wav = encodeWav(Int16Array.from([1, -2, 300, -32768, 32767]), 8000);
@@ -204,6 +188,6 @@ describe('toMonoPcm16', () => {
   });
 
   it('the tone engine output is already in the target format', async () => {
-    expectPcm16Mono(await createToneEngine().synthesize({ ...req, sampleRate: 16000 }), 16000);
+    expectPcm16Mono((await createToneEngine().synthesize({ ...req, sampleRate: 16000 })).wav, 16000);
   });
 });

@@ -1,15 +1,12 @@
-import { callbackRequests } from '../../db/schema/index.ts';
 import { addStep, END, type ActionHandler } from '../session.ts';
 import { PROMPTS } from '../prompts.ts';
 import { hangup, play } from '../media.ts';
+import { storageOf } from '../storage.ts';
 
 /** Record a callback request (caller, DID, time) for the org, confirm with a tone, hang up. */
 export const callbackAction: ActionHandler = async (s) => {
   if (s.orgId) {
-    s.deps.db
-      .insert(callbackRequests)
-      .values({ orgId: s.orgId, callUuid: s.uuid, callerNumber: s.caller, did: s.did, ivrId: currentIvr(s) })
-      .run();
+    storageOf(s.deps).callback({ orgId: s.orgId, callUuid: s.uuid, callerNumber: s.caller, did: s.did, ivrId: currentIvr(s) });
   }
   addStep(s, { step: 'action', type: 'callback', value: null, result: 'recorded' });
   s.record.disposition = 'callback_requested';

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ChannelGoneError } from '../channel.ts';
@@ -7,10 +6,11 @@ import { addStep, emit, END, type ActionHandler, type ActionOutcome, type CallSe
 import { timeOrderedUuid } from '../../db/time-ordered-id.ts';
 import { MIN_MESSAGE_MS, SILENCE_HITS_S, SILENCE_THRESHOLD, voicemailDepsOf } from '../voicemail-deps.ts';
 import { findMailbox, greetingFile } from '../../services/voicemail/mailbox.ts';
-import { saveMessage, type VoicemailMessage } from '../../services/voicemail/messages.ts';
+import type { NewVoicemailMessage } from '../../services/voicemail/messages.ts';
 import { inspectWav, waitForStableSize } from '../recording-file.ts';
 import { answer, answerThen, hangup, play } from '../media.ts';
 import { unavailable } from '../bridging/bridge-to.ts';
+import { storageOf } from '../storage.ts';
 
 /** The tone after the greeting: FreeSWITCH generates it, no sound files needed. */
 export const VOICEMAIL_BEEP = 'tone_stream://%(500,0,800)';
@@ -43,13 +43,13 @@ export async function voicemailFor(s: CallSession, ext: string, bridgeCause = 'N
 
   const id = timeOrderedUuid(s.deps.now().getTime());
   const path = join(vm.messagesDir, orgId, `${id}.wav`);
-  let message: VoicemailMessage | null = null;
+  let message: NewVoicemailMessage | null = null;
   try {
     const greeting = await greetingFile(findMailbox(s.deps.db, orgId, ext), vm.greetings).catch((err: unknown) => {
       s.logger.warn({ err, extension: ext }, 'voicemail greeting could not be rendered; beep only');
       return null;
     });
-    mkdirSync(dirname(path), { recursive: true });
+    storageOf(s.deps).folder(dirname(path));
     if (greeting) await answerThen(s, () => play(s, greeting, GREETING_TIMEOUT_MS));
     else await answer(s);
     await play(s, VOICEMAIL_BEEP, 10_000);
@@ -88,7 +88,7 @@ async function keepMessage(
   s: CallSession,
   m: { id: string; orgId: string; extension: string; path: string },
   recordMs: number | null,
-): Promise<VoicemailMessage | null> {
+): Promise<NewVoicemailMessage | null> {
   // Without FreeSWITCH's word that `record` finished, wait for the file to stop growing.
   if (recordMs === null) await waitForStableSize(m.path, { timeoutMs: 2_000, pollMs: 100 });
   const wav = await inspectWav(m.path);
@@ -97,10 +97,12 @@ async function keepMessage(
     await rm(m.path, { force: true });
     return null;
   }
-  return saveMessage(s.deps.db, {
+  const message: NewVoicemailMessage = {
     id: m.id, orgId: m.orgId, extension: m.extension, callLogId: s.callId, caller: s.caller, did: s.did,
     path: m.path, durationMs, createdAt: s.deps.now().toISOString(),
-  });
+  };
+  storageOf(s.deps).voicemail(message);
+  return message;
 }
 
 function milliseconds(v: string | undefined): number | null {

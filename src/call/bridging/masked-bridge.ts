@@ -20,7 +20,7 @@ export async function maskedBridge(s: CallSession, m: MaskingMatch): Promise<voi
   const db = s.deps.db;
   startInboundMaskedCall(db, {
     id: s.callId, orgId: m.orgId, did: s.did, sessionId: m.sessionId, callerMasked: m.callerMasked, otherMasked: m.otherMasked,
-    aLegUuid: s.uuid, bLegUuid: bLeg, startedAt,
+    aLegUuid: s.uuid, bLegUuid: bLeg, switchId: s.switchId, startedAt,
   });
 
   let bridgedAt: string | null = null;

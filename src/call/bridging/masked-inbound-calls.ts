@@ -18,13 +18,15 @@ export interface InboundMaskedCall {
   otherMasked: string;
   aLegUuid: string;
   bLegUuid: string;
+  /** The switch that has the inbound channel (cancel and expiry hang it up there). */
+  switchId: string | null;
   startedAt: string;
 }
 
 export function startInboundMaskedCall(db: Db, c: InboundMaskedCall): void {
   db.insert(outboundCalls).values({
     id: c.id, orgId: c.orgId, kind: 'masking', did: c.did, firstNumber: c.callerMasked, secondNumber: c.otherMasked,
-    status: 'ringing', aLegUuid: c.aLegUuid, bLegUuid: c.bLegUuid, maskingSessionId: c.sessionId, startedAt: c.startedAt,
+    status: 'ringing', aLegUuid: c.aLegUuid, bLegUuid: c.bLegUuid, switchId: c.switchId, maskingSessionId: c.sessionId, startedAt: c.startedAt,
   }).run();
 }
 

@@ -134,6 +134,7 @@ export const callLogs = pgTable(
   {
     id: text("id").primaryKey().$defaultFn(s.callLogs.id.defaultFn as () => S["callLogs"]["id"]),
     callUuid: text("call_uuid").notNull(),
+    switchId: text("switch_id"),
     orgId: text("org_id"),
     direction: text("direction").notNull().default("inbound"),
     did: text("did"),
@@ -532,6 +533,7 @@ export const outboundCalls = pgTable(
     hangupCause: text("hangup_cause"),
     aLegUuid: text("a_leg_uuid").notNull(),
     bLegUuid: text("b_leg_uuid").notNull(),
+    switchId: text("switch_id"),
     maskingSessionId: text("masking_session_id"),
     scheduledAt: bigint("scheduled_at", { mode: 'number' }),
     timezone: text("timezone"),

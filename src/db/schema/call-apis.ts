@@ -139,6 +139,8 @@ export const outboundCalls = sqliteTable(
     hangupCause: text('hangup_cause'),
     aLegUuid: text('a_leg_uuid').notNull(),
     bLegUuid: text('b_leg_uuid').notNull(),
+    /** The switch the call was dialled on (SWITCHES id): every later uuid_* command for it goes there. Null: not dialled yet, or unknown. */
+    switchId: text('switch_id'),
     maskingSessionId: text('masking_session_id'),
     /** Epoch ms; scheduled calls only. */
     scheduledAt: integer('scheduled_at'),

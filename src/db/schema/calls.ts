@@ -9,6 +9,8 @@ export const callLogs = sqliteTable(
     id: id(),
     /** FreeSWITCH channel Unique-ID. */
     callUuid: text('call_uuid').notNull(),
+    /** The switch that has the channel (SWITCHES id); null when it could not be told (commands then ask every switch). */
+    switchId: text('switch_id'),
     orgId: text('org_id'),
     direction: text('direction').notNull().default('inbound'),
     did: text('did'),

@@ -12,14 +12,19 @@ const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 const JWT_CACHE_MAX = 10_000;
 const USER_CACHE_MAX = 10_000;
 
+/** What a request presented: an API key (`ak_…`) or a JWT. */
+export type Credential = { kind: 'api_key'; key: string } | { kind: 'jwt'; token: string };
+
+/** Turns a presented credential into the caller, or throws UnauthorizedError. */
+export type PrincipalResolver = (deps: AppDeps, credential: Credential) => Promise<Principal>;
+
 /**
- * Resolves the caller from `Authorization: Bearer <jwt>`, `X-API-Key: ak_...` or (GET) `?token=<jwt>`;
- * 401 otherwise. Paths under `skipPrefix` (login) pass through. One instance per app, since this runs
- * on every request: verified tokens are cached (bounded, until they expire), a user's row is reused for
+ * The one place a credential becomes a principal. One instance per app, since this runs on every
+ * request: verified tokens are cached (bounded, until they expire), a user's row is reused for
  * AUTH_USER_CACHE_MS (so a deleted user or a changed role takes effect within that time on every
  * instance), and the lookups are prepared once.
  */
-export function createAuthenticate(skipPrefix: string) {
+export function createPrincipalResolver(): PrincipalResolver {
   const verified = new Map<string, SessionClaims>();
   const usersSeen = new Map<string, { row: CredentialUser | undefined; until: number }>();
   let q: Credentials | undefined;
@@ -54,25 +59,45 @@ export function createAuthenticate(skipPrefix: string) {
     return { kind: 'api_key', orgId: row.orgId, id: row.id, role: null, permissions: row.permissions };
   };
 
-  return createMiddleware<AppEnv>(async (c, next) => {
-    if (c.req.path.startsWith(skipPrefix)) return next();
-    const deps = c.get('deps');
+  const verify = async (deps: AppDeps, token: string, at: Date): Promise<Principal> => {
+    const claims = await verifyJwt(deps.jwtSecret, token);
+    if (!claims) throw new UnauthorizedError('Invalid or expired token');
+    remember(verified, JWT_CACHE_MAX, token, claims);
+    return principalForJwt(deps, claims, at.getTime());
+  };
+
+  return (deps, credential) => {
     q ??= createCredentials(deps.adb);
     const at = deps.now();
-    const apiKey = requestHeader(c, 'x-api-key');
-    if (apiKey) {
-      c.set('principal', await principalForKey(apiKey, at));
-      return next();
-    }
-    const token = bearerToken(c);
-    const nowS = Math.floor(at.getTime() / 1000);
-    let claims = verified.get(token);
-    if (!claims || claims.exp <= nowS) {
-      claims = (await verifyJwt(deps.jwtSecret, token)) ?? undefined;
-      if (!claims) throw new UnauthorizedError('Invalid or expired token');
-      remember(verified, JWT_CACHE_MAX, token, claims);
-    }
-    c.set('principal', await principalForJwt(deps, claims, at.getTime()));
+    if (credential.kind === 'api_key') return principalForKey(credential.key, at);
+    const claims = verified.get(credential.token);
+    if (!claims || claims.exp <= Math.floor(at.getTime() / 1000)) return verify(deps, credential.token, at);
+    return principalForJwt(deps, claims, at.getTime());
+  };
+}
+
+export interface AuthenticateOptions {
+  /**
+   * A query parameter that carries the credential on every method, an API key (`ak_…`) or a JWT: Yeastar's
+   * `access_token`. It wins over the headers.
+   */
+  credentialParam?: string;
+}
+
+/**
+ * Resolves the caller from `Authorization: Bearer <jwt>`, `X-API-Key: ak_...`, (GET) `?token=<jwt>` or the
+ * `credentialParam`; 401 otherwise. Paths under `skipPrefix` (login) pass through. One per app (and per
+ * vendor adapter).
+ */
+export function createAuthenticate(skipPrefix?: string, opts: AuthenticateOptions = {}) {
+  const resolve = createPrincipalResolver();
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (skipPrefix !== undefined && c.req.path.startsWith(skipPrefix)) return next();
+    const param = opts.credentialParam === undefined ? undefined : c.req.query(opts.credentialParam);
+    if (param === '') throw new UnauthorizedError(`${opts.credentialParam} is empty`);
+    const apiKey = param === undefined ? requestHeader(c, 'x-api-key') : param.startsWith(API_KEY_PREFIX) ? param : undefined;
+    const credential: Credential = apiKey ? { kind: 'api_key', key: apiKey } : { kind: 'jwt', token: param ?? bearerToken(c) };
+    c.set('principal', await resolve(c.get('deps'), credential));
     return next();
   });
 }

@@ -6,7 +6,7 @@ import { normalizeE164 } from '../numbers/phone.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import { resolveDisposition } from '../dispositions/disposition-service.ts';
 import { legsOfCall, type BotLegRow } from './bot-legs.ts';
-import { feedSeqOf, getCallLog, listCallLogs, syncCallLogs, type CallLogRow, type CallType } from './store.ts';
+import { feedSeqOf, getCallLog, listCallLogs, syncCallLogs, type CallLogRow, type CallType, type SyncFilter } from './store.ts';
 
 export type CallNoteRow = typeof callNotes.$inferSelect;
 
@@ -24,6 +24,8 @@ export interface CallLogQuery {
   /** The caller's number, any format. */
   phone?: string | undefined;
   type?: CallType | undefined;
+  /** The DID, any format. */
+  did?: string | undefined;
   limit: number;
   offset: number;
 }
@@ -36,12 +38,18 @@ export function listCallLogPage(db: Db, orgId: string, q: CallLogQuery, defaultC
     if (!e164) throw new ValidationError('Invalid phone number', [{ field: 'phone', message: 'not a valid phone number' }]);
     phones = [...new Set([e164, e164.slice(1), q.phone.trim()])];
   }
+  let did: string | undefined;
+  if (q.did !== undefined) {
+    did = normalizeE164(q.did, defaultCountryCode) ?? undefined;
+    if (!did) throw new ValidationError('Invalid DID', [{ field: 'did', message: 'not a valid phone number' }]);
+  }
   return listCallLogs(db, {
     orgId,
     from: q.from ? iso(q.from, false) : undefined,
     to: q.to ? iso(q.to, true) : undefined,
     phones,
     type: q.type,
+    ...(did ? { did } : {}),
     limit: q.limit,
     offset: q.offset,
   });
@@ -54,13 +62,13 @@ export function listCallLogPage(db: Db, orgId: string, q: CallLogQuery, defaultC
 export function syncCallLogPage(
   db: Db,
   orgId: string,
-  q: { after?: number | undefined; afterIds?: string | undefined; limit: number; type?: CallType | undefined },
+  q: { after?: number | undefined; afterIds?: string | undefined; limit: number } & SyncFilter,
 ): { rows: CallLogRow[]; nextAfter: number; hasMore: boolean } {
   let after = q.after ?? 0;
   if (q.afterIds !== undefined) {
     for (const id of q.afterIds.split(',').map((s) => s.trim()).filter(Boolean)) after = Math.max(after, feedSeqOf(db, orgId, id));
   }
-  const rows = syncCallLogs(db, orgId, after, q.limit + 1, q.type);
+  const rows = syncCallLogs(db, orgId, after, q.limit + 1, { type: q.type, notType: q.notType, campaign: q.campaign });
   const page = rows.slice(0, q.limit);
   return { rows: page, nextAfter: page.at(-1)?.seq ?? after, hasMore: rows.length > q.limit };
 }

@@ -9,6 +9,8 @@ export interface CallLogRow {
   rowid: number;
   id: string;
   call_uuid: string;
+  /** The switch that has (had) the channel; null when unknown. */
+  switch_id: string | null;
   direction: string;
   did: string | null;
   caller: string | null;
@@ -38,12 +40,14 @@ export interface ListFilter {
   to?: string;
   phones?: string[];
   type?: CallType;
+  /** The DID the call came in on or showed (E.164). */
+  did?: string;
   limit: number;
   offset: number;
 }
 
 // One query shape for list, get and sync: the row plus its agent extension, first recording and latest disposition.
-const SELECT = `select l.rowid as rowid, l.id, l.call_uuid, l.direction, l.did, l.caller, l.started_at, l.answered_at, l.ended_at,
+const SELECT = `select l.rowid as rowid, l.id, l.call_uuid, l.switch_id, l.direction, l.did, l.caller, l.started_at, l.answered_at, l.ended_at,
   l.duration_s, l.path, l.dtmf, l.disposition, l.left_at, l.answered_by, l.hangup_cause, l.contact_id, l.contact_name, l.contact_variables,
   (select o.ext_no from outbound_calls o where o.id = l.id) as ext_no,
   (select r.id from call_recordings r where r.org_id = l.org_id and r.call_id = l.id order by r.created_at limit 1) as recording_id,
@@ -61,6 +65,7 @@ function where(f: ListFilter): { sql: string; params: unknown[] } {
     // Implies the partial by-type index's condition (migration 0006), so the planner may use it.
     if (f.type !== 'inbound') parts.push(`l.direction <> 'inbound'`);
   }
+  if (f.did) { parts.push('l.did = ?'); params.push(f.did); }
   if (f.phones && f.phones.length > 0) {
     parts.push(`l.caller in (${f.phones.map(() => '?').join(', ')})`);
     params.push(...f.phones);
@@ -87,14 +92,26 @@ export function getCallLog(db: Db, orgId: string, ref: string): CallLogRow {
   return row;
 }
 
+/** Which finished calls a sync returns: one type, or every type but one; campaign (dialer) calls only, or none of them. */
+export interface SyncFilter {
+  type?: CallType | undefined;
+  notType?: string | undefined;
+  campaign?: boolean | undefined;
+}
+
 /** Finished calls after feed cursor `after`, oldest first. */
-export function syncCallLogs(db: Db, orgId: string, after: number, limit: number, type?: CallType): CallLogRow[] {
-  const typeSql = type ? 'and l.direction = ?' : '';
-  const params: unknown[] = [orgId, after, ...(type ? [type] : []), limit];
+export function syncCallLogs(db: Db, orgId: string, after: number, limit: number, filter: SyncFilter = {}): CallLogRow[] {
+  const parts: string[] = [];
+  const args: unknown[] = [];
+  if (filter.type) { parts.push('and l.direction = ?'); args.push(filter.type); }
+  if (filter.notType) { parts.push('and l.direction <> ?'); args.push(filter.notType); }
+  if (filter.campaign !== undefined) {
+    parts.push(`and ${filter.campaign ? '' : 'not '}exists (select 1 from outbound_calls o where o.id = l.id and o.campaign_id is not null)`);
+  }
   return sqliteOf(db)
     .prepare(`${SELECT}, f.seq as seq from call_log_feed f join call_logs l on l.id = f.call_log_id
-      where f.org_id = ? and f.seq > ? ${typeSql} order by f.seq limit ?`)
-    .all(...params) as CallLogRow[];
+      where f.org_id = ? and f.seq > ? ${parts.join(' ')} order by f.seq limit ?`)
+    .all(orgId, after, ...args, limit) as CallLogRow[];
 }
 
 /** The feed position of a call log id (the "last id" an integration kept); 404 if it never finished here. */
@@ -138,6 +155,7 @@ export function toCallLogDto(r: CallLogRow, baseUrl: string) {
   return {
     id: r.id,
     call_uuid: r.call_uuid,
+    switch_id: r.switch_id,
     type: r.direction,
     direction: r.direction === 'inbound' ? ('inbound' as const) : ('outbound' as const),
     did: r.did,

@@ -62,11 +62,12 @@ export function claimScheduled(db: Db, id: string): boolean {
     .where(and(eq(outboundCalls.id, id), eq(outboundCalls.status, 'scheduled'))).run().changes === 1;
 }
 
-/** The call log row of a placed call, written when it starts dialing. */
-export function startCallLog(db: Db, row: OutboundRow, startedAt: string): void {
+/** The call log row of a placed call, written when it starts dialing on `switchId`. */
+export function startCallLog(db: Db, row: OutboundRow, startedAt: string, switchId: string | null): void {
   db.insert(callLogs).values({
     id: row.id,
     callUuid: row.aLegUuid,
+    switchId,
     orgId: row.orgId,
     direction: row.kind,
     did: row.did,

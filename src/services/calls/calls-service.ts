@@ -119,7 +119,7 @@ export async function hangUpCall(deps: CallsDeps, orgId: string, id: string): Pr
   const inbound = placed ? null : getCallLog(db, orgId, id);
   if (inbound?.ended_at) throw new ConflictError('Call has already ended');
   const control = callControl(deps.calls);
-  return control.hangup(orgId, placed?.id ?? inbound!.id, inbound?.call_uuid);
+  return control.hangup(orgId, placed?.id ?? inbound!.id, inbound ? { uuid: inbound.call_uuid, switchId: inbound.switch_id } : null);
 }
 
 export type RecordingRow = typeof callRecordings.$inferSelect;

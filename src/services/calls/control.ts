@@ -1,11 +1,11 @@
 /**
- * What placing calls needs from the switch: src/switch/call-control.ts implements it over the inbound
- * ESL connection (main.ts builds it; the API reaches it as `deps.calls`). Its failures are domain errors.
+ * What placing calls needs from the switches: src/switch/call-control.ts implements it over their inbound
+ * ESL connections (main.ts builds it; the API reaches it as `deps.calls`). Its failures are domain errors.
  */
 import { DomainError } from '../../domain/errors.ts';
 import type { NewCall, OutboundRow } from './call-store.ts';
 
-/** FreeSWITCH is not connected (or did not answer): nothing was placed or hung up. */
+/** No switch is connected (or the call's switch is not, or did not answer): nothing was placed or hung up. */
 export class SwitchUnavailableError extends DomainError {
   override readonly name = 'SwitchUnavailableError';
   readonly code = 'service_unavailable';
@@ -19,14 +19,21 @@ export class CallNotLiveError extends DomainError {
 
 export type { NewCall } from './call-store.ts';
 
+/** A call's channel: its uuid and the switch that has it (null: not known, every switch is asked). */
+export interface ChannelRef {
+  readonly uuid: string;
+  readonly switchId: string | null;
+}
+
 export interface CallControl {
+  /** At least one switch is connected. */
   readonly connected: boolean;
   /** Stores the call; dials now unless it is scheduled. Not connected → SwitchUnavailableError (nothing stored). */
   create(call: NewCall): Promise<OutboundRow>;
   /** Dials a stored row already claimed as 'dialing' (the scheduler's path). */
   place(id: string): Promise<void>;
-  /** Hangs up a live call (placed or inbound, by call uuid), or cancels a scheduled one. */
-  hangup(orgId: string, id: string, callUuid?: string | null): Promise<'hungup' | 'cancelled'>;
+  /** Hangs up a live call (placed, or inbound by its channel), or cancels a scheduled one; the command goes to the call's switch. */
+  hangup(orgId: string, id: string, channel?: ChannelRef | null): Promise<'hungup' | 'cancelled'>;
   start(): void;
   stop(): void;
 }

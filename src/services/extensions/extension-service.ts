@@ -11,7 +11,7 @@ import type { TtsEngine } from '../../media/tts-engine.ts';
 import { randomPassword } from '../auth/passwords.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import { assertNumberFree } from '../numbers/extension-numbers.ts';
-import { DEFAULT_VOICEMAIL_GREETING, greetingRenderer, renderGreeting } from '../voicemail/greeting.ts';
+import { DEFAULT_VOICEMAIL_GREETING, greetingRenderer, renderGreeting, type RenderedGreeting } from '../voicemail/greeting.ts';
 
 export type ExtensionRow = typeof extensions.$inferSelect;
 
@@ -43,7 +43,7 @@ function findOwned(db: Db, orgId: string, id: string): ExtensionRow {
  * The voicemail greeting's wav (rendered now, cached on disk by content). The admin's text must render
  * (a TTS failure fails the request); the default greeting that cannot render now is rendered on the first call.
  */
-async function voicemailGreetingFile(deps: ExtensionDeps, text: string | null): Promise<string | null> {
+async function renderVoicemailGreeting(deps: ExtensionDeps, text: string | null): Promise<RenderedGreeting | null> {
   const renderer = greetingRenderer(deps.config, deps.tts);
   if (text !== null) return renderGreeting(renderer, text, deps.signal);
   return renderGreeting(renderer, DEFAULT_VOICEMAIL_GREETING).catch((err: unknown) => {
@@ -65,11 +65,12 @@ export async function createExtension(
   deps: ExtensionDeps,
   orgId: string,
   body: { number: string; name: string; sip_password?: string | undefined; voicemail_enabled: boolean; voicemail_greeting?: string | null | undefined; enabled: boolean },
-): Promise<{ row: ExtensionRow; sipPassword: string }> {
+): Promise<{ row: ExtensionRow; sipPassword: string; greeting: RenderedGreeting | null }> {
   const { db } = deps;
   const sipPassword = body.sip_password ?? randomPassword(18);
   const greeting = body.voicemail_greeting ?? null;
-  const greetingFile = await voicemailGreetingFile(deps, greeting);
+  const rendered = await renderVoicemailGreeting(deps, greeting);
+  const greetingFile = rendered?.path ?? null;
   // IMMEDIATE: the namespace check and the insert hold the write lock together,
   // so two processes cannot both take the same number.
   const row = db.transaction((tx) => {
@@ -79,13 +80,17 @@ export async function createExtension(
       voicemailEnabled: body.voicemail_enabled, voicemailGreeting: greeting, voicemailGreetingFile: greetingFile, enabled: body.enabled,
     }).returning().get();
   }, { behavior: 'immediate' });
-  return { row, sipPassword };
+  return { row, sipPassword, greeting: rendered };
 }
 
-export async function updateExtension(deps: ExtensionDeps, orgId: string, id: string, body: ExtensionFields, now: () => Date): Promise<ExtensionRow> {
+/** Updates the extension; `greeting` is the voicemail greeting rendered for a new voicemail_greeting (else null). */
+export async function updateExtension(
+  deps: ExtensionDeps, orgId: string, id: string, body: ExtensionFields, now: () => Date,
+): Promise<{ row: ExtensionRow; greeting: RenderedGreeting | null }> {
   const { db } = deps;
   findOwned(db, orgId, id); // 404 before any rendering
-  const greetingFile = body.voicemail_greeting === undefined ? undefined : await voicemailGreetingFile(deps, body.voicemail_greeting);
+  const rendered = body.voicemail_greeting === undefined ? null : await renderVoicemailGreeting(deps, body.voicemail_greeting);
+  const greetingFile = rendered?.path ?? null;
   const row = db.transaction((tx) => {
     const current = findOwned(tx, orgId, id);
     if (body.number !== undefined && body.number !== current.number) assertNumberFree(tx, orgId, body.number, { type: 'extension', id });
@@ -99,10 +104,17 @@ export async function updateExtension(deps: ExtensionDeps, orgId: string, id: st
       updatedAt: now().toISOString(),
     }).where(eq(extensions.id, id)).returning().get();
   }, { behavior: 'immediate' });
-  return row!;
+  return { row: row!, greeting: rendered };
 }
 
 export function deleteExtension(db: Db, orgId: string, id: string): void {
   const res = db.delete(extensions).where(and(eq(extensions.id, id), eq(extensions.orgId, orgId))).run();
   if (res.changes === 0) throw new NotFoundError('Extension not found');
+}
+
+/** The extension with this number (enabled or not); 404 otherwise. */
+export function findExtensionByNumber(db: Db, orgId: string, number: string): ExtensionRow {
+  const row = db.select().from(extensions).where(and(eq(extensions.orgId, orgId), eq(extensions.number, number))).get();
+  if (!row) throw new NotFoundError(`Extension ${number} not found`);
+  return row;
 }

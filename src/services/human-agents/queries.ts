@@ -81,3 +81,20 @@ export function agentCallerIdNumber(db: Db, orgId: string, extNumber: string): s
     .where(and(eq(agents.orgId, orgId), eq(extensions.number, extNumber))).get();
   return row?.number ?? null;
 }
+
+/** The agent using extension `extNumber` (any state), or null when the extension has none. */
+export function findAgentByExtension(db: Db, orgId: string, extNumber: string): AgentView | null {
+  const row = joined(db, and(eq(agents.orgId, orgId), eq(extensions.number, extNumber))).get();
+  return row ? toView(row) : null;
+}
+
+/** Every agent of the organization by its extension number (for shaping call logs: who answered, their phone). */
+export function agentsByExtensionNumber(db: Db, orgId: string): Map<string, AgentView> {
+  return new Map(joined(db, eq(agents.orgId, orgId)).all().map((r) => [r.extensionNumber, toView(r)]));
+}
+
+/** The agent whose login is user `userId`, or null (an admin, or an API key's id). */
+export function findAgentByUser(db: Db, orgId: string, userId: string): AgentView | null {
+  const row = joined(db, and(eq(agents.orgId, orgId), eq(agents.userId, userId))).get();
+  return row ? toView(row) : null;
+}

@@ -32,7 +32,10 @@ export interface GreetingResult {
   greeting_prompt: string;
   language: string;
   voice: string;
+  /** The engine that rendered it: with the fallback chain, e.g. "tone" when the speech engines failed. */
   engine: string;
+  /** That engine's own voice, e.g. "en-gb" (espeak-ng for en-IN) or "en-IN-Wavenet-D" (Google). */
+  engine_voice: string;
   duration_ms: number;
 }
 
@@ -41,6 +44,50 @@ export interface GreetingDeps {
   config: Pick<Config, 'SOUNDS_DIR' | 'DATA_DIR' | 'TTS_SAMPLE_RATE'>;
   tts: TtsEngine;
   logger: Logger;
+}
+
+/** What an installed greeting records on its IVR: the prompt's name, and the text it speaks when synthesized. */
+export interface GreetingColumns {
+  greetingPrompt: string;
+  greetingText: string | null;
+  greetingLanguage?: string | undefined;
+  greetingVoice?: string | undefined;
+}
+
+/** Greeting audio written beside its final place, waiting for the transaction that records it on the IVR. */
+export interface StagedGreeting {
+  /**
+   * Inside a database transaction (`transaction(db, …)`, src/db/handle.ts): records `columns` on the IVR and
+   * renames the audio over the IVR's greeting file; a failure of either rolls the row back and leaves the
+   * previous greeting (file and row) as it was.
+   */
+  install(tx: Db, orgId: string, ivrId: string, columns: GreetingColumns): Promise<void>;
+  /** Removes the staged file unless it was installed; call it in a `finally`. */
+  discard(): Promise<void>;
+}
+
+/** Writes mono 16-bit PCM audio to a temp file in the sounds folder, ready to be installed as some IVR's greeting. */
+export async function stageGreeting(config: SoundsConfig, wav: Buffer): Promise<StagedGreeting> {
+  const dir = soundsDir(config);
+  const tmpPath = join(dir, `.greeting.${randomBytes(6).toString('hex')}.tmp`);
+  await mkdir(dir, { recursive: true });
+  await writeFile(tmpPath, wav);
+  return {
+    async install(tx, orgId, ivrId, columns) {
+      const { ivrs } = tx.t;
+      const res = await tx.update(ivrs).set(columns).where(and(eq(ivrs.orgId, orgId), eq(ivrs.id, ivrId)));
+      if (affectedRows(res) === 0) throw new NotFoundError('IVR not found'); // deleted meanwhile
+      await rename(tmpPath, greetingFilePath(config, ivrId)); // a failure here rolls the row back
+    },
+    discard: () => rm(tmpPath, { force: true }),
+  };
+}
+
+/** Inside a database transaction: the IVR has no greeting any more (a tone plays until one is made). */
+export async function clearGreeting(tx: Db, config: SoundsConfig, orgId: string, ivrId: string): Promise<void> {
+  const { ivrs } = tx.t;
+  await tx.update(ivrs).set({ greetingPrompt: null, greetingText: null }).where(and(eq(ivrs.orgId, orgId), eq(ivrs.id, ivrId)));
+  await rm(greetingFilePath(config, ivrId), { force: true }); // a failure here rolls the row back
 }
 
 /**
@@ -57,34 +104,23 @@ export async function generateGreeting(deps: GreetingDeps, orgId: string, ivrId:
 
   const timeout = AbortSignal.timeout(TTS_TIMEOUT_MS);
   let audio;
+  let rendered;
   try {
-    const raw = await tts.synthesize({ text: input.text, language, voice, sampleRate }, signal ? AbortSignal.any([signal, timeout]) : timeout);
-    audio = toMonoPcm16(raw, sampleRate);
+    rendered = await tts.synthesize({ text: input.text, language, voice, sampleRate }, signal ? AbortSignal.any([signal, timeout]) : timeout);
+    audio = toMonoPcm16(rendered.wav, sampleRate);
   } catch (err) {
     deps.logger.warn({ err, engine: tts.name, ivrId }, 'greeting synthesis failed');
     throw new UpstreamError(`Text-to-speech failed (engine ${tts.name}): ${(err as Error)?.message ?? String(err)}`);
   }
 
-  const dir = soundsDir(config);
-  const finalPath = greetingFilePath(config, ivr.id);
-  const tmpPath = join(dir, `.${greetingPromptName(ivr.id)}.${randomBytes(6).toString('hex')}.tmp`);
   const prompt = greetingPromptName(ivr.id);
+  const staged = await stageGreeting(config, audio.wav);
   try {
-    await mkdir(dir, { recursive: true });
-    await writeFile(tmpPath, audio.wav);
-    await transaction(db, async (tx) => {
-      const { ivrs } = tx.t;
-      const res = await tx
-        .update(ivrs)
-        .set({ greetingPrompt: prompt, greetingText: input.text, greetingLanguage: language, greetingVoice: voice })
-        .where(and(eq(ivrs.orgId, orgId), eq(ivrs.id, ivr.id)));
-      if (affectedRows(res) === 0) throw new NotFoundError('IVR not found'); // deleted while synthesizing
-      await rename(tmpPath, finalPath); // a failure here rolls the row back
-    });
+    await transaction(db, (tx) => staged.install(tx, orgId, ivr.id, { greetingPrompt: prompt, greetingText: input.text, greetingLanguage: language, greetingVoice: voice }));
   } finally {
-    await rm(tmpPath, { force: true });
+    await staged.discard();
   }
-  return { success: true, greeting_prompt: prompt, language, voice, engine: tts.name, duration_ms: audio.durationMs };
+  return { success: true, greeting_prompt: prompt, language, voice, engine: rendered.engine, engine_voice: rendered.voice, duration_ms: audio.durationMs };
 }
 
 /** The greeting wav bytes; 404 when none has been generated or the file is gone. */

@@ -13,6 +13,8 @@ export interface MenuOptionInput {
   action_type: string;
   action_destination?: string | null | undefined;
   description?: string | null | undefined;
+  /** The seed's "sort order in the UI": options are saved in ascending order (then body order; absent = last). */
+  order?: number | undefined;
 }
 
 export interface MenuOption {
@@ -64,7 +66,14 @@ export async function validateMenu(db: Db, orgId: string, options: MenuOptionInp
   if (issues.length > 0) {
     throw new ValidationError(`Invalid menu: ${issues.map((x) => `${x.field}: ${x.message}`).join('; ')}`, issues);
   }
-  return out;
+  return inSortOrder(out, options);
+}
+
+/** The options by their `order` (stable: equal or absent keys keep body order, absent ones go last). */
+function inSortOrder(out: MenuOption[], options: MenuOptionInput[]): MenuOption[] {
+  if (options.every((o) => o.order === undefined)) return out;
+  const key = (i: number) => options[i]?.order ?? Number.POSITIVE_INFINITY;
+  return out.map((o, i) => ({ o, i })).sort((a, b) => key(a.i) - key(b.i) || a.i - b.i).map(({ o }) => o);
 }
 
 /** Replaces every option of the IVR in one transaction: either the whole new menu is saved or the old one stays. */

@@ -77,6 +77,21 @@ export function getMaskingSession(db: Db, orgId: string, id: string): MaskingSes
   return view(db, find(db, orgId, id));
 }
 
+/**
+ * The active session between `did` and `firstPhone` (any format), the newest when there are several;
+ * 404 when none is active (an ended session no longer knows its numbers).
+ */
+export function findActiveSessionByParty(deps: Pick<CallsDeps, 'db' | 'config'>, orgId: string, did: string, firstPhone: string): MaskingSessionView {
+  const { db, config } = deps;
+  const number = didField(db, orgId, did, config.DEFAULT_COUNTRY_CODE);
+  const first = phoneField(firstPhone, 'first_number', config.DEFAULT_COUNTRY_CODE);
+  const row = db.select().from(maskingSessions)
+    .where(and(eq(maskingSessions.orgId, orgId), eq(maskingSessions.did, number), eq(maskingSessions.firstPhone, first), eq(maskingSessions.status, 'active')))
+    .orderBy(desc(maskingSessions.createdAt), desc(sql`rowid`)).get();
+  if (!row) throw new NotFoundError('No active masking session between this DID and first number');
+  return view(db, row);
+}
+
 /** A new lifetime for an active session, counted from its start. */
 export function extendMaskingSession(deps: Pick<CallsDeps, 'db' | 'now'>, orgId: string, id: string, durationMinutes: number): MaskingSessionView {
   const { db, now } = deps;

@@ -66,7 +66,27 @@ export function nextFreeNumber(db: Db, orgId: string): string {
     ...db.select({ n: queues.number }).from(queues).where(eq(queues.orgId, orgId)).all().map((r) => r.n),
     ...db.select({ n: extensions.number }).from(extensions).where(eq(extensions.orgId, orgId)).all().map((r) => r.n),
   ]);
+  return firstFree(used);
+}
+
+function firstFree(used: Set<string>): string {
   for (let n = FIRST_NUMBER; n <= 9999; n += 1) if (!used.has(String(n))) return String(n);
   if (!used.has('1000')) return '1000';
   throw new ConflictError('No free 4-digit extension number is left in this organization');
+}
+
+/**
+ * nextFreeNumber on the async handle. Transitional twin (PG-PLAN.md): when its last synchronous caller (human
+ * agents) is converted, the synchronous one goes and this takes its name. Call it inside the transaction that
+ * inserts the number; on PostgreSQL (READ COMMITTED) two creations can still pick the same number, which the
+ * unique indexes turn into a conflict (PG-PLAN.md step 2: retry on isUniqueViolation).
+ */
+export async function nextFreeNumberAsync(db: AsyncDb, orgId: string): Promise<string> {
+  const { extensions: e, ivrs: i, queues: q } = db.t;
+  // One after the other: inside a transaction they share one PostgreSQL connection.
+  const used = new Set<string>();
+  for (const r of await db.select({ n: i.extension }).from(i).where(eq(i.orgId, orgId))) used.add(r.n);
+  for (const r of await db.select({ n: q.number }).from(q).where(eq(q.orgId, orgId))) used.add(r.n);
+  for (const r of await db.select({ n: e.number }).from(e).where(eq(e.orgId, orgId))) used.add(r.n);
+  return firstFree(used);
 }

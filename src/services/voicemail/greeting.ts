@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { soundsDir, type Config } from '../../runtime/env.ts';
-import type { TtsEngine } from '../../media/tts-engine.ts';
+import type { TtsAudio, TtsEngine } from '../../media/tts-engine.ts';
 import { toMonoPcm16 } from '../../media/normalize-wav.ts';
 import { VoicemailGreetingError } from './errors.ts';
 
@@ -26,9 +26,22 @@ export function greetingRenderer(config: Pick<Config, 'SOUNDS_DIR' | 'DATA_DIR' 
   return { tts, dir: resolve(soundsDir(config), 'voicemail'), sampleRate: config.TTS_SAMPLE_RATE };
 }
 
-/** The file a text renders to: named by a hash of everything that shapes the audio, so it is made once per directory. */
-export function greetingPath(r: GreetingRenderer, text: string): string {
-  const hash = createHash('sha256').update([r.tts.name, r.sampleRate, LANGUAGE, VOICE, text].join('\0')).digest('hex').slice(0, 32);
+/** A rendered greeting: the wav, and the engine (and its voice) that made it. */
+export interface RenderedGreeting {
+  path: string;
+  engine: string;
+  voice: string;
+  /** true: an earlier render of this text was on disk. */
+  cached: boolean;
+}
+
+/**
+ * The file a text renders to with an engine: named by a hash of everything that shapes the audio, so it is
+ * made once per directory. Keyed by the engine that rendered, so a fallback's file (the tone) is never found
+ * by the next render, which tries speech again.
+ */
+export function greetingPath(r: GreetingRenderer, text: string, engine = r.tts.name): string {
+  const hash = createHash('sha256').update([engine, r.sampleRate, LANGUAGE, VOICE, text].join('\0')).digest('hex').slice(0, 32);
   return join(r.dir, `vm_greeting_${hash}.wav`);
 }
 
@@ -37,17 +50,20 @@ export function greetingPath(r: GreetingRenderer, text: string): string {
  * (written aside, then renamed), so a concurrent render or a call playing it never sees half a file.
  * Throws VoicemailGreetingError when the engine fails.
  */
-export async function renderGreeting(r: GreetingRenderer, text: string, signal?: AbortSignal): Promise<string> {
-  const path = greetingPath(r, text);
-  if (existsSync(path)) return path;
+export async function renderGreeting(r: GreetingRenderer, text: string, signal?: AbortSignal): Promise<RenderedGreeting> {
+  const request = { text, language: LANGUAGE, voice: VOICE, sampleRate: r.sampleRate };
+  const preferred = greetingPath(r, text);
+  if (existsSync(preferred)) return { path: preferred, engine: r.tts.name, voice: r.tts.voiceFor(request), cached: true };
   const timeout = AbortSignal.timeout(TTS_TIMEOUT_MS);
+  let audio: TtsAudio;
   let wav: Buffer;
   try {
-    const raw = await r.tts.synthesize({ text, language: LANGUAGE, voice: VOICE, sampleRate: r.sampleRate }, signal ? AbortSignal.any([signal, timeout]) : timeout);
-    wav = toMonoPcm16(raw, r.sampleRate).wav;
+    audio = await r.tts.synthesize(request, signal ? AbortSignal.any([signal, timeout]) : timeout);
+    wav = toMonoPcm16(audio.wav, r.sampleRate).wav;
   } catch (err) {
     throw new VoicemailGreetingError(`Text-to-speech failed (engine ${r.tts.name}): ${(err as Error)?.message ?? String(err)}`);
   }
+  const path = audio.engine === r.tts.name ? preferred : greetingPath(r, text, audio.engine);
   const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     await mkdir(r.dir, { recursive: true });
@@ -56,5 +72,5 @@ export async function renderGreeting(r: GreetingRenderer, text: string, signal?:
   } finally {
     await rm(tmp, { force: true });
   }
-  return path;
+  return { path, engine: audio.engine, voice: audio.voice, cached: false };
 }

@@ -25,5 +25,5 @@ export function findMailbox(db: Db, orgId: string, extension: string): Mailbox {
 export async function greetingFile(box: Mailbox, renderer: GreetingRenderer | undefined): Promise<string | null> {
   if (box.greetingFile) return box.greetingFile;
   if (!renderer) return null;
-  return renderGreeting(renderer, box.greetingText);
+  return (await renderGreeting(renderer, box.greetingText)).path;
 }

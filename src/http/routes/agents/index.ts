@@ -3,7 +3,8 @@ import type { AppEnv } from '../../context.ts';
 import * as svc from '../../../services/agents/agent-service.ts';
 import { toBotLegDto } from '../call-logs/bot-legs.ts';
 import type { AgentDialect, AudioFormat } from '../../../domain/agents.ts';
-import { createAgent, deleteAgent, getAgent, listAgentLegs, listAgents, updateAgent } from './routes.ts';
+import { testConnectAgent } from '../../../services/agents/test-connect.ts';
+import { createAgent, deleteAgent, getAgent, listAgentLegs, listAgents, testConnect, updateAgent } from './routes.ts';
 
 const toDto = (r: svc.AgentRow) => ({
   id: r.id, name: r.name, ws_url: r.wsUrl,
@@ -26,6 +27,11 @@ export function agentRoutes() {
     .openapi(updateAgent, (c) => {
       const { db, now } = c.get('deps');
       return c.json(toDto(svc.updateAgent(db, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json'), now)), 200);
+    })
+    .openapi(testConnect, async (c) => {
+      const body = c.req.header('content-type')?.includes('json') ? c.req.valid('json') : {};
+      const result = await testConnectAgent(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id, body?.timeout_ms);
+      return c.json(result, 200);
     })
     .openapi(deleteAgent, (c) => {
       svc.deleteAgent(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id);

@@ -125,3 +125,25 @@ export const listAgentLegs = createRoute({
   request: { params: IdParam, query: LegsQuery },
   responses: { 200: jsonContent(LegPage, 'One page; total counts every leg of the agent'), ...errorResponses },
 });
+
+export const TestConnectBody = z
+  .object({
+    timeout_ms: z.number().int().min(100).max(10_000).optional().openapi({ description: "Longest wait for the handshake; default the agent's connect_timeout_ms" }),
+  })
+  .openapi('TestConnectAgent');
+
+const ConnectProbeSchema = z
+  .object({
+    ok: z.boolean(),
+    latency_ms: z.number().int().openapi({ description: 'Handshake time when ok; time until the failure otherwise' }),
+    error: z.string().nullable().openapi({ example: 'Unexpected server response: 404' }),
+  })
+  .openapi('AgentConnectProbe');
+
+export const testConnect = createRoute({
+  method: 'post', path: '/ai-agents/{id}/test-connect', tags, security,
+  summary: "Open the agent's WebSocket (URL and headers) as a call would, then close it: ok or the error, and the latency",
+  middleware: [requirePermission('agent.write')] as const,
+  request: { params: IdParam, body: { content: { 'application/json': { schema: TestConnectBody } }, required: false } },
+  responses: { 200: jsonContent(ConnectProbeSchema, 'The result; a bot that cannot be reached is ok: false, not an HTTP error'), ...errorResponses },
+});

@@ -9,6 +9,7 @@ export const CallLogSchema = z
   .object({
     id: z.string().openapi({ description: 'Call log id (the `logid` of placed calls)' }),
     call_uuid: z.string(),
+    switch_id: z.string().nullable().openapi({ description: 'The switch that carried the call (its id in SWITCHES); null when it is not known' }),
     type: z.string().openapi({ example: 'inbound', description: 'inbound | click_to_call | two_party | masking | dialer' }),
     direction: z.enum(['inbound', 'outbound']),
     did: z.string().nullable(),

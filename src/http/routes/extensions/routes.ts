@@ -33,9 +33,26 @@ export const ExtensionStateSchema = ExtensionSchema.extend({
   registration: RegistrationSchema,
 }).openapi('ExtensionWithState');
 
+const GreetingTtsSchema = z
+  .object({
+    engine: z.string().openapi({
+      example: 'espeak-ng-wasm',
+      description: 'The engine that rendered it: google, espeak-ng-wasm, espeak-ng, or tone when every speech engine failed',
+    }),
+    voice: z.string().openapi({ example: 'en-gb', description: "The engine's own voice it used" }),
+    cached: z.boolean().openapi({ description: 'true: this text had been rendered before; the same file is used' }),
+  })
+  .nullable()
+  .openapi('VoicemailGreetingTts', {
+    description: 'How the voicemail greeting saved by this request was rendered; null when this request rendered none (no voicemail_greeting sent, or the default greeting is left for the first call)',
+  });
+
 export const CreatedExtensionSchema = ExtensionSchema.extend({
   sip_password: z.string().openapi({ description: 'Shown only in this response; store it now.' }),
+  voicemail_greeting_tts: GreetingTtsSchema,
 }).openapi('CreatedExtension');
+
+export const UpdatedExtensionSchema = ExtensionSchema.extend({ voicemail_greeting_tts: GreetingTtsSchema }).openapi('UpdatedExtension');
 
 const fields = {
   number: Number4,
@@ -90,7 +107,7 @@ export const updateExtension = createRoute({
   method: 'put', path: '/extensions/{id}', tags, security, summary: 'Update an extension (partial)',
   middleware: [requirePermission('extension.write')] as const,
   request: { params: IdParam, ...jsonBody(UpdateExtensionBody) },
-  responses: { 200: jsonContent(ExtensionSchema, 'Updated'), ...errorResponses, ...conflictResponse, ...serverErrorResponse },
+  responses: { 200: jsonContent(UpdatedExtensionSchema, 'Updated'), ...errorResponses, ...conflictResponse, ...serverErrorResponse },
 });
 
 export const deleteExtension = createRoute({

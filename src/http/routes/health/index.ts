@@ -3,10 +3,14 @@ import type { AppEnv } from '../../context.ts';
 import { jsonContent } from '../../schemas.ts';
 import { sqliteOf } from '../../../db/client.ts';
 
+const SwitchStateSchema = z
+  .object({ id: z.string().openapi({ example: 'fs1' }), connected: z.boolean() })
+  .openapi('SwitchState', { description: "One switch's inbound ESL link (SWITCHES)" });
+
 const HealthSchema = z
   .object({
     status: z.literal('ok'),
-    switch: z.object({ connected: z.boolean() }),
+    switch: z.object({ connected: z.boolean().openapi({ description: 'At least one switch is connected' }), switches: z.array(SwitchStateSchema) }),
     calls: z.object({ active: z.number().int() }),
     time: z.string(),
   })
@@ -16,7 +20,7 @@ const health = createRoute({
   method: 'get',
   path: '/health',
   tags: ['System'],
-  summary: 'Liveness (the process answers), and whether FreeSWITCH is connected',
+  summary: 'Liveness (the process answers), and which switches are connected',
   responses: { 200: jsonContent(HealthSchema, 'Service is up') },
 });
 
@@ -24,7 +28,8 @@ const ReadySchema = z
   .object({
     ready: z.boolean(),
     database: z.enum(['ok', 'failed']),
-    switch: z.enum(['connected', 'disconnected']),
+    switch: z.enum(['connected', 'disconnected']).openapi({ description: '`connected` when at least one switch is' }),
+    switches: z.array(SwitchStateSchema),
     draining: z.boolean(),
   })
   .openapi('Ready');
@@ -33,7 +38,7 @@ const ready = createRoute({
   method: 'get',
   path: '/ready',
   tags: ['System'],
-  summary: 'Ready for traffic: the database answers, FreeSWITCH is connected, and the process is not draining (503 otherwise)',
+  summary: 'Ready for traffic: the database answers, at least one switch is connected, and the process is not draining (503 otherwise); `switches` lists each switch',
   responses: { 200: jsonContent(ReadySchema, 'Ready'), 503: jsonContent(ReadySchema, 'Not ready: the body says why') },
 });
 
@@ -53,13 +58,16 @@ export function healthRoutes() {
       const h = c.get('deps').health();
       const database = databaseAnswers(c);
       const draining = h.draining ?? false;
-      const body = { ready: database && h.switchConnected && !draining, database: database ? 'ok' as const : 'failed' as const, switch: h.switchConnected ? 'connected' as const : 'disconnected' as const, draining };
+      const body = {
+        ready: database && h.switchConnected && !draining, database: database ? 'ok' as const : 'failed' as const,
+        switch: h.switchConnected ? 'connected' as const : 'disconnected' as const, switches: [...(h.switches ?? [])], draining,
+      };
       return body.ready ? c.json(body, 200) : c.json(body, 503);
     })
     .openapi(health, (c) => {
     const h = c.get('deps').health();
     return c.json(
-      { status: 'ok' as const, switch: { connected: h.switchConnected }, calls: { active: h.activeCalls }, time: c.get('deps').now().toISOString() },
+      { status: 'ok' as const, switch: { connected: h.switchConnected, switches: [...(h.switches ?? [])] }, calls: { active: h.activeCalls }, time: c.get('deps').now().toISOString() },
       200,
     );
   });

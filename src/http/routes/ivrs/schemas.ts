@@ -62,8 +62,8 @@ export const MenuOptionSchema = z
 
 export const IvrWithMenuSchema = IvrSchema.extend({ menuOptions: z.array(MenuOptionSchema) }).openapi('IvrWithMenu');
 
-/** Fields every write accepts; all optional here (update), create requires name and extension. */
-const fields = {
+/** Fields every write accepts; all optional here (update), create requires name and extension. The vendor adapters reuse them. */
+export const ivrFieldSchemas = {
   name: z.string().trim().min(1).max(100),
   extension,
   description: z.string().max(500).nullable(),
@@ -84,9 +84,9 @@ const fields = {
   status: z.enum(['active', 'inactive']),
 };
 
-export const UpdateIvrBody = z.object(fields).partial().openapi('UpdateIvr');
+export const UpdateIvrBody = z.object(ivrFieldSchemas).partial().openapi('UpdateIvr');
 
-export const CreateIvrBody = UpdateIvrBody.extend({ name: fields.name, extension: fields.extension })
+export const CreateIvrBody = UpdateIvrBody.extend({ name: ivrFieldSchemas.name, extension: ivrFieldSchemas.extension })
   .openapi('CreateIvr', { example: { name: 'Main Menu', extension: '7001', description: 'Primary reception IVR', timeout: 10, max_retries: 3 } });
 
 export const MenuBody = z
@@ -100,6 +100,9 @@ export const MenuBody = z
           action_type: z.string().max(20).openapi({ description: `One of: ${ACTION_TYPES.join(', ')}` }),
           action_destination: z.string().max(2000).nullable().optional(),
           description: z.string().max(200).nullable().optional(),
+          order: z.number().int().optional().openapi({
+            description: "Sort order in the UI: options are saved in ascending order (equal or absent: body order, absent last); the response's order is the saved position",
+          }),
         }),
       )
       .max(MENU_DIGITS.length),
@@ -126,8 +129,12 @@ export const GreetingResult = z
     success: z.literal(true),
     greeting_prompt: z.string(),
     language: z.string(),
-    voice: z.string(),
-    engine: z.string().openapi({ example: 'espeak-ng' }),
+    voice: z.string().openapi({ description: 'The voice asked for (stored on the IVR)' }),
+    engine: z.string().openapi({
+      example: 'espeak-ng-wasm',
+      description: 'The engine that rendered the greeting: google, espeak-ng-wasm, espeak-ng, or tone when every speech engine failed (TTS_ENGINE)',
+    }),
+    engine_voice: z.string().openapi({ example: 'en-gb', description: "The engine's own voice it used (eSpeak NG's for the language, Google's voice name or \"default\", \"tone\")" }),
     duration_ms: z.number().int(),
   })
   .openapi('GreetingResult');

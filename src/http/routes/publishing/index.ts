@@ -1,9 +1,13 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
 import { publishOrganization, publishedVersion, publishedVersions } from '../../../services/publishing/publishing-service.ts';
+import { validateDraft } from '../../../services/publishing/validate.ts';
 import * as routes from './routes.ts';
 
-/** Publishing: POST /ivrs/{id}/publish compiles the whole org; /config/versions reads what was published. */
+/**
+ * Publishing: POST /ivrs/{id}/publish compiles the whole org; POST /config/validate is its dry run;
+ * /config/versions reads what was published.
+ */
 export function publishRoutes() {
   return new OpenAPIHono<AppEnv>()
     .openapi(routes.publishIvr, async (c) => {
@@ -20,6 +24,7 @@ export function publishRoutes() {
         200,
       );
     })
+    .openapi(routes.validateConfig, (c) => c.json(validateDraft(c.get('deps'), c.get('principal').orgId), 200))
     .openapi(routes.listVersions, (c) => {
       const rows = publishedVersions(c.get('deps').db, c.get('principal').orgId, c.req.valid('query').limit);
       return c.json(

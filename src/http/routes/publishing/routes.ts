@@ -56,6 +56,29 @@ export const publishIvr = createRoute({
   },
 });
 
+const LocatedProblemSchema = ProblemSchema.extend({
+  section: z.string().openapi({ example: 'ivrs', description: 'First part of path: ivrs, dids, queues, agents, schedules, …' }),
+  object_id: z.string().nullable().openapi({ description: 'The object the finding is about (IVR id, DID number, queue number, …)' }),
+  ivr_id: z.string().nullable().openapi({ description: 'The IVR, for findings about an IVR or one of its options' }),
+  option: z.string().nullable().openapi({ example: '3', description: 'The menu option\'s digit, for findings about one option' }),
+  field: z.string().nullable().openapi({ example: 'timeout_destination', description: 'The rest of the path under the object' }),
+}).openapi('LocatedConfigProblem');
+
+const ValidationReportSchema = z
+  .object({
+    ok: z.boolean().openapi({ description: 'true when publishing would succeed (no problems; warnings may remain)' }),
+    problems: z.array(LocatedProblemSchema).openapi({ description: 'What would block publishing (the 422 of publish lists the same)' }),
+    warnings: z.array(LocatedProblemSchema),
+  })
+  .openapi('ConfigValidation');
+
+export const validateConfig = createRoute({
+  method: 'post', path: '/config/validate', tags, security,
+  summary: 'Dry run of publish: validates the whole draft configuration and writes nothing',
+  middleware: [requirePermission('ivr.read')] as const,
+  responses: { 200: jsonContent(ValidationReportSchema, 'The problems and warnings publishing would report'), 401: errorResponses[401], 403: errorResponses[403] },
+});
+
 export const listVersions = createRoute({
   method: 'get', path: '/config/versions', tags, security, summary: 'Published configuration versions, newest first',
   middleware: [requirePermission('ivr.read')] as const,

@@ -39,7 +39,7 @@ export function ttsTemplateRoutes() {
       const r = await renderTemplate(deps, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json').variables, c.req.raw.signal);
       return c.json({
         template_id: r.templateId, audio_id: r.audioId, audio_url: `${deps.config.PUBLIC_URL ?? ''}/api/v1/tts-templates/${r.templateId}/audio/${r.audioId}`,
-        text: r.text, cached: r.cached, engine: r.engine, language: r.language, voice: r.voice,
+        text: r.text, cached: r.cached, engine: r.engine, engine_voice: r.engineVoice, language: r.language, voice: r.voice,
       }, 200);
     })
     .openapi(renderedAudioRoute, async (c) => {

@@ -64,13 +64,17 @@ export const RenderBody = z
 const RenderedSchema = z
   .object({
     template_id: z.string(),
-    audio_id: z.string().openapi({ description: 'sha256 of engine, language, voice, sample rate and text' }),
+    audio_id: z.string().openapi({ description: 'sha256 of the rendering engine, language, voice, sample rate and text' }),
     audio_url: z.string().openapi({ description: 'GET it as audio/wav (`?token=` works)' }),
     text: z.string().openapi({ description: 'The text spoken' }),
     cached: z.boolean().openapi({ description: 'true: this text was already synthesized; the same file is reused' }),
-    engine: z.string(),
+    engine: z.string().openapi({
+      example: 'espeak-ng-wasm',
+      description: "The engine that rendered the audio: google, espeak-ng-wasm, espeak-ng, or tone when every speech engine failed (a fallback's file is not reused: the next render tries the first engine again)",
+    }),
+    engine_voice: z.string().openapi({ example: 'en-gb', description: "The engine's own voice it used" }),
     language: z.string(),
-    voice: z.string().nullable(),
+    voice: z.string().nullable().openapi({ description: "The template's voice (asked for)" }),
   })
   .openapi('RenderedTtsTemplate');
 

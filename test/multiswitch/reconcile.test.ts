@@ -1,0 +1,120 @@
+// Restart reconciliation with two switches: each connected switch is asked (its channels, its
+// controller_unavailable records); a row is closed only when every switch that may have its channel has
+// been asked and none has it; a row whose switch is down waits for it, or until it is older than a call
+// may last.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, sqliteOf } from '../../src/db/client.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
+import { createCallEventBus, type CallEvent } from '../../src/domain/call-events.ts';
+import { createCallRegistry } from '../../src/call/registry.ts';
+import { createReconciler, type SweepReason, type SweepResult } from '../../src/switch/reconcile.ts';
+import { createReconcileStore } from '../../src/switch/reconcile-store.ts';
+import { createSwitches } from '../../src/switch/switches.ts';
+import { InboundEmulator } from '../emulator/inbound-server.ts';
+import { testClient } from '../helpers/switches.ts';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const NOW = Date.parse('2026-12-05T12:00:00.000Z');
+const ago = (s: number) => new Date(NOW - s * 1000).toISOString();
+const DID = '+918065978001';
+
+async function emulated(channels: Set<string>, port = 0) {
+  const emu = new InboundEmulator({ channels: () => channels, identity: { coreUuid: randomUUID(), switchname: 'fs' }, port });
+  await emu.listen();
+  cleanups.push(() => emu.close());
+  return emu;
+}
+
+async function setup() {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-multi-reconcile-'));
+  const database = openDatabase(join(dir, 'sb.db'));
+  cleanups.push(() => {
+    database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const onA = new Set<string>();
+  const onB = new Set<string>();
+  const emus = { a: await emulated(onA), b: await emulated(onB) };
+  const switches = createSwitches([{ id: 'a', client: testClient(emus.a.port) }, { id: 'b', client: testClient(emus.b.port) }], { logger: silentLogger() });
+  cleanups.push(() => switches.close());
+  const events: CallEvent[] = [];
+  const bus = createCallEventBus();
+  bus.subscribe((e) => events.push(e));
+  const sweeps: Array<{ reason: SweepReason; result: SweepResult }> = [];
+  const reconciler = createReconciler({
+    store: createReconcileStore(database.db), switches, registry: createCallRegistry(), bus,
+    snapshots: { lookupDid: () => null }, logger: silentLogger(), now: () => new Date(NOW),
+    settings: { intervalMs: 0, settleMs: 0, defaultCountryCode: '91' },
+    onSweep: (reason, result) => sweeps.push({ reason, result }),
+  });
+  cleanups.push(() => reconciler.stop());
+  switches.start();
+  await expect.poll(() => switches.list.every((l) => l.connected), { timeout: 2_000 }).toBe(true);
+  const sqlite = sqliteOf(database.db);
+  const insert = (switchId: string | null, startedAt = ago(40), uuid = randomUUID()) => {
+    const id = randomUUID();
+    sqlite.prepare(`insert into call_logs (id, call_uuid, switch_id, org_id, direction, did, caller, started_at, path, dtmf, created_at)
+      values (?, ?, ?, 'org-1', 'inbound', ?, '+919800000001', ?, '[]', '', ?)`).run(id, uuid, switchId, DID, startedAt, startedAt);
+    return { id, uuid };
+  };
+  const outcome = (id: string) => (sqlite.prepare('select disposition from call_logs where id = ?').get(id) as { disposition: string | null }).disposition;
+  const listings = (emu: InboundEmulator) => emu.commandLog.filter((c) => c === 'api show channels as delim |').length;
+  return { database, sqlite, emus, onA, onB, switches, reconciler, events, sweeps, insert, outcome, listings };
+}
+
+const record = `v1|${(NOW - 20_000) * 1000}|0|${(NOW - 17_000) * 1000}|NORMAL_TEMPORARY_FAILURE|918065978001|sipp`;
+
+describe('reconciliation with several switches', () => {
+  it('asks every switch; closes a row when none of the switches that may have its channel still has it', async () => {
+    const t = await setup();
+    const goneA = t.insert('a');
+    const liveB = t.insert('b');
+    const goneB = t.insert('b');
+    const unknownLive = t.insert(null);
+    const unknownGone = t.insert(null);
+    t.onB.add(liveB.uuid);
+    t.onA.add(unknownLive.uuid);
+    // Each switch's own controller_unavailable records.
+    const [ra, rb] = [randomUUID(), randomUUID()];
+    t.emus.a.db.set('switchboard_unseen', new Map([[ra, record]]));
+    t.emus.b.db.set('switchboard_unseen', new Map([[rb, record]]));
+
+    expect(await t.reconciler.sweep('connect')).toEqual({ ran: true, closed: 3, inserted: 2, leftOpen: 2, waiting: 0, unstuck: 0 });
+    expect([goneA, goneB, unknownGone].map((r) => t.outcome(r.id))).toEqual(['controller_lost', 'controller_lost', 'controller_lost']);
+    expect([liveB, unknownLive].map((r) => t.outcome(r.id))).toEqual([null, null]);
+    expect([t.listings(t.emus.a), t.listings(t.emus.b)]).toEqual([1, 1]);
+    const unseen = t.sqlite.prepare('select call_uuid, switch_id from call_logs where disposition = ? order by switch_id').all('controller_unavailable');
+    expect(unseen).toEqual([{ call_uuid: ra, switch_id: 'a' }, { call_uuid: rb, switch_id: 'b' }]);
+    expect(t.events.filter((e) => e.type === 'call.hangup')).toHaveLength(5);
+  });
+
+  it('a row whose switch is down waits for it (as does one of unknown switch), unless older than a call may last; the switch back, it is closed', async () => {
+    const t = await setup();
+    const youngB = t.insert('b');
+    const oldB = t.insert('b', ago(5 * 3600));
+    const unknown = t.insert(null);
+    const goneA = t.insert('a');
+    const port = t.emus.b.port;
+    await t.emus.b.close();
+    await expect.poll(() => t.switches.get('b')!.connected, { timeout: 2_000 }).toBe(false);
+
+    expect(await t.reconciler.sweep('periodic')).toEqual({ ran: true, closed: 2, inserted: 0, leftOpen: 0, waiting: 2, unstuck: 0 });
+    expect([goneA, oldB].map((r) => t.outcome(r.id))).toEqual(['controller_lost', 'controller_lost']);
+    expect([youngB, unknown].map((r) => t.outcome(r.id))).toEqual([null, null]);
+
+    // b comes back (a restarted FreeSWITCH: no channels): its reconnect sweeps, and the waiting rows close.
+    t.reconciler.start();
+    const again = await emulated(new Set(), port);
+    await expect.poll(() => t.sweeps.some((s) => s.result.closed === 2), { timeout: 3_000 }).toBe(true);
+    expect([youngB, unknown].map((r) => t.outcome(r.id))).toEqual(['controller_lost', 'controller_lost']);
+    expect(t.listings(again)).toBeGreaterThan(0);
+  });
+});
