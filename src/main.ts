@@ -168,7 +168,7 @@ async function main(): Promise<void> {
 
   const switchControl = switches ? createSwitchSync(switches, () => snapshots.allLatest(), logger.child({ component: 'switch-sync' })) : offlineSwitchControl;
   // Agents past their expires_at are disabled with their extensions (every instance may run it: no lease).
-  const agentExpiry = createAgentExpiry({ db, switchControl, logger: logger.child({ component: 'agent-expiry' }), now, intervalMs: config.AGENT_EXPIRY_CHECK_MS });
+  const agentExpiry = createAgentExpiry({ adb, switchControl, logger: logger.child({ component: 'agent-expiry' }), now, intervalMs: config.AGENT_EXPIRY_CHECK_MS });
   agentExpiry.start();
 
   const app = createApp({
@@ -184,7 +184,7 @@ async function main(): Promise<void> {
         timeoutMs: config.REGISTRATION_TIMEOUT_MS, now, logger: logger.child({ component: 'registrations' }),
       }),
     }),
-    jwtSecret: resolveJwtSecret(db, config.JWT_SECRET),
+    jwtSecret: await resolveJwtSecret(adb, config.JWT_SECRET),
     health: () => ({
       switchConnected: switches?.anyConnected ?? false, activeCalls: registry.size(), draining: callServer.draining,
       switches: (switches?.list ?? []).map((l) => ({ id: l.id, connected: l.connected })),

@@ -10,6 +10,7 @@ import { aiAgents, businessHours, dids, extensions, ivrMenuOptions, ivrs, organi
 import type { StoredDestination } from '../db/schema/index.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import type { DbLike } from './store.ts';
+import type { Db as AsyncDb } from '../db/handle.ts';
 import { compileSchedules } from './compile-schedules.ts';
 import type {
   DraftSnapshot, SnapshotAgent, SnapshotDestination, SnapshotDid, SnapshotExtension, SnapshotIvr, SnapshotMenuOption, SnapshotQueue,
@@ -35,20 +36,63 @@ export interface CompileResult {
 const DIGIT_RE = /^[0-9*#]$/;
 const SOUND_FILE_RE = /^\S+\.(wav|mp3|ogg|flac|gsm|ulaw|alaw|sln|raw)$/i;
 
+/** The org's draft configuration as stored: what compile reads (nine queries). */
+export interface DraftRows {
+  org: typeof organizations.$inferSelect;
+  ivrRows: Array<typeof ivrs.$inferSelect>;
+  optionRows: Array<typeof ivrMenuOptions.$inferSelect>;
+  extRows: Array<typeof extensions.$inferSelect>;
+  queueRows: Array<typeof queues.$inferSelect>;
+  tierRows: Array<{ queueId: string; extensionId: string; level: number; position: number }>;
+  agentRows: Array<typeof aiAgents.$inferSelect>;
+  didRows: Array<typeof dids.$inferSelect>;
+  scheduleRows: Array<typeof businessHours.$inferSelect>;
+}
+
 /** Loads the org's whole draft configuration (nine queries) and compiles + validates it in memory. */
 export function compile(db: DbLike, orgId: string, opts: { soundsDir: string }): CompileResult {
   const org = db.select().from(organizations).where(eq(organizations.id, orgId)).get();
   if (!org) throw new NotFoundError('Organization not found');
-  const ivrRows = db.select().from(ivrs).where(eq(ivrs.orgId, orgId)).all();
-  const optionRows = db.select().from(ivrMenuOptions).where(eq(ivrMenuOptions.orgId, orgId)).all();
-  const extRows = db.select().from(extensions).where(eq(extensions.orgId, orgId)).all();
-  const queueRows = db.select().from(queues).where(eq(queues.orgId, orgId)).all();
-  const tierRows = db
-    .select({ queueId: queueAgents.queueId, extensionId: queueAgents.extensionId, level: queueAgents.level, position: queueAgents.position })
-    .from(queueAgents).innerJoin(queues, eq(queues.id, queueAgents.queueId)).where(eq(queues.orgId, orgId)).all();
-  const agentRows = db.select().from(aiAgents).where(eq(aiAgents.orgId, orgId)).all();
-  const didRows = db.select().from(dids).where(eq(dids.orgId, orgId)).all();
-  const scheduleRows = db.select().from(businessHours).where(eq(businessHours.orgId, orgId)).all();
+  return compileRows({
+    org,
+    ivrRows: db.select().from(ivrs).where(eq(ivrs.orgId, orgId)).all(),
+    optionRows: db.select().from(ivrMenuOptions).where(eq(ivrMenuOptions.orgId, orgId)).all(),
+    extRows: db.select().from(extensions).where(eq(extensions.orgId, orgId)).all(),
+    queueRows: db.select().from(queues).where(eq(queues.orgId, orgId)).all(),
+    tierRows: db
+      .select({ queueId: queueAgents.queueId, extensionId: queueAgents.extensionId, level: queueAgents.level, position: queueAgents.position })
+      .from(queueAgents).innerJoin(queues, eq(queues.id, queueAgents.queueId)).where(eq(queues.orgId, orgId)).all(),
+    agentRows: db.select().from(aiAgents).where(eq(aiAgents.orgId, orgId)).all(),
+    didRows: db.select().from(dids).where(eq(dids.orgId, orgId)).all(),
+    scheduleRows: db.select().from(businessHours).where(eq(businessHours.orgId, orgId)).all(),
+  }, opts);
+}
+
+/**
+ * compile on the async handle: the same nine queries, one after another (inside a transaction they share one
+ * PostgreSQL connection), in the same order as the synchronous one (rows come back in the table's order on
+ * SQLite; compile keys everything by id or number, and sorts what it lists).
+ */
+export async function compileAsync(db: AsyncDb, orgId: string, opts: { soundsDir: string }): Promise<CompileResult> {
+  const t = db.t;
+  const [org] = await db.select().from(t.organizations).where(eq(t.organizations.id, orgId)).limit(1);
+  if (!org) throw new NotFoundError('Organization not found');
+  const ivrRows = await db.select().from(t.ivrs).where(eq(t.ivrs.orgId, orgId));
+  const optionRows = await db.select().from(t.ivrMenuOptions).where(eq(t.ivrMenuOptions.orgId, orgId));
+  const extRows = await db.select().from(t.extensions).where(eq(t.extensions.orgId, orgId));
+  const queueRows = await db.select().from(t.queues).where(eq(t.queues.orgId, orgId));
+  const tierRows = await db
+    .select({ queueId: t.queueAgents.queueId, extensionId: t.queueAgents.extensionId, level: t.queueAgents.level, position: t.queueAgents.position })
+    .from(t.queueAgents).innerJoin(t.queues, eq(t.queues.id, t.queueAgents.queueId)).where(eq(t.queues.orgId, orgId));
+  const agentRows = await db.select().from(t.aiAgents).where(eq(t.aiAgents.orgId, orgId));
+  const didRows = await db.select().from(t.dids).where(eq(t.dids.orgId, orgId));
+  const scheduleRows = await db.select().from(t.businessHours).where(eq(t.businessHours.orgId, orgId));
+  return compileRows({ org, ivrRows, optionRows, extRows, queueRows, tierRows, agentRows, didRows, scheduleRows }, opts);
+}
+
+/** Compiles + validates loaded draft rows (pure: no database). */
+export function compileRows(rows: DraftRows, opts: { soundsDir: string }): CompileResult {
+  const { org, ivrRows, optionRows, extRows, queueRows, tierRows, agentRows, didRows, scheduleRows } = rows;
 
   const problems: Problem[] = [];
   const warnings: Problem[] = [];

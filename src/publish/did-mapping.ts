@@ -1,10 +1,14 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { transaction, type Db as AsyncDb } from '../db/handle.ts';
 import { dids, organizations } from '../db/schema/index.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { isUuid, type DidRoutingType } from '../domain/destinations.ts';
 import type { ConfigSnapshot, DraftSnapshot, SnapshotDid } from './snapshot.ts';
-import { latestSnapshot, rewriteLiveDids, withVersionRetry, writeVersion } from './store.ts';
+import {
+  latestSnapshot, latestSnapshotAsync, lockOrgVersions, rewriteLiveDids, rewriteLiveDidsAsync, withVersionRetry, withVersionRetryAsync,
+  writeVersion, writeVersionAsync,
+} from './store.ts';
 
 /**
  * DID routing goes live at once (no full publish): the latest published snapshot — or an
@@ -42,6 +46,41 @@ export function publishDidMapping(
       },
       { behavior: 'immediate' },
     ),
+  );
+}
+
+/**
+ * publishDidMapping on the async handle (transitional twin, PG-PLAN.md: the DID service calls the synchronous
+ * one until it is converted; then this takes its name).
+ */
+export function publishDidMappingAsync(
+  db: AsyncDb,
+  orgId: string,
+  opts: { actorId?: string; now?: Date },
+): Promise<{ version: number | null; warnings: string[] }> {
+  const now = opts.now ?? new Date();
+  return withVersionRetryAsync(() =>
+    transaction(db, async (tx) => {
+      await lockOrgVersions(tx, orgId);
+      const { organizations, dids: d } = tx.t;
+      const [org] = await tx.select().from(organizations).where(eq(organizations.id, orgId)).limit(1);
+      if (!org) throw new NotFoundError('Organization not found');
+      const latest = await latestSnapshotAsync(tx, orgId);
+      const base: DraftSnapshot = latest ? withoutVersion(latest.snapshot) : {
+        schema: 1, orgId, orgName: org.name, sipDomain: org.sipDomain, ivrs: {}, extensions: {}, queues: {}, agents: {}, dids: {},
+      };
+      const didMap: Record<string, SnapshotDid> = {};
+      for (const row of await tx.select().from(d).where(eq(d.orgId, orgId))) {
+        if (row.status !== 'active' || !row.routingType) continue;
+        didMap[row.number] = { number: row.number, didId: row.id, routingType: row.routingType as DidRoutingType, destination: row.routingDestination ?? null };
+      }
+      const warnings = Object.values(didMap).flatMap((x) => unpublishedTarget(base, x));
+      if (!latest && Object.keys(didMap).length === 0) return { version: null, warnings };
+
+      const written = await writeVersionAsync(tx, orgId, { ...base, dids: didMap }, { actorId: opts.actorId ?? null, now, latest });
+      if (written.changed) await rewriteLiveDidsAsync(tx, orgId, written.snapshot.dids, now);
+      return { version: written.version, warnings };
+    }),
   );
 }
 

@@ -1,5 +1,6 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import { sqliteOf, type Db } from '../db/client.ts';
+import type { Db as AsyncDb } from '../db/handle.ts';
 import { configSnapshots } from '../db/schema/index.ts';
 import type { DidRoutingType } from '../domain/destinations.ts';
 import type { ConfigSnapshot, SnapshotDid } from './snapshot.ts';
@@ -90,6 +91,74 @@ export function createSnapshotReader(db: Db, opts: { cacheSize?: number } = {}):
         .orderBy(configSnapshots.orgId)
         .all();
       return rows.map((r) => byId(r.id)).filter((s): s is ConfigSnapshot => s !== null);
+    },
+  };
+}
+
+/** SnapshotReader on the async handle, for the API side (xml_curl). The call controller keeps the synchronous one. */
+export interface AsyncSnapshotReader {
+  lookupDid(e164: string): Promise<DidLookup | null>;
+  latest(orgId: string): Promise<ConfigSnapshot | null>;
+  allLatest(): Promise<ConfigSnapshot[]>;
+}
+
+/**
+ * createSnapshotReader on the async handle: the same bounded LRU of parsed, deep-frozen snapshots by row id
+ * (one per reader: make one and keep it), the same indexed query for the latest id; a miss is one awaited
+ * query more.
+ */
+export function createAsyncSnapshotReader(db: AsyncDb, opts: { cacheSize?: number } = {}): AsyncSnapshotReader {
+  const max = Math.max(1, opts.cacheSize ?? 64);
+  const cache = new Map<string, ConfigSnapshot>();
+  const { configSnapshots: cs, liveDids: ld } = db.t;
+
+  const byId = async (id: string): Promise<ConfigSnapshot | null> => {
+    const hit = cache.get(id);
+    if (hit) {
+      cache.delete(id);
+      cache.set(id, hit);
+      return hit;
+    }
+    const [row] = await db.select({ snapshot: cs.snapshot }).from(cs).where(eq(cs.id, id)).limit(1);
+    if (!row) return null;
+    const snap = cache.get(id) ?? deepFreeze(row.snapshot as ConfigSnapshot); // another lookup may have filled it meanwhile
+    cache.set(id, snap);
+    if (cache.size > max) cache.delete(cache.keys().next().value as string);
+    return snap;
+  };
+
+  const latest = async (orgId: string): Promise<ConfigSnapshot | null> => {
+    const [row] = await db.select({ id: cs.id }).from(cs).where(eq(cs.orgId, orgId)).orderBy(desc(cs.version)).limit(1);
+    return row ? byId(row.id) : null;
+  };
+
+  return {
+    latest,
+    async lookupDid(e164) {
+      const latestId = sql<string | null>`(select s.id from ${cs} s where s.org_id = ${ld.orgId} order by s.version desc limit 1)`;
+      const [live] = await db
+        .select({ number: ld.number, orgId: ld.orgId, didId: ld.didId, routingType: ld.routingType, routingDestination: ld.routingDestination, snapshotId: latestId })
+        .from(ld).where(eq(ld.number, e164)).limit(1);
+      if (!live) return null;
+      const snapshot = live.snapshotId ? await byId(live.snapshotId) : null;
+      if (!snapshot) return null;
+      const did: SnapshotDid = snapshot.dids[e164] ?? Object.freeze({
+        number: live.number, didId: live.didId, routingType: live.routingType as DidRoutingType, destination: live.routingDestination,
+      });
+      return { orgId: live.orgId, snapshot, did };
+    },
+    async allLatest() {
+      const rows = await db
+        .select({ id: cs.id })
+        .from(cs)
+        .where(sql`${cs.version} = (select max(s2.version) from ${cs} s2 where s2.org_id = ${cs.orgId})`)
+        .orderBy(cs.orgId);
+      const out: ConfigSnapshot[] = [];
+      for (const r of rows) {
+        const snap = await byId(r.id);
+        if (snap) out.push(snap);
+      }
+      return out;
     },
   };
 }

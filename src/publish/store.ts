@@ -5,6 +5,7 @@ import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { RunResult } from 'better-sqlite3';
 import type * as schema from '../db/schema/index.ts';
 import { configSnapshots, liveDids } from '../db/schema/index.ts';
+import type { Db as AsyncDb } from '../db/handle.ts';
 import type { ConfigSnapshot, DraftSnapshot, SnapshotDid } from './snapshot.ts';
 
 /** A database or a transaction on it: the publish steps run inside one transaction. */
@@ -106,8 +107,74 @@ export function withVersionRetry<T>(fn: () => T): T {
   }
 }
 
-export function snapshotByVersion(db: DbLike, orgId: string, version: number): ConfigSnapshot | null {
-  const row = db.select({ snapshot: configSnapshots.snapshot }).from(configSnapshots)
-    .where(and(eq(configSnapshots.orgId, orgId), eq(configSnapshots.version, version))).get();
+
+// ---- The same steps on the async handle (docs/pg/PG-PLAN.md). The synchronous ones above stay while code
+// outside src/publish still calls them (placed calls read latestSnapshot; tests publish synchronously).
+
+/**
+ * Serializes the org's version bumps. SQLite: nothing to do (the transaction is BEGIN IMMEDIATE and holds
+ * the connection). PostgreSQL: the organization's row, `FOR NO KEY UPDATE` (it does not block the FK checks
+ * of inserts naming the org, as FOR UPDATE would), taken first in the transaction, so the latest version read
+ * after it is the committed one and a concurrent publish waits instead of losing the version race. Locking
+ * the latest config_snapshots row instead would not cover an org's first publish (no row yet), and a waiter
+ * would read the old latest row again (READ COMMITTED re-checks only the locked row).
+ */
+export async function lockOrgVersions(tx: AsyncDb, orgId: string): Promise<void> {
+  if (tx.driver.dialect !== 'postgres') return;
+  const { organizations } = tx.t;
+  await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId)).for('no key update');
+}
+
+export async function latestSnapshotAsync(db: AsyncDb, orgId: string): Promise<StoredSnapshot | null> {
+  const { configSnapshots: cs } = db.t;
+  const [row] = await db
+    .select({ id: cs.id, version: cs.version, contentHash: cs.contentHash, snapshot: cs.snapshot })
+    .from(cs).where(eq(cs.orgId, orgId)).orderBy(desc(cs.version)).limit(1);
+  return row ? { ...row, snapshot: row.snapshot as ConfigSnapshot } : null;
+}
+
+/** writeVersion on the async handle: inside `transaction`, after lockOrgVersions. */
+export async function writeVersionAsync(
+  tx: AsyncDb,
+  orgId: string,
+  content: DraftSnapshot,
+  opts: { actorId?: string | null; now: Date; latest?: StoredSnapshot | null },
+): Promise<WriteResult> {
+  const latest = opts.latest !== undefined ? opts.latest : await latestSnapshotAsync(tx, orgId);
+  const hash = contentHash(content);
+  if (latest && latest.contentHash === hash) {
+    return { version: latest.version, changed: false, snapshot: latest.snapshot, previous: latest.snapshot };
+  }
+  const version = (latest?.version ?? 0) + 1;
+  const snapshot: ConfigSnapshot = { ...content, version, publishedAt: opts.now.toISOString() };
+  await tx.insert(tx.t.configSnapshots)
+    .values({ orgId, version, snapshot, contentHash: hash, publishedBy: opts.actorId ?? null, createdAt: opts.now.toISOString() });
+  return { version, changed: true, snapshot, previous: latest?.snapshot ?? null };
+}
+
+/** rewriteLiveDids on the async handle (statements one after another: inside a transaction). */
+export async function rewriteLiveDidsAsync(tx: AsyncDb, orgId: string, didMap: Record<string, SnapshotDid>, now: Date): Promise<void> {
+  const { liveDids: ld } = tx.t;
+  await tx.delete(ld).where(eq(ld.orgId, orgId));
+  const updatedAt = now.toISOString();
+  for (const d of Object.values(didMap)) {
+    const row = { orgId, didId: d.didId ?? '', routingType: d.routingType, routingDestination: d.destination, updatedAt };
+    await tx.insert(ld).values({ number: d.number, ...row }).onConflictDoUpdate({ target: ld.number, set: row });
+  }
+}
+
+/** withVersionRetry for an async transaction. */
+export async function withVersionRetryAsync<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    return fn();
+  }
+}
+
+export async function snapshotByVersionAsync(db: AsyncDb, orgId: string, version: number): Promise<ConfigSnapshot | null> {
+  const { configSnapshots: cs } = db.t;
+  const [row] = await db.select({ snapshot: cs.snapshot }).from(cs).where(and(eq(cs.orgId, orgId), eq(cs.version, version))).limit(1);
   return row ? (row.snapshot as ConfigSnapshot) : null;
 }

@@ -1,6 +1,5 @@
 import { desc, eq } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
-import { configSnapshots } from '../db/schema/index.ts';
+import type { Db } from '../db/handle.ts';
 import type { ConfigSnapshot } from './snapshot.ts';
 import { canonicalJson } from './store.ts';
 
@@ -16,9 +15,10 @@ export interface VersionInfo {
 const SECTIONS = ['ivrs', 'extensions', 'queues', 'agents', 'dids'] as const;
 
 /** The org's published versions, newest first, each with what it changed. */
-export function listVersions(db: Db, orgId: string, limit: number): VersionInfo[] {
-  const rows = db.select().from(configSnapshots).where(eq(configSnapshots.orgId, orgId))
-    .orderBy(desc(configSnapshots.version)).limit(limit + 1).all();
+export async function listVersions(db: Db, orgId: string, limit: number): Promise<VersionInfo[]> {
+  const { configSnapshots } = db.t;
+  const rows = await db.select().from(configSnapshots).where(eq(configSnapshots.orgId, orgId))
+    .orderBy(desc(configSnapshots.version)).limit(limit + 1);
   return rows.slice(0, limit).map((r, i) => {
     const prev = rows[i + 1];
     return {

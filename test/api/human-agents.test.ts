@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
-import { publish } from '../../src/publish/publish.ts';
-import { createSnapshotReader } from '../../src/publish/reader.ts';
-import { addDid, seedValid } from '../publish/seed.ts';
+import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
+import { publishAsync } from '../../src/publish/publish.ts';
+import { latestSnapshotAsync } from '../../src/publish/store.ts';
+import { addDid, seedValid } from '../publish/seed-async.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { createAgentExpiry } from '../../src/services/human-agents/expiry.ts';
 import type { PublishedSwitchChanges } from '../../src/publish/callcenter.ts';
@@ -11,8 +11,11 @@ const TOKEN = 'xml-curl-token-0123456789';
 const NOT_FOUND = '<document type="freeswitch/xml"><section name="result"><result status="not found"/></section></document>';
 const GOOD = 'Sunrise2026x';
 
-let api: TestApi;
-afterEach(() => api?.close());
+let api: AsyncTestApi;
+afterEach(async () => api?.close());
+
+/** Extension `n`'s enabled in the org's latest published snapshot. */
+const publishedEnabled = async (orgId: string, n: string) => (await latestSnapshotAsync(api.deps.adb, orgId))?.snapshot.extensions[n]?.enabled;
 
 /** A clock the test moves; the app and the sweep read it (it starts at the real time: tokens are checked against it). */
 function clock() {
@@ -39,9 +42,9 @@ function directory(user: string, domain: string) {
 
 describe('POST /api/v1/agents', () => {
   it('creates a member login and the next free extension; the agent can log in', async () => {
-    api = createTestApi();
+    api = await openTestApi();
     const org = await api.org();
-    seedValid(api.deps.db, org.orgId); // holds 1001
+    await seedValid(api.deps.adb, org.orgId); // holds 1001
     const { res, json } = await createAgent(org);
     expect(res.status).toBe(201);
     expect(json).toMatchObject({ name: 'Asha Rao', email: 'asha@example.com', phone: '+919876543210', enabled: true, disabled_reason: null, expires_at: null, extension: { number: '1002' }, caller_id_did: null });
@@ -56,7 +59,7 @@ describe('POST /api/v1/agents', () => {
   });
 
   it('400 naming each broken password rule; 409 for a taken email or extension', async () => {
-    api = createTestApi();
+    api = await openTestApi();
     const org = await api.org();
     for (const [password, rules] of [
       ['short1', ['min_length']],
@@ -80,7 +83,7 @@ describe('POST /api/v1/agents', () => {
   });
 
   it('lists with paging and an enabled filter; members cannot create agents', async () => {
-    api = createTestApi();
+    api = await openTestApi();
     const org = await api.org();
     for (const n of ['a', 'b', 'c']) expect((await createAgent(org, { email: `${n}@example.com` })).res.status).toBe(201);
     const first = (await api.call('GET', '/api/v1/agents?limit=2', { token: org.token }).then((r) => r.json())) as { agents: AgentBody[]; total: number };
@@ -99,11 +102,11 @@ describe('POST /api/v1/agents', () => {
 describe('disabling and expiry', () => {
   it('a disabled agent cannot log in, its token stops, its extension leaves the directory and the published snapshot', async () => {
     const switchCalls: PublishedSwitchChanges[] = [];
-    api = createTestApi({ switchControl: { applyPublished: (input) => { switchCalls.push(input); return Promise.resolve({ applied: true, errors: [] }); } } }, { XML_CURL_TOKEN: TOKEN, AUTH_USER_CACHE_MS: '0' });
+    api = await openTestApi({ switchControl: { applyPublished: (input) => { switchCalls.push(input); return Promise.resolve({ applied: true, errors: [] }); } } }, { XML_CURL_TOKEN: TOKEN, AUTH_USER_CACHE_MS: '0' });
     const org = await api.org();
-    seedValid(api.deps.db, org.orgId);
+    await seedValid(api.deps.adb, org.orgId);
     const { json: agent } = await createAgent(org);
-    publish(api.deps.db, org.orgId, { soundsDir: api.dataDir });
+    await publishAsync(api.deps.adb, org.orgId, { soundsDir: api.dataDir });
     expect(await directory('1002', org.sipDomain)).toContain('<user id="1002">');
     const session = (await login('asha@example.com', GOOD).then((r) => r.json())) as { token: string };
     expect((await api.call('GET', '/api/v1/call-logs', { token: session.token })).status).toBe(200);
@@ -113,7 +116,7 @@ describe('disabling and expiry', () => {
     expect(await res.json()).toMatchObject({ enabled: false, disabled_reason: 'admin', warnings: [] });
     expect(await directory('1002', org.sipDomain)).toBe(NOT_FOUND);
     expect(await directory('1001', org.sipDomain)).toContain('<user id="1001">');
-    expect(createSnapshotReader(api.deps.db).latest(org.orgId)?.extensions['1002']?.enabled).toBe(false);
+    expect(await publishedEnabled(org.orgId, '1002')).toBe(false);
     expect(switchCalls).toHaveLength(1);
     const refused = await login('asha@example.com', GOOD);
     expect(refused.status).toBe(403);
@@ -123,20 +126,20 @@ describe('disabling and expiry', () => {
 
     await api.call('PATCH', `/api/v1/agents/${agent.id}`, { token: org.token, body: { enabled: true } });
     expect(await directory('1002', org.sipDomain)).toContain('<user id="1002">');
-    expect(createSnapshotReader(api.deps.db).latest(org.orgId)?.extensions['1002']?.enabled).toBe(true);
+    expect(await publishedEnabled(org.orgId, '1002')).toBe(true);
     expect((await login('asha@example.com', GOOD)).status).toBe(200);
   });
 
   it('an expired agent is refused before the sweep; the sweep (injected clock) disables it and its extension once', async () => {
     const t = clock();
-    api = createTestApi({ now: t.now }, { XML_CURL_TOKEN: TOKEN });
+    api = await openTestApi({ now: t.now }, { XML_CURL_TOKEN: TOKEN });
     const org = await api.org();
-    seedValid(api.deps.db, org.orgId);
+    await seedValid(api.deps.adb, org.orgId);
     const expiry = new Date(t.now().getTime() + 3_600_000);
     const { json: agent } = await createAgent(org, { expires_at: expiry.toISOString().replace('Z', '+00:00') });
     expect(agent.expires_at).toBe(expiry.toISOString());
-    publish(api.deps.db, org.orgId, { soundsDir: api.dataDir, now: t.now() });
-    const sweep = createAgentExpiry({ db: api.deps.db, switchControl: api.deps.switchControl, logger: silentLogger(), now: t.now, intervalMs: 60_000 });
+    await publishAsync(api.deps.adb, org.orgId, { soundsDir: api.dataDir, now: t.now() });
+    const sweep = createAgentExpiry({ adb: api.deps.adb, switchControl: api.deps.switchControl, logger: silentLogger(), now: t.now, intervalMs: 60_000 });
 
     expect((await sweep.runOnce()).size).toBe(0);
     expect((await login('asha@example.com', GOOD)).status).toBe(200);
@@ -145,12 +148,12 @@ describe('disabling and expiry', () => {
     const refused = await login('asha@example.com', GOOD);
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { error: string }).error).toBe(`This agent's access expired at ${expiry.toISOString()}: ask an administrator to enable it`);
-    expect(createSnapshotReader(api.deps.db).latest(org.orgId)?.extensions['1002']?.enabled).toBe(true); // not swept yet
+    expect(await publishedEnabled(org.orgId, '1002')).toBe(true); // not swept yet
 
     const swept = await sweep.runOnce();
     expect([...swept.values()].flat()).toEqual([agent.id]);
     expect((await sweep.runOnce()).size).toBe(0); // idempotent
-    expect(createSnapshotReader(api.deps.db).latest(org.orgId)?.extensions['1002']?.enabled).toBe(false);
+    expect(await publishedEnabled(org.orgId, '1002')).toBe(false);
     const after = (await api.call('GET', `/api/v1/agents/${agent.id}`, { token: org.token }).then((r) => r.json())) as AgentBody;
     expect(after).toMatchObject({ enabled: false, disabled_reason: 'expired' });
     const enable = await api.call('PATCH', `/api/v1/agents/${agent.id}`, { token: org.token, body: { enabled: true } });
@@ -161,7 +164,7 @@ describe('disabling and expiry', () => {
   });
 
   it('a past expires_at given by PATCH disables at once; DELETE removes the login and leaves the extension disabled', async () => {
-    api = createTestApi();
+    api = await openTestApi();
     const org = await api.org();
     const { json: agent } = await createAgent(org);
     const past = await api.call('PATCH', `/api/v1/agents/${agent.id}`, { token: org.token, body: { expires_at: '2020-01-01T00:00:00Z' } });
@@ -176,11 +179,11 @@ describe('disabling and expiry', () => {
 
 describe('caller-ID DID', () => {
   it('accepts only an active DID of the organization', async () => {
-    api = createTestApi();
+    api = await openTestApi();
     const org = await api.org();
     const other = await api.org('Other');
-    addDid(api.deps.db, org.orgId, '+918065978001', 'extension', '1001');
-    addDid(api.deps.db, other.orgId, '+918065978009', 'extension', '1001');
+    await addDid(api.deps.adb, org.orgId, '+918065978001', 'extension', '1001');
+    await addDid(api.deps.adb, other.orgId, '+918065978009', 'extension', '1001');
     const { json: agent } = await createAgent(org, { caller_id_did: '08065978001' });
     expect(agent.caller_id_did).toMatchObject({ number: '+918065978001' });
     const bad = await api.call('PATCH', `/api/v1/agents/${agent.id}`, { token: org.token, body: { caller_id_did: '+918065978009' } });

@@ -4,11 +4,11 @@
  * `enabled`, which goes live at once (apply.ts); login and the directory also refuse through access.ts.
  */
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { agents, dids, extensions, users } from '../../db/schema/index.ts';
+import { transaction, type Db } from '../../db/handle.ts';
+import { isUniqueViolation } from '../../db/order.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 import { hashPassword, randomPassword } from '../auth/passwords.ts';
-import { assertNumberFree, nextFreeNumber } from '../numbers/extension-numbers.ts';
+import { assertNumberFreeAsync, nextFreeNumberAsync } from '../numbers/extension-numbers.ts';
 import { normalizeE164 } from '../numbers/phone.ts';
 import { agentRefusal } from './access.ts';
 import { applyExtensionStates, type ApplyDeps } from './apply.ts';
@@ -47,12 +47,13 @@ function phoneValue(phone: string | null | undefined, countryCode: string): stri
 }
 
 /** The DID's id when `value` (id or number in any format) is one of the organization's active numbers; else a 400. */
-function callerIdDid(db: Db, orgId: string, value: string | null | undefined, countryCode: string): string | null | undefined {
+async function callerIdDid(db: Db, orgId: string, value: string | null | undefined, countryCode: string): Promise<string | null | undefined> {
   if (value === undefined || value === null) return value;
+  const { dids } = db.t;
   const pick = { id: dids.id, status: dids.status, orgId: dids.orgId };
-  const byId = db.select(pick).from(dids).where(eq(dids.id, value)).get();
+  const [byId] = await db.select(pick).from(dids).where(eq(dids.id, value)).limit(1);
   const number = byId ? null : normalizeE164(value, countryCode);
-  const row = byId ?? (number ? db.select(pick).from(dids).where(eq(dids.number, number)).get() : undefined);
+  const row = byId ?? (number ? (await db.select(pick).from(dids).where(eq(dids.number, number)).limit(1))[0] : undefined);
   if (!row || row.orgId !== orgId || row.status !== 'active') {
     throw new ValidationError('caller_id_did is not an active DID of this organization', [{ field: 'caller_id_did', message: 'not an active DID of this organization' }]);
   }
@@ -64,15 +65,25 @@ function instant(value: string | null | undefined): string | null | undefined {
   return typeof value === 'string' ? new Date(value).toISOString() : value;
 }
 
-function emailTaken(db: Db, email: string): void {
-  const row = db.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
+async function emailTaken(db: Db, email: string): Promise<void> {
+  const { users } = db.t;
+  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1);
   // The other user may be in another organization: name the email only, never that user.
   if (row) throw new ConflictError(`A user with email ${email} already exists`, { type: 'user', email });
 }
 
-/** Creates the login and the extension in one transaction; the extension's SIP password is returned once. */
+/** Tries of createAgent's transaction when a concurrent creation took the number it picked (PostgreSQL). */
+const NUMBER_RACE_TRIES = 3;
+
+/**
+ * Creates the login and the extension in one transaction; the extension's SIP password is returned once.
+ * The next free number is picked inside that transaction. On SQLite nothing else writes meanwhile; on
+ * PostgreSQL (READ COMMITTED) a concurrent creation can take the same number first, which the unique index
+ * on (org, number) refuses: the whole transaction is then run again, and picks the next number (a taken
+ * email or an explicitly asked number is then answered by the checks of the new run, as a 409).
+ */
 export async function createAgent(deps: AgentDeps, orgId: string, input: CreateAgentInput): Promise<{ agent: AgentView; sipPassword: string }> {
-  const { db } = deps;
+  const { adb: db } = deps;
   const email = input.email.trim().toLowerCase();
   assertPasswordPolicy(input.password, email);
   const phone = phoneValue(input.phone, deps.defaultCountryCode) ?? null;
@@ -80,20 +91,43 @@ export async function createAgent(deps: AgentDeps, orgId: string, input: CreateA
   if (expiresAt !== null && Date.parse(expiresAt) <= deps.now().getTime()) {
     throw new ValidationError('expires_at is in the past', [{ field: 'expires_at', message: 'must be in the future (or null)' }]);
   }
-  emailTaken(db, email); // before the slow hash: the common conflict answers at once
+  await emailTaken(db, email); // before the slow hash: the common conflict answers at once
   const passwordHash = await hashPassword(input.password);
   const sipPassword = randomPassword(18);
-  const id = db.transaction((tx) => {
-    emailTaken(tx, email);
-    const didId = callerIdDid(tx, orgId, input.caller_id_did, deps.defaultCountryCode) ?? null;
-    const number = input.extension ?? nextFreeNumber(tx, orgId);
-    if (input.extension !== undefined) assertNumberFree(tx, orgId, number);
-    const user = tx.insert(users).values({ orgId, email, name: input.name, passwordHash, role: 'member' }).returning({ id: users.id }).get();
-    const ext = tx.insert(extensions).values({ orgId, number, name: input.name, sipPassword, voicemailEnabled: true, enabled: true }).returning({ id: extensions.id }).get();
-    return tx.insert(agents).values({ orgId, userId: user.id, extensionId: ext.id, phone, expiresAt, callerIdDidId: didId }).returning({ id: agents.id }).get().id;
-  }, { behavior: 'immediate' });
+  const insert = () => transaction(db, async (tx) => {
+    const { agents, extensions, users } = tx.t;
+    await emailTaken(tx, email);
+    const didId = (await callerIdDid(tx, orgId, input.caller_id_did, deps.defaultCountryCode)) ?? null;
+    const number = input.extension ?? await nextFreeNumberAsync(tx, orgId);
+    if (input.extension !== undefined) await assertNumberFreeAsync(tx, orgId, number);
+    const [user] = await tx.insert(users).values({ orgId, email, name: input.name, passwordHash, role: 'member' }).returning({ id: users.id });
+    const [ext] = await tx.insert(extensions).values({ orgId, number, name: input.name, sipPassword, voicemailEnabled: true, enabled: true }).returning({ id: extensions.id });
+    const [agent] = await tx.insert(agents).values({ orgId, userId: user!.id, extensionId: ext!.id, phone, expiresAt, callerIdDidId: didId }).returning({ id: agents.id });
+    return agent!.id;
+  });
+  let id: string | undefined;
+  for (let tries = 1; id === undefined; tries += 1) {
+    try {
+      id = await insert();
+    } catch (err) {
+      if (!isUniqueViolation(err) || tries >= NUMBER_RACE_TRIES) throw err;
+    }
+  }
   // A new extension is in no published snapshot yet: nothing to apply until the organization publishes.
-  return { agent: findAgent(db, orgId, id), sipPassword };
+  return { agent: await findAgent(db, orgId, id), sipPassword };
+}
+
+/**
+ * The agent's row, read to be changed in the same transaction: on PostgreSQL locked (FOR UPDATE), so two
+ * changes of one agent run one after the other as on SQLite (BEGIN IMMEDIATE) instead of deciding from the
+ * same stale row. 404 when it is not the organization's.
+ */
+async function currentAgent(tx: Db, orgId: string, id: string) {
+  const { agents } = tx.t;
+  const q = tx.select().from(agents).where(and(eq(agents.id, id), eq(agents.orgId, orgId))).limit(1);
+  const [row] = tx.driver.dialect === 'postgres' ? await q.for('update') : await q;
+  if (!row) throw new NotFoundError('Agent not found');
+  return row;
 }
 
 /**
@@ -101,13 +135,13 @@ export async function createAgent(deps: AgentDeps, orgId: string, input: CreateA
  * (reason `expired`); enabling it while expires_at is past is a 400. Enabled changes go live.
  */
 export async function updateAgent(deps: AgentDeps, orgId: string, id: string, input: UpdateAgentInput, actorId: string): Promise<AgentChange> {
-  const { db } = deps;
+  const { adb: db } = deps;
   const now = deps.now();
   const phone = phoneValue(input.phone, deps.defaultCountryCode);
-  const stateChanged = db.transaction((tx) => {
-    const current = tx.select().from(agents).where(and(eq(agents.id, id), eq(agents.orgId, orgId))).get();
-    if (!current) throw new NotFoundError('Agent not found');
-    const didId = callerIdDid(tx, orgId, input.caller_id_did, deps.defaultCountryCode);
+  const stateChanged = await transaction(db, async (tx) => {
+    const { agents, extensions, users } = tx.t;
+    const current = await currentAgent(tx, orgId, id);
+    const didId = await callerIdDid(tx, orgId, input.caller_id_did, deps.defaultCountryCode);
     const expiresAt = input.expires_at === undefined ? current.expiresAt : (instant(input.expires_at) ?? null);
     let enabled = input.enabled ?? current.enabled;
     let reason = input.enabled === undefined ? current.disabledReason : input.enabled ? null : 'admin';
@@ -117,19 +151,19 @@ export async function updateAgent(deps: AgentDeps, orgId: string, id: string, in
       }
       if (enabled) [enabled, reason] = [false, 'expired'];
     }
-    tx.update(agents).set({
+    await tx.update(agents).set({
       ...(phone !== undefined && { phone }),
       ...(didId !== undefined && { callerIdDidId: didId }),
       expiresAt, enabled, disabledReason: enabled ? null : reason, updatedAt: now.toISOString(),
-    }).where(eq(agents.id, id)).run();
-    if (input.name !== undefined) tx.update(users).set({ name: input.name, updatedAt: now.toISOString() }).where(eq(users.id, current.userId)).run();
-    tx.update(extensions).set({
+    }).where(eq(agents.id, id));
+    if (input.name !== undefined) await tx.update(users).set({ name: input.name, updatedAt: now.toISOString() }).where(eq(users.id, current.userId));
+    await tx.update(extensions).set({
       ...(input.name !== undefined && { name: input.name }), enabled, updatedAt: now.toISOString(),
-    }).where(eq(extensions.id, current.extensionId)).run();
+    }).where(eq(extensions.id, current.extensionId));
     return enabled !== current.enabled;
-  }, { behavior: 'immediate' });
+  });
   const { warnings } = stateChanged ? await applyExtensionStates(deps, orgId, actorId) : { warnings: [] };
-  return { agent: findAgent(db, orgId, id), warnings };
+  return { agent: await findAgent(db, orgId, id), warnings };
 }
 
 /**
@@ -138,13 +172,12 @@ export async function updateAgent(deps: AgentDeps, orgId: string, id: string, in
  * reach nobody instead of a stranger; the extension can be deleted or reused through /extensions.
  */
 export async function deleteAgent(deps: AgentDeps, orgId: string, id: string, actorId: string): Promise<{ warnings: string[] }> {
-  const { db } = deps;
-  const wasEnabled = db.transaction((tx) => {
-    const current = tx.select().from(agents).where(and(eq(agents.id, id), eq(agents.orgId, orgId))).get();
-    if (!current) throw new NotFoundError('Agent not found');
-    tx.update(extensions).set({ enabled: false, updatedAt: deps.now().toISOString() }).where(eq(extensions.id, current.extensionId)).run();
-    tx.delete(users).where(eq(users.id, current.userId)).run(); // cascades to the agents row
+  const wasEnabled = await transaction(deps.adb, async (tx) => {
+    const { extensions, users } = tx.t;
+    const current = await currentAgent(tx, orgId, id);
+    await tx.update(extensions).set({ enabled: false, updatedAt: deps.now().toISOString() }).where(eq(extensions.id, current.extensionId));
+    await tx.delete(users).where(eq(users.id, current.userId)); // cascades to the agents row
     return current.enabled;
-  }, { behavior: 'immediate' });
+  });
   return wasEnabled ? applyExtensionStates(deps, orgId, actorId) : { warnings: [] };
 }

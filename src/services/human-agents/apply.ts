@@ -3,20 +3,21 @@
  * that changed) and mod_callcenter is told (a disabled agent's tiers are removed). A switch that is away
  * or refuses is a warning, never a failure: the directory already refuses a disabled agent.
  */
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import { switchChanges, type SwitchControl } from '../../publish/callcenter.ts';
 import { publishExtensionStates } from '../../publish/extension-state.ts';
 
 export interface ApplyDeps {
-  db: Db;
+  /** The async handle (named `adb` while deps objects also carry the legacy synchronous `db`: PG-PLAN.md). */
+  adb: Db;
   switchControl: SwitchControl;
   logger: Logger;
   now: () => Date;
 }
 
 export async function applyExtensionStates(deps: ApplyDeps, orgId: string, actorId: string | null): Promise<{ version: number | null; warnings: string[] }> {
-  const result = publishExtensionStates(deps.db, orgId, { actorId, now: deps.now() });
+  const result = await publishExtensionStates(deps.adb, orgId, { actorId, now: deps.now() });
   if (!result.changed || !result.snapshot) return { version: result.version, warnings: [] };
   const warnings: string[] = [];
   try {

@@ -6,23 +6,24 @@
  * compare expires_at with now themselves (access.ts), so nobody waits for the sweep to be refused.
  */
 import { and, eq, inArray, isNotNull, lte } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { agents, extensions } from '../../db/schema/index.ts';
+import { transaction, type Db } from '../../db/handle.ts';
 import { applyExtensionStates, type ApplyDeps } from './apply.ts';
 
 /** Disables what expired by `now`; returns the agents disabled, by organization. */
-export function expireAgents(db: Db, now: Date): Map<string, string[]> {
+export async function expireAgents(db: Db, now: Date): Promise<Map<string, string[]>> {
   const at = now.toISOString();
-  const expired = db.transaction((tx) => {
-    // expires_at is stored as toISOString() (UTC, fixed width), so text order is time order.
-    const rows = tx.update(agents).set({ enabled: false, disabledReason: 'expired', updatedAt: at })
+  const expired = await transaction(db, async (tx) => {
+    const { agents, extensions } = tx.t;
+    // expires_at is stored as toISOString() (UTC, fixed width), so text order is time order. One conditional
+    // UPDATE: on PostgreSQL a concurrent sweep's rows are re-checked after its commit and no longer match.
+    const rows = await tx.update(agents).set({ enabled: false, disabledReason: 'expired', updatedAt: at })
       .where(and(eq(agents.enabled, true), isNotNull(agents.expiresAt), lte(agents.expiresAt, at)))
-      .returning({ id: agents.id, orgId: agents.orgId, extensionId: agents.extensionId }).all();
+      .returning({ id: agents.id, orgId: agents.orgId, extensionId: agents.extensionId });
     if (rows.length > 0) {
-      tx.update(extensions).set({ enabled: false, updatedAt: at }).where(inArray(extensions.id, rows.map((r) => r.extensionId))).run();
+      await tx.update(extensions).set({ enabled: false, updatedAt: at }).where(inArray(extensions.id, rows.map((r) => r.extensionId)));
     }
     return rows;
-  }, { behavior: 'immediate' });
+  });
   const byOrg = new Map<string, string[]>();
   for (const r of expired) byOrg.set(r.orgId, [...(byOrg.get(r.orgId) ?? []), r.id]);
   return byOrg;
@@ -39,7 +40,7 @@ export function createAgentExpiry(deps: ApplyDeps & { intervalMs: number }): Age
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   const runOnce = async (): Promise<Map<string, string[]>> => {
-    const byOrg = expireAgents(deps.db, deps.now());
+    const byOrg = await expireAgents(deps.adb, deps.now());
     for (const [orgId, ids] of byOrg) {
       deps.logger.info({ orgId, agents: ids }, 'agents expired: disabled with their extensions');
       await applyExtensionStates(deps, orgId, null);

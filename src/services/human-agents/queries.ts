@@ -1,6 +1,7 @@
 /** Reading agents: the joined row every response is shaped from, one or a page. */
 import { and, asc, count, eq, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import type { Db as AsyncDb } from '../../db/handle.ts';
 import { agents, dids, extensions, users } from '../../db/schema/index.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 
@@ -50,17 +51,29 @@ function joined(db: Db, where: SQL | undefined) {
     .where(where);
 }
 
-export function findAgent(db: Db, orgId: string, id: string): AgentView {
-  const row = joined(db, and(eq(agents.id, id), eq(agents.orgId, orgId))).get();
+/** `joined` on the async handle. */
+function joinedAsync(db: AsyncDb, where: (t: AsyncDb['t']) => SQL | undefined) {
+  const { agents: a, users: u, extensions: e, dids: d } = db.t;
+  const cols = { agent: a, email: u.email, name: u.name, extensionNumber: e.number, didNumber: d.number, didOrgId: d.orgId };
+  return db.select(cols).from(a)
+    .innerJoin(u, eq(u.id, a.userId))
+    .innerJoin(e, eq(e.id, a.extensionId))
+    .leftJoin(d, eq(d.id, a.callerIdDidId))
+    .where(where(db.t));
+}
+
+export async function findAgent(db: AsyncDb, orgId: string, id: string): Promise<AgentView> {
+  const [row] = await joinedAsync(db, (t) => and(eq(t.agents.id, id), eq(t.agents.orgId, orgId))).limit(1);
   if (!row) throw new NotFoundError('Agent not found');
   return toView(row);
 }
 
-export function listAgents(db: Db, orgId: string, q: { limit: number; offset: number; enabled?: boolean | undefined }): { agents: AgentView[]; total: number } {
-  const where = and(eq(agents.orgId, orgId), ...(q.enabled === undefined ? [] : [eq(agents.enabled, q.enabled)]));
-  const rows = joined(db, where).orderBy(asc(extensions.number)).limit(q.limit).offset(q.offset).all();
-  const total = db.select({ n: count() }).from(agents).where(where).get()?.n ?? 0;
-  return { agents: rows.map(toView), total };
+export async function listAgents(db: AsyncDb, orgId: string, q: { limit: number; offset: number; enabled?: boolean | undefined }): Promise<{ agents: AgentView[]; total: number }> {
+  const { agents: a, extensions: e } = db.t;
+  const where = and(eq(a.orgId, orgId), ...(q.enabled === undefined ? [] : [eq(a.enabled, q.enabled)]));
+  const rows = await joinedAsync(db, () => where).orderBy(asc(e.number)).limit(q.limit).offset(q.offset);
+  const [total] = await db.select({ n: count() }).from(a).where(where);
+  return { agents: rows.map(toView), total: total?.n ?? 0 };
 }
 
 /** Owners of the organization's extensions (agent id, name, email), by extension id. */
@@ -96,5 +109,43 @@ export function agentsByExtensionNumber(db: Db, orgId: string): Map<string, Agen
 /** The agent whose login is user `userId`, or null (an admin, or an API key's id). */
 export function findAgentByUser(db: Db, orgId: string, userId: string): AgentView | null {
   const row = joined(db, and(eq(agents.orgId, orgId), eq(agents.userId, userId))).get();
+  return row ? toView(row) : null;
+}
+
+// ---- Async twins of the lookups other areas still call synchronously (PG-PLAN.md: when their last synchronous
+// caller is converted, the synchronous one goes and the twin takes its name).
+
+/** ownersByExtension on the async handle. */
+export async function ownersByExtensionAsync(db: AsyncDb, orgId: string): Promise<Map<string, { agent_id: string; user_id: string; name: string; email: string; enabled: boolean }>> {
+  const { agents: a, users: u } = db.t;
+  const rows = await db.select({ extensionId: a.extensionId, agentId: a.id, userId: u.id, name: u.name, email: u.email, enabled: a.enabled })
+    .from(a).innerJoin(u, eq(u.id, a.userId)).where(eq(a.orgId, orgId));
+  return new Map(rows.map((r) => [r.extensionId, { agent_id: r.agentId, user_id: r.userId, name: r.name, email: r.email, enabled: r.enabled }]));
+}
+
+/** agentCallerIdNumber on the async handle. */
+export async function agentCallerIdNumberAsync(db: AsyncDb, orgId: string, extNumber: string): Promise<string | null> {
+  const { agents: a, extensions: e, dids: d } = db.t;
+  const [row] = await db.select({ number: d.number }).from(a)
+    .innerJoin(e, eq(e.id, a.extensionId))
+    .innerJoin(d, and(eq(d.id, a.callerIdDidId), eq(d.orgId, orgId)))
+    .where(and(eq(a.orgId, orgId), eq(e.number, extNumber))).limit(1);
+  return row?.number ?? null;
+}
+
+/** findAgentByExtension on the async handle. */
+export async function findAgentByExtensionAsync(db: AsyncDb, orgId: string, extNumber: string): Promise<AgentView | null> {
+  const [row] = await joinedAsync(db, (t) => and(eq(t.agents.orgId, orgId), eq(t.extensions.number, extNumber))).limit(1);
+  return row ? toView(row) : null;
+}
+
+/** agentsByExtensionNumber on the async handle. */
+export async function agentsByExtensionNumberAsync(db: AsyncDb, orgId: string): Promise<Map<string, AgentView>> {
+  return new Map((await joinedAsync(db, (t) => eq(t.agents.orgId, orgId))).map((r) => [r.extensionNumber, toView(r)]));
+}
+
+/** findAgentByUser on the async handle. */
+export async function findAgentByUserAsync(db: AsyncDb, orgId: string, userId: string): Promise<AgentView | null> {
+  const [row] = await joinedAsync(db, (t) => and(eq(t.agents.orgId, orgId), eq(t.agents.userId, userId))).limit(1);
   return row ? toView(row) : null;
 }

@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
 import type { Db as AsyncDb } from '../../db/handle.ts';
-import { settings } from '../../db/schema/index.ts';
 import { hashPassword, randomPassword } from '../auth/passwords.ts';
 import type { Role } from '../auth/permissions.ts';
 
@@ -48,11 +46,14 @@ export async function bootstrapAdmin(
 }
 
 /** The JWT secret: from config, else generated once and kept in the database so every instance shares it. */
-export function resolveJwtSecret(db: Db, configured: string | undefined): string {
+export async function resolveJwtSecret(db: AsyncDb, configured: string | undefined): Promise<string> {
   if (configured) return configured;
-  const row = db.select().from(settings).where(eq(settings.key, 'jwt_secret')).get();
-  if (row) return row.value;
+  const { settings } = db.t;
+  const stored = async () => (await db.select().from(settings).where(eq(settings.key, 'jwt_secret')).limit(1))[0]?.value;
+  const found = await stored();
+  if (found !== undefined) return found;
   const value = randomBytes(32).toString('base64url');
-  db.insert(settings).values({ key: 'jwt_secret', value }).onConflictDoNothing().run();
-  return db.select().from(settings).where(eq(settings.key, 'jwt_secret')).get()?.value ?? value;
+  // Instances starting together: the first insert wins and every instance reads the winner's secret.
+  await db.insert(settings).values({ key: 'jwt_secret', value }).onConflictDoNothing();
+  return (await stored()) ?? value;
 }

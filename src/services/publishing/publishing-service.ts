@@ -4,18 +4,17 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { soundsDir, type Config } from '../../runtime/env.ts';
-import type { Db } from '../../db/client.ts';
-import { ivrs } from '../../db/schema/index.ts';
+import type { Db } from '../../db/handle.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import { publish, type PublishResult } from '../../publish/publish.ts';
+import { publishAsync, type PublishResult } from '../../publish/publish.ts';
 import type { Problem } from '../../publish/compile.ts';
 import { switchChanges, type SwitchControl } from '../../publish/callcenter.ts';
 import type { ConfigSnapshot } from '../../publish/snapshot.ts';
-import { snapshotByVersion } from '../../publish/store.ts';
+import { snapshotByVersionAsync } from '../../publish/store.ts';
 import { listVersions, type VersionInfo } from '../../publish/versions.ts';
 
 export interface PublishingDeps {
-  db: Db;
+  adb: Db;
   config: Pick<Config, 'SOUNDS_DIR' | 'DATA_DIR'>;
   switchControl: SwitchControl;
   now: () => Date;
@@ -30,11 +29,12 @@ export async function publishOrganization(
   actor: { orgId: string; id: string },
   ivrId: string,
 ): Promise<{ result: PublishResult; warnings: Problem[] }> {
-  const { db, config, switchControl, now } = deps;
-  const ivr = db.select({ id: ivrs.id }).from(ivrs).where(and(eq(ivrs.id, ivrId), eq(ivrs.orgId, actor.orgId))).get();
+  const { adb: db, config, switchControl, now } = deps;
+  const { ivrs } = db.t;
+  const [ivr] = await db.select({ id: ivrs.id }).from(ivrs).where(and(eq(ivrs.id, ivrId), eq(ivrs.orgId, actor.orgId))).limit(1);
   if (!ivr) throw new NotFoundError('IVR not found');
 
-  const result = publish(db, actor.orgId, { actorId: actor.id, soundsDir: soundsDir(config), now: now() });
+  const result = await publishAsync(db, actor.orgId, { actorId: actor.id, soundsDir: soundsDir(config), now: now() });
   const warnings: Problem[] = [...result.warnings];
   try {
     const applied = await switchControl.applyPublished(switchChanges(result.snapshot, result.changed ? result.previous : result.snapshot));
@@ -46,13 +46,13 @@ export async function publishOrganization(
 }
 
 /** The org's published versions, newest first. */
-export function publishedVersions(db: Db, orgId: string, limit: number): VersionInfo[] {
+export function publishedVersions(db: Db, orgId: string, limit: number): Promise<VersionInfo[]> {
   return listVersions(db, orgId, limit);
 }
 
 /** One published version's snapshot; 404 when the org has no such version. */
-export function publishedVersion(db: Db, orgId: string, version: number): ConfigSnapshot {
-  const snap = snapshotByVersion(db, orgId, version);
+export async function publishedVersion(db: Db, orgId: string, version: number): Promise<ConfigSnapshot> {
+  const snap = await snapshotByVersionAsync(db, orgId, version);
   if (!snap) throw new NotFoundError(`Configuration version ${version} not found`);
   return snap;
 }

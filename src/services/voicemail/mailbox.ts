@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import type { Db as AsyncDb } from '../../db/handle.ts';
 import { extensions } from '../../db/schema/index.ts';
 import { DEFAULT_VOICEMAIL_GREETING, renderGreeting, type GreetingRenderer } from './greeting.ts';
 
@@ -14,6 +15,15 @@ export interface Mailbox {
 export function findMailbox(db: Db, orgId: string, extension: string): Mailbox {
   const row = db.select({ text: extensions.voicemailGreeting, file: extensions.voicemailGreetingFile }).from(extensions)
     .where(and(eq(extensions.orgId, orgId), eq(extensions.number, extension))).get();
+  const file = row?.file ?? null;
+  return { greetingText: row?.text ?? DEFAULT_VOICEMAIL_GREETING, greetingFile: file !== null && existsSync(file) ? file : null };
+}
+
+/** findMailbox on the async handle (transitional twin: the call controller reads the synchronous one until step 8). */
+export async function findMailboxAsync(db: AsyncDb, orgId: string, extension: string): Promise<Mailbox> {
+  const { extensions: e } = db.t;
+  const [row] = await db.select({ text: e.voicemailGreeting, file: e.voicemailGreetingFile }).from(e)
+    .where(and(eq(e.orgId, orgId), eq(e.number, extension))).limit(1);
   const file = row?.file ?? null;
   return { greetingText: row?.text ?? DEFAULT_VOICEMAIL_GREETING, greetingFile: file !== null && existsSync(file) ? file : null };
 }

@@ -2,8 +2,10 @@ import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { and, count, desc, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { voicemailMessages } from '../../db/schema/index.ts';
+import type { Db as SyncDb } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
+import type { voicemailMessages } from '../../db/schema/index.ts';
+import { voicemailMessages as voicemailTable } from '../../db/schema/index.ts';
 import { VoicemailNotFoundError } from './errors.ts';
 
 /** The one place voicemail_messages is read and written (the call controller stores, the API lists and serves). */
@@ -21,8 +23,15 @@ export interface NewVoicemailMessage {
   createdAt: string;
 }
 
-export function saveMessage(db: Db, m: NewVoicemailMessage): VoicemailMessage {
-  return db.insert(voicemailMessages).values(m).returning().get();
+/** The call controller's write (synchronous until the controller moves to the async handle: PG-PLAN.md step 8). */
+export function saveMessage(db: SyncDb, m: NewVoicemailMessage): VoicemailMessage {
+  return db.insert(voicemailTable).values(m).returning().get();
+}
+
+/** saveMessage on the async handle (transitional twin). */
+export async function saveMessageAsync(db: Db, m: NewVoicemailMessage): Promise<VoicemailMessage> {
+  const [row] = await db.insert(db.t.voicemailMessages).values(m).returning();
+  return row!;
 }
 
 export interface MessageQuery {
@@ -34,43 +43,46 @@ export interface MessageQuery {
 }
 
 /** A page of an organization's messages, newest first; `total` counts every match. */
-export function listMessages(db: Db, orgId: string, q: MessageQuery): { messages: VoicemailMessage[]; total: number } {
-  const t = voicemailMessages;
+export async function listMessages(db: Db, orgId: string, q: MessageQuery): Promise<{ messages: VoicemailMessage[]; total: number }> {
+  const t = db.t.voicemailMessages;
   const where = and(
     eq(t.orgId, orgId),
     q.extension !== undefined ? eq(t.extension, q.extension) : undefined,
     q.callLogId !== undefined ? eq(t.callLogId, q.callLogId) : undefined,
     q.heard !== undefined ? eq(t.heard, q.heard) : undefined,
   );
-  const messages = db.select().from(t).where(where).orderBy(desc(t.createdAt), desc(t.id)).limit(q.limit).offset(q.offset).all();
-  const total = db.select({ n: count() }).from(t).where(where).get()?.n ?? 0;
-  return { messages, total };
+  const messages = await db.select().from(t).where(where).orderBy(desc(t.createdAt), desc(t.id)).limit(q.limit).offset(q.offset);
+  const [total] = await db.select({ n: count() }).from(t).where(where);
+  return { messages, total: total?.n ?? 0 };
 }
 
 /** One message of the organization; another organization's message does not exist here. */
-export function getMessage(db: Db, orgId: string, id: string): VoicemailMessage {
-  const row = db.select().from(voicemailMessages).where(and(eq(voicemailMessages.id, id), eq(voicemailMessages.orgId, orgId))).get();
+export async function getMessage(db: Db, orgId: string, id: string): Promise<VoicemailMessage> {
+  const { voicemailMessages } = db.t;
+  const [row] = await db.select().from(voicemailMessages).where(and(eq(voicemailMessages.id, id), eq(voicemailMessages.orgId, orgId))).limit(1);
   if (!row) throw new VoicemailNotFoundError('Voicemail message not found');
   return row;
 }
 
-export function setHeard(db: Db, orgId: string, id: string, heard: boolean): VoicemailMessage {
-  const row = db.update(voicemailMessages).set({ heard })
-    .where(and(eq(voicemailMessages.id, id), eq(voicemailMessages.orgId, orgId))).returning().get();
+export async function setHeard(db: Db, orgId: string, id: string, heard: boolean): Promise<VoicemailMessage> {
+  const { voicemailMessages } = db.t;
+  const [row] = await db.update(voicemailMessages).set({ heard })
+    .where(and(eq(voicemailMessages.id, id), eq(voicemailMessages.orgId, orgId))).returning();
   if (!row) throw new VoicemailNotFoundError('Voicemail message not found');
   return row;
 }
 
 /** Deletes the row, then its file (a file already gone is fine). */
 export async function deleteMessage(db: Db, orgId: string, id: string): Promise<void> {
-  const row = db.delete(voicemailMessages).where(and(eq(voicemailMessages.id, id), eq(voicemailMessages.orgId, orgId))).returning().get();
+  const { voicemailMessages } = db.t;
+  const [row] = await db.delete(voicemailMessages).where(and(eq(voicemailMessages.id, id), eq(voicemailMessages.orgId, orgId))).returning();
   if (!row) throw new VoicemailNotFoundError('Voicemail message not found');
   await rm(row.path, { force: true });
 }
 
 /** The message's audio as a stream with its size; a file missing on disk is a not-found. */
 export async function openMessageAudio(db: Db, orgId: string, id: string): Promise<{ message: VoicemailMessage; size: number; stream: Readable }> {
-  const message = getMessage(db, orgId, id);
+  const message = await getMessage(db, orgId, id);
   const size = await stat(message.path).then((s) => (s.isFile() ? s.size : -1), () => -1);
   if (size < 0) throw new VoicemailNotFoundError('Voicemail audio is missing on disk');
   return { message, size, stream: createReadStream(message.path) };

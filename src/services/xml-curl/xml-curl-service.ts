@@ -3,11 +3,10 @@
  * queues, agents and tiers. Both come from the published snapshots (the HTTP layer renders the XML).
  */
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { agents, extensions, organizations } from '../../db/schema/index.ts';
+import type { Db } from '../../db/handle.ts';
 import { agentRefusal } from '../human-agents/access.ts';
 import { callcenterConfig, type CallcenterConfig } from '../../publish/callcenter.ts';
-import { createSnapshotReader } from '../../publish/reader.ts';
+import type { AsyncSnapshotReader } from '../../publish/reader.ts';
 
 export interface DirectoryUser {
   orgId: string;
@@ -26,20 +25,21 @@ export interface DirectoryUser {
  * before the expiry sweep runs). null: not ours, and FreeSWITCH then finds no such user, so a REGISTER
  * is answered 403 and dialling user/<ext> fails.
  */
-export function directoryUser(db: Db, user: string, domain: string, now: Date): DirectoryUser | null {
+export async function directoryUser(db: Db, snapshots: AsyncSnapshotReader, user: string, domain: string, now: Date): Promise<DirectoryUser | null> {
   if (!/^\d{4}$/.test(user) || domain === '') return null;
-  const org = db.select({ id: organizations.id }).from(organizations).where(eq(organizations.sipDomain, domain.toLowerCase())).get();
+  const { agents, extensions, organizations } = db.t;
+  const [org] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.sipDomain, domain.toLowerCase())).limit(1);
   if (!org) return null;
-  const published = createSnapshotReader(db).latest(org.id);
+  const published = await snapshots.latest(org.id);
   if (!published?.extensions[user]) return null;
-  const ext = db.select().from(extensions).where(and(eq(extensions.orgId, org.id), eq(extensions.number, user))).get();
+  const [ext] = await db.select().from(extensions).where(and(eq(extensions.orgId, org.id), eq(extensions.number, user))).limit(1);
   if (!ext || !ext.enabled) return null;
-  const agent = db.select({ enabled: agents.enabled, expiresAt: agents.expiresAt }).from(agents).where(eq(agents.extensionId, ext.id)).get();
+  const [agent] = await db.select({ enabled: agents.enabled, expiresAt: agents.expiresAt }).from(agents).where(eq(agents.extensionId, ext.id)).limit(1);
   if (agent && agentRefusal(agent, now)) return null;
   return { orgId: org.id, domain: domain.toLowerCase(), number: ext.number, name: ext.name, sipPassword: ext.sipPassword };
 }
 
 /** mod_callcenter's view of every organization's latest published snapshot. */
-export function publishedCallcenterConfig(db: Db): CallcenterConfig {
-  return callcenterConfig(createSnapshotReader(db).allLatest());
+export async function publishedCallcenterConfig(snapshots: AsyncSnapshotReader): Promise<CallcenterConfig> {
+  return callcenterConfig(await snapshots.allLatest());
 }

@@ -7,18 +7,18 @@ import { findAgent, listAgents } from '../../../services/human-agents/queries.ts
 import { createAgentRoute, deleteAgentRoute, getAgentRoute, listAgentsRoute, updateAgentRoute } from './routes.ts';
 
 const depsOf = (c: Context<AppEnv>): AgentDeps => {
-  const { db, switchControl, now, config } = c.get('deps');
-  return { db, switchControl, now, logger: c.get('logger'), defaultCountryCode: config.DEFAULT_COUNTRY_CODE };
+  const { adb, switchControl, now, config } = c.get('deps');
+  return { adb, switchControl, now, logger: c.get('logger'), defaultCountryCode: config.DEFAULT_COUNTRY_CODE };
 };
 
 export function humanAgentRoutes() {
   return new OpenAPIHono<AppEnv>()
-    .openapi(listAgentsRoute, (c) => {
+    .openapi(listAgentsRoute, async (c) => {
       const { enabled, limit, offset } = c.req.valid('query');
-      const page = listAgents(c.get('deps').db, c.get('principal').orgId, { limit, offset, enabled: enabled === undefined ? undefined : enabled === 'true' });
+      const page = await listAgents(c.get('deps').adb, c.get('principal').orgId, { limit, offset, enabled: enabled === undefined ? undefined : enabled === 'true' });
       return c.json({ ...page, limit, offset }, 200);
     })
-    .openapi(getAgentRoute, (c) => c.json(findAgent(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id), 200))
+    .openapi(getAgentRoute, async (c) => c.json(await findAgent(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id), 200))
     .openapi(createAgentRoute, async (c) => {
       const { agent, sipPassword } = await createAgent(depsOf(c), c.get('principal').orgId, c.req.valid('json'));
       return c.json({ ...agent, sip_password: sipPassword }, 201);

@@ -22,21 +22,21 @@ export function maskingRoutes() {
       const session = await createMaskingSession(c.get('deps'), c.get('principal').orgId, c.req.valid('json'));
       return c.json(toDto(session), 201);
     })
-    .openapi(listSessionsRoute, (c) => {
-      const { sessions, total } = listMaskingSessions(c.get('deps').db, c.get('principal').orgId, c.req.valid('query'));
+    .openapi(listSessionsRoute, async (c) => {
+      const { sessions, total } = await listMaskingSessions(c.get('deps').adb, c.get('principal').orgId, c.req.valid('query'));
       return c.json({ sessions: sessions.map(toDto), total }, 200);
     })
-    .openapi(getSessionRoute, (c) => c.json(toDto(getMaskingSession(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id)), 200))
-    .openapi(updateSessionRoute, (c) => {
-      const session = extendMaskingSession(c.get('deps'), c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json').duration_minutes);
+    .openapi(getSessionRoute, async (c) => c.json(toDto(await getMaskingSession(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id)), 200))
+    .openapi(updateSessionRoute, async (c) => {
+      const session = await extendMaskingSession(c.get('deps'), c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json').duration_minutes);
       return c.json(toDto(session), 200);
     })
     .openapi(cancelSessionRoute, async (c) => {
       const session = await cancelMaskingSession(c.get('deps'), c.get('principal').orgId, c.req.valid('param').id);
       return c.json(toDto(session), 200);
     })
-    .openapi(sessionLogsRoute, (c) => {
-      const calls = maskingSessionCalls(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id);
+    .openapi(sessionLogsRoute, async (c) => {
+      const calls = await maskingSessionCalls(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id);
       return c.json(calls.map(({ call, durationS }) => ({
         call_id: call.id, from: call.firstNumber, to: call.secondNumber, did: call.did, status: call.status,
         started_at: call.startedAt, ended_at: call.endedAt, duration: durationS, hangup_cause: call.hangupCause,

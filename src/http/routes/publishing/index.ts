@@ -24,16 +24,16 @@ export function publishRoutes() {
         200,
       );
     })
-    .openapi(routes.validateConfig, (c) => c.json(validateDraft(c.get('deps'), c.get('principal').orgId), 200))
-    .openapi(routes.listVersions, (c) => {
-      const rows = publishedVersions(c.get('deps').db, c.get('principal').orgId, c.req.valid('query').limit);
+    .openapi(routes.validateConfig, async (c) => c.json(await validateDraft(c.get('deps'), c.get('principal').orgId), 200))
+    .openapi(routes.listVersions, async (c) => {
+      const rows = await publishedVersions(c.get('deps').adb, c.get('principal').orgId, c.req.valid('query').limit);
       return c.json(
         rows.map((r) => ({ version: r.version, createdAt: r.createdAt, published_by: r.publishedBy, content_hash: r.contentHash, changed: r.changed })),
         200,
       );
     })
-    .openapi(routes.getVersion, (c) => {
-      const snap = publishedVersion(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').version);
+    .openapi(routes.getVersion, async (c) => {
+      const snap = await publishedVersion(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').version);
       return c.json(snap as unknown as Record<string, unknown>, 200);
     });
 }

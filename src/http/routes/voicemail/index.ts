@@ -12,21 +12,21 @@ const toDto = (m: VoicemailMessage, base: string) => ({
 /** Handlers parse, authorize (route middleware) and shape; src/services/voicemail/messages.ts does the work. */
 export function voicemailRoutes() {
   return new OpenAPIHono<AppEnv>()
-    .openapi(listVoicemail, (c) => {
+    .openapi(listVoicemail, async (c) => {
       const q = c.req.valid('query');
-      const { db, config } = c.get('deps');
-      const page = listMessages(db, c.get('principal').orgId, {
+      const { adb, config } = c.get('deps');
+      const page = await listMessages(adb, c.get('principal').orgId, {
         extension: q.extension, callLogId: q.call_log_id, heard: q.heard, limit: q.limit, offset: q.offset,
       });
       const base = config.PUBLIC_URL ?? '';
       return c.json({ messages: page.messages.map((m) => toDto(m, base)), total: page.total, limit: q.limit, offset: q.offset }, 200);
     })
-    .openapi(getVoicemail, (c) => {
-      const { db, config } = c.get('deps');
-      return c.json(toDto(getMessage(db, c.get('principal').orgId, c.req.valid('param').id), config.PUBLIC_URL ?? ''), 200);
+    .openapi(getVoicemail, async (c) => {
+      const { adb, config } = c.get('deps');
+      return c.json(toDto(await getMessage(adb, c.get('principal').orgId, c.req.valid('param').id), config.PUBLIC_URL ?? ''), 200);
     })
     .openapi(voicemailAudio, async (c) => {
-      const { message, size, stream } = await openMessageAudio(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id);
+      const { message, size, stream } = await openMessageAudio(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id);
       return new Response(Readable.toWeb(stream) as ReadableStream, {
         status: 200,
         headers: {
@@ -37,13 +37,13 @@ export function voicemailRoutes() {
         },
       }) as never;
     })
-    .openapi(patchVoicemail, (c) => {
-      const { db, config } = c.get('deps');
-      const row = setHeard(db, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json').heard);
+    .openapi(patchVoicemail, async (c) => {
+      const { adb, config } = c.get('deps');
+      const row = await setHeard(adb, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json').heard);
       return c.json(toDto(row, config.PUBLIC_URL ?? ''), 200);
     })
     .openapi(deleteVoicemail, async (c) => {
-      await deleteMessage(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id);
+      await deleteMessage(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id);
       return c.body(null, 204);
     });
 }

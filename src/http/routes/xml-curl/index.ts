@@ -4,6 +4,7 @@ import type { AppEnv } from '../../context.ts';
 import { isLoopback, remoteAddress, sameSecret } from '../../local-access.ts';
 import { ForbiddenError } from '../../../domain/errors.ts';
 import { directoryUser, publishedCallcenterConfig } from '../../../services/xml-curl/xml-curl-service.ts';
+import { createAsyncSnapshotReader, type AsyncSnapshotReader } from '../../../publish/reader.ts';
 import { directoryXml } from './directory.ts';
 import { callcenterXml } from './callcenter.ts';
 import { NOT_FOUND_XML } from './xml.ts';
@@ -17,20 +18,23 @@ import { NOT_FOUND_XML } from './xml.ts';
  * for gets the standard "not found" document, so FreeSWITCH falls back to its own files.
  */
 export function xmlCurlRoutes() {
+  // One reader (and its cache of parsed snapshots) per app: the deps, and so the database, are the app's.
+  let reader: AsyncSnapshotReader | undefined;
   return new OpenAPIHono<AppEnv>().post('/freeswitch/xml-curl', async (c) => {
     authorize(c);
     const form = await readFields(c);
-    const { db, now } = c.get('deps');
+    const { adb, now } = c.get('deps');
+    const snapshots = (reader ??= createAsyncSnapshotReader(adb));
     const section = form.section ?? '';
     let xml = NOT_FOUND_XML;
     if (section === 'directory') {
       const user = form.user ?? form.sip_auth_username ?? '';
       const domain = form.domain ?? (form.tag_name === 'domain' ? form.key_value : undefined) ?? '';
       // purpose=gateways / network-list (mod_sofia startup): nothing of ours.
-      const found = user && !form.purpose ? directoryUser(db, user, domain, now()) : null;
+      const found = user && !form.purpose ? await directoryUser(adb, snapshots, user, domain, now()) : null;
       if (found) xml = directoryXml(found);
     } else if (section === 'configuration' && form.key_value === 'callcenter.conf') {
-      xml = callcenterXml(publishedCallcenterConfig(db));
+      xml = callcenterXml(await publishedCallcenterConfig(snapshots));
     }
     c.get('logger').debug({ section, key: form.key_value, user: form.user, domain: form.domain, found: xml !== NOT_FOUND_XML }, 'xml_curl');
     return c.body(xml, 200, { 'content-type': 'text/xml; charset=utf-8' });

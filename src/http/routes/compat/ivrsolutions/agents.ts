@@ -17,8 +17,8 @@ type Router = ReturnType<typeof vendorRouter>;
 const EXT = z.string().trim().regex(/^\d{2,8}$/, 'must be an extension number');
 
 export const compatDeps = (c: Context<AppEnv>): CompatDeps => {
-  const { db, switchControl, now, config, tts } = c.get('deps');
-  return { db, switchControl, now, config, tts, logger: c.get('logger'), defaultCountryCode: config.DEFAULT_COUNTRY_CODE, timeZone: config.DEFAULT_TIMEZONE, signal: c.req.raw.signal };
+  const { db, adb, switchControl, now, config, tts } = c.get('deps');
+  return { db, adb, switchControl, now, config, tts, logger: c.get('logger'), defaultCountryCode: config.DEFAULT_COUNTRY_CODE, timeZone: config.DEFAULT_TIMEZONE, signal: c.req.raw.signal };
 };
 const actor = (c: Context<AppEnv>) => ({ id: c.get('principal').id, kind: c.get('principal').kind });
 
@@ -97,7 +97,7 @@ export function agentRoutes(r: Router): void {
   r.route({
     methods: ['get', 'post'], path: '/api/get_agents', source: 'named', permission: 'user.read', style: 'bool', input: z.strictObject({}),
     output: z.object({ data: z.array(Agent) }), summary: 'Agents by extension (first 500)',
-    handle: (c) => ({ data: listAgents(c.get('deps').db, c.get('principal').orgId, { limit: 500, offset: 0 }).agents.map((a) => agentDto(a, c.get('deps').config.DEFAULT_TIMEZONE)) }),
+    handle: async (c) => ({ data: (await listAgents(c.get('deps').adb, c.get('principal').orgId, { limit: 500, offset: 0 })).agents.map((a) => agentDto(a, c.get('deps').config.DEFAULT_TIMEZONE)) }),
   });
   r.route({
     methods: ['get', 'post'], path: '/api/get_extensions', source: 'named', permission: 'extension.read', style: 'bool', input: z.strictObject({}),

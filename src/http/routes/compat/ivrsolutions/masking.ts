@@ -52,7 +52,7 @@ export function maskingRoutes(r: Router): void {
       refuse([['body', Boolean(b.body), 'Switchboard cannot speak a message into a masked call; send no body']]);
       const deps = c.get('deps');
       const orgId = c.get('principal').orgId;
-      const session = findActiveSessionByParty(deps, orgId, b.did, b.first_number);
+      const session = await findActiveSessionByParty(deps, orgId, b.did, b.first_number);
       const { logid } = await cancelMaskingSession(deps, orgId, session.row.id);
       return { message: 'Session cancelled', logid };
     },
