@@ -1,11 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi } from '../helpers/api.ts';
-import { configSnapshots } from '../../src/db/schema/index.ts';
+import { openTestApi, type AsyncTestApi } from '../helpers/api.ts';
 import { locateProblem } from '../../src/services/publishing/validate.ts';
-import { addOption, seedValid } from '../publish/seed.ts';
+import { addOption, seedValid } from '../publish/seed-async.ts';
 
-let api: TestApi;
-afterEach(() => api?.close());
+let api: AsyncTestApi;
+afterEach(async () => {
+  const open = api as AsyncTestApi | undefined;
+  api = undefined as unknown as AsyncTestApi; // a test that opens none must not close the previous one again
+  await open?.close();
+});
 
 interface Report {
   ok: boolean;
@@ -15,10 +18,10 @@ interface Report {
 
 describe('POST /api/v1/config/validate', () => {
   it('reports what publish would, located on the IVR and option, and writes no version', async () => {
-    api = createTestApi();
+    api = await openTestApi();
     const org = await api.org();
-    const { ivr } = seedValid(api.deps.db, org.orgId);
-    addOption(api.deps.db, org.orgId, ivr.id, '3', 'extension', '1999');
+    const { ivr } = await seedValid(api.deps.adb, org.orgId);
+    await addOption(api.deps.adb, org.orgId, ivr.id, '3', 'extension', '1999');
 
     const res = await api.call('POST', '/api/v1/config/validate', { token: org.token });
     expect(res.status).toBe(200);
@@ -34,13 +37,13 @@ describe('POST /api/v1/config/validate', () => {
     expect(publish.status).toBe(422);
     const details = ((await publish.json()) as { details: { problems: Array<{ path: string; message: string }> } }).details;
     expect(details.problems.map((p) => [p.path, p.message])).toEqual(report.problems.map((p) => [p.path, (p as unknown as { message: string }).message]));
-    expect(api.deps.db.select().from(configSnapshots).all()).toHaveLength(0);
+    expect(await api.deps.adb.select().from(api.deps.adb.t.configSnapshots)).toHaveLength(0);
   });
 
   it('ok once fixed; a read-only key may validate; no credentials is a 401', async () => {
-    api = createTestApi();
+    api = await openTestApi();
     const org = await api.org();
-    seedValid(api.deps.db, org.orgId);
+    await seedValid(api.deps.adb, org.orgId);
     const key = ((await (await api.call('POST', '/api/v1/api-keys', { token: org.token, body: { name: 'ro', permissions: ['*.read'] } })).json()) as { key: string }).key;
     const res = await api.call('POST', '/api/v1/config/validate', { apiKey: key });
     expect(res.status).toBe(200);

@@ -12,7 +12,11 @@ const NOT_FOUND = '<document type="freeswitch/xml"><section name="result"><resul
 const GOOD = 'Sunrise2026x';
 
 let api: AsyncTestApi;
-afterEach(async () => api?.close());
+afterEach(async () => {
+  const open = api as AsyncTestApi | undefined;
+  api = undefined as unknown as AsyncTestApi; // a test that opens none must not close the previous one again
+  await open?.close();
+});
 
 /** Extension `n`'s enabled in the org's latest published snapshot. */
 const publishedEnabled = async (orgId: string, n: string) => (await latestSnapshotAsync(api.deps.adb, orgId))?.snapshot.extensions[n]?.enabled;

@@ -1,11 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi } from '../helpers/api.ts';
 import type { SwitchControl } from '../../src/publish/callcenter.ts';
-import { configSnapshots, liveDids } from '../../src/db/schema/index.ts';
-import { addOption, seedValid } from '../publish/seed.ts';
+import { addOption, seedValid } from '../publish/seed-async.ts';
 
-let api: TestApi;
-afterEach(() => api?.close());
+let api: AsyncTestApi;
+afterEach(async () => {
+  const open = api as AsyncTestApi | undefined;
+  api = undefined as unknown as AsyncTestApi; // a test that opens none must not close the previous one again
+  await open?.close();
+});
 
 function recordingSwitch(result: () => Promise<{ applied: boolean; errors: string[] }> = async () => ({ applied: true, errors: [] })) {
   const calls: Parameters<SwitchControl['applyPublished']>[0][] = [];
@@ -21,9 +24,9 @@ async function apiKey(token: string, permissions: string[]): Promise<string> {
 describe('POST /api/v1/ivrs/{id}/publish', () => {
   it('200: publishes, applies queues to the switch; publishing again is unchanged', async () => {
     const sw = recordingSwitch();
-    api = createTestApi({ switchControl: sw.control });
+    api = await openTestApi({ switchControl: sw.control });
     const org = await api.org('Acme');
-    const { ivr } = seedValid(api.deps.db, org.orgId);
+    const { ivr } = await seedValid(api.deps.adb, org.orgId);
     const res = await api.call('POST', `/api/v1/ivrs/${ivr.id}/publish`, { token: org.token });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
@@ -39,9 +42,9 @@ describe('POST /api/v1/ivrs/{id}/publish', () => {
 
   it('200 even when the switch fails: its errors become warnings', async () => {
     const sw = recordingSwitch(async () => { throw new Error('ESL not connected'); });
-    api = createTestApi({ switchControl: sw.control });
+    api = await openTestApi({ switchControl: sw.control });
     const org = await api.org();
-    const { ivr } = seedValid(api.deps.db, org.orgId);
+    const { ivr } = await seedValid(api.deps.adb, org.orgId);
     const res = await api.call('POST', `/api/v1/ivrs/${ivr.id}/publish`, { token: org.token });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { warnings: { code: string; message: string }[] };
@@ -50,11 +53,11 @@ describe('POST /api/v1/ivrs/{id}/publish', () => {
 
   it('422 lists every problem and writes nothing', async () => {
     const sw = recordingSwitch();
-    api = createTestApi({ switchControl: sw.control });
+    api = await openTestApi({ switchControl: sw.control });
     const org = await api.org();
-    const { ivr } = seedValid(api.deps.db, org.orgId);
-    addOption(api.deps.db, org.orgId, ivr.id, '3', 'extension', '1999');
-    addOption(api.deps.db, org.orgId, ivr.id, '4', 'queue', '5999');
+    const { ivr } = await seedValid(api.deps.adb, org.orgId);
+    await addOption(api.deps.adb, org.orgId, ivr.id, '3', 'extension', '1999');
+    await addOption(api.deps.adb, org.orgId, ivr.id, '4', 'queue', '5999');
     const res = await api.call('POST', `/api/v1/ivrs/${ivr.id}/publish`, { token: org.token });
     expect(res.status).toBe(422);
     const body = (await res.json()) as { error: string; code: string; details: { problems: { path: string }[]; warnings: unknown[] } };
@@ -62,28 +65,28 @@ describe('POST /api/v1/ivrs/{id}/publish', () => {
     expect(body.code).toBe('unprocessable');
     expect(body.details.problems.map((p) => p.path)).toEqual([`ivrs.${ivr.id}.options.3`, `ivrs.${ivr.id}.options.4`]);
     expect(body.details.warnings).toHaveLength(1);
-    expect(api.deps.db.select().from(configSnapshots).all()).toEqual([]);
-    expect(api.deps.db.select().from(liveDids).all()).toEqual([]);
+    expect(await api.deps.adb.select().from(api.deps.adb.t.configSnapshots)).toEqual([]);
+    expect(await api.deps.adb.select().from(api.deps.adb.t.liveDids)).toEqual([]);
     expect(sw.calls).toEqual([]);
   });
 
   it('404 for an unknown IVR and for another organization\'s IVR; 401 without credentials', async () => {
-    api = createTestApi();
+    api = await openTestApi();
     const a = await api.org();
     const b = await api.org();
-    const { ivr } = seedValid(api.deps.db, a.orgId);
+    const { ivr } = await seedValid(api.deps.adb, a.orgId);
     const cross = await api.call('POST', `/api/v1/ivrs/${ivr.id}/publish`, { token: b.token });
     expect(cross.status).toBe(404);
     expect(await cross.json()).toEqual({ error: 'IVR not found', code: 'not_found' });
     expect((await api.call('POST', '/api/v1/ivrs/2d7a59e9-4304-4032-a0c1-f8df2429751c/publish', { token: a.token })).status).toBe(404);
-    expect(api.deps.db.select().from(configSnapshots).all()).toEqual([]);
+    expect(await api.deps.adb.select().from(api.deps.adb.t.configSnapshots)).toEqual([]);
     expect((await api.call('POST', `/api/v1/ivrs/${ivr.id}/publish`)).status).toBe(401);
   });
 
   it('403 for an API key without ivr.write', async () => {
-    api = createTestApi();
+    api = await openTestApi();
     const org = await api.org();
-    const { ivr } = seedValid(api.deps.db, org.orgId);
+    const { ivr } = await seedValid(api.deps.adb, org.orgId);
     const key = await apiKey(org.token, ['ivr.read']);
     const res = await api.call('POST', `/api/v1/ivrs/${ivr.id}/publish`, { apiKey: key });
     expect(res.status).toBe(403);
@@ -95,11 +98,11 @@ describe('POST /api/v1/ivrs/{id}/publish', () => {
 
 describe('GET /api/v1/config/versions', () => {
   it('lists versions newest first with what changed, and returns one snapshot', async () => {
-    api = createTestApi();
+    api = await openTestApi();
     const org = await api.org();
-    const { ivr } = seedValid(api.deps.db, org.orgId);
+    const { ivr } = await seedValid(api.deps.adb, org.orgId);
     await api.call('POST', `/api/v1/ivrs/${ivr.id}/publish`, { token: org.token });
-    addOption(api.deps.db, org.orgId, ivr.id, '0', 'hangup', null);
+    await addOption(api.deps.adb, org.orgId, ivr.id, '0', 'hangup', null);
     await api.call('POST', `/api/v1/ivrs/${ivr.id}/publish`, { token: org.token });
 
     const list = await api.call('GET', '/api/v1/config/versions', { token: org.token });
@@ -120,10 +123,10 @@ describe('GET /api/v1/config/versions', () => {
   });
 
   it('400 for a bad version or limit, 404 for a missing or another org\'s version, 401/403', async () => {
-    api = createTestApi();
+    api = await openTestApi();
     const a = await api.org();
     const b = await api.org();
-    const { ivr } = seedValid(api.deps.db, a.orgId);
+    const { ivr } = await seedValid(api.deps.adb, a.orgId);
     await api.call('POST', `/api/v1/ivrs/${ivr.id}/publish`, { token: a.token });
     expect((await api.call('GET', '/api/v1/config/versions/abc', { token: a.token })).status).toBe(400);
     expect((await api.call('GET', '/api/v1/config/versions?limit=0', { token: a.token })).status).toBe(400);

@@ -2,18 +2,21 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serve } from '@hono/node-server';
 import { eq } from 'drizzle-orm';
-import { createTestApi, type TestApi } from '../helpers/api.ts';
-import { extensions } from '../../src/db/schema/index.ts';
-import { publish } from '../../src/publish/publish.ts';
+import { openTestApi, type AsyncTestApi } from '../helpers/api.ts';
+import { publishAsync } from '../../src/publish/publish.ts';
 import { isLoopback } from '../../src/http/local-access.ts';
 import { escapeXml } from '../../src/http/routes/xml-curl/xml.ts';
-import { addExtension, addQueue, addQueueAgent, seedValid } from '../publish/seed.ts';
+import { addExtension, addQueue, addQueueAgent, seedValid } from '../publish/seed-async.ts';
 
 const TOKEN = 'xml-curl-token-0123456789';
 const NOT_FOUND = '<document type="freeswitch/xml"><section name="result"><result status="not found"/></section></document>';
 
-let api: TestApi;
-afterEach(() => api?.close());
+let api: AsyncTestApi;
+afterEach(async () => {
+  const open = api as AsyncTestApi | undefined;
+  api = undefined as unknown as AsyncTestApi; // a test that opens none must not close the previous one again
+  await open?.close();
+});
 
 function fetchXml(fields: Record<string, string>, token: string | null = TOKEN) {
   const qs = token === null ? '' : `?token=${encodeURIComponent(token)}`;
@@ -29,16 +32,16 @@ const directory = (user: string, domain: string) =>
 
 async function publishedOrg(name = 'Acme') {
   const org = await api.org(name);
-  seedValid(api.deps.db, org.orgId);
-  publish(api.deps.db, org.orgId, { soundsDir: api.dataDir });
+  await seedValid(api.deps.adb, org.orgId);
+  await publishAsync(api.deps.adb, org.orgId, { soundsDir: api.dataDir });
   return org;
 }
 
 describe('POST /freeswitch/xml-curl directory', () => {
   it('serves a published, enabled extension of the domain\'s org', async () => {
-    api = createTestApi({}, { XML_CURL_TOKEN: TOKEN });
+    api = await openTestApi({}, { XML_CURL_TOKEN: TOKEN });
     const org = await publishedOrg();
-    api.deps.db.update(extensions).set({ name: 'Asha "A" <Sales> & Co' }).run();
+    await api.deps.adb.update(api.deps.adb.t.extensions).set({ name: 'Asha "A" <Sales> & Co' });
     const res = await directory('1001', org.sipDomain);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/xml/);
@@ -52,17 +55,17 @@ describe('POST /freeswitch/xml-curl directory', () => {
   });
 
   it('not found: unknown user or domain, unpublished or disabled extension, other sections', async () => {
-    api = createTestApi({}, { XML_CURL_TOKEN: TOKEN });
+    api = await openTestApi({}, { XML_CURL_TOKEN: TOKEN });
     const org = await publishedOrg();
     const other = await api.org('Other'); // never published
-    addExtension(api.deps.db, other.orgId, '1001');
-    addExtension(api.deps.db, org.orgId, '1002'); // draft only
+    await addExtension(api.deps.adb, other.orgId, '1001');
+    await addExtension(api.deps.adb, org.orgId, '1002'); // draft only
     for (const [user, domain] of [['1999', org.sipDomain], ['1001', 'nope.sip.local'], ['1002', org.sipDomain], ['1001', other.sipDomain], ['', org.sipDomain]] as const) {
       const res = await directory(user, domain);
       expect(res.status).toBe(200);
       expect(await res.text()).toBe(NOT_FOUND);
     }
-    api.deps.db.update(extensions).set({ enabled: false }).where(eq(extensions.orgId, org.orgId)).run();
+    await api.deps.adb.update(api.deps.adb.t.extensions).set({ enabled: false }).where(eq(api.deps.adb.t.extensions.orgId, org.orgId));
     expect(await (await directory('1001', org.sipDomain)).text()).toBe(NOT_FOUND);
     const gateways = await fetchXml({ section: 'directory', tag_name: 'domain', key_name: 'name', key_value: org.sipDomain, user: '1001', domain: org.sipDomain, purpose: 'gateways' });
     expect(await gateways.text()).toBe(NOT_FOUND);
@@ -71,7 +74,7 @@ describe('POST /freeswitch/xml-curl directory', () => {
   });
 
   it('403 for a missing or wrong token, and for non-local callers when no token is configured', async () => {
-    api = createTestApi({}, { XML_CURL_TOKEN: TOKEN });
+    api = await openTestApi({}, { XML_CURL_TOKEN: TOKEN });
     const org = await publishedOrg();
     expect((await fetchXml({ section: 'directory', user: '1001', domain: org.sipDomain }, 'wrong-token')).status).toBe(403);
     const missing = await fetchXml({ section: 'directory', user: '1001', domain: org.sipDomain }, null);
@@ -79,7 +82,7 @@ describe('POST /freeswitch/xml-curl directory', () => {
     expect(await missing.json()).toEqual({ error: 'Invalid or missing xml_curl token', code: 'forbidden' });
     api.close();
 
-    api = createTestApi();
+    api = await openTestApi();
     const res = await fetchXml({ section: 'configuration', key_value: 'callcenter.conf' }, null);
     expect(res.status).toBe(403); // app.request has no socket: never treated as local
     expect(isLoopback('127.0.0.1')).toBe(true);
@@ -92,7 +95,7 @@ describe('POST /freeswitch/xml-curl directory', () => {
 
 describe('loopback access without a token', () => {
   it('answers a real local socket (getConnInfo) when XML_CURL_TOKEN is unset', async () => {
-    api = createTestApi();
+    api = await openTestApi();
     const org = await publishedOrg();
     const server = serve({ fetch: api.app.fetch, hostname: '127.0.0.1', port: 0 });
     await new Promise<void>((r) => server.once('listening', () => r()));
@@ -113,17 +116,17 @@ describe('loopback access without a token', () => {
 
 describe('POST /freeswitch/xml-curl callcenter.conf', () => {
   it('builds queues, agents and tiers from every org\'s latest published snapshot only', async () => {
-    api = createTestApi({}, { XML_CURL_TOKEN: TOKEN });
+    api = await openTestApi({}, { XML_CURL_TOKEN: TOKEN });
     const a = await publishedOrg('Acme');
     const b = await api.org('Beta');
-    const db = api.deps.db;
-    const e1 = addExtension(db, b.orgId, '1001');
-    const e2 = addExtension(db, b.orgId, '1002');
-    const q = addQueue(db, b.orgId, '5001', { strategy: 'ring-all', mohSound: 'local_stream://"jazz"', maxWaitTime: 120, tierRulesApply: true, discardAbandonedAfter: 30 });
-    addQueueAgent(db, q.id, e2.id, 2, 1);
-    addQueueAgent(db, q.id, e1.id, 1, 1);
-    publish(db, b.orgId, { soundsDir: api.dataDir });
-    addQueue(db, b.orgId, '5009'); // draft: must not appear
+    const db = api.deps.adb;
+    const e1 = await addExtension(db, b.orgId, '1001');
+    const e2 = await addExtension(db, b.orgId, '1002');
+    const q = await addQueue(db, b.orgId, '5001', { strategy: 'ring-all', mohSound: 'local_stream://"jazz"', maxWaitTime: 120, tierRulesApply: true, discardAbandonedAfter: 30 });
+    await addQueueAgent(db, q.id, e2.id, 2, 1);
+    await addQueueAgent(db, q.id, e1.id, 1, 1);
+    await publishAsync(db, b.orgId, { soundsDir: api.dataDir });
+    await addQueue(db, b.orgId, '5009'); // draft: must not appear
 
     const res = await fetchXml({ section: 'configuration', tag_name: 'configuration', key_name: 'name', key_value: 'callcenter.conf' });
     expect(res.status).toBe(200);
@@ -150,7 +153,7 @@ describe('POST /freeswitch/xml-curl callcenter.conf', () => {
   });
 
   it('is empty (but valid) when nothing is published', async () => {
-    api = createTestApi({}, { XML_CURL_TOKEN: TOKEN });
+    api = await openTestApi({}, { XML_CURL_TOKEN: TOKEN });
     await api.org();
     const xml = await (await fetchXml({ section: 'configuration', key_value: 'callcenter.conf' })).text();
     expect(xml).toBe(
