@@ -80,7 +80,7 @@ describe('POST /freeswitch/xml-curl directory', () => {
     const missing = await fetchXml({ section: 'directory', user: '1001', domain: org.sipDomain }, null);
     expect(missing.status).toBe(403);
     expect(await missing.json()).toEqual({ error: 'Invalid or missing xml_curl token', code: 'forbidden' });
-    api.close();
+    await api.close();
 
     api = await openTestApi();
     const res = await fetchXml({ section: 'configuration', key_value: 'callcenter.conf' }, null);
