@@ -56,19 +56,6 @@ export async function assertNumberFreeAsync(db: AsyncDb, orgId: string, number: 
 /** The first 4-digit extension numbers try, in order: 1001 upwards, then what is left below. */
 const FIRST_NUMBER = 1001;
 
-/**
- * The smallest free number of the namespace from 1001 (then 1000, then none: a 409). Call inside the
- * transaction that inserts it, so two creations cannot pick the same one.
- */
-export function nextFreeNumber(db: Db, orgId: string): string {
-  const used = new Set<string>([
-    ...db.select({ n: ivrs.extension }).from(ivrs).where(eq(ivrs.orgId, orgId)).all().map((r) => r.n),
-    ...db.select({ n: queues.number }).from(queues).where(eq(queues.orgId, orgId)).all().map((r) => r.n),
-    ...db.select({ n: extensions.number }).from(extensions).where(eq(extensions.orgId, orgId)).all().map((r) => r.n),
-  ]);
-  return firstFree(used);
-}
-
 function firstFree(used: Set<string>): string {
   for (let n = FIRST_NUMBER; n <= 9999; n += 1) if (!used.has(String(n))) return String(n);
   if (!used.has('1000')) return '1000';
@@ -76,12 +63,12 @@ function firstFree(used: Set<string>): string {
 }
 
 /**
- * nextFreeNumber on the async handle. Transitional twin (PG-PLAN.md): when its last synchronous caller (human
- * agents) is converted, the synchronous one goes and this takes its name. Call it inside the transaction that
- * inserts the number; on PostgreSQL (READ COMMITTED) two creations can still pick the same number, which the
- * unique indexes turn into a conflict (PG-PLAN.md step 2: retry on isUniqueViolation).
+ * The smallest free number of the namespace from 1001 (then 1000, then none: a 409). Call it inside the
+ * transaction that inserts the number. SQLite: nothing else writes meanwhile, so two creations cannot pick the
+ * same one. PostgreSQL (READ COMMITTED): they can; the unique index on the table's (org, number) refuses the
+ * second, and the caller runs its transaction again (human agents' createAgent does).
  */
-export async function nextFreeNumberAsync(db: AsyncDb, orgId: string): Promise<string> {
+export async function nextFreeNumber(db: AsyncDb, orgId: string): Promise<string> {
   const { extensions: e, ivrs: i, queues: q } = db.t;
   // One after the other: inside a transaction they share one PostgreSQL connection.
   const used = new Set<string>();

@@ -4,7 +4,7 @@ import { createIvr, type DestinationInput } from '../../ivrs/ivr-service.ts';
 import { replaceMenu, validateMenu, type MenuOption, type MenuOptionInput } from '../../ivrs/menu.ts';
 import { getIvrWithMenu, listIvrsWithMenus } from '../../ivrs/queries.ts';
 import { soundFilePath, stageGreetingFile } from '../../ivrs/sound-files.ts';
-import { nextFreeNumberAsync } from '../../numbers/extension-numbers.ts';
+import { nextFreeNumber } from '../../numbers/extension-numbers.ts';
 import type { IvrWithMenuDto } from '../../ivrs/dto.ts';
 import { IssueList } from '../issues.ts';
 import { formatDestination, formatRecording, parseFinalDestination, parseOptionDestination, recordingFile } from './fields.ts';
@@ -98,7 +98,7 @@ export async function createSmartfloIvr(deps: SmartfloDeps, orgId: string, input
     // Our services check the rest inside the transaction; any problem (ours or theirs) rolls everything back.
     const id = await transaction(db, async (tx) => {
       const menu = await issues.collectAsync<MenuOption[]>(() => validateMenu(tx, orgId, m.menu));
-      const extension = await nextFreeNumberAsync(tx, orgId);
+      const extension = await nextFreeNumber(tx, orgId);
       const row = await issues.collectAsync(() =>
         createIvr(tx, orgId, {
           name: input.name, extension, description: input.description, timeout: input.timeout,
