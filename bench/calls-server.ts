@@ -78,7 +78,7 @@ async function startController(): Promise<Target> {
       logger,
       bus,
       registry,
-      callLogs: createCallLogWriter(api.deps.db, logger),
+      callLogs: createCallLogWriter(api.deps.adb, logger),
       snapshots: createSnapshotReader(api.deps.db),
       settings: { externalGateway: 'pstn', ringTimeoutS: 20, defaultCountryCode: '91', maxIvrEntries: 10, foreverS: 3600, maxTalkS: 4 * 3600 },
       now: () => new Date(),

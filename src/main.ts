@@ -98,7 +98,7 @@ async function main(): Promise<void> {
       logger: logger.child({ component: 'calls' }),
       bus,
       registry,
-      callLogs: createCallLogWriter(db, logger.child({ component: 'call-logs' }), { onBatch: (seconds) => metrics.dbQuery('call_log_batch', seconds) }),
+      callLogs: createCallLogWriter(adb, logger.child({ component: 'call-logs' }), { onBatch: (seconds) => metrics.dbQuery('call_log_batch', seconds) }),
       snapshots,
       settings: callSettings(config),
       now,

@@ -145,6 +145,33 @@ describe('GET /call-logs/sync', () => {
     expect(typed.json.calls.map((c) => c.type)).toEqual(['masking']);
   });
 
+  // The feed's seq is handed out in commit order (0001_extras.sql's advisory lock): a call that ends in a
+  // transaction committing late cannot be skipped by a reader that already moved past a later seq.
+  it.skipIf(testDialect() !== 'postgres')('PostgreSQL: a second ending waits for the first one\'s commit, so seq order is commit order', async () => {
+    const org = await api.org();
+    const a = await insert(org.orgId, { minute: 1, ended: false });
+    const b = await insert(org.orgId, { minute: 2, ended: false });
+    const { driver } = api.deps.adb;
+    if (driver.dialect !== 'postgres') throw new Error('unreachable');
+    const first = await driver.pool.connect();
+    try {
+      await first.query('begin');
+      await first.query(`update call_logs set ended_at = 'x' where id = $1`, [a]);
+      let secondDone = false;
+      const second = driver.pool.query(`update call_logs set ended_at = 'y' where id = $1`, [b]).then(() => void (secondDone = true));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(secondDone).toBe(false);
+      // Nothing to read yet: b's ending has no seq before a's commits.
+      expect((await get(org, '/api/v1/call-logs/sync')).json.calls).toEqual([]);
+      await first.query('commit');
+      await second;
+    } finally {
+      first.release();
+    }
+    const s = await get(org, '/api/v1/call-logs/sync');
+    expect(s.json.calls.map((c) => c.id)).toEqual([a, b]);
+  });
+
   it('404 for an unknown or foreign after_id; 400 for a bad cursor', async () => {
     const a = await api.org();
     const b = await api.org();

@@ -157,7 +157,7 @@ export async function startController(options: ControllerOptions = {}): Promise<
       logger: api.deps.logger,
       bus,
       registry,
-      callLogs: createCallLogWriter(api.deps.db, api.deps.logger),
+      callLogs: createCallLogWriter(api.deps.adb, api.deps.logger),
       snapshots: createSnapshotReader(api.deps.db),
       settings: {
         externalGateway: 'pstn', ringTimeoutS: 20, defaultCountryCode: '91', maxIvrEntries: 10, foreverS: 3600, maxTalkS: 4 * 3600,
