@@ -67,7 +67,7 @@ async function startController(): Promise<Target> {
   // Wired as src/main.ts wires it: the webhook outbox listens on the bus (every call event is offered
   // to it, here for an org with no endpoints) and every call is checked against live masking sessions.
   const bus = createCallEventBus();
-  createWebhookOutbox({ db: api.deps.db, logger }).attach(bus);
+  createWebhookOutbox({ db: api.deps.adb, logger }).attach(bus);
   const server = await createCallServer({
     host: '127.0.0.1',
     port: 0,

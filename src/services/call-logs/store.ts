@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
 import { sqliteOf, type Db as LegacyDb } from '../../db/client.ts';
 import type { Db, Dialect } from '../../db/handle.ts';
 import { NotFoundError } from '../../domain/errors.ts';
@@ -204,6 +205,11 @@ export function listCallLogs(db: LegacyDb, f: ListFilter): { rows: CallLogRow[];
   const rows = sqlite.prepare(q.text).all(...q.values) as CallLogRow[];
   const total = (sqlite.prepare(q.countText).get(...q.countValues) as { n: number }).n;
   return { rows, total };
+}
+
+/** getCallLog on the raw SQLite connection (inside a gate turn, e.g. the webhook outbox's write); undefined when absent. */
+export function getCallLogOn(raw: Database.Database, orgId: string, ref: string): CallLogRow | undefined {
+  return raw.prepare(getSql('sqlite')).get(orgId, ref, ref) as CallLogRow | undefined;
 }
 
 export function getCallLog(db: LegacyDb, orgId: string, ref: string): CallLogRow {
