@@ -11,7 +11,9 @@ import type { CallLogWriter } from './session.ts';
  * commit for many calls instead of two per call. A batch is written `flushMs` after its first write
  * (tens of ms: under load that gathers tens of calls per commit, and the table's and indexes' last
  * pages are written once for all of them) or at once when `maxBatch` writes are waiting. The final
- * update finds its row by its id (the primary key).
+ * update finds its row by its id (the primary key). SQLite: a batch is one synchronous transaction in
+ * the connection gate's turn (same cost as before). PostgreSQL: one transaction of at most two
+ * statements (every insert of the batch in one, every finish in the other).
  */
 export interface CallLogWriterOptions {
   /** How long the first queued write waits for others (default 25 ms). */
