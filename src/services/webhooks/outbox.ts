@@ -187,8 +187,7 @@ export function createWebhookOutbox(opts: WebhookOutboxOptions): WebhookOutbox {
     }
   };
 
-  const flush = async (): Promise<number> => {
-    const events = queue.take();
+  const writeQueued = async (events: Queued[]): Promise<number> => {
     if (events.length === 0) return 0;
     let n = 0;
     try {
@@ -202,6 +201,15 @@ export function createWebhookOutbox(opts: WebhookOutboxOptions): WebhookOutbox {
     }
     if (n > 0) for (const l of written) l();
     return n;
+  };
+
+  // What is queued starts at once; the answer also waits for a write already under way (the timer's), so
+  // whoever awaits flush() finds every event queued before it written.
+  let writing: Promise<unknown> = Promise.resolve();
+  const flush = (): Promise<number> => {
+    const done = Promise.all([writing, writeQueued(queue.take())]).then(([, n]) => n);
+    writing = done.catch(() => 0);
+    return done;
   };
 
   const queue = createBatchQueue<Queued>(() => void flush(), { flushMs: opts.flushMs ?? 5, maxBatch: opts.maxBatch ?? 512 });
