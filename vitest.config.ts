@@ -9,7 +9,21 @@ const shared = {
 };
 
 /** Test files that also run on PostgreSQL; the list grows with each converted area (PG-PLAN.md). */
-const PG_SUITES = ['test/api/ivrs*.test.ts', 'test/webhooks/outbox-claim.test.ts', 'test/compat/yeastar.test.ts', 'test/api/xml-curl.test.ts', 'test/api/publish.test.ts', 'test/api/config-validate.test.ts', 'test/api/voicemail.test.ts', 'test/publish/publish-async.test.ts', 'test/api/human-agents-race.test.ts'];
+const PG_SUITES = [
+  'test/api/call-logs.test.ts',
+  'test/api/config-validate.test.ts',
+  'test/api/human-agents-race.test.ts',
+  'test/api/ivrs*.test.ts',
+  'test/api/publish.test.ts',
+  'test/api/voicemail.test.ts',
+  'test/api/webhooks.test.ts',
+  'test/api/xml-curl.test.ts',
+  'test/calls/call-log-writer.test.ts',
+  'test/compat/yeastar.test.ts',
+  'test/publish/publish-async.test.ts',
+  'test/webhooks/delivery.test.ts',
+  'test/webhooks/outbox-claim.test.ts',
+];
 /** The pg project runs where PostgreSQL can: a server given, Debian's binaries installed, or CI (which must have them). */
 const pgAvailable = Boolean(process.env.TEST_DATABASE_URL) || process.env.CI === 'true' ||
   (existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`)));

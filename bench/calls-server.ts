@@ -67,7 +67,7 @@ async function startController(): Promise<Target> {
   // Wired as src/main.ts wires it: the webhook outbox listens on the bus (every call event is offered
   // to it, here for an org with no endpoints) and every call is checked against live masking sessions.
   const bus = createCallEventBus();
-  createWebhookOutbox({ db: api.deps.db, logger }).attach(bus);
+  createWebhookOutbox({ db: api.deps.adb, logger }).attach(bus);
   const server = await createCallServer({
     host: '127.0.0.1',
     port: 0,
@@ -78,7 +78,7 @@ async function startController(): Promise<Target> {
       logger,
       bus,
       registry,
-      callLogs: createCallLogWriter(api.deps.db, logger),
+      callLogs: createCallLogWriter(api.deps.adb, logger),
       snapshots: createSnapshotReader(api.deps.db),
       settings: { externalGateway: 'pstn', ringTimeoutS: 20, defaultCountryCode: '91', maxIvrEntries: 10, foreverS: 3600, maxTalkS: 4 * 3600 },
       now: () => new Date(),

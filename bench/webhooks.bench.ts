@@ -35,13 +35,13 @@ export async function benchWebhooks(events = 3_000, concurrency = 16): Promise<v
     }));
     const baseRate = events / ((performance.now() - t0) / 1000);
 
-    const outbox = createWebhookOutbox({ db: api.deps.db, logger: silentLogger() });
+    const outbox = createWebhookOutbox({ db: api.deps.adb, logger: silentLogger() });
     t0 = performance.now();
     for (let i = 0; i < events; i++) outbox.enqueue({ type: 'call.dtmf', orgId: org.orgId, at: 't', data: { callId: 'x', digits: String(i % 10) } });
-    outbox.flush();
+    await outbox.flush();
     const enqueueMs = performance.now() - t0;
     received = 0;
-    const d = createWebhookDispatcher({ db: api.deps.db, logger: silentLogger(), timeoutMs: 5_000, maxAttempts: 3, backoffBaseMs: 1_000, backoffMaxMs: 10_000, pollMs: 5, concurrency });
+    const d = createWebhookDispatcher({ db: api.deps.adb, logger: silentLogger(), timeoutMs: 5_000, maxAttempts: 3, backoffBaseMs: 1_000, backoffMaxMs: 10_000, pollMs: 5, concurrency });
     t0 = performance.now();
     d.start();
     const sqlite = api.database.sqlite;

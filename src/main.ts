@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     sources: {
       activeCalls: () => registry.size(),
       botLegsActive: () => botLegsActive(),
-      webhookBacklog: webhookBacklog(db),
+      webhookBacklog: webhookBacklog(adb),
       campaignNumbers: campaignNumberCounts(db),
     },
   });
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
       logger: logger.child({ component: 'calls' }),
       bus,
       registry,
-      callLogs: createCallLogWriter(db, logger.child({ component: 'call-logs' }), { onBatch: (seconds) => metrics.dbQuery('call_log_batch', seconds) }),
+      callLogs: createCallLogWriter(adb, logger.child({ component: 'call-logs' }), { onBatch: (seconds) => metrics.dbQuery('call_log_batch', seconds) }),
       snapshots,
       settings: callSettings(config),
       now,
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   logger.info({ host: eslAddr.address, port: eslAddr.port, sounds: soundsDir(config) }, 'call controller (outbound ESL) listening');
 
   // Webhooks (outbox subscribed to the bus + dispatcher); click-to-call, masking and scheduled calls.
-  const webhooks = webhookDeliveryFromConfig({ config, logger, db, onAttempt: (result) => metrics.webhookAttempt(result) });
+  const webhooks = webhookDeliveryFromConfig({ config, logger, db: adb, onAttempt: (result) => metrics.webhookAttempt(result) });
   // A call we place that the controller runs (flow, tts, bot) reaches this server like an inbound call.
   const listening = eslAddr.address === '0.0.0.0' || eslAddr.address === '::' ? '127.0.0.1' : eslAddr.address;
   const socketEndpoint = config.ESL_SELF_ENDPOINT ?? `${listening}:${eslAddr.port}`;

@@ -25,9 +25,14 @@ ALTER TABLE "webhook_attempts" ADD COLUMN "seq" bigint GENERATED ALWAYS AS IDENT
 --> statement-breakpoint
 
 -- 0002 (SQLite): a call log that ends enters the integrations' feed.
+-- Readers page by `seq > cursor`, but a bigserial is handed out at insert, not at commit: a transaction
+-- that took seq 5 and commits after another's seq 6 was read would be skipped. The transaction-scoped
+-- advisory lock (held to commit) makes the transactions that end call logs take their seqs one after
+-- another, so seq order is commit order (SQLite has one writer: nothing to do there).
 CREATE FUNCTION "call_logs_feed"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF NEW."ended_at" IS NOT NULL AND (TG_OP = 'INSERT' OR OLD."ended_at" IS NULL) THEN
+    PERFORM pg_advisory_xact_lock(1540245761, 1);
     INSERT INTO "call_log_feed" ("call_log_id", "org_id") VALUES (NEW."id", NEW."org_id");
   END IF;
   RETURN NULL;

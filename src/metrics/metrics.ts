@@ -108,9 +108,14 @@ export function createMetrics(o: MetricsOptions): Metrics {
   });
   // Registered after the scrape gauges (below): a scrape renders in registration order, so this scrape's own
   // queries are in the histogram it returns.
+  // Async scrape-time queries still running when the histogram renders are waited for (they started first).
+  const pendingQueries = new Set<Promise<unknown>>();
   const dbSeconds = new Histogram({
     name: 'switchboard_db_query_seconds', help: 'Database statements timed by the server: call log batch writes and the scrape-time queries',
     labelNames: ['query'] as const, buckets: DB_BUCKETS, registers: [],
+    async collect() {
+      await Promise.allSettled([...pendingQueries]);
+    },
   });
 
   const links = new Map<string, WatchedInboundLink>();
@@ -119,11 +124,23 @@ export function createMetrics(o: MetricsOptions): Metrics {
     switchLinks: () => [...links].map(([id, link]) => ({ id, connected: link.connected })),
     timed: (query, run) => {
       const end = dbSeconds.startTimer({ query });
+      let result;
       try {
-        return run();
-      } finally {
+        result = run();
+      } catch (err) {
         end();
+        throw err;
       }
+      // An async query is timed until it settles.
+      if (result instanceof Promise) {
+        const timed = result.finally(() => void end());
+        pendingQueries.add(timed);
+        const forget = () => void pendingQueries.delete(timed);
+        timed.then(forget, forget);
+        return timed as typeof result;
+      }
+      end();
+      return result;
     },
   });
   register.registerMetric(dbSeconds);

@@ -12,8 +12,8 @@ export interface ScrapeSources {
   activeCalls: () => number;
   /** Bot legs streaming now. */
   botLegsActive?: () => number;
-  /** Webhook deliveries waiting to be sent (status pending). */
-  webhookBacklog?: () => number;
+  /** Webhook deliveries waiting to be sent (status pending); a database query, so possibly async. */
+  webhookBacklog?: () => number | Promise<number>;
   /** Campaign numbers by status, over every campaign. */
   campaignNumbers?: () => ReadonlyArray<{ status: string; count: number }>;
 }
@@ -25,7 +25,7 @@ export interface ScrapeHelpers {
   logger: Logger;
   /** Each watched switch's inbound ESL link. */
   switchLinks: () => ReadonlyArray<{ id: string; connected: boolean }>;
-  /** Runs a database query, timing it under `query`. */
+  /** Runs a database query, timing it under `query` (until it settles, when it returns a promise). */
   timed<T>(query: string, run: () => T): T;
 }
 
@@ -38,6 +38,14 @@ export function registerScrapeGauges(register: Registry, sources: ScrapeSources,
   const guarded = (what: string, read: () => void): void => {
     try {
       read();
+    } catch (err) {
+      h.logger.warn({ err, metric: what }, 'metrics: a scrape-time read failed');
+    }
+  };
+
+  const guardedAsync = async (what: string, read: () => Promise<void>): Promise<void> => {
+    try {
+      await read();
     } catch (err) {
       h.logger.warn({ err, metric: what }, 'metrics: a scrape-time read failed');
     }
@@ -66,8 +74,8 @@ export function registerScrapeGauges(register: Registry, sources: ScrapeSources,
   const backlog = sources.webhookBacklog;
   new Gauge({
     name: 'switchboard_webhook_outbox_backlog', help: 'Webhook deliveries waiting to be sent or retried (status pending)', registers,
-    collect() {
-      if (backlog) guarded('webhook_outbox_backlog', () => this.set(h.timed('webhook_backlog', backlog)));
+    async collect() {
+      if (backlog) await guardedAsync('webhook_outbox_backlog', async () => this.set(await h.timed('webhook_backlog', backlog)));
     },
   });
   const numbers = sources.campaignNumbers;

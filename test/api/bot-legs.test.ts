@@ -1,12 +1,12 @@
 /** Bot legs in the API: inside GET /call-logs/{id}, and per agent at GET /ai-agents/{id}/legs. */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { botLegs } from '../../src/db/schema/index.ts';
-import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
 
-let api: TestApi;
-beforeEach(() => {
-  api = createTestApi();
+// Not in PG_SUITES yet: the ai-agents routes (POST /ai-agents, GET /ai-agents/{id}/legs) are not converted (PG-PLAN.md step 1).
+let api: AsyncTestApi;
+beforeEach(async () => {
+  api = await openTestApi();
 });
 afterEach(() => api.close());
 
@@ -28,24 +28,28 @@ async function agentOf(org: TestOrg, name = 'Support bot'): Promise<string> {
 }
 
 /** Call logs and bot legs are written by the call controller and the AI bridge; tests insert rows directly. */
-function insertCall(orgId: string): { id: string; uuid: string } {
+async function insertCall(orgId: string): Promise<{ id: string; uuid: string }> {
   const id = randomUUID();
   const uuid = `uuid-${id}`;
-  api.database.sqlite
-    .prepare(`insert into call_logs (id, call_uuid, org_id, direction, did, caller, started_at, answered_at, ended_at, duration_s, path, dtmf, disposition, answered_by, hangup_cause, created_at)
-      values (?, ?, ?, 'inbound', '+918065978001', '+919944421125', '2026-04-23T10:00:00.000Z', '2026-04-23T10:00:00.000Z', '2026-04-23T10:05:00.000Z', 300, '[]', '', 'bot', null, 'NORMAL_CLEARING', '2026-04-23T10:00:00.000Z')`)
-    .run(id, uuid, orgId);
+  await api.deps.adb.insert(api.deps.adb.t.callLogs).values({
+    id, callUuid: uuid, orgId, direction: 'inbound', did: '+918065978001', caller: '+919944421125', startedAt: '2026-04-23T10:00:00.000Z',
+    answeredAt: '2026-04-23T10:00:00.000Z', endedAt: '2026-04-23T10:05:00.000Z', durationS: 300, path: [], dtmf: '', disposition: 'bot', answeredBy: null,
+    hangupCause: 'NORMAL_CLEARING', createdAt: '2026-04-23T10:00:00.000Z',
+  });
   return { id, uuid };
 }
 
-function insertLeg(orgId: string, call: { id: string; uuid: string }, o: { agentId?: string | null; second?: number; endReason?: string; transfer?: boolean; stats?: Record<string, number> } = {}): string {
-  return api.deps.db.insert(botLegs).values({
-    callId: call.id, callUuid: call.uuid, orgId, agentId: o.agentId ?? null, wsUrl: 'wss://bots.example.com/ws', dialect: 'twilio',
+async function insertLeg(orgId: string, call: { id: string; uuid: string } | Promise<{ id: string; uuid: string }>, o: { agentId?: string | null; second?: number; endReason?: string; transfer?: boolean; stats?: Record<string, number> } = {}): Promise<string> {
+  const { adb } = api.deps;
+  const { id: callId, uuid: callUuid } = await call;
+  const [row] = await adb.insert(adb.t.botLegs).values({
+    callId, callUuid, orgId, agentId: o.agentId ?? null, wsUrl: 'wss://bots.example.com/ws', dialect: 'twilio',
     streamId: `MZ${randomUUID().replace(/-/g, '')}`, startedAt: `2026-04-23T10:00:${String(o.second ?? 1).padStart(2, '0')}.000Z`, durationMs: 12_345, dtmf: '12#',
     endReason: o.endReason ?? (o.transfer ? 'transfer' : 'caller_hangup'), endDetail: null,
     transferTarget: o.transfer ? { type: 'extension', value: '1001' } : null,
     stats: o.stats ?? { framesFromCaller: 617, framesToBot: 617, droppedToBot: 0, framesToCaller: 400, silenceFrames: 217, droppedFromBot: 3, invalidMessages: 1, marks: 2 },
-  }).returning().get().id;
+  }).returning();
+  return row!.id;
 }
 
 const get = async (who: TestOrg | string, path: string) => {
@@ -57,10 +61,10 @@ describe('GET /call-logs/{id} with bot legs', () => {
   it('includes the call\'s bot legs in the order they ran, with agent, timing, DTMF, how each ended and the frame counters', async () => {
     const org = await api.org();
     const agentId = await agentOf(org);
-    const call = insertCall(org.orgId);
-    const second = insertLeg(org.orgId, call, { agentId, second: 40, transfer: true });
-    const first = insertLeg(org.orgId, call, { agentId: null, second: 2, endReason: 'bot_unresponsive' });
-    insertLeg(org.orgId, insertCall(org.orgId), { agentId }); // another call's leg
+    const call = await insertCall(org.orgId);
+    const second = await insertLeg(org.orgId, call, { agentId, second: 40, transfer: true });
+    const first = await insertLeg(org.orgId, call, { agentId: null, second: 2, endReason: 'bot_unresponsive' });
+    await insertLeg(org.orgId, insertCall(org.orgId), { agentId }); // another call's leg
 
     const { res, json } = await get(org, `/api/v1/call-logs/${call.id}`);
     expect(res.status).toBe(200);
@@ -78,14 +82,14 @@ describe('GET /call-logs/{id} with bot legs', () => {
     expect(legs[0]).toMatchObject({ agent_id: null, agent_name: null, end_reason: 'bot_unresponsive', transfer_target: null });
     // by call uuid too; a call without a bot has an empty list
     expect(((await get(org, `/api/v1/call-logs/${call.uuid}`)).json.bot_legs as Leg[]).length).toBe(2);
-    expect((await get(org, `/api/v1/call-logs/${insertCall(org.orgId).id}`)).json.bot_legs).toEqual([]);
+    expect((await get(org, `/api/v1/call-logs/${(await insertCall(org.orgId)).id}`)).json.bot_legs).toEqual([]);
   });
 
   it('404 for another org\'s call (its legs never leak)', async () => {
     const a = await api.org();
     const b = await api.org();
-    const call = insertCall(a.orgId);
-    insertLeg(a.orgId, call);
+    const call = await insertCall(a.orgId);
+    await insertLeg(a.orgId, call);
     const { res, json } = await get(b, `/api/v1/call-logs/${call.id}`);
     expect(res.status).toBe(404);
     expect(json.bot_legs).toBeUndefined();
@@ -98,9 +102,9 @@ describe('GET /ai-agents/{id}/legs', () => {
     const agentId = await agentOf(org);
     const otherAgent = await agentOf(org, 'Sales bot');
     const ids: string[] = [];
-    for (let s = 1; s <= 5; s++) ids.push(insertLeg(org.orgId, insertCall(org.orgId), { agentId, second: s }));
-    insertLeg(org.orgId, insertCall(org.orgId), { agentId: otherAgent, second: 30 });
-    insertLeg(org.orgId, insertCall(org.orgId), { agentId: null, second: 31 });
+    for (let s = 1; s <= 5; s++) ids.push(await insertLeg(org.orgId, insertCall(org.orgId), { agentId, second: s }));
+    await insertLeg(org.orgId, insertCall(org.orgId), { agentId: otherAgent, second: 30 });
+    await insertLeg(org.orgId, insertCall(org.orgId), { agentId: null, second: 31 });
 
     const page1 = await get(org, `/api/v1/ai-agents/${agentId}/legs?limit=2`);
     expect(page1.res.status).toBe(200);
@@ -119,7 +123,7 @@ describe('GET /ai-agents/{id}/legs', () => {
   it('older rows without the newer counters read as 0', async () => {
     const org = await api.org();
     const agentId = await agentOf(org);
-    insertLeg(org.orgId, insertCall(org.orgId), { agentId, stats: { framesToBot: 5 } });
+    await insertLeg(org.orgId, insertCall(org.orgId), { agentId, stats: { framesToBot: 5 } });
     const { json } = await get(org, `/api/v1/ai-agents/${agentId}/legs`);
     expect((json.legs as Leg[])[0]!.stats).toMatchObject({ frames_to_bot: 5, skipped_from_bot: 0, marks: 0 });
   });
@@ -128,7 +132,7 @@ describe('GET /ai-agents/{id}/legs', () => {
     const a = await api.org();
     const b = await api.org();
     const agentId = await agentOf(a);
-    insertLeg(a.orgId, insertCall(a.orgId), { agentId });
+    await insertLeg(a.orgId, insertCall(a.orgId), { agentId });
     const cross = await get(b, `/api/v1/ai-agents/${agentId}/legs`);
     expect(cross.res.status).toBe(404);
     expect(cross.json.error).toBe('AI agent not found');

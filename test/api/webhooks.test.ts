@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
 
-let api: TestApi;
+let api: AsyncTestApi;
 let kicks = 0;
-beforeEach(() => {
+beforeEach(async () => {
   kicks = 0;
-  api = createTestApi({ webhooks: { kick: () => void kicks++ } });
+  api = await openTestApi({ webhooks: { kick: () => void kicks++ } });
 });
 afterEach(() => api.close());
 

@@ -45,7 +45,7 @@ describe('inbound calls from a saved contact', () => {
     const ringing = harness.events.find((e) => e.type === 'call.ringing');
     expect(ringing).toMatchObject({ contact: { id: contact.id, name: 'John Doe', variables: { order_id: 'ORD12345' } } });
 
-    harness.outbox!.flush();
+    await harness.outbox!.flush();
     const bodies = (harness.api.database.sqlite.prepare('select body from webhook_deliveries order by rowid').all() as { body: string }[])
       .map((r) => JSON.parse(r.body) as Body);
     expect(bodies.map((b) => b.type)).toEqual(['call.ringing', 'call.hangup']);

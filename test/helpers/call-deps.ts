@@ -22,7 +22,7 @@ export function testCallDeps(routes: Record<string, { snapshot: ConfigSnapshot; 
     logger: silentLogger(),
     bus,
     registry,
-    callLogs: createCallLogWriter(database.db, silentLogger()),
+    callLogs: createCallLogWriter(database.adb, silentLogger()),
     snapshots: {
       lookupDid: (n) => {
         const r = routes[n];

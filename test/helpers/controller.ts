@@ -137,7 +137,7 @@ export async function startController(options: ControllerOptions = {}): Promise<
   const events: CallEvent[] = [];
   const bus = createCallEventBus();
   bus.subscribe((e) => events.push(e));
-  const outbox = options.webhooks ? createWebhookOutbox({ db: api.deps.db, logger: api.deps.logger }) : undefined;
+  const outbox = options.webhooks ? createWebhookOutbox({ db: api.deps.adb, logger: api.deps.logger }) : undefined;
   const detach = outbox?.attach(bus);
   // Without prom-client's process metrics: they add nothing to a call test and keep monitors running.
   const metrics = options.metrics
@@ -157,7 +157,7 @@ export async function startController(options: ControllerOptions = {}): Promise<
       logger: api.deps.logger,
       bus,
       registry,
-      callLogs: createCallLogWriter(api.deps.db, api.deps.logger),
+      callLogs: createCallLogWriter(api.deps.adb, api.deps.logger),
       snapshots: createSnapshotReader(api.deps.db),
       settings: {
         externalGateway: 'pstn', ringTimeoutS: 20, defaultCountryCode: '91', maxIvrEntries: 10, foreverS: 3600, maxTalkS: 4 * 3600,

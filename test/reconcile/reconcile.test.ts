@@ -274,7 +274,7 @@ describe('restart reconciliation: calls FreeSWITCH answered in controller_unavai
     t.database.db.insert(organizations).values({ id: 'org-1', name: 'Acme', sipDomain: 'acme.sip.local' }).run();
     t.database.db.insert(webhookEndpoints).values({ orgId: 'org-1', url: 'http://127.0.0.1:9/hook', secret: 's', events: ['call.hangup'] }).run();
     // A fresh bus with the outbox on it, as main.ts wires it.
-    const outbox = createWebhookOutbox({ db: t.database.db, logger: silentLogger(), flushMs: 1 });
+    const outbox = createWebhookOutbox({ db: t.database.adb, logger: silentLogger(), flushMs: 1 });
     const bus = createCallEventBus();
     outbox.attach(bus);
     const u = randomUUID();
@@ -285,7 +285,7 @@ describe('restart reconciliation: calls FreeSWITCH answered in controller_unavai
       settings: { intervalMs: 0, settleMs: 0, defaultCountryCode: '91' },
     });
     await reconciler.sweep('connect');
-    outbox.flush();
+    await outbox.flush();
     const deliveries = t.database.db.select().from(webhookDeliveries).all();
     expect(deliveries).toHaveLength(1);
     const body = JSON.parse(deliveries[0]!.body) as { type: string; data: { disposition: string; call: { status: string; outcome: string; call_uuid: string } } };

@@ -115,7 +115,7 @@ describe('voicemail through the controller', () => {
     expect(types.slice(types.indexOf('call.transferred'))).toEqual(['call.transferred', 'call.transferred', 'voicemail.new', 'call.hangup']);
     const event = h.events.find((e) => e.type === 'voicemail.new');
     expect(event).toMatchObject({ callId: log.id, orgId: h.org.orgId, messageId: m.id, extension: '1001', caller: '+919800000001', durationMs: m.duration_ms });
-    h.outbox!.flush();
+    await h.outbox!.flush();
     const deliveries = h.api.database.sqlite.prepare('select endpoint_id, event_type, body from webhook_deliveries').all() as Array<{ endpoint_id: string; event_type: string; body: string }>;
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0]).toMatchObject({ endpoint_id: hook.id, event_type: 'voicemail.new' });

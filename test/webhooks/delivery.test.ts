@@ -1,5 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { asc, eq } from 'drizzle-orm';
+import { insertionOrder } from '../../src/db/order.ts';
+import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
 import { createCallEventBus } from '../../src/domain/call-events.ts';
 import { createWebhookOutbox } from '../../src/services/webhooks/outbox.ts';
 import { createWebhookDispatcher, type DispatcherOptions } from '../../src/services/webhooks/dispatcher.ts';
@@ -8,15 +10,15 @@ import { pino } from 'pino';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { startReceiver, type Receiver } from './receiver.ts';
 
-let api: TestApi;
+let api: AsyncTestApi;
 let receiver: Receiver | undefined;
-beforeEach(() => {
-  api = createTestApi();
+beforeEach(async () => {
+  api = await openTestApi();
 });
 afterEach(async () => {
   await receiver?.close();
   receiver = undefined;
-  api.close();
+  await api.close();
 });
 
 async function endpoint(org: TestOrg, url: string, events = ['*']): Promise<{ id: string; secret: string }> {
@@ -27,12 +29,18 @@ async function endpoint(org: TestOrg, url: string, events = ['*']): Promise<{ id
 
 function dispatcher(extra: Partial<DispatcherOptions> = {}) {
   return createWebhookDispatcher({
-    db: api.deps.db, logger: silentLogger(), timeoutMs: 300, maxAttempts: 4, backoffBaseMs: 1_000, backoffMaxMs: 60_000, pollMs: 10, ...extra,
+    db: api.deps.adb, logger: silentLogger(), timeoutMs: 300, maxAttempts: 4, backoffBaseMs: 1_000, backoffMaxMs: 60_000, pollMs: 10, ...extra,
   });
 }
 
-const rows = (status?: string) =>
-  api.database.sqlite.prepare(`select * from webhook_deliveries ${status ? 'where status = ?' : ''}`).all(...(status ? [status] : [])) as Array<{ id: string; status: string; attempts: number; next_attempt_at: number }>;
+/** The outbox rows (in insertion order), with the columns' SQL names. */
+const rows = async (status?: string) => {
+  const { adb } = api.deps;
+  const d = adb.t.webhookDeliveries;
+  return adb.select({
+    id: d.id, org_id: d.orgId, event_type: d.eventType, body: d.body, status: d.status, attempts: d.attempts, next_attempt_at: d.nextAttemptAt, last_error: d.lastError,
+  }).from(d).where(status ? eq(d.status, status) : undefined).orderBy(asc(insertionOrder(adb, d)));
+};
 
 describe('webhook delivery', () => {
   it('bus event → outbox → signed POST that the documented recipe verifies', async () => {
@@ -40,15 +48,17 @@ describe('webhook delivery', () => {
     receiver = await startReceiver();
     const ep = await endpoint(org, receiver.url, ['call.answered', 'call.hangup']);
     const bus = createCallEventBus();
-    const outbox = createWebhookOutbox({ db: api.deps.db, logger: silentLogger() });
+    const outbox = createWebhookOutbox({ db: api.deps.adb, logger: silentLogger() });
     const off = outbox.attach(bus);
-    api.database.sqlite.prepare(`insert into call_logs (id, call_uuid, org_id, started_at, ended_at, duration_s, created_at) values ('c1', 'u1', ?, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:09.000Z', 9, 'x')`).run(org.orgId);
+    await api.deps.adb.insert(api.deps.adb.t.callLogs).values({
+      id: 'c1', callUuid: 'u1', orgId: org.orgId, startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:09.000Z', durationS: 9, createdAt: 'x',
+    });
     bus.emit({ type: 'call.dtmf', callId: 'c1', orgId: org.orgId, digits: '1', at: 'x' }); // not subscribed
     bus.emit({ type: 'call.answered', callId: 'c1', orgId: org.orgId, at: '2026-01-01T00:00:01.000Z' });
     bus.emit({ type: 'call.hangup', callId: 'c1', orgId: org.orgId, cause: 'NORMAL_CLEARING', disposition: 'hangup', at: '2026-01-01T00:00:09.000Z' });
-    expect(rows()).toHaveLength(0); // the listener only queues; nothing touches the network or waits
-    outbox.flush();
-    expect(rows('pending')).toHaveLength(2);
+    expect(await rows()).toHaveLength(0); // the listener only queues; nothing touches the network or waits
+    await outbox.flush();
+    expect(await rows('pending')).toHaveLength(2);
     off();
     expect(await dispatcher().runOnce()).toBe(2);
     expect(receiver.received).toHaveLength(2);
@@ -60,7 +70,7 @@ describe('webhook delivery', () => {
     }
     const hangup = receiver.received.map((r) => JSON.parse(r.body) as { type: string; data: { call: { id: string; duration: number } } }).find((b) => b.type === 'call.hangup')!;
     expect(hangup.data.call).toMatchObject({ id: 'c1', duration: 9 });
-    expect(rows('delivered')).toHaveLength(2);
+    expect(await rows('delivered')).toHaveLength(2);
   });
 
   it('a batch mixing organizations: only the one with an enabled endpoint gets rows; a disabled endpoint counts as none', async () => {
@@ -70,16 +80,16 @@ describe('webhook delivery', () => {
     receiver = await startReceiver();
     await endpoint(withHook, receiver.url);
     const off = await endpoint(disabled, receiver.url);
-    api.database.sqlite.prepare('update webhook_endpoints set enabled = 0 where id = ?').run(off.id);
-    const outbox = createWebhookOutbox({ db: api.deps.db, logger: silentLogger() });
+    await api.deps.adb.update(api.deps.adb.t.webhookEndpoints).set({ enabled: false }).where(eq(api.deps.adb.t.webhookEndpoints.id, off.id));
+    const outbox = createWebhookOutbox({ db: api.deps.adb, logger: silentLogger() });
     for (const org of [without, withHook, disabled, without, withHook]) outbox.enqueue({ type: 'call.answered', orgId: org.orgId, data: {}, at: 'x' });
-    expect(outbox.flush()).toBe(2);
-    expect(new Set(rows().map((r) => (r as unknown as { org_id: string }).org_id))).toEqual(new Set([withHook.orgId]));
+    expect(await outbox.flush()).toBe(2);
+    expect(new Set((await rows()).map((r) => (r as unknown as { org_id: string }).org_id))).toEqual(new Set([withHook.orgId]));
     // Nothing to deliver: no rows, no error, nothing left queued.
     outbox.enqueue({ type: 'call.answered', orgId: without.orgId, data: {}, at: 'x' });
-    expect(outbox.flush()).toBe(0);
-    expect(outbox.flush()).toBe(0);
-    expect(rows()).toHaveLength(2);
+    expect(await outbox.flush()).toBe(0);
+    expect(await outbox.flush()).toBe(0);
+    expect(await rows()).toHaveLength(2);
   });
 
   it('writes the events of many calls as one batch, flushMs after the first; a full batch is written at once', async () => {
@@ -87,22 +97,21 @@ describe('webhook delivery', () => {
     receiver = await startReceiver();
     await endpoint(org, receiver.url, ['call.ringing']);
     const bus = createCallEventBus();
-    const outbox = createWebhookOutbox({ db: api.deps.db, logger: silentLogger(), flushMs: 40, maxBatch: 4 });
+    const outbox = createWebhookOutbox({ db: api.deps.adb, logger: silentLogger(), flushMs: 200, maxBatch: 4 });
     const batches: number[] = [];
-    outbox.onWritten(() => batches.push(rows().length));
+    outbox.onWritten(() => void rows().then((r) => batches.push(r.length)));
     const off = outbox.attach(bus);
     const ring = (n: number) => bus.emit({ type: 'call.ringing', callId: `c${n}`, orgId: org.orgId, did: '+918065978001', caller: `+91980000000${n}`, at: 'x' });
     ring(1);
     ring(2);
     await new Promise((r) => setTimeout(r, 10));
-    expect(rows()).toHaveLength(0); // still gathering
-    await new Promise((r) => setTimeout(r, 60));
+    expect(await rows()).toHaveLength(0); // still gathering
+    await new Promise((r) => setTimeout(r, 250));
     expect(batches).toEqual([2]);
-    for (const n of [3, 4, 5, 6]) ring(n); // maxBatch reached: written on the next turn, not 40 ms later
-    await new Promise((r) => setImmediate(r));
-    expect(batches).toEqual([2, 6]);
+    for (const n of [3, 4, 5, 6]) ring(n); // maxBatch reached: written on the next turn, not 200 ms later
+    await vi.waitFor(() => expect(batches).toEqual([2, 6]), { timeout: 150, interval: 1 });
     off();
-    const bodies = rows().map((r) => JSON.parse((r as unknown as { body: string }).body) as { data: { caller: string } });
+    const bodies = (await rows()).map((r) => JSON.parse((r as unknown as { body: string }).body) as { data: { caller: string } });
     expect(bodies.map((b) => b.data.caller).sort()).toEqual([1, 2, 3, 4, 5, 6].map((n) => `+91980000000${n}`));
   });
 
@@ -113,15 +122,15 @@ describe('webhook delivery', () => {
     await endpoint(b, receiver.url);
     const logged: Array<{ level: number; msg: string; type?: string; orgId?: string; events?: number }> = [];
     const logger = pino({ level: 'error', base: undefined }, { write: (line: string) => void logged.push(JSON.parse(line)) });
-    const outbox = createWebhookOutbox({ db: api.deps.db, logger });
+    const outbox = createWebhookOutbox({ db: api.deps.adb, logger });
     const circular: Record<string, unknown> = {};
     circular.self = circular; // JSON.stringify throws inside the batch's transaction
     outbox.enqueue({ type: 'call.answered', orgId: a.orgId, data: { n: 1 }, at: 'x' });
     outbox.enqueue({ type: 'call.dtmf', orgId: b.orgId, data: circular, at: 'x' });
     outbox.enqueue({ type: 'call.answered', orgId: b.orgId, data: { n: 2 }, at: 'x' });
     outbox.enqueue({ type: 'call.hangup', orgId: a.orgId, data: { n: 3 }, at: 'x' });
-    expect(outbox.flush()).toBe(3);
-    const written = rows() as unknown as Array<{ org_id: string; event_type: string; body: string }>;
+    expect(await outbox.flush()).toBe(3);
+    const written = await rows();
     expect(written.map((r) => [r.org_id, r.event_type, (JSON.parse(r.body) as { data: { n: number } }).data.n])).toEqual([
       [a.orgId, 'call.answered', 1], [b.orgId, 'call.answered', 2], [a.orgId, 'call.hangup', 3],
     ]);
@@ -129,7 +138,7 @@ describe('webhook delivery', () => {
       ['webhook outbox batch failed; writing events one by one', undefined, undefined],
       ['webhook event could not be written: dropped', 'call.dtmf', b.orgId],
     ]);
-    expect(outbox.flush()).toBe(0); // nothing left queued
+    expect(await outbox.flush()).toBe(0); // nothing left queued
   });
 
   it('retries with exponential backoff, lists attempts, and gives up after maxAttempts', async () => {
@@ -137,20 +146,20 @@ describe('webhook delivery', () => {
     receiver = await startReceiver(() => 500);
     const ep = await endpoint(org, receiver.url);
     let clock = 1_000_000;
-    const outbox = createWebhookOutbox({ db: api.deps.db, logger: silentLogger(), now: () => clock });
+    const outbox = createWebhookOutbox({ db: api.deps.adb, logger: silentLogger(), now: () => clock });
     outbox.enqueue({ type: 'call.ringing', orgId: org.orgId, at: 't', data: {} });
-    outbox.flush();
+    await outbox.flush();
     const d = dispatcher({ now: () => clock });
     const gaps: number[] = [];
     for (let i = 0; i < 4; i++) {
       expect(await d.runOnce()).toBe(1);
       expect(await d.runOnce()).toBe(0); // not due again yet
-      const [row] = rows();
+      const [row] = await rows();
       gaps.push(row!.next_attempt_at - clock);
       clock = row!.next_attempt_at;
     }
     expect(gaps.slice(0, 3)).toEqual([1_000, 2_000, 4_000]);
-    expect(rows('failed')).toHaveLength(1);
+    expect(await rows('failed')).toHaveLength(1);
     const attempts = (await (await api.call('GET', `/api/v1/webhooks/${ep.id}/attempts`, { token: org.token })).json()) as { attempts: { attempt: number; status_code: number; error: string }[]; total: number };
     expect(attempts.total).toBe(4);
     expect(attempts.attempts[0]).toMatchObject({ attempt: 4, status_code: 500, error: 'HTTP 500' });
@@ -160,25 +169,25 @@ describe('webhook delivery', () => {
     const org = await api.org();
     receiver = await startReceiver((n) => (n === 0 ? 'hang' : 204));
     await endpoint(org, receiver.url);
-    const outbox = createWebhookOutbox({ db: api.deps.db, logger: silentLogger() });
+    const outbox = createWebhookOutbox({ db: api.deps.adb, logger: silentLogger() });
     outbox.enqueue({ type: 'call.ringing', orgId: org.orgId, at: 't', data: {} });
-    outbox.flush();
+    await outbox.flush();
     let clock = Date.now();
     const d = dispatcher({ timeoutMs: 100, now: () => clock });
     const t0 = Date.now();
     await d.runOnce();
     expect(Date.now() - t0).toBeLessThan(1_000);
-    expect(rows()[0]).toMatchObject({ status: 'pending', attempts: 1 });
+    expect((await rows())[0]).toMatchObject({ status: 'pending', attempts: 1 });
     clock += 1_000;
     await d.runOnce();
-    expect(rows()[0]).toMatchObject({ status: 'delivered', attempts: 2 });
+    expect((await rows())[0]).toMatchObject({ status: 'delivered', attempts: 2 });
     // Dead receiver: connection refused.
     const dead = await api.org();
     await endpoint(dead, 'http://127.0.0.1:9/hook');
     outbox.enqueue({ type: 'call.ringing', orgId: dead.orgId, at: 't', data: {} });
-    outbox.flush();
+    await outbox.flush();
     await d.runOnce();
-    const failed = api.database.sqlite.prepare("select last_error from webhook_deliveries where org_id = ?").get(dead.orgId) as { last_error: string };
+    const failed = (await rows()).find((r) => r.org_id === dead.orgId)!;
     expect(failed.last_error).toMatch(/fetch failed|ECONNREFUSED/);
   });
 
@@ -187,21 +196,21 @@ describe('webhook delivery', () => {
     let healthy = false;
     receiver = await startReceiver(() => (healthy ? 200 : 503));
     await endpoint(org, receiver.url);
-    const outbox = createWebhookOutbox({ db: api.deps.db, logger: silentLogger() });
+    const outbox = createWebhookOutbox({ db: api.deps.adb, logger: silentLogger() });
     for (let i = 0; i < 5; i++) outbox.enqueue({ type: 'call.dtmf', orgId: org.orgId, at: 't', data: { n: i } });
-    outbox.flush();
+    await outbox.flush();
     const first = dispatcher({ backoffBaseMs: 30 });
     first.start();
     await receiver.waitFor(5);
     await first.stop(); // "crash"/restart: only the database survives
-    expect(rows('pending')).toHaveLength(5);
+    expect(await rows('pending')).toHaveLength(5);
     healthy = true;
     const second = dispatcher({ backoffBaseMs: 30 });
     second.start();
     const deadline = Date.now() + 5_000;
-    while (rows('delivered').length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while ((await rows('delivered')).length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     await second.stop();
-    expect(rows('delivered')).toHaveLength(5);
+    expect(await rows('delivered')).toHaveLength(5);
     const okBodies = receiver.received.slice(5).map((r) => (JSON.parse(r.body) as { data: { n: number } }).data.n).sort();
     expect(okBodies).toEqual([0, 1, 2, 3, 4]);
   });
@@ -210,14 +219,14 @@ describe('webhook delivery', () => {
     const org = await api.org();
     receiver = await startReceiver();
     await endpoint(org, receiver.url);
-    const outbox = createWebhookOutbox({ db: api.deps.db, logger: silentLogger() });
+    const outbox = createWebhookOutbox({ db: api.deps.adb, logger: silentLogger() });
     outbox.enqueue({ type: 'call.ringing', orgId: org.orgId, at: 't', data: {} });
-    outbox.flush();
+    await outbox.flush();
     const clock = Date.now();
     // Simulate a crash right after claiming: push next_attempt_at by the lease, as a claim does.
-    api.database.sqlite.prepare('update webhook_deliveries set next_attempt_at = ?').run(clock + 60_000);
+    await api.deps.adb.update(api.deps.adb.t.webhookDeliveries).set({ nextAttemptAt: clock + 60_000 });
     expect(await dispatcher({ now: () => clock }).runOnce()).toBe(0);
     expect(await dispatcher({ now: () => clock + 60_001 }).runOnce()).toBe(1);
-    expect(rows('delivered')).toHaveLength(1);
+    expect(await rows('delivered')).toHaveLength(1);
   });
 });

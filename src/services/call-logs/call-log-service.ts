@@ -1,14 +1,20 @@
 /** Call logs through the API: list and sync pages, one call with its bot legs, and notes on a call. */
-import { and, desc, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { callNotes } from '../../db/schema/index.ts';
+import { and, desc, eq } from 'drizzle-orm';
+import type { Db as LegacyDb } from '../../db/client.ts';
+import type { Db, Tables } from '../../db/handle.ts';
+import { insertionOrder } from '../../db/order.ts';
+import { callNotes as legacyCallNotes } from '../../db/schema/index.ts';
 import { normalizeE164 } from '../numbers/phone.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import { resolveDisposition } from '../dispositions/disposition-service.ts';
+import { resolveDispositionAsync } from './disposition-twin.ts';
 import { legsOfCall, type BotLegRow } from './bot-legs.ts';
-import { feedSeqOf, getCallLog, listCallLogs, syncCallLogs, type CallLogRow, type CallType, type SyncFilter } from './store.ts';
+import {
+  feedSeqOf, feedSeqOfAsync, getCallLog, getCallLogAsync, listCallLogs, listCallLogsAsync, syncCallLogs, syncCallLogsAsync,
+  type CallLogRow, type CallType, type ListFilter, type SyncFilter,
+} from './store.ts';
 
-export type CallNoteRow = typeof callNotes.$inferSelect;
+export type CallNoteRow = Tables['callNotes']['$inferSelect'];
 
 const DAY_MS = 86_400_000;
 const iso = (v: string, endOfDay: boolean) => {
@@ -30,8 +36,8 @@ export interface CallLogQuery {
   offset: number;
 }
 
-/** One page of the org's call logs, newest first; `total` counts every match. */
-export function listCallLogPage(db: Db, orgId: string, q: CallLogQuery, defaultCountryCode: string): { rows: CallLogRow[]; total: number } {
+/** The store's filter from the API's query: phone and DID in any format, dates as whole days or instants. */
+function listFilter(orgId: string, q: CallLogQuery, defaultCountryCode: string): ListFilter {
   let phones: string[] | undefined;
   if (q.phone !== undefined) {
     const e164 = normalizeE164(q.phone, defaultCountryCode);
@@ -43,60 +49,88 @@ export function listCallLogPage(db: Db, orgId: string, q: CallLogQuery, defaultC
     did = normalizeE164(q.did, defaultCountryCode) ?? undefined;
     if (!did) throw new ValidationError('Invalid DID', [{ field: 'did', message: 'not a valid phone number' }]);
   }
-  return listCallLogs(db, {
+  return {
     orgId,
-    from: q.from ? iso(q.from, false) : undefined,
-    to: q.to ? iso(q.to, true) : undefined,
-    phones,
-    type: q.type,
+    ...(q.from ? { from: iso(q.from, false) } : {}),
+    ...(q.to ? { to: iso(q.to, true) } : {}),
+    ...(phones ? { phones } : {}),
+    ...(q.type ? { type: q.type } : {}),
     ...(did ? { did } : {}),
     limit: q.limit,
     offset: q.offset,
-  });
+  };
 }
+
+/** One page of the org's call logs, newest first; `total` counts every match. */
+export function listCallLogPageAsync(db: Db, orgId: string, q: CallLogQuery, defaultCountryCode: string): Promise<{ rows: CallLogRow[]; total: number }> {
+  return listCallLogsAsync(db, listFilter(orgId, q, defaultCountryCode));
+}
+
+/** Transitional synchronous twin (SQLite only) of listCallLogPageAsync, for the compat routes not converted yet. */
+export function listCallLogPage(db: LegacyDb, orgId: string, q: CallLogQuery, defaultCountryCode: string): { rows: CallLogRow[]; total: number } {
+  return listCallLogs(db, listFilter(orgId, q, defaultCountryCode));
+}
+
+type SyncQuery = { after?: number | undefined; afterIds?: string | undefined; limit: number } & SyncFilter;
+type SyncPage = { rows: CallLogRow[]; nextAfter: number; hasMore: boolean };
+
+const afterIdsOf = (q: SyncQuery) => (q.afterIds ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const pageOf = (rows: CallLogRow[], after: number, limit: number): SyncPage => {
+  const page = rows.slice(0, limit);
+  return { rows: page, nextAfter: page.at(-1)?.seq ?? after, hasMore: rows.length > limit };
+};
 
 /**
  * Finished calls after the cursor (`after`, or the feed positions of the ids in `afterIds`), oldest
  * first: up to `limit` rows, whether there are more, and the cursor to continue from.
  */
-export function syncCallLogPage(
-  db: Db,
-  orgId: string,
-  q: { after?: number | undefined; afterIds?: string | undefined; limit: number } & SyncFilter,
-): { rows: CallLogRow[]; nextAfter: number; hasMore: boolean } {
+export async function syncCallLogPageAsync(db: Db, orgId: string, q: SyncQuery): Promise<SyncPage> {
   let after = q.after ?? 0;
-  if (q.afterIds !== undefined) {
-    for (const id of q.afterIds.split(',').map((s) => s.trim()).filter(Boolean)) after = Math.max(after, feedSeqOf(db, orgId, id));
-  }
+  for (const id of afterIdsOf(q)) after = Math.max(after, await feedSeqOfAsync(db, orgId, id));
+  const rows = await syncCallLogsAsync(db, orgId, after, q.limit + 1, { type: q.type, notType: q.notType, campaign: q.campaign });
+  return pageOf(rows, after, q.limit);
+}
+
+/** Transitional synchronous twin (SQLite only) of syncCallLogPageAsync, for the compat routes not converted yet. */
+export function syncCallLogPage(db: LegacyDb, orgId: string, q: SyncQuery): SyncPage {
+  let after = q.after ?? 0;
+  for (const id of afterIdsOf(q)) after = Math.max(after, feedSeqOf(db, orgId, id));
   const rows = syncCallLogs(db, orgId, after, q.limit + 1, { type: q.type, notType: q.notType, campaign: q.campaign });
-  const page = rows.slice(0, q.limit);
-  return { rows: page, nextAfter: page.at(-1)?.seq ?? after, hasMore: rows.length > q.limit };
+  return pageOf(rows, after, q.limit);
 }
 
 /** One call (by call log id or call uuid) with its bot legs. */
-export function getCallLogWithLegs(db: Db, orgId: string, ref: string): { row: CallLogRow; legs: BotLegRow[] } {
-  const row = getCallLog(db, orgId, ref);
-  return { row, legs: legsOfCall(db, orgId, row.id) };
+export async function getCallLogWithLegs(db: Db, orgId: string, ref: string): Promise<{ row: CallLogRow; legs: BotLegRow[] }> {
+  const row = await getCallLogAsync(db, orgId, ref);
+  return { row, legs: await legsOfCall(db, orgId, row.id) };
 }
 
 /** The notes on a call, newest first. */
-export function listNotes(db: Db, orgId: string, callRef: string): CallNoteRow[] {
-  const call = getCallLog(db, orgId, callRef);
+export async function listNotes(db: Db, orgId: string, callRef: string): Promise<CallNoteRow[]> {
+  const { callNotes } = db.t;
+  const call = await getCallLogAsync(db, orgId, callRef);
   return db.select().from(callNotes).where(and(eq(callNotes.orgId, orgId), eq(callNotes.callLogId, call.id)))
-    .orderBy(desc(callNotes.createdAt), desc(sql`rowid`)).all();
+    .orderBy(desc(callNotes.createdAt), desc(insertionOrder(db, callNotes)));
 }
 
+type NoteBody = { disposition_id?: string | undefined; disposition?: string | undefined; note?: string | undefined };
+
 /** Adds a note (with a disposition of the org, by id or name) to a call. */
-export function addNote(
-  db: Db,
-  author: { orgId: string; id: string },
-  callRef: string,
-  body: { disposition_id?: string | undefined; disposition?: string | undefined; note?: string | undefined },
-  now: () => Date,
-): CallNoteRow {
+export async function addNoteAsync(db: Db, author: { orgId: string; id: string }, callRef: string, body: NoteBody, now: () => Date): Promise<CallNoteRow> {
+  const call = await getCallLogAsync(db, author.orgId, callRef);
+  const disposition = await resolveDispositionAsync(db, author.orgId, body);
+  const [row] = await db.insert(db.t.callNotes).values({
+    orgId: author.orgId, callLogId: call.id, dispositionId: disposition?.id ?? null, disposition: disposition?.name ?? null,
+    note: body.note ?? null, authorId: author.id, createdAt: now().toISOString(),
+  }).returning();
+  return row!;
+}
+
+/** Transitional synchronous twin (SQLite only) of addNoteAsync, for the compat notes not converted yet. */
+export function addNote(db: LegacyDb, author: { orgId: string; id: string }, callRef: string, body: NoteBody, now: () => Date): CallNoteRow {
   const call = getCallLog(db, author.orgId, callRef);
   const disposition = resolveDisposition(db, author.orgId, body);
-  return db.insert(callNotes).values({
+  return db.insert(legacyCallNotes).values({
     orgId: author.orgId, callLogId: call.id, dispositionId: disposition?.id ?? null, disposition: disposition?.name ?? null,
     note: body.note ?? null, authorId: author.id, createdAt: now().toISOString(),
   }).returning().get();

@@ -6,7 +6,9 @@
  * on X-Webhook-Id). Created in main.ts (or a test) with start()/stop(); no module state.
  */
 import { randomUUID } from 'node:crypto';
-import { sqliteOf, type Db } from '../../db/client.ts';
+import type Database from 'better-sqlite3';
+import type { Db } from '../../db/handle.ts';
+import { createOutboxClaim, type DueDelivery } from './claim.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import { EVENT_HEADER, ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, retryDelayMs, sign } from './signing.ts';
 
@@ -40,39 +42,66 @@ export interface WebhookDispatcher {
   runOnce(): Promise<number>;
 }
 
-interface Due { id: string; endpoint_id: string; event_type: string; body: string; attempts: number; url: string; secret: string }
+type Due = DueDelivery;
+
+/** One attempt's outcome as stored: the attempt row, and the delivery's new state. */
+interface Recorded {
+  id: string; delivery: Due; attempt: number; code: number | null; error: string | null; ms: number; at: number;
+  status: 'delivered' | 'pending' | 'failed'; nextAttemptAt: number | null;
+}
+type RecordAttempt = (r: Recorded) => Promise<void>;
+
+const INSERT_ATTEMPT = `insert into webhook_attempts (id, delivery_id, endpoint_id, attempt, status_code, error, duration_ms, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)`;
+/** PostgreSQL: the attempt row and the delivery's state in one statement (atomic without a transaction). */
+const PG_RECORD = `with attempt as (
+    insert into webhook_attempts (id, delivery_id, endpoint_id, attempt, status_code, error, duration_ms, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8)
+  )
+  update webhook_deliveries set status = $9, attempts = $4, next_attempt_at = coalesce($10, next_attempt_at),
+    delivered_at = coalesce($11, delivered_at), last_error = $6
+  where id = $2`;
+
+function attemptRecorder(db: Db): RecordAttempt {
+  const { driver } = db;
+  if (driver.dialect === 'postgres') {
+    return async (r) => {
+      const iso = new Date(r.at).toISOString();
+      await driver.pool.query({
+        name: 'webhook_record_attempt', text: PG_RECORD,
+        values: [r.id, r.delivery.id, r.delivery.endpoint_id, r.attempt, r.code, r.error, r.ms, iso, r.status, r.nextAttemptAt, r.status === 'delivered' ? iso : null],
+      });
+    };
+  }
+  let record: ((r: Recorded) => void) | undefined;
+  const prepare = (raw: Database.Database) => {
+    const insert = raw.prepare(INSERT_ATTEMPT);
+    const markDelivered = raw.prepare(`update webhook_deliveries set status = 'delivered', attempts = ?, delivered_at = ?, last_error = null where id = ?`);
+    const markRetry = raw.prepare(`update webhook_deliveries set status = ?, attempts = ?, next_attempt_at = ?, last_error = ? where id = ?`);
+    return raw.transaction((r: Recorded) => {
+      const iso = new Date(r.at).toISOString();
+      insert.run(r.id, r.delivery.id, r.delivery.endpoint_id, r.attempt, r.code, r.error, r.ms, iso);
+      if (r.status === 'delivered') markDelivered.run(r.attempt, iso, r.delivery.id);
+      else markRetry.run(r.status, r.attempt, r.nextAttemptAt, r.error, r.delivery.id);
+    });
+  };
+  return (r) => driver.gate.withRaw((raw) => (record ??= prepare(raw))(r));
+}
 
 export function createWebhookDispatcher(o: DispatcherOptions): WebhookDispatcher {
-  const sqlite = sqliteOf(o.db);
   const now = o.now ?? Date.now;
   const doFetch = o.fetch ?? fetch;
   const concurrency = o.concurrency ?? 16;
   const leaseMs = o.leaseMs ?? o.timeoutMs + 30_000;
   const log = o.logger.child({ component: 'webhooks' });
 
-  const selectDue = sqlite.prepare(
-    `select d.id, d.endpoint_id, d.event_type, d.body, d.attempts, e.url, e.secret
-     from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
-     where d.status = 'pending' and d.next_attempt_at <= ? and e.enabled = 1
-     order by d.next_attempt_at limit ?`,
-  );
-  const lease = sqlite.prepare(`update webhook_deliveries set next_attempt_at = ? where id = ? and status = 'pending' and next_attempt_at <= ?`);
-  const claim = sqlite.transaction((t: number, limit: number): Due[] => {
-    const rows = selectDue.all(t, limit) as Due[];
-    return rows.filter((r) => lease.run(t + leaseMs, r.id, t).changes === 1);
-  });
-  const recordAttempt = sqlite.prepare(
-    `insert into webhook_attempts (id, delivery_id, endpoint_id, attempt, status_code, error, duration_ms, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const markDelivered = sqlite.prepare(`update webhook_deliveries set status = 'delivered', attempts = ?, delivered_at = ?, last_error = null where id = ?`);
-  const markRetry = sqlite.prepare(`update webhook_deliveries set status = ?, attempts = ?, next_attempt_at = ?, last_error = ? where id = ?`);
-  const finish = sqlite.transaction((d: Due, attempt: number, code: number | null, error: string | null, ms: number) => {
+  // Claims are leases taken in one statement or transaction (claim.ts): any number of instances.
+  const claim = createOutboxClaim(o.db, leaseMs);
+  const record = attemptRecorder(o.db);
+  const finish = (d: Due, attempt: number, code: number | null, error: string | null, ms: number) => {
     const at = now();
-    recordAttempt.run(randomUUID(), d.id, d.endpoint_id, attempt, code, error, ms, new Date(at).toISOString());
-    if (error === null) markDelivered.run(attempt, new Date(at).toISOString(), d.id);
-    else if (attempt >= o.maxAttempts) markRetry.run('failed', attempt, at, error, d.id);
-    else markRetry.run('pending', attempt, at + retryDelayMs(attempt, o.backoffBaseMs, o.backoffMaxMs), error, d.id);
-  });
+    const status = error === null ? 'delivered' : attempt >= o.maxAttempts ? 'failed' : 'pending';
+    const nextAttemptAt = status === 'delivered' ? null : status === 'failed' ? at : at + retryDelayMs(attempt, o.backoffBaseMs, o.backoffMaxMs);
+    return record({ id: randomUUID(), delivery: d, attempt, code, error, ms, at, status, nextAttemptAt });
+  };
 
   const deliver = async (d: Due): Promise<void> => {
     const attempt = d.attempts + 1;
@@ -103,7 +132,7 @@ export function createWebhookDispatcher(o: DispatcherOptions): WebhookDispatcher
       error = e.name === 'TimeoutError' ? `timeout after ${o.timeoutMs} ms` : `${e.message}${e.cause instanceof Error ? `: ${e.cause.message}` : ''}`;
     }
     try {
-      finish(d, attempt, code, error, now() - started);
+      await finish(d, attempt, code, error, now() - started);
       o.onAttempt?.(error === null ? 'delivered' : attempt >= o.maxAttempts ? 'failed' : 'retry');
     } catch (err) {
       log.error({ err, delivery: d.id }, 'recording a webhook attempt failed');
@@ -122,7 +151,7 @@ export function createWebhookDispatcher(o: DispatcherOptions): WebhookDispatcher
     if (free <= 0) return 0;
     let due: Due[];
     try {
-      due = claim(now(), free);
+      due = await claim(now(), free);
     } catch (err) {
       log.error({ err }, 'claiming webhook deliveries failed');
       return 0;

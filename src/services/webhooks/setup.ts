@@ -3,7 +3,7 @@
  * from the bus, and the dispatcher it wakes after each write. start()/stop(); no globals.
  */
 import type { Config } from '../../runtime/env.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { CallEventBus } from '../../domain/call-events.ts';
 import { createWebhookOutbox } from './outbox.ts';
@@ -36,7 +36,7 @@ export function webhookDeliveryFromConfig(d: { config: Config; logger: Logger; d
     async stop() {
       detach?.();
       detach = undefined;
-      outbox.flush();
+      await outbox.flush();
       await dispatcher.stop();
     },
   };

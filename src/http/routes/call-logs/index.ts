@@ -2,7 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
 import { toCallLogDto } from '../../../services/call-logs/store.ts';
 import {
-  addNote, getCallLogWithLegs, listCallLogPage, listNotes, syncCallLogPage, type CallNoteRow,
+  addNoteAsync, getCallLogWithLegs, listCallLogPageAsync, listNotes, syncCallLogPageAsync, type CallNoteRow,
 } from '../../../services/call-logs/call-log-service.ts';
 import { toBotLegDto } from './bot-legs.ts';
 import { createNoteRoute, getRoute, listNotesRoute, listRoute, syncRoute } from './routes.ts';
@@ -14,17 +14,17 @@ const noteDto = (r: CallNoteRow) => ({
 
 export function callLogRoutes() {
   return new OpenAPIHono<AppEnv>()
-    .openapi(listRoute, (c) => {
+    .openapi(listRoute, async (c) => {
       const q = c.req.valid('query');
-      const { db, config } = c.get('deps');
-      const { rows, total } = listCallLogPage(db, c.get('principal').orgId, q, config.DEFAULT_COUNTRY_CODE);
+      const { adb: db, config } = c.get('deps');
+      const { rows, total } = await listCallLogPageAsync(db, c.get('principal').orgId, q, config.DEFAULT_COUNTRY_CODE);
       const base = config.PUBLIC_URL ?? '';
       return c.json({ calls: rows.map((r) => toCallLogDto(r, base)), total, limit: q.limit, offset: q.offset }, 200);
     })
-    .openapi(syncRoute, (c) => {
+    .openapi(syncRoute, async (c) => {
       const q = c.req.valid('query');
-      const { db, config } = c.get('deps');
-      const page = syncCallLogPage(db, c.get('principal').orgId, { after: q.after, afterIds: q.after_id, limit: q.limit, type: q.type });
+      const { adb: db, config } = c.get('deps');
+      const page = await syncCallLogPageAsync(db, c.get('principal').orgId, { after: q.after, afterIds: q.after_id, limit: q.limit, type: q.type });
       const base = config.PUBLIC_URL ?? '';
       return c.json({
         calls: page.rows.map((r) => ({ ...toCallLogDto(r, base), seq: r.seq! })),
@@ -32,18 +32,18 @@ export function callLogRoutes() {
         has_more: page.hasMore,
       }, 200);
     })
-    .openapi(getRoute, (c) => {
-      const { db, config } = c.get('deps');
-      const { row, legs } = getCallLogWithLegs(db, c.get('principal').orgId, c.req.valid('param').id);
+    .openapi(getRoute, async (c) => {
+      const { adb: db, config } = c.get('deps');
+      const { row, legs } = await getCallLogWithLegs(db, c.get('principal').orgId, c.req.valid('param').id);
       return c.json({ ...toCallLogDto(row, config.PUBLIC_URL ?? ''), bot_legs: legs.map(toBotLegDto) }, 200);
     })
-    .openapi(listNotesRoute, (c) => {
-      const rows = listNotes(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id);
+    .openapi(listNotesRoute, async (c) => {
+      const rows = await listNotes(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id);
       return c.json(rows.map(noteDto), 200);
     })
-    .openapi(createNoteRoute, (c) => {
-      const { db, now } = c.get('deps');
-      const row = addNote(db, c.get('principal'), c.req.valid('param').id, c.req.valid('json'), now);
+    .openapi(createNoteRoute, async (c) => {
+      const { adb: db, now } = c.get('deps');
+      const row = await addNoteAsync(db, c.get('principal'), c.req.valid('param').id, c.req.valid('json'), now);
       return c.json(noteDto(row), 201);
     });
 }

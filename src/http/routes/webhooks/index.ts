@@ -23,30 +23,30 @@ const attemptDto = (r: svc.AttemptRow) => ({
 
 export function webhookRoutes() {
   return new OpenAPIHono<AppEnv>()
-    .openapi(listRoute, (c) => c.json(svc.listWebhooks(c.get('deps').db, c.get('principal').orgId).map(toDto), 200))
-    .openapi(createWebhookRoute, (c) => {
-      const row = svc.createWebhook(c.get('deps').db, c.get('principal').orgId, c.req.valid('json'));
+    .openapi(listRoute, async (c) => c.json((await svc.listWebhooks(c.get('deps').adb, c.get('principal').orgId)).map(toDto), 200))
+    .openapi(createWebhookRoute, async (c) => {
+      const row = await svc.createWebhookAsync(c.get('deps').adb, c.get('principal').orgId, c.req.valid('json'));
       return c.json({ ...toDto(row), secret: row.secret }, 201);
     })
-    .openapi(getWebhookRoute, (c) => c.json(toDto(svc.getWebhook(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id)), 200))
-    .openapi(updateWebhookRoute, (c) => {
-      const { row, secret } = svc.updateWebhook(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json'));
+    .openapi(getWebhookRoute, async (c) => c.json(toDto(await svc.getWebhook(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id)), 200))
+    .openapi(updateWebhookRoute, async (c) => {
+      const { row, secret } = await svc.updateWebhook(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json'));
       return c.json({ ...toDto(row), ...(secret !== undefined ? { secret } : {}) }, 200);
     })
-    .openapi(deleteWebhookRoute, (c) => {
-      svc.deleteWebhook(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id);
+    .openapi(deleteWebhookRoute, async (c) => {
+      await svc.deleteWebhook(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id);
       return c.body(null, 204);
     })
-    .openapi(deliveriesRoute, (c) => {
-      const { rows, total } = svc.listDeliveries(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('query'));
+    .openapi(deliveriesRoute, async (c) => {
+      const { rows, total } = await svc.listDeliveries(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('query'));
       return c.json({ deliveries: rows.map(deliveryDto), total }, 200);
     })
-    .openapi(attemptsRoute, (c) => {
-      const { rows, total } = svc.listAttempts(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('query'));
+    .openapi(attemptsRoute, async (c) => {
+      const { rows, total } = await svc.listAttempts(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('query'));
       return c.json({ attempts: rows.map(attemptDto), total }, 200);
     })
-    .openapi(testRoute, (c) => {
-      const deliveryId = svc.queueTestDelivery(c.get('deps'), c.get('principal').orgId, c.req.valid('param').id);
+    .openapi(testRoute, async (c) => {
+      const deliveryId = await svc.queueTestDelivery(c.get('deps'), c.get('principal').orgId, c.req.valid('param').id);
       return c.json({ success: true as const, delivery_id: deliveryId }, 202);
     });
 }
