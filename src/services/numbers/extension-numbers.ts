@@ -44,11 +44,10 @@ export function assertNumberFree(db: Db, orgId: string, number: string, self?: {
 export async function assertNumberFreeAsync(db: AsyncDb, orgId: string, number: string, self?: { type: NumberOwner['type']; id: string }): Promise<void> {
   const { extensions: e, ivrs: i, queues: q } = db.t;
   const skip = (t: NumberOwner['type']) => (self?.type === t ? self.id : null);
-  const [ivr, queue, ext] = await Promise.all([
-    db.select({ id: i.id, name: i.name }).from(i).where(and(eq(i.orgId, orgId), eq(i.extension, number), ...(skip('ivr') ? [ne(i.id, skip('ivr')!)] : []))).limit(1),
-    db.select({ id: q.id, name: q.name }).from(q).where(and(eq(q.orgId, orgId), eq(q.number, number), ...(skip('queue') ? [ne(q.id, skip('queue')!)] : []))).limit(1),
-    db.select({ id: e.id, name: e.name }).from(e).where(and(eq(e.orgId, orgId), eq(e.number, number), ...(skip('extension') ? [ne(e.id, skip('extension')!)] : []))).limit(1),
-  ]);
+  // One after the other: inside a transaction they share one PostgreSQL connection.
+  const ivr = await db.select({ id: i.id, name: i.name }).from(i).where(and(eq(i.orgId, orgId), eq(i.extension, number), ...(skip('ivr') ? [ne(i.id, skip('ivr')!)] : []))).limit(1);
+  const queue = ivr[0] ? [] : await db.select({ id: q.id, name: q.name }).from(q).where(and(eq(q.orgId, orgId), eq(q.number, number), ...(skip('queue') ? [ne(q.id, skip('queue')!)] : []))).limit(1);
+  const ext = ivr[0] || queue[0] ? [] : await db.select({ id: e.id, name: e.name }).from(e).where(and(eq(e.orgId, orgId), eq(e.number, number), ...(skip('extension') ? [ne(e.id, skip('extension')!)] : []))).limit(1);
   const owner: NumberOwner | null = ivr[0] ? { type: 'ivr', ...ivr[0] } : queue[0] ? { type: 'queue', ...queue[0] } : ext[0] ? { type: 'extension', ...ext[0] } : null;
   if (owner) throw new ConflictError(`Extension ${number} is already used by ${LABEL[owner.type]} "${owner.name}"`, { ...owner, number });
 }
