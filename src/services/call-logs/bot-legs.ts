@@ -1,6 +1,8 @@
 /** Bot legs (rows of `bot_legs`, one per AI-bridge leg of a call) of a call or of an agent. Read-only. */
 import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import type { Db as AsyncDb } from '../../db/handle.ts';
+import { insertionOrder } from '../../db/order.ts';
 import { aiAgents, botLegs } from '../../db/schema/index.ts';
 
 /** A leg with the agent's current name (null once deleted, or for a bare URL). */
@@ -29,4 +31,22 @@ export function legsOfAgent(db: Db, orgId: string, agentId: string, limit: numbe
   const rows = selectLegs(db).where(where).orderBy(desc(botLegs.startedAt), desc(sql`${botLegs}.rowid`)).limit(limit).offset(offset).all();
   const total = db.select({ n: count() }).from(botLegs).where(where).get()?.n ?? 0;
   return { rows, total };
+}
+
+/**
+ * legsOfAgent on the async handle. Transitional twin (docs/pg/PG-PLAN.md): the AI agents' legs route uses it;
+ * when bot legs are converted (step 4) the synchronous one goes and this takes its name.
+ */
+export async function legsOfAgentAsync(db: AsyncDb, orgId: string, agentId: string, limit: number, offset: number): Promise<{ rows: BotLegRow[]; total: number }> {
+  const { aiAgents: a, botLegs: l } = db.t;
+  const where = and(eq(l.orgId, orgId), eq(l.agentId, agentId));
+  const columns = {
+    id: l.id, callId: l.callId, callUuid: l.callUuid, orgId: l.orgId, agentId: l.agentId, wsUrl: l.wsUrl, dialect: l.dialect, streamId: l.streamId,
+    startedAt: l.startedAt, durationMs: l.durationMs, dtmf: l.dtmf, endReason: l.endReason, endDetail: l.endDetail, transferTarget: l.transferTarget,
+    stats: l.stats, createdAt: l.createdAt, agentName: a.name,
+  };
+  const rows = await db.select(columns).from(l).leftJoin(a, and(eq(a.id, l.agentId), eq(a.orgId, l.orgId)))
+    .where(where).orderBy(desc(l.startedAt), desc(insertionOrder(db, l))).limit(limit).offset(offset);
+  const [counted] = await db.select({ n: count() }).from(l).where(where);
+  return { rows, total: counted?.n ?? 0 };
 }
