@@ -10,8 +10,10 @@ const shared = {
 
 /** Test files that also run on PostgreSQL; the list grows with each converted area (PG-PLAN.md). */
 const PG_SUITES = [
-  'test/api/ivrs*.test.ts', 'test/api/callbacks.test.ts', 'test/api/contacts.test.ts', 'test/api/tts-templates.test.ts', 'test/api/agent-test-connect.test.ts', 'test/api/queues.test.ts', 'test/api/extensions.test.ts',
-  'test/webhooks/outbox-claim.test.ts', 'test/compat/yeastar.test.ts'];
+  'test/api/ivrs*.test.ts', 'test/api/auth*.test.ts', 'test/api/hardening.test.ts', 'test/api/extensions.test.ts', 'test/api/queues.test.ts',
+  'test/api/agent-test-connect.test.ts', 'test/api/tts-templates.test.ts', 'test/api/contacts.test.ts', 'test/api/callbacks.test.ts',
+  'test/webhooks/outbox-claim.test.ts', 'test/compat/yeastar.test.ts',
+];
 /** The pg project runs where PostgreSQL can: a server given, Debian's binaries installed, or CI (which must have them). */
 const pgAvailable = Boolean(process.env.TEST_DATABASE_URL) || process.env.CI === 'true' ||
   (existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`)));
