@@ -89,6 +89,15 @@ describe('extensions CRUD', () => {
     expect(i.json.error).toBe('Extension 7001 is already used by IVR "Main Menu"');
   });
 
+  it('numbers taken at once: of three queues, or a queue and an extension, with the same number, one is created and the others are 409s', async () => {
+    const org = await api.org();
+    const post = (path: string, number: string, name: string) => api.call('POST', `/api/v1/${path}`, { token: org.token, body: { number, name } });
+    const queues = await Promise.all([post('queues', '4001', 'A'), post('queues', '4001', 'B'), post('queues', '4001', 'C')]);
+    expect(queues.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+    const mixed = await Promise.all([post('extensions', '4002', 'E'), post('queues', '4002', 'Q')]);
+    expect(mixed.map((r) => r.status).sort()).toEqual([201, 409]);
+  });
+
   it('the same number in two organizations is fine', async () => {
     const a = await api.org();
     const b = await api.org();

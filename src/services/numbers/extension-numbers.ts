@@ -39,10 +39,17 @@ export function assertNumberFree(db: Db, orgId: string, number: string, self?: {
 
 /**
  * assertNumberFree on the async handle. Transitional twin (docs/pg/PG-PLAN.md): when the last synchronous
- * caller (extensions, queues, human agents) is converted, the synchronous one goes and this takes its name.
+ * caller (human agents) is converted, the synchronous one goes and this takes its name.
+ *
+ * Call it inside the transaction that writes the number. On SQLite that transaction holds the connection, so
+ * nothing else writes between the check and the write. On PostgreSQL (READ COMMITTED) the per-table unique
+ * indexes do not cover the namespace across tables, so it first locks the organization's row (FOR NO KEY
+ * UPDATE: inserts referencing the organization are not blocked): checks inside transactions then run one
+ * organization-wide writer at a time, until commit.
  */
 export async function assertNumberFreeAsync(db: AsyncDb, orgId: string, number: string, self?: { type: NumberOwner['type']; id: string }): Promise<void> {
-  const { extensions: e, ivrs: i, queues: q } = db.t;
+  const { extensions: e, ivrs: i, queues: q, organizations: o } = db.t;
+  if (db.driver.dialect === 'postgres') await db.select({ id: o.id }).from(o).where(eq(o.id, orgId)).for('no key update');
   const skip = (t: NumberOwner['type']) => (self?.type === t ? self.id : null);
   // One after the other: inside a transaction they share one PostgreSQL connection.
   const ivr = await db.select({ id: i.id, name: i.name }).from(i).where(and(eq(i.orgId, orgId), eq(i.extension, number), ...(skip('ivr') ? [ne(i.id, skip('ivr')!)] : []))).limit(1);
