@@ -12,6 +12,7 @@ const shared = {
 const PG_SUITES = [
   'test/api/ivrs*.test.ts', 'test/api/auth*.test.ts', 'test/api/hardening.test.ts', 'test/api/extensions.test.ts', 'test/api/queues.test.ts',
   'test/api/agent-test-connect.test.ts', 'test/api/tts-templates.test.ts', 'test/api/contacts.test.ts', 'test/api/callbacks.test.ts',
+  'test/api/dispositions.test.ts',
   'test/webhooks/outbox-claim.test.ts', 'test/compat/yeastar.test.ts',
 ];
 /** The pg project runs where PostgreSQL can: a server given, Debian's binaries installed, or CI (which must have them). */
