@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import type { Db as LegacyDb } from '../../db/client.ts';
 import { transaction, type Db, type Tables } from '../../db/handle.ts';
-import { insertionOrder } from '../../db/order.ts';
+import { insertionOrder, isUniqueViolation } from '../../db/order.ts';
 import { didHistory as legacyDidHistory, dids as legacyDids } from '../../db/schema/index.ts';
 import { checkDestination, type DidRoutingType } from '../../domain/destinations.ts';
 import { normalizeE164 } from '../numbers/phone.ts';
@@ -118,6 +118,10 @@ export function addNumber(
     return Promise.reject(new ValidationError(`Invalid request: number: ${message}`, [{ field: 'number', message }]));
   }
   const input = { ...body, number };
+  // On PostgreSQL two adds of one number can both pass the check: the unique index refuses the second, a 409 too.
+  const raced = (err: unknown) => {
+    throw isUniqueViolation(err) ? new ConflictError(`DID ${input.number} already exists`, { type: 'did', number: input.number }) : err;
+  };
   return transaction(db, async (tx) => {
     const { dids } = tx.t;
     const [existing] = await tx.select().from(dids).where(eq(dids.number, input.number)).limit(1);
@@ -129,7 +133,7 @@ export function addNumber(
     const [row] = await tx.insert(dids).values({ number: input.number, description: input.description ?? null, orgId: input.assign ? orgId : null }).returning();
     if (input.assign) await record(tx, row!.id, orgId, 'assigned', actor, { source: 'added' });
     return row!;
-  });
+  }).catch(raced);
 }
 
 /**
