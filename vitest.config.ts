@@ -10,11 +10,20 @@ const shared = {
 
 /** Test files that also run on PostgreSQL; the list grows with each converted area (PG-PLAN.md). */
 const PG_SUITES = [
+  'test/api/agent-test-connect.test.ts',
+  'test/api/auth*.test.ts',
   'test/api/call-logs.test.ts',
+  'test/api/callbacks.test.ts',
   'test/api/config-validate.test.ts',
+  'test/api/contacts.test.ts',
+  'test/api/dispositions.test.ts',
+  'test/api/extensions.test.ts',
+  'test/api/hardening.test.ts',
   'test/api/human-agents-race.test.ts',
   'test/api/ivrs*.test.ts',
   'test/api/publish.test.ts',
+  'test/api/queues.test.ts',
+  'test/api/tts-templates.test.ts',
   'test/api/voicemail.test.ts',
   'test/api/webhooks.test.ts',
   'test/api/xml-curl.test.ts',

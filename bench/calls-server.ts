@@ -83,7 +83,7 @@ async function startController(): Promise<Target> {
       settings: { externalGateway: 'pstn', ringTimeoutS: 20, defaultCountryCode: '91', maxIvrEntries: 10, foreverS: 3600, maxTalkS: 4 * 3600 },
       now: () => new Date(),
       maskingLookup: createMaskingLookup(api.deps.db, () => new Date()),
-      contactLookup: createContactLookup(api.deps.db),
+      contactLookup: createContactLookup(api.deps.adb),
     },
   });
   return {

@@ -104,7 +104,7 @@ async function main(): Promise<void> {
       now,
       maskingLookup: createMaskingLookup(db, now),
       placedCalls: placedCallSource(db),
-      contactLookup: createContactLookup(db),
+      contactLookup: createContactLookup(adb),
       voicemail: voicemailCallDeps(config, tts),
       bots: botsForCalls(botBridge),
       metrics: metrics.calls,
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     config, logger, db, bus, switches, tts, socketEndpoint,
     inboundLoad: (switchId) => registry.countOn(switchId),
     // A tts call's message is rendered when it is dialled (cached by content: the same text is synthesized once).
-    renderTemplate: async (orgId, templateId, variables) => (await renderTemplate({ db, config, tts, logger, now }, orgId, templateId, variables)).path,
+    renderTemplate: async (orgId, templateId, variables) => (await renderTemplate({ db: adb, config, tts, logger, now }, orgId, templateId, variables)).path,
     // A bot call with connect: immediate opens the bot's WebSocket while the customer's phone rings.
     onDial: (row) => preconnect(row.id, row.orgId, row.spec as PlacedSpec | null),
     onEnd: (callId) => botBridge.release(callId),

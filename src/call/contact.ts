@@ -15,7 +15,7 @@ export async function findCallContact(s: CallSession): Promise<CallContact | nul
   let timer: NodeJS.Timeout | undefined;
   try {
     const answer = lookup(s.orgId, s.caller);
-    // The database answers at once: no timer for it.
+    // A lookup that answers at once needs no timer.
     if (!(answer instanceof Promise)) return answer;
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), timeoutMs);

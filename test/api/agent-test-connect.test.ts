@@ -2,12 +2,12 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { createTestApi, type TestApi } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi } from '../helpers/api.ts';
 
-let api: TestApi;
+let api: AsyncTestApi;
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
-  api?.close();
+  await api?.close();
   await Promise.all(closers.splice(0).map((c) => c()));
 });
 
@@ -59,7 +59,7 @@ const probe = async (token: string, id: string, body?: unknown) => {
 
 describe('POST /api/v1/ai-agents/{id}/test-connect', () => {
   it('ok with the latency when the handshake succeeds, sending the stored headers', async () => {
-    api = createTestApi();
+    api = await openTestApi();
     const org = await api.org();
     const b = await bot();
     const id = await agent(org.token, b.url, { Authorization: 'Bearer s3cret' });
@@ -71,7 +71,7 @@ describe('POST /api/v1/ai-agents/{id}/test-connect', () => {
   });
 
   it('the error when refused (HTTP status), on a dead port, or when nothing answers within the timeout', async () => {
-    api = createTestApi();
+    api = await openTestApi();
     const org = await api.org();
     const wrongKey = await agent(org.token, (await bot()).url, { Authorization: 'Bearer wrong' });
     expect((await probe(org.token, wrongKey)).json).toMatchObject({ ok: false, error: 'Unexpected server response: 401' });
@@ -90,7 +90,7 @@ describe('POST /api/v1/ai-agents/{id}/test-connect', () => {
   });
 
   it('needs agent.write; another org\'s agent is a 404; a bad timeout is a 400', async () => {
-    api = createTestApi();
+    api = await openTestApi();
     const org = await api.org();
     const other = await api.org();
     const id = await agent(org.token, 'ws://127.0.0.1:9/');

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
+import { eq } from 'drizzle-orm';
+import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
 
-let api: TestApi;
-beforeEach(() => {
-  api = createTestApi();
+let api: AsyncTestApi;
+beforeEach(async () => {
+  api = await openTestApi();
 });
 afterEach(() => api.close());
 
@@ -27,8 +28,10 @@ async function createAgent(org: TestOrg, body: Record<string, unknown>) {
   return { res, json: (await res.json()) as Agent & Err };
 }
 
-const storedHeaders = (id: string) =>
-  JSON.parse((api.database.sqlite.prepare('select headers from ai_agents where id = ?').get(id) as { headers: string }).headers) as Record<string, string>;
+const storedHeaders = async (id: string) => {
+  const { adb } = api.deps;
+  return (await adb.select({ headers: adb.t.aiAgents.headers }).from(adb.t.aiAgents).where(eq(adb.t.aiAgents.id, id)))[0]?.headers;
+};
 
 describe('AI agents CRUD', () => {
   it('creates with defaults; header values are stored but never echoed', async () => {
@@ -39,7 +42,7 @@ describe('AI agents CRUD', () => {
       name: 'Support bot', ws_url: 'wss://bots.example.com/ws/support', headers: { Authorization: MASK }, dialect: 'native',
       audio_format: 'l16_16k', system_prompt: null, language: 'en-IN', opening_text: null, connect_timeout_ms: 3000, fallback_destination: null,
     });
-    expect(storedHeaders(json.id)).toEqual({ Authorization: 'Bearer s3cret' });
+    expect(await storedHeaders(json.id)).toEqual({ Authorization: 'Bearer s3cret' });
 
     const list = await api.call('GET', '/api/v1/ai-agents', { token: org.token });
     expect(list.status).toBe(200);
@@ -102,7 +105,7 @@ describe('AI agents CRUD', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as Agent;
     expect(body).toMatchObject({ name: 'Bot 2', ws_url: 'wss://a.example/ws', headers: { Authorization: MASK, 'X-Region': MASK } });
-    expect(storedHeaders(agent.id)).toEqual({ Authorization: 'Bearer one', 'X-Region': 'in' });
+    expect(await storedHeaders(agent.id)).toEqual({ Authorization: 'Bearer one', 'X-Region': 'in' });
 
     const unknownMask = await api.call('PUT', `/api/v1/ai-agents/${agent.id}`, { token: org.token, body: { headers: { Cookie: MASK } } });
     expect(unknownMask.status).toBe(400);

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi } from '../helpers/api.ts';
+import { eq } from 'drizzle-orm';
+import { openTestApi, type AsyncTestApi } from '../helpers/api.ts';
 
-let api: TestApi;
-beforeEach(() => {
-  api = createTestApi();
+let api: AsyncTestApi;
+beforeEach(async () => {
+  api = await openTestApi();
 });
 afterEach(() => api.close());
 
@@ -48,13 +49,13 @@ describe('POST /auth/user-login', () => {
   });
 
   it('413 for an oversized body', async () => {
-    const small = createTestApi({}, { BODY_LIMIT_BYTES: '100' });
+    const small = await openTestApi({}, { BODY_LIMIT_BYTES: '100' });
     try {
       const res = await small.call('POST', '/auth/user-login', { body: { email: 'a@b.co', password: 'x'.repeat(500) } });
       expect(res.status).toBe(413);
       expect(await res.json()).toMatchObject({ code: 'payload_too_large' });
     } finally {
-      small.close();
+      await small.close();
     }
   });
 });
@@ -70,9 +71,10 @@ describe('authentication on /api/v1', () => {
 
   it('passwords are stored hashed with scrypt', async () => {
     const org = await api.org();
-    const row = api.database.sqlite.prepare('select password_hash from users where email = ?').get(org.email) as { password_hash: string };
-    expect(row.password_hash.startsWith('scrypt$')).toBe(true);
-    expect(row.password_hash).not.toContain(org.password);
+    const { adb } = api.deps;
+    const [row] = await adb.select({ password_hash: adb.t.users.passwordHash }).from(adb.t.users).where(eq(adb.t.users.email, org.email));
+    expect(row!.password_hash.startsWith('scrypt$')).toBe(true);
+    expect(row!.password_hash).not.toContain(org.password);
   });
 });
 
@@ -91,8 +93,8 @@ describe('API keys', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).not.toHaveProperty('key');
     expect(JSON.stringify(rows)).not.toContain(key.key);
-    const stored = api.database.sqlite.prepare('select key_hash from api_keys').get() as { key_hash: string };
-    expect(stored.key_hash).not.toContain(key.key);
+    const [stored] = await api.deps.adb.select({ key_hash: api.deps.adb.t.apiKeys.keyHash }).from(api.deps.adb.t.apiKeys);
+    expect(stored!.key_hash).not.toContain(key.key);
 
     const revoked = await api.call('DELETE', `/api/v1/api-keys/${key.id}`, { token: org.token });
     expect(revoked.status).toBe(200);

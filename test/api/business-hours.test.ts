@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
 
-let api: TestApi;
+let api: AsyncTestApi;
 /** The API's clock: real time (tokens are issued and checked by it) unless a test sets an instant. */
 let clock: Date | null = null;
-beforeEach(() => {
+beforeEach(async () => {
   clock = null;
-  api = createTestApi({ now: () => clock ?? new Date() });
+  api = await openTestApi({ now: () => clock ?? new Date() });
 });
 afterEach(() => api.close());
 

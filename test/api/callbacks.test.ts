@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
 
-let api: TestApi;
-beforeEach(() => {
-  api = createTestApi();
+let api: AsyncTestApi;
+beforeEach(async () => {
+  api = await openTestApi();
 });
 afterEach(() => api.close());
 
@@ -18,11 +18,12 @@ async function keyWith(org: TestOrg, permissions: string[]): Promise<string> {
 }
 
 /** Callback requests are written by the call controller; tests insert them directly. */
-function insert(orgId: string, caller: string, minute: number, status = 'pending'): string {
+async function insert(orgId: string, caller: string, minute: number, status = 'pending'): Promise<string> {
   const id = randomUUID();
-  api.database.sqlite
-    .prepare('insert into callback_requests (id, org_id, call_uuid, caller_number, did, status, created_at) values (?, ?, ?, ?, ?, ?, ?)')
-    .run(id, orgId, `uuid-${minute}`, caller, '+918065978001', status, `2026-04-23T10:${String(minute).padStart(2, '0')}:00.000Z`);
+  const { adb } = api.deps;
+  await adb.insert(adb.t.callbackRequests).values({
+    id, orgId, callUuid: `uuid-${minute}`, callerNumber: caller, did: '+918065978001', status, createdAt: `2026-04-23T10:${String(minute).padStart(2, '0')}:00.000Z`,
+  });
   return id;
 }
 
@@ -35,10 +36,10 @@ describe('GET /callbacks', () => {
   it("lists the org's requests newest first", async () => {
     const a = await api.org();
     const b = await api.org();
-    insert(a.orgId, '+919900000001', 1);
-    insert(a.orgId, '+919900000003', 3);
-    insert(a.orgId, '+919900000002', 2);
-    insert(b.orgId, '+919900000009', 9);
+    await insert(a.orgId, '+919900000001', 1);
+    await insert(a.orgId, '+919900000003', 3);
+    await insert(a.orgId, '+919900000002', 2);
+    await insert(b.orgId, '+919900000009', 9);
     const { res, json } = await list(a);
     expect(res.status).toBe(200);
     expect(json).toMatchObject({ total: 3, limit: 50, offset: 0 });
@@ -48,7 +49,7 @@ describe('GET /callbacks', () => {
 
   it('filters by status and paginates', async () => {
     const org = await api.org();
-    for (let i = 1; i <= 5; i++) insert(org.orgId, `+91990000000${i}`, i, i % 2 ? 'pending' : 'done');
+    for (let i = 1; i <= 5; i++) await insert(org.orgId, `+91990000000${i}`, i, i % 2 ? 'pending' : 'done');
     const done = await list(org, '?status=done');
     expect(done.json.total).toBe(2);
     expect(done.json.callbacks.every((c) => c.status === 'done')).toBe(true);
@@ -78,7 +79,7 @@ describe('GET /callbacks', () => {
 describe('PATCH /callbacks/{id}', () => {
   it('sets the status', async () => {
     const org = await api.org();
-    const id = insert(org.orgId, '+919900000001', 1);
+    const id = await insert(org.orgId, '+919900000001', 1);
     for (const status of ['done', 'cancelled', 'pending']) {
       const res = await api.call('PATCH', `/api/v1/callbacks/${id}`, { token: org.token, body: { status } });
       expect(res.status).toBe(200);
@@ -89,7 +90,7 @@ describe('PATCH /callbacks/{id}', () => {
   it('400 for an unknown status, 404 cross-org and unknown, 403 without callback.write, 401 without credentials', async () => {
     const a = await api.org();
     const b = await api.org();
-    const id = insert(a.orgId, '+919900000001', 1);
+    const id = await insert(a.orgId, '+919900000001', 1);
     const bad = await api.call('PATCH', `/api/v1/callbacks/${id}`, { token: a.token, body: { status: 'called' } });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as Err).details!.fields![0]!.field).toBe('status');

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
 
-let api: TestApi;
+let api: AsyncTestApi;
 let org: TestOrg;
 beforeEach(async () => {
-  api = createTestApi();
+  api = await openTestApi();
   org = await api.org('Acme');
 });
 afterEach(() => api.close());

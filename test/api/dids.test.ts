@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
 
-let api: TestApi;
-beforeEach(() => {
-  api = createTestApi();
+let api: AsyncTestApi;
+beforeEach(async () => {
+  api = await openTestApi();
 });
 afterEach(() => api.close());
 
@@ -24,12 +24,16 @@ async function addDid(org: TestOrg, number: string, assign = true, description?:
 }
 
 const route = (org: TestOrg, id: string, body: Record<string, unknown>) => api.call('PUT', `/api/v1/dids/${id}`, { token: org.token, body });
-const liveRows = () => api.database.sqlite.prepare('select number, org_id, did_id, routing_type, routing_destination from live_dids').all();
+const liveRows = async () => {
+  const { adb } = api.deps;
+  const l = adb.t.liveDids;
+  return adb.select({ number: l.number, org_id: l.orgId, did_id: l.didId, routing_type: l.routingType, routing_destination: l.routingDestination }).from(l);
+};
 const history = async (org: TestOrg, id: string) => (await (await api.call('GET', `/api/v1/dids/${id}/history`, { token: org.token })).json()) as History[];
 
-function insertIvr(orgId: string): string {
+async function insertIvr(orgId: string): Promise<string> {
   const id = randomUUID();
-  api.database.sqlite.prepare("insert into ivrs (id, org_id, name, extension, created_at, updated_at) values (?, ?, 'Main Menu', '7001', 'x', 'x')").run(id, orgId);
+  await api.deps.adb.insert(api.deps.adb.t.ivrs).values({ id, orgId, name: 'Main Menu', extension: '7001', createdAt: 'x', updatedAt: 'x' });
   return id;
 }
 
@@ -73,7 +77,7 @@ describe('PUT /dids/{id} routing', () => {
     const body = (await res.json()) as Did & { published: boolean; warnings: string[] };
     expect(body).toMatchObject({ id: did.id, routing_type: 'extension', routing_destination: '1001', description: 'Reception', published: true });
     expect(Array.isArray(body.warnings)).toBe(true);
-    expect(liveRows()).toEqual([{ number: '+918065978001', org_id: org.orgId, did_id: did.id, routing_type: 'extension', routing_destination: '1001' }]);
+    expect(await liveRows()).toEqual([{ number: '+918065978001', org_id: org.orgId, did_id: did.id, routing_type: 'extension', routing_destination: '1001' }]);
 
     const h = await history(org, did.id);
     expect(h.map((r) => r.action)).toEqual(['routed', 'assigned']);
@@ -82,33 +86,33 @@ describe('PUT /dids/{id} routing', () => {
 
   it('routes to an IVR by UUID, a queue, an AI agent URL and an external number; live_dids follows each change', async () => {
     const org = await api.org();
-    const ivrId = insertIvr(org.orgId);
+    const ivrId = await insertIvr(org.orgId);
     await api.call('POST', '/api/v1/queues', { token: org.token, body: { number: '5001', name: 'Sales' } });
     const did = await addDid(org, '+918065978001');
     for (const [type, dest] of [['ivr', ivrId], ['queue', '5001'], ['ai_agent', 'wss://bots.example.com/ws/1'], ['external', '+919944421125']] as const) {
       const res = await route(org, did.id, { routing_type: type, routing_destination: dest });
       expect(res.status).toBe(200);
-      expect(liveRows()).toMatchObject([{ routing_type: type, routing_destination: dest }]);
+      expect(await liveRows()).toMatchObject([{ routing_type: type, routing_destination: dest }]);
     }
     expect((await history(org, did.id)).filter((r) => r.action === 'routed')).toHaveLength(4);
   });
 
   it('400: an IVR extension instead of its UUID says to use the UUID', async () => {
     const org = await api.org();
-    insertIvr(org.orgId);
+    await insertIvr(org.orgId);
     const did = await addDid(org, '+918065978001');
     const res = await route(org, did.id, { routing_type: 'ivr', routing_destination: '7001' });
     expect(res.status).toBe(400);
     const body = (await res.json()) as Err;
     expect(body.error).toMatch(/UUID/);
     expect(body.details!.fields![0]!.field).toBe('routing_destination');
-    expect(liveRows()).toEqual([]);
+    expect(await liveRows()).toEqual([]);
   });
 
   it('400 for unknown types, missing destinations and bad values; another org\'s IVR does not count', async () => {
     const a = await api.org();
     const b = await api.org();
-    const foreignIvr = insertIvr(b.orgId);
+    const foreignIvr = await insertIvr(b.orgId);
     const did = await addDid(a, '+918065978001');
     const cases: Record<string, unknown>[] = [
       { routing_type: 'voicemail', routing_destination: '1001' },
@@ -175,11 +179,11 @@ describe('POST /dids and DELETE /dids/{id} (admin)', () => {
     const b = await api.org();
     const did = await addDid(a, '+918065978001');
     await route(a, did.id, { routing_type: 'external', routing_destination: '+919944421125' });
-    expect(liveRows()).toHaveLength(1);
+    expect(await liveRows()).toHaveLength(1);
     expect((await api.call('DELETE', `/api/v1/dids/${did.id}`, { token: b.token })).status).toBe(404);
     const res = await api.call('DELETE', `/api/v1/dids/${did.id}`, { token: a.token });
     expect(res.status).toBe(204);
-    expect(liveRows()).toEqual([]);
+    expect(await liveRows()).toEqual([]);
     expect(await (await api.call('GET', '/api/v1/dids', { token: a.token })).json()).toEqual([]);
     const pool = (await (await api.call('GET', '/api/v1/did-pool', { token: a.token })).json()) as Did[];
     expect(pool.map((d) => d.number)).toEqual(['+918065978001']);
@@ -228,7 +232,7 @@ describe('DID pool', () => {
     const did = await addDid(a, '+918065978001', false);
     await api.call('POST', `/api/v1/did-pool/${did.id}/request`, { token: a.token });
     await route(a, did.id, { routing_type: 'ai_agent', routing_destination: 'wss://bots.example.com/ws/1' });
-    expect(liveRows()).toHaveLength(1);
+    expect(await liveRows()).toHaveLength(1);
 
     expect((await api.call('POST', `/api/v1/did-pool/${did.id}/release`, { token: b.token })).status).toBe(404);
     const res = await api.call('POST', `/api/v1/did-pool/${did.id}/release`, { token: a.token });
@@ -236,7 +240,7 @@ describe('DID pool', () => {
     const body = (await res.json()) as { message: string; did: Did };
     expect(body.message).toBe('DID +918065978001 released to pool');
     expect(body.did).toMatchObject({ org_id: null, routing_type: null, routing_destination: null });
-    expect(liveRows()).toEqual([]);
+    expect(await liveRows()).toEqual([]);
     expect((await api.call('POST', `/api/v1/did-pool/${did.id}/release`, { token: a.token })).status).toBe(404);
     expect((await api.call('GET', `/api/v1/dids/${did.id}/history`, { token: a.token })).status).toBe(404);
 
@@ -260,9 +264,9 @@ describe('DID pool', () => {
     }
     expect((await api.call('POST', `/api/v1/did-pool/${did.id}/request`)).status).toBe(401);
     const key = await keyWith(admin, ['did.*']);
-    const keyRow = api.database.sqlite.prepare('select id from api_keys').get() as { id: string };
+    const [keyRow] = await api.deps.adb.select({ id: api.deps.adb.t.apiKeys.id }).from(api.deps.adb.t.apiKeys);
     expect((await api.call('POST', `/api/v1/did-pool/${did.id}/request`, { apiKey: key })).status).toBe(200);
-    expect((await history(admin, did.id))[0]).toMatchObject({ action: 'assigned', actor: { type: 'api_key', id: keyRow.id } });
+    expect((await history(admin, did.id))[0]).toMatchObject({ action: 'assigned', actor: { type: 'api_key', id: keyRow!.id } });
   });
 
   it('history: 401 and 403 without did.read', async () => {

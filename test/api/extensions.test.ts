@@ -1,11 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
+import { eq } from 'drizzle-orm';
+import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
 
-let api: TestApi;
-beforeEach(() => {
-  api = createTestApi();
+let api: AsyncTestApi;
+beforeEach(async () => {
+  api = await openTestApi();
 });
 afterEach(() => api.close());
+
+const storedPassword = async (id: string) => {
+  const { adb } = api.deps;
+  const [row] = await adb.select({ sip_password: adb.t.extensions.sipPassword }).from(adb.t.extensions).where(eq(adb.t.extensions.id, id));
+  return row!;
+};
 
 type Ext = { id: string; number: string; name: string; voicemail_enabled: boolean; enabled: boolean; sip_password?: string; createdAt: string; updatedAt: string };
 type Err = { error: string; code: string; details?: { fields?: { field: string }[]; conflict?: Record<string, unknown>; missing_permission?: string } };
@@ -28,7 +35,7 @@ describe('extensions CRUD', () => {
     expect(json).toMatchObject({ number: '1001', name: 'Reception', voicemail_enabled: true, enabled: true });
     expect(json.sip_password!.length).toBeGreaterThanOrEqual(16);
     expect(typeof json.createdAt).toBe('string');
-    const stored = api.database.sqlite.prepare('select sip_password from extensions where id = ?').get(json.id) as { sip_password: string };
+    const stored = await storedPassword(json.id);
     expect(stored.sip_password).toBe(json.sip_password);
 
     const list = (await (await api.call('GET', '/api/v1/extensions', { token: org.token })).json()) as Ext[];
@@ -76,10 +83,19 @@ describe('extensions CRUD', () => {
     expect(q.res.status).toBe(409);
     expect(q.json.error).toBe('Extension 5001 is already used by queue "Sales"');
 
-    api.database.sqlite.prepare("insert into ivrs (id, org_id, name, extension, created_at, updated_at) values ('i1', ?, 'Main Menu', '7001', 'x', 'x')").run(org.orgId);
+    await api.deps.adb.insert(api.deps.adb.t.ivrs).values({ id: 'i1', orgId: org.orgId, name: 'Main Menu', extension: '7001', createdAt: 'x', updatedAt: 'x' });
     const i = await createExt(org, { number: '7001', name: 'Y' });
     expect(i.res.status).toBe(409);
     expect(i.json.error).toBe('Extension 7001 is already used by IVR "Main Menu"');
+  });
+
+  it('numbers taken at once: of three queues, or a queue and an extension, with the same number, one is created and the others are 409s', async () => {
+    const org = await api.org();
+    const post = (path: string, number: string, name: string) => api.call('POST', `/api/v1/${path}`, { token: org.token, body: { number, name } });
+    const queues = await Promise.all([post('queues', '4001', 'A'), post('queues', '4001', 'B'), post('queues', '4001', 'C')]);
+    expect(queues.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+    const mixed = await Promise.all([post('extensions', '4002', 'E'), post('queues', '4002', 'Q')]);
+    expect(mixed.map((r) => r.status).sort()).toEqual([201, 409]);
   });
 
   it('the same number in two organizations is fine', async () => {
@@ -97,7 +113,7 @@ describe('extensions CRUD', () => {
     const body = (await res.json()) as Ext;
     expect(body).toMatchObject({ number: '1001', name: 'Front desk', enabled: false, voicemail_enabled: true });
     expect(body).not.toHaveProperty('sip_password');
-    const stored = api.database.sqlite.prepare('select sip_password from extensions where id = ?').get(ext.id) as { sip_password: string };
+    const stored = await storedPassword(ext.id);
     expect(stored.sip_password).toBe('new-secret-1');
     // Keeping its own number is not a conflict.
     expect((await api.call('PUT', `/api/v1/extensions/${ext.id}`, { token: org.token, body: { number: '1001' } })).status).toBe(200);

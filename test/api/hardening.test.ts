@@ -7,12 +7,12 @@ import { sign } from 'hono/jwt';
 import { request, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
 
 type Err = { error: string; code: string; details?: { fields?: { field: string; message: string }[]; more?: number; missing_permission?: string } };
 type Key = { id: string; key: string; permissions: string[] };
 
-let api: TestApi;
+let api: AsyncTestApi;
 afterEach(() => api.close());
 
 async function createKey(org: TestOrg, permissions: string[], auth: { token?: string; apiKey?: string } = { token: org.token }) {
@@ -21,8 +21,8 @@ async function createKey(org: TestOrg, permissions: string[], auth: { token?: st
 }
 
 describe('400 responses stay small', () => {
-  beforeEach(() => {
-    api = createTestApi();
+  beforeEach(async () => {
+    api = await openTestApi();
   });
 
   it('lists at most 20 failing fields and counts the rest in details.more, with a bounded message', async () => {
@@ -73,8 +73,8 @@ describe('400 responses stay small', () => {
 });
 
 describe('AI-agent headers are bounded', () => {
-  beforeEach(() => {
-    api = createTestApi();
+  beforeEach(async () => {
+    api = await openTestApi();
   });
 
   const create = (org: TestOrg, headers: Record<string, string>) =>
@@ -113,7 +113,7 @@ describe('oversize bodies over a real socket', () => {
   let port: number;
   let org: TestOrg;
   beforeEach(async () => {
-    api = createTestApi({}, { BODY_LIMIT_BYTES: String(LIMIT) });
+    api = await openTestApi({}, { BODY_LIMIT_BYTES: String(LIMIT) });
     org = await api.org();
     await new Promise<void>((resolve) => {
       server = serve({ fetch: api.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve());
@@ -189,8 +189,8 @@ describe('oversize bodies over a real socket', () => {
 });
 
 describe('JWTs must expire', () => {
-  beforeEach(() => {
-    api = createTestApi();
+  beforeEach(async () => {
+    api = await openTestApi();
   });
 
   it('refuses a correctly signed token without exp (401), and still accepts one with it', async () => {
@@ -215,8 +215,8 @@ describe('JWTs must expire', () => {
 });
 
 describe('API keys act only within their own grants', () => {
-  beforeEach(() => {
-    api = createTestApi();
+  beforeEach(async () => {
+    api = await openTestApi();
   });
 
   it('a narrow apikey.write key cannot revoke a wider key (403), nor the admin key; an admin user can', async () => {

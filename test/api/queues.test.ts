@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
+import { count } from 'drizzle-orm';
+import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
 
-let api: TestApi;
-beforeEach(() => {
-  api = createTestApi();
+let api: AsyncTestApi;
+beforeEach(async () => {
+  api = await openTestApi();
 });
 afterEach(() => api.close());
 
@@ -152,8 +153,8 @@ describe('queues CRUD', () => {
     const { json: q } = await createQueue(org, { number: '5001', name: 'S', agents: [{ extension: '1001' }] });
     expect((await api.call('DELETE', `/api/v1/queues/${q.id}`, { token: org.token })).status).toBe(204);
     expect((await api.call('GET', `/api/v1/queues/${q.id}`, { token: org.token })).status).toBe(404);
-    const agents = api.database.sqlite.prepare('select count(*) as n from queue_agents').get() as { n: number };
-    expect(agents.n).toBe(0);
+    const { adb } = api.deps;
+    expect(await adb.select({ n: count() }).from(adb.t.queueAgents)).toEqual([{ n: 0 }]);
   });
 });
 

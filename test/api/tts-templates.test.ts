@@ -1,12 +1,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
 import { TtsError, type TtsEngine, type TtsRequest } from '../../src/media/tts-engine.ts';
 import { createToneEngine } from '../../src/media/tone-engine.ts';
 import { renderTemplate } from '../../src/services/tts-templates/render.ts';
 
-let api: TestApi;
+let api: AsyncTestApi;
 let org: TestOrg;
 afterEach(() => api?.close());
 
@@ -29,7 +29,7 @@ function countingEngine() {
 
 async function setup(env: Record<string, string> = {}) {
   const tts = countingEngine();
-  api = createTestApi({ tts: tts.engine }, env);
+  api = await openTestApi({ tts: tts.engine }, env);
   org = await api.org('Acme');
   return tts;
 }
@@ -163,11 +163,11 @@ describe('TTS templates: render', () => {
   it('renderTemplate (for the outbound call code) returns the wav\'s path; another organization cannot see the template', async () => {
     await setup();
     const t = (await create({ name: 'hello', text: 'Hello {{name}}' })).json;
-    const r = await renderTemplate(api.deps, org.orgId, 'hello', { name: 'Asha' });
+    const r = await renderTemplate({ ...api.deps, db: api.deps.adb }, org.orgId, 'hello', { name: 'Asha' });
     expect(r).toMatchObject({ templateId: t.id, text: 'Hello Asha', cached: false });
     expect(existsSync(r.path)).toBe(true);
     const other = await api.org('Other');
     expect((await api.call('GET', `/api/v1/tts-templates/${t.id}`, { token: other.token })).status).toBe(404);
-    await expect(renderTemplate(api.deps, other.orgId, t.id, { name: 'x' })).rejects.toThrow('Template not found');
+    await expect(renderTemplate({ ...api.deps, db: api.deps.adb }, other.orgId, t.id, { name: 'x' })).rejects.toThrow('Template not found');
   });
 });

@@ -167,7 +167,7 @@ export async function startController(options: ControllerOptions = {}): Promise<
       now: options.now ?? (() => new Date()),
       ...(options.bots ? { bots: botsForCalls(options.bots) } : {}),
       ...(options.masking ? { maskingLookup: createMaskingLookup(api.deps.db, () => new Date()) } : {}),
-      ...(options.contacts ? { contactLookup: options.contacts === true ? createContactLookup(api.deps.db) : options.contacts } : {}),
+      ...(options.contacts ? { contactLookup: options.contacts === true ? createContactLookup(api.deps.adb) : options.contacts } : {}),
       ...(options.voicemail ? { voicemail: voicemailCallDeps(api.config, api.deps.tts) } : {}),
       ...(options.placedCalls ? { placedCalls: placedCallSource(api.deps.db) } : {}),
       ...(metrics ? { metrics: metrics.calls } : {}),

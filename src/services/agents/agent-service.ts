@@ -1,16 +1,16 @@
 /** AI agents (bots): their WebSocket endpoint and settings, their fallback destination, and the calls they took. */
 import { and, asc, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { aiAgents, type StoredDestination } from '../../db/schema/index.ts';
+import { affectedRows, type Db, type Tables } from '../../db/handle.ts';
+import type { StoredDestination } from '../../db/schema/index.ts';
 import { checkDestination } from '../../domain/destinations.ts';
-import { draftTargets } from '../numbers/targets.ts';
+import { loadDraftTargets } from '../numbers/targets.ts';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
-import { legsOfAgent, type BotLegRow } from '../call-logs/bot-legs.ts';
+import { legsOfAgentAsync, type BotLegRow } from '../call-logs/bot-legs.ts';
 
 /** What a stored header value looks like in every response; sending it back on update keeps the value. */
 export const MASK = '••••';
 
-export type AgentRow = typeof aiAgents.$inferSelect;
+export type AgentRow = Tables['aiAgents']['$inferSelect'];
 
 /** Agent fields as the API accepts them (snake_case). Absent = unchanged (update). */
 export interface AgentFields {
@@ -26,17 +26,18 @@ export interface AgentFields {
   fallback_destination?: StoredDestination | null | undefined;
 }
 
-function findAgent(db: Db, orgId: string, id: string): AgentRow {
-  const row = db.select().from(aiAgents).where(and(eq(aiAgents.id, id), eq(aiAgents.orgId, orgId))).get();
+async function findAgent(db: Db, orgId: string, id: string): Promise<AgentRow> {
+  const { aiAgents } = db.t;
+  const [row] = await db.select().from(aiAgents).where(and(eq(aiAgents.id, id), eq(aiAgents.orgId, orgId))).limit(1);
   if (!row) throw new NotFoundError('AI agent not found');
   return row;
 }
 
 /** The fallback must be a valid destination of this organization (checked against the draft config). */
-function checkFallback(db: Db, orgId: string, fb: StoredDestination | null): StoredDestination | null {
+async function checkFallback(db: Db, orgId: string, fb: StoredDestination | null): Promise<StoredDestination | null> {
   if (!fb) return null;
   const value = fb.value === null ? null : fb.value.trim() || null;
-  const { problem } = checkDestination(draftTargets(db, orgId), fb.type, value);
+  const { problem } = checkDestination(await loadDraftTargets(db, orgId, [value]), fb.type, value);
   if (problem) throw new ValidationError(`Invalid fallback_destination: ${problem.message}`, [{ field: 'fallback_destination.value', message: problem.message }]);
   return { type: fb.type, value };
 }
@@ -52,47 +53,55 @@ function mergeHeaders(sent: Record<string, string>, stored: Record<string, strin
   return out;
 }
 
-export function listAgents(db: Db, orgId: string): AgentRow[] {
-  return db.select().from(aiAgents).where(eq(aiAgents.orgId, orgId)).orderBy(asc(aiAgents.name)).all();
+export async function listAgents(db: Db, orgId: string): Promise<AgentRow[]> {
+  const { aiAgents } = db.t;
+  return db.select().from(aiAgents).where(eq(aiAgents.orgId, orgId)).orderBy(asc(aiAgents.name));
 }
 
-export function getAgent(db: Db, orgId: string, id: string): AgentRow {
+export function getAgent(db: Db, orgId: string, id: string): Promise<AgentRow> {
   return findAgent(db, orgId, id);
 }
 
 /** One page of the agent's bot legs, newest first, with the total. */
-export function agentLegs(db: Db, orgId: string, id: string, limit: number, offset: number): { rows: BotLegRow[]; total: number } {
-  const agent = findAgent(db, orgId, id);
-  return legsOfAgent(db, orgId, agent.id, limit, offset);
+export async function agentLegs(db: Db, orgId: string, id: string, limit: number, offset: number): Promise<{ rows: BotLegRow[]; total: number }> {
+  const agent = await findAgent(db, orgId, id);
+  return legsOfAgentAsync(db, orgId, agent.id, limit, offset);
 }
 
-export function createAgent(db: Db, orgId: string, b: Required<AgentFields>): AgentRow {
-  return db.insert(aiAgents).values({
-    orgId, name: b.name, wsUrl: b.ws_url, headers: mergeHeaders(b.headers, {}), dialect: b.dialect, audioFormat: b.audio_format,
+export async function createAgent(db: Db, orgId: string, b: Required<AgentFields>): Promise<AgentRow> {
+  const headers = mergeHeaders(b.headers, {});
+  const fallbackDestination = await checkFallback(db, orgId, b.fallback_destination);
+  const [row] = await db.insert(db.t.aiAgents).values({
+    orgId, name: b.name, wsUrl: b.ws_url, headers, dialect: b.dialect, audioFormat: b.audio_format,
     systemPrompt: b.system_prompt, language: b.language, openingText: b.opening_text, connectTimeoutMs: b.connect_timeout_ms,
-    fallbackDestination: checkFallback(db, orgId, b.fallback_destination),
-  }).returning().get();
+    fallbackDestination,
+  }).returning();
+  return row!;
 }
 
-export function updateAgent(db: Db, orgId: string, id: string, b: AgentFields, now: () => Date): AgentRow {
-  const current = findAgent(db, orgId, id);
-  const row = db.update(aiAgents).set({
+export async function updateAgent(db: Db, orgId: string, id: string, b: AgentFields, now: () => Date): Promise<AgentRow> {
+  const { aiAgents } = db.t;
+  const current = await findAgent(db, orgId, id);
+  const headers = b.headers === undefined ? undefined : mergeHeaders(b.headers, current.headers);
+  const fallback = b.fallback_destination === undefined ? undefined : await checkFallback(db, orgId, b.fallback_destination);
+  const [row] = await db.update(aiAgents).set({
     ...(b.name !== undefined && { name: b.name }),
     ...(b.ws_url !== undefined && { wsUrl: b.ws_url }),
-    ...(b.headers !== undefined && { headers: mergeHeaders(b.headers, current.headers) }),
+    ...(headers !== undefined && { headers }),
     ...(b.dialect !== undefined && { dialect: b.dialect }),
     ...(b.audio_format !== undefined && { audioFormat: b.audio_format }),
     ...(b.system_prompt !== undefined && { systemPrompt: b.system_prompt }),
     ...(b.language !== undefined && { language: b.language }),
     ...(b.opening_text !== undefined && { openingText: b.opening_text }),
     ...(b.connect_timeout_ms !== undefined && { connectTimeoutMs: b.connect_timeout_ms }),
-    ...(b.fallback_destination !== undefined && { fallbackDestination: checkFallback(db, orgId, b.fallback_destination) }),
+    ...(fallback !== undefined && { fallbackDestination: fallback }),
     updatedAt: now().toISOString(),
-  }).where(and(eq(aiAgents.id, id), eq(aiAgents.orgId, orgId))).returning().get();
-  return row!;
+  }).where(and(eq(aiAgents.id, id), eq(aiAgents.orgId, orgId))).returning();
+  return row ?? (await findAgent(db, orgId, id));
 }
 
-export function deleteAgent(db: Db, orgId: string, id: string): void {
-  const res = db.delete(aiAgents).where(and(eq(aiAgents.id, id), eq(aiAgents.orgId, orgId))).run();
-  if (res.changes === 0) throw new NotFoundError('AI agent not found');
+export async function deleteAgent(db: Db, orgId: string, id: string): Promise<void> {
+  const { aiAgents } = db.t;
+  const res = await db.delete(aiAgents).where(and(eq(aiAgents.id, id), eq(aiAgents.orgId, orgId)));
+  if (affectedRows(res) === 0) throw new NotFoundError('AI agent not found');
 }

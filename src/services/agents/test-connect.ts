@@ -3,7 +3,7 @@
  * closes it as soon as the handshake succeeds. Bounded by a timeout: it never waits longer than that.
  */
 import WebSocket from 'ws';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import { getAgent } from './agent-service.ts';
 
 export interface ConnectProbe {
@@ -47,7 +47,7 @@ export function probeWebSocket(url: string, headers: Record<string, string>, tim
 }
 
 /** Probes the org's agent `id` (404 when it is not the org's) with its connect timeout, or `timeoutMs` when given. */
-export function testConnectAgent(db: Db, orgId: string, id: string, timeoutMs?: number): Promise<ConnectProbe> {
-  const agent = getAgent(db, orgId, id);
+export async function testConnectAgent(db: Db, orgId: string, id: string, timeoutMs?: number): Promise<ConnectProbe> {
+  const agent = await getAgent(db, orgId, id);
   return probeWebSocket(agent.wsUrl, agent.headers, timeoutMs ?? agent.connectTimeoutMs);
 }

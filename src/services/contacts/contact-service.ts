@@ -1,14 +1,14 @@
 /** Contacts: the organization's address book (phone numbers in E.164, unique per org) and its call variables. */
 import { and, asc, count, eq, or, sql, type SQL } from 'drizzle-orm';
-import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { sqliteOf, type Db } from '../../db/client.ts';
-import { contacts } from '../../db/schema/index.ts';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import type { Db, Tables } from '../../db/handle.ts';
+import { isUniqueViolation } from '../../db/order.ts';
 import { BUILT_IN_CALL_VARIABLES, CONTACT_PREFIX } from '../../domain/contacts.ts';
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
 import { normalizeE164 } from '../numbers/phone.ts';
 import { phoneField } from '../calls/calls-service.ts';
 
-export type ContactRow = typeof contacts.$inferSelect;
+export type ContactRow = Tables['contacts']['$inferSelect'];
 
 export interface ContactInput {
   name: string;
@@ -30,50 +30,53 @@ export interface ContactQuery {
 
 const countryCode = (input: { country_code?: string | undefined }, fallback: string) => input.country_code?.replace(/^\+/, '') ?? fallback;
 
-function findContact(db: Db, orgId: string, id: string): ContactRow {
-  const row = db.select().from(contacts).where(and(eq(contacts.orgId, orgId), eq(contacts.id, id))).get();
+async function findContact(db: Db, orgId: string, id: string): Promise<ContactRow> {
+  const { contacts } = db.t;
+  const [row] = await db.select().from(contacts).where(and(eq(contacts.orgId, orgId), eq(contacts.id, id))).limit(1);
   if (!row) throw new NotFoundError('Contact not found');
   return row;
 }
 
-function byPhone(db: Db, orgId: string, phone: string): ContactRow | undefined {
-  return db.select().from(contacts).where(and(eq(contacts.orgId, orgId), eq(contacts.phone, phone))).get();
+async function byPhone(db: Db, orgId: string, phone: string): Promise<ContactRow | undefined> {
+  const { contacts } = db.t;
+  return (await db.select().from(contacts).where(and(eq(contacts.orgId, orgId), eq(contacts.phone, phone))).limit(1))[0];
 }
 
 /** A number belongs to one contact per organization: the 409 names the contact that has it. */
-function assertPhoneFree(db: Db, orgId: string, phone: string, exceptId?: string): void {
-  const clash = byPhone(db, orgId, phone);
+async function assertPhoneFree(db: Db, orgId: string, phone: string, exceptId?: string): Promise<void> {
+  const clash = await byPhone(db, orgId, phone);
   if (clash && clash.id !== exceptId) {
     throw new ConflictError(`${phone} is already saved as contact "${clash.name}"`, { type: 'contact', id: clash.id, name: clash.name, phone });
   }
 }
 
-/** Another instance may insert the same number between our check and our write: the unique index decides, and we say who won. */
-function onUniqueClash<T>(db: Db, orgId: string, phone: string, exceptId: string | undefined, write: () => T): T {
+/** Another writer may insert the same number between our check and our write: the unique index decides, and we say who won. */
+async function onUniqueClash<T>(db: Db, orgId: string, phone: string, exceptId: string | undefined, write: () => Promise<T>): Promise<T> {
   try {
-    return write();
+    return await write();
   } catch (err) {
-    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') assertPhoneFree(db, orgId, phone, exceptId);
+    if (isUniqueViolation(err)) await assertPhoneFree(db, orgId, phone, exceptId);
     throw err;
   }
 }
 
-export function getContact(db: Db, orgId: string, id: string): ContactRow {
+export function getContact(db: Db, orgId: string, id: string): Promise<ContactRow> {
   return findContact(db, orgId, id);
 }
 
-export function createContact(db: Db, orgId: string, input: ContactInput, defaultCountryCode: string): ContactRow {
+export async function createContact(db: Db, orgId: string, input: ContactInput, defaultCountryCode: string): Promise<ContactRow> {
   const phone = phoneField(input.phone, 'phone', countryCode(input, defaultCountryCode));
-  assertPhoneFree(db, orgId, phone);
+  await assertPhoneFree(db, orgId, phone);
   const values = { orgId, name: input.name, phone, email: input.email ?? null, company: input.company ?? null, variables: input.variables ?? {} };
-  return onUniqueClash(db, orgId, phone, undefined, () => db.insert(contacts).values(values).returning().get());
+  return onUniqueClash(db, orgId, phone, undefined, async () => (await db.insert(db.t.contacts).values(values).returning())[0]!);
 }
 
 /** Partial update; `variables`, when given, replaces the whole map. */
-export function updateContact(db: Db, orgId: string, id: string, patch: ContactPatch, defaultCountryCode: string): ContactRow {
-  const current = findContact(db, orgId, id);
+export async function updateContact(db: Db, orgId: string, id: string, patch: ContactPatch, defaultCountryCode: string): Promise<ContactRow> {
+  const { contacts } = db.t;
+  const current = await findContact(db, orgId, id);
   const phone = patch.phone === undefined ? current.phone : phoneField(patch.phone, 'phone', countryCode(patch, defaultCountryCode));
-  if (phone !== current.phone) assertPhoneFree(db, orgId, phone, id);
+  if (phone !== current.phone) await assertPhoneFree(db, orgId, phone, id);
   const set = {
     name: patch.name ?? current.name,
     phone,
@@ -81,26 +84,29 @@ export function updateContact(db: Db, orgId: string, id: string, patch: ContactP
     company: patch.company === undefined ? current.company : patch.company,
     variables: patch.variables ?? current.variables,
   };
-  return onUniqueClash(db, orgId, phone, id, () =>
-    db.update(contacts).set(set).where(and(eq(contacts.orgId, orgId), eq(contacts.id, id))).returning().get()!,
+  return onUniqueClash(db, orgId, phone, id, async () =>
+    (await db.update(contacts).set(set).where(and(eq(contacts.orgId, orgId), eq(contacts.id, id))).returning())[0] ?? findContact(db, orgId, id),
   );
 }
 
-export function deleteContact(db: Db, orgId: string, id: string): void {
-  findContact(db, orgId, id);
-  db.delete(contacts).where(and(eq(contacts.orgId, orgId), eq(contacts.id, id))).run();
+export async function deleteContact(db: Db, orgId: string, id: string): Promise<void> {
+  const { contacts } = db.t;
+  await findContact(db, orgId, id);
+  await db.delete(contacts).where(and(eq(contacts.orgId, orgId), eq(contacts.id, id)));
 }
 
 /** `%text%` for LIKE, with the wildcards the user typed matched literally. */
 const containing = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-const like = (column: AnySQLiteColumn, text: string) =>
-  sql`${column} like ${containing(text)} escape '\\'`;
 
 /**
  * What `q` finds: a substring of the name, email or number, and a number the way a caller types it: "09876543210"
  * is +919876543210 (the number normalized exactly), "098765" is any number containing 98765 (a trunk 0 dropped).
+ * Case-insensitive on both databases: SQLite's LIKE is (for ASCII), PostgreSQL's ILIKE.
  */
-function searchCondition(q: string, defaultCountryCode: string): SQL {
+function searchCondition(db: Db, q: string, defaultCountryCode: string): SQL {
+  const { contacts } = db.t;
+  const op = db.driver.dialect === 'postgres' ? sql.raw('ilike') : sql.raw('like');
+  const like = (column: PgColumn, text: string) => sql`${column} ${op} ${containing(text)} escape '\\'`;
   const text = q.trim();
   const conditions: SQL[] = [like(contacts.name, text), like(contacts.email, text), like(contacts.phone, text)];
   const e164 = normalizeE164(text, defaultCountryCode);
@@ -113,16 +119,17 @@ function searchCondition(q: string, defaultCountryCode: string): SQL {
 }
 
 /** One page of the org's contacts by name, and how many match in all. */
-export function listContacts(db: Db, orgId: string, query: ContactQuery, defaultCountryCode: string): { rows: ContactRow[]; total: number } {
-  const where = query.q?.trim() ? and(eq(contacts.orgId, orgId), searchCondition(query.q, defaultCountryCode)) : eq(contacts.orgId, orgId);
-  const rows = db.select().from(contacts).where(where).orderBy(asc(contacts.name), asc(contacts.id)).limit(query.limit).offset(query.offset).all();
-  const total = db.select({ n: count() }).from(contacts).where(where).get()?.n ?? 0;
-  return { rows, total };
+export async function listContacts(db: Db, orgId: string, query: ContactQuery, defaultCountryCode: string): Promise<{ rows: ContactRow[]; total: number }> {
+  const { contacts } = db.t;
+  const where = query.q?.trim() ? and(eq(contacts.orgId, orgId), searchCondition(db, query.q, defaultCountryCode)) : eq(contacts.orgId, orgId);
+  const rows = await db.select().from(contacts).where(where).orderBy(asc(contacts.name), asc(contacts.id)).limit(query.limit).offset(query.offset);
+  const [counted] = await db.select({ n: count() }).from(contacts).where(where);
+  return { rows, total: counted?.n ?? 0 };
 }
 
 /** The contact saved under a number (any format); a number that cannot be one is a 400, an unknown one a 404. */
-export function lookupContact(db: Db, orgId: string, phone: string, defaultCountryCode: string): ContactRow {
-  const row = byPhone(db, orgId, phoneField(phone, 'phone', defaultCountryCode));
+export async function lookupContact(db: Db, orgId: string, phone: string, defaultCountryCode: string): Promise<ContactRow> {
+  const row = await byPhone(db, orgId, phoneField(phone, 'phone', defaultCountryCode));
   if (!row) throw new NotFoundError('No contact with this number');
   return row;
 }
@@ -133,12 +140,20 @@ export interface CallVariable {
   description: string;
 }
 
+/** The distinct keys of the org's contacts' variables, in byte order (SQLite's, and COLLATE "C" on PostgreSQL). */
+async function contactVariableKeys(db: Db, orgId: string): Promise<string[]> {
+  const { driver } = db;
+  if (driver.dialect === 'sqlite') {
+    return driver.gate.withRaw((raw) =>
+      raw.prepare('select distinct j.key as key from contacts c, json_each(c.variables) j where c.org_id = ? order by j.key').pluck().all(orgId) as string[]);
+  }
+  const text = 'select distinct k.key collate "C" as key from contacts c, jsonb_object_keys(c.variables) as k(key) where c.org_id = $1 order by 1';
+  return (await driver.pool.query<{ key: string }>({ name: 'contact_variable_keys', text, values: [orgId] })).rows.map((r) => r.key);
+}
+
 /** The keys templates and flows can use: every call's own, then each variable any contact of the org has, as contact_<key>. */
-export function listCallVariables(db: Db, orgId: string): CallVariable[] {
-  const keys = sqliteOf(db)
-    .prepare('select distinct j.key as key from contacts c, json_each(c.variables) j where c.org_id = ? order by j.key')
-    .pluck()
-    .all(orgId) as string[];
+export async function listCallVariables(db: Db, orgId: string): Promise<CallVariable[]> {
+  const keys = await contactVariableKeys(db, orgId);
   const builtIn = new Set<string>(BUILT_IN_CALL_VARIABLES.map((v) => v.key));
   return [
     ...BUILT_IN_CALL_VARIABLES.map((v) => ({ key: v.key, source: 'call' as const, description: v.description })),

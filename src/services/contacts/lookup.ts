@@ -1,8 +1,9 @@
 /**
- * Inbound contact lookup: "is the caller a saved contact of the organization that owns the DID?" One prepared
- * statement over the contacts' unique (org_id, phone) index.
+ * Inbound contact lookup: "is the caller a saved contact of the organization that owns the DID?" One raw
+ * statement over the contacts' unique (org_id, phone) index: prepared once on SQLite (run in the connection's
+ * turn), a named prepared statement on PostgreSQL.
  */
-import { sqliteOf, type Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import type { CallContact } from '../../domain/contacts.ts';
 
 /**
@@ -14,14 +15,20 @@ export type ContactLookup = (orgId: string, phone: string) => CallContact | null
 interface Row {
   id: string;
   name: string;
-  variables: string;
+  /** JSON text on SQLite; parsed by node-postgres from jsonb. */
+  variables: string | Record<string, string>;
 }
 
+const toContact = (row: Row | undefined): CallContact | null =>
+  row ? { id: row.id, name: row.name, variables: typeof row.variables === 'string' ? (JSON.parse(row.variables) as Record<string, string>) : row.variables } : null;
+
 export function createContactLookup(db: Db): ContactLookup {
-  const find = sqliteOf(db).prepare('select id, name, variables from contacts where org_id = ? and phone = ?');
-  return (orgId, phone) => {
-    const row = find.get(orgId, phone) as Row | undefined;
-    if (!row) return null;
-    return { id: row.id, name: row.name, variables: JSON.parse(row.variables) as Record<string, string> };
-  };
+  const { driver } = db;
+  if (driver.dialect === 'sqlite') {
+    let stmt: { get(...p: unknown[]): unknown } | undefined;
+    return (orgId, phone) =>
+      driver.gate.withRaw((raw) => toContact((stmt ??= raw.prepare('select id, name, variables from contacts where org_id = ? and phone = ?')).get(orgId, phone) as Row | undefined));
+  }
+  const text = 'select id, name, variables from contacts where org_id = $1 and phone = $2';
+  return async (orgId, phone) => toContact((await driver.pool.query<Row>({ name: 'contact_lookup', text, values: [orgId, phone] })).rows[0]);
 }

@@ -1,9 +1,11 @@
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { didHistory, dids, organizations } from '../../db/schema/index.ts';
+import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import type { Db as LegacyDb } from '../../db/client.ts';
+import { transaction, type Db, type Tables } from '../../db/handle.ts';
+import { insertionOrder, isUniqueViolation } from '../../db/order.ts';
+import { didHistory as legacyDidHistory, dids as legacyDids } from '../../db/schema/index.ts';
 import { checkDestination, type DidRoutingType } from '../../domain/destinations.ts';
 import { normalizeE164 } from '../numbers/phone.ts';
-import { draftTargets } from '../numbers/targets.ts';
+import { draftTargets, loadDraftTargets } from '../numbers/targets.ts';
 import { publishDidMapping } from '../../publish/did-mapping.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 
@@ -13,7 +15,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../domain/erro
  * routing changes go live at once through publishDidMapping.
  */
 
-type DidRow = typeof dids.$inferSelect;
+type DidRow = Tables['dids']['$inferSelect'];
 export type Actor = { id: string; kind: 'user' | 'api_key' };
 export type Published = { version: number | null; warnings: string[] };
 
@@ -24,56 +26,78 @@ export const toDidDto = (r: DidRow) => ({
 
 export const toPoolDto = (r: DidRow) => ({ id: r.id, number: r.number, description: r.description, status: r.status, createdAt: r.createdAt });
 
-export function listOrgDids(db: Db, orgId: string): DidRow[] {
-  return db.select().from(dids).where(eq(dids.orgId, orgId)).orderBy(asc(dids.number)).all();
+export async function listOrgDids(db: Db, orgId: string): Promise<DidRow[]> {
+  const { dids } = db.t;
+  return db.select().from(dids).where(eq(dids.orgId, orgId)).orderBy(asc(dids.number));
 }
 
-export function listPool(db: Db): DidRow[] {
-  return db.select().from(dids).where(isNull(dids.orgId)).orderBy(asc(dids.number)).all();
+export async function listPool(db: Db): Promise<DidRow[]> {
+  const { dids } = db.t;
+  return db.select().from(dids).where(isNull(dids.orgId)).orderBy(asc(dids.number));
 }
 
 /** One of the organization's numbers; anything else (pool, other org, unknown) is a 404. */
-export function findOrgDid(db: Db, orgId: string, id: string): DidRow {
-  const row = db.select().from(dids).where(and(eq(dids.id, id), eq(dids.orgId, orgId))).get();
+export async function findOrgDid(db: Db, orgId: string, id: string): Promise<DidRow> {
+  const { dids } = db.t;
+  const [row] = await db.select().from(dids).where(and(eq(dids.id, id), eq(dids.orgId, orgId))).limit(1);
   if (!row) throw new NotFoundError('DID not found');
   return row;
 }
 
-function record(db: Db, didId: string, orgId: string, action: 'assigned' | 'released' | 'routed', actor: Actor, detail: Record<string, unknown> = {}) {
-  db.insert(didHistory).values({ didId, orgId, action, actorUserId: actor.id, detail: { ...detail, actor_kind: actor.kind } }).run();
+type HistoryAction = 'assigned' | 'released' | 'routed';
+const historyRow = (didId: string, orgId: string, action: HistoryAction, actor: Actor, detail: Record<string, unknown>) =>
+  ({ didId, orgId, action, actorUserId: actor.id, detail: { ...detail, actor_kind: actor.kind } });
+
+async function record(db: Db, didId: string, orgId: string, action: HistoryAction, actor: Actor, detail: Record<string, unknown> = {}): Promise<void> {
+  await db.insert(db.t.didHistory).values(historyRow(didId, orgId, action, actor, detail));
 }
 
 const touch = (now: Date) => ({ updatedAt: now.toISOString() });
 
-export function routeDid(
+export type RoutingInput = { routing_type: DidRoutingType; routing_destination: string | null; description?: string | null | undefined };
+
+const invalidRouting = (message: string) =>
+  new ValidationError(`Invalid routing_destination: ${message}`, [{ field: 'routing_destination', message }]);
+
+/**
+ * The live DID mapping, written after the commit (the writer reads the committed rows). Transitional
+ * (docs/pg/PG-PLAN.md step 3): the publisher is still synchronous, on the legacy handle; on SQLite it runs in
+ * the connection's turn, so no async transaction is open around it. On PostgreSQL the legacy handle refuses
+ * it until src/publish is converted; then this awaits the async publisher over `db` and `legacy` goes.
+ */
+function publishMapping(db: Db, legacy: LegacyDb, orgId: string, actorId: string): Promise<Published> {
+  const publish = () => publishDidMapping(legacy, orgId, { actorId });
+  return db.driver.dialect === 'sqlite' ? db.driver.gate.withRaw(publish) : Promise.resolve().then(publish);
+}
+
+export async function routeDidAsync(
   db: Db,
+  legacy: LegacyDb,
   orgId: string,
   id: string,
-  input: { routing_type: DidRoutingType; routing_destination: string | null; description?: string | null | undefined },
+  input: RoutingInput,
   actor: Actor,
   now: Date,
-): { did: DidRow; published: Published } {
+): Promise<{ did: DidRow; published: Published }> {
   const destination = input.routing_destination === null ? null : input.routing_destination.trim();
-  const did = db.transaction((tx) => {
-    const current = findOrgDid(tx, orgId, id);
-    const { problem } = checkDestination(draftTargets(tx, orgId), input.routing_type, destination);
-    if (problem) {
-      throw new ValidationError(`Invalid routing_destination: ${problem.message}`, [{ field: 'routing_destination', message: problem.message }]);
-    }
-    const updated = tx.update(dids).set({
+  const did = await transaction(db, async (tx) => {
+    const { dids } = tx.t;
+    const current = await findOrgDid(tx, orgId, id);
+    const { problem } = checkDestination(await loadDraftTargets(tx, orgId, [destination]), input.routing_type, destination);
+    if (problem) throw invalidRouting(problem.message);
+    const [updated] = await tx.update(dids).set({
       routingType: input.routing_type,
       routingDestination: destination,
       ...(input.description !== undefined && { description: input.description }),
       ...touch(now),
-    }).where(eq(dids.id, id)).returning().get()!;
-    record(tx, id, orgId, 'routed', actor, {
+    }).where(eq(dids.id, id)).returning();
+    await record(tx, id, orgId, 'routed', actor, {
       routing_type: input.routing_type, routing_destination: destination,
       previous: { routing_type: current.routingType, routing_destination: current.routingDestination },
     });
-    return updated;
-  }, { behavior: 'immediate' });
-  // After the commit: the mapping writer reads the committed rows.
-  const published = publishDidMapping(db, orgId, { actorId: actor.id });
+    return updated!;
+  });
+  const published = await publishMapping(db, legacy, orgId, actor.id);
   return { did, published };
 }
 
@@ -87,53 +111,66 @@ export function addNumber(
   body: { number: string; description?: string | null | undefined; assign: boolean },
   actor: Actor,
   defaultCountryCode: string,
-): DidRow {
+): Promise<DidRow> {
   const number = normalizeE164(body.number, defaultCountryCode);
   if (!number) {
     const message = 'must be a phone number, e.g. "+918065978001"';
-    throw new ValidationError(`Invalid request: number: ${message}`, [{ field: 'number', message }]);
+    return Promise.reject(new ValidationError(`Invalid request: number: ${message}`, [{ field: 'number', message }]));
   }
   const input = { ...body, number };
-  return db.transaction((tx) => {
-    const existing = tx.select().from(dids).where(eq(dids.number, input.number)).get();
+  // On PostgreSQL two adds of one number can both pass the check: the unique index refuses the second, a 409 too.
+  const raced = (err: unknown) => {
+    throw isUniqueViolation(err) ? new ConflictError(`DID ${input.number} already exists`, { type: 'did', number: input.number }) : err;
+  };
+  return transaction(db, async (tx) => {
+    const { dids } = tx.t;
+    const [existing] = await tx.select().from(dids).where(eq(dids.number, input.number)).limit(1);
     if (existing) {
       const visible = existing.orgId === null || existing.orgId === orgId;
       const where = existing.orgId === null ? 'in the pool' : existing.orgId === orgId ? 'in your organization' : 'assigned to another organization';
       throw new ConflictError(`DID ${input.number} already exists (${where})`, { type: 'did', number: input.number, ...(visible && { id: existing.id }) });
     }
-    const row = tx.insert(dids).values({ number: input.number, description: input.description ?? null, orgId: input.assign ? orgId : null }).returning().get();
-    if (input.assign) record(tx, row.id, orgId, 'assigned', actor, { source: 'added' });
-    return row;
-  }, { behavior: 'immediate' });
+    const [row] = await tx.insert(dids).values({ number: input.number, description: input.description ?? null, orgId: input.assign ? orgId : null }).returning();
+    if (input.assign) await record(tx, row!.id, orgId, 'assigned', actor, { source: 'added' });
+    return row!;
+  }).catch(raced);
 }
 
-/** Moves a pool number to the caller's organization. */
-export function requestFromPool(db: Db, orgId: string, id: string, actor: Actor, now: Date): { did: DidRow; orgName: string } {
-  return db.transaction((tx) => {
-    const row = tx.select().from(dids).where(eq(dids.id, id)).get();
+/**
+ * Moves a pool number to the caller's organization. The move is one conditional UPDATE (still in the pool),
+ * so two organizations requesting the same number at once cannot both get it: the second is a 409.
+ */
+export function requestFromPool(db: Db, orgId: string, id: string, actor: Actor, now: Date): Promise<{ did: DidRow; orgName: string }> {
+  return transaction(db, async (tx) => {
+    const { dids, organizations } = tx.t;
+    const [row] = await tx.select().from(dids).where(eq(dids.id, id)).limit(1);
     if (!row || (row.orgId !== null && row.orgId !== orgId)) throw new NotFoundError('DID not found');
-    if (row.orgId !== null) throw new ConflictError('This number is assigned and cannot be requested.', { type: 'did', id: row.id, number: row.number });
+    const taken = () => new ConflictError('This number is assigned and cannot be requested.', { type: 'did', id: row.id, number: row.number });
+    if (row.orgId !== null) throw taken();
     if (row.status !== 'active') throw new ConflictError(`This number is ${row.status} and cannot be requested.`, { type: 'did', id: row.id, number: row.number });
-    const did = tx.update(dids).set({ orgId, routingType: null, routingDestination: null, ...touch(now) })
-      .where(and(eq(dids.id, id), isNull(dids.orgId))).returning().get()!;
-    record(tx, id, orgId, 'assigned', actor, { source: 'pool' });
-    const orgName = tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, orgId)).get()?.name ?? orgId;
-    return { did, orgName };
-  }, { behavior: 'immediate' });
+    const [did] = await tx.update(dids).set({ orgId, routingType: null, routingDestination: null, ...touch(now) })
+      .where(and(eq(dids.id, id), isNull(dids.orgId))).returning();
+    if (!did) throw taken();
+    await record(tx, id, orgId, 'assigned', actor, { source: 'pool' });
+    const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, orgId)).limit(1);
+    return { did, orgName: org?.name ?? orgId };
+  });
 }
 
 /** Returns one of the organization's numbers to the pool, clearing its routing and taking it off the live mapping. */
-export function releaseToPool(db: Db, orgId: string, id: string, actor: Actor, now: Date): { did: DidRow; published: Published } {
-  const did = db.transaction((tx) => {
-    const current = findOrgDid(tx, orgId, id);
-    const updated = tx.update(dids).set({ orgId: null, routingType: null, routingDestination: null, ...touch(now) })
-      .where(eq(dids.id, id)).returning().get()!;
-    record(tx, id, orgId, 'released', actor, {
+export async function releaseToPool(db: Db, legacy: LegacyDb, orgId: string, id: string, actor: Actor, now: Date): Promise<{ did: DidRow; published: Published }> {
+  const did = await transaction(db, async (tx) => {
+    const { dids } = tx.t;
+    const current = await findOrgDid(tx, orgId, id);
+    const [updated] = await tx.update(dids).set({ orgId: null, routingType: null, routingDestination: null, ...touch(now) })
+      .where(and(eq(dids.id, id), eq(dids.orgId, orgId))).returning();
+    if (!updated) throw new NotFoundError('DID not found');
+    await record(tx, id, orgId, 'released', actor, {
       previous: { routing_type: current.routingType, routing_destination: current.routingDestination },
     });
     return updated;
-  }, { behavior: 'immediate' });
-  const published = publishDidMapping(db, orgId, { actorId: actor.id });
+  });
+  const published = await publishMapping(db, legacy, orgId, actor.id);
   return { did, published };
 }
 
@@ -141,10 +178,11 @@ export function releaseToPool(db: Db, orgId: string, id: string, actor: Actor, n
  * The number's history, newest first. Rows written while another organization held the
  * number keep their action and time but not that organization's id, actor or routing.
  */
-export function didHistoryFor(db: Db, orgId: string, id: string) {
-  findOrgDid(db, orgId, id);
-  const rows = db.select().from(didHistory).where(eq(didHistory.didId, id))
-    .orderBy(desc(didHistory.createdAt), desc(sql`rowid`)).all();
+export async function didHistoryFor(db: Db, orgId: string, id: string) {
+  const { didHistory } = db.t;
+  await findOrgDid(db, orgId, id);
+  const rows = await db.select().from(didHistory).where(eq(didHistory.didId, id))
+    .orderBy(desc(didHistory.createdAt), desc(insertionOrder(db, didHistory)));
   return rows.map((r) => {
     const own = r.orgId === orgId;
     const { actor_kind: kind, ...detail } = r.detail ?? {};
@@ -155,4 +193,33 @@ export function didHistoryFor(db: Db, orgId: string, id: string) {
       createdAt: r.createdAt,
     };
   });
+}
+
+/**
+ * routeDidAsync on the synchronous handle. Transitional twin (docs/pg/PG-PLAN.md): the IVR Solutions agent
+ * setup (src/services/compat/ivrsolutions/extensions.ts) still uses it beside the human agents' synchronous
+ * services; it goes when that is converted, and the async one takes its name.
+ */
+export function routeDid(db: LegacyDb, orgId: string, id: string, input: RoutingInput, actor: Actor, now: Date): { did: DidRow; published: Published } {
+  const destination = input.routing_destination === null ? null : input.routing_destination.trim();
+  const did = db.transaction((tx) => {
+    const current = tx.select().from(legacyDids).where(and(eq(legacyDids.id, id), eq(legacyDids.orgId, orgId))).get();
+    if (!current) throw new NotFoundError('DID not found');
+    const { problem } = checkDestination(draftTargets(tx, orgId), input.routing_type, destination);
+    if (problem) throw invalidRouting(problem.message);
+    const updated = tx.update(legacyDids).set({
+      routingType: input.routing_type,
+      routingDestination: destination,
+      ...(input.description !== undefined && { description: input.description }),
+      ...touch(now),
+    }).where(eq(legacyDids.id, id)).returning().get()!;
+    tx.insert(legacyDidHistory).values(historyRow(id, orgId, 'routed', actor, {
+      routing_type: input.routing_type, routing_destination: destination,
+      previous: { routing_type: current.routingType, routing_destination: current.routingDestination },
+    })).run();
+    return updated;
+  }, { behavior: 'immediate' });
+  // After the commit: the mapping writer reads the committed rows.
+  const published = publishDidMapping(db, orgId, { actorId: actor.id });
+  return { did, published };
 }

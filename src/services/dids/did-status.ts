@@ -3,8 +3,7 @@
  * routing now (the live mapping, live_dids, and the snapshot version inbound calls pin), and its last call.
  */
 import { and, desc, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { callLogs, configSnapshots, liveDids } from '../../db/schema/index.ts';
+import type { Db } from '../../db/handle.ts';
 import type { ConfigSnapshot } from '../../publish/snapshot.ts';
 import { findOrgDid } from './did-service.ts';
 
@@ -16,17 +15,18 @@ export interface DidStatus {
   last_call: { at: string; call_id: string; caller: string | null; outcome: string | null } | null;
 }
 
-export function didStatus(db: Db, orgId: string, id: string): DidStatus {
-  const did = findOrgDid(db, orgId, id);
+export async function didStatus(db: Db, orgId: string, id: string): Promise<DidStatus> {
+  const { callLogs, configSnapshots, liveDids } = db.t;
+  const did = await findOrgDid(db, orgId, id);
   const routed = did.routingType ? { type: did.routingType, destination: did.routingDestination } : null;
-  const live = db.select().from(liveDids).where(and(eq(liveDids.number, did.number), eq(liveDids.orgId, orgId))).get();
-  const latest = db.select({ version: configSnapshots.version, snapshot: configSnapshots.snapshot }).from(configSnapshots)
-    .where(eq(configSnapshots.orgId, orgId)).orderBy(desc(configSnapshots.version)).limit(1).get();
+  const [live] = await db.select().from(liveDids).where(and(eq(liveDids.number, did.number), eq(liveDids.orgId, orgId))).limit(1);
+  const [latest] = await db.select({ version: configSnapshots.version, snapshot: configSnapshots.snapshot }).from(configSnapshots)
+    .where(eq(configSnapshots.orgId, orgId)).orderBy(desc(configSnapshots.version)).limit(1);
   // Calls take the routing from the org's latest snapshot (reader.ts lookupDid): that version is the one serving it.
   const inSnapshot = live && latest ? Boolean((latest.snapshot as ConfigSnapshot).dids[did.number]) : false;
   const liveRouting = live ? { type: live.routingType, destination: live.routingDestination } : null;
-  const last = db.select({ id: callLogs.id, at: callLogs.startedAt, caller: callLogs.caller, outcome: callLogs.disposition }).from(callLogs)
-    .where(and(eq(callLogs.orgId, orgId), eq(callLogs.did, did.number))).orderBy(desc(callLogs.startedAt)).limit(1).get();
+  const [last] = await db.select({ id: callLogs.id, at: callLogs.startedAt, caller: callLogs.caller, outcome: callLogs.disposition }).from(callLogs)
+    .where(and(eq(callLogs.orgId, orgId), eq(callLogs.did, did.number))).orderBy(desc(callLogs.startedAt)).limit(1);
   return {
     id: did.id,
     number: did.number,

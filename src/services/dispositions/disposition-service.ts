@@ -1,64 +1,72 @@
 /** Dispositions: the organization's call statuses, chosen when a note is written on a call. */
 import { and, asc, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { dispositions } from '../../db/schema/index.ts';
+import type { Db as LegacyDb } from '../../db/client.ts';
+import type { Db, Tables } from '../../db/handle.ts';
+import { dispositions as legacyDispositions } from '../../db/schema/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 
 export const DEFAULT_DISPOSITIONS = [
   'Interested', 'Not Interested', 'Call Back Later', 'Wrong Number', 'DND', 'Converted', 'Follow Up Required',
 ] as const;
 
-export type DispositionRow = typeof dispositions.$inferSelect;
+export type DispositionRow = Tables['dispositions']['$inferSelect'];
 type Row = DispositionRow;
 
+/** The defaults as rows, one millisecond apart so they list in this order. */
+const defaultRows = (orgId: string) => {
+  const at = Date.now();
+  return DEFAULT_DISPOSITIONS.map((name, i) => ({ orgId, name, createdAt: new Date(at + i).toISOString() }));
+};
+
 /** The org's list, seeded with the defaults the first time it is read while empty. */
-export function listDispositions(db: Db, orgId: string): Row[] {
-  const read = () => db.select().from(dispositions).where(eq(dispositions.orgId, orgId)).orderBy(asc(dispositions.createdAt), asc(dispositions.name)).all();
-  let rows = read();
+export async function listDispositionsAsync(db: Db, orgId: string): Promise<Row[]> {
+  const { dispositions } = db.t;
+  const read = () => db.select().from(dispositions).where(eq(dispositions.orgId, orgId)).orderBy(asc(dispositions.createdAt), asc(dispositions.name));
+  let rows = await read();
   if (rows.length === 0) {
-    const at = Date.now();
-    db.insert(dispositions)
-      .values(DEFAULT_DISPOSITIONS.map((name, i) => ({ orgId, name, createdAt: new Date(at + i).toISOString() })))
-      .onConflictDoNothing()
-      .run();
-    rows = read();
+    await db.insert(dispositions).values(defaultRows(orgId)).onConflictDoNothing();
+    rows = await read();
   }
   return rows;
 }
 
-function findDisposition(db: Db, orgId: string, id: string): Row {
-  const row = db.select().from(dispositions).where(and(eq(dispositions.id, id), eq(dispositions.orgId, orgId))).get();
+async function findDisposition(db: Db, orgId: string, id: string): Promise<Row> {
+  const { dispositions } = db.t;
+  const [row] = await db.select().from(dispositions).where(and(eq(dispositions.id, id), eq(dispositions.orgId, orgId))).limit(1);
   if (!row) throw new NotFoundError('Disposition not found');
   return row;
 }
 
-function assertNameFree(db: Db, orgId: string, name: string, exceptId?: string): void {
-  listDispositions(db, orgId);
-  const clash = db.select().from(dispositions).where(and(eq(dispositions.orgId, orgId), eq(dispositions.name, name))).get();
+async function assertNameFree(db: Db, orgId: string, name: string, exceptId?: string): Promise<void> {
+  const { dispositions } = db.t;
+  await listDispositionsAsync(db, orgId);
+  const [clash] = await db.select().from(dispositions).where(and(eq(dispositions.orgId, orgId), eq(dispositions.name, name))).limit(1);
   if (clash && clash.id !== exceptId) throw new ConflictError(`Disposition "${name}" already exists`, { type: 'disposition', id: clash.id });
 }
 
-export function createDisposition(db: Db, orgId: string, name: string): Row {
-  assertNameFree(db, orgId, name);
-  return db.insert(dispositions).values({ orgId, name }).returning().get();
+export async function createDisposition(db: Db, orgId: string, name: string): Promise<Row> {
+  await assertNameFree(db, orgId, name);
+  const [row] = await db.insert(db.t.dispositions).values({ orgId, name }).returning();
+  return row!;
 }
 
 /** Renames a disposition; notes keep the name they were written with. */
-export function renameDisposition(db: Db, orgId: string, id: string, name: string): Row {
-  findDisposition(db, orgId, id);
-  assertNameFree(db, orgId, name, id);
-  return db.update(dispositions).set({ name }).where(and(eq(dispositions.id, id), eq(dispositions.orgId, orgId))).returning().get()!;
+export async function renameDisposition(db: Db, orgId: string, id: string, name: string): Promise<Row> {
+  const { dispositions } = db.t;
+  await findDisposition(db, orgId, id);
+  await assertNameFree(db, orgId, name, id);
+  const [row] = await db.update(dispositions).set({ name }).where(and(eq(dispositions.id, id), eq(dispositions.orgId, orgId))).returning();
+  return row ?? (await findDisposition(db, orgId, id));
 }
 
-export function deleteDisposition(db: Db, orgId: string, id: string): void {
-  findDisposition(db, orgId, id);
-  db.delete(dispositions).where(and(eq(dispositions.id, id), eq(dispositions.orgId, orgId))).run();
+export async function deleteDisposition(db: Db, orgId: string, id: string): Promise<void> {
+  const { dispositions } = db.t;
+  await findDisposition(db, orgId, id);
+  await db.delete(dispositions).where(and(eq(dispositions.id, id), eq(dispositions.orgId, orgId)));
 }
 
-/** Resolves a note's disposition (by id or by name) within the org; an unknown one is a 400 naming the field. */
-export function resolveDisposition(db: Db, orgId: string, input: { disposition_id?: string; disposition?: string }): Row | null {
-  if (input.disposition_id === undefined && input.disposition === undefined) return null;
-  const rows = listDispositions(db, orgId);
+/** A note's disposition (by id or by name) among the org's `rows`; an unknown one is a 400 naming the field. */
+function pickDisposition(rows: Row[], input: { disposition_id?: string; disposition?: string }): Row {
   if (input.disposition_id !== undefined) {
     const row = rows.find((r) => r.id === input.disposition_id);
     if (!row) throw new ValidationError('Unknown disposition_id', [{ field: 'disposition_id', message: 'not a disposition of this organization' }]);
@@ -68,4 +76,31 @@ export function resolveDisposition(db: Db, orgId: string, input: { disposition_i
   const row = rows.find((r) => r.name.toLowerCase() === name);
   if (!row) throw new ValidationError(`Unknown disposition "${input.disposition}"`, [{ field: 'disposition', message: 'not a disposition of this organization' }]);
   return row;
+}
+
+/** Resolves a note's disposition (by id or by name) within the org; an unknown one is a 400 naming the field. */
+export async function resolveDispositionAsync(db: Db, orgId: string, input: { disposition_id?: string; disposition?: string }): Promise<Row | null> {
+  if (input.disposition_id === undefined && input.disposition === undefined) return null;
+  return pickDisposition(await listDispositionsAsync(db, orgId), input);
+}
+
+// Transitional synchronous twins (docs/pg/PG-PLAN.md): still used by call logs (resolveDisposition) and the
+// IVR Solutions compat routes (listDispositions). They go when those are converted; the async ones take their names.
+
+/** listDispositionsAsync on the synchronous handle. */
+export function listDispositions(db: LegacyDb, orgId: string): Row[] {
+  const read = () => db.select().from(legacyDispositions).where(eq(legacyDispositions.orgId, orgId))
+    .orderBy(asc(legacyDispositions.createdAt), asc(legacyDispositions.name)).all();
+  let rows = read();
+  if (rows.length === 0) {
+    db.insert(legacyDispositions).values(defaultRows(orgId)).onConflictDoNothing().run();
+    rows = read();
+  }
+  return rows;
+}
+
+/** resolveDispositionAsync on the synchronous handle. */
+export function resolveDisposition(db: LegacyDb, orgId: string, input: { disposition_id?: string; disposition?: string }): Row | null {
+  if (input.disposition_id === undefined && input.disposition === undefined) return null;
+  return pickDisposition(listDispositions(db, orgId), input);
 }

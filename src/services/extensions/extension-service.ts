@@ -4,25 +4,29 @@
  */
 import { and, asc, eq } from 'drizzle-orm';
 import type { Config } from '../../runtime/env.ts';
-import type { Db } from '../../db/client.ts';
-import { extensions } from '../../db/schema/index.ts';
+import type { Db as LegacyDb } from '../../db/client.ts';
+import { affectedRows, transaction, type Db, type Tables } from '../../db/handle.ts';
+import { extensions as legacyExtensions } from '../../db/schema/index.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { TtsEngine } from '../../media/tts-engine.ts';
 import { randomPassword } from '../auth/passwords.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import { assertNumberFree } from '../numbers/extension-numbers.ts';
+import { assertNumberFree, assertNumberFreeAsync } from '../numbers/extension-numbers.ts';
 import { DEFAULT_VOICEMAIL_GREETING, greetingRenderer, renderGreeting, type RenderedGreeting } from '../voicemail/greeting.ts';
 
-export type ExtensionRow = typeof extensions.$inferSelect;
+export type ExtensionRow = Tables['extensions']['$inferSelect'];
 
 /** What rendering a voicemail greeting needs; `signal` is the request's (a client gone stops the render). */
-export interface ExtensionDeps {
+export interface ExtensionDepsAsync {
   db: Db;
   config: Pick<Config, 'SOUNDS_DIR' | 'DATA_DIR' | 'TTS_SAMPLE_RATE'>;
   tts: TtsEngine;
   logger: Logger;
   signal?: AbortSignal | undefined;
 }
+
+/** ExtensionDepsAsync over the synchronous handle (the transitional updateExtension twin below). */
+export type ExtensionDeps = Omit<ExtensionDepsAsync, 'db'> & { db: LegacyDb };
 
 export interface ExtensionFields {
   number?: string | undefined;
@@ -33,8 +37,9 @@ export interface ExtensionFields {
   enabled?: boolean | undefined;
 }
 
-function findOwned(db: Db, orgId: string, id: string): ExtensionRow {
-  const row = db.select().from(extensions).where(and(eq(extensions.id, id), eq(extensions.orgId, orgId))).get();
+async function findOwned(db: Db, orgId: string, id: string): Promise<ExtensionRow> {
+  const { extensions } = db.t;
+  const [row] = await db.select().from(extensions).where(and(eq(extensions.id, id), eq(extensions.orgId, orgId))).limit(1);
   if (!row) throw new NotFoundError('Extension not found');
   return row;
 }
@@ -43,7 +48,7 @@ function findOwned(db: Db, orgId: string, id: string): ExtensionRow {
  * The voicemail greeting's wav (rendered now, cached on disk by content). The admin's text must render
  * (a TTS failure fails the request); the default greeting that cannot render now is rendered on the first call.
  */
-async function renderVoicemailGreeting(deps: ExtensionDeps, text: string | null): Promise<RenderedGreeting | null> {
+async function renderVoicemailGreeting(deps: Omit<ExtensionDepsAsync, 'db'>, text: string | null): Promise<RenderedGreeting | null> {
   const renderer = greetingRenderer(deps.config, deps.tts);
   if (text !== null) return renderGreeting(renderer, text, deps.signal);
   return renderGreeting(renderer, DEFAULT_VOICEMAIL_GREETING).catch((err: unknown) => {
@@ -52,69 +57,108 @@ async function renderVoicemailGreeting(deps: ExtensionDeps, text: string | null)
   });
 }
 
-export function listExtensions(db: Db, orgId: string): ExtensionRow[] {
-  return db.select().from(extensions).where(eq(extensions.orgId, orgId)).orderBy(asc(extensions.number)).all();
+export async function listExtensions(db: Db, orgId: string): Promise<ExtensionRow[]> {
+  const { extensions } = db.t;
+  return db.select().from(extensions).where(eq(extensions.orgId, orgId)).orderBy(asc(extensions.number));
 }
 
-export function getExtension(db: Db, orgId: string, id: string): ExtensionRow {
+export function getExtension(db: Db, orgId: string, id: string): Promise<ExtensionRow> {
   return findOwned(db, orgId, id);
 }
 
 /** Creates the extension; the SIP password is generated when not given (and returned once). */
 export async function createExtension(
-  deps: ExtensionDeps,
+  deps: ExtensionDepsAsync,
   orgId: string,
   body: { number: string; name: string; sip_password?: string | undefined; voicemail_enabled: boolean; voicemail_greeting?: string | null | undefined; enabled: boolean },
 ): Promise<{ row: ExtensionRow; sipPassword: string; greeting: RenderedGreeting | null }> {
-  const { db } = deps;
   const sipPassword = body.sip_password ?? randomPassword(18);
   const greeting = body.voicemail_greeting ?? null;
   const rendered = await renderVoicemailGreeting(deps, greeting);
   const greetingFile = rendered?.path ?? null;
-  // IMMEDIATE: the namespace check and the insert hold the write lock together,
-  // so two processes cannot both take the same number.
-  const row = db.transaction((tx) => {
-    assertNumberFree(tx, orgId, body.number);
-    return tx.insert(extensions).values({
+  // One transaction: on SQLite the namespace check and the insert hold the connection together, so two
+  // requests cannot both take the same number; on PostgreSQL (READ COMMITTED) the unique index refuses the second.
+  const row = await transaction(deps.db, async (tx) => {
+    await assertNumberFreeAsync(tx, orgId, body.number);
+    const [inserted] = await tx.insert(tx.t.extensions).values({
       orgId, number: body.number, name: body.name, sipPassword,
       voicemailEnabled: body.voicemail_enabled, voicemailGreeting: greeting, voicemailGreetingFile: greetingFile, enabled: body.enabled,
-    }).returning().get();
-  }, { behavior: 'immediate' });
+    }).returning();
+    return inserted!;
+  });
   return { row, sipPassword, greeting: rendered };
 }
 
+/** The columns an update writes. */
+const changes = (body: ExtensionFields, greetingFile: string | null, now: () => Date) => ({
+  ...(body.number !== undefined && { number: body.number }),
+  ...(body.name !== undefined && { name: body.name }),
+  ...(body.sip_password !== undefined && { sipPassword: body.sip_password }),
+  ...(body.voicemail_enabled !== undefined && { voicemailEnabled: body.voicemail_enabled }),
+  ...(body.voicemail_greeting !== undefined && { voicemailGreeting: body.voicemail_greeting, voicemailGreetingFile: greetingFile }),
+  ...(body.enabled !== undefined && { enabled: body.enabled }),
+  updatedAt: now().toISOString(),
+});
+
 /** Updates the extension; `greeting` is the voicemail greeting rendered for a new voicemail_greeting (else null). */
+export async function updateExtensionAsync(
+  deps: ExtensionDepsAsync, orgId: string, id: string, body: ExtensionFields, now: () => Date,
+): Promise<{ row: ExtensionRow; greeting: RenderedGreeting | null }> {
+  await findOwned(deps.db, orgId, id); // 404 before any rendering
+  const rendered = body.voicemail_greeting === undefined ? null : await renderVoicemailGreeting(deps, body.voicemail_greeting);
+  const greetingFile = rendered?.path ?? null;
+  const row = await transaction(deps.db, async (tx) => {
+    const { extensions } = tx.t;
+    const current = await findOwned(tx, orgId, id);
+    if (body.number !== undefined && body.number !== current.number) await assertNumberFreeAsync(tx, orgId, body.number, { type: 'extension', id });
+    const [updated] = await tx.update(extensions).set(changes(body, greetingFile, now)).where(eq(extensions.id, id)).returning();
+    return updated!;
+  });
+  return { row, greeting: rendered };
+}
+
+export async function deleteExtension(db: Db, orgId: string, id: string): Promise<void> {
+  const { extensions } = db.t;
+  const res = await db.delete(extensions).where(and(eq(extensions.id, id), eq(extensions.orgId, orgId)));
+  if (affectedRows(res) === 0) throw new NotFoundError('Extension not found');
+}
+
+/** The extension with this number (enabled or not); 404 otherwise. */
+export async function findExtensionByNumberAsync(db: Db, orgId: string, number: string): Promise<ExtensionRow> {
+  const { extensions } = db.t;
+  const [row] = await db.select().from(extensions).where(and(eq(extensions.orgId, orgId), eq(extensions.number, number))).limit(1);
+  if (!row) throw new NotFoundError(`Extension ${number} not found`);
+  return row;
+}
+
+// Transitional synchronous twins (docs/pg/PG-PLAN.md): the IVR Solutions compat layer's agent setup
+// (src/services/compat/ivrsolutions/extensions.ts) still uses them beside the human agents' synchronous
+// services. They go when that is converted; the async ones take their names.
+
+/** findExtensionByNumberAsync on the synchronous handle. */
+export function findExtensionByNumber(db: LegacyDb, orgId: string, number: string): ExtensionRow {
+  const row = db.select().from(legacyExtensions).where(and(eq(legacyExtensions.orgId, orgId), eq(legacyExtensions.number, number))).get();
+  if (!row) throw new NotFoundError(`Extension ${number} not found`);
+  return row;
+}
+
+/** updateExtensionAsync on the synchronous handle. */
 export async function updateExtension(
   deps: ExtensionDeps, orgId: string, id: string, body: ExtensionFields, now: () => Date,
 ): Promise<{ row: ExtensionRow; greeting: RenderedGreeting | null }> {
   const { db } = deps;
-  findOwned(db, orgId, id); // 404 before any rendering
+  const owned = (d: LegacyDb) => {
+    const row = d.select().from(legacyExtensions).where(and(eq(legacyExtensions.id, id), eq(legacyExtensions.orgId, orgId))).get();
+    if (!row) throw new NotFoundError('Extension not found');
+    return row;
+  };
+  owned(db); // 404 before any rendering
   const rendered = body.voicemail_greeting === undefined ? null : await renderVoicemailGreeting(deps, body.voicemail_greeting);
   const greetingFile = rendered?.path ?? null;
   const row = db.transaction((tx) => {
-    const current = findOwned(tx, orgId, id);
+    const current = owned(tx);
     if (body.number !== undefined && body.number !== current.number) assertNumberFree(tx, orgId, body.number, { type: 'extension', id });
-    return tx.update(extensions).set({
-      ...(body.number !== undefined && { number: body.number }),
-      ...(body.name !== undefined && { name: body.name }),
-      ...(body.sip_password !== undefined && { sipPassword: body.sip_password }),
-      ...(body.voicemail_enabled !== undefined && { voicemailEnabled: body.voicemail_enabled }),
-      ...(body.voicemail_greeting !== undefined && { voicemailGreeting: body.voicemail_greeting, voicemailGreetingFile: greetingFile }),
-      ...(body.enabled !== undefined && { enabled: body.enabled }),
-      updatedAt: now().toISOString(),
-    }).where(eq(extensions.id, id)).returning().get();
+    return tx.update(legacyExtensions).set(changes(body, greetingFile, now)).where(eq(legacyExtensions.id, id)).returning().get();
   }, { behavior: 'immediate' });
   return { row: row!, greeting: rendered };
-}
-
-export function deleteExtension(db: Db, orgId: string, id: string): void {
-  const res = db.delete(extensions).where(and(eq(extensions.id, id), eq(extensions.orgId, orgId))).run();
-  if (res.changes === 0) throw new NotFoundError('Extension not found');
-}
-
-/** The extension with this number (enabled or not); 404 otherwise. */
-export function findExtensionByNumber(db: Db, orgId: string, number: string): ExtensionRow {
-  const row = db.select().from(extensions).where(and(eq(extensions.orgId, orgId), eq(extensions.number, number))).get();
-  if (!row) throw new NotFoundError(`Extension ${number} not found`);
-  return row;
 }

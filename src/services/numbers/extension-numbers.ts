@@ -39,16 +39,22 @@ export function assertNumberFree(db: Db, orgId: string, number: string, self?: {
 
 /**
  * assertNumberFree on the async handle. Transitional twin (docs/pg/PG-PLAN.md): when the last synchronous
- * caller (extensions, queues, human agents) is converted, the synchronous one goes and this takes its name.
+ * caller (human agents) is converted, the synchronous one goes and this takes its name.
+ *
+ * Call it inside the transaction that writes the number. On SQLite that transaction holds the connection, so
+ * nothing else writes between the check and the write. On PostgreSQL (READ COMMITTED) the per-table unique
+ * indexes do not cover the namespace across tables, so it first locks the organization's row (FOR NO KEY
+ * UPDATE: inserts referencing the organization are not blocked): checks inside transactions then run one
+ * organization-wide writer at a time, until commit.
  */
 export async function assertNumberFreeAsync(db: AsyncDb, orgId: string, number: string, self?: { type: NumberOwner['type']; id: string }): Promise<void> {
-  const { extensions: e, ivrs: i, queues: q } = db.t;
+  const { extensions: e, ivrs: i, queues: q, organizations: o } = db.t;
+  if (db.driver.dialect === 'postgres') await db.select({ id: o.id }).from(o).where(eq(o.id, orgId)).for('no key update');
   const skip = (t: NumberOwner['type']) => (self?.type === t ? self.id : null);
-  const [ivr, queue, ext] = await Promise.all([
-    db.select({ id: i.id, name: i.name }).from(i).where(and(eq(i.orgId, orgId), eq(i.extension, number), ...(skip('ivr') ? [ne(i.id, skip('ivr')!)] : []))).limit(1),
-    db.select({ id: q.id, name: q.name }).from(q).where(and(eq(q.orgId, orgId), eq(q.number, number), ...(skip('queue') ? [ne(q.id, skip('queue')!)] : []))).limit(1),
-    db.select({ id: e.id, name: e.name }).from(e).where(and(eq(e.orgId, orgId), eq(e.number, number), ...(skip('extension') ? [ne(e.id, skip('extension')!)] : []))).limit(1),
-  ]);
+  // One after the other: inside a transaction they share one PostgreSQL connection.
+  const ivr = await db.select({ id: i.id, name: i.name }).from(i).where(and(eq(i.orgId, orgId), eq(i.extension, number), ...(skip('ivr') ? [ne(i.id, skip('ivr')!)] : []))).limit(1);
+  const queue = ivr[0] ? [] : await db.select({ id: q.id, name: q.name }).from(q).where(and(eq(q.orgId, orgId), eq(q.number, number), ...(skip('queue') ? [ne(q.id, skip('queue')!)] : []))).limit(1);
+  const ext = ivr[0] || queue[0] ? [] : await db.select({ id: e.id, name: e.name }).from(e).where(and(eq(e.orgId, orgId), eq(e.number, number), ...(skip('extension') ? [ne(e.id, skip('extension')!)] : []))).limit(1);
   const owner: NumberOwner | null = ivr[0] ? { type: 'ivr', ...ivr[0] } : queue[0] ? { type: 'queue', ...queue[0] } : ext[0] ? { type: 'extension', ...ext[0] } : null;
   if (owner) throw new ConflictError(`Extension ${number} is already used by ${LABEL[owner.type]} "${owner.name}"`, { ...owner, number });
 }

@@ -32,15 +32,13 @@ export async function loadDraftTargets(db: AsyncDb, orgId: string, values: reado
   const wanted = [...new Set(values.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim()))];
   const numbers = wanted.filter(isExtensionNumber);
   const ids = wanted.filter(isUuid);
-  const none = Promise.resolve([]);
-  const [exts, qs, ivrRows, agentRows, scheduleRows] = await Promise.all([
-    numbers.length ? db.select({ number: extensions.number, enabled: extensions.enabled, voicemailEnabled: extensions.voicemailEnabled }).from(extensions)
-      .where(and(eq(extensions.orgId, orgId), inArray(extensions.number, numbers))) : none,
-    numbers.length ? db.select({ n: queues.number }).from(queues).where(and(eq(queues.orgId, orgId), inArray(queues.number, numbers))) : none,
-    ids.length ? db.select({ id: ivrs.id }).from(ivrs).where(and(eq(ivrs.orgId, orgId), inArray(ivrs.id, ids))) : none,
-    ids.length ? db.select({ id: aiAgents.id }).from(aiAgents).where(and(eq(aiAgents.orgId, orgId), inArray(aiAgents.id, ids))) : none,
-    ids.length ? db.select({ id: businessHours.id }).from(businessHours).where(and(eq(businessHours.orgId, orgId), inArray(businessHours.id, ids))) : none,
-  ]);
+  // One after the other: inside a transaction they share one PostgreSQL connection.
+  const exts = numbers.length ? await db.select({ number: extensions.number, enabled: extensions.enabled, voicemailEnabled: extensions.voicemailEnabled }).from(extensions)
+    .where(and(eq(extensions.orgId, orgId), inArray(extensions.number, numbers))) : [];
+  const qs = numbers.length ? await db.select({ n: queues.number }).from(queues).where(and(eq(queues.orgId, orgId), inArray(queues.number, numbers))) : [];
+  const ivrRows = ids.length ? await db.select({ id: ivrs.id }).from(ivrs).where(and(eq(ivrs.orgId, orgId), inArray(ivrs.id, ids))) : [];
+  const agentRows = ids.length ? await db.select({ id: aiAgents.id }).from(aiAgents).where(and(eq(aiAgents.orgId, orgId), inArray(aiAgents.id, ids))) : [];
+  const scheduleRows = ids.length ? await db.select({ id: businessHours.id }).from(businessHours).where(and(eq(businessHours.orgId, orgId), inArray(businessHours.id, ids))) : [];
   const extByNumber = new Map(exts.map((e) => [e.number, { enabled: e.enabled, voicemailEnabled: e.voicemailEnabled }]));
   const has = (rows: { id?: string; n?: string }[]) => new Set(rows.map((r) => r.id ?? r.n));
   const [queueSet, ivrSet, agentSet, scheduleSet] = [has(qs), has(ivrRows), has(agentRows), has(scheduleRows)];

@@ -8,13 +8,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { soundsDir, type Config } from '../../runtime/env.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db } from '../../db/handle.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { TtsAudio, TtsEngine } from '../../media/tts-engine.ts';
 import { toMonoPcm16 } from '../../media/normalize-wav.ts';
 import { DomainError, NotFoundError } from '../../domain/errors.ts';
 import { fillTemplate, parseTemplate, type TemplateValues } from './placeholders.ts';
-import { findTemplate, recordRender } from './template-service.ts';
+import { findTemplateAsync, recordRender } from './template-service.ts';
 
 /** How long one synthesis may take before the render fails. */
 const TTS_TIMEOUT_MS = 30_000;
@@ -62,7 +62,7 @@ const exists = (path: string) => access(path).then(() => true, () => false);
  */
 export async function renderTemplate(deps: RenderDeps, orgId: string, templateIdOrName: string, values: TemplateValues, signal?: AbortSignal): Promise<RenderedTemplate> {
   const { db, config, tts } = deps;
-  const template = findTemplate(db, orgId, templateIdOrName);
+  const template = await findTemplateAsync(db, orgId, templateIdOrName);
   const text = fillTemplate(parseTemplate(template.text), values);
   const voice = template.voice ?? '';
   const sampleRate = config.TTS_SAMPLE_RATE;
@@ -74,7 +74,7 @@ export async function renderTemplate(deps: RenderDeps, orgId: string, templateId
   const preferredId = audioIdFor(tts.name);
   const preferredPath = join(dir, `${preferredId}.wav`);
   if (await exists(preferredPath)) {
-    recordRender(db, orgId, template.id, deps.now().toISOString(), null);
+    await recordRender(db, orgId, template.id, deps.now().toISOString(), null);
     return { ...base, audioId: preferredId, path: preferredPath, engine: tts.name, engineVoice: tts.voiceFor(request), cached: true };
   }
 
@@ -87,7 +87,7 @@ export async function renderTemplate(deps: RenderDeps, orgId: string, templateId
   } catch (err) {
     const message = `Text-to-speech failed (engine ${tts.name}): ${(err as Error)?.message ?? String(err)}`;
     deps.logger.warn({ err, engine: tts.name, templateId: template.id }, 'template synthesis failed');
-    recordRender(db, orgId, template.id, deps.now().toISOString(), message);
+    await recordRender(db, orgId, template.id, deps.now().toISOString(), message);
     throw new TemplateSynthesisError(message, { template_id: template.id, status: 'error' });
   }
 
@@ -102,13 +102,13 @@ export async function renderTemplate(deps: RenderDeps, orgId: string, templateId
   } finally {
     await rm(tmp, { force: true });
   }
-  recordRender(db, orgId, template.id, deps.now().toISOString(), null);
+  await recordRender(db, orgId, template.id, deps.now().toISOString(), null);
   return { ...base, audioId, path, engine: audio.engine, engineVoice: audio.voice, cached: false };
 }
 
 /** A rendered wav of the template's organization; 404 for an unknown template, a malformed id or a file not (or no longer) there. */
 export async function readRenderedAudio(deps: Pick<RenderDeps, 'db' | 'config'>, orgId: string, templateId: string, audioId: string): Promise<Buffer> {
-  findTemplate(deps.db, orgId, templateId);
+  await findTemplateAsync(deps.db, orgId, templateId);
   if (!AUDIO_ID.test(audioId)) throw new NotFoundError('Rendered audio not found');
   try {
     return await readFile(join(orgAudioDir(deps.config, orgId), `${audioId}.wav`));

@@ -16,25 +16,25 @@ const toDto = (r: svc.AgentRow) => ({
 
 export function agentRoutes() {
   return new OpenAPIHono<AppEnv>()
-    .openapi(listAgents, (c) => c.json(svc.listAgents(c.get('deps').db, c.get('principal').orgId).map(toDto), 200))
-    .openapi(getAgent, (c) => c.json(toDto(svc.getAgent(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id)), 200))
-    .openapi(listAgentLegs, (c) => {
+    .openapi(listAgents, async (c) => c.json((await svc.listAgents(c.get('deps').adb, c.get('principal').orgId)).map(toDto), 200))
+    .openapi(getAgent, async (c) => c.json(toDto(await svc.getAgent(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id)), 200))
+    .openapi(listAgentLegs, async (c) => {
       const { limit, offset } = c.req.valid('query');
-      const { rows, total } = svc.agentLegs(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id, limit, offset);
+      const { rows, total } = await svc.agentLegs(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id, limit, offset);
       return c.json({ legs: rows.map(toBotLegDto), total, limit, offset }, 200);
     })
-    .openapi(createAgent, (c) => c.json(toDto(svc.createAgent(c.get('deps').db, c.get('principal').orgId, c.req.valid('json'))), 201))
-    .openapi(updateAgent, (c) => {
-      const { db, now } = c.get('deps');
-      return c.json(toDto(svc.updateAgent(db, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json'), now)), 200);
+    .openapi(createAgent, async (c) => c.json(toDto(await svc.createAgent(c.get('deps').adb, c.get('principal').orgId, c.req.valid('json'))), 201))
+    .openapi(updateAgent, async (c) => {
+      const { adb, now } = c.get('deps');
+      return c.json(toDto(await svc.updateAgent(adb, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json'), now)), 200);
     })
     .openapi(testConnect, async (c) => {
       const body = c.req.header('content-type')?.includes('json') ? c.req.valid('json') : {};
-      const result = await testConnectAgent(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id, body?.timeout_ms);
+      const result = await testConnectAgent(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id, body?.timeout_ms);
       return c.json(result, 200);
     })
-    .openapi(deleteAgent, (c) => {
-      svc.deleteAgent(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id);
+    .openapi(deleteAgent, async (c) => {
+      await svc.deleteAgent(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id);
       return c.body(null, 204);
     });
 }

@@ -51,13 +51,13 @@ const toDto = (r: CallbackRow) => ({
 
 export function callbackRoutes() {
   return new OpenAPIHono<AppEnv>()
-    .openapi(list, (c) => {
+    .openapi(list, async (c) => {
       const q = c.req.valid('query');
-      const { rows, total } = listCallbacks(c.get('deps').db, c.get('principal').orgId, q);
+      const { rows, total } = await listCallbacks(c.get('deps').adb, c.get('principal').orgId, q);
       return c.json({ callbacks: rows.map(toDto), total, limit: q.limit, offset: q.offset }, 200);
     })
-    .openapi(patch, (c) => {
-      const row = setCallbackStatus(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json').status);
+    .openapi(patch, async (c) => {
+      const row = await setCallbackStatus(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json').status);
       return c.json(toDto(row), 200);
     });
 }

@@ -3,7 +3,7 @@ import type { AppEnv } from '../../context.ts';
 import { requirePermission } from '../../middleware/auth.ts';
 import { IdParam, conflictResponse, errorResponses, jsonBody, jsonContent, security } from '../../schemas.ts';
 import {
-  createDisposition, deleteDisposition, listDispositions, renameDisposition, type DispositionRow,
+  createDisposition, deleteDisposition, listDispositionsAsync, renameDisposition, type DispositionRow,
 } from '../../../services/dispositions/disposition-service.ts';
 
 const DispositionSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string() }).openapi('Disposition');
@@ -37,14 +37,14 @@ const toDto = (r: DispositionRow) => ({ id: r.id, name: r.name, createdAt: r.cre
 
 export function dispositionRoutes() {
   return new OpenAPIHono<AppEnv>()
-    .openapi(list, (c) => c.json(listDispositions(c.get('deps').db, c.get('principal').orgId).map(toDto), 200))
-    .openapi(create, (c) => c.json(toDto(createDisposition(c.get('deps').db, c.get('principal').orgId, c.req.valid('json').name)), 201))
-    .openapi(update, (c) => {
-      const row = renameDisposition(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json').name);
+    .openapi(list, async (c) => c.json((await listDispositionsAsync(c.get('deps').adb, c.get('principal').orgId)).map(toDto), 200))
+    .openapi(create, async (c) => c.json(toDto(await createDisposition(c.get('deps').adb, c.get('principal').orgId, c.req.valid('json').name)), 201))
+    .openapi(update, async (c) => {
+      const row = await renameDisposition(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json').name);
       return c.json(toDto(row), 200);
     })
-    .openapi(remove, (c) => {
-      deleteDisposition(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id);
+    .openapi(remove, async (c) => {
+      await deleteDisposition(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id);
       return c.body(null, 204);
     });
 }

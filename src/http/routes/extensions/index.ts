@@ -16,23 +16,23 @@ const toDto = (r: svc.ExtensionRow) => ({
 const greetingTts = (g: RenderedGreeting | null) => (g ? { engine: g.engine, voice: g.voice, cached: g.cached } : null);
 
 /** The service's collaborators for this request: a client that goes away stops the greeting's rendering. */
-const depsOf = (c: Context<AppEnv>): svc.ExtensionDeps => {
-  const { db, config, tts } = c.get('deps');
-  return { db, config, tts, logger: c.get('logger'), signal: c.req.raw.signal };
+const depsOf = (c: Context<AppEnv>): svc.ExtensionDepsAsync => {
+  const { adb, config, tts } = c.get('deps');
+  return { db: adb, config, tts, logger: c.get('logger'), signal: c.req.raw.signal };
 };
 
 export function extensionRoutes() {
   return new OpenAPIHono<AppEnv>()
     .openapi(listExtensions, async (c) => {
-      const { db, registrations } = c.get('deps');
+      const { adb, registrations } = c.get('deps');
       const orgId = c.get('principal').orgId;
-      const rows = await extensionsWithState(db, registrations, orgId, svc.listExtensions(db, orgId));
+      const rows = await extensionsWithState(adb, registrations, orgId, await svc.listExtensions(adb, orgId));
       return c.json(rows.map(({ row, owner, registration }) => ({ ...toDto(row), owner, registration })), 200);
     })
     .openapi(getExtension, async (c) => {
-      const { db, registrations } = c.get('deps');
+      const { adb, registrations } = c.get('deps');
       const orgId = c.get('principal').orgId;
-      const [one] = await extensionsWithState(db, registrations, orgId, [svc.getExtension(db, orgId, c.req.valid('param').id)]);
+      const [one] = await extensionsWithState(adb, registrations, orgId, [await svc.getExtension(adb, orgId, c.req.valid('param').id)]);
       return c.json({ ...toDto(one!.row), owner: one!.owner, registration: one!.registration }, 200);
     })
     .openapi(createExtension, async (c) => {
@@ -40,11 +40,11 @@ export function extensionRoutes() {
       return c.json({ ...toDto(row), sip_password: sipPassword, voicemail_greeting_tts: greetingTts(greeting) }, 201);
     })
     .openapi(updateExtension, async (c) => {
-      const { row, greeting } = await svc.updateExtension(depsOf(c), c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json'), c.get('deps').now);
+      const { row, greeting } = await svc.updateExtensionAsync(depsOf(c), c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json'), c.get('deps').now);
       return c.json({ ...toDto(row), voicemail_greeting_tts: greetingTts(greeting) }, 200);
     })
-    .openapi(deleteExtension, (c) => {
-      svc.deleteExtension(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id);
+    .openapi(deleteExtension, async (c) => {
+      await svc.deleteExtension(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id);
       return c.body(null, 204);
     });
 }

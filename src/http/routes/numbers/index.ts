@@ -9,8 +9,8 @@ import { poolNumberProvider } from '../../../services/numbers/pool-provider.ts';
 import { availableRoute, purchaseRoute, regionsRoute } from './routes.ts';
 
 const providerOf = (c: Context<AppEnv>): NumberProvider => {
-  const { numbers, db, config, now } = c.get('deps');
-  return numbers ?? poolNumberProvider(db, { defaultCountryCode: config.DEFAULT_COUNTRY_CODE, now });
+  const { numbers, adb, config, now } = c.get('deps');
+  return numbers ?? poolNumberProvider(adb, { defaultCountryCode: config.DEFAULT_COUNTRY_CODE, now });
 };
 
 export function numberRoutes() {

@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
 import {
-  createTemplate, deleteTemplate, findTemplate, listTemplates, updateTemplate, type TemplateRow,
+  createTemplate, deleteTemplate, findTemplateAsync, listTemplates, updateTemplate, type TemplateRow,
 } from '../../../services/tts-templates/template-service.ts';
 import { parseTemplate } from '../../../services/tts-templates/placeholders.ts';
 import { readRenderedAudio, renderTemplate } from '../../../services/tts-templates/render.ts';
@@ -19,24 +19,24 @@ const toDto = (r: TemplateRow) => ({
 /** Handlers parse, authorize (route middleware) and shape; src/services/tts-templates does the work. */
 export function ttsTemplateRoutes() {
   return new OpenAPIHono<AppEnv>()
-    .openapi(listTemplatesRoute, (c) => c.json({ templates: listTemplates(c.get('deps').db, c.get('principal').orgId).map(toDto) }, 200))
-    .openapi(createTemplateRoute, (c) => {
-      const { db, config } = c.get('deps');
-      return c.json(toDto(createTemplate(db, c.get('principal').orgId, c.req.valid('json'), config.TTS_TEMPLATE_LANGUAGE)), 201);
+    .openapi(listTemplatesRoute, async (c) => c.json({ templates: (await listTemplates(c.get('deps').adb, c.get('principal').orgId)).map(toDto) }, 200))
+    .openapi(createTemplateRoute, async (c) => {
+      const { adb, config } = c.get('deps');
+      return c.json(toDto(await createTemplate(adb, c.get('principal').orgId, c.req.valid('json'), config.TTS_TEMPLATE_LANGUAGE)), 201);
     })
-    .openapi(getTemplateRoute, (c) => c.json(toDto(findTemplate(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id)), 200))
-    .openapi(templateStatusRoute, (c) => c.json(statusDto(findTemplate(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id)), 200))
-    .openapi(updateTemplateRoute, (c) => {
-      const row = updateTemplate(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json'));
+    .openapi(getTemplateRoute, async (c) => c.json(toDto(await findTemplateAsync(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id)), 200))
+    .openapi(templateStatusRoute, async (c) => c.json(statusDto(await findTemplateAsync(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id)), 200))
+    .openapi(updateTemplateRoute, async (c) => {
+      const row = await updateTemplate(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json'));
       return c.json(toDto(row), 200);
     })
-    .openapi(deleteTemplateRoute, (c) => {
-      deleteTemplate(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id);
+    .openapi(deleteTemplateRoute, async (c) => {
+      await deleteTemplate(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id);
       return c.body(null, 204);
     })
     .openapi(renderTemplateRoute, async (c) => {
       const deps = c.get('deps');
-      const r = await renderTemplate(deps, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json').variables, c.req.raw.signal);
+      const r = await renderTemplate({ ...deps, db: deps.adb }, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json').variables, c.req.raw.signal);
       return c.json({
         template_id: r.templateId, audio_id: r.audioId, audio_url: `${deps.config.PUBLIC_URL ?? ''}/api/v1/tts-templates/${r.templateId}/audio/${r.audioId}`,
         text: r.text, cached: r.cached, engine: r.engine, engine_voice: r.engineVoice, language: r.language, voice: r.voice,
@@ -44,7 +44,7 @@ export function ttsTemplateRoutes() {
     })
     .openapi(renderedAudioRoute, async (c) => {
       const { id, audio_id: audioId } = c.req.valid('param');
-      const bytes = await readRenderedAudio(c.get('deps'), c.get('principal').orgId, id, audioId);
+      const bytes = await readRenderedAudio({ db: c.get('deps').adb, config: c.get('deps').config }, c.get('principal').orgId, id, audioId);
       return c.body(new Uint8Array(bytes), 200, {
         'content-type': 'audio/wav',
         'content-length': String(bytes.length),

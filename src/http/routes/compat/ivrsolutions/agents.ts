@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../../context.ts';
 import { createAgent, updateAgent } from '../../../../services/human-agents/agent-service.ts';
 import { findAgentByExtension, listAgents, type AgentView } from '../../../../services/human-agents/queries.ts';
-import { findExtensionByNumber, listExtensions } from '../../../../services/extensions/extension-service.ts';
+import { findExtensionByNumberAsync, listExtensions } from '../../../../services/extensions/extension-service.ts';
 import { extensionsWithState, type ExtensionWithState } from '../../../../services/extensions/extension-state.ts';
 import {
   agentOnExtension, endOfDay, setExtensionEnabled, setUpAgent, type CompatDeps,
@@ -103,9 +103,9 @@ export function agentRoutes(r: Router): void {
     methods: ['get', 'post'], path: '/api/get_extensions', source: 'named', permission: 'extension.read', style: 'bool', input: z.strictObject({}),
     output: z.object({ data: z.array(Extension) }), summary: 'Extensions with their agent and registration',
     handle: async (c) => {
-      const { db, registrations } = c.get('deps');
+      const { adb, registrations } = c.get('deps');
       const orgId = c.get('principal').orgId;
-      return { data: (await extensionsWithState(db, registrations, orgId, listExtensions(db, orgId))).map(extensionDto) };
+      return { data: (await extensionsWithState(adb, registrations, orgId, await listExtensions(adb, orgId))).map(extensionDto) };
     },
   });
   r.route({
@@ -113,9 +113,9 @@ export function agentRoutes(r: Router): void {
     output: z.object({ data: Extension.extend({ did: z.string().nullable(), expiry_date: z.string().nullable() }) }),
     summary: 'One extension: its agent, caller-ID DID, expiry and registration',
     handle: async (c, b) => {
-      const { db, registrations, config } = c.get('deps');
+      const { db, adb, registrations, config } = c.get('deps');
       const orgId = c.get('principal').orgId;
-      const [one] = await extensionsWithState(db, registrations, orgId, [findExtensionByNumber(db, orgId, b.ext_no)]);
+      const [one] = await extensionsWithState(adb, registrations, orgId, [await findExtensionByNumberAsync(adb, orgId, b.ext_no)]);
       const agent = findAgentByExtension(db, orgId, b.ext_no);
       return { data: { ...extensionDto(one!), did: agent?.caller_id_did?.number ?? null, expiry_date: vendorTime(agent?.expires_at ?? null, config.DEFAULT_TIMEZONE) } };
     },

@@ -61,16 +61,16 @@ export function botRoutes(r: Router): void {
     r.route({
       methods: ['get', 'post'], path, source: 'named', permission: 'agent.read', style: 'bool', input: z.strictObject({}),
       output: z.object({ data: z.array(Bot) }), summary: 'AI voice bots (our AI agents), by name',
-      handle: (c) => ({ data: listAgents(c.get('deps').db, c.get('principal').orgId).map(botDto) }),
+      handle: async (c) => ({ data: (await listAgents(c.get('deps').adb, c.get('principal').orgId)).map(botDto) }),
     });
   }
   r.route({
     methods: ['get', 'post'], path: '/api/get_voicebot', source: 'named', permission: 'agent.read', style: 'bool',
     input: z.strictObject({ voicebot_id: f.id(), aitraingdata: f.opt(f.flag()).openapi({ description: 'Must be 0 or absent: Switchboard keeps no training data (a bot is its WebSocket and prompt)' }) }),
     output: z.object({ data: BotDetail }), summary: 'One AI voice bot\'s settings',
-    handle: (c, b) => {
+    handle: async (c, b) => {
       refuse([['aitraingdata', b.aitraingdata === '1', 'Switchboard keeps no training data: a bot is its WebSocket, prompt, language and opening text']]);
-      const a = getAgent(c.get('deps').db, c.get('principal').orgId, b.voicebot_id);
+      const a = await getAgent(c.get('deps').adb, c.get('principal').orgId, b.voicebot_id);
       return { data: { ...botDto(a), system_prompt: a.systemPrompt, opening_text: a.openingText, audio_format: a.audioFormat } };
     },
   });

@@ -34,17 +34,17 @@ export function contactRoutes(r: Router): void {
       number: f.phone(),
     }),
     output: z.object({ message: z.string(), contact_id: z.string() }), summary: 'Save a contact (one per number: a second is a 409)',
-    handle: (c, b) => {
-      const { db, config } = c.get('deps');
-      const row = createContact(db, c.get('principal').orgId, { name: b.name, phone: b.number, country_code: b.country_code }, config.DEFAULT_COUNTRY_CODE);
+    handle: async (c, b) => {
+      const { adb, config } = c.get('deps');
+      const row = await createContact(adb, c.get('principal').orgId, { name: b.name, phone: b.number, country_code: b.country_code }, config.DEFAULT_COUNTRY_CODE);
       return { message: 'Contact saved successfully', contact_id: row.id };
     },
   });
   const lookup = (path: string, source: 'named', summary: string) => r.route({
     methods: ['get', 'post'], path, source, permission: 'contact.read', style: 'bool', input: Lookup, output: z.object({ data: Contact }), summary,
-    handle: (c, b) => {
-      const { db, config } = c.get('deps');
-      return { data: toVendor(lookupContact(db, c.get('principal').orgId, b.phone, config.DEFAULT_COUNTRY_CODE)) };
+    handle: async (c, b) => {
+      const { adb, config } = c.get('deps');
+      return { data: toVendor(await lookupContact(adb, c.get('principal').orgId, b.phone, config.DEFAULT_COUNTRY_CODE)) };
     },
   });
   lookup('/api/get_contact', 'named', 'The contact saved under a number (any format)');
@@ -53,19 +53,19 @@ export function contactRoutes(r: Router): void {
     methods: ['get', 'post'], path: '/api/get_call_variables', source: 'named', permission: 'contact.read', style: 'bool', input: z.strictObject({}),
     output: z.object({ data: z.array(z.object({ key: z.string(), source: z.string(), description: z.string() })) }),
     summary: 'Variables templates and flows can use: each call\'s own, then contact_<key> for every contact variable',
-    handle: (c) => ({ data: listCallVariables(c.get('deps').db, c.get('principal').orgId) }),
+    handle: async (c) => ({ data: await listCallVariables(c.get('deps').adb, c.get('principal').orgId) }),
   });
   r.route({
     methods: ['get', 'post'], path: '/api/caller_details', source: 'named', permission: 'contact.read', style: 'bool',
     input: z.strictObject({ caller_number: f.phone() }),
     output: z.object({ data: z.object({ caller_number: z.string(), contact: Contact.nullable(), calls: z.array(VendorCallLogSchema) }) }),
     summary: `A caller's saved contact (or null) and their newest ${RECENT_CALLS} calls`,
-    handle: (c, b) => {
-      const { db, config } = c.get('deps');
+    handle: async (c, b) => {
+      const { db, adb, config } = c.get('deps');
       const orgId = c.get('principal').orgId;
       let contact: ContactRow | null = null;
       try {
-        contact = lookupContact(db, orgId, b.caller_number, config.DEFAULT_COUNTRY_CODE);
+        contact = await lookupContact(adb, orgId, b.caller_number, config.DEFAULT_COUNTRY_CODE);
       } catch (err) {
         if (!(err instanceof NotFoundError)) throw err;
       }

@@ -19,8 +19,8 @@ import { f, inVendorFields, refuse, type vendorRouter } from './kit.ts';
 type Router = ReturnType<typeof vendorRouter>;
 
 const providerOf = (c: Context<AppEnv>): NumberProvider => {
-  const { numbers, db, config, now } = c.get('deps');
-  return numbers ?? poolNumberProvider(db, { defaultCountryCode: config.DEFAULT_COUNTRY_CODE, now });
+  const { numbers, adb, config, now } = c.get('deps');
+  return numbers ?? poolNumberProvider(adb, { defaultCountryCode: config.DEFAULT_COUNTRY_CODE, now });
 };
 
 const Did = z.object({
@@ -55,19 +55,19 @@ export function didRoutes(r: Router): void {
   r.route({
     methods: ['get', 'post'], path: '/api/get_dids', source: 'client', permission: 'did.read', style: 'bool', input: z.strictObject({}),
     output: z.object({ data: z.array(Did) }), summary: 'The organization\'s DIDs',
-    handle: (c) => {
-      const { db, config } = c.get('deps');
-      return { data: listOrgDids(db, c.get('principal').orgId).map((d) => ({ did_number: d.number, region: regionOf(d.number, config.DEFAULT_COUNTRY_CODE).name, status: d.status, type: null })) };
+    handle: async (c) => {
+      const { adb, config } = c.get('deps');
+      return { data: (await listOrgDids(adb, c.get('principal').orgId)).map((d) => ({ did_number: d.number, region: regionOf(d.number, config.DEFAULT_COUNTRY_CODE).name, status: d.status, type: null })) };
     },
   });
   r.route({
     methods: ['get', 'post'], path: '/ivrappv2/get_did_list', source: 'named', permission: 'did.read', style: 'bool', input: z.strictObject({}),
     output: z.object({ data: z.array(z.object({ did_number: z.string(), region: z.string(), status: z.string(), routing_type: z.string().nullable(), routing_destination: z.string().nullable() })) }),
     summary: 'The organization\'s DIDs with where each is routed',
-    handle: (c) => {
-      const { db, config } = c.get('deps');
+    handle: async (c) => {
+      const { adb, config } = c.get('deps');
       return {
-        data: listOrgDids(db, c.get('principal').orgId).map((d) => ({
+        data: (await listOrgDids(adb, c.get('principal').orgId)).map((d) => ({
           did_number: d.number, region: regionOf(d.number, config.DEFAULT_COUNTRY_CODE).name, status: d.status, routing_type: d.routingType, routing_destination: d.routingDestination,
         })),
       };
@@ -136,23 +136,25 @@ export function didRoutes(r: Router): void {
   r.route({
     methods: ['get', 'post'], path: '/api/did_live_status', source: 'named', permission: 'did.read', style: 'bool', input: z.strictObject({}),
     output: z.object({ data: z.array(LiveStatus) }), summary: 'Each DID: whether calls reach its routing now, and its last call',
-    handle: (c) => {
-      const { db, config } = c.get('deps');
+    handle: async (c) => {
+      const { adb, config } = c.get('deps');
       const orgId = c.get('principal').orgId;
-      return { data: listOrgDids(db, orgId).map((d) => liveDto(didStatus(db, orgId, d.id), config.DEFAULT_TIMEZONE)) };
+      const data = [];
+      for (const d of await listOrgDids(adb, orgId)) data.push(liveDto(await didStatus(adb, orgId, d.id), config.DEFAULT_TIMEZONE));
+      return { data };
     },
   });
   r.route({
     methods: ['get', 'post'], path: '/api/agent_did_live_status', source: 'named', permission: 'did.read', style: 'bool', input: z.strictObject({}),
     output: z.object({ data: z.array(LiveStatus.extend({ ext_no: z.string() })) }),
     summary: 'The calling agent\'s caller-ID DID and its live status (an agent\'s login token)',
-    handle: (c) => {
-      const { db, config } = c.get('deps');
+    handle: async (c) => {
+      const { db, adb, config } = c.get('deps');
       const p = c.get('principal');
       const agent = p.kind === 'user' ? findAgentByUser(db, p.orgId, p.id) : null;
       if (!agent) throw new ForbiddenError('This endpoint answers for an agent: send an agent\'s login token');
       const did = agent.caller_id_did;
-      return { data: did ? [{ ...liveDto(didStatus(db, p.orgId, did.id), config.DEFAULT_TIMEZONE), ext_no: agent.extension.number }] : [] };
+      return { data: did ? [{ ...liveDto(await didStatus(adb, p.orgId, did.id), config.DEFAULT_TIMEZONE), ext_no: agent.extension.number }] : [] };
     },
   });
 }

@@ -1,6 +1,6 @@
 /** Text-to-speech templates: create, check, list. */
 import { z } from '@hono/zod-openapi';
-import { createTemplate, findTemplate, listTemplates, type TemplateRow } from '../../../../services/tts-templates/template-service.ts';
+import { createTemplate, findTemplateAsync, listTemplates, type TemplateRow } from '../../../../services/tts-templates/template-service.ts';
 import { f, type vendorRouter } from './kit.ts';
 
 type Router = ReturnType<typeof vendorRouter>;
@@ -20,20 +20,20 @@ export function templateRoutes(r: Router): void {
     }),
     output: z.object({ message: z.string(), template_id: z.string() }),
     summary: 'Create a text template (usable at once: Switchboard has no approval step)',
-    handle: (c, b) => {
-      const { db, config } = c.get('deps');
-      const row = createTemplate(db, c.get('principal').orgId, { name: b.template_name, text: b.text_content }, config.TTS_TEMPLATE_LANGUAGE);
+    handle: async (c, b) => {
+      const { adb, config } = c.get('deps');
+      const row = await createTemplate(adb, c.get('principal').orgId, { name: b.template_name, text: b.text_content }, config.TTS_TEMPLATE_LANGUAGE);
       return { message: 'Template created successfully', template_id: row.id };
     },
   });
   r.route({
     methods: ['get', 'post'], path: '/api/text_template_status', source: 'named', permission: 'template.read', style: 'bool',
     input: z.strictObject({ template_name: f.text(64) }), output: z.object({ data: Template }), summary: 'A text template and whether it can be spoken',
-    handle: (c, b) => ({ data: toVendor(findTemplate(c.get('deps').db, c.get('principal').orgId, b.template_name)) }),
+    handle: async (c, b) => ({ data: toVendor(await findTemplateAsync(c.get('deps').adb, c.get('principal').orgId, b.template_name)) }),
   });
   r.route({
     methods: ['get', 'post'], path: '/api/get_text_templates', source: 'named', permission: 'template.read', style: 'bool', input: z.strictObject({}),
     output: z.object({ data: z.array(Template) }), summary: 'Text templates by name',
-    handle: (c) => ({ data: listTemplates(c.get('deps').db, c.get('principal').orgId).map(toVendor) }),
+    handle: async (c) => ({ data: (await listTemplates(c.get('deps').adb, c.get('principal').orgId)).map(toVendor) }),
   });
 }
