@@ -100,7 +100,7 @@ async function emulatorRun(total: number, concurrency: number, cps: number): Pro
     const c = await call('POST', '/api/v1/campaigns', { name: 'bench', did: '+918065978001', flow_id: ivr.id, no_of_call: concurrency, start_time: '00:00', end_time: '24:00', days: [0, 1, 2, 3, 4, 5, 6] });
     await call('POST', `/api/v1/campaigns/${c.id}/numbers/batch`, { records: numbers(total, '+9171').map((number) => ({ number })) });
     await call('POST', `/api/v1/campaigns/${c.id}/status`, { status: 'on' });
-    const dialer = createDialer({ db: api.deps.db, logger: silentLogger(), calls: control, tickMs: 5, maxCps: cps });
+    const dialer = createDialer({ db: api.deps.adb, logger: silentLogger(), calls: control, tickMs: 5, maxCps: cps });
     const t0 = performance.now();
     dialer.start();
     let totals: Record<string, number> = {};

@@ -130,7 +130,7 @@ async function main(): Promise<void> {
   });
   const scheduler = createCallScheduler({ db, logger, calls, pollMs: config.SCHEDULER_POLL_MS });
   // Dialer campaigns: claims due numbers in the database (any number of instances), places them through `calls`.
-  const dialer = createDialer({ db, logger, calls, bus, tickMs: config.DIALER_TICK_MS, maxCps: config.DIALER_MAX_CPS, onPlaced: () => metrics.campaignCallPlaced() });
+  const dialer = createDialer({ db: adb, logger, calls, bus, tickMs: config.DIALER_TICK_MS, maxCps: config.DIALER_MAX_CPS, onPlaced: () => metrics.campaignCallPlaced() });
   webhooks.start(bus);
   calls.start();
   scheduler.start();

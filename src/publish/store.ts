@@ -6,6 +6,7 @@ import type { RunResult } from 'better-sqlite3';
 import type * as schema from '../db/schema/index.ts';
 import { configSnapshots, liveDids } from '../db/schema/index.ts';
 import type { ConfigSnapshot, DraftSnapshot, SnapshotDid } from './snapshot.ts';
+import type { Db as AsyncDb } from '../db/handle.ts';
 
 /** A database or a transaction on it: the publish steps run inside one transaction. */
 export type DbLike = BaseSQLiteDatabase<'sync', RunResult, typeof schema, ExtractTablesWithRelations<typeof schema>>;
@@ -42,6 +43,15 @@ export function latestSnapshot(db: DbLike, orgId: string): StoredSnapshot | null
   const row = db
     .select({ id: configSnapshots.id, version: configSnapshots.version, contentHash: configSnapshots.contentHash, snapshot: configSnapshots.snapshot })
     .from(configSnapshots).where(eq(configSnapshots.orgId, orgId)).orderBy(desc(configSnapshots.version)).limit(1).get();
+  return row ? { ...row, snapshot: row.snapshot as ConfigSnapshot } : null;
+}
+
+/** latestSnapshot on the async handle (placed calls and campaigns use it; publish converts the rest). */
+export async function latestSnapshotAsync(db: AsyncDb, orgId: string): Promise<StoredSnapshot | null> {
+  const { configSnapshots } = db.t;
+  const [row] = await db
+    .select({ id: configSnapshots.id, version: configSnapshots.version, contentHash: configSnapshots.contentHash, snapshot: configSnapshots.snapshot })
+    .from(configSnapshots).where(eq(configSnapshots.orgId, orgId)).orderBy(desc(configSnapshots.version)).limit(1);
   return row ? { ...row, snapshot: row.snapshot as ConfigSnapshot } : null;
 }
 

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
 
 const DID = '+918065978001';
-let api: TestApi;
+let api: AsyncTestApi;
 let org: TestOrg;
 let flowId = '';
 
@@ -13,7 +13,7 @@ async function call(method: string, path: string, body?: unknown, token = org.to
 }
 
 beforeEach(async () => {
-  api = createTestApi();
+  api = await openTestApi();
   org = await api.org('Acme');
   flowId = (await call('POST', '/api/v1/ivrs', { name: 'Survey', extension: '7001' })).body.id;
   await call('PUT', `/api/v1/ivrs/${flowId}/menu`, { options: [{ digit: '1', action_type: 'hangup', action_destination: null }] });

@@ -1,4 +1,5 @@
 import { sqliteOf, type Db } from '../../db/client.ts';
+import type { Db as AsyncDb } from '../../db/handle.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 
 /** Call types as the API names them; `call_logs.direction` holds them (inbound rows say 'inbound'). */
@@ -88,6 +89,29 @@ export function getCallLog(db: Db, orgId: string, ref: string): CallLogRow {
   const row = sqliteOf(db)
     .prepare(`${SELECT} from call_logs l where l.org_id = ? and (l.id = ? or l.call_uuid = ?) order by l.rowid limit 1`)
     .get(orgId, ref, ref) as CallLogRow | undefined;
+  if (!row) throw new NotFoundError('Call not found');
+  return row;
+}
+
+// getCallLog on the async handle (placed calls use it; the call-log area converts the rest).
+// PostgreSQL: `seq` is the insertion order, JSON columns come back as text and integers as numbers, as on SQLite.
+const PG_GET_SQL = `select l.seq::float8 as rowid, l.id, l.call_uuid, l.switch_id, l.direction, l.did, l.caller, l.started_at, l.answered_at, l.ended_at,
+  l.duration_s::float8 as duration_s, l.path::text as path, l.dtmf, l.disposition, l.left_at, l.answered_by, l.hangup_cause, l.contact_id, l.contact_name,
+  l.contact_variables::text as contact_variables,
+  (select o.ext_no from outbound_calls o where o.id = l.id) as ext_no,
+  (select r.id from call_recordings r where r.org_id = l.org_id and r.call_id = l.id order by r.created_at limit 1) as recording_id,
+  (select n.disposition from call_notes n where n.org_id = l.org_id and n.call_log_id = l.id and n.disposition is not null
+     order by n.created_at desc, n.seq desc limit 1) as call_disposition
+  from call_logs l where l.org_id = $1 and (l.id = $2 or l.call_uuid = $2) order by l.seq limit 1`;
+
+/** getCallLog on the async handle: by call log id or call uuid, within the org; 404 otherwise. */
+export async function getCallLogAsync(db: AsyncDb, orgId: string, ref: string): Promise<CallLogRow> {
+  const { driver } = db;
+  const row = driver.dialect === 'sqlite'
+    ? await driver.gate.withRaw((raw) => raw
+      .prepare(`${SELECT} from call_logs l where l.org_id = ? and (l.id = ? or l.call_uuid = ?) order by l.rowid limit 1`)
+      .get(orgId, ref, ref) as CallLogRow | undefined)
+    : (await driver.pool.query<CallLogRow>({ name: 'call_log_get', text: PG_GET_SQL, values: [orgId, ref] })).rows[0];
   if (!row) throw new NotFoundError('Call not found');
   return row;
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { PlacedKind, PlacedSpec } from './placed-spec.ts';
 import type { Db } from '../../db/client.ts';
+import { affectedRows, type Db as AsyncDb } from '../../db/handle.ts';
 import { callLogs, outboundCalls } from '../../db/schema/index.ts';
 
 export type OutboundRow = typeof outboundCalls.$inferSelect;
@@ -87,4 +88,76 @@ export function finishCallLog(db: Db, id: string, f: { endedAt: string; startedA
   const duration = Math.max(0, Math.round((Date.parse(f.endedAt) - Date.parse(f.startedAt)) / 1000));
   db.update(callLogs).set({ endedAt: f.endedAt, durationS: duration, hangupCause: f.cause, disposition: f.disposition, path: f.path })
     .where(eq(callLogs.id, id)).run();
+}
+
+// The async data layer (PG-PLAN.md): the same statements on both databases. The synchronous versions
+// above stay for the code not converted yet (the call control, the runner's masked calls); each goes
+// when its last caller is converted.
+
+export async function getOutboundAsync(db: AsyncDb, id: string): Promise<OutboundRow | undefined> {
+  const { outboundCalls } = db.t;
+  return (await db.select().from(outboundCalls).where(eq(outboundCalls.id, id)).limit(1))[0];
+}
+
+export async function getOutboundInOrgAsync(db: AsyncDb, orgId: string, id: string): Promise<OutboundRow | undefined> {
+  const { outboundCalls } = db.t;
+  return (await db.select().from(outboundCalls).where(and(eq(outboundCalls.id, id), eq(outboundCalls.orgId, orgId))).limit(1))[0];
+}
+
+export async function liveOutboundAsync(db: AsyncDb): Promise<OutboundRow[]> {
+  const { outboundCalls } = db.t;
+  return db.select().from(outboundCalls).where(inArray(outboundCalls.status, LIVE_STATUSES));
+}
+
+export async function setStatusAsync(db: AsyncDb, id: string, status: OutboundStatus, extra: Partial<OutboundRow> = {}): Promise<void> {
+  const { outboundCalls } = db.t;
+  await db.update(outboundCalls).set({ ...extra, status, updatedAt: new Date().toISOString() }).where(eq(outboundCalls.id, id));
+}
+
+export async function insertOutboundAsync(db: AsyncDb, call: NewCall, status: 'scheduled' | 'dialing'): Promise<OutboundRow> {
+  const { outboundCalls } = db.t;
+  const [row] = await db.insert(outboundCalls).values({
+    orgId: call.orgId, kind: call.kind, did: call.did, extNo: call.extNo ?? null,
+    firstNumber: call.first, secondNumber: call.second, intro: call.intro ?? null, spec: call.spec ?? null,
+    status, aLegUuid: randomUUID(), bLegUuid: randomUUID(),
+    maskingSessionId: call.maskingSessionId ?? null, scheduledAt: call.scheduledAt ?? null, timezone: call.timezone ?? null,
+    campaignId: call.campaignId ?? null, campaignNumberId: call.campaignNumberId ?? null,
+  }).returning();
+  return row!;
+}
+
+/** claimScheduled on the async handle: one conditional UPDATE, so one claimer wins on both databases. */
+export async function claimScheduledAsync(db: AsyncDb, id: string): Promise<boolean> {
+  const { outboundCalls } = db.t;
+  return affectedRows(await db.update(outboundCalls).set({ status: 'dialing', updatedAt: new Date().toISOString() })
+    .where(and(eq(outboundCalls.id, id), eq(outboundCalls.status, 'scheduled')))) === 1;
+}
+
+export async function startCallLogAsync(db: AsyncDb, row: OutboundRow, startedAt: string, switchId: string | null): Promise<void> {
+  const { callLogs } = db.t;
+  await db.insert(callLogs).values({
+    id: row.id,
+    callUuid: row.aLegUuid,
+    switchId,
+    orgId: row.orgId,
+    direction: row.kind,
+    did: row.did,
+    caller: row.kind === 'click_to_call' ? row.secondNumber : row.firstNumber,
+    callerName: null,
+    startedAt,
+    path: [],
+    dtmf: '',
+  }).onConflictDoNothing();
+}
+
+export async function answerCallLogAsync(db: AsyncDb, id: string, answeredAt: string, answeredBy: string | null): Promise<void> {
+  const { callLogs } = db.t;
+  await db.update(callLogs).set({ answeredAt, answeredBy }).where(eq(callLogs.id, id));
+}
+
+export async function finishCallLogAsync(db: AsyncDb, id: string, f: { endedAt: string; startedAt: string; cause: string | null; disposition: string; path: unknown[] }): Promise<void> {
+  const { callLogs } = db.t;
+  const duration = Math.max(0, Math.round((Date.parse(f.endedAt) - Date.parse(f.startedAt)) / 1000));
+  await db.update(callLogs).set({ endedAt: f.endedAt, durationS: duration, hangupCause: f.cause, disposition: f.disposition, path: f.path })
+    .where(eq(callLogs.id, id));
 }

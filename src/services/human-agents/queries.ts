@@ -1,6 +1,7 @@
 /** Reading agents: the joined row every response is shaped from, one or a page. */
 import { and, asc, count, eq, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import type { Db as AsyncDb } from '../../db/handle.ts';
 import { agents, dids, extensions, users } from '../../db/schema/index.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 
@@ -79,6 +80,16 @@ export function agentCallerIdNumber(db: Db, orgId: string, extNumber: string): s
     .innerJoin(extensions, eq(extensions.id, agents.extensionId))
     .innerJoin(dids, and(eq(dids.id, agents.callerIdDidId), eq(dids.orgId, orgId)))
     .where(and(eq(agents.orgId, orgId), eq(extensions.number, extNumber))).get();
+  return row?.number ?? null;
+}
+
+/** agentCallerIdNumber on the async handle (click-to-call uses it). */
+export async function agentCallerIdNumberAsync(db: AsyncDb, orgId: string, extNumber: string): Promise<string | null> {
+  const { agents, extensions, dids } = db.t;
+  const [row] = await db.select({ number: dids.number }).from(agents)
+    .innerJoin(extensions, eq(extensions.id, agents.extensionId))
+    .innerJoin(dids, and(eq(dids.id, agents.callerIdDidId), eq(dids.orgId, orgId)))
+    .where(and(eq(agents.orgId, orgId), eq(extensions.number, extNumber))).limit(1);
   return row?.number ?? null;
 }
 

@@ -1,6 +1,7 @@
 /** Text-to-speech templates: named text with placeholders, per organization (names unique within it). */
 import { and, asc, eq, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import type { Db as AsyncDb } from '../../db/handle.ts';
 import { ttsTemplates } from '../../db/schema/index.ts';
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
 import { parseTemplate } from './placeholders.ts';
@@ -23,6 +24,18 @@ export function findTemplate(db: Db, orgId: string, ref: string): TemplateRow {
     .from(ttsTemplates)
     .where(and(eq(ttsTemplates.orgId, orgId), or(eq(ttsTemplates.id, ref), eq(ttsTemplates.name, ref))))
     .all();
+  const row = rows.find((r) => r.id === ref) ?? rows[0];
+  if (!row) throw new NotFoundError('Template not found');
+  return row;
+}
+
+/** findTemplate on the async handle (placed calls and campaigns use it). */
+export async function findTemplateAsync(db: AsyncDb, orgId: string, ref: string): Promise<TemplateRow> {
+  const { ttsTemplates } = db.t;
+  const rows = await db
+    .select()
+    .from(ttsTemplates)
+    .where(and(eq(ttsTemplates.orgId, orgId), or(eq(ttsTemplates.id, ref), eq(ttsTemplates.name, ref))));
   const row = rows.find((r) => r.id === ref) ?? rows[0];
   if (!row) throw new NotFoundError('Template not found');
   return row;
