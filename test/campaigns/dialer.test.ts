@@ -10,7 +10,7 @@ import { openPostgres } from '../../src/db/postgres.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { createDialer, type Dialer } from '../../src/switch/dialer.ts';
 import type { CallControl } from '../../src/services/calls/control.ts';
-import { finishCallLogAsync, getOutboundAsync, setStatusAsync, startCallLogAsync } from '../../src/services/calls/call-store.ts';
+import { finishCallLog, getOutbound, setStatusAsync, startCallLog } from '../../src/services/calls/call-store.ts';
 import type { Db } from '../../src/db/handle.ts';
 
 const DID = '+918065978001';
@@ -53,9 +53,9 @@ function fakeCalls(db: Db, o: { connected?: boolean; failPlace?: boolean } = {})
       maxUp = Math.max(maxUp, up.size);
       const at = new Date(clock).toISOString();
       await track((async () => {
-        const row = (await getOutboundAsync(db, id))!;
+        const row = (await getOutbound(db, id))!;
         await setStatusAsync(db, id, 'dialing', { startedAt: at });
-        await startCallLogAsync(db, row, at, null);
+        await startCallLog(db, row, at, null);
       })());
     },
     async hangup(_org, id) {
@@ -68,10 +68,10 @@ function fakeCalls(db: Db, o: { connected?: boolean; failPlace?: boolean } = {})
   /** What the call control (or the session) writes when a call ends. */
   const end = async (id: string, r: { answered: boolean; disposition: string; cause?: string }) => {
     const at = new Date(clock).toISOString();
-    const row = (await getOutboundAsync(db, id))!;
+    const row = (await getOutbound(db, id))!;
     await setStatusAsync(db, id, r.answered ? 'ended' : 'failed', { endedAt: at, hangupCause: r.cause ?? (r.answered ? 'NORMAL_CLEARING' : 'USER_BUSY'), ...(r.answered ? { answeredAt: at } : {}) });
     if (r.answered) await db.update(db.t.callLogs).set({ answeredAt: at }).where(eq(db.t.callLogs.id, id));
-    await finishCallLogAsync(db, id, { endedAt: at, startedAt: row.startedAt ?? at, cause: r.cause ?? null, disposition: r.disposition, path: [] });
+    await finishCallLog(db, id, { endedAt: at, startedAt: row.startedAt ?? at, cause: r.cause ?? null, disposition: r.disposition, path: [] });
     up.delete(id);
   };
   return { control, placed, up, end, maxUp: () => maxUp };
@@ -310,6 +310,6 @@ describe('dialer', () => {
 
 async function getOutboundNumbers(db: Db, ids: string[]): Promise<string[]> {
   const out: string[] = [];
-  for (const id of ids) out.push((await getOutboundAsync(db, id))!.firstNumber!);
+  for (const id of ids) out.push((await getOutbound(db, id))!.firstNumber!);
   return out;
 }

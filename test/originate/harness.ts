@@ -42,7 +42,7 @@ export async function createCallHarness(sim: OriginateSimOptions = {}, opts: { c
   const api = createTestApi({}, {}, opts.seedDatabase ? { seedDatabase: opts.seedDatabase } : {});
   // AppDeps is one object per app: adding the control after the database exists reaches every request.
   const real = createCallControl({
-    db: api.deps.db, logger: silentLogger(), bus, switches: oneSwitch(client), gateway: 'pstn', ringTimeoutS: 2,
+    db: api.deps.adb, logger: silentLogger(), bus, switches: oneSwitch(client), gateway: 'pstn', ringTimeoutS: 2,
     recordingsDir, commandTimeoutMs: 1_000, renderIntro: async (_text, callId) => `/tmp/intro_${callId}.wav`,
   });
   api.deps.calls = real;

@@ -23,7 +23,7 @@ describe('call scheduler', () => {
     const res = await h.api.call('POST', '/api/v1/calls/two-party', { token: org.token, body: { did: org.did, first_phone: '9944421125', second_phone: '9944421126', schedule_datetime: '2099-01-01T00:00:00Z' } });
     const { logid } = (await res.json()) as { logid: string };
     let clock = Date.parse('2098-12-31T23:59:00Z');
-    const mk = () => createCallScheduler({ db: h!.api.deps.db, logger: silentLogger(), calls: h!.control, pollMs: 10, now: () => clock });
+    const mk = () => createCallScheduler({ db: h!.api.deps.adb, logger: silentLogger(), calls: h!.control, pollMs: 10, now: () => clock });
     const [s1, s2] = [mk(), mk()];
     expect(await s1.runOnce()).toBe(0);
     clock = Date.parse('2099-01-01T00:00:01Z');
@@ -49,7 +49,7 @@ describe('call scheduler', () => {
     const bus = createCallEventBus();
     const events: string[] = [];
     bus.subscribe((e) => void events.push(e.type));
-    const fresh = createCallControl({ db: h.api.deps.db, logger: silentLogger(), bus, switches: oneSwitch(h.client), gateway: 'pstn', ringTimeoutS: 2, recordingsDir: null });
+    const fresh = createCallControl({ db: h.api.deps.adb, logger: silentLogger(), bus, switches: oneSwitch(h.client), gateway: 'pstn', ringTimeoutS: 2, recordingsDir: null });
     fresh.start();
     const deadline = Date.now() + 2_000;
     while ((db.prepare("select status from outbound_calls where id = 'lost'").get() as { status: string }).status !== 'failed' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
@@ -69,7 +69,7 @@ describe('call scheduler', () => {
     const org = await h.org();
     const s = (await (await h.api.call('POST', '/api/v1/masking-sessions', { token: org.token, body: { first_phone: '9944421125', second_phone: '9944421126', did: org.did, duration_minutes: 1 } })).json()) as { id: string; logid: string };
     await h.waitStatus(org, s.logid, 'bridged');
-    const sched = createCallScheduler({ db: h.api.deps.db, logger: silentLogger(), calls: h.control, pollMs: 10, now: () => Date.now() + 120_000 });
+    const sched = createCallScheduler({ db: h.api.deps.adb, logger: silentLogger(), calls: h.control, pollMs: 10, now: () => Date.now() + 120_000 });
     await sched.runOnce();
     await h.waitStatus(org, s.logid, 'ended');
     expect(h.api.database.sqlite.prepare('select status, first_phone from masking_sessions where id = ?').get(s.id)).toEqual({ status: 'expired', first_phone: null });
@@ -81,7 +81,7 @@ describe('call scheduler', () => {
     const res = await h.api.call('POST', '/api/v1/calls/two-party', { token: org.token, body: { did: org.did, first_phone: '9944421125', second_phone: '9944421126', schedule_datetime: '2099-01-01T00:00:00Z' } });
     const { logid } = (await res.json()) as { logid: string };
     let clock = Date.parse('2099-01-01T00:01:00Z');
-    const sched = createCallScheduler({ db: h.api.deps.db, logger: silentLogger(), calls: h.control, pollMs: 10, maxLateMs: 5 * 60_000, now: () => clock });
+    const sched = createCallScheduler({ db: h.api.deps.adb, logger: silentLogger(), calls: h.control, pollMs: 10, maxLateMs: 5 * 60_000, now: () => clock });
     await sched.runOnce();
     await h.waitStatus(org, logid, 'scheduled');
     clock += 10 * 60_000;

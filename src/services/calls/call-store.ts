@@ -4,23 +4,14 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { PlacedKind, PlacedSpec } from './placed-spec.ts';
 import type { Db } from '../../db/client.ts';
 import { affectedRows, type Db as AsyncDb } from '../../db/handle.ts';
-import { callLogs, outboundCalls } from '../../db/schema/index.ts';
+import { outboundCalls } from '../../db/schema/index.ts';
 
 export type OutboundRow = typeof outboundCalls.$inferSelect;
 export type OutboundStatus = 'scheduled' | 'dialing' | 'ringing' | 'answered' | 'bridged' | 'ended' | 'failed' | 'cancelled';
 export const LIVE_STATUSES: OutboundStatus[] = ['dialing', 'ringing', 'answered', 'bridged'];
 
-export function getOutbound(db: Db, id: string): OutboundRow | undefined {
-  return db.select().from(outboundCalls).where(eq(outboundCalls.id, id)).get();
-}
 
-export function getOutboundInOrg(db: Db, orgId: string, id: string): OutboundRow | undefined {
-  return db.select().from(outboundCalls).where(and(eq(outboundCalls.id, id), eq(outboundCalls.orgId, orgId))).get();
-}
 
-export function liveOutbound(db: Db): OutboundRow[] {
-  return db.select().from(outboundCalls).where(inArray(outboundCalls.status, LIVE_STATUSES)).all();
-}
 
 export function setStatus(db: Db, id: string, status: OutboundStatus, extra: Partial<OutboundRow> = {}): void {
   db.update(outboundCalls).set({ ...extra, status, updatedAt: new Date().toISOString() }).where(eq(outboundCalls.id, id)).run();
@@ -57,54 +48,24 @@ export function insertOutbound(db: Db, call: NewCall, status: 'scheduled' | 'dia
   }).returning().get();
 }
 
-/** Claims a scheduled row for dialing; false when another pass (or process) got it first or it was cancelled. */
-export function claimScheduled(db: Db, id: string): boolean {
-  return db.update(outboundCalls).set({ status: 'dialing', updatedAt: new Date().toISOString() })
-    .where(and(eq(outboundCalls.id, id), eq(outboundCalls.status, 'scheduled'))).run().changes === 1;
-}
 
-/** The call log row of a placed call, written when it starts dialing on `switchId`. */
-export function startCallLog(db: Db, row: OutboundRow, startedAt: string, switchId: string | null): void {
-  db.insert(callLogs).values({
-    id: row.id,
-    callUuid: row.aLegUuid,
-    switchId,
-    orgId: row.orgId,
-    direction: row.kind,
-    did: row.did,
-    caller: row.kind === 'click_to_call' ? row.secondNumber : row.firstNumber,
-    callerName: null,
-    startedAt,
-    path: [],
-    dtmf: '',
-  }).onConflictDoNothing().run();
-}
 
-export function answerCallLog(db: Db, id: string, answeredAt: string, answeredBy: string | null): void {
-  db.update(callLogs).set({ answeredAt, answeredBy }).where(eq(callLogs.id, id)).run();
-}
 
-export function finishCallLog(db: Db, id: string, f: { endedAt: string; startedAt: string; cause: string | null; disposition: string; path: unknown[] }): void {
-  const duration = Math.max(0, Math.round((Date.parse(f.endedAt) - Date.parse(f.startedAt)) / 1000));
-  db.update(callLogs).set({ endedAt: f.endedAt, durationS: duration, hangupCause: f.cause, disposition: f.disposition, path: f.path })
-    .where(eq(callLogs.id, id)).run();
-}
 
-// The async data layer (PG-PLAN.md): the same statements on both databases. The synchronous versions
-// above stay for the code not converted yet (the call control, the runner's masked calls); each goes
-// when its last caller is converted.
+// The async data layer (PG-PLAN.md). The synchronous setStatus and insertOutbound above stay for the code
+// still synchronous (the runner's masked inbound calls; the dialer's SQLite claim, one synchronous transaction).
 
-export async function getOutboundAsync(db: AsyncDb, id: string): Promise<OutboundRow | undefined> {
+export async function getOutbound(db: AsyncDb, id: string): Promise<OutboundRow | undefined> {
   const { outboundCalls } = db.t;
   return (await db.select().from(outboundCalls).where(eq(outboundCalls.id, id)).limit(1))[0];
 }
 
-export async function getOutboundInOrgAsync(db: AsyncDb, orgId: string, id: string): Promise<OutboundRow | undefined> {
+export async function getOutboundInOrg(db: AsyncDb, orgId: string, id: string): Promise<OutboundRow | undefined> {
   const { outboundCalls } = db.t;
   return (await db.select().from(outboundCalls).where(and(eq(outboundCalls.id, id), eq(outboundCalls.orgId, orgId))).limit(1))[0];
 }
 
-export async function liveOutboundAsync(db: AsyncDb): Promise<OutboundRow[]> {
+export async function liveOutbound(db: AsyncDb): Promise<OutboundRow[]> {
   const { outboundCalls } = db.t;
   return db.select().from(outboundCalls).where(inArray(outboundCalls.status, LIVE_STATUSES));
 }
@@ -126,14 +87,14 @@ export async function insertOutboundAsync(db: AsyncDb, call: NewCall, status: 's
   return row!;
 }
 
-/** claimScheduled on the async handle: one conditional UPDATE, so one claimer wins on both databases. */
-export async function claimScheduledAsync(db: AsyncDb, id: string): Promise<boolean> {
+/** Claims a scheduled row for dialing; false when another pass (or process) got it first or it was cancelled. One conditional UPDATE: one claimer wins on both databases. */
+export async function claimScheduled(db: AsyncDb, id: string): Promise<boolean> {
   const { outboundCalls } = db.t;
   return affectedRows(await db.update(outboundCalls).set({ status: 'dialing', updatedAt: new Date().toISOString() })
     .where(and(eq(outboundCalls.id, id), eq(outboundCalls.status, 'scheduled')))) === 1;
 }
 
-export async function startCallLogAsync(db: AsyncDb, row: OutboundRow, startedAt: string, switchId: string | null): Promise<void> {
+export async function startCallLog(db: AsyncDb, row: OutboundRow, startedAt: string, switchId: string | null): Promise<void> {
   const { callLogs } = db.t;
   await db.insert(callLogs).values({
     id: row.id,
@@ -150,12 +111,12 @@ export async function startCallLogAsync(db: AsyncDb, row: OutboundRow, startedAt
   }).onConflictDoNothing();
 }
 
-export async function answerCallLogAsync(db: AsyncDb, id: string, answeredAt: string, answeredBy: string | null): Promise<void> {
+export async function answerCallLog(db: AsyncDb, id: string, answeredAt: string, answeredBy: string | null): Promise<void> {
   const { callLogs } = db.t;
   await db.update(callLogs).set({ answeredAt, answeredBy }).where(eq(callLogs.id, id));
 }
 
-export async function finishCallLogAsync(db: AsyncDb, id: string, f: { endedAt: string; startedAt: string; cause: string | null; disposition: string; path: unknown[] }): Promise<void> {
+export async function finishCallLog(db: AsyncDb, id: string, f: { endedAt: string; startedAt: string; cause: string | null; disposition: string; path: unknown[] }): Promise<void> {
   const { callLogs } = db.t;
   const duration = Math.max(0, Math.round((Date.parse(f.endedAt) - Date.parse(f.startedAt)) / 1000));
   await db.update(callLogs).set({ endedAt: f.endedAt, durationS: duration, hangupCause: f.cause, disposition: f.disposition, path: f.path })

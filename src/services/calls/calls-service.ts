@@ -12,7 +12,7 @@ import { dids, extensions } from '../../db/schema/index.ts';
 import { normalizeE164 } from '../numbers/phone.ts';
 import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../../domain/errors.ts';
 import { getCallLogAsync, type CallLogRow } from '../call-logs/store.ts';
-import { getOutboundInOrgAsync, type OutboundRow } from './call-store.ts';
+import { getOutboundInOrg, type OutboundRow } from './call-store.ts';
 import type { CallControl } from './control.ts';
 import { isValidTimeZone, parseScheduleTime } from './schedule-time.ts';
 import { agentCallerIdNumberAsync } from '../human-agents/queries.ts';
@@ -134,14 +134,14 @@ export async function twoPartyCall(deps: PlaceDeps, orgId: string, b: TwoPartyIn
 
 /** A placed call's row, else the inbound call's log row (404 when neither is the org's). */
 export async function findCall(db: AsyncDb, orgId: string, id: string): Promise<{ placed: OutboundRow } | { inbound: CallLogRow }> {
-  const placed = await getOutboundInOrgAsync(db, orgId, id);
+  const placed = await getOutboundInOrg(db, orgId, id);
   return placed ? { placed } : { inbound: await getCallLogAsync(db, orgId, id) };
 }
 
 /** Hangs up a live call (placed or inbound), or cancels a scheduled one. */
 export async function hangUpCall(deps: PlaceDeps, orgId: string, id: string): Promise<'hungup' | 'cancelled'> {
   const { db } = deps;
-  const placed = await getOutboundInOrgAsync(db, orgId, id);
+  const placed = await getOutboundInOrg(db, orgId, id);
   const inbound = placed ? null : await getCallLogAsync(db, orgId, id);
   if (inbound?.ended_at) throw new ConflictError('Call has already ended');
   const control = callControl(deps.calls);
