@@ -9,7 +9,7 @@ const shared = {
 };
 
 /** Test files that also run on PostgreSQL; the list grows with each converted area (PG-PLAN.md). */
-const PG_SUITES = ['test/api/ivrs*.test.ts', 'test/webhooks/outbox-claim.test.ts', 'test/compat/yeastar.test.ts', 'test/campaigns/dialer.test.ts', 'test/api/campaigns.test.ts'];
+const PG_SUITES = ['test/api/ivrs*.test.ts', 'test/webhooks/outbox-claim.test.ts', 'test/compat/yeastar.test.ts', 'test/campaigns/dialer.test.ts', 'test/api/campaigns.test.ts', 'test/api/calls.test.ts', 'test/originate/scheduler.test.ts'];
 /** The pg project runs where PostgreSQL can: a server given, Debian's binaries installed, or CI (which must have them). */
 const pgAvailable = Boolean(process.env.TEST_DATABASE_URL) || process.env.CI === 'true' ||
   (existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`)));

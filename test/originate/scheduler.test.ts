@@ -5,6 +5,7 @@ import { createCallHarness, type CallHarness } from './harness.ts';
 import { createCallScheduler } from '../../src/switch/call-scheduler.ts';
 import { createCallControl } from '../../src/switch/call-control.ts';
 import { oneSwitch } from '../helpers/switches.ts';
+import { testDialect } from '../helpers/test-db.ts';
 import { createCallEventBus } from '../../src/domain/call-events.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { parseScheduleTime } from '../../src/services/calls/schedule-time.ts';
@@ -67,7 +68,8 @@ describe('call scheduler', () => {
     fresh.stop();
   });
 
-  it('expires masking sessions (hangs up, forgets the pair)', async () => {
+  // The masking routes run on the synchronous handle until PG-PLAN.md step 2: SQLite only for now.
+  it.skipIf(testDialect() === 'postgres')('expires masking sessions (hangs up, forgets the pair)', async () => {
     h = await createCallHarness();
     const org = await h.org();
     const s = (await (await h.api.call('POST', '/api/v1/masking-sessions', { token: org.token, body: { first_phone: '9944421125', second_phone: '9944421126', did: org.did, duration_minutes: 1 } })).json()) as { id: string; logid: string };
