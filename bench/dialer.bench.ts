@@ -95,12 +95,12 @@ async function emulatorRun(total: number, concurrency: number, cps: number): Pro
   await client.waitConnected({ timeoutMs: 2_000 });
   try {
     const base = await bareOriginates(client, (n) => `sofia/gateway/pstn/${n}`, numbers(total, '+9170'), concurrency, cps);
-    const control = createCallControl({ db: api.deps.db, logger: silentLogger(), bus: createCallEventBus(), switches: createSwitches([{ id: 'fs', client }], { logger: silentLogger() }), gateway: 'pstn', ringTimeoutS: 10, recordingsDir: null, socketEndpoint: '127.0.0.1:9' });
+    const control = createCallControl({ db: api.deps.adb, logger: silentLogger(), bus: createCallEventBus(), switches: createSwitches([{ id: 'fs', client }], { logger: silentLogger() }), gateway: 'pstn', ringTimeoutS: 10, recordingsDir: null, socketEndpoint: '127.0.0.1:9' });
     control.start();
     const c = await call('POST', '/api/v1/campaigns', { name: 'bench', did: '+918065978001', flow_id: ivr.id, no_of_call: concurrency, start_time: '00:00', end_time: '24:00', days: [0, 1, 2, 3, 4, 5, 6] });
     await call('POST', `/api/v1/campaigns/${c.id}/numbers/batch`, { records: numbers(total, '+9171').map((number) => ({ number })) });
     await call('POST', `/api/v1/campaigns/${c.id}/status`, { status: 'on' });
-    const dialer = createDialer({ db: api.deps.db, logger: silentLogger(), calls: control, tickMs: 5, maxCps: cps });
+    const dialer = createDialer({ db: api.deps.adb, logger: silentLogger(), calls: control, tickMs: 5, maxCps: cps });
     const t0 = performance.now();
     dialer.start();
     let totals: Record<string, number> = {};

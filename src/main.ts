@@ -120,7 +120,7 @@ async function main(): Promise<void> {
   const socketEndpoint = config.ESL_SELF_ENDPOINT ?? `${listening}:${eslAddr.port}`;
   const preconnect = preconnectPlacedBot(botBridge, snapshots, (config.ORIGINATE_TIMEOUT_S + 30) * 1000);
   const calls = callControlFromConfig({
-    config, logger, db, bus, switches, tts, socketEndpoint,
+    config, logger, db: adb, bus, switches, tts, socketEndpoint,
     inboundLoad: (switchId) => registry.countOn(switchId),
     // A tts call's message is rendered when it is dialled (cached by content: the same text is synthesized once).
     renderTemplate: async (orgId, templateId, variables) => (await renderTemplate({ db: adb, config, tts, logger, now }, orgId, templateId, variables)).path,
@@ -128,9 +128,9 @@ async function main(): Promise<void> {
     onDial: (row) => preconnect(row.id, row.orgId, row.spec as PlacedSpec | null),
     onEnd: (callId) => botBridge.release(callId),
   });
-  const scheduler = createCallScheduler({ db, logger, calls, pollMs: config.SCHEDULER_POLL_MS });
+  const scheduler = createCallScheduler({ db: adb, logger, calls, pollMs: config.SCHEDULER_POLL_MS });
   // Dialer campaigns: claims due numbers in the database (any number of instances), places them through `calls`.
-  const dialer = createDialer({ db, logger, calls, bus, tickMs: config.DIALER_TICK_MS, maxCps: config.DIALER_MAX_CPS, onPlaced: () => metrics.campaignCallPlaced() });
+  const dialer = createDialer({ db: adb, logger, calls, bus, tickMs: config.DIALER_TICK_MS, maxCps: config.DIALER_MAX_CPS, onPlaced: () => metrics.campaignCallPlaced() });
   webhooks.start(bus);
   calls.start();
   scheduler.start();

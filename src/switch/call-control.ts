@@ -4,24 +4,27 @@
  * HANGUP_COMPLETE, keeps outbound_calls and call_logs current (both remember the switch), emits call
  * events on the bus, records bridged calls, and hangs calls up on the switch that has them.
  * One object per process (created in main.ts or a test); its state is the map of live legs.
+ * The event handler is synchronous; what an event writes to the database runs on the call's own queue
+ * (`Live.writes`), in event order, and its bus event is emitted once the write is done.
  */
 import { unansweredOutcome, type CallOutcome } from '../call/outcome.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Db } from '../db/client.ts';
+import type { Db } from '../db/handle.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { CallEventBus } from '../domain/call-events.ts';
 import type { EslEvent } from '../esl/event.ts';
 import { eq } from 'drizzle-orm';
-import { callRecordings, organizations, outboundCalls } from '../db/schema/index.ts';
 import { EslCommandError, EslClosedError } from '../esl/replies.ts';
-import { endMaskingSession, maskingNumbers } from '../services/masking/store.ts';
+import { endMaskingSessionAsync, maskingNumbersAsync } from '../services/masking/store.ts';
 import { extensionDial, externalDial, originateCommand, placedRunCommand, type OriginatePlan } from './originate-commands.ts';
 import { isPlacedKind, type PlacedSpec } from '../services/calls/placed-spec.ts';
 import { CallNotLiveError, SwitchUnavailableError, type CallControl, type NewCall } from '../services/calls/control.ts';
 import {
-  LIVE_STATUSES, answerCallLog, insertOutbound, finishCallLog, getOutbound, getOutboundInOrg, setStatus, startCallLog, type OutboundRow,
+  LIVE_STATUSES, answerCallLog, insertOutboundAsync as insertOutbound, finishCallLog,
+  getOutbound, getOutboundInOrg, setStatusAsync as setStatus, startCallLog,
+  type OutboundRow,
 } from '../services/calls/call-store.ts';
 import type { SwitchLink, Switches } from './switches.ts';
 import { createSwitchPicker, type OriginatePolicy } from './switch-picker.ts';
@@ -82,6 +85,12 @@ interface Live {
   runsInController: boolean;
   bCause: string | null;
   path: Array<{ step: string; at: string }>;
+  /** The row's numbers the events report (ringing), and the agent extension (bridged). */
+  did: string;
+  firstNumber: string | null;
+  extNo: string | null;
+  /** The call's database writes, one after another in event order. */
+  writes: Promise<void>;
 }
 
 export function createCallControl(o: CallControlOptions): CallControl {
@@ -107,18 +116,28 @@ export function createCallControl(o: CallControlOptions): CallControl {
   const agentSwitch = async (row: OutboundRow): Promise<SwitchLink | null> => {
     if (row.kind !== 'click_to_call' || !o.registrationProfile || !row.extNo || !switches) return null;
     if (switches.list.filter((l) => l.connected).length < 2) return null;
-    return registeredOn(switches.list, o.registrationProfile, row.extNo, sipDomainOf(row.orgId), timeoutMs);
+    return registeredOn(switches.list, o.registrationProfile, row.extNo, await sipDomainOf(row.orgId), timeoutMs);
   };
-  const sipDomainOf = (orgId: string): string => o.db.select({ d: organizations.sipDomain }).from(organizations).where(eq(organizations.id, orgId)).get()?.d ?? '';
+  const sipDomainOf = async (orgId: string): Promise<string> => {
+    const { organizations } = o.db.t;
+    return (await o.db.select({ d: organizations.sipDomain }).from(organizations).where(eq(organizations.id, orgId)).limit(1))[0]?.d ?? '';
+  };
 
   const track = (row: OutboundRow, startedAt: string, link: SwitchLink): Live => {
     const live: Live = {
       id: row.id, orgId: row.orgId, a: row.aLegUuid, b: row.bLegUuid, link, startedAt, answered: false, bridged: false, runsInController: isPlacedKind(row.kind), bCause: null, path: [],
+      did: row.did, firstNumber: row.firstNumber, extNo: row.extNo, writes: Promise.resolve(),
     };
     byUuid.set(live.a, live);
     byUuid.set(live.b, live);
     count(link, 1);
     return live;
+  };
+
+  /** Queues `work` after the call's earlier writes; a failure is logged and does not stop the later ones. */
+  const write = (live: Live, what: string, work: () => Promise<void>): Promise<void> => {
+    live.writes = live.writes.then(work).catch((err: unknown) => log.error({ err, call: live.id }, `${what}: database write failed`));
+    return live.writes;
   };
 
   const end = (live: Live, cause: string | null): void => {
@@ -132,17 +151,20 @@ export function createCallControl(o: CallControlOptions): CallControl {
     o.onEnd?.(live.id);
     if (live.runsInController && live.answered) {
       // The session that ran the call finishes its row and announces its end (src/call/runner.ts).
-      setStatus(o.db, live.id, 'ended', { endedAt: at, hangupCause: cause });
+      void write(live, 'hangup', () => setStatus(o.db, live.id, 'ended', { endedAt: at, hangupCause: cause }));
       return;
     }
-    const row = getOutbound(o.db, live.id);
     // The one outcome vocabulary (src/call/outcome.ts): the second party answered, did not, or the first never did.
     // A flow/tts/bot call rings one party, the customer: that leg's cause says busy or no answer.
     const outcome: CallOutcome = live.bridged ? 'connected' : live.answered || live.runsInController ? unansweredOutcome(finalCause ?? '') : 'failed';
-    setStatus(o.db, live.id, live.bridged ? 'ended' : 'failed', { endedAt: at, hangupCause: finalCause });
-    finishCallLog(o.db, live.id, { endedAt: at, startedAt: live.startedAt, cause: finalCause, disposition: outcome, path: live.path });
-    if (row?.maskingSessionId) endMaskingSession(o.db, row.maskingSessionId, 'ended', at);
-    o.bus.emit({ type: 'call.hangup', callId: live.id, orgId: live.orgId, cause: finalCause, disposition: outcome, at });
+    const path = [...live.path];
+    void write(live, 'hangup', async () => {
+      const row = await getOutbound(o.db, live.id);
+      await setStatus(o.db, live.id, live.bridged ? 'ended' : 'failed', { endedAt: at, hangupCause: finalCause });
+      await finishCallLog(o.db, live.id, { endedAt: at, startedAt: live.startedAt, cause: finalCause, disposition: outcome, path });
+      if (row?.maskingSessionId) await endMaskingSessionAsync(o.db, row.maskingSessionId, 'ended', at);
+      o.bus.emit({ type: 'call.hangup', callId: live.id, orgId: live.orgId, cause: finalCause, disposition: outcome, at });
+    });
   };
 
   const onEvent = (e: EslEvent): void => {
@@ -155,28 +177,34 @@ export function createCallControl(o: CallControlOptions): CallControl {
       case 'CHANNEL_CREATE':
         live.path.push({ step: `${leg}_ringing`, at });
         if (leg === 'a') {
-          const row = getOutbound(o.db, live.id);
-          if (row?.status === 'dialing') setStatus(o.db, live.id, 'ringing');
-          o.bus.emit({ type: 'call.ringing', callId: live.id, orgId: live.orgId, did: row?.did ?? '', caller: row?.firstNumber ?? '', at });
+          void write(live, 'ringing', async () => {
+            const row = await getOutbound(o.db, live.id);
+            if (row?.status === 'dialing') await setStatus(o.db, live.id, 'ringing');
+            o.bus.emit({ type: 'call.ringing', callId: live.id, orgId: live.orgId, did: row?.did ?? '', caller: row?.firstNumber ?? '', at });
+          });
         }
         return;
       case 'CHANNEL_ANSWER':
         live.path.push({ step: `${leg}_answered`, at });
         if (leg === 'a' && !live.answered) {
           live.answered = true;
-          setStatus(o.db, live.id, 'answered', { answeredAt: at });
-          if (live.runsInController) answerCallLog(o.db, live.id, at, null);
-          o.bus.emit({ type: 'call.answered', callId: live.id, orgId: live.orgId, at });
+          void write(live, 'answered', async () => {
+            await setStatus(o.db, live.id, 'answered', { answeredAt: at });
+            if (live.runsInController) await answerCallLog(o.db, live.id, at, null);
+            o.bus.emit({ type: 'call.answered', callId: live.id, orgId: live.orgId, at });
+          });
         }
         return;
       case 'CHANNEL_BRIDGE':
         if (live.bridged) return;
         live.bridged = true;
         live.path.push({ step: 'bridged', at });
-        setStatus(o.db, live.id, 'bridged', { bridgedAt: at });
-        // For placed calls the log's "answered" means the two parties were connected.
-        answerCallLog(o.db, live.id, at, getOutbound(o.db, live.id)?.extNo ?? null);
-        o.bus.emit({ type: 'call.bridged', callId: live.id, orgId: live.orgId, otherLeg: live.b, at });
+        void write(live, 'bridged', async () => {
+          await setStatus(o.db, live.id, 'bridged', { bridgedAt: at });
+          // For placed calls the log's "answered" means the two parties were connected.
+          await answerCallLog(o.db, live.id, at, live.extNo);
+          o.bus.emit({ type: 'call.bridged', callId: live.id, orgId: live.orgId, otherLeg: live.b, at });
+        });
         // Not awaited: the event handler is synchronous; startRecording() catches and logs its own failure.
         void startRecording(live);
         return;
@@ -198,20 +226,20 @@ export function createCallControl(o: CallControlOptions): CallControl {
     try {
       mkdirSync(dir, { recursive: true });
       await live.link.client.api(`uuid_record ${live.a} start ${path}`, { timeoutMs });
-      o.db.insert(callRecordings).values({ orgId: live.orgId, callId: live.id, path }).run();
+      await o.db.insert(o.db.t.callRecordings).values({ orgId: live.orgId, callId: live.id, path });
     } catch (err) {
       log.warn({ err, call: live.id }, 'recording did not start');
     }
   };
 
   const place = async (id: string): Promise<void> => {
-    const row = getOutbound(o.db, id);
+    const row = await getOutbound(o.db, id);
     if (!row) return;
     const link = (await agentSwitch(row)) ?? pickSwitch();
     let first = row.firstNumber ?? '';
     let second = row.secondNumber ?? '';
     if (row.kind === 'masking' && row.maskingSessionId) {
-      const pair = maskingNumbers(o.db, row.maskingSessionId);
+      const pair = await maskingNumbersAsync(o.db, row.maskingSessionId);
       if (!pair) return setStatus(o.db, id, 'cancelled', { hangupCause: 'SESSION_ENDED' });
       [first, second] = [pair.first, pair.second];
     }
@@ -221,7 +249,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
       return null;
     }) : null;
     const c2c = row.kind === 'click_to_call';
-    const sipDomain = c2c ? sipDomainOf(row.orgId) : '';
+    const sipDomain = c2c ? await sipDomainOf(row.orgId) : '';
     const plan: OriginatePlan = {
       callId: row.id,
       did: row.did,
@@ -233,15 +261,15 @@ export function createCallControl(o: CallControlOptions): CallControl {
       ringTimeoutS: o.ringTimeoutS,
       introPath,
     };
-    const live = startDialing(row, link);
+    const live = await startDialing(row, link);
     dial(live, originateCommand(plan));
   };
 
   /** The row and its call log say dialling on `link` (before the originate: a recovery then knows where to look). */
-  const startDialing = (row: OutboundRow, link: SwitchLink): Live => {
+  const startDialing = async (row: OutboundRow, link: SwitchLink): Promise<Live> => {
     const startedAt = now().toISOString();
-    setStatus(o.db, row.id, 'dialing', { startedAt, switchId: link.id });
-    startCallLog(o.db, row, startedAt, link.id);
+    await setStatus(o.db, row.id, 'dialing', { startedAt, switchId: link.id });
+    await startCallLog(o.db, row, startedAt, link.id);
     const live = track(row, startedAt, link);
     live.path.push({ step: 'originate', at: startedAt });
     return live;
@@ -268,7 +296,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
 
   /** Dials the customer of a flow/tts/bot call; answered, the call comes to our call server. */
   const placeRun = async (row: OutboundRow, link: SwitchLink): Promise<void> => {
-    const live = startDialing(row, link);
+    const live = await startDialing(row, link);
     const ready = await readySpec(row).catch((err: unknown) => {
       log.warn({ err, call: row.id }, 'placed call not dialled');
       return null;
@@ -289,7 +317,8 @@ export function createCallControl(o: CallControlOptions): CallControl {
     if (spec.kind !== 'tts') return true;
     if (!o.renderTemplate) return false;
     const audio = await o.renderTemplate(row.orgId, spec.templateId, spec.variables);
-    o.db.update(outboundCalls).set({ spec: { ...spec, audio } }).where(eq(outboundCalls.id, row.id)).run();
+    const { outboundCalls } = o.db.t;
+    await o.db.update(outboundCalls).set({ spec: { ...spec, audio } }).where(eq(outboundCalls.id, row.id));
     return true;
   };
 
@@ -310,6 +339,10 @@ export function createCallControl(o: CallControlOptions): CallControl {
     : null;
   const recover = (link: SwitchLink): void => {
     void recovery?.recover(link).catch((err: unknown) => log.error({ err, switch: link.id }, 'recovery failed'));
+  };
+
+  const expire = (): void => {
+    void recovery?.expire().catch((err: unknown) => log.error({ err }, 'expiring placed calls failed'));
   };
 
   /** `uuid_kill` on the switch that has the channel (each owner in turn when that is not known). */
@@ -342,15 +375,15 @@ export function createCallControl(o: CallControlOptions): CallControl {
     async create(call) {
       const scheduled = call.scheduledAt != null;
       if (!scheduled && !switches?.anyConnected) throw new SwitchUnavailableError('FreeSWITCH is not connected; the call was not placed');
-      const row = insertOutbound(o.db, call, scheduled ? 'scheduled' : 'dialing');
+      const row = await insertOutbound(o.db, call, scheduled ? 'scheduled' : 'dialing');
       if (!scheduled) await place(row.id);
-      return getOutbound(o.db, row.id)!;
+      return (await getOutbound(o.db, row.id))!;
     },
     place,
     async hangup(orgId, id, channel) {
-      const row = getOutboundInOrg(o.db, orgId, id);
+      const row = await getOutboundInOrg(o.db, orgId, id);
       if (row?.status === 'scheduled') {
-        setStatus(o.db, id, 'cancelled', { hangupCause: 'CANCELLED' });
+        await setStatus(o.db, id, 'cancelled', { hangupCause: 'CANCELLED' });
         return 'cancelled';
       }
       const uuid = row ? row.aLegUuid : channel?.uuid;
@@ -373,11 +406,11 @@ export function createCallControl(o: CallControlOptions): CallControl {
       offs.push(switches.onState((link, s) => {
         if (s !== 'connected') return;
         recover(link);
-        recovery?.expire();
+        expire();
       }));
       const every = o.expireEveryMs ?? 60_000;
       if (every > 0 && recovery) {
-        expiry = setInterval(() => recovery.expire(), every);
+        expiry = setInterval(expire, every);
         expiry.unref();
       }
     },

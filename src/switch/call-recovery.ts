@@ -6,10 +6,9 @@
  * than max_call_seconds): then `expire` ends it, so that a switch that never comes back does not hold
  * a campaign's concurrency for ever.
  */
-import type { Db } from '../db/client.ts';
+import type { Db } from '../db/handle.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { eq } from 'drizzle-orm';
-import { outboundCalls } from '../db/schema/index.ts';
 import { liveOutbound, type OutboundRow } from '../services/calls/call-store.ts';
 import { locateChannel } from './switch-channels.ts';
 import type { SwitchLink, Switches } from './switches.ts';
@@ -40,7 +39,7 @@ export interface CallRecovery {
   /** The rows `link` may have: followed again, ended, or left for later. */
   recover(link: SwitchLink): Promise<void>;
   /** Ends the rows whose switch is not connected and which are older than switchDownMs. */
-  expire(): void;
+  expire(): Promise<void>;
 }
 
 export function createCallRecovery(o: RecoveryOptions, hooks: RecoveryHooks): CallRecovery {
@@ -49,7 +48,7 @@ export function createCallRecovery(o: RecoveryOptions, hooks: RecoveryHooks): Ca
 
   return {
     async recover(link) {
-      for (const row of liveOutbound(o.db)) {
+      for (const row of await liveOutbound(o.db)) {
         if (row.status === 'dialing' && row.startedAt === null && !hooks.isFollowed(row.aLegUuid)) {
           // Claimed but never sent to a switch (startedAt is set before the originate): nobody has its channel.
           // A young one is being placed right now (by the dialer or the scheduler of some instance).
@@ -70,12 +69,15 @@ export function createCallRecovery(o: RecoveryOptions, hooks: RecoveryHooks): Ca
           hooks.end(row, row.status === 'dialing' ? 'INTERRUPTED' : 'LOST_TRACK');
           continue;
         }
-        if (row.switchId !== where.link.id) o.db.update(outboundCalls).set({ switchId: where.link.id }).where(eq(outboundCalls.id, row.id)).run();
+        if (row.switchId !== where.link.id) {
+          const { outboundCalls } = o.db.t;
+          await o.db.update(outboundCalls).set({ switchId: where.link.id }).where(eq(outboundCalls.id, row.id));
+        }
         hooks.follow(row, where.link);
       }
     },
-    expire() {
-      for (const row of liveOutbound(o.db)) {
+    async expire() {
+      for (const row of await liveOutbound(o.db)) {
         if (ageMs(row) < switchDownMs) continue;
         if (o.switches.owners(row.switchId).every((l) => l.connected)) continue;
         o.logger.warn({ call: row.id, switch: row.switchId }, 'placed call ended: its switch has been unreachable for longer than a call may last');

@@ -6,12 +6,11 @@
  * due rows stay scheduled and fire when it is back (or fail once they are `maxLateMs` late).
  */
 import { and, eq, lte } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import type { Db } from '../db/handle.ts';
 import type { Logger } from '../runtime/logger.ts';
-import { outboundCalls } from '../db/schema/index.ts';
-import { claimScheduled, setStatus } from '../services/calls/call-store.ts';
+import { LIVE_STATUSES, claimScheduled, setStatusAsync as setStatus } from '../services/calls/call-store.ts';
 import type { CallControl } from '../services/calls/control.ts';
-import { endMaskingSession, expiredSessions } from '../services/masking/store.ts';
+import { endMaskingSessionAsync, expiredSessionsAsync } from '../services/masking/store.ts';
 
 export interface SchedulerOptions {
   db: Db;
@@ -41,30 +40,31 @@ export function createCallScheduler(o: SchedulerOptions): CallScheduler {
   const runOnce = async (): Promise<number> => {
     const t = now();
     const iso = new Date(t).toISOString();
-    for (const s of expiredSessions(o.db, iso)) {
+    const { outboundCalls } = o.db.t;
+    for (const s of await expiredSessionsAsync(o.db, iso)) {
       // Expire first (forgetting the pair); the hung-up call then finds the session no longer active.
-      if (!endMaskingSession(o.db, s.id, 'expired', iso)) continue;
-      const live = o.db.select().from(outboundCalls).where(eq(outboundCalls.maskingSessionId, s.id)).all()
-        .filter((c) => ['dialing', 'ringing', 'answered', 'bridged'].includes(c.status));
+      if (!(await endMaskingSessionAsync(o.db, s.id, 'expired', iso))) continue;
+      const live = (await o.db.select().from(outboundCalls).where(eq(outboundCalls.maskingSessionId, s.id)))
+        .filter((c) => (LIVE_STATUSES as string[]).includes(c.status));
       for (const c of live) await o.calls.hangup(c.orgId, c.id).catch((err: unknown) => log.warn({ err, call: c.id }, 'expiry hangup failed'));
     }
-    const due = o.db.select({ id: outboundCalls.id, scheduledAt: outboundCalls.scheduledAt }).from(outboundCalls)
-      .where(and(eq(outboundCalls.status, 'scheduled'), lte(outboundCalls.scheduledAt, t))).all();
+    const due = await o.db.select({ id: outboundCalls.id, scheduledAt: outboundCalls.scheduledAt }).from(outboundCalls)
+      .where(and(eq(outboundCalls.status, 'scheduled'), lte(outboundCalls.scheduledAt, t)));
     let fired = 0;
     for (const row of due) {
       if (!o.calls.connected) {
-        if (t - (row.scheduledAt ?? t) > maxLate && claimScheduled(o.db, row.id)) {
-          setStatus(o.db, row.id, 'failed', { hangupCause: 'SWITCH_UNAVAILABLE', endedAt: iso });
+        if (t - (row.scheduledAt ?? t) > maxLate && (await claimScheduled(o.db, row.id))) {
+          await setStatus(o.db, row.id, 'failed', { hangupCause: 'SWITCH_UNAVAILABLE', endedAt: iso });
           log.warn({ call: row.id }, 'scheduled call failed: switch unavailable');
         }
         continue;
       }
-      if (!claimScheduled(o.db, row.id)) continue;
+      if (!(await claimScheduled(o.db, row.id))) continue;
       try {
         await o.calls.place(row.id);
         fired++;
       } catch (err) {
-        setStatus(o.db, row.id, 'failed', { hangupCause: 'ORIGINATE_FAILED', endedAt: iso });
+        await setStatus(o.db, row.id, 'failed', { hangupCause: 'ORIGINATE_FAILED', endedAt: iso });
         log.error({ err, call: row.id }, 'scheduled call could not be placed');
       }
     }

@@ -5,7 +5,7 @@
  * recording and webhooks as every placed call). Its state is all in the database (dialer-store.ts): any
  * number of instances may run it against one database.
  */
-import type { Db } from '../db/client.ts';
+import type { Db } from '../db/handle.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { CallEventBus } from '../domain/call-events.ts';
 import { windowState } from '../domain/calling-window.ts';
@@ -65,7 +65,7 @@ export function createDialer(o: DialerOptions): Dialer {
     const p = o.calls.place(id).then(() => o.onPlaced?.(), (err: unknown) => {
       // Nothing went out (the switch went away between claim and originate): the number is due again.
       log.warn({ err, campaign: c.id, call: id }, 'campaign call not placed; the number stays due');
-      unclaim(o.db, id, now().getTime());
+      return unclaim(o.db, id, now().getTime()).catch((e: unknown) => log.error({ err: e, call: id }, 'unclaim failed'));
     });
     placing.add(p);
     void p.finally(() => placing.delete(p));
@@ -73,15 +73,15 @@ export function createDialer(o: DialerOptions): Dialer {
 
   const run = async (): Promise<{ settled: number; placed: number }> => {
     const t = now();
-    const settled = settle(o.db, t.getTime());
+    const settled = await settle(o.db, t.getTime());
     let placed = 0;
     if (!o.calls.connected) return { settled, placed };
     refill(t.getTime());
-    for (const c of activeCampaigns(o.db)) {
+    for (const c of await activeCampaigns(o.db)) {
       const budget = Math.min(maxPerPass, Math.floor(tokens));
       if (budget <= 0) break;
       if (!windowState({ start: c.windowStart, end: c.windowEnd, days: c.days, timezone: c.timezone }, t).open) continue;
-      for (const id of claim(o.db, c, t.getTime(), budget)) {
+      for (const id of await claim(o.db, c, t.getTime(), budget)) {
         tokens--;
         place(c, id);
         placed++;

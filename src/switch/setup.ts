@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from '../runtime/env.ts';
 import { recordingsDir, soundsDir } from '../runtime/env.ts';
-import type { Db } from '../db/client.ts';
+import type { Db } from '../db/handle.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { CallEventBus } from '../domain/call-events.ts';
 import type { TtsEngine } from '../media/tts-engine.ts';

@@ -22,7 +22,7 @@ beforeEach(async () => {
   await h.req('POST', `/api/v1/ivrs/${flowId}/publish`);
   p = await attachPlacing(h);
   // No bus subscription here: the harness checks that only its own listeners remain; the test drives the passes.
-  dialer = createDialer({ db: h.api.deps.db, logger: silentLogger(), calls: p.control, tickMs: 20 });
+  dialer = createDialer({ db: h.api.deps.adb, logger: silentLogger(), calls: p.control, tickMs: 20 });
   h.api.deps.dialer = dialer;
 });
 afterEach(async () => {

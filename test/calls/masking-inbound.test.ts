@@ -31,7 +31,7 @@ beforeEach(async () => {
     reconnect: { initialDelayMs: 10, maxDelayMs: 50, factor: 2 },
   });
   const control = createCallControl({
-    db: h.api.deps.db, logger: silentLogger(), bus: createCallEventBus(), switches: oneSwitch(client), gateway: 'pstn', ringTimeoutS: 2,
+    db: h.api.deps.adb, logger: silentLogger(), bus: createCallEventBus(), switches: oneSwitch(client), gateway: 'pstn', ringTimeoutS: 2,
     recordingsDir: null, commandTimeoutMs: 1_000,
   });
   h.api.deps.calls = control;

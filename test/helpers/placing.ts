@@ -48,7 +48,7 @@ export async function attachPlacing(h: ControllerHarness, opts: Pick<CallControl
   const client = new InboundClient({ port, password: 'ClueCon', logger: silentLogger(), commandTimeoutMs: 1_000, reconnect: { initialDelayMs: 10, maxDelayMs: 50 } });
   const d = h.api.deps;
   const control = createCallControl({
-    db: d.db, logger: silentLogger(), bus: h.bus, switches: oneSwitch(client), gateway: 'pstn', ringTimeoutS: 2, recordingsDir: null,
+    db: d.adb, logger: silentLogger(), bus: h.bus, switches: oneSwitch(client), gateway: 'pstn', ringTimeoutS: 2, recordingsDir: null,
     commandTimeoutMs: 1_000, socketEndpoint: `127.0.0.1:${h.server.address().port}`, ...opts,
     renderTemplate: async (orgId, id, variables) => (await renderTemplate({ db: d.adb, config: h.api.config, tts: d.tts, logger: d.logger, now: d.now }, orgId, id, variables)).path,
   });

@@ -20,7 +20,7 @@ it('spreads a campaign\'s calls over both switches; each call log names its swit
   const flowId = (await c.h.req<{ id: string }>('POST', '/api/v1/ivrs', { name: 'Confirm', extension: '7001', timeout: 1, max_retries: 1 })).id;
   await c.h.req('PUT', `/api/v1/ivrs/${flowId}/menu`, { options: [{ digit: '1', action_type: 'hangup', action_destination: null }] });
   await c.h.req('POST', `/api/v1/ivrs/${flowId}/publish`);
-  dialer = createDialer({ db: c.h.api.deps.db, logger: silentLogger(), calls: c.control, tickMs: 20 });
+  dialer = createDialer({ db: c.h.api.deps.adb, logger: silentLogger(), calls: c.control, tickMs: 20 });
   const campaign = await c.h.req<{ id: string }>('POST', '/api/v1/campaigns', {
     name: 'Confirm orders', did: DID, flow_id: flowId, no_of_call: 4, start_time: '00:00', end_time: '24:00', days: [0, 1, 2, 3, 4, 5, 6],
   });

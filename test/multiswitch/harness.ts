@@ -65,7 +65,7 @@ export async function startCluster(o: { policy?: OriginatePolicy; controller?: C
   const controls: CallControl[] = [];
   const newControl = (extra: Partial<CallControlOptions> = {}): CallControl => {
     const control = createCallControl({
-      db: h.api.deps.db, logger: silentLogger(), bus: h.bus, switches, policy: o.policy ?? 'round_robin', gateway: 'pstn', ringTimeoutS: 2,
+      db: h.api.deps.adb, logger: silentLogger(), bus: h.bus, switches, policy: o.policy ?? 'round_robin', gateway: 'pstn', ringTimeoutS: 2,
       recordingsDir: null, commandTimeoutMs: 1_000, socketEndpoint: `127.0.0.1:${h.server.address().port}`,
       inboundLoad: (id) => h.registry.countOn(id), expireEveryMs: 0, registrationProfile: 'extensions', ...extra,
     });

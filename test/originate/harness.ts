@@ -1,7 +1,7 @@
 /** API + call control + inbound ESL client against the emulator's inbound mode with two-leg originate. */
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
 import { InboundEmulator } from '../emulator/inbound-server.ts';
 import type { OriginateSimOptions } from '../emulator/inbound-originate.ts';
 import { InboundClient } from '../../src/esl/inbound-client.ts';
@@ -12,7 +12,7 @@ import { oneSwitch } from '../helpers/switches.ts';
 import type { CallControl } from '../../src/services/calls/control.ts';
 
 export interface CallHarness {
-  api: TestApi;
+  api: AsyncTestApi;
   emu: InboundEmulator;
   client: InboundClient;
   control: CallControl;
@@ -39,10 +39,10 @@ export async function createCallHarness(sim: OriginateSimOptions = {}, opts: { c
   const events: CallEvent[] = [];
   bus.subscribe((e) => void events.push(e));
   const recordingsDir = join('/tmp', `sb-rec-${randomUUID()}`);
-  const api = createTestApi({}, {}, opts.seedDatabase ? { seedDatabase: opts.seedDatabase } : {});
+  const api = await openTestApi({}, {}, opts.seedDatabase ? { seedDatabase: opts.seedDatabase } : {});
   // AppDeps is one object per app: adding the control after the database exists reaches every request.
   const real = createCallControl({
-    db: api.deps.db, logger: silentLogger(), bus, switches: oneSwitch(client), gateway: 'pstn', ringTimeoutS: 2,
+    db: api.deps.adb, logger: silentLogger(), bus, switches: oneSwitch(client), gateway: 'pstn', ringTimeoutS: 2,
     recordingsDir, commandTimeoutMs: 1_000, renderIntro: async (_text, callId) => `/tmp/intro_${callId}.wav`,
   });
   api.deps.calls = real;
@@ -57,10 +57,9 @@ export async function createCallHarness(sim: OriginateSimOptions = {}, opts: { c
     async org() {
       const org = await a.org();
       const did = `+9180659${String(78_000 + ++didCounter).padStart(5, '0')}`;
-      a.database.sqlite.prepare('insert into dids (id, number, org_id, status, created_at, updated_at) values (?, ?, ?, ?, ?, ?)')
-        .run(randomUUID(), did, org.orgId, 'active', 'x', 'x');
-      a.database.sqlite.prepare('insert into extensions (id, org_id, number, name, sip_password, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)')
-        .run(randomUUID(), org.orgId, '1001', 'Agent', 'pw', 'x', 'x');
+      const { dids, extensions } = a.deps.adb.t;
+      await a.deps.adb.insert(dids).values({ id: randomUUID(), number: did, orgId: org.orgId, status: 'active', createdAt: 'x', updatedAt: 'x' });
+      await a.deps.adb.insert(extensions).values({ id: randomUUID(), orgId: org.orgId, number: '1001', name: 'Agent', sipPassword: 'pw', createdAt: 'x', updatedAt: 'x' });
       return { ...org, did, ext: '1001' };
     },
     async waitStatus(org, id, status, timeoutMs = 3_000) {
@@ -89,7 +88,7 @@ export async function createCallHarness(sim: OriginateSimOptions = {}, opts: { c
       real.stop();
       await client.close();
       await emu.close();
-      a.close();
+      await a.close();
     },
   };
 }

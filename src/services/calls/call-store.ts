@@ -3,23 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { PlacedKind, PlacedSpec } from './placed-spec.ts';
 import type { Db } from '../../db/client.ts';
-import { callLogs, outboundCalls } from '../../db/schema/index.ts';
+import { affectedRows, type Db as AsyncDb } from '../../db/handle.ts';
+import { outboundCalls } from '../../db/schema/index.ts';
 
 export type OutboundRow = typeof outboundCalls.$inferSelect;
 export type OutboundStatus = 'scheduled' | 'dialing' | 'ringing' | 'answered' | 'bridged' | 'ended' | 'failed' | 'cancelled';
 export const LIVE_STATUSES: OutboundStatus[] = ['dialing', 'ringing', 'answered', 'bridged'];
 
-export function getOutbound(db: Db, id: string): OutboundRow | undefined {
-  return db.select().from(outboundCalls).where(eq(outboundCalls.id, id)).get();
-}
 
-export function getOutboundInOrg(db: Db, orgId: string, id: string): OutboundRow | undefined {
-  return db.select().from(outboundCalls).where(and(eq(outboundCalls.id, id), eq(outboundCalls.orgId, orgId))).get();
-}
 
-export function liveOutbound(db: Db): OutboundRow[] {
-  return db.select().from(outboundCalls).where(inArray(outboundCalls.status, LIVE_STATUSES)).all();
-}
 
 export function setStatus(db: Db, id: string, status: OutboundStatus, extra: Partial<OutboundRow> = {}): void {
   db.update(outboundCalls).set({ ...extra, status, updatedAt: new Date().toISOString() }).where(eq(outboundCalls.id, id)).run();
@@ -56,15 +48,55 @@ export function insertOutbound(db: Db, call: NewCall, status: 'scheduled' | 'dia
   }).returning().get();
 }
 
-/** Claims a scheduled row for dialing; false when another pass (or process) got it first or it was cancelled. */
-export function claimScheduled(db: Db, id: string): boolean {
-  return db.update(outboundCalls).set({ status: 'dialing', updatedAt: new Date().toISOString() })
-    .where(and(eq(outboundCalls.id, id), eq(outboundCalls.status, 'scheduled'))).run().changes === 1;
+
+
+
+
+// The async data layer (PG-PLAN.md). The synchronous setStatus and insertOutbound above stay for the code
+// still synchronous (the runner's masked inbound calls; the dialer's SQLite claim, one synchronous transaction).
+
+export async function getOutbound(db: AsyncDb, id: string): Promise<OutboundRow | undefined> {
+  const { outboundCalls } = db.t;
+  return (await db.select().from(outboundCalls).where(eq(outboundCalls.id, id)).limit(1))[0];
 }
 
-/** The call log row of a placed call, written when it starts dialing on `switchId`. */
-export function startCallLog(db: Db, row: OutboundRow, startedAt: string, switchId: string | null): void {
-  db.insert(callLogs).values({
+export async function getOutboundInOrg(db: AsyncDb, orgId: string, id: string): Promise<OutboundRow | undefined> {
+  const { outboundCalls } = db.t;
+  return (await db.select().from(outboundCalls).where(and(eq(outboundCalls.id, id), eq(outboundCalls.orgId, orgId))).limit(1))[0];
+}
+
+export async function liveOutbound(db: AsyncDb): Promise<OutboundRow[]> {
+  const { outboundCalls } = db.t;
+  return db.select().from(outboundCalls).where(inArray(outboundCalls.status, LIVE_STATUSES));
+}
+
+export async function setStatusAsync(db: AsyncDb, id: string, status: OutboundStatus, extra: Partial<OutboundRow> = {}): Promise<void> {
+  const { outboundCalls } = db.t;
+  await db.update(outboundCalls).set({ ...extra, status, updatedAt: new Date().toISOString() }).where(eq(outboundCalls.id, id));
+}
+
+export async function insertOutboundAsync(db: AsyncDb, call: NewCall, status: 'scheduled' | 'dialing'): Promise<OutboundRow> {
+  const { outboundCalls } = db.t;
+  const [row] = await db.insert(outboundCalls).values({
+    orgId: call.orgId, kind: call.kind, did: call.did, extNo: call.extNo ?? null,
+    firstNumber: call.first, secondNumber: call.second, intro: call.intro ?? null, spec: call.spec ?? null,
+    status, aLegUuid: randomUUID(), bLegUuid: randomUUID(),
+    maskingSessionId: call.maskingSessionId ?? null, scheduledAt: call.scheduledAt ?? null, timezone: call.timezone ?? null,
+    campaignId: call.campaignId ?? null, campaignNumberId: call.campaignNumberId ?? null,
+  }).returning();
+  return row!;
+}
+
+/** Claims a scheduled row for dialing; false when another pass (or process) got it first or it was cancelled. One conditional UPDATE: one claimer wins on both databases. */
+export async function claimScheduled(db: AsyncDb, id: string): Promise<boolean> {
+  const { outboundCalls } = db.t;
+  return affectedRows(await db.update(outboundCalls).set({ status: 'dialing', updatedAt: new Date().toISOString() })
+    .where(and(eq(outboundCalls.id, id), eq(outboundCalls.status, 'scheduled')))) === 1;
+}
+
+export async function startCallLog(db: AsyncDb, row: OutboundRow, startedAt: string, switchId: string | null): Promise<void> {
+  const { callLogs } = db.t;
+  await db.insert(callLogs).values({
     id: row.id,
     callUuid: row.aLegUuid,
     switchId,
@@ -76,15 +108,17 @@ export function startCallLog(db: Db, row: OutboundRow, startedAt: string, switch
     startedAt,
     path: [],
     dtmf: '',
-  }).onConflictDoNothing().run();
+  }).onConflictDoNothing();
 }
 
-export function answerCallLog(db: Db, id: string, answeredAt: string, answeredBy: string | null): void {
-  db.update(callLogs).set({ answeredAt, answeredBy }).where(eq(callLogs.id, id)).run();
+export async function answerCallLog(db: AsyncDb, id: string, answeredAt: string, answeredBy: string | null): Promise<void> {
+  const { callLogs } = db.t;
+  await db.update(callLogs).set({ answeredAt, answeredBy }).where(eq(callLogs.id, id));
 }
 
-export function finishCallLog(db: Db, id: string, f: { endedAt: string; startedAt: string; cause: string | null; disposition: string; path: unknown[] }): void {
+export async function finishCallLog(db: AsyncDb, id: string, f: { endedAt: string; startedAt: string; cause: string | null; disposition: string; path: unknown[] }): Promise<void> {
+  const { callLogs } = db.t;
   const duration = Math.max(0, Math.round((Date.parse(f.endedAt) - Date.parse(f.startedAt)) / 1000));
-  db.update(callLogs).set({ endedAt: f.endedAt, durationS: duration, hangupCause: f.cause, disposition: f.disposition, path: f.path })
-    .where(eq(callLogs.id, id)).run();
+  await db.update(callLogs).set({ endedAt: f.endedAt, durationS: duration, hangupCause: f.cause, disposition: f.disposition, path: f.path })
+    .where(eq(callLogs.id, id));
 }

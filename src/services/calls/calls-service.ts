@@ -7,15 +7,17 @@ import type { Readable } from 'node:stream';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Config } from '../../runtime/env.ts';
 import type { Db } from '../../db/client.ts';
-import { callRecordings, dids, extensions } from '../../db/schema/index.ts';
+import type { Db as AsyncDb, Tables } from '../../db/handle.ts';
+import { dids, extensions } from '../../db/schema/index.ts';
 import { normalizeE164 } from '../numbers/phone.ts';
 import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../../domain/errors.ts';
-import { getCallLog, type CallLogRow } from '../call-logs/store.ts';
+import { getCallLogAsync, type CallLogRow } from '../call-logs/store.ts';
 import { getOutboundInOrg, type OutboundRow } from './call-store.ts';
 import type { CallControl } from './control.ts';
 import { isValidTimeZone, parseScheduleTime } from './schedule-time.ts';
-import { agentCallerIdNumber } from '../human-agents/queries.ts';
+import { agentCallerIdNumberAsync } from '../human-agents/queries.ts';
 
+/** The synchronous handle's deps (masking sessions, not converted yet); `PlaceDeps` is the async one. */
 export interface CallsDeps {
   db: Db;
   config: Pick<Config, 'DEFAULT_COUNTRY_CODE'>;
@@ -23,6 +25,9 @@ export interface CallsDeps {
   calls?: CallControl | undefined;
   now: () => Date;
 }
+
+/** CallsDeps over the async handle (src/db/handle.ts). */
+export type PlaceDeps = Omit<CallsDeps, 'db'> & { db: AsyncDb };
 
 /** E.164 or a 400 naming the field. */
 export function phoneField(value: string, field: string, countryCode: string): string {
@@ -40,6 +45,27 @@ export function didField(db: Db, orgId: string, value: string, countryCode: stri
   if (!row || row.status !== 'active') {
     throw new ValidationError('DID is not an active number of this organization', [{ field, message: 'not an active DID of this organization' }]);
   }
+  return row.number;
+}
+
+/** didField on the async handle. */
+export async function didFieldAsync(db: AsyncDb, orgId: string, value: string, countryCode: string, field = 'did'): Promise<string> {
+  const { dids } = db.t;
+  const number = normalizeE164(value, countryCode);
+  const [row] = number
+    ? await db.select({ number: dids.number, status: dids.status }).from(dids).where(and(eq(dids.orgId, orgId), eq(dids.number, number))).limit(1)
+    : [];
+  if (!row || row.status !== 'active') {
+    throw new ValidationError('DID is not an active number of this organization', [{ field, message: 'not an active DID of this organization' }]);
+  }
+  return row.number;
+}
+
+export async function extensionFieldAsync(db: AsyncDb, orgId: string, value: string, field = 'ext_no'): Promise<string> {
+  const { extensions } = db.t;
+  const [row] = await db.select({ number: extensions.number, enabled: extensions.enabled }).from(extensions)
+    .where(and(eq(extensions.orgId, orgId), eq(extensions.number, value))).limit(1);
+  if (!row || !row.enabled) throw new ValidationError(`Extension ${value} does not exist in this organization`, [{ field, message: 'not an enabled extension of this organization' }]);
   return row.number;
 }
 
@@ -71,13 +97,13 @@ export function callControl(calls: CallControl | undefined): CallControl {
  * Rings the agent's extension, then the customer (showing the DID). Without `did`, the caller ID is the
  * DID assigned to the agent using the extension (PATCH /agents/{id} caller_id_did).
  */
-export async function clickToCall(deps: CallsDeps, orgId: string, input: { did?: string | undefined; ext_no: string; phone: string }): Promise<{ id: string; ext: string }> {
+export async function clickToCall(deps: PlaceDeps, orgId: string, input: { did?: string | undefined; ext_no: string; phone: string }): Promise<{ id: string; ext: string }> {
   const { db, config } = deps;
   const phone = phoneField(input.phone, 'phone', config.DEFAULT_COUNTRY_CODE);
-  const given = input.did ?? agentCallerIdNumber(db, orgId, input.ext_no);
+  const given = input.did ?? await agentCallerIdNumberAsync(db, orgId, input.ext_no);
   if (given === null) throw new ValidationError('did is required: no agent with a caller-ID DID uses this extension', [{ field: 'did', message: 'required unless the extension\'s agent has a caller_id_did' }]);
-  const did = didField(db, orgId, given, config.DEFAULT_COUNTRY_CODE);
-  const ext = extensionField(db, orgId, input.ext_no);
+  const did = await didFieldAsync(db, orgId, given, config.DEFAULT_COUNTRY_CODE);
+  const ext = await extensionFieldAsync(db, orgId, input.ext_no);
   const control = callControl(deps.calls);
   const row = await control.create({ orgId, kind: 'click_to_call', did, first: null, second: phone, extNo: ext });
   return { id: row.id, ext };
@@ -93,11 +119,11 @@ export interface TwoPartyInput {
 }
 
 /** Calls the first party, plays the intro, then dials the second; now, or at `schedule_datetime`. */
-export async function twoPartyCall(deps: CallsDeps, orgId: string, b: TwoPartyInput): Promise<{ id: string; scheduledAt: number | null }> {
+export async function twoPartyCall(deps: PlaceDeps, orgId: string, b: TwoPartyInput): Promise<{ id: string; scheduledAt: number | null }> {
   const { db, config, now } = deps;
   const first = phoneField(b.first_phone, 'first_phone', config.DEFAULT_COUNTRY_CODE);
   const second = phoneField(b.second_phone, 'second_phone', config.DEFAULT_COUNTRY_CODE);
-  const did = didField(db, orgId, b.did, config.DEFAULT_COUNTRY_CODE);
+  const did = await didFieldAsync(db, orgId, b.did, config.DEFAULT_COUNTRY_CODE);
   const scheduledAt = scheduleField(b, now());
   const control = callControl(deps.calls);
   const row = await control.create({
@@ -107,34 +133,36 @@ export async function twoPartyCall(deps: CallsDeps, orgId: string, b: TwoPartyIn
 }
 
 /** A placed call's row, else the inbound call's log row (404 when neither is the org's). */
-export function findCall(db: Db, orgId: string, id: string): { placed: OutboundRow } | { inbound: CallLogRow } {
-  const placed = getOutboundInOrg(db, orgId, id);
-  return placed ? { placed } : { inbound: getCallLog(db, orgId, id) };
+export async function findCall(db: AsyncDb, orgId: string, id: string): Promise<{ placed: OutboundRow } | { inbound: CallLogRow }> {
+  const placed = await getOutboundInOrg(db, orgId, id);
+  return placed ? { placed } : { inbound: await getCallLogAsync(db, orgId, id) };
 }
 
 /** Hangs up a live call (placed or inbound), or cancels a scheduled one. */
-export async function hangUpCall(deps: CallsDeps, orgId: string, id: string): Promise<'hungup' | 'cancelled'> {
+export async function hangUpCall(deps: PlaceDeps, orgId: string, id: string): Promise<'hungup' | 'cancelled'> {
   const { db } = deps;
-  const placed = getOutboundInOrg(db, orgId, id);
-  const inbound = placed ? null : getCallLog(db, orgId, id);
+  const placed = await getOutboundInOrg(db, orgId, id);
+  const inbound = placed ? null : await getCallLogAsync(db, orgId, id);
   if (inbound?.ended_at) throw new ConflictError('Call has already ended');
   const control = callControl(deps.calls);
   return control.hangup(orgId, placed?.id ?? inbound!.id, inbound ? { uuid: inbound.call_uuid, switchId: inbound.switch_id } : null);
 }
 
-export type RecordingRow = typeof callRecordings.$inferSelect;
+export type RecordingRow = Tables['callRecordings']['$inferSelect'];
 
 /** The recordings of a call (by call log id or call uuid), oldest first. */
-export function listRecordings(db: Db, orgId: string, callRef: string): RecordingRow[] {
-  const call = getCallLog(db, orgId, callRef);
+export async function listRecordings(db: AsyncDb, orgId: string, callRef: string): Promise<RecordingRow[]> {
+  const { callRecordings } = db.t;
+  const call = await getCallLogAsync(db, orgId, callRef);
   return db.select().from(callRecordings).where(and(eq(callRecordings.orgId, orgId), eq(callRecordings.callId, call.id)))
-    .orderBy(asc(callRecordings.createdAt)).all();
+    .orderBy(asc(callRecordings.createdAt));
 }
 
 /** One recording's audio as a stream with its size; a file not (yet) on disk is a not-found. */
-export function openRecording(db: Db, orgId: string, callId: string, recordingId: string): { recording: RecordingRow; size: number; stream: Readable } {
-  const rec = db.select().from(callRecordings)
-    .where(and(eq(callRecordings.id, recordingId), eq(callRecordings.orgId, orgId), eq(callRecordings.callId, callId))).get();
+export async function openRecording(db: AsyncDb, orgId: string, callId: string, recordingId: string): Promise<{ recording: RecordingRow; size: number; stream: Readable }> {
+  const { callRecordings } = db.t;
+  const [rec] = await db.select().from(callRecordings)
+    .where(and(eq(callRecordings.id, recordingId), eq(callRecordings.orgId, orgId), eq(callRecordings.callId, callId))).limit(1);
   if (!rec) throw new NotFoundError('Recording not found');
   let size: number;
   try {

@@ -5,15 +5,14 @@
  * recording and webhook machinery as click-to-call (src/switch/call-control.ts).
  */
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { aiAgents, ivrs } from '../../db/schema/index.ts';
+import type { Db } from '../../db/handle.ts';
 import type { BotTarget } from '../../domain/agents.ts';
 import { ValidationError } from '../../domain/errors.ts';
-import { latestSnapshot } from '../../publish/store.ts';
+import { latestSnapshotAsync } from '../../publish/store.ts';
 import type { ConfigSnapshot } from '../../publish/snapshot.ts';
-import { callControl, didField, extensionField, phoneField, scheduleField, type CallsDeps } from './calls-service.ts';
+import { callControl, didFieldAsync, extensionFieldAsync, phoneField, scheduleField, type PlaceDeps } from './calls-service.ts';
 import type { PlacedSpec } from './placed-spec.ts';
-import { findTemplate } from '../tts-templates/template-service.ts';
+import { findTemplateAsync } from '../tts-templates/template-service.ts';
 import { fillTemplate, parseTemplate } from '../tts-templates/placeholders.ts';
 
 export interface CallFlow {
@@ -24,11 +23,12 @@ export interface CallFlow {
 }
 
 /** The organization's call flows: the IVRs of its latest published configuration. */
-export function listCallFlows(db: Db, orgId: string): CallFlow[] {
-  const snap = latestSnapshot(db, orgId)?.snapshot;
+export async function listCallFlows(db: Db, orgId: string): Promise<CallFlow[]> {
+  const { ivrs } = db.t;
+  const snap = (await latestSnapshotAsync(db, orgId))?.snapshot;
   if (!snap) return [];
   const descriptions = new Map(
-    db.select({ id: ivrs.id, description: ivrs.description }).from(ivrs).where(eq(ivrs.orgId, orgId)).all().map((r) => [r.id, r.description]),
+    (await db.select({ id: ivrs.id, description: ivrs.description }).from(ivrs).where(eq(ivrs.orgId, orgId))).map((r) => [r.id, r.description]),
   );
   return Object.values(snap.ivrs)
     .map((i) => ({ id: i.id, name: i.name, description: descriptions.get(i.id) ?? null, extension: i.extension }))
@@ -73,33 +73,34 @@ export interface PlacedResult {
   scheduledAt: number | null;
 }
 
-export async function placeFlowCall(deps: CallsDeps, orgId: string, b: FlowCallInput): Promise<PlacedResult> {
-  const base = common(deps, orgId, b);
-  const spec: PlacedSpec = { kind: 'flow', ivrId: publishedFlow(deps.db, orgId, b.flow_id, 'flow_id') };
+export async function placeFlowCall(deps: PlaceDeps, orgId: string, b: FlowCallInput): Promise<PlacedResult> {
+  const base = await common(deps, orgId, b);
+  const spec: PlacedSpec = { kind: 'flow', ivrId: await publishedFlow(deps.db, orgId, b.flow_id, 'flow_id') };
   return place(deps, orgId, base, spec);
 }
 
-export async function placeTtsCall(deps: CallsDeps, orgId: string, b: TtsCallInput): Promise<PlacedResult> {
-  const base = common(deps, orgId, b);
+export async function placeTtsCall(deps: PlaceDeps, orgId: string, b: TtsCallInput): Promise<PlacedResult> {
+  const base = await common(deps, orgId, b);
   const variables = templateVariables(b.variables);
   // Checked now (an unknown template is a 404, a missing value a 400 naming it); rendered when dialled.
-  const template = findTemplate(deps.db, orgId, b.template);
+  const template = await findTemplateAsync(deps.db, orgId, b.template);
   fillTemplate(parseTemplate(template.text), variables);
   const templateId = template.id;
-  const ivrId = b.flow_id ? publishedFlow(deps.db, orgId, b.flow_id, 'flow_id') : null;
+  const ivrId = b.flow_id ? await publishedFlow(deps.db, orgId, b.flow_id, 'flow_id') : null;
   return place(deps, orgId, base, { kind: 'tts', templateId, variables, audio: null, ivrId });
 }
 
-export async function placeBotCall(deps: CallsDeps, orgId: string, b: BotCallInput): Promise<PlacedResult> {
-  const base = common(deps, orgId, b);
+export async function placeBotCall(deps: PlaceDeps, orgId: string, b: BotCallInput): Promise<PlacedResult> {
+  const { aiAgents } = deps.db.t;
+  const base = await common(deps, orgId, b);
   if (!b.agent_id === !b.wss_url) {
     throw new ValidationError('Give either agent_id or wss_url', [{ field: b.agent_id ? 'wss_url' : 'agent_id', message: 'exactly one of agent_id and wss_url' }]);
   }
   let target: BotTarget | null = null;
   if (b.agent_id) {
-    const agent = deps.db.select({ id: aiAgents.id }).from(aiAgents).where(and(eq(aiAgents.id, b.agent_id), eq(aiAgents.orgId, orgId))).get();
+    const [agent] = await deps.db.select({ id: aiAgents.id }).from(aiAgents).where(and(eq(aiAgents.id, b.agent_id), eq(aiAgents.orgId, orgId))).limit(1);
     if (!agent) throw new ValidationError('No such AI agent', [{ field: 'agent_id', message: 'not an AI agent of this organization' }]);
-    if (!publishedAgent(latestSnapshot(deps.db, orgId)?.snapshot ?? null, b.agent_id)) {
+    if (!publishedAgent((await latestSnapshotAsync(deps.db, orgId))?.snapshot ?? null, b.agent_id)) {
       throw new ValidationError('The AI agent is not published yet', [{ field: 'agent_id', message: 'publish the organization first' }]);
     }
   } else {
@@ -108,7 +109,7 @@ export async function placeBotCall(deps: CallsDeps, orgId: string, b: BotCallInp
       systemPrompt: b.system_msg ?? null, language: b.language ?? 'en-IN', openingText: b.text ?? null, connectTimeoutMs: 3000,
     };
   }
-  const agentExtension = b.agent_extension ? extensionField(deps.db, orgId, b.agent_extension, 'agent_extension') : null;
+  const agentExtension = b.agent_extension ? await extensionFieldAsync(deps.db, orgId, b.agent_extension, 'agent_extension') : null;
   // What the request says about the conversation reaches the bot's `start`, also for a published agent.
   const parameters: Record<string, string> = { ...b.parameters, connect: b.connect ?? 'answer' };
   if (b.system_msg) parameters.system_msg = b.system_msg;
@@ -117,17 +118,18 @@ export async function placeBotCall(deps: CallsDeps, orgId: string, b: BotCallInp
   return place(deps, orgId, base, { kind: 'bot', agentId: b.agent_id ?? null, target, agentExtension, parameters });
 }
 
-function common(deps: CallsDeps, orgId: string, b: Scheduled) {
+async function common(deps: PlaceDeps, orgId: string, b: Scheduled) {
   const cc = deps.config.DEFAULT_COUNTRY_CODE;
+  const did = await didFieldAsync(deps.db, orgId, b.did, cc);
   return {
-    did: didField(deps.db, orgId, b.did, cc),
+    did,
     customer: phoneField(b.customer_number, 'customer_number', cc),
     scheduledAt: scheduleField(b, deps.now()),
     timezone: b.timezone ?? null,
   };
 }
 
-async function place(deps: CallsDeps, orgId: string, base: ReturnType<typeof common>, spec: PlacedSpec): Promise<PlacedResult> {
+async function place(deps: PlaceDeps, orgId: string, base: Awaited<ReturnType<typeof common>>, spec: PlacedSpec): Promise<PlacedResult> {
   const row = await callControl(deps.calls).create({
     orgId, kind: spec.kind, did: base.did, first: base.customer, second: null, spec, scheduledAt: base.scheduledAt, timezone: base.timezone,
   });
@@ -138,15 +140,16 @@ async function place(deps: CallsDeps, orgId: string, base: ReturnType<typeof com
  * Why `id` cannot be a call flow, or null when it can: a flow is an IVR of the latest published
  * configuration (a draft-only IVR is not one yet). Placed calls and campaigns ask the same question.
  */
-export function flowProblem(db: Db, orgId: string, id: string): string | null {
-  if (latestSnapshot(db, orgId)?.snapshot.ivrs[id]) return null;
-  const exists = db.select({ id: ivrs.id }).from(ivrs).where(and(eq(ivrs.id, id), eq(ivrs.orgId, orgId))).get();
+export async function flowProblem(db: Db, orgId: string, id: string): Promise<string | null> {
+  const { ivrs } = db.t;
+  if ((await latestSnapshotAsync(db, orgId))?.snapshot.ivrs[id]) return null;
+  const [exists] = await db.select({ id: ivrs.id }).from(ivrs).where(and(eq(ivrs.id, id), eq(ivrs.orgId, orgId))).limit(1);
   return exists ? 'the call flow is not published yet: publish the organization first' : 'not a call flow of this organization';
 }
 
 /** `id` when it is a call flow, else a 400 naming the field. */
-function publishedFlow(db: Db, orgId: string, id: string, field: string): string {
-  const problem = flowProblem(db, orgId, id);
+async function publishedFlow(db: Db, orgId: string, id: string, field: string): Promise<string> {
+  const problem = await flowProblem(db, orgId, id);
   if (problem) throw new ValidationError(`Invalid ${field}`, [{ field, message: problem }]);
   return id;
 }

@@ -4,18 +4,19 @@
  * retried. The dialer (src/switch/dialer.ts) reads these rows; a status change takes effect at its next
  * pass (the API kicks it at once; other instances within a tick).
  */
-import { and, asc, eq } from 'drizzle-orm';
-import { sqliteOf, type Db } from '../../db/client.ts';
-import { campaigns, contactLists, type StoredCampaignPlay, type StoredRetryPolicy } from '../../db/schema/index.ts';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Db, Tables } from '../../db/handle.ts';
+import type { StoredCampaignPlay, StoredRetryPolicy } from '../../db/schema/index.ts';
 import { parseTime, isTimeZone, WEEKDAYS } from '../../domain/business-hours.ts';
 import { windowState } from '../../domain/calling-window.ts';
+import { isUniqueViolation } from '../../db/order.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../domain/errors.ts';
-import { didField } from '../calls/calls-service.ts';
+import { didFieldAsync } from '../calls/calls-service.ts';
 import { flowProblem } from '../calls/placed-calls.ts';
-import { findTemplate } from '../tts-templates/template-service.ts';
+import { findTemplateAsync } from '../tts-templates/template-service.ts';
 import { callsInProgress } from './dialer-store.ts';
 
-export type CampaignRow = typeof campaigns.$inferSelect;
+export type CampaignRow = Tables['campaigns']['$inferSelect'];
 export const CAMPAIGN_STATUSES = ['on', 'paused', 'off'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
@@ -52,39 +53,54 @@ export interface CampaignDeps {
 
 const DEFAULT_RETRY: RetryInput = { attempts: 1, spacing_minutes: 30 };
 
-export function getCampaign(db: Db, orgId: string, id: string): CampaignRow {
-  const row = db.select().from(campaigns).where(and(eq(campaigns.id, id), eq(campaigns.orgId, orgId))).get();
+export async function getCampaign(db: Db, orgId: string, id: string): Promise<CampaignRow> {
+  const { campaigns } = db.t;
+  const [row] = await db.select().from(campaigns).where(and(eq(campaigns.id, id), eq(campaigns.orgId, orgId))).limit(1);
   if (!row) throw new NotFoundError('Campaign not found');
   return row;
 }
 
-export function listCampaigns(db: Db, orgId: string): CampaignRow[] {
-  return db.select().from(campaigns).where(eq(campaigns.orgId, orgId)).orderBy(asc(campaigns.createdAt), asc(campaigns.name)).all();
+export async function listCampaigns(db: Db, orgId: string): Promise<CampaignRow[]> {
+  const { campaigns } = db.t;
+  return db.select().from(campaigns).where(eq(campaigns.orgId, orgId)).orderBy(asc(campaigns.createdAt), asc(campaigns.name));
 }
 
-export function createCampaign(d: CampaignDeps, orgId: string, input: CampaignInput): CampaignRow {
-  const values = resolve(d, orgId, input, null);
-  assertNameFree(d.db, orgId, values.name);
-  return d.db.insert(campaigns).values({ orgId, ...values, status: input.status ?? 'paused' }).returning().get();
+export async function createCampaign(d: CampaignDeps, orgId: string, input: CampaignInput): Promise<CampaignRow> {
+  const { campaigns } = d.db.t;
+  const values = await resolve(d, orgId, input, null);
+  await assertNameFree(d.db, orgId, values.name);
+  try {
+    const [row] = await d.db.insert(campaigns).values({ orgId, ...values, status: input.status ?? 'paused' }).returning();
+    return row!;
+  } catch (err) {
+    // Created by another request since the check (the unique index on org and name): the same 409.
+    if (isUniqueViolation(err)) await assertNameFree(d.db, orgId, values.name);
+    throw err;
+  }
 }
 
-export function updateCampaign(d: CampaignDeps, orgId: string, id: string, patch: CampaignPatch): CampaignRow {
-  const current = getCampaign(d.db, orgId, id);
-  const values = resolve(d, orgId, patch, current);
-  if (values.name !== current.name) assertNameFree(d.db, orgId, values.name, id);
-  return d.db.update(campaigns).set({ ...values, ...(patch.status ? { status: patch.status } : {}), updatedAt: d.now().toISOString() })
-    .where(eq(campaigns.id, id)).returning().get()!;
+export async function updateCampaign(d: CampaignDeps, orgId: string, id: string, patch: CampaignPatch): Promise<CampaignRow> {
+  const { campaigns } = d.db.t;
+  const current = await getCampaign(d.db, orgId, id);
+  const values = await resolve(d, orgId, patch, current);
+  if (values.name !== current.name) await assertNameFree(d.db, orgId, values.name, id);
+  const [row] = await d.db.update(campaigns).set({ ...values, ...(patch.status ? { status: patch.status } : {}), updatedAt: d.now().toISOString() })
+    .where(eq(campaigns.id, id)).returning();
+  return row!;
 }
 
-export function setCampaignStatus(d: CampaignDeps, orgId: string, id: string, status: CampaignStatus): CampaignRow {
-  getCampaign(d.db, orgId, id);
-  return d.db.update(campaigns).set({ status, updatedAt: d.now().toISOString() }).where(eq(campaigns.id, id)).returning().get()!;
+export async function setCampaignStatus(d: CampaignDeps, orgId: string, id: string, status: CampaignStatus): Promise<CampaignRow> {
+  const { campaigns } = d.db.t;
+  await getCampaign(d.db, orgId, id);
+  const [row] = await d.db.update(campaigns).set({ status, updatedAt: d.now().toISOString() }).where(eq(campaigns.id, id)).returning();
+  return row!;
 }
 
-export function deleteCampaign(db: Db, orgId: string, id: string): void {
-  const row = getCampaign(db, orgId, id);
+export async function deleteCampaign(db: Db, orgId: string, id: string): Promise<void> {
+  const { campaigns } = db.t;
+  const row = await getCampaign(db, orgId, id);
   if (row.status === 'on') throw new ConflictError('Switch the campaign off before deleting it', { type: 'campaign', id, status: row.status });
-  db.delete(campaigns).where(eq(campaigns.id, id)).run();
+  await db.delete(campaigns).where(eq(campaigns.id, id));
 }
 
 export interface CampaignTotals {
@@ -98,10 +114,10 @@ export interface CampaignTotals {
 }
 
 /** Counts per campaign, by number status (answered: completed numbers whose call was answered). */
-export function campaignTotals(db: Db, orgId: string): Map<string, CampaignTotals> {
-  const rows = sqliteOf(db)
-    .prepare(`select campaign_id, status, answered, count(*) as n from campaign_numbers where org_id = ? group by campaign_id, status, answered`)
-    .all(orgId) as Array<{ campaign_id: string; status: string; answered: number; n: number }>;
+export async function campaignTotals(db: Db, orgId: string): Promise<Map<string, CampaignTotals>> {
+  const { campaignNumbers: n } = db.t;
+  const rows = await db.select({ campaign_id: n.campaignId, status: n.status, answered: n.answered, n: sql<number>`count(*)`.mapWith(Number) })
+    .from(n).where(eq(n.orgId, orgId)).groupBy(n.campaignId, n.status, n.answered);
   const totals = new Map<string, CampaignTotals>();
   for (const r of rows) {
     const t = totals.get(r.campaign_id) ?? { numbers: 0, pending: 0, dialing: 0, completed: 0, answered: 0, failed: 0, dnc: 0 };
@@ -118,19 +134,21 @@ export function campaignWindow(row: CampaignRow, at: Date) {
   return windowState({ start: row.windowStart, end: row.windowEnd, days: row.days, timezone: row.timezone }, at);
 }
 
-function assertNameFree(db: Db, orgId: string, name: string, exceptId?: string): void {
-  const clash = db.select({ id: campaigns.id }).from(campaigns).where(and(eq(campaigns.orgId, orgId), eq(campaigns.name, name))).get();
+async function assertNameFree(db: Db, orgId: string, name: string, exceptId?: string): Promise<void> {
+  const { campaigns } = db.t;
+  const [clash] = await db.select({ id: campaigns.id }).from(campaigns).where(and(eq(campaigns.orgId, orgId), eq(campaigns.name, name))).limit(1);
   if (clash && clash.id !== exceptId) throw new ConflictError(`Campaign "${name}" already exists`, { type: 'campaign', id: clash.id });
 }
 
 /** The row's values from an input (a patch keeps what it does not name); every problem is one 400. */
-function resolve(d: CampaignDeps, orgId: string, input: CampaignPatch, current: CampaignRow | null) {
+async function resolve(d: CampaignDeps, orgId: string, input: CampaignPatch, current: CampaignRow | null) {
+  const { contactLists } = d.db.t;
   const issues: FieldIssue[] = [];
   const problem = (field: string, message: string) => void issues.push({ field, message });
   const name = (input.name ?? current?.name ?? '').trim();
   if (!name) problem('name', 'required');
-  const did = input.did !== undefined ? tryField(() => didField(d.db, orgId, input.did!, d.config.DEFAULT_COUNTRY_CODE), issues) : current?.did;
-  const play = resolvePlay(d.db, orgId, input, current, problem);
+  const did = input.did !== undefined ? await tryField(() => didFieldAsync(d.db, orgId, input.did!, d.config.DEFAULT_COUNTRY_CODE), issues) : current?.did;
+  const play = await resolvePlay(d.db, orgId, input, current, problem);
   const start = input.start_time ?? current?.windowStart ?? '09:00';
   const end = input.end_time ?? current?.windowEnd ?? '18:00';
   if (parseTime(start) === null || start === '24:00') problem('start_time', 'use HH:mm (00:00–23:59)');
@@ -142,16 +160,16 @@ function resolve(d: CampaignDeps, orgId: string, input: CampaignPatch, current: 
   const concurrency = input.no_of_call ?? current?.concurrency ?? 1;
   const retry = resolveRetry(input.retry, current?.retry ?? null);
   const contactListId = input.contact_list_id !== undefined ? input.contact_list_id : (current?.contactListId ?? null);
-  if (contactListId && !d.db.select({ id: contactLists.id }).from(contactLists).where(and(eq(contactLists.id, contactListId), eq(contactLists.orgId, orgId))).get()) {
+  if (contactListId && (await d.db.select({ id: contactLists.id }).from(contactLists).where(and(eq(contactLists.id, contactListId), eq(contactLists.orgId, orgId))).limit(1)).length === 0) {
     problem('contact_list_id', 'not a contact list of this organization');
   }
   if (issues.length > 0 || !did || !play) throw new ValidationError('Invalid campaign', issues);
   return { name, did, play, concurrency, windowStart: start, windowEnd: end, days, timezone, retry, contactListId };
 }
 
-function tryField<T>(fn: () => T, issues: FieldIssue[]): T | undefined {
+async function tryField<T>(fn: () => Promise<T>, issues: FieldIssue[]): Promise<T | undefined> {
   try {
-    return fn();
+    return await fn();
   } catch (err) {
     if (err instanceof ValidationError) issues.push(...((err.details as { fields?: FieldIssue[] } | undefined)?.fields ?? []));
     else throw err;
@@ -159,7 +177,7 @@ function tryField<T>(fn: () => T, issues: FieldIssue[]): T | undefined {
   }
 }
 
-function resolvePlay(db: Db, orgId: string, input: CampaignPatch, current: CampaignRow | null, problem: (f: string, m: string) => void): StoredCampaignPlay | undefined {
+async function resolvePlay(db: Db, orgId: string, input: CampaignPatch, current: CampaignRow | null, problem: (f: string, m: string) => void): Promise<StoredCampaignPlay | undefined> {
   const touched = input.template !== undefined || input.flow_id !== undefined;
   if (!touched && current) return current.play;
   const prev = current?.play;
@@ -167,13 +185,13 @@ function resolvePlay(db: Db, orgId: string, input: CampaignPatch, current: Campa
   const flow = input.flow_id !== undefined ? input.flow_id : (prev?.ivrId ?? null);
   let ivrId: string | null = null;
   if (flow) {
-    const why = flowProblem(db, orgId, flow);
+    const why = await flowProblem(db, orgId, flow);
     if (why) problem('flow_id', why);
     else ivrId = flow;
   }
   if (template) {
     try {
-      return { kind: 'tts', templateId: findTemplate(db, orgId, template).id, ivrId };
+      return { kind: 'tts', templateId: (await findTemplateAsync(db, orgId, template)).id, ivrId };
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
       problem('template', 'not a text template of this organization');
@@ -215,9 +233,9 @@ export async function switchCampaign(
   id: string,
   status: CampaignStatus,
 ): Promise<CampaignRow> {
-  const row = setCampaignStatus(d, orgId, id, status);
+  const row = await setCampaignStatus(d, orgId, id, status);
   if (status === 'off' && d.calls) {
-    for (const call of callsInProgress(d.db, id)) await d.calls.hangup(call.orgId, call.id).catch(() => undefined);
+    for (const call of await callsInProgress(d.db, id)) await d.calls.hangup(call.orgId, call.id).catch(() => undefined);
   }
   return row;
 }

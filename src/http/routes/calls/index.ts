@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../context.ts';
+import { placeDeps } from './deps.ts';
 import type { CallLogRow } from '../../../services/call-logs/store.ts';
 import type { OutboundRow } from '../../../services/calls/call-store.ts';
 import { clickToCall, findCall, hangUpCall, listRecordings, openRecording, twoPartyCall } from '../../../services/calls/calls-service.ts';
@@ -10,7 +11,7 @@ import { clickToCallGetRoute, clickToCallRoute, downloadRoute, hangupRoute, reco
 type Input = { did?: string | undefined; ext_no: string; phone: string };
 
 async function placeClickToCall(c: Context<AppEnv>, input: Input) {
-  const { id, ext } = await clickToCall(c.get('deps'), c.get('principal').orgId, input);
+  const { id, ext } = await clickToCall(placeDeps(c.get('deps')), c.get('principal').orgId, input);
   c.get('logger').info({ call: id, ext }, 'click-to-call placed');
   return { status: 'success' as const, message: 'Call initiated', logid: id };
 }
@@ -48,29 +49,29 @@ export function callRoutes() {
     .openapi(clickToCallRoute, async (c) => c.json(await placeClickToCall(c, c.req.valid('json')), 200))
     .openapi(clickToCallGetRoute, async (c) => c.json(await placeClickToCall(c, c.req.valid('query')), 200))
     .openapi(twoPartyRoute, async (c) => {
-      const { id, scheduledAt } = await twoPartyCall(c.get('deps'), c.get('principal').orgId, c.req.valid('json'));
+      const { id, scheduledAt } = await twoPartyCall(placeDeps(c.get('deps')), c.get('principal').orgId, c.req.valid('json'));
       return c.json({
         status: 'success' as const, message: scheduledAt === null ? 'Call initiated' : 'Call scheduled', logid: id,
         scheduled_at: scheduledAt === null ? null : new Date(scheduledAt).toISOString(),
       }, 200);
     })
-    .openapi(statusRoute, (c) => {
-      const call = findCall(c.get('deps').db, c.get('principal').orgId, c.req.valid('param').id);
+    .openapi(statusRoute, async (c) => {
+      const call = await findCall(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id);
       return c.json('placed' in call ? callStatusDto(call.placed) : inboundStatus(call.inbound), 200);
     })
     .openapi(hangupRoute, async (c) => {
-      const done = await hangUpCall(c.get('deps'), c.get('principal').orgId, c.req.valid('param').id);
+      const done = await hangUpCall(placeDeps(c.get('deps')), c.get('principal').orgId, c.req.valid('param').id);
       return c.json({ status: 'success' as const, message: done === 'cancelled' ? 'Scheduled call cancelled' : 'Call hung up' }, 200);
     })
-    .openapi(recordingsRoute, (c) => {
-      const { db, config } = c.get('deps');
-      const rows = listRecordings(db, c.get('principal').orgId, c.req.valid('param').id);
+    .openapi(recordingsRoute, async (c) => {
+      const { adb, config } = c.get('deps');
+      const rows = await listRecordings(adb, c.get('principal').orgId, c.req.valid('param').id);
       const base = config.PUBLIC_URL ?? '';
       return c.json(rows.map((r) => ({ id: r.id, call_id: r.callId, url: `${base}/api/v1/calls/${r.callId}/recordings/${r.id}/download`, createdAt: r.createdAt })), 200);
     })
-    .openapi(downloadRoute, (c) => {
+    .openapi(downloadRoute, async (c) => {
       const { id, recordingId } = c.req.valid('param');
-      const { recording, size, stream } = openRecording(c.get('deps').db, c.get('principal').orgId, id, recordingId);
+      const { recording, size, stream } = await openRecording(c.get('deps').adb, c.get('principal').orgId, id, recordingId);
       const body = Readable.toWeb(stream) as ReadableStream;
       return new Response(body, {
         status: 200,

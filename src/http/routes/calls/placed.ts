@@ -4,6 +4,7 @@ import type { AppEnv } from '../../context.ts';
 import { requirePermission } from '../../middleware/auth.ts';
 import { errorResponses, jsonBody, jsonContent, security } from '../../schemas.ts';
 import { listCallFlows, placeBotCall, placeFlowCall, placeTtsCall, type PlacedResult } from '../../../services/calls/placed-calls.ts';
+import { placeDeps } from './deps.ts';
 import { AGENT_FIELDS } from '../agents/routes.ts';
 import { err503 } from './routes.ts';
 
@@ -84,11 +85,11 @@ const placed = (r: PlacedResult) => ({
 
 export function placedCallRoutes() {
   return new OpenAPIHono<AppEnv>()
-    .openapi(flowsRoute, (c) => c.json({ flows: listCallFlows(c.get('deps').db, c.get('principal').orgId) }, 200))
-    .openapi(flowRoute, async (c) => c.json(placed(await placeFlowCall(c.get('deps'), c.get('principal').orgId, c.req.valid('json') as z.infer<typeof FlowCallBody>)), 200))
+    .openapi(flowsRoute, async (c) => c.json({ flows: await listCallFlows(c.get('deps').adb, c.get('principal').orgId) }, 200))
+    .openapi(flowRoute, async (c) => c.json(placed(await placeFlowCall(placeDeps(c.get('deps')), c.get('principal').orgId, c.req.valid('json') as z.infer<typeof FlowCallBody>)), 200))
     .openapi(ttsRoute, async (c) => {
       const b = c.req.valid('json') as z.infer<typeof TtsCallBody>;
-      return c.json(placed(await placeTtsCall(c.get('deps'), c.get('principal').orgId, { ...b, variables: b.variables ?? b.Variable })), 200);
+      return c.json(placed(await placeTtsCall(placeDeps(c.get('deps')), c.get('principal').orgId, { ...b, variables: b.variables ?? b.Variable })), 200);
     })
-    .openapi(botRoute, async (c) => c.json(placed(await placeBotCall(c.get('deps'), c.get('principal').orgId, c.req.valid('json') as z.infer<typeof BotCallBody>)), 200));
+    .openapi(botRoute, async (c) => c.json(placed(await placeBotCall(placeDeps(c.get('deps')), c.get('principal').orgId, c.req.valid('json') as z.infer<typeof BotCallBody>)), 200));
 }

@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../../context.ts';
 import { ValidationError } from '../../../../domain/errors.ts';
 import { getAgent, listAgents, type AgentRow } from '../../../../services/agents/agent-service.ts';
+import { placeDeps } from '../../calls/deps.ts';
 import { placeBotCall, type BotCallInput } from '../../../../services/calls/placed-calls.ts';
 import { agentCallerIdNumber } from '../../../../services/human-agents/queries.ts';
 import { AGENT_FIELDS } from '../../agents/routes.ts';
@@ -52,7 +53,7 @@ function headersOf(text: string | undefined): Record<string, string> | undefined
 
 async function place(c: Context<AppEnv>, input: BotCallInput) {
   const r = await inVendorFields({ agent_id: 'Voicechat_id', did: 'did_num', customer_number: 'customer_no', agent_extension: 'ai_agent_ext', headers: 'wss_header', language: 'sttlanguage_code' },
-    () => placeBotCall(c.get('deps'), c.get('principal').orgId, input));
+    () => placeBotCall(placeDeps(c.get('deps')), c.get('principal').orgId, input));
   return initiated(r);
 }
 

@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../../context.ts';
 import { clickToCall, twoPartyCall } from '../../../../services/calls/calls-service.ts';
+import { placeDeps } from '../../calls/deps.ts';
 import { listCallFlows, placeFlowCall, placeTtsCall, type PlacedResult } from '../../../../services/calls/placed-calls.ts';
 import { listCallLogPage } from '../../../../services/call-logs/call-log-service.ts';
 import { vendorTime } from '../../../../services/compat/ivrsolutions/call-logs.ts';
@@ -69,7 +70,7 @@ const Recording = z.object({ recordid: z.string(), recording_url: z.string(), ca
 
 export function callRoutes(r: Router): void {
   const c2c = async (c: Context<AppEnv>, b: z.output<typeof ClickToCall>) => {
-    const { id } = await clickToCall(c.get('deps'), c.get('principal').orgId, b);
+    const { id } = await clickToCall(placeDeps(c.get('deps')), c.get('principal').orgId, b);
     return { message: CONNECTING, logid: id };
   };
   r.route({
@@ -84,7 +85,7 @@ export function callRoutes(r: Router): void {
     methods: ['post'], path: '/api/c2c_two_party', source: 'named', permission: 'call.write', style: 'code', input: TwoParty, output: Connecting,
     summary: 'Bridge two numbers: call the first, speak `body`, dial and bridge the second; optionally scheduled',
     handle: async (c, b) => {
-      const { id, scheduledAt } = await twoPartyCall(c.get('deps'), c.get('principal').orgId, { ...b, ...scheduleOf(c, b) });
+      const { id, scheduledAt } = await twoPartyCall(placeDeps(c.get('deps')), c.get('principal').orgId, { ...b, ...scheduleOf(c, b) });
       return { message: scheduledAt === null ? CONNECTING : 'Call scheduled successfully', logid: id };
     },
   });
@@ -106,19 +107,19 @@ export function callRoutes(r: Router): void {
   r.route({
     methods: ['get', 'post'], path: '/api/get_call_flows', source: 'named', permission: 'call.read', style: 'code', input: z.strictObject({}),
     output: z.object({ data: z.array(CallFlow) }), summary: 'Call flows: the IVRs of the latest published configuration',
-    handle: (c) => ({ data: listCallFlows(c.get('deps').db, c.get('principal').orgId).map(({ id, name, description }) => ({ id, name, description })) }),
+    handle: async (c) => ({ data: (await listCallFlows(c.get('deps').adb, c.get('principal').orgId)).map(({ id, name, description }) => ({ id, name, description })) }),
   });
   r.route({
     methods: ['post'], path: '/api/dial_by_flow', source: 'named', permission: 'call.write', style: 'code', input: FlowCall, output: Initiated,
     summary: 'Call a customer (showing the DID) and run a call flow; keys are logged',
-    handle: async (c, b) => initiated(await placeFlowCall(c.get('deps'), c.get('principal').orgId, {
+    handle: async (c, b) => initiated(await placeFlowCall(placeDeps(c.get('deps')), c.get('principal').orgId, {
       did: b.did_no, customer_number: b.customer_no, flow_id: b.flow_id, ...scheduleOf(c, b),
     })),
   });
   r.route({
     methods: ['post'], path: '/api/dial_by_text', source: 'seed', permission: 'call.write', style: 'code', input: TextCall, output: Initiated,
     summary: 'Call a customer and speak a text template filled with `Variable`, optionally followed by a flow\'s menu',
-    handle: async (c, b) => initiated(await placeTtsCall(c.get('deps'), c.get('principal').orgId, {
+    handle: async (c, b) => initiated(await placeTtsCall(placeDeps(c.get('deps')), c.get('principal').orgId, {
       did: b.did_no, customer_number: b.customer_no, template: b.template_name, variables: b.Variable, flow_id: b.flow_id ?? null, ...scheduleOf(c, b),
     })),
   });
@@ -127,7 +128,7 @@ export function callRoutes(r: Router): void {
     summary: 'Flow call by link: `did`, `flow` and `phone` as query parameters',
     handle: async (c, b) => {
       refuse([['body', Boolean(b.body), 'a flow call plays its flow; Switchboard has no message to add to it (use dial_by_text)']]);
-      return initiated(await placeFlowCall(c.get('deps'), c.get('principal').orgId, { did: b.did, customer_number: b.phone, flow_id: b.flow }));
+      return initiated(await placeFlowCall(placeDeps(c.get('deps')), c.get('principal').orgId, { did: b.did, customer_number: b.phone, flow_id: b.flow }));
     },
   });
 }

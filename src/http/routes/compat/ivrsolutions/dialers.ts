@@ -10,6 +10,7 @@ import { MAX_BATCH_RECORDS, MAX_NUMBERS_PER_REQUEST, addNumbers, recordFrom, typ
 import { createContactList, listContactLists } from '../../../../services/campaigns/contact-lists.ts';
 import { vendorTime } from '../../../../services/compat/ivrsolutions/call-logs.ts';
 import { f, type vendorRouter } from './kit.ts';
+import { campaignDeps as campaignDepsOf } from '../../campaigns/index.ts';
 
 type Router = ReturnType<typeof vendorRouter>;
 
@@ -59,7 +60,7 @@ const Added = z.object({
 });
 const ContactList = z.object({ id: z.string(), name: z.string(), count: z.number().int(), created_at: z.string() });
 
-const campaignDeps = (c: Context<AppEnv>) => c.get('deps');
+const campaignDeps = (c: Context<AppEnv>) => ({ ...campaignDepsOf(c.get('deps')), dialer: c.get('deps').dialer });
 
 function added(c: Context<AppEnv>, res: AddResult, noun: string) {
   if (res.added > 0) c.get('deps').dialer?.kick();
@@ -74,12 +75,12 @@ export function dialerRoutes(r: Router): void {
   r.route({
     methods: ['get', 'post'], path: '/api/get_dialers_list', source: 'client', permission: 'campaign.read', style: 'code', input: z.strictObject({}),
     output: z.object({ data: z.array(Dialer) }), summary: 'Dialers (campaigns) with their numbers\' progress',
-    handle: (c) => {
-      const { db } = c.get('deps');
+    handle: async (c) => {
+      const { adb: db } = c.get('deps');
       const orgId = c.get('principal').orgId;
-      const totals = campaignTotals(db, orgId);
+      const totals = await campaignTotals(db, orgId);
       return {
-        data: listCampaigns(db, orgId).map((row) => {
+        data: (await listCampaigns(db, orgId)).map((row) => {
           const t = totals.get(row.id);
           return {
             id: row.id, name: row.name, did_no: row.did, status: row.status, start_time: row.windowStart, end_time: row.windowEnd,
@@ -92,10 +93,10 @@ export function dialerRoutes(r: Router): void {
   r.route({
     methods: ['post'], path: '/api/add_to_ivrdialer', source: 'named', permission: 'campaign.write', style: 'bool', input: AddOne, output: z.object({ message: z.string() }),
     summary: 'Add one number (its other fields are its variables) to a dialer',
-    handle: (c, b) => {
+    handle: async (c, b) => {
       const { dialerid, ...record } = b;
       const d = campaignDeps(c);
-      const res = addNumbers(d.db, d.config.DEFAULT_COUNTRY_CODE, c.get('principal').orgId, dialerid, [recordFrom(record)], 1);
+      const res = await addNumbers(d.db, d.config.DEFAULT_COUNTRY_CODE, c.get('principal').orgId, dialerid, [recordFrom(record)], 1);
       if (res.invalid[0]) throw new ValidationError('Invalid number', [{ field: 'number', message: res.invalid[0].message }]);
       if (res.duplicates[0]) throw new ConflictError(`${res.duplicates[0].number} is already in the dialer`, { type: 'campaign_number', number: res.duplicates[0].number });
       d.dialer?.kick();
@@ -105,19 +106,19 @@ export function dialerRoutes(r: Router): void {
   r.route({
     methods: ['post'], path: '/api/add_to_ivrdialerbulk', source: 'seed', permission: 'campaign.write', style: 'bool', input: AddBulk, output: Added,
     summary: `Add up to ${MAX_NUMBERS_PER_REQUEST} numbers with their variables to a dialer`,
-    handle: (c, b) => {
+    handle: async (c, b) => {
       const d = campaignDeps(c);
       const records = b.numbers.map((n) => (typeof n === 'string' ? { number: n } : recordFrom(n)));
-      return added(c, addNumbers(d.db, d.config.DEFAULT_COUNTRY_CODE, c.get('principal').orgId, b.dialerid, records, MAX_NUMBERS_PER_REQUEST), 'number');
+      return added(c, await addNumbers(d.db, d.config.DEFAULT_COUNTRY_CODE, c.get('principal').orgId, b.dialerid, records, MAX_NUMBERS_PER_REQUEST), 'number');
     },
   });
   r.route({
     methods: ['post'], path: '/api/add_dialer_records', source: 'named', permission: 'campaign.write', style: 'bool', input: AddRecords, output: Added,
     summary: `Add a batch of records (up to ${MAX_BATCH_RECORDS}) to a dialer`,
-    handle: (c, b) => {
+    handle: async (c, b) => {
       if (b.dialerid === undefined) throw new ValidationError('Which dialer?', [{ field: 'dialerid', message: 'required: the dialer to add the records to' }]);
       const d = campaignDeps(c);
-      return added(c, addNumbers(d.db, d.config.DEFAULT_COUNTRY_CODE, c.get('principal').orgId, b.dialerid, b.recordList.map((n) => recordFrom(n)), MAX_BATCH_RECORDS), 'record');
+      return added(c, await addNumbers(d.db, d.config.DEFAULT_COUNTRY_CODE, c.get('principal').orgId, b.dialerid, b.recordList.map((n) => recordFrom(n)), MAX_BATCH_RECORDS), 'record');
     },
   });
   r.route({
@@ -134,8 +135,8 @@ export function dialerRoutes(r: Router): void {
     methods: ['post'], path: '/api/create_text_dialer', source: 'seed', permission: 'campaign.write', style: 'bool', input: CreateText,
     output: z.object({ message: z.string(), dialer_id: z.string() }),
     summary: 'Create a text-to-speech dialer (paused; every day inside its window)',
-    handle: (c, b) => {
-      const row = createCampaign(campaignDeps(c), c.get('principal').orgId, {
+    handle: async (c, b) => {
+      const row = await createCampaign(campaignDeps(c), c.get('principal').orgId, {
         name: b.name, did: b.did_no, no_of_call: b.no_of_call, start_time: b.start_time, end_time: b.end_time, days: EVERY_DAY,
         template: b.text_template_id, flow_id: b.send_call_flow_id ?? null,
       });
@@ -145,11 +146,11 @@ export function dialerRoutes(r: Router): void {
   r.route({
     methods: ['post'], path: '/api/update_text_dialer', source: 'named', permission: 'campaign.write', style: 'bool', input: UpdateText, output: z.object({ message: z.string() }),
     summary: 'Change a text dialer: the fields given (null = unchanged)',
-    handle: (c, b) => {
+    handle: async (c, b) => {
       const d = campaignDeps(c);
       const orgId = c.get('principal').orgId;
-      getCampaign(d.db, orgId, b.id);
-      updateCampaign(d, orgId, b.id, {
+      await getCampaign(d.db, orgId, b.id);
+      await updateCampaign(d, orgId, b.id, {
         ...(b.name !== undefined && { name: b.name }), ...(b.did_no !== undefined && { did: b.did_no }),
         ...(b.no_of_call !== undefined && { no_of_call: b.no_of_call }), ...(b.start_time !== undefined && { start_time: b.start_time }),
         ...(b.end_time !== undefined && { end_time: b.end_time }), ...(b.text_template_id !== undefined && { template: b.text_template_id }),
@@ -161,14 +162,14 @@ export function dialerRoutes(r: Router): void {
   r.route({
     methods: ['get', 'post'], path: '/api/get_customer_lists', source: 'named', permission: 'contact.read', style: 'code', input: z.strictObject({}),
     output: z.object({ data: z.array(ContactList) }), summary: 'Contact lists with their sizes',
-    handle: (c) => {
+    handle: async (c) => {
       const tz = c.get('deps').config.DEFAULT_TIMEZONE;
-      return { data: listContactLists(c.get('deps').db, c.get('principal').orgId).map((l) => ({ id: l.id, name: l.name, count: l.contacts, created_at: vendorTime(l.createdAt, tz)! })) };
+      return { data: (await listContactLists(c.get('deps').adb, c.get('principal').orgId)).map((l) => ({ id: l.id, name: l.name, count: l.contacts, created_at: vendorTime(l.createdAt, tz)! })) };
     },
   });
   r.route({
     methods: ['post'], path: '/api/create_customer_list', source: 'named', permission: 'contact.write', style: 'bool', input: z.strictObject({ listname: f.text(100) }),
     output: z.object({ message: z.string(), list_id: z.string() }), summary: 'Create an empty contact list',
-    handle: (c, b) => ({ message: 'Customer list created successfully', list_id: createContactList(c.get('deps').db, c.get('principal').orgId, b.listname).id }),
+    handle: async (c, b) => ({ message: 'Customer list created successfully', list_id: (await createContactList(c.get('deps').adb, c.get('principal').orgId, b.listname)).id }),
   });
 }

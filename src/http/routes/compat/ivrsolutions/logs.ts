@@ -89,11 +89,11 @@ export function logRoutes(r: Router): void {
     methods: ['get', 'post'], path: '/api/dialer_logs', source: 'seed', permission: 'campaign.read', style: 'code',
     input: z.strictObject({ dialerid: f.opt(f.id()).openapi({ description: 'One dialer only' }) }),
     output: z.object({ data: z.array(DialerRow) }), summary: `Every dialer call attempt: answer, keys, attempt number (newest ${LIMIT})`,
-    handle: (c, b) => {
-      const { db, config } = c.get('deps');
+    handle: async (c, b) => {
+      const { adb: db, config } = c.get('deps');
       const orgId = c.get('principal').orgId;
-      const names = new Map(listCampaigns(db, orgId).map((row) => [row.id, row.name]));
-      const { rows } = listCampaignAttempts(db, orgId, { campaignId: b.dialerid, limit: LIMIT, offset: 0 });
+      const names = new Map((await listCampaigns(db, orgId)).map((row) => [row.id, row.name]));
+      const { rows } = await listCampaignAttempts(db, orgId, { campaignId: b.dialerid, limit: LIMIT, offset: 0 });
       return {
         data: rows.map((a) => ({
           id: a.call_id, dialer_id: a.campaign_id, dialer_name: names.get(a.campaign_id) ?? '', customer_no: a.number,
