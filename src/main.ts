@@ -148,7 +148,7 @@ async function main(): Promise<void> {
   // FreeSWITCH answered while no controller was reachable (after the webhook outbox is on the bus).
   const reconciler = switches
     ? createReconciler({
-        store: createReconcileStore(db),
+        store: createReconcileStore(adb),
         switches,
         registry,
         bus,
