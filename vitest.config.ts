@@ -29,6 +29,7 @@ const PG_SUITES = [
   'test/api/numbers.test.ts',
   'test/api/publish.test.ts',
   'test/api/queues.test.ts',
+  'test/api/ready.test.ts',
   'test/api/tts-templates.test.ts',
   'test/api/voicemail-greeting.test.ts',
   'test/api/voicemail.test.ts',
