@@ -75,6 +75,7 @@ async function startController(): Promise<Target> {
     commandTimeoutMs: 5000,
     deps: {
       db: api.deps.db,
+      adb: api.deps.adb,
       logger,
       bus,
       registry,

@@ -99,7 +99,7 @@ async function main(argv: string[]): Promise<void> {
       case 'simulate': {
         // Warnings and errors of the walk go to stderr; the walk itself to stdout.
         const logger = pino({ level: 'warn', base: undefined }, pino.destination(2));
-        const lines = await simulateCommand({ db, config, logger, now: () => new Date() }, { ...v, org: v.org ? findOrg(db, v.org).id : undefined });
+        const lines = await simulateCommand({ db, adb: database.adb, config, logger, now: () => new Date() }, { ...v, org: v.org ? findOrg(db, v.org).id : undefined });
         for (const line of lines) out(line);
         return;
       }

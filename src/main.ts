@@ -95,6 +95,7 @@ async function main(): Promise<void> {
     ...(switches ? { identifySwitch: (headers: Readonly<Record<string, string | undefined>>) => switches.identify(headers) } : {}),
     deps: {
       db,
+      adb,
       logger: logger.child({ component: 'calls' }),
       bus,
       registry,

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import type { Db as AsyncDb } from '../db/handle.ts';
 import { extensions } from '../db/schema/index.ts';
 import type { Config } from '../runtime/env.ts';
 import type { Logger } from '../runtime/logger.ts';
@@ -24,6 +25,8 @@ import type { SimulationEnd, SimulationRequest, SimulationResult } from './types
 
 export interface SimulatorDeps {
   db: Db;
+  /** The async handle (the voicemail action reads the box through it). */
+  adb: AsyncDb;
   config: Config;
   logger: Logger;
   now: () => Date;
@@ -56,6 +59,7 @@ export async function simulateCall(deps: SimulatorDeps, orgId: string, request: 
   bus.subscribe((e) => trace.callEvent(e));
   const callDeps: CallDeps = {
     db: deps.db,
+    adb: deps.adb,
     logger: deps.logger.child({ component: 'simulator' }),
     bus,
     registry: createCallRegistry(),

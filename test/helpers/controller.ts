@@ -154,6 +154,7 @@ export async function startController(options: ControllerOptions = {}): Promise<
     ...(options.identifySwitch ? { identifySwitch: options.identifySwitch } : {}),
     deps: {
       db: api.deps.db,
+      adb: api.deps.adb,
       logger: api.deps.logger,
       bus,
       registry,
