@@ -36,10 +36,14 @@ export interface CallSettings {
 
 /** Where calls find published configuration (src/publish/reader.ts implements it). */
 export interface SnapshotSource {
-  lookupDid(number: string): { orgId: string; snapshot: ConfigSnapshot; did: SnapshotDid } | null;
+  /** Production: createAsyncSnapshotReader (parsed snapshots cached; one awaited query per lookup). Test fakes may answer at once. */
+  lookupDid(number: string): Promise<DidMatch | null> | DidMatch | null;
   /** The organization's latest published snapshot (a placed call runs its org's flows); null when it never published. */
-  latest?(orgId: string): ConfigSnapshot | null;
+  latest?(orgId: string): Promise<ConfigSnapshot | null> | ConfigSnapshot | null;
 }
+
+/** A live number: its organization, that organization's latest snapshot and the number's routing. */
+export type DidMatch = { orgId: string; snapshot: ConfigSnapshot; did: SnapshotDid };
 
 /** What voicemail needs on the call side (src/call/voicemail-deps.ts builds it in main.ts). */
 export interface VoicemailCallDeps {

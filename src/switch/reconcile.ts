@@ -147,10 +147,10 @@ export function createReconciler(d: ReconcilerDeps): Reconciler {
     return open;
   };
 
-  const unseenRow = (r: UnseenRecord, switchId: string) => {
+  const unseenRow = async (r: UnseenRecord, switchId: string) => {
     const cc = s.defaultCountryCode;
     const did = normalizeE164(r.dialled, cc) ?? r.dialled;
-    const found = d.snapshots.lookupDid(did) ?? (did !== r.dialled ? d.snapshots.lookupDid(r.dialled) : null);
+    const found = (await d.snapshots.lookupDid(did)) ?? (did !== r.dialled ? await d.snapshots.lookupDid(r.dialled) : null);
     const caller = normalizeE164(r.caller, cc) ?? r.caller;
     return {
       id: timeOrderedUuid(Date.parse(r.startedAt)),
@@ -201,7 +201,7 @@ export function createReconciler(d: ReconcilerDeps): Reconciler {
             }
           }
         } else {
-          const row = unseenRow(r, link.id);
+          const row = await unseenRow(r, link.id);
           if (await d.store.insertUnseen(row)) {
             inserted++;
             announce(row.id, row.orgId, row.hangupCause, OUTCOME_UNAVAILABLE);
