@@ -38,6 +38,7 @@ const PG_SUITES = [
   'test/calls/call-log-writer.test.ts',
   'test/compat/smartflo.test.ts',
   'test/compat/yeastar.test.ts',
+  'test/controller/async-handle.test.ts',
   'test/publish/publish-async.test.ts',
   'test/reconcile/reconcile-store.test.ts',
   'test/webhooks/delivery.test.ts',
