@@ -26,6 +26,7 @@ const PG_SUITES = [
   'test/api/human-agents-race.test.ts',
   'test/api/human-agents.test.ts',
   'test/api/ivrs*.test.ts',
+  'test/api/live-calls.test.ts',
   'test/api/numbers.test.ts',
   'test/api/publish.test.ts',
   'test/api/queues.test.ts',
