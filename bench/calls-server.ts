@@ -23,7 +23,7 @@ import { createCallServer } from '../src/switch/call-server.ts';
 import { createCallLogWriter } from '../src/call/call-log.ts';
 import { createCallEventBus } from '../src/domain/call-events.ts';
 import { createCallRegistry } from '../src/call/registry.ts';
-import { createSnapshotReader } from '../src/publish/reader.ts';
+import { createAsyncSnapshotReader } from '../src/publish/reader.ts';
 import { silentLogger } from '../src/runtime/logger.ts';
 import { createMaskingLookup } from '../src/services/masking/lookup.ts';
 import { createContactLookup } from '../src/services/contacts/lookup.ts';
@@ -75,14 +75,15 @@ async function startController(): Promise<Target> {
     commandTimeoutMs: 5000,
     deps: {
       db: api.deps.db,
+      adb: api.deps.adb,
       logger,
       bus,
       registry,
       callLogs: createCallLogWriter(api.deps.adb, logger),
-      snapshots: createSnapshotReader(api.deps.db),
+      snapshots: createAsyncSnapshotReader(api.deps.adb),
       settings: { externalGateway: 'pstn', ringTimeoutS: 20, defaultCountryCode: '91', maxIvrEntries: 10, foreverS: 3600, maxTalkS: 4 * 3600 },
       now: () => new Date(),
-      maskingLookup: createMaskingLookup(api.deps.db, () => new Date()),
+      maskingLookup: createMaskingLookup(api.deps.adb, () => new Date()),
       contactLookup: createContactLookup(api.deps.adb),
     },
   });

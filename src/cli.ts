@@ -10,8 +10,8 @@
 import { parseArgs } from 'node:util';
 import { eq, or } from 'drizzle-orm';
 import { loadConfig, sqlitePath } from './runtime/env.ts';
-import { openDatabase, type Db } from './db/client.ts';
-import { apiKeys, organizations } from './db/schema/index.ts';
+import { openDatabase } from './db/client.ts';
+import type { Db } from './db/handle.ts';
 import { createOrganization, createUser } from './services/organizations/organizations.ts';
 import { randomPassword } from './services/auth/passwords.ts';
 import { newApiKey } from './services/auth/tokens.ts';
@@ -25,9 +25,10 @@ class CliError extends Error {
   override readonly name = 'CliError';
 }
 
-function findOrg(db: Db, ref: string | undefined) {
+async function findOrg(db: Db, ref: string | undefined) {
   if (!ref) throw new CliError('--org is required');
-  const org = db.select().from(organizations).where(or(eq(organizations.id, ref), eq(organizations.name, ref))).get();
+  const { organizations } = db.t;
+  const [org] = await db.select().from(organizations).where(or(eq(organizations.id, ref), eq(organizations.name, ref))).limit(1);
   if (!org) throw new CliError(`no organization "${ref}"`);
   return org;
 }
@@ -62,49 +63,50 @@ async function main(argv: string[]): Promise<void> {
   }
   const config = loadConfig();
   const database = openDatabase(sqlitePath(config));
-  const { db } = database;
+  // The simulator still reads the synchronous handle (`db`); everything else the async one (PG-PLAN.md).
+  const { db, adb } = database;
   try {
     switch (command) {
       case 'create-org': {
         if (!v.name) throw new CliError('--name is required');
-        const org = await createOrganization(database.adb, { name: v.name, sipDomain: v.domain });
+        const org = await createOrganization(adb, { name: v.name, sipDomain: v.domain });
         out(`organization ${org.name}  id=${org.id}  sip_domain=${org.sipDomain}`);
         if (v['admin-email']) {
           const password = v['admin-password'] ?? randomPassword();
-          await createUser(database.adb, { orgId: org.id, email: v['admin-email'], password, role: 'admin', name: 'Administrator' });
+          await createUser(adb, { orgId: org.id, email: v['admin-email'], password, role: 'admin', name: 'Administrator' });
           out(`admin ${v['admin-email']}  password=${password}`);
         }
         return;
       }
       case 'create-user': {
-        const org = findOrg(db, v.org);
+        const org = await findOrg(adb, v.org);
         if (!v.email) throw new CliError('--email is required');
         const role = v.role ?? 'member';
         if (role !== 'admin' && role !== 'member') throw new CliError('--role must be admin or member');
         const password = v.password ?? randomPassword();
-        const user = await createUser(database.adb, { orgId: org.id, email: v.email, password, role, name: v.name });
+        const user = await createUser(adb, { orgId: org.id, email: v.email, password, role, name: v.name });
         out(`user ${user.email}  id=${user.id}  role=${role}  org=${org.name}  password=${password}`);
         return;
       }
       case 'create-api-key': {
-        const org = findOrg(db, v.org);
+        const org = await findOrg(adb, v.org);
         const permissions = (v.permissions ?? '*').split(',').map((p) => p.trim()).filter(Boolean);
         const bad = permissions.find((p) => !isValidGrant(p));
         if (bad) throw new CliError(`bad permission "${bad}"`);
         const { key, prefix, hash } = newApiKey();
-        db.insert(apiKeys).values({ orgId: org.id, name: v.name ?? 'cli', prefix, keyHash: hash, permissions }).run();
+        await adb.insert(adb.t.apiKeys).values({ orgId: org.id, name: v.name ?? 'cli', prefix, keyHash: hash, permissions });
         out(`api key for ${org.name} (${permissions.join(',')}): ${key}`);
         return;
       }
       case 'simulate': {
         // Warnings and errors of the walk go to stderr; the walk itself to stdout.
         const logger = pino({ level: 'warn', base: undefined }, pino.destination(2));
-        const lines = await simulateCommand({ db, config, logger, now: () => new Date() }, { ...v, org: v.org ? findOrg(db, v.org).id : undefined });
+        const lines = await simulateCommand({ db, adb, config, logger, now: () => new Date() }, { ...v, org: v.org ? (await findOrg(adb, v.org)).id : undefined });
         for (const line of lines) out(line);
         return;
       }
       case 'list-orgs':
-        for (const o of db.select().from(organizations).all()) out(`${o.id}  ${o.name}  ${o.sipDomain}`);
+        for (const o of await adb.select().from(adb.t.organizations)) out(`${o.id}  ${o.name}  ${o.sipDomain}`);
         return;
       default:
         throw new CliError(`unknown command "${command}"`);

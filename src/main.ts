@@ -12,7 +12,7 @@ import { createCallEventBus } from './domain/call-events.ts';
 import { createCallRegistry } from './call/registry.ts';
 import { createCallLogWriter } from './call/call-log.ts';
 import { botsForCalls, preconnectPlacedBot } from './call/bots.ts';
-import { createSnapshotReader } from './publish/reader.ts';
+import { createAsyncSnapshotReader } from './publish/reader.ts';
 import { soundsDir } from './runtime/env.ts';
 import { callControlFromConfig, switchesFromConfig } from './switch/setup.ts';
 import { createCallScheduler } from './switch/call-scheduler.ts';
@@ -61,7 +61,8 @@ async function main(): Promise<void> {
   const registry = createCallRegistry();
   // The web console's live calls: this instance's calls as the bus tells them.
   const liveCalls = createLiveCallTracker(bus);
-  const snapshots = createSnapshotReader(db);
+  // The controller's reader: parsed snapshots cached by id; a lookup is one awaited query (two on a cache miss).
+  const snapshots = createAsyncSnapshotReader(adb);
   // GET /metrics. The gauges read their sources when scraped; the bot bridge is made below, so it is late-bound.
   let botLegsActive = (): number => 0;
   const metrics = createMetrics({
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
     ...(switches ? { identifySwitch: (headers: Readonly<Record<string, string | undefined>>) => switches.identify(headers) } : {}),
     deps: {
       db,
+      adb,
       logger: logger.child({ component: 'calls' }),
       bus,
       registry,
@@ -102,7 +104,7 @@ async function main(): Promise<void> {
       snapshots,
       settings: callSettings(config),
       now,
-      maskingLookup: createMaskingLookup(db, now),
+      maskingLookup: createMaskingLookup(adb, now),
       placedCalls: placedCallSource(db),
       contactLookup: createContactLookup(adb),
       voicemail: voicemailCallDeps(config, tts),
@@ -118,7 +120,7 @@ async function main(): Promise<void> {
   // A call we place that the controller runs (flow, tts, bot) reaches this server like an inbound call.
   const listening = eslAddr.address === '0.0.0.0' || eslAddr.address === '::' ? '127.0.0.1' : eslAddr.address;
   const socketEndpoint = config.ESL_SELF_ENDPOINT ?? `${listening}:${eslAddr.port}`;
-  const preconnect = preconnectPlacedBot(botBridge, snapshots, (config.ORIGINATE_TIMEOUT_S + 30) * 1000);
+  const preconnect = preconnectPlacedBot(botBridge, snapshots, (config.ORIGINATE_TIMEOUT_S + 30) * 1000, logger.child({ component: 'bot-bridge' }));
   const calls = callControlFromConfig({
     config, logger, db: adb, bus, switches, tts, socketEndpoint,
     inboundLoad: (switchId) => registry.countOn(switchId),
@@ -148,7 +150,7 @@ async function main(): Promise<void> {
   // FreeSWITCH answered while no controller was reachable (after the webhook outbox is on the bus).
   const reconciler = switches
     ? createReconciler({
-        store: createReconcileStore(db),
+        store: createReconcileStore(adb),
         switches,
         registry,
         bus,

@@ -5,9 +5,9 @@ import type { BotTarget } from '../domain/agents.ts';
 import type { BotLegResult } from '../bot/leg-types.ts';
 import { endLabel } from '../bot/leg.ts';
 
-export function recordBotLeg(s: CallSession, target: BotTarget, r: BotLegResult): void {
+export async function recordBotLeg(s: CallSession, target: BotTarget, r: BotLegResult): Promise<void> {
   try {
-    storageOf(s.deps).botLeg({
+    await storageOf(s.deps).botLeg({
       callId: s.callId,
       callUuid: s.uuid,
       orgId: s.orgId,

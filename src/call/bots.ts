@@ -1,4 +1,5 @@
 import type { BotBridge } from '../bot/bridge.ts';
+import type { Logger } from '../runtime/logger.ts';
 import type { BotCall } from '../bot/leg-types.ts';
 import { emit, type CallBots, type CallSession, type SnapshotSource } from './session.ts';
 import type { PlacedSpec } from '../services/calls/placed-spec.ts';
@@ -36,11 +37,15 @@ function botCall(s: CallSession): BotCall {
  * For a placed bot call with `connect: immediate`: opens the bot's connection while the customer's phone
  * rings (held `holdMs` at most), so the bot is there the moment they answer. Other calls: nothing.
  */
-export function preconnectPlacedBot(bridge: BotBridge, snapshots: SnapshotSource, holdMs: number) {
-  return (callId: string, orgId: string, spec: PlacedSpec | null): void => {
-    if (spec?.kind !== 'bot' || spec.parameters.connect !== 'immediate') return;
-    const agent = spec.agentId ? snapshots.latest?.(orgId)?.agents[spec.agentId] : undefined;
+export function preconnectPlacedBot(bridge: BotBridge, snapshots: SnapshotSource, holdMs: number, logger?: Logger) {
+  const open = async (callId: string, orgId: string, spec: PlacedSpec & { kind: 'bot' }): Promise<void> => {
+    const agent = spec.agentId ? (await snapshots.latest?.(orgId))?.agents[spec.agentId] : undefined;
     const target = spec.target ?? (agent ? { ...agent } : null);
     if (target) bridge.preconnect(callId, target, holdMs);
+  };
+  return (callId: string, orgId: string, spec: PlacedSpec | null): void => {
+    if (spec?.kind !== 'bot' || spec.parameters.connect !== 'immediate') return;
+    // The agent comes from the org's snapshot (one awaited query at most); the phone rings meanwhile.
+    open(callId, orgId, spec).catch((err: unknown) => logger?.warn({ err, callId }, 'could not preconnect the bot'));
   };
 }

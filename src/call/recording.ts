@@ -19,7 +19,7 @@ export async function recordCall(s: CallSession): Promise<void> {
     storage.folder(join(dir, s.orgId));
     await run(s, 'record_session', path, 10_000);
     s.recordingPath = path;
-    storage.recording({ orgId: s.orgId, callId: s.callId, path });
+    await storage.recording({ orgId: s.orgId, callId: s.callId, path });
   } catch (err) {
     if (err instanceof ChannelGoneError) throw err;
     s.logger.warn({ err }, 'recording did not start');

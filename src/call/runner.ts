@@ -22,7 +22,7 @@ export async function runCall(channel: CallChannel, deps: CallDeps): Promise<voi
   // A call we placed (flow, tts, bot) comes back here once the customer answered: its row says what to play.
   const placedId = channel.variables.sb_call_id;
   const placed = placedId ? (deps.placedCalls?.(placedId, channel.uuid) ?? null) : null;
-  const { s, routing } = placed ? { s: placedSession(channel, deps, placed), routing: null } : inboundSession(channel, deps);
+  const { s, routing } = placed ? { s: await placedSession(channel, deps, placed), routing: null } : await inboundSession(channel, deps);
   // Before the call log row and call.ringing, which carry it; bounded, and never throws.
   s.contact = await findCallContact(s);
   deps.registry.add({ callId: s.callId, uuid: s.uuid, switchId: s.switchId, orgId: s.orgId, startedAt: Date.now(), state: 'routing' });
@@ -85,16 +85,16 @@ export function settleOutcome(s: CallSession): CallOutcome {
 }
 
 /** A call that came in: the DID dialled decides the organization and the route (null: not in service). */
-function inboundSession(channel: CallChannel, deps: CallDeps): { s: CallSession; routing: SnapshotDid | null } {
+async function inboundSession(channel: CallChannel, deps: CallDeps): Promise<{ s: CallSession; routing: SnapshotDid | null }> {
   const cc = deps.settings.defaultCountryCode;
   // The dialplan keeps the number dialled on entry in switchboard_did (it survives transfers).
   const dialled = channel.variables.switchboard_did || channel.destinationNumber;
   const did = normalizeE164(dialled, cc) ?? dialled;
   const caller = normalizeE164(channel.callerIdNumber, cc) ?? channel.callerIdNumber;
-  const found = deps.snapshots.lookupDid(did) ?? (did !== dialled ? deps.snapshots.lookupDid(dialled) : null);
+  const found = (await deps.snapshots.lookupDid(did)) ?? (did !== dialled ? await deps.snapshots.lookupDid(dialled) : null);
   // A party of a live masking session on this DID: from here on only the masked number is used,
   // so the call log, events and webhooks never hold the real one.
-  const m = found ? deps.maskingLookup?.(did, caller) : null;
+  const m = found ? await deps.maskingLookup?.(did, caller) : null;
   const masking = m && m.orgId === found?.orgId ? m : null;
   const s = newSession(channel, deps, {
     callId: timeOrderedUuid(Date.now()), did, caller: masking ? masking.callerMasked : caller, orgId: found?.orgId ?? null, snapshot: found?.snapshot ?? null,
@@ -104,11 +104,11 @@ function inboundSession(channel: CallChannel, deps: CallDeps): { s: CallSession;
 }
 
 /** A call we placed: its row names the organization, the DID shown and the customer; its id is the call log's. */
-function placedSession(channel: CallChannel, deps: CallDeps, placed: PlacedRun): CallSession {
+async function placedSession(channel: CallChannel, deps: CallDeps, placed: PlacedRun): Promise<CallSession> {
   const snapshots = deps.snapshots;
   // The org's latest snapshot; a source without `latest` (test fakes) is asked through the DID, if it is still the org's.
-  const viaDid = snapshots.latest ? null : snapshots.lookupDid(placed.did);
-  const snapshot = snapshots.latest ? snapshots.latest(placed.orgId) : viaDid?.orgId === placed.orgId ? viaDid.snapshot : null;
+  const viaDid = snapshots.latest ? null : await snapshots.lookupDid(placed.did);
+  const snapshot = snapshots.latest ? await snapshots.latest(placed.orgId) : viaDid?.orgId === placed.orgId ? viaDid.snapshot : null;
   return newSession(channel, deps, { callId: placed.callId, did: placed.did, caller: placed.customer, orgId: placed.orgId, snapshot });
 }
 

@@ -1,5 +1,6 @@
 import type { Logger } from '../runtime/logger.ts';
 import type { Db } from '../db/client.ts';
+import type { Db as AsyncDb } from '../db/handle.ts';
 import type { ConfigSnapshot, SnapshotDid } from '../publish/snapshot.ts';
 import type { CallChannel } from './channel.ts';
 import type { CallEvent, CallEventBody, CallEventBus } from '../domain/call-events.ts';
@@ -35,10 +36,14 @@ export interface CallSettings {
 
 /** Where calls find published configuration (src/publish/reader.ts implements it). */
 export interface SnapshotSource {
-  lookupDid(number: string): { orgId: string; snapshot: ConfigSnapshot; did: SnapshotDid } | null;
+  /** Production: createAsyncSnapshotReader (parsed snapshots cached; one awaited query per lookup). Test fakes may answer at once. */
+  lookupDid(number: string): Promise<DidMatch | null> | DidMatch | null;
   /** The organization's latest published snapshot (a placed call runs its org's flows); null when it never published. */
-  latest?(orgId: string): ConfigSnapshot | null;
+  latest?(orgId: string): Promise<ConfigSnapshot | null> | ConfigSnapshot | null;
 }
+
+/** A live number: its organization, that organization's latest snapshot and the number's routing. */
+export type DidMatch = { orgId: string; snapshot: ConfigSnapshot; did: SnapshotDid };
 
 /** What voicemail needs on the call side (src/call/voicemail-deps.ts builds it in main.ts). */
 export interface VoicemailCallDeps {
@@ -68,10 +73,10 @@ export interface CallLogWriter {
  * nothing. (A masked call's outbound_calls row is not here: the simulator never masks.)
  */
 export interface CallStorage {
-  callback(row: typeof callbackRequests.$inferInsert): void;
-  botLeg(row: typeof botLegs.$inferInsert): void;
-  voicemail(message: NewVoicemailMessage): void;
-  recording(row: typeof callRecordings.$inferInsert): void;
+  callback(row: typeof callbackRequests.$inferInsert): Promise<void> | void;
+  botLeg(row: typeof botLegs.$inferInsert): Promise<void> | void;
+  voicemail(message: NewVoicemailMessage): Promise<void> | void;
+  recording(row: typeof callRecordings.$inferInsert): Promise<void> | void;
   /** Make sure the folder FreeSWITCH is about to record into exists. */
   folder(dir: string): void;
 }
@@ -89,7 +94,10 @@ export interface CallMetrics {
 
 /** Long-lived collaborators, created in main.ts. */
 export interface CallDeps {
+  /** The legacy synchronous handle (placed calls and masked bridging still read it: PG-PLAN.md steps 6, 8). */
   db: Db;
+  /** The async handle (SQLite or PostgreSQL): storage, voicemail boxes. */
+  adb: AsyncDb;
   logger: Logger;
   bus: CallEventBus;
   registry: CallRegistry;

@@ -29,7 +29,7 @@ export async function simulateCommand(deps: SimulatorDeps, o: SimulateOptions): 
     keys: (o.keys ?? '').split(',').map((k) => k.trim()).filter((k) => k !== ''),
   };
   const { start } = parseRequest(request);
-  const orgId = o.org ?? organizationOf(deps.db, start, deps.config.DEFAULT_COUNTRY_CODE);
+  const orgId = o.org ?? (await organizationOf(deps.adb, start, deps.config.DEFAULT_COUNTRY_CODE));
   if (!orgId) throw new NotFoundError('did' in start ? `No organization has DID ${start.did}` : `IVR ${start.ivrId} not found`);
   const result = await simulateCall(deps, orgId, request);
   return o.json ? [JSON.stringify(result, null, 2)] : formatSimulation(result);

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { extensions } from '../db/schema/index.ts';
+import type { Db as AsyncDb } from '../db/handle.ts';
 import type { Config } from '../runtime/env.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { createCallEventBus } from '../domain/call-events.ts';
@@ -23,7 +23,10 @@ import { resolveTarget } from './target.ts';
 import type { SimulationEnd, SimulationRequest, SimulationResult } from './types.ts';
 
 export interface SimulatorDeps {
+  /** Handed on to the call layer's deps only (CallDeps.db); nothing a simulated call does reads it. */
   db: Db;
+  /** What the simulator reads (the snapshot or the draft, greetings) and the voicemail action's box. */
+  adb: AsyncDb;
   config: Config;
   logger: Logger;
   now: () => Date;
@@ -39,7 +42,7 @@ export interface SimulatorDeps {
 export async function simulateCall(deps: SimulatorDeps, orgId: string, request: SimulationRequest): Promise<SimulationResult> {
   const req = parseRequest(request);
   const at = req.at ?? deps.now();
-  const target = resolveTarget(deps, orgId, req, at);
+  const target = await resolveTarget(deps, orgId, req, at);
   const { snapshot, start } = target;
   const cc = deps.config.DEFAULT_COUNTRY_CODE;
   const caller = normalizeE164(req.caller, cc) ?? req.caller;
@@ -49,13 +52,14 @@ export async function simulateCall(deps: SimulatorDeps, orgId: string, request: 
   const trace = createTrace({
     snapshot,
     path: () => session?.record.path ?? [],
-    promptInfo: promptNames(snapshot, voicemailGreetings(deps.db, orgId)),
+    promptInfo: promptNames(snapshot, await voicemailGreetings(deps.adb, orgId)),
   });
   const sim = simulatedChannel({ did, caller, keys: req.keys, observer: trace });
   const bus = createCallEventBus();
   bus.subscribe((e) => trace.callEvent(e));
   const callDeps: CallDeps = {
     db: deps.db,
+    adb: deps.adb,
     logger: deps.logger.child({ component: 'simulator' }),
     bus,
     registry: createCallRegistry(),
@@ -112,8 +116,9 @@ function endOf(h: HandOff | null, path: readonly PathStep[], outcome: Simulation
 }
 
 /** The organization's voicemail greetings on disk, by file, with the text each was rendered from. */
-function voicemailGreetings(db: Db, orgId: string): Map<string, string> {
-  const rows = db.select({ file: extensions.voicemailGreetingFile, text: extensions.voicemailGreeting }).from(extensions)
-    .where(eq(extensions.orgId, orgId)).all();
+async function voicemailGreetings(db: AsyncDb, orgId: string): Promise<Map<string, string>> {
+  const { extensions } = db.t;
+  const rows = await db.select({ file: extensions.voicemailGreetingFile, text: extensions.voicemailGreeting }).from(extensions)
+    .where(eq(extensions.orgId, orgId));
   return new Map(rows.flatMap((r) => (r.file ? [[r.file, r.text ?? DEFAULT_VOICEMAIL_GREETING] as const] : [])));
 }

@@ -23,7 +23,8 @@
  * Finding open rows without an index on ended_at: the first sweep reads the table once by rowid
  * ranges (yielding between chunks); later sweeps read only rows added since, plus the open rows seen
  * before (kept by id until they end). A call lasts at most max_call_seconds, so that set stays as
- * small as the calls in progress.
+ * small as the calls in progress. On PostgreSQL the store reads the open rows from a partial index instead
+ * (reconcile-store.ts `openAll`).
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -132,23 +133,24 @@ export function createReconciler(d: ReconcilerDeps): Reconciler {
 
   /** Reads rows added since the last sweep, then returns every known row that is still open. */
   const openRows = async (): Promise<OpenRow[]> => {
-    const top = d.store.maxRowid();
+    if (d.store.openAll) return d.store.openAll();
+    const top = await d.store.maxRowid();
     while (horizon < top) {
       const upTo = Math.min(top, horizon + scanChunk);
-      for (const row of d.store.openInRange(horizon, upTo)) seen.set(row.id, row);
+      for (const row of await d.store.openInRange(horizon, upTo)) seen.set(row.id, row);
       horizon = upTo;
       if (horizon < top) await new Promise((r) => setImmediate(r));
     }
-    const open = d.store.stillOpen([...seen.keys()]);
+    const open = await d.store.stillOpen([...seen.keys()]);
     const still = new Set(open.map((r) => r.id));
     for (const id of [...seen.keys()]) if (!still.has(id)) seen.delete(id);
     return open;
   };
 
-  const unseenRow = (r: UnseenRecord, switchId: string) => {
+  const unseenRow = async (r: UnseenRecord, switchId: string) => {
     const cc = s.defaultCountryCode;
     const did = normalizeE164(r.dialled, cc) ?? r.dialled;
-    const found = d.snapshots.lookupDid(did) ?? (did !== r.dialled ? d.snapshots.lookupDid(r.dialled) : null);
+    const found = (await d.snapshots.lookupDid(did)) ?? (did !== r.dialled ? await d.snapshots.lookupDid(r.dialled) : null);
     const caller = normalizeE164(r.caller, cc) ?? r.caller;
     return {
       id: timeOrderedUuid(Date.parse(r.startedAt)),
@@ -189,18 +191,18 @@ export function createReconciler(d: ReconcilerDeps): Reconciler {
           skipped.add(uuid);
           continue;
         }
-        const open = d.store.openByUuid(r.uuid);
+        const open = await d.store.openByUuid(r.uuid);
         if (open.length > 0) {
           for (const row of open) {
-            if (d.store.closeLost(row, { endedAt: r.endedAt, hangupCause: r.hangupCause, answeredAt: r.answeredBefore })) {
+            if (await d.store.closeLost(row, { endedAt: r.endedAt, hangupCause: r.hangupCause, answeredAt: r.answeredBefore })) {
               closed++;
               seen.delete(row.id);
               announce(row.id, row.orgId, r.hangupCause, OUTCOME_LOST);
             }
           }
         } else {
-          const row = unseenRow(r, link.id);
-          if (d.store.insertUnseen(row)) {
+          const row = await unseenRow(r, link.id);
+          if (await d.store.insertUnseen(row)) {
             inserted++;
             announce(row.id, row.orgId, row.hangupCause, OUTCOME_UNAVAILABLE);
           }
@@ -222,7 +224,7 @@ export function createReconciler(d: ReconcilerDeps): Reconciler {
     for (const ch of channels.values()) {
       if (n >= budget) break;
       if (!ch.inSocketApp || ch.createdEpochS === 0 || ch.createdEpochS * 1000 > t - graceMs) continue;
-      if (d.registry.get(ch.uuid) || d.store.hasCall(ch.uuid)) continue;
+      if (d.registry.get(ch.uuid) || (await d.store.hasCall(ch.uuid))) continue;
       try {
         await link.client.api(`uuid_transfer ${ch.uuid} controller_unavailable XML public`, { timeoutMs });
         n++;
@@ -269,7 +271,7 @@ export function createReconciler(d: ReconcilerDeps): Reconciler {
     const endedAt = new Date(t).toISOString();
     for (const row of [...gone, ...stale]) {
       if (d.registry.get(row.callUuid)) continue;
-      if (d.store.closeLost(row, { endedAt, hangupCause: null, answeredAt: null })) {
+      if (await d.store.closeLost(row, { endedAt, hangupCause: null, answeredAt: null })) {
         closed++;
         announce(row.id, row.orgId, null, OUTCOME_LOST);
       }
@@ -282,7 +284,7 @@ export function createReconciler(d: ReconcilerDeps): Reconciler {
     const up = d.switches.list.filter((l) => l.connected);
     if (up.length === 0) return NOT_RUN;
     const startMs = d.now().getTime();
-    if (!d.store.claimLease(owner, startMs, leaseMs, reason === 'periodic' ? Math.floor(intervalMs * 0.9) : 0)) return NOT_RUN;
+    if (!(await d.store.claimLease(owner, startMs, leaseMs, reason === 'periodic' ? Math.floor(intervalMs * 0.9) : 0))) return NOT_RUN;
     try {
       const records = { closed: 0, inserted: 0 };
       for (const link of up) {
@@ -303,7 +305,7 @@ export function createReconciler(d: ReconcilerDeps): Reconciler {
       log[level]({ reason, ...result, switches: up.map((l) => l.id), ms: d.now().getTime() - startMs }, 'reconciled call logs with the switches');
       return result;
     } finally {
-      d.store.releaseLease(owner, d.now().getTime());
+      await d.store.releaseLease(owner, d.now().getTime());
     }
   };
 

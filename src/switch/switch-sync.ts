@@ -11,7 +11,7 @@ import type { SwitchLink, Switches } from './switches.ts';
  * organization's published queues, agents and tiers are (re)applied to it, so a switch restart or a
  * publish made while it was away converges without anyone re-publishing.
  */
-export function createSwitchSync(switches: Pick<Switches, 'list' | 'onState'>, allLatest: () => ConfigSnapshot[], logger: Logger): SwitchControl {
+export function createSwitchSync(switches: Pick<Switches, 'list' | 'onState'>, allLatest: () => Promise<ConfigSnapshot[]> | ConfigSnapshot[], logger: Logger): SwitchControl {
   // api() rejects with an EslCommandError when FreeSWITCH answers -ERR: no reply text to inspect.
   const controls = new Map(switches.list.map((l) => [l.id, createEslSwitchControl((cmd) => l.client.api(cmd))]));
   const several = switches.list.length > 1;
@@ -26,7 +26,7 @@ export function createSwitchSync(switches: Pick<Switches, 'list' | 'onState'>, a
     // (reading the snapshots) is logged here instead of becoming an unhandled rejection.
     void (async () => {
       const errors: string[] = [];
-      for (const snap of allLatest()) errors.push(...(await control.applyPublished(switchChanges(snap, null))).errors);
+      for (const snap of await allLatest()) errors.push(...(await control.applyPublished(switchChanges(snap, null))).errors);
       if (errors.length) logger.warn({ errors, switch: link.id }, 'applying published queues to FreeSWITCH had errors');
       else logger.info({ switch: link.id }, 'published queues applied to FreeSWITCH');
     })().catch((err: unknown) => logger.error({ err, switch: link.id }, 'applying published queues to FreeSWITCH failed'));

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
 
-// Not in PG_SUITES yet: the ai-agents routes (POST /ai-agents, GET /ai-agents/{id}/legs) are not converted (PG-PLAN.md step 1).
 let api: AsyncTestApi;
 beforeEach(async () => {
   api = await openTestApi();

@@ -183,30 +183,7 @@ describe('GET /call-logs/sync', () => {
   });
 });
 
-describe('dispositions and notes', () => {
-  // The dispositions routes are not converted to the async data layer yet (PG-PLAN.md step 1).
-  it.skipIf(testDialect() === 'postgres')('seeds the default list once; CRUD with 409 on duplicates and 404 across orgs', async () => {
-    const a = await api.org();
-    const b = await api.org();
-    const list = await api.call('GET', '/api/v1/dispositions', { token: a.token });
-    const names = ((await list.json()) as { name: string }[]).map((d) => d.name);
-    expect(names).toEqual(['Interested', 'Not Interested', 'Call Back Later', 'Wrong Number', 'DND', 'Converted', 'Follow Up Required']);
-    const created = await api.call('POST', '/api/v1/dispositions', { token: a.token, body: { name: 'Sale' } });
-    expect(created.status).toBe(201);
-    const sale = (await created.json()) as { id: string; name: string };
-    expect((await api.call('POST', '/api/v1/dispositions', { token: a.token, body: { name: 'DND' } })).status).toBe(409);
-    expect((await api.call('POST', '/api/v1/dispositions', { token: a.token, body: { name: '' } })).status).toBe(400);
-    const renamed = await api.call('PUT', `/api/v1/dispositions/${sale.id}`, { token: a.token, body: { name: 'Sold' } });
-    expect(((await renamed.json()) as { name: string }).name).toBe('Sold');
-    expect((await api.call('PUT', `/api/v1/dispositions/${sale.id}`, { token: a.token, body: { name: 'Converted' } })).status).toBe(409);
-    expect((await api.call('PUT', `/api/v1/dispositions/${sale.id}`, { token: b.token, body: { name: 'X' } })).status).toBe(404);
-    expect((await api.call('DELETE', `/api/v1/dispositions/${sale.id}`, { token: b.token })).status).toBe(404);
-    expect((await api.call('DELETE', `/api/v1/dispositions/${sale.id}`, { token: a.token })).status).toBe(204);
-    const member = await api.org(undefined, 'member');
-    const denied = await api.call('POST', '/api/v1/dispositions', { token: member.token, body: { name: 'Y' } });
-    expect(denied.status).toBe(403);
-  });
-
+describe('notes', () => {
   it('attaches notes and dispositions to a call with history; the list shows the latest', async () => {
     const a = await api.org();
     const b = await api.org();

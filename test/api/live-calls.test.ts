@@ -1,22 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi } from '../helpers/api.ts';
 import { createCallEventBus, type CallEvent, type CallEventBus } from '../../src/domain/call-events.ts';
 import { createLiveCallTracker, type LiveCallTracker } from '../../src/services/live-calls/tracker.ts';
-import { addIvr } from '../publish/seed.ts';
+import { addIvr } from '../publish/seed-async.ts';
 
-let api: TestApi;
+let api: AsyncTestApi | undefined;
 let bus: CallEventBus;
 let tracker: LiveCallTracker;
-afterEach(() => {
+afterEach(async () => {
   tracker?.close();
-  api?.close();
+  await api?.close();
+  api = undefined;
 });
 
-function setup(env: Record<string, string> = {}) {
+async function setup(env: Record<string, string> = {}): Promise<AsyncTestApi> {
   bus = createCallEventBus();
   tracker = createLiveCallTracker(bus);
-  api = createTestApi({ liveCalls: tracker }, env);
+  api = await openTestApi({ liveCalls: tracker }, env);
+  return api;
 }
 
 const at = () => new Date().toISOString();
@@ -24,19 +26,19 @@ const ring = (orgId: string, callId: string, did = '+918065978001') =>
   bus.emit({ type: 'call.ringing', callId, orgId, did, caller: '+919944421125', contact: { id: 'c1', name: 'Asha', variables: {} }, at: at() });
 
 /** An open call log row, as another controller instance leaves it while its call goes on. */
-function openRow(orgId: string, did: string): string {
+async function openRow(orgId: string, did: string): Promise<string> {
+  const { adb } = api!.deps;
   const id = randomUUID();
   const started = new Date(Date.now() - 30_000).toISOString();
-  api.database.sqlite
-    .prepare(`insert into call_logs (id, call_uuid, org_id, direction, did, caller, started_at, path, dtmf, created_at)
-      values (?, ?, ?, 'inbound', ?, '+14155550100', ?, '[]', '', ?)`)
-    .run(id, `uuid-${id}`, orgId, did, started, started);
+  await adb.insert(adb.t.callLogs).values({
+    id, callUuid: `uuid-${id}`, orgId, direction: 'inbound', did, caller: '+14155550100', startedAt: started, path: [], dtmf: '', createdAt: started,
+  });
   return id;
 }
 
 describe('the live call tracker', () => {
-  it('follows a call through the bus: ringing, answered, menu, keys, whom it is with; gone on hangup', () => {
-    setup();
+  it('follows a call through the bus: ringing, answered, menu, keys, whom it is with; gone on hangup', async () => {
+    await setup();
     const updates: Array<[string, string | null]> = [];
     const off = tracker.subscribe('org-a', (u) => updates.push([u.event, u.call?.state ?? null]));
     ring('org-a', 'call-1');
@@ -72,15 +74,14 @@ describe('the live call tracker', () => {
 
 describe('GET /api/v1/live-calls', () => {
   it("this instance's calls with their menu, and other instances' open rows; the DID's IVR before any key", async () => {
-    setup();
+    const api = await setup();
     const org = await api.org();
     const other = await api.org();
-    const ivr = addIvr(api.deps.db, org.orgId, '7001', { name: 'Main menu' });
-    api.database.sqlite
-      .prepare(`insert into live_dids (number, org_id, did_id, routing_type, routing_destination, updated_at) values (?, ?, 'd1', 'ivr', ?, ?)`)
-      .run('+918065978002', org.orgId, ivr.id, at());
-    const rowId = openRow(org.orgId, '+918065978002');
-    openRow(other.orgId, '+918065978003');
+    const { adb } = api.deps;
+    const ivr = await addIvr(adb, org.orgId, '7001', { name: 'Main menu' });
+    await adb.insert(adb.t.liveDids).values({ number: '+918065978002', orgId: org.orgId, didId: 'd1', routingType: 'ivr', routingDestination: ivr.id, updatedAt: at() });
+    const rowId = await openRow(org.orgId, '+918065978002');
+    await openRow(other.orgId, '+918065978003');
     ring(org.orgId, 'call-here');
 
     const res = await api.call('GET', '/api/v1/live-calls', { token: org.token });
@@ -93,7 +94,7 @@ describe('GET /api/v1/live-calls', () => {
   });
 
   it('needs call.read', async () => {
-    setup();
+    const api = await setup();
     const org = await api.org();
     const key = ((await (await api.call('POST', '/api/v1/api-keys', { token: org.token, body: { name: 'k', permissions: ['ivr.read'] } })).json()) as { key: string }).key;
     const res = await api.call('GET', '/api/v1/live-calls', { apiKey: key });
@@ -129,7 +130,7 @@ describe('GET /api/v1/live-calls/stream', () => {
   }
 
   it('sends a snapshot, an update per call event, snapshots again; the listener goes with the client (query token works)', async () => {
-    setup({ LIVE_CALLS_REFRESH_MS: '300' });
+    const api = await setup({ LIVE_CALLS_REFRESH_MS: '300' });
     const org = await api.org();
     const res = await api.call('GET', `/api/v1/live-calls/stream?token=${org.token}`);
     expect(res.status).toBe(200);
@@ -144,7 +145,7 @@ describe('GET /api/v1/live-calls/stream', () => {
     bus.emit({ type: 'call.hangup', callId: 'call-1', orgId: org.orgId, cause: null, disposition: 'abandoned', at: at() });
     expect(await stream.next()).toMatchObject({ event: 'update', data: { call_id: 'call-1', call: null } });
 
-    openRow(org.orgId, '+918065978009');
+    await openRow(org.orgId, '+918065978009');
     expect(await stream.next()).toMatchObject({ event: 'snapshot', data: { calls: [expect.objectContaining({ source: 'other_instance' })] } });
 
     await stream.reader.cancel();

@@ -1,20 +1,23 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi } from '../helpers/api.ts';
-import { addDid, seedValid } from '../publish/seed.ts';
-import { publish } from '../../src/publish/publish.ts';
+import { openTestApi, type AsyncTestApi } from '../helpers/api.ts';
+import { addDid, seedValid } from '../publish/seed-async.ts';
+import { publishAsync } from '../../src/publish/publish.ts';
 import { numberMatcher, regionOf } from '../../src/services/numbers/regions.ts';
 
-let api: TestApi;
-afterEach(() => api?.close());
+let current: AsyncTestApi | undefined;
+afterEach(async () => {
+  await current?.close();
+  current = undefined;
+});
 
 type Page = { numbers: Array<{ number: string; region: string }>; total: number };
 
 describe('numbers: regions, search, purchase (the pool provider)', () => {
   it('derives regions from the pool\'s numbers', async () => {
-    api = createTestApi();
+    const api = (current = await openTestApi());
     const org = await api.org();
-    for (const n of ['+918065978001', '+918065978002', '+911143104501', '+14155550100']) addDid(api.deps.db, null, n, null);
-    addDid(api.deps.db, org.orgId, '+912212345678', null); // owned: not for sale
+    for (const n of ['+918065978001', '+918065978002', '+911143104501', '+14155550100']) await addDid(api.deps.adb, null, n, null);
+    await addDid(api.deps.adb, org.orgId, '+912212345678', null); // owned: not for sale
     const res = await api.call('GET', '/api/v1/numbers/regions', { token: org.token });
     expect(await res.json()).toEqual([
       { id: '1-41', country_code: '1', prefix: '41', name: '+1 41', available: 1 },
@@ -24,9 +27,9 @@ describe('numbers: regions, search, purchase (the pool provider)', () => {
   });
 
   it('searches by region and pattern with paging', async () => {
-    api = createTestApi();
+    const api = (current = await openTestApi());
     const org = await api.org();
-    for (const n of ['+918065978001', '+918065978002', '+918065974310', '+911143104501']) addDid(api.deps.db, null, n, null);
+    for (const n of ['+918065978001', '+918065978002', '+918065974310', '+911143104501']) await addDid(api.deps.adb, null, n, null);
     const get = async (q: string) => (await (await api.call('GET', `/api/v1/numbers/available?${q}`, { token: org.token })).json()) as Page;
     expect((await get('region=91-80')).total).toBe(3);
     expect((await get('pattern=4310')).numbers.map((n) => n.number)).toEqual(['+911143104501', '+918065974310']);
@@ -38,11 +41,11 @@ describe('numbers: regions, search, purchase (the pool provider)', () => {
   });
 
   it('purchase moves a pool number to the organization; taken or unknown numbers are refused', async () => {
-    api = createTestApi();
+    const api = (current = await openTestApi());
     const org = await api.org();
     const other = await api.org('Other');
-    addDid(api.deps.db, null, '+918065978001', null);
-    addDid(api.deps.db, other.orgId, '+918065978009', null);
+    await addDid(api.deps.adb, null, '+918065978001', null);
+    await addDid(api.deps.adb, other.orgId, '+918065978009', null);
     const res = await api.call('POST', '/api/v1/numbers/purchase', { token: org.token, body: { number: '08065978001' } });
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ message: 'Number +918065978001 added to your organization', did: { number: '+918065978001' } });
@@ -66,18 +69,20 @@ describe('numbers: regions, search, purchase (the pool provider)', () => {
 
 describe('GET /api/v1/dids/{id}/status', () => {
   it('routing, the live mapping with its snapshot version, and the last call', async () => {
-    api = createTestApi();
+    const api = (current = await openTestApi());
     const org = await api.org();
-    const { did } = seedValid(api.deps.db, org.orgId);
-    const spare = addDid(api.deps.db, org.orgId, '+918065978002', null);
+    const { did } = await seedValid(api.deps.adb, org.orgId);
+    const spare = await addDid(api.deps.adb, org.orgId, '+918065978002', null);
     const status = async (id: string) => (await (await api.call('GET', `/api/v1/dids/${id}/status`, { token: org.token })).json()) as Record<string, unknown>;
 
     expect(await status(did.id)).toMatchObject({ routed: { type: 'ivr' }, published: { live: false, routing: null, version: null, in_sync: false }, last_call: null });
-    const { version } = publish(api.deps.db, org.orgId, { soundsDir: api.dataDir });
-    api.database.sqlite.prepare(`insert into call_logs (id, call_uuid, org_id, direction, did, caller, started_at, path, dtmf, disposition, created_at)
-      values (?, ?, ?, 'inbound', ?, ?, ?, '[]', '', ?, ?)`).run('c1', 'u1', org.orgId, did.number, '+919944421125', '2026-03-01T10:00:00.000Z', 'connected', '2026-03-01T10:00:00.000Z');
-    api.database.sqlite.prepare(`insert into call_logs (id, call_uuid, org_id, direction, did, caller, started_at, path, dtmf, disposition, created_at)
-      values (?, ?, ?, 'inbound', ?, ?, ?, '[]', '', ?, ?)`).run('c2', 'u2', org.orgId, did.number, '+919944421126', '2026-03-01T11:00:00.000Z', 'abandoned', '2026-03-01T11:00:00.000Z');
+    const { version } = await publishAsync(api.deps.adb, org.orgId, { soundsDir: api.dataDir });
+    const { adb } = api.deps;
+    const call = (id: string, caller: string, startedAt: string, disposition: string) => ({
+      id, callUuid: `u-${id}`, orgId: org.orgId, direction: 'inbound', did: did.number, caller, startedAt, path: [], dtmf: '', disposition, createdAt: startedAt,
+    });
+    await adb.insert(adb.t.callLogs).values(call('c1', '+919944421125', '2026-03-01T10:00:00.000Z', 'connected'));
+    await adb.insert(adb.t.callLogs).values(call('c2', '+919944421126', '2026-03-01T11:00:00.000Z', 'abandoned'));
     expect(await status(did.id)).toEqual({
       id: did.id, number: did.number,
       routed: { type: 'ivr', destination: did.routingDestination },

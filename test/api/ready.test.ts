@@ -1,12 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi } from '../helpers/api.ts';
 
-let api: TestApi | undefined;
-afterEach(() => api?.close());
+let api: AsyncTestApi | undefined;
+afterEach(async () => {
+  await api?.close();
+  api = undefined;
+});
 
 describe('/ready', () => {
   it('200 when the database answers, the switch is connected and the process is not draining; no auth needed', async () => {
-    api = createTestApi({ health: () => ({ switchConnected: true, activeCalls: 2, draining: false }) });
+    api = await openTestApi({ health: () => ({ switchConnected: true, activeCalls: 2, draining: false }) });
     const res = await api.call('GET', '/ready');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ready: true, database: 'ok', switch: 'connected', switches: [], draining: false });
@@ -14,7 +17,7 @@ describe('/ready', () => {
 
   it('several switches: ready while at least one is connected, each one listed', async () => {
     let switches = [{ id: 'fs1', connected: false }, { id: 'fs2', connected: true }];
-    api = createTestApi({ health: () => ({ switchConnected: switches.some((s) => s.connected), activeCalls: 0, switches }) });
+    api = await openTestApi({ health: () => ({ switchConnected: switches.some((s) => s.connected), activeCalls: 0, switches }) });
     const res = await api.call('GET', '/ready');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ready: true, database: 'ok', switch: 'connected', switches, draining: false });
@@ -26,7 +29,7 @@ describe('/ready', () => {
   });
 
   it('503 while draining, and says so; /health stays 200 (alive)', async () => {
-    api = createTestApi({ health: () => ({ switchConnected: true, activeCalls: 1, draining: true }) });
+    api = await openTestApi({ health: () => ({ switchConnected: true, activeCalls: 1, draining: true }) });
     const res = await api.call('GET', '/ready');
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ ready: false, draining: true });
@@ -34,9 +37,11 @@ describe('/ready', () => {
   });
 
   it('503 without the switch, and 503 when the database does not answer', async () => {
-    api = createTestApi({ health: () => ({ switchConnected: false, activeCalls: 0 }) });
+    api = await openTestApi({ health: () => ({ switchConnected: false, activeCalls: 0 }) });
     expect(await (await api.call('GET', '/ready')).json()).toMatchObject({ ready: false, switch: 'disconnected', database: 'ok' });
-    api.database.close();
+    const { driver } = api.deps.adb;
+    if (driver.dialect === 'postgres') await driver.pool.end();
+    else api.database.close();
     const res = await api.call('GET', '/ready');
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ database: 'failed' });

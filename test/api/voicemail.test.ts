@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
 import { timeOrderedUuid } from '../../src/db/time-ordered-id.ts';
-import { saveMessageAsync } from '../../src/services/voicemail/messages.ts';
+import { saveMessage } from '../../src/services/voicemail/messages.ts';
 import { encodeWav } from '../../src/media/wav.ts';
 import { decodeWav } from '../../src/media/wav.ts';
 
@@ -30,7 +30,7 @@ async function leave(orgId: string, extension: string, minute: number, caller = 
   const path = join(dir, `${id}.wav`);
   const wav = encodeWav(new Int16Array(8000).map((_, i) => Math.round(3000 * Math.sin(i / 3))), 8000);
   writeFileSync(path, wav);
-  await saveMessageAsync(api.deps.adb, {
+  await saveMessage(api.deps.adb, {
     id, orgId, extension, callLogId: `call-${minute}`, caller, did: '+918065978001', path, durationMs: 1000 + minute,
     createdAt: `2026-04-23T10:${String(minute).padStart(2, '0')}:00.000Z`,
   });

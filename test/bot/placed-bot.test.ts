@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { attachPlacing, endedLog, type Placing } from '../helpers/placing.ts';
 import { preconnectPlacedBot } from '../../src/call/bots.ts';
-import { createSnapshotReader } from '../../src/publish/reader.ts';
+import { createAsyncSnapshotReader } from '../../src/publish/reader.ts';
 import type { PlacedSpec } from '../../src/services/calls/placed-spec.ts';
 import { DID, closedPortUrl, startBotHarness, startTestBot, type BotHarness } from './helpers.ts';
 
@@ -14,7 +14,7 @@ const closers: Array<() => Promise<void>> = [];
 beforeEach(async () => {
   h = await startBotHarness(41200);
   // As main.ts wires it: a bot call with connect: immediate opens its WebSocket while the phone rings (here 400 ms).
-  const preconnect = preconnectPlacedBot(h.bots, createSnapshotReader(h.api.deps.db), 10_000);
+  const preconnect = preconnectPlacedBot(h.bots, createAsyncSnapshotReader(h.api.deps.adb), 10_000);
   p = await attachPlacing(h, { ringMs: 400, onDial: (row) => preconnect(row.id, row.orgId, row.spec as PlacedSpec | null), onEnd: (id) => h.bots.release(id) });
 });
 afterEach(async () => {

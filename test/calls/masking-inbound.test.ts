@@ -134,12 +134,12 @@ describe('masking lookup', () => {
   it('matches only active, unexpired sessions on that DID, for either party', async () => {
     const s = await createSession();
     let now = new Date();
-    const lookup = createMaskingLookup(h.api.deps.db, () => now);
-    expect(lookup(DID, `+91${A}`)).toMatchObject({ sessionId: s.id, orgId: h.org.orgId, otherParty: `+91${B}`, callerMasked: '+9199******25', otherMasked: '+9199******26' });
-    expect(lookup(DID, `+91${B}`)?.otherParty).toBe(`+91${A}`);
-    expect(lookup('+918065978002', `+91${A}`)).toBeNull();
-    expect(lookup(DID, '+919800000001')).toBeNull();
+    const lookup = createMaskingLookup(h.api.deps.adb, () => now);
+    expect(await lookup(DID, `+91${A}`)).toMatchObject({ sessionId: s.id, orgId: h.org.orgId, otherParty: `+91${B}`, callerMasked: '+9199******25', otherMasked: '+9199******26' });
+    expect((await lookup(DID, `+91${B}`))?.otherParty).toBe(`+91${A}`);
+    expect(await lookup('+918065978002', `+91${A}`)).toBeNull();
+    expect(await lookup(DID, '+919800000001')).toBeNull();
     now = new Date(Date.now() + 2 * 3600_000);
-    expect(lookup(DID, `+91${A}`)).toBeNull();
+    expect(await lookup(DID, `+91${A}`)).toBeNull();
   });
 });

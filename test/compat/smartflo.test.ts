@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../src/media/wav.ts';
 import { soundsDir } from '../../src/runtime/env.ts';
-import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
 import { addExtension, addQueue, apiKeyWith } from '../api/ivrs.fixtures.ts';
 import { expectShape } from './shape.ts';
 
@@ -45,10 +45,10 @@ const ADAPTED = {
   sms_template: [],
 };
 
-let api: TestApi;
+let api: AsyncTestApi;
 let org: TestOrg;
 beforeEach(async () => {
-  api = createTestApi();
+  api = await openTestApi();
   org = await api.org('Acme');
   await addExtension(api, org.orgId, '1001');
   await addExtension(api, org.orgId, '1002');
@@ -71,7 +71,7 @@ const failure = async (res: Response, status: number) => {
   expect(body.success).toBe(false);
   return body.message;
 };
-const ivrCount = () => (api.database.sqlite.prepare('select count(*) as n from ivrs').get() as { n: number }).n;
+const ivrCount = async () => (await api.deps.adb.select({ id: api.deps.adb.t.ivrs.id }).from(api.deps.adb.t.ivrs)).length;
 
 /**
  * The document's request examples, as printed: its curl (method, URL path, headers; no body, no credentials), and the
@@ -96,7 +96,7 @@ describe('the request examples, replayed as printed', () => {
     const headers = credentials === 'ours' ? withAuth(PRINTED_HEADERS) : PRINTED_HEADERS;
     const message = await failure(await api.app.request(URL, { method: 'POST', headers, ...(body !== undefined && { body }) }), status);
     for (const s of says) expect(message).toContain(s);
-    expect(ivrCount()).toBe(0);
+    expect(await ivrCount()).toBe(0);
   });
 
   it('the bodiless curl names no optional field', async () => {
@@ -190,7 +190,7 @@ describe('what our IVR cannot hold is a 400 naming the field, never dropped', ()
   ])('%s', async (_what, change, expected) => {
     const message = await failure(await postJson({ ...ADAPTED, ...change }), 400);
     expect(message).toContain(expected);
-    expect(ivrCount()).toBe(0);
+    expect(await ivrCount()).toBe(0);
   });
 });
 

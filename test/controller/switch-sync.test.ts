@@ -4,7 +4,7 @@ import { InboundEmulator } from '../emulator/index.ts';
 import { createInboundClient, type InboundClient } from '../../src/esl/inbound-client.ts';
 import { EslCommandError } from '../../src/esl/replies.ts';
 import { createSwitchSync } from '../../src/switch/switch-sync.ts';
-import { createSnapshotReader } from '../../src/publish/reader.ts';
+import { createAsyncSnapshotReader } from '../../src/publish/reader.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { createTestApi, type TestApi } from '../helpers/api.ts';
 import { oneSwitch } from '../helpers/switches.ts';
@@ -21,7 +21,7 @@ async function setup() {
   const logger = silentLogger();
   const inbound = createInboundClient({ port, password: 'ClueCon', logger, reconnect: { initialDelayMs: 20, maxDelayMs: 100 } });
   let api!: TestApi;
-  const sync = createSwitchSync(oneSwitch(inbound), () => createSnapshotReader(api.deps.db).allLatest(), logger);
+  const sync = createSwitchSync(oneSwitch(inbound), () => createAsyncSnapshotReader(api.deps.adb).allLatest(), logger);
   api = createTestApi({ switchControl: sync, health: () => ({ switchConnected: inbound.connected, activeCalls: 0 }) });
   cleanups.push(() => api.close());
   cleanups.push(() => inbound.close());

@@ -19,6 +19,7 @@ export function testCallDeps(routes: Record<string, { snapshot: ConfigSnapshot; 
   const registry = createCallRegistry();
   const deps: CallDeps = {
     db: database.db,
+    adb: database.adb,
     logger: silentLogger(),
     bus,
     registry,

@@ -6,7 +6,7 @@ import { placedCallSource } from '../../src/services/calls/placed-spec.ts';
 import { createCallRegistry, type CallRegistry } from '../../src/call/registry.ts';
 import { createCallLogWriter } from '../../src/call/call-log.ts';
 import { botsForCalls } from '../../src/call/bots.ts';
-import { createSnapshotReader } from '../../src/publish/reader.ts';
+import { createAsyncSnapshotReader } from '../../src/publish/reader.ts';
 import { callLogs } from '../../src/db/schema/index.ts';
 import type { CallServer } from '../../src/switch/call-server.ts';
 import { createEmulator, type Emulator } from '../emulator/index.ts';
@@ -154,11 +154,12 @@ export async function startController(options: ControllerOptions = {}): Promise<
     ...(options.identifySwitch ? { identifySwitch: options.identifySwitch } : {}),
     deps: {
       db: api.deps.db,
+      adb: api.deps.adb,
       logger: api.deps.logger,
       bus,
       registry,
       callLogs: createCallLogWriter(api.deps.adb, api.deps.logger),
-      snapshots: createSnapshotReader(api.deps.db),
+      snapshots: createAsyncSnapshotReader(api.deps.adb),
       settings: {
         externalGateway: 'pstn', ringTimeoutS: 20, defaultCountryCode: '91', maxIvrEntries: 10, foreverS: 3600, maxTalkS: 4 * 3600,
         recordingsDir: options.recordingsDir ?? null,
@@ -166,7 +167,7 @@ export async function startController(options: ControllerOptions = {}): Promise<
       },
       now: options.now ?? (() => new Date()),
       ...(options.bots ? { bots: botsForCalls(options.bots) } : {}),
-      ...(options.masking ? { maskingLookup: createMaskingLookup(api.deps.db, () => new Date()) } : {}),
+      ...(options.masking ? { maskingLookup: createMaskingLookup(api.deps.adb, () => new Date()) } : {}),
       ...(options.contacts ? { contactLookup: options.contacts === true ? createContactLookup(api.deps.adb) : options.contacts } : {}),
       ...(options.voicemail ? { voicemail: voicemailCallDeps(api.config, api.deps.tts) } : {}),
       ...(options.placedCalls ? { placedCalls: placedCallSource(api.deps.db) } : {}),

@@ -9,7 +9,7 @@ import { testClient } from '../helpers/switches.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { createSwitches, type Switches } from '../../src/switch/switches.ts';
 import { createSwitchSync } from '../../src/switch/switch-sync.ts';
-import { createSnapshotReader } from '../../src/publish/reader.ts';
+import { createAsyncSnapshotReader } from '../../src/publish/reader.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
 import { CALL_OUTCOMES } from '../../src/call/outcome.ts';
 import { createSofiaRegistrationSource } from '../../src/switch/sofia-registrations.ts';
@@ -34,7 +34,7 @@ async function setup(): Promise<{ a: InboundEmulator; b: InboundEmulator; switch
   const metrics = createMetrics({ logger: silentLogger(), outcomes: CALL_OUTCOMES, sources: { activeCalls: () => 0 }, defaultMetrics: false });
   for (const l of switches.list) metrics.watchSwitch(l.id, l.client);
   let api!: TestApi;
-  const sync = createSwitchSync(switches, () => createSnapshotReader(api.deps.db).allLatest(), silentLogger());
+  const sync = createSwitchSync(switches, () => createAsyncSnapshotReader(api.deps.adb).allLatest(), silentLogger());
   api = createTestApi({
     switchControl: sync,
     metrics,

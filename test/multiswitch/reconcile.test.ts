@@ -50,7 +50,7 @@ async function setup() {
   bus.subscribe((e) => events.push(e));
   const sweeps: Array<{ reason: SweepReason; result: SweepResult }> = [];
   const reconciler = createReconciler({
-    store: createReconcileStore(database.db), switches, registry: createCallRegistry(), bus,
+    store: createReconcileStore(database.adb), switches, registry: createCallRegistry(), bus,
     snapshots: { lookupDid: () => null }, logger: silentLogger(), now: () => new Date(NOW),
     settings: { intervalMs: 0, settleMs: 0, defaultCountryCode: '91' },
     onSweep: (reason, result) => sweeps.push({ reason, result }),

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createSnapshotReader } from '../../src/publish/reader.ts';
+import { createAsyncSnapshotReader } from '../../src/publish/reader.ts';
 import { publish } from '../../src/publish/publish.ts';
 import { extensions } from '../../src/db/schema/index.ts';
 import { freshDb, newOrg, seedValid } from './seed.ts';
@@ -9,40 +9,40 @@ let t: ReturnType<typeof freshDb>;
 beforeEach(() => { t = freshDb(); });
 afterEach(() => t.close());
 
-describe('snapshot reader', () => {
-  it('looks up a live DID: org, latest snapshot and the DID entry', () => {
+describe('snapshot reader', async () => {
+  it('looks up a live DID: org, latest snapshot and the DID entry', async () => {
     const org = newOrg(t.db);
     const { ivr } = seedValid(t.db, org.id);
-    const reader = createSnapshotReader(t.db);
-    expect(reader.lookupDid('+918065978001')).toBeNull(); // not published yet
+    const reader = createAsyncSnapshotReader(t.adb);
+    expect(await reader.lookupDid('+918065978001')).toBeNull(); // not published yet
     publish(t.db, org.id, { soundsDir: t.soundsDir });
-    const hit = reader.lookupDid('+918065978001')!;
+    const hit = (await reader.lookupDid('+918065978001'))!;
     expect(hit.orgId).toBe(org.id);
     expect(hit.snapshot.version).toBe(1);
     expect(hit.did).toMatchObject({ number: '+918065978001', routingType: 'ivr', destination: ivr.id });
-    expect(reader.lookupDid('+919999999999')).toBeNull();
-    expect(reader.latest(org.id)).toBe(hit.snapshot);
+    expect(await reader.lookupDid('+919999999999')).toBeNull();
+    expect(await reader.latest(org.id)).toBe(hit.snapshot);
   });
 
-  it('caches parsed snapshots and pins them: a later publish leaves the earlier object unchanged', () => {
+  it('caches parsed snapshots and pins them: a later publish leaves the earlier object unchanged', async () => {
     const org = newOrg(t.db);
     seedValid(t.db, org.id);
     publish(t.db, org.id, { soundsDir: t.soundsDir });
-    const reader = createSnapshotReader(t.db);
-    const first = reader.lookupDid('+918065978001')!.snapshot;
-    expect(reader.lookupDid('+918065978001')!.snapshot).toBe(first);
+    const reader = createAsyncSnapshotReader(t.adb);
+    const first = (await reader.lookupDid('+918065978001'))!.snapshot;
+    expect((await reader.lookupDid('+918065978001'))!.snapshot).toBe(first);
     expect(Object.isFrozen(first.extensions['1001'])).toBe(true);
 
     t.db.update(extensions).set({ name: 'Renamed' }).where(eq(extensions.number, '1001')).run();
     publish(t.db, org.id, { soundsDir: t.soundsDir });
-    const second = reader.lookupDid('+918065978001')!.snapshot;
+    const second = (await reader.lookupDid('+918065978001'))!.snapshot;
     expect(second.version).toBe(2);
     expect(second.extensions['1001']!.name).toBe('Renamed');
     expect(first.version).toBe(1);
     expect(first.extensions['1001']!.name).toBe('Ext 1001');
   });
 
-  it('bounds its cache (LRU) and lists every org\'s latest snapshot', () => {
+  it('bounds its cache (LRU) and lists every org\'s latest snapshot', async () => {
     const a = newOrg(t.db, 'A');
     const b = newOrg(t.db, 'B');
     seedValid(t.db, a.id);
@@ -50,12 +50,12 @@ describe('snapshot reader', () => {
     publish(t.db, b.id, { soundsDir: t.soundsDir });
     t.db.update(extensions).set({ name: 'X' }).run();
     publish(t.db, a.id, { soundsDir: t.soundsDir });
-    const reader = createSnapshotReader(t.db, { cacheSize: 1 });
-    const sa = reader.latest(a.id);
-    reader.latest(b.id); // evicts a
-    expect(reader.latest(a.id)).not.toBe(sa);
-    expect(reader.latest(a.id)).toEqual(sa);
-    expect(reader.latest('no-such-org')).toBeNull();
-    expect(reader.allLatest().map((s) => [s.orgName, s.version]).sort()).toEqual([['A', 2], ['B', 1]]);
+    const reader = createAsyncSnapshotReader(t.adb, { cacheSize: 1 });
+    const sa = await reader.latest(a.id);
+    await reader.latest(b.id); // evicts a
+    expect(await reader.latest(a.id)).not.toBe(sa);
+    expect(await reader.latest(a.id)).toEqual(sa);
+    expect(await reader.latest('no-such-org')).toBeNull();
+    expect((await reader.allLatest()).map((s) => [s.orgName, s.version]).sort()).toEqual([['A', 2], ['B', 1]]);
   });
 });

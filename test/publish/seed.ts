@@ -14,6 +14,7 @@ export function freshDb() {
   const database = openDatabase(join(dir, 'test.db'));
   return {
     db: database.db,
+    adb: database.adb,
     dir,
     dbPath: join(dir, 'test.db'),
     soundsDir,

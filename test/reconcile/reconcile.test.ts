@@ -71,7 +71,7 @@ async function setup(opts: { channels?: Array<string | EmulatedChannel>; setting
   bus.subscribe((e) => events.push(e));
   const snapshot = testSnapshot({ orgId: 'org-1' });
   const reconciler = createReconciler({
-    store: createReconcileStore(database.db),
+    store: createReconcileStore(database.adb),
     switches: oneSwitch(client),
     registry,
     bus,
@@ -180,11 +180,11 @@ describe('restart reconciliation: rows a dead controller left open', () => {
   it('does nothing while another instance holds the lease, and sweeps periodically at most once per interval', async () => {
     const t = await setup({ settings: { intervalMs: 60_000 } });
     const id = t.insertRow({ uuid: randomUUID(), startedAt: ago(40) });
-    const store = createReconcileStore(t.database.db);
-    expect(store.claimLease('other-instance', NOW, 60_000, 0)).toBe(true);
+    const store = createReconcileStore(t.database.adb);
+    expect(await store.claimLease('other-instance', NOW, 60_000, 0)).toBe(true);
     expect(await t.reconciler.sweep('connect')).toMatchObject({ ran: false });
     expect(t.row(id)).toMatchObject({ ended_at: null });
-    store.releaseLease('other-instance', NOW);
+    await store.releaseLease('other-instance', NOW);
     // The other instance swept just now: a periodic sweep waits for its interval, a reconnect does not.
     expect(await t.reconciler.sweep('periodic')).toMatchObject({ ran: false });
     expect(await t.reconciler.sweep('connect')).toMatchObject({ ran: true, closed: 1 });
@@ -231,7 +231,7 @@ describe('restart reconciliation: calls FreeSWITCH answered in controller_unavai
     const bus2 = createCallEventBus();
     bus2.subscribe((e) => events2.push(e));
     const other = createReconciler({
-      store: createReconcileStore(db2.db), switches: oneSwitch(client2), registry: createCallRegistry(), bus: bus2,
+      store: createReconcileStore(db2.adb), switches: oneSwitch(client2), registry: createCallRegistry(), bus: bus2,
       snapshots: { lookupDid: () => null }, logger: silentLogger(), now: () => new Date(NOW),
       settings: { intervalMs: 0, settleMs: 0, defaultCountryCode: '91' },
     });
@@ -241,11 +241,11 @@ describe('restart reconciliation: calls FreeSWITCH answered in controller_unavai
     expect(t.events.length + events2.length).toBe(25);
 
     // Without the lease (both write at once): the guarded insert still writes one row per call.
-    const store1 = createReconcileStore(t.database.db);
-    const store2 = createReconcileStore(db2.db);
+    const store1 = createReconcileStore(t.database.adb);
+    const store2 = createReconcileStore(db2.adb);
     const u = randomUUID();
     const unseen = { id: randomUUID(), callUuid: u, switchId: 'fs1', orgId: null, did: DID, caller: 'x', startedAt: ago(9), endedAt: ago(6), hangupCause: 'NORMAL_TEMPORARY_FAILURE' };
-    expect([store1.insertUnseen(unseen), store2.insertUnseen({ ...unseen, id: randomUUID() })]).toEqual([true, false]);
+    expect(await Promise.all([store1.insertUnseen(unseen), store2.insertUnseen({ ...unseen, id: randomUUID() })])).toEqual([true, false]);
     expect(t.rowsOf(u)).toHaveLength(1);
   });
 
@@ -280,7 +280,7 @@ describe('restart reconciliation: calls FreeSWITCH answered in controller_unavai
     const u = randomUUID();
     t.insertRow({ uuid: u, startedAt: ago(40) });
     const reconciler = createReconciler({
-      store: createReconcileStore(t.database.db), switches: oneSwitch(t.client), registry: createCallRegistry(), bus,
+      store: createReconcileStore(t.database.adb), switches: oneSwitch(t.client), registry: createCallRegistry(), bus,
       snapshots: { lookupDid: () => null }, logger: silentLogger(), now: () => new Date(NOW),
       settings: { intervalMs: 0, settleMs: 0, defaultCountryCode: '91' },
     });
@@ -322,7 +322,7 @@ describe('reconciler follow-up', () => {
     // Started 50 ms before "now" at the first sweep: too young; the clock below moves on by then.
     let now = NOW;
     const reconciler = createReconciler({
-      store: createReconcileStore(t.database.db), switches: oneSwitch(t.client), registry: createCallRegistry(), bus: createCallEventBus(),
+      store: createReconcileStore(t.database.adb), switches: oneSwitch(t.client), registry: createCallRegistry(), bus: createCallEventBus(),
       snapshots: { lookupDid: () => null }, logger: silentLogger(), now: () => new Date(now),
       settings: { intervalMs: 0, graceMs: 100, settleMs: 0, defaultCountryCode: '91' },
       onSweep: sweeps.record,

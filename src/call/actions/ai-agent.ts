@@ -56,7 +56,7 @@ export async function talkToBot(
   s.stage = 'bot';
   const res = await s.deps.bots.run(s, target, { checkTransfer: (t) => toDestination(s, t).error, ...(parameters ? { parameters } : {}) });
   addStep(s, { step: 'action', type: 'ai_agent', value: target.id ?? target.wsUrl, result: endLabel(res.end) });
-  recordBotLeg(s, target, res);
+  await recordBotLeg(s, target, res);
   const end = res.end;
   // The call goes on past the bot (a transfer, a fallback): back to the first socket, so that a later
   // bot leg on this call gets a fresh async socket and its unicast works (CallChannel.leaveAsync).

@@ -6,7 +6,7 @@ import { storageOf } from '../storage.ts';
 /** Record a callback request (caller, DID, time) for the org, confirm with a tone, hang up. */
 export const callbackAction: ActionHandler = async (s) => {
   if (s.orgId) {
-    storageOf(s.deps).callback({ orgId: s.orgId, callUuid: s.uuid, callerNumber: s.caller, did: s.did, ivrId: currentIvr(s) });
+    await storageOf(s.deps).callback({ orgId: s.orgId, callUuid: s.uuid, callerNumber: s.caller, did: s.did, ivrId: currentIvr(s) });
   }
   addStep(s, { step: 'action', type: 'callback', value: null, result: 'recorded' });
   s.record.disposition = 'callback_requested';

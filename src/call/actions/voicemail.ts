@@ -45,7 +45,8 @@ export async function voicemailFor(s: CallSession, ext: string, bridgeCause = 'N
   const path = join(vm.messagesDir, orgId, `${id}.wav`);
   let message: NewVoicemailMessage | null = null;
   try {
-    const greeting = await greetingFile(findMailbox(s.deps.db, orgId, ext), vm.greetings).catch((err: unknown) => {
+    const box = await findMailbox(s.deps.adb, orgId, ext);
+    const greeting = await greetingFile(box, vm.greetings).catch((err: unknown) => {
       s.logger.warn({ err, extension: ext }, 'voicemail greeting could not be rendered; beep only');
       return null;
     });
@@ -101,7 +102,7 @@ async function keepMessage(
     id: m.id, orgId: m.orgId, extension: m.extension, callLogId: s.callId, caller: s.caller, did: s.did,
     path: m.path, durationMs, createdAt: s.deps.now().toISOString(),
   };
-  storageOf(s.deps).voicemail(message);
+  await storageOf(s.deps).voicemail(message);
   return message;
 }
 

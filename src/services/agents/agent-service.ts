@@ -5,7 +5,7 @@ import type { StoredDestination } from '../../db/schema/index.ts';
 import { checkDestination } from '../../domain/destinations.ts';
 import { loadDraftTargets } from '../numbers/targets.ts';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
-import { legsOfAgentAsync, type BotLegRow } from '../call-logs/bot-legs.ts';
+import { legsOfAgent, type BotLegRow } from '../call-logs/bot-legs.ts';
 
 /** What a stored header value looks like in every response; sending it back on update keeps the value. */
 export const MASK = '••••';
@@ -65,7 +65,7 @@ export function getAgent(db: Db, orgId: string, id: string): Promise<AgentRow> {
 /** One page of the agent's bot legs, newest first, with the total. */
 export async function agentLegs(db: Db, orgId: string, id: string, limit: number, offset: number): Promise<{ rows: BotLegRow[]; total: number }> {
   const agent = await findAgent(db, orgId, id);
-  return legsOfAgentAsync(db, orgId, agent.id, limit, offset);
+  return legsOfAgent(db, orgId, agent.id, limit, offset);
 }
 
 export async function createAgent(db: Db, orgId: string, b: Required<AgentFields>): Promise<AgentRow> {

@@ -1,9 +1,7 @@
 /** Bot legs (rows of `bot_legs`, one per AI-bridge leg of a call) of a call or of an agent. Read-only. */
-import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
-import type { Db as LegacyDb } from '../../db/client.ts';
+import { and, asc, count, desc, eq } from 'drizzle-orm';
 import type { Db, Tables } from '../../db/handle.ts';
 import { insertionOrder } from '../../db/order.ts';
-import { aiAgents as legacyAiAgents, botLegs as legacyBotLegs } from '../../db/schema/index.ts';
 
 /** A leg with the agent's current name (null once deleted, or for a bare URL). */
 export type BotLegRow = Tables['botLegs']['$inferSelect'] & { agentName: string | null };
@@ -29,27 +27,10 @@ export async function legsOfCall(db: Db, orgId: string, callId: string): Promise
 }
 
 /** One page of an agent's legs, newest first, with the total. */
-export async function legsOfAgentAsync(db: Db, orgId: string, agentId: string, limit: number, offset: number): Promise<{ rows: BotLegRow[]; total: number }> {
+export async function legsOfAgent(db: Db, orgId: string, agentId: string, limit: number, offset: number): Promise<{ rows: BotLegRow[]; total: number }> {
   const { botLegs } = db.t;
   const where = and(eq(botLegs.orgId, orgId), eq(botLegs.agentId, agentId));
   const rows = await selectLegs(db).where(where).orderBy(desc(botLegs.startedAt), desc(insertionOrder(db, botLegs))).limit(limit).offset(offset);
   const [n] = await db.select({ n: count() }).from(botLegs).where(where);
   return { rows, total: n?.n ?? 0 };
-}
-
-/** Transitional synchronous twin of legsOfAgentAsync (SQLite only) for the agents service until it is converted. */
-export function legsOfAgent(db: LegacyDb, orgId: string, agentId: string, limit: number, offset: number): { rows: BotLegRow[]; total: number } {
-  const botLegs = legacyBotLegs;
-  const aiAgents = legacyAiAgents;
-  const columns = {
-    id: botLegs.id, callId: botLegs.callId, callUuid: botLegs.callUuid, orgId: botLegs.orgId, agentId: botLegs.agentId, wsUrl: botLegs.wsUrl,
-    dialect: botLegs.dialect, streamId: botLegs.streamId, startedAt: botLegs.startedAt, durationMs: botLegs.durationMs, dtmf: botLegs.dtmf,
-    endReason: botLegs.endReason, endDetail: botLegs.endDetail, transferTarget: botLegs.transferTarget, stats: botLegs.stats, createdAt: botLegs.createdAt,
-  };
-  const where = and(eq(botLegs.orgId, orgId), eq(botLegs.agentId, agentId));
-  const rows = db.select({ ...columns, agentName: aiAgents.name }).from(botLegs)
-    .leftJoin(aiAgents, and(eq(aiAgents.id, botLegs.agentId), eq(aiAgents.orgId, botLegs.orgId)))
-    .where(where).orderBy(desc(botLegs.startedAt), desc(sql`${botLegs}.rowid`)).limit(limit).offset(offset).all();
-  const total = db.select({ n: count() }).from(botLegs).where(where).get()?.n ?? 0;
-  return { rows, total };
 }

@@ -6,8 +6,7 @@ import { insertionOrder } from '../../db/order.ts';
 import { callNotes as legacyCallNotes } from '../../db/schema/index.ts';
 import { normalizeE164 } from '../numbers/phone.ts';
 import { ValidationError } from '../../domain/errors.ts';
-import { resolveDisposition } from '../dispositions/disposition-service.ts';
-import { resolveDispositionAsync } from './disposition-twin.ts';
+import { resolveDisposition, resolveDispositionAsync } from '../dispositions/disposition-service.ts';
 import { legsOfCall, type BotLegRow } from './bot-legs.ts';
 import {
   feedSeqOf, feedSeqOfAsync, getCallLog, getCallLogAsync, listCallLogs, listCallLogsAsync, syncCallLogs, syncCallLogsAsync,

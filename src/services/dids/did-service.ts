@@ -6,7 +6,7 @@ import { didHistory as legacyDidHistory, dids as legacyDids } from '../../db/sch
 import { checkDestination, type DidRoutingType } from '../../domain/destinations.ts';
 import { normalizeE164 } from '../numbers/phone.ts';
 import { draftTargets, loadDraftTargets } from '../numbers/targets.ts';
-import { publishDidMapping } from '../../publish/did-mapping.ts';
+import { publishDidMapping, publishDidMappingAsync } from '../../publish/did-mapping.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 
 /**
@@ -59,20 +59,13 @@ export type RoutingInput = { routing_type: DidRoutingType; routing_destination: 
 const invalidRouting = (message: string) =>
   new ValidationError(`Invalid routing_destination: ${message}`, [{ field: 'routing_destination', message }]);
 
-/**
- * The live DID mapping, written after the commit (the writer reads the committed rows). Transitional
- * (docs/pg/PG-PLAN.md step 3): the publisher is still synchronous, on the legacy handle; on SQLite it runs in
- * the connection's turn, so no async transaction is open around it. On PostgreSQL the legacy handle refuses
- * it until src/publish is converted; then this awaits the async publisher over `db` and `legacy` goes.
- */
-function publishMapping(db: Db, legacy: LegacyDb, orgId: string, actorId: string): Promise<Published> {
-  const publish = () => publishDidMapping(legacy, orgId, { actorId });
-  return db.driver.dialect === 'sqlite' ? db.driver.gate.withRaw(publish) : Promise.resolve().then(publish);
+/** The live DID mapping, written after the commit (the writer reads the committed rows). */
+function publishMapping(db: Db, orgId: string, actorId: string): Promise<Published> {
+  return publishDidMappingAsync(db, orgId, { actorId });
 }
 
 export async function routeDidAsync(
   db: Db,
-  legacy: LegacyDb,
   orgId: string,
   id: string,
   input: RoutingInput,
@@ -97,7 +90,7 @@ export async function routeDidAsync(
     });
     return updated!;
   });
-  const published = await publishMapping(db, legacy, orgId, actor.id);
+  const published = await publishMapping(db, orgId, actor.id);
   return { did, published };
 }
 
@@ -158,7 +151,7 @@ export function requestFromPool(db: Db, orgId: string, id: string, actor: Actor,
 }
 
 /** Returns one of the organization's numbers to the pool, clearing its routing and taking it off the live mapping. */
-export async function releaseToPool(db: Db, legacy: LegacyDb, orgId: string, id: string, actor: Actor, now: Date): Promise<{ did: DidRow; published: Published }> {
+export async function releaseToPool(db: Db, orgId: string, id: string, actor: Actor, now: Date): Promise<{ did: DidRow; published: Published }> {
   const did = await transaction(db, async (tx) => {
     const { dids } = tx.t;
     const current = await findOrgDid(tx, orgId, id);
@@ -170,7 +163,7 @@ export async function releaseToPool(db: Db, legacy: LegacyDb, orgId: string, id:
     });
     return updated;
   });
-  const published = await publishMapping(db, legacy, orgId, actor.id);
+  const published = await publishMapping(db, orgId, actor.id);
   return { did, published };
 }
 

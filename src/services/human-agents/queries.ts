@@ -76,13 +76,6 @@ export async function listAgents(db: AsyncDb, orgId: string, q: { limit: number;
   return { agents: rows.map(toView), total: total?.n ?? 0 };
 }
 
-/** Owners of the organization's extensions (agent id, name, email), by extension id. */
-export function ownersByExtension(db: Db, orgId: string): Map<string, { agent_id: string; user_id: string; name: string; email: string; enabled: boolean }> {
-  const rows = db.select({ extensionId: agents.extensionId, agentId: agents.id, userId: users.id, name: users.name, email: users.email, enabled: agents.enabled })
-    .from(agents).innerJoin(users, eq(users.id, agents.userId)).where(eq(agents.orgId, orgId)).all();
-  return new Map(rows.map((r) => [r.extensionId, { agent_id: r.agentId, user_id: r.userId, name: r.name, email: r.email, enabled: r.enabled }]));
-}
-
 /**
  * The caller-ID DID of the agent using extension `extNumber`, when it is still one of the organization's
  * numbers; null otherwise (no agent, no DID, or the DID left the organization).
@@ -115,8 +108,8 @@ export function findAgentByUser(db: Db, orgId: string, userId: string): AgentVie
 // ---- Async twins of the lookups other areas still call synchronously (PG-PLAN.md: when their last synchronous
 // caller is converted, the synchronous one goes and the twin takes its name).
 
-/** ownersByExtension on the async handle. */
-export async function ownersByExtensionAsync(db: AsyncDb, orgId: string): Promise<Map<string, { agent_id: string; user_id: string; name: string; email: string; enabled: boolean }>> {
+/** Owners of the organization's extensions (agent id, name, email), by extension id. */
+export async function ownersByExtension(db: AsyncDb, orgId: string): Promise<Map<string, { agent_id: string; user_id: string; name: string; email: string; enabled: boolean }>> {
   const { agents: a, users: u } = db.t;
   const rows = await db.select({ extensionId: a.extensionId, agentId: a.id, userId: u.id, name: u.name, email: u.email, enabled: a.enabled })
     .from(a).innerJoin(u, eq(u.id, a.userId)).where(eq(a.orgId, orgId));

@@ -3,7 +3,8 @@
  * bus: menu, keys, whom the caller is with); every call log row still open adds the calls other instances
  * run (the row is written when a call arrives and finished when it ends), with what the row knows.
  */
-import { sqliteOf, type Db } from '../../db/client.ts';
+import { and, asc, eq, gte, inArray, isNotNull, isNull } from 'drizzle-orm';
+import type { Db } from '../../db/handle.ts';
 import type { LiveCallState, LiveCallTracker, TrackedCall } from './tracker.ts';
 
 export interface LiveCallDto {
@@ -39,13 +40,12 @@ interface OpenRow {
 const MAX_AGE_MS = 4 * 3_600_000;
 const MAX_CALLS = 500;
 
-export function listLiveCalls(db: Db, tracker: LiveCallTracker | undefined, orgId: string, now: Date): LiveCallDto[] {
-  const sqlite = sqliteOf(db);
+export async function listLiveCalls(db: Db, tracker: LiveCallTracker | undefined, orgId: string, now: Date): Promise<LiveCallDto[]> {
+  const { callLogs: l } = db.t;
   const since = new Date(now.getTime() - MAX_AGE_MS).toISOString();
-  const rows = sqlite
-    .prepare(`select id, direction, did, caller, contact_name, started_at, answered_at, dtmf from call_logs
-      where org_id = ? and started_at >= ? and ended_at is null order by started_at limit ?`)
-    .all(orgId, since, MAX_CALLS) as OpenRow[];
+  const rows: OpenRow[] = await db
+    .select({ id: l.id, direction: l.direction, did: l.did, caller: l.caller, contact_name: l.contactName, started_at: l.startedAt, answered_at: l.answeredAt, dtmf: l.dtmf })
+    .from(l).where(and(eq(l.orgId, orgId), gte(l.startedAt, since), isNull(l.endedAt))).orderBy(asc(l.startedAt)).limit(MAX_CALLS);
   const tracked = tracker?.list(orgId) ?? [];
   const seen = new Set(tracked.map((c) => c.callId));
   const calls: LiveCallDto[] = [
@@ -54,13 +54,13 @@ export function listLiveCalls(db: Db, tracker: LiveCallTracker | undefined, orgI
   ].sort((a, b) => a.started_at.localeCompare(b.started_at));
 
   // The menus by name, and a call not yet in any menu is in its DID's IVR, as the published routing says.
-  const entry = calls.some((c) => c.ivr_id === null) ? didIvrs(sqlite, orgId) : new Map<string, string>();
+  const entry = calls.some((c) => c.ivr_id === null) ? await didIvrs(db, orgId) : new Map<string, string>();
   const ivrIds = new Set<string>();
   for (const c of calls) {
     if (c.ivr_id === null && c.did !== null) c.ivr_id = entry.get(c.did) ?? null;
     if (c.ivr_id) ivrIds.add(c.ivr_id);
   }
-  const names = ivrNames(sqlite, orgId, [...ivrIds]);
+  const names = await ivrNames(db, orgId, [...ivrIds]);
   for (const c of calls) c.ivr_name = c.ivr_id ? names.get(c.ivr_id) ?? null : null;
   return calls;
 }
@@ -88,20 +88,17 @@ function fromRow(r: OpenRow): LiveCallDto {
   };
 }
 
-type Sqlite = ReturnType<typeof sqliteOf>;
-
 /** The org's DIDs that lead to an IVR, as calls get them now: number → IVR id. */
-function didIvrs(sqlite: Sqlite, orgId: string): Map<string, string> {
-  const rows = sqlite
-    .prepare(`select number, routing_destination as ivr from live_dids where org_id = ? and routing_type = 'ivr' and routing_destination is not null`)
-    .all(orgId) as Array<{ number: string; ivr: string }>;
-  return new Map(rows.map((r) => [r.number, r.ivr]));
+async function didIvrs(db: Db, orgId: string): Promise<Map<string, string>> {
+  const { liveDids: d } = db.t;
+  const rows = await db.select({ number: d.number, ivr: d.routingDestination }).from(d)
+    .where(and(eq(d.orgId, orgId), eq(d.routingType, 'ivr'), isNotNull(d.routingDestination)));
+  return new Map(rows.map((r) => [r.number, r.ivr!]));
 }
 
-function ivrNames(sqlite: Sqlite, orgId: string, ids: string[]): Map<string, string> {
+async function ivrNames(db: Db, orgId: string, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const rows = sqlite
-    .prepare(`select id, name from ivrs where org_id = ? and id in (${ids.map(() => '?').join(', ')})`)
-    .all(orgId, ...ids) as Array<{ id: string; name: string }>;
+  const { ivrs } = db.t;
+  const rows = await db.select({ id: ivrs.id, name: ivrs.name }).from(ivrs).where(and(eq(ivrs.orgId, orgId), inArray(ivrs.id, ids)));
   return new Map(rows.map((r) => [r.id, r.name]));
 }

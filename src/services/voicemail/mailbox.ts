@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import type { Db as AsyncDb } from '../../db/handle.ts';
-import { extensions } from '../../db/schema/index.ts';
+import type { Db } from '../../db/handle.ts';
 import { DEFAULT_VOICEMAIL_GREETING, renderGreeting, type GreetingRenderer } from './greeting.ts';
 
 /** An extension's voicemail box as the call sees it: read live, so a new greeting plays without a publish. */
@@ -12,15 +10,8 @@ export interface Mailbox {
   greetingFile: string | null;
 }
 
-export function findMailbox(db: Db, orgId: string, extension: string): Mailbox {
-  const row = db.select({ text: extensions.voicemailGreeting, file: extensions.voicemailGreetingFile }).from(extensions)
-    .where(and(eq(extensions.orgId, orgId), eq(extensions.number, extension))).get();
-  const file = row?.file ?? null;
-  return { greetingText: row?.text ?? DEFAULT_VOICEMAIL_GREETING, greetingFile: file !== null && existsSync(file) ? file : null };
-}
-
-/** findMailbox on the async handle (transitional twin: the call controller reads the synchronous one until step 8). */
-export async function findMailboxAsync(db: AsyncDb, orgId: string, extension: string): Promise<Mailbox> {
+/** The box of `extension`, read now (the call controller, before the greeting). */
+export async function findMailbox(db: Db, orgId: string, extension: string): Promise<Mailbox> {
   const { extensions: e } = db.t;
   const [row] = await db.select({ text: e.voicemailGreeting, file: e.voicemailGreetingFile }).from(e)
     .where(and(eq(e.orgId, orgId), eq(e.number, extension))).limit(1);

@@ -2,10 +2,8 @@ import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { and, count, desc, eq } from 'drizzle-orm';
-import type { Db as SyncDb } from '../../db/client.ts';
 import type { Db } from '../../db/handle.ts';
 import type { voicemailMessages } from '../../db/schema/index.ts';
-import { voicemailMessages as voicemailTable } from '../../db/schema/index.ts';
 import { VoicemailNotFoundError } from './errors.ts';
 
 /** The one place voicemail_messages is read and written (the call controller stores, the API lists and serves). */
@@ -23,13 +21,8 @@ export interface NewVoicemailMessage {
   createdAt: string;
 }
 
-/** The call controller's write (synchronous until the controller moves to the async handle: PG-PLAN.md step 8). */
-export function saveMessage(db: SyncDb, m: NewVoicemailMessage): VoicemailMessage {
-  return db.insert(voicemailTable).values(m).returning().get();
-}
-
-/** saveMessage on the async handle (transitional twin). */
-export async function saveMessageAsync(db: Db, m: NewVoicemailMessage): Promise<VoicemailMessage> {
+/** The call controller's write. */
+export async function saveMessage(db: Db, m: NewVoicemailMessage): Promise<VoicemailMessage> {
   const [row] = await db.insert(db.t.voicemailMessages).values(m).returning();
   return row!;
 }

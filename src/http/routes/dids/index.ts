@@ -13,7 +13,7 @@ export function didRoutes() {
     .openapi(getDid, async (c) => c.json(svc.toDidDto(await svc.findOrgDid(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id)), 200))
     .openapi(routeDid, async (c) => {
       const { deps, principal } = c.var;
-      const { did, published } = await svc.routeDidAsync(deps.adb, deps.db, principal.orgId, c.req.valid('param').id, c.req.valid('json'), actorOf(principal), deps.now());
+      const { did, published } = await svc.routeDidAsync(deps.adb, principal.orgId, c.req.valid('param').id, c.req.valid('json'), actorOf(principal), deps.now());
       for (const w of published.warnings) c.get('logger').warn({ did: did.number }, w);
       return c.json({ ...svc.toDidDto(did), published: true as const, warnings: published.warnings }, 200);
     })
@@ -26,7 +26,7 @@ export function didRoutes() {
     })
     .openapi(removeDid, async (c) => {
       const { deps, principal } = c.var;
-      await svc.releaseToPool(deps.adb, deps.db, principal.orgId, c.req.valid('param').id, actorOf(principal), deps.now());
+      await svc.releaseToPool(deps.adb, principal.orgId, c.req.valid('param').id, actorOf(principal), deps.now());
       return c.body(null, 204);
     })
     .openapi(listPool, async (c) => c.json((await svc.listPool(c.get('deps').adb)).map(svc.toPoolDto), 200))
@@ -37,7 +37,7 @@ export function didRoutes() {
     })
     .openapi(releasePoolDid, async (c) => {
       const { deps, principal } = c.var;
-      const { did } = await svc.releaseToPool(deps.adb, deps.db, principal.orgId, c.req.valid('param').id, actorOf(principal), deps.now());
+      const { did } = await svc.releaseToPool(deps.adb, principal.orgId, c.req.valid('param').id, actorOf(principal), deps.now());
       return c.json({ message: `DID ${did.number} released to pool`, did: svc.toDidDto(did) }, 200);
     });
 }

@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
 import { jsonContent } from '../../schemas.ts';
-import { sqliteOf } from '../../../db/client.ts';
+import type { Db } from '../../../db/handle.ts';
 
 const SwitchStateSchema = z
   .object({ id: z.string().openapi({ example: 'fs1' }), connected: z.boolean() })
@@ -43,9 +43,11 @@ const ready = createRoute({
 });
 
 /** The database answers a trivial query (false when it throws: closed, locked beyond the busy timeout, gone). */
-function databaseAnswers(c: { get(key: 'deps'): AppEnv['Variables']['deps'] }): boolean {
+async function databaseAnswers(db: Db): Promise<boolean> {
+  const { driver } = db;
   try {
-    sqliteOf(c.get('deps').db).prepare('select 1').get();
+    if (driver.dialect === 'postgres') await driver.pool.query('select 1');
+    else await driver.gate.withRaw((raw) => raw.prepare('select 1').get());
     return true;
   } catch {
     return false;
@@ -54,9 +56,9 @@ function databaseAnswers(c: { get(key: 'deps'): AppEnv['Variables']['deps'] }): 
 
 export function healthRoutes() {
   return new OpenAPIHono<AppEnv>()
-    .openapi(ready, (c) => {
+    .openapi(ready, async (c) => {
       const h = c.get('deps').health();
-      const database = databaseAnswers(c);
+      const database = await databaseAnswers(c.get('deps').adb);
       const draining = h.draining ?? false;
       const body = {
         ready: database && h.switchConnected && !draining, database: database ? 'ok' as const : 'failed' as const,

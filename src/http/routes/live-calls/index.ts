@@ -8,13 +8,13 @@ import { listLive, streamLive } from './routes.ts';
 /** /api/v1/live-calls: calls in progress, as a list and as a server-sent event stream. */
 export function liveCallRoutes() {
   return new OpenAPIHono<AppEnv>()
-    .openapi(listLive, (c) => {
-      const { db, liveCalls, now } = c.get('deps');
+    .openapi(listLive, async (c) => {
+      const { adb, liveCalls, now } = c.get('deps');
       const at = now();
-      return c.json({ calls: listLiveCalls(db, liveCalls, c.get('principal').orgId, at), at: at.toISOString() }, 200);
+      return c.json({ calls: await listLiveCalls(adb, liveCalls, c.get('principal').orgId, at), at: at.toISOString() }, 200);
     })
     .openapi(streamLive, (c) => {
-      const { db, liveCalls, now, config } = c.get('deps');
+      const { adb, liveCalls, now, config } = c.get('deps');
       const orgId = c.get('principal').orgId;
       return streamSSE(c, async (stream) => {
         const gone = new AbortController();
@@ -23,9 +23,14 @@ export function liveCallRoutes() {
         const send = (event: string, data: unknown) => {
           writes = writes.then(() => stream.writeSSE({ event, data: JSON.stringify(data) })).catch(() => gone.abort());
         };
+        // A snapshot takes its turn among the writes: read when the updates queued before it are out, so
+        // it already holds what they said, and the updates after it queue behind it.
         const snapshot = () => {
-          const at = now();
-          send('snapshot', { calls: listLiveCalls(db, liveCalls, orgId, at), at: at.toISOString() });
+          writes = writes.then(async () => {
+            const at = now();
+            const calls = await listLiveCalls(adb, liveCalls, orgId, at);
+            await stream.writeSSE({ event: 'snapshot', data: JSON.stringify({ calls, at: at.toISOString() }) });
+          }).catch(() => gone.abort());
         };
         const off = liveCalls?.subscribe(orgId, (u) => send('update', { call_id: u.callId, event: u.event, call: u.call && toLiveCallDto(u.call) }));
         // The client going away removes the listener at once, not at the next refresh.
