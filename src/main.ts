@@ -72,7 +72,7 @@ async function main(): Promise<void> {
       activeCalls: () => registry.size(),
       botLegsActive: () => botLegsActive(),
       webhookBacklog: webhookBacklog(adb),
-      campaignNumbers: campaignNumberCounts(db),
+      campaignNumbers: campaignNumberCounts(adb),
     },
   });
   metrics.attach(bus);
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
       settings: callSettings(config),
       now,
       maskingLookup: createMaskingLookup(adb, now),
-      placedCalls: placedCallSource(db),
+      placedCalls: placedCallSource(adb),
       contactLookup: createContactLookup(adb),
       voicemail: voicemailCallDeps(config, tts),
       bots: botsForCalls(botBridge),
