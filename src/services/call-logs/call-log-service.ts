@@ -1,15 +1,13 @@
 /** Call logs through the API: list and sync pages, one call with its bot legs, and notes on a call. */
 import { and, desc, eq } from 'drizzle-orm';
-import type { Db as LegacyDb } from '../../db/client.ts';
 import type { Db, Tables } from '../../db/handle.ts';
 import { insertionOrder } from '../../db/order.ts';
-import { callNotes as legacyCallNotes } from '../../db/schema/index.ts';
 import { normalizeE164 } from '../numbers/phone.ts';
 import { ValidationError } from '../../domain/errors.ts';
-import { resolveDisposition, resolveDispositionAsync } from '../dispositions/disposition-service.ts';
+import { resolveDispositionAsync } from '../dispositions/disposition-service.ts';
 import { legsOfCall, type BotLegRow } from './bot-legs.ts';
 import {
-  feedSeqOf, feedSeqOfAsync, getCallLog, getCallLogAsync, listCallLogs, listCallLogsAsync, syncCallLogs, syncCallLogsAsync,
+  feedSeqOfAsync, getCallLogAsync, listCallLogsAsync, syncCallLogsAsync,
   type CallLogRow, type CallType, type ListFilter, type SyncFilter,
 } from './store.ts';
 
@@ -65,11 +63,6 @@ export function listCallLogPageAsync(db: Db, orgId: string, q: CallLogQuery, def
   return listCallLogsAsync(db, listFilter(orgId, q, defaultCountryCode));
 }
 
-/** Transitional synchronous twin (SQLite only) of listCallLogPageAsync, for the compat routes not converted yet. */
-export function listCallLogPage(db: LegacyDb, orgId: string, q: CallLogQuery, defaultCountryCode: string): { rows: CallLogRow[]; total: number } {
-  return listCallLogs(db, listFilter(orgId, q, defaultCountryCode));
-}
-
 type SyncQuery = { after?: number | undefined; afterIds?: string | undefined; limit: number } & SyncFilter;
 type SyncPage = { rows: CallLogRow[]; nextAfter: number; hasMore: boolean };
 
@@ -87,14 +80,6 @@ export async function syncCallLogPageAsync(db: Db, orgId: string, q: SyncQuery):
   let after = q.after ?? 0;
   for (const id of afterIdsOf(q)) after = Math.max(after, await feedSeqOfAsync(db, orgId, id));
   const rows = await syncCallLogsAsync(db, orgId, after, q.limit + 1, { type: q.type, notType: q.notType, campaign: q.campaign });
-  return pageOf(rows, after, q.limit);
-}
-
-/** Transitional synchronous twin (SQLite only) of syncCallLogPageAsync, for the compat routes not converted yet. */
-export function syncCallLogPage(db: LegacyDb, orgId: string, q: SyncQuery): SyncPage {
-  let after = q.after ?? 0;
-  for (const id of afterIdsOf(q)) after = Math.max(after, feedSeqOf(db, orgId, id));
-  const rows = syncCallLogs(db, orgId, after, q.limit + 1, { type: q.type, notType: q.notType, campaign: q.campaign });
   return pageOf(rows, after, q.limit);
 }
 
@@ -123,14 +108,4 @@ export async function addNoteAsync(db: Db, author: { orgId: string; id: string }
     note: body.note ?? null, authorId: author.id, createdAt: now().toISOString(),
   }).returning();
   return row!;
-}
-
-/** Transitional synchronous twin (SQLite only) of addNoteAsync, for the compat notes not converted yet. */
-export function addNote(db: LegacyDb, author: { orgId: string; id: string }, callRef: string, body: NoteBody, now: () => Date): CallNoteRow {
-  const call = getCallLog(db, author.orgId, callRef);
-  const disposition = resolveDisposition(db, author.orgId, body);
-  return db.insert(legacyCallNotes).values({
-    orgId: author.orgId, callLogId: call.id, dispositionId: disposition?.id ?? null, disposition: disposition?.name ?? null,
-    note: body.note ?? null, authorId: author.id, createdAt: now().toISOString(),
-  }).returning().get();
 }

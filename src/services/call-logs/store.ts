@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { sqliteOf, type Db as LegacyDb } from '../../db/client.ts';
 import type { Db, Dialect } from '../../db/handle.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 
@@ -196,37 +195,9 @@ export async function feedSeqOfAsync(db: Db, orgId: string, callLogId: string): 
   return row.seq;
 }
 
-// Transitional synchronous twins (SQLite only) for the callers not converted yet (PG-PLAN.md): compat
-// (ivrsolutions) and placed calls. Same statements as the async versions' SQLite side.
-
-export function listCallLogs(db: LegacyDb, f: ListFilter): { rows: CallLogRow[]; total: number } {
-  const q = listSql('sqlite', f);
-  const sqlite = sqliteOf(db);
-  const rows = sqlite.prepare(q.text).all(...q.values) as CallLogRow[];
-  const total = (sqlite.prepare(q.countText).get(...q.countValues) as { n: number }).n;
-  return { rows, total };
-}
-
 /** getCallLog on the raw SQLite connection (inside a gate turn, e.g. the webhook outbox's write); undefined when absent. */
 export function getCallLogOn(raw: Database.Database, orgId: string, ref: string): CallLogRow | undefined {
   return raw.prepare(getSql('sqlite')).get(orgId, ref, ref) as CallLogRow | undefined;
-}
-
-export function getCallLog(db: LegacyDb, orgId: string, ref: string): CallLogRow {
-  const row = sqliteOf(db).prepare(getSql('sqlite')).get(orgId, ref, ref) as CallLogRow | undefined;
-  if (!row) throw new NotFoundError('Call not found');
-  return row;
-}
-
-export function syncCallLogs(db: LegacyDb, orgId: string, after: number, limit: number, filter: SyncFilter = {}): CallLogRow[] {
-  const q = syncSql('sqlite', orgId, after, limit, filter);
-  return sqliteOf(db).prepare(q.text).all(...q.values) as CallLogRow[];
-}
-
-export function feedSeqOf(db: LegacyDb, orgId: string, callLogId: string): number {
-  const row = sqliteOf(db).prepare(FEED_SEQ_SQL).get(orgId, callLogId) as { seq: number | null };
-  if (row.seq === null) throw new NotFoundError(`Call ${callLogId} not found in the sync feed`);
-  return row.seq;
 }
 
 export type CallStatus = 'in_progress' | 'answered' | 'missed' | 'failed';

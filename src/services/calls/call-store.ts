@@ -13,10 +13,6 @@ export const LIVE_STATUSES: OutboundStatus[] = ['dialing', 'ringing', 'answered'
 
 
 
-export function setStatus(db: Db, id: string, status: OutboundStatus, extra: Partial<OutboundRow> = {}): void {
-  db.update(outboundCalls).set({ ...extra, status, updatedAt: new Date().toISOString() }).where(eq(outboundCalls.id, id)).run();
-}
-
 export interface NewCall {
   orgId: string;
   did: string;

@@ -1,8 +1,6 @@
 /** Dispositions: the organization's call statuses, chosen when a note is written on a call. */
 import { and, asc, eq } from 'drizzle-orm';
-import type { Db as LegacyDb } from '../../db/client.ts';
 import type { Db, Tables } from '../../db/handle.ts';
-import { dispositions as legacyDispositions } from '../../db/schema/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 
 export const DEFAULT_DISPOSITIONS = [
@@ -86,21 +84,3 @@ export async function resolveDispositionAsync(db: Db, orgId: string, input: { di
 
 // Transitional synchronous twins (docs/pg/PG-PLAN.md): still used by call logs (resolveDisposition) and the
 // IVR Solutions compat routes (listDispositions). They go when those are converted; the async ones take their names.
-
-/** listDispositionsAsync on the synchronous handle. */
-export function listDispositions(db: LegacyDb, orgId: string): Row[] {
-  const read = () => db.select().from(legacyDispositions).where(eq(legacyDispositions.orgId, orgId))
-    .orderBy(asc(legacyDispositions.createdAt), asc(legacyDispositions.name)).all();
-  let rows = read();
-  if (rows.length === 0) {
-    db.insert(legacyDispositions).values(defaultRows(orgId)).onConflictDoNothing().run();
-    rows = read();
-  }
-  return rows;
-}
-
-/** resolveDispositionAsync on the synchronous handle. */
-export function resolveDisposition(db: LegacyDb, orgId: string, input: { disposition_id?: string; disposition?: string }): Row | null {
-  if (input.disposition_id === undefined && input.disposition === undefined) return null;
-  return pickDisposition(listDispositions(db, orgId), input);
-}

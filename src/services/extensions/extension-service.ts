@@ -4,14 +4,12 @@
  */
 import { and, asc, eq } from 'drizzle-orm';
 import type { Config } from '../../runtime/env.ts';
-import type { Db as LegacyDb } from '../../db/client.ts';
 import { affectedRows, transaction, type Db, type Tables } from '../../db/handle.ts';
-import { extensions as legacyExtensions } from '../../db/schema/index.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { TtsEngine } from '../../media/tts-engine.ts';
 import { randomPassword } from '../auth/passwords.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import { assertNumberFree, assertNumberFreeAsync } from '../numbers/extension-numbers.ts';
+import { assertNumberFreeAsync } from '../numbers/extension-numbers.ts';
 import { DEFAULT_VOICEMAIL_GREETING, greetingRenderer, renderGreeting, type RenderedGreeting } from '../voicemail/greeting.ts';
 
 export type ExtensionRow = Tables['extensions']['$inferSelect'];
@@ -25,8 +23,6 @@ export interface ExtensionDepsAsync {
   signal?: AbortSignal | undefined;
 }
 
-/** ExtensionDepsAsync over the synchronous handle (the transitional updateExtension twin below). */
-export type ExtensionDeps = Omit<ExtensionDepsAsync, 'db'> & { db: LegacyDb };
 
 export interface ExtensionFields {
   number?: string | undefined;
@@ -134,31 +130,3 @@ export async function findExtensionByNumberAsync(db: Db, orgId: string, number: 
 // Transitional synchronous twins (docs/pg/PG-PLAN.md): the IVR Solutions compat layer's agent setup
 // (src/services/compat/ivrsolutions/extensions.ts) still uses them beside the human agents' synchronous
 // services. They go when that is converted; the async ones take their names.
-
-/** findExtensionByNumberAsync on the synchronous handle. */
-export function findExtensionByNumber(db: LegacyDb, orgId: string, number: string): ExtensionRow {
-  const row = db.select().from(legacyExtensions).where(and(eq(legacyExtensions.orgId, orgId), eq(legacyExtensions.number, number))).get();
-  if (!row) throw new NotFoundError(`Extension ${number} not found`);
-  return row;
-}
-
-/** updateExtensionAsync on the synchronous handle. */
-export async function updateExtension(
-  deps: ExtensionDeps, orgId: string, id: string, body: ExtensionFields, now: () => Date,
-): Promise<{ row: ExtensionRow; greeting: RenderedGreeting | null }> {
-  const { db } = deps;
-  const owned = (d: LegacyDb) => {
-    const row = d.select().from(legacyExtensions).where(and(eq(legacyExtensions.id, id), eq(legacyExtensions.orgId, orgId))).get();
-    if (!row) throw new NotFoundError('Extension not found');
-    return row;
-  };
-  owned(db); // 404 before any rendering
-  const rendered = body.voicemail_greeting === undefined ? null : await renderVoicemailGreeting(deps, body.voicemail_greeting);
-  const greetingFile = rendered?.path ?? null;
-  const row = db.transaction((tx) => {
-    const current = owned(tx);
-    if (body.number !== undefined && body.number !== current.number) assertNumberFree(tx, orgId, body.number, { type: 'extension', id });
-    return tx.update(legacyExtensions).set(changes(body, greetingFile, now)).where(eq(legacyExtensions.id, id)).returning().get();
-  }, { behavior: 'immediate' });
-  return { row: row!, greeting: rendered };
-}

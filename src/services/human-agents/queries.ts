@@ -1,18 +1,8 @@
 /** Reading agents: the joined row every response is shaped from, one or a page. */
 import { and, asc, count, eq, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
 import type { Db as AsyncDb } from '../../db/handle.ts';
-import { agents, dids, extensions, users } from '../../db/schema/index.ts';
+import type { agents } from '../../db/schema/index.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-
-const columns = {
-  agent: agents,
-  email: users.email,
-  name: users.name,
-  extensionNumber: extensions.number,
-  didNumber: dids.number,
-  didOrgId: dids.orgId,
-};
 
 export interface AgentView {
   id: string;
@@ -43,14 +33,6 @@ function toView(r: Joined): AgentView {
   };
 }
 
-function joined(db: Db, where: SQL | undefined) {
-  return db.select(columns).from(agents)
-    .innerJoin(users, eq(users.id, agents.userId))
-    .innerJoin(extensions, eq(extensions.id, agents.extensionId))
-    .leftJoin(dids, eq(dids.id, agents.callerIdDidId))
-    .where(where);
-}
-
 /** `joined` on the async handle. */
 function joinedAsync(db: AsyncDb, where: (t: AsyncDb['t']) => SQL | undefined) {
   const { agents: a, users: u, extensions: e, dids: d } = db.t;
@@ -74,35 +56,6 @@ export async function listAgents(db: AsyncDb, orgId: string, q: { limit: number;
   const rows = await joinedAsync(db, () => where).orderBy(asc(e.number)).limit(q.limit).offset(q.offset);
   const [total] = await db.select({ n: count() }).from(a).where(where);
   return { agents: rows.map(toView), total: total?.n ?? 0 };
-}
-
-/**
- * The caller-ID DID of the agent using extension `extNumber`, when it is still one of the organization's
- * numbers; null otherwise (no agent, no DID, or the DID left the organization).
- */
-export function agentCallerIdNumber(db: Db, orgId: string, extNumber: string): string | null {
-  const row = db.select({ number: dids.number }).from(agents)
-    .innerJoin(extensions, eq(extensions.id, agents.extensionId))
-    .innerJoin(dids, and(eq(dids.id, agents.callerIdDidId), eq(dids.orgId, orgId)))
-    .where(and(eq(agents.orgId, orgId), eq(extensions.number, extNumber))).get();
-  return row?.number ?? null;
-}
-
-/** The agent using extension `extNumber` (any state), or null when the extension has none. */
-export function findAgentByExtension(db: Db, orgId: string, extNumber: string): AgentView | null {
-  const row = joined(db, and(eq(agents.orgId, orgId), eq(extensions.number, extNumber))).get();
-  return row ? toView(row) : null;
-}
-
-/** Every agent of the organization by its extension number (for shaping call logs: who answered, their phone). */
-export function agentsByExtensionNumber(db: Db, orgId: string): Map<string, AgentView> {
-  return new Map(joined(db, eq(agents.orgId, orgId)).all().map((r) => [r.extensionNumber, toView(r)]));
-}
-
-/** The agent whose login is user `userId`, or null (an admin, or an API key's id). */
-export function findAgentByUser(db: Db, orgId: string, userId: string): AgentView | null {
-  const row = joined(db, and(eq(agents.orgId, orgId), eq(agents.userId, userId))).get();
-  return row ? toView(row) : null;
 }
 
 // ---- Async twins of the lookups other areas still call synchronously (PG-PLAN.md: when their last synchronous

@@ -1,9 +1,7 @@
 /** Text-to-speech templates: named text with placeholders, per organization (names unique within it). */
 import { and, asc, eq, or } from 'drizzle-orm';
-import type { Db as LegacyDb } from '../../db/client.ts';
 import type { Db, Tables } from '../../db/handle.ts';
 import { isUniqueViolation } from '../../db/order.ts';
-import { ttsTemplates as legacyTemplates } from '../../db/schema/index.ts';
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
 import { parseTemplate } from './placeholders.ts';
 
@@ -29,14 +27,6 @@ function pick(rows: TemplateRow[], ref: string): TemplateRow {
 export async function findTemplateAsync(db: Db, orgId: string, ref: string): Promise<TemplateRow> {
   const { ttsTemplates } = db.t;
   return pick(await db.select().from(ttsTemplates).where(and(eq(ttsTemplates.orgId, orgId), or(eq(ttsTemplates.id, ref), eq(ttsTemplates.name, ref)))), ref);
-}
-
-/**
- * findTemplateAsync on the synchronous handle. Transitional twin (docs/pg/PG-PLAN.md): placed calls and
- * campaigns still use it; when they are converted it goes and the async one takes its name.
- */
-export function findTemplate(db: LegacyDb, orgId: string, ref: string): TemplateRow {
-  return pick(db.select().from(legacyTemplates).where(and(eq(legacyTemplates.orgId, orgId), or(eq(legacyTemplates.id, ref), eq(legacyTemplates.name, ref)))).all(), ref);
 }
 
 const taken = (name: string, id: string) => new ConflictError(`Template "${name}" already exists`, { type: 'tts_template', id, name });
