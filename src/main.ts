@@ -95,7 +95,6 @@ async function main(): Promise<void> {
     // Which switch handed over a call (its Core-UUID in the connect headers): the call log keeps it.
     ...(switches ? { identifySwitch: (headers: Readonly<Record<string, string | undefined>>) => switches.identify(headers) } : {}),
     deps: {
-      db,
       adb,
       logger: logger.child({ component: 'calls' }),
       bus,

@@ -153,7 +153,6 @@ export async function startController(options: ControllerOptions = {}): Promise<
     ...(metrics ? { onConnection: () => metrics.eslOutboundConnection() } : {}),
     ...(options.identifySwitch ? { identifySwitch: options.identifySwitch } : {}),
     deps: {
-      db: api.deps.db,
       adb: api.deps.adb,
       logger: api.deps.logger,
       bus,

@@ -6,7 +6,7 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
-import { setStatusAsync } from '../../services/calls/call-store.ts';
+import { setStatus } from '../../services/calls/call-store.ts';
 
 export interface InboundMaskedCall {
   id: string;
@@ -30,12 +30,12 @@ export async function startInboundMaskedCall(db: Db, c: InboundMaskedCall): Prom
 }
 
 export async function bridgedInboundMaskedCall(db: Db, id: string, at: string): Promise<void> {
-  await setStatusAsync(db, id, 'bridged', { answeredAt: at, bridgedAt: at });
+  await setStatus(db, id, 'bridged', { answeredAt: at, bridgedAt: at });
 }
 
 export async function endInboundMaskedCall(db: Db, id: string, f: { bridged: boolean; at: string; cause: string | null }): Promise<void> {
   const { outboundCalls } = db.t;
   const [row] = await db.select({ status: outboundCalls.status }).from(outboundCalls).where(eq(outboundCalls.id, id)).limit(1);
   if (!row || row.status === 'ended' || row.status === 'failed') return;
-  await setStatusAsync(db, id, f.bridged ? 'ended' : 'failed', { endedAt: f.at, hangupCause: f.cause });
+  await setStatus(db, id, f.bridged ? 'ended' : 'failed', { endedAt: f.at, hangupCause: f.cause });
 }

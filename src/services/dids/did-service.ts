@@ -4,7 +4,7 @@ import { insertionOrder, isUniqueViolation } from '../../db/order.ts';
 import { checkDestination, type DidRoutingType } from '../../domain/destinations.ts';
 import { normalizeE164 } from '../numbers/phone.ts';
 import { loadDraftTargets } from '../numbers/targets.ts';
-import { publishDidMappingAsync } from '../../publish/did-mapping.ts';
+import { publishDidMapping } from '../../publish/did-mapping.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 
 /**
@@ -59,10 +59,10 @@ const invalidRouting = (message: string) =>
 
 /** The live DID mapping, written after the commit (the writer reads the committed rows). */
 function publishMapping(db: Db, orgId: string, actorId: string): Promise<Published> {
-  return publishDidMappingAsync(db, orgId, { actorId });
+  return publishDidMapping(db, orgId, { actorId });
 }
 
-export async function routeDidAsync(
+export async function routeDid(
   db: Db,
   orgId: string,
   id: string,

@@ -7,8 +7,8 @@ export type NumberOwner = { type: 'ivr' | 'queue' | 'extension'; id: string; nam
 const LABEL: Record<NumberOwner['type'], string> = { ivr: 'IVR', queue: 'queue', extension: 'user' };
 
 /**
- * assertNumberFree on the async handle. Transitional twin (docs/pg/PG-PLAN.md): when the last synchronous
- * caller (human agents) is converted, the synchronous one goes and this takes its name.
+ * Extension numbers are one namespace per organization, shared by IVRs, queues and user extensions: a 409
+ * naming the current holder of `number` (ignoring `self`, the object being updated) when it is taken.
  *
  * Call it inside the transaction that writes the number. On SQLite that transaction holds the connection, so
  * nothing else writes between the check and the write. On PostgreSQL (READ COMMITTED) the per-table unique
@@ -16,7 +16,7 @@ const LABEL: Record<NumberOwner['type'], string> = { ivr: 'IVR', queue: 'queue',
  * UPDATE: inserts referencing the organization are not blocked): checks inside transactions then run one
  * organization-wide writer at a time, until commit.
  */
-export async function assertNumberFreeAsync(db: AsyncDb, orgId: string, number: string, self?: { type: NumberOwner['type']; id: string }): Promise<void> {
+export async function assertNumberFree(db: AsyncDb, orgId: string, number: string, self?: { type: NumberOwner['type']; id: string }): Promise<void> {
   const { extensions: e, ivrs: i, queues: q, organizations: o } = db.t;
   if (db.driver.dialect === 'postgres') await db.select({ id: o.id }).from(o).where(eq(o.id, orgId)).for('no key update');
   const skip = (t: NumberOwner['type']) => (self?.type === t ? self.id : null);

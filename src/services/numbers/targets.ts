@@ -3,7 +3,7 @@ import type { Db as AsyncDb } from '../../db/handle.ts';
 import { isExtensionNumber, isUuid, type DestinationTargets } from '../../domain/destinations.ts';
 
 /**
- * draftTargets on the async handle (docs/pg/PG-PLAN.md): the rules stay synchronous and pure, so the
+ * The draft's destination targets (DestinationTargets): the rules stay synchronous and pure, so the
  * answers are fetched first, for the destination values about to be checked (at most one small query
  * per kind, none when no value could name one).
  */

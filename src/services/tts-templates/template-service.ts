@@ -24,7 +24,7 @@ function pick(rows: TemplateRow[], ref: string): TemplateRow {
 }
 
 /** By id or by name (the seed API addresses templates by `template_name`). */
-export async function findTemplateAsync(db: Db, orgId: string, ref: string): Promise<TemplateRow> {
+export async function findTemplate(db: Db, orgId: string, ref: string): Promise<TemplateRow> {
   const { ttsTemplates } = db.t;
   return pick(await db.select().from(ttsTemplates).where(and(eq(ttsTemplates.orgId, orgId), or(eq(ttsTemplates.id, ref), eq(ttsTemplates.name, ref)))), ref);
 }
@@ -64,7 +64,7 @@ export async function createTemplate(db: Db, orgId: string, input: TemplateInput
 /** Partial update. A new text, language or voice is a new template to speak: a past synthesis error no longer applies. */
 export async function updateTemplate(db: Db, orgId: string, id: string, patch: TemplatePatch): Promise<TemplateRow> {
   const { ttsTemplates } = db.t;
-  const current = await findTemplateAsync(db, orgId, id);
+  const current = await findTemplate(db, orgId, id);
   if (patch.text !== undefined) parseTemplate(patch.text);
   if (patch.name !== undefined && patch.name !== current.name) await assertNameFree(db, orgId, patch.name, current.id);
   const spoken = patch.text !== undefined || patch.language !== undefined || patch.voice !== undefined;
@@ -81,7 +81,7 @@ export async function updateTemplate(db: Db, orgId: string, id: string, patch: T
       })
       .where(and(eq(ttsTemplates.orgId, orgId), eq(ttsTemplates.id, current.id)))
       .returning();
-    return row ?? (await findTemplateAsync(db, orgId, current.id));
+    return row ?? (await findTemplate(db, orgId, current.id));
   } catch (err) {
     return nameRace(db, orgId, name, current.id, err);
   }
@@ -89,7 +89,7 @@ export async function updateTemplate(db: Db, orgId: string, id: string, patch: T
 
 export async function deleteTemplate(db: Db, orgId: string, id: string): Promise<void> {
   const { ttsTemplates } = db.t;
-  const row = await findTemplateAsync(db, orgId, id);
+  const row = await findTemplate(db, orgId, id);
   await db.delete(ttsTemplates).where(and(eq(ttsTemplates.orgId, orgId), eq(ttsTemplates.id, row.id)));
 }
 

@@ -52,7 +52,7 @@ const newRow = (orgId: string, body: CreateBody) => ({
 });
 
 /** Registers an endpoint; the secret is generated (whsec_…) when not given. */
-export async function createWebhookAsync(db: Db, orgId: string, body: CreateBody): Promise<WebhookRow> {
+export async function createWebhook(db: Db, orgId: string, body: CreateBody): Promise<WebhookRow> {
   await assertUrlFree(db, orgId, body.url);
   const [row] = await db.insert(db.t.webhookEndpoints).values(newRow(orgId, body)).returning();
   return row!;

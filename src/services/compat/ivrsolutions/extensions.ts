@@ -8,32 +8,32 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
 import { NotFoundError, ValidationError } from '../../../domain/errors.ts';
 import { parseScheduleTime } from '../../calls/schedule-time.ts';
-import { routeDidAsync } from '../../dids/did-service.ts';
-import { findExtensionByNumberAsync, updateExtensionAsync, type ExtensionDepsAsync } from '../../extensions/extension-service.ts';
+import { routeDid } from '../../dids/did-service.ts';
+import { findExtensionByNumber, updateExtension, type ExtensionDeps } from '../../extensions/extension-service.ts';
 import { createAgent, updateAgent, type AgentDeps } from '../../human-agents/agent-service.ts';
 import { applyExtensionStates } from '../../human-agents/apply.ts';
-import { findAgentByExtensionAsync, type AgentView } from '../../human-agents/queries.ts';
+import { findAgentByExtension, type AgentView } from '../../human-agents/queries.ts';
 import { normalizeE164 } from '../../numbers/phone.ts';
 
-export type CompatDeps = AgentDeps & Omit<ExtensionDepsAsync, 'db'> & { timeZone: string };
+export type CompatDeps = AgentDeps & Omit<ExtensionDeps, 'db'> & { timeZone: string };
 export type Actor = { id: string; kind: 'user' | 'api_key' };
 
 /** Enables or disables what answers on extension `extNo`: its agent (login, registration, calls), else the extension. */
 export async function setExtensionEnabled(deps: CompatDeps, orgId: string, extNo: string, enabled: boolean, actor: Actor): Promise<void> {
-  const agent = await findAgentByExtensionAsync(deps.adb, orgId, extNo);
+  const agent = await findAgentByExtension(deps.adb, orgId, extNo);
   if (agent) {
     await updateAgent(deps, orgId, agent.id, { enabled }, actor.id);
     return;
   }
-  const ext = await findExtensionByNumberAsync(deps.adb, orgId, extNo);
-  await updateExtensionAsync({ ...deps, db: deps.adb }, orgId, ext.id, { enabled }, deps.now);
+  const ext = await findExtensionByNumber(deps.adb, orgId, extNo);
+  await updateExtension({ ...deps, db: deps.adb }, orgId, ext.id, { enabled }, deps.now);
   await applyExtensionStates(deps, orgId, actor.id);
 }
 
 /** The agent on extension `extNo`, or a 404 saying the extension has none. */
 export async function agentOnExtension(db: Db, orgId: string, extNo: string, field: string): Promise<AgentView> {
-  await findExtensionByNumberAsync(db, orgId, extNo);
-  const agent = await findAgentByExtensionAsync(db, orgId, extNo);
+  await findExtensionByNumber(db, orgId, extNo);
+  const agent = await findAgentByExtension(db, orgId, extNo);
   if (!agent) throw new NotFoundError(`Extension ${extNo} has no agent (user)`, { field });
   return agent;
 }
@@ -75,6 +75,6 @@ export async function setUpAgent(deps: CompatDeps, orgId: string, actor: Actor, 
     name: s.name!, email: s.email!, password: s.password, phone: s.phone ?? null, ...(s.extn_no !== undefined && { extension: s.extn_no }),
     expires_at: s.expiry_date === undefined ? null : endOfDay(s.expiry_date, deps.timeZone, 'expiry_date'), caller_id_did: s.did_no ?? null,
   });
-  if (didId) await routeDidAsync(deps.adb, orgId, didId, { routing_type: 'extension', routing_destination: created.agent.extension.number }, actor, deps.now());
+  if (didId) await routeDid(deps.adb, orgId, didId, { routing_type: 'extension', routing_destination: created.agent.extension.number }, actor, deps.now());
   return created;
 }

@@ -1,6 +1,6 @@
 /** The vendor's "lead data for CRM": one lead per number that called or was called, from the newest calls. */
 import type { Db } from '../../../db/handle.ts';
-import { listCallLogPageAsync } from '../../call-logs/call-log-service.ts';
+import { listCallLogPage } from '../../call-logs/call-log-service.ts';
 import { vendorCallStatus, vendorTime } from './call-logs.ts';
 
 export interface Lead {
@@ -16,7 +16,7 @@ export interface Lead {
 
 /** Leads from the newest `window` calls, the most recently heard-from first; masked numbers (masking calls) are no leads. */
 export async function leadsFromCalls(db: Db, orgId: string, opts: { defaultCountryCode: string; timeZone: string; window: number }): Promise<Lead[]> {
-  const { rows } = await listCallLogPageAsync(db, orgId, { limit: opts.window, offset: 0 }, opts.defaultCountryCode);
+  const { rows } = await listCallLogPage(db, orgId, { limit: opts.window, offset: 0 }, opts.defaultCountryCode);
   const leads = new Map<string, Lead>();
   for (const r of rows) {
     if (!r.caller || r.direction === 'masking') continue;

@@ -6,8 +6,8 @@
 import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
 import { ValidationError } from '../../../domain/errors.ts';
-import { addNoteAsync, type CallNoteRow } from '../../call-logs/call-log-service.ts';
-import { getCallLogAsync } from '../../call-logs/store.ts';
+import { addNote, type CallNoteRow } from '../../call-logs/call-log-service.ts';
+import { getCallLog } from '../../call-logs/store.ts';
 import { callTypeMatches, type VendorNoteCallType } from './call-logs.ts';
 
 export interface VendorNote {
@@ -22,7 +22,7 @@ export interface VendorNote {
 }
 
 export async function addVendorNote(db: Db, author: { orgId: string; id: string }, n: VendorNote, now: () => Date): Promise<CallNoteRow> {
-  const call = await getCallLogAsync(db, author.orgId, n.ref);
+  const call = await getCallLog(db, author.orgId, n.ref);
   if (n.callType !== undefined) {
     const { outboundCalls } = db.t;
     const fromCampaign = (await db.select({ id: outboundCalls.id }).from(outboundCalls)
@@ -33,7 +33,7 @@ export async function addVendorNote(db: Db, author: { orgId: string; id: string 
   }
   if (n.status === undefined && n.note === undefined) throw new ValidationError('Nothing to note', [{ field: n.statusField, message: 'give a status or a note' }]);
   try {
-    return await addNoteAsync(db, author, call.id, { ...(n.status !== undefined && { disposition_id: n.status }), ...(n.note !== undefined && { note: n.note }) }, now);
+    return await addNote(db, author, call.id, { ...(n.status !== undefined && { disposition_id: n.status }), ...(n.note !== undefined && { note: n.note }) }, now);
   } catch (err) {
     // The disposition is the vendor's status field: say so in its words.
     if (err instanceof ValidationError) throw new ValidationError('Unknown call status', [{ field: n.statusField, message: 'not a call status id of this organization (get_call_status lists them)' }]);

@@ -3,8 +3,8 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../../context.ts';
 import { createAgent, updateAgent } from '../../../../services/human-agents/agent-service.ts';
-import { findAgentByExtensionAsync, listAgents, type AgentView } from '../../../../services/human-agents/queries.ts';
-import { findExtensionByNumberAsync, listExtensions } from '../../../../services/extensions/extension-service.ts';
+import { findAgentByExtension, listAgents, type AgentView } from '../../../../services/human-agents/queries.ts';
+import { findExtensionByNumber, listExtensions } from '../../../../services/extensions/extension-service.ts';
 import { extensionsWithState, type ExtensionWithState } from '../../../../services/extensions/extension-state.ts';
 import {
   agentOnExtension, endOfDay, setExtensionEnabled, setUpAgent, type CompatDeps,
@@ -115,8 +115,8 @@ export function agentRoutes(r: Router): void {
     handle: async (c, b) => {
       const { adb, registrations, config } = c.get('deps');
       const orgId = c.get('principal').orgId;
-      const [one] = await extensionsWithState(adb, registrations, orgId, [await findExtensionByNumberAsync(adb, orgId, b.ext_no)]);
-      const agent = await findAgentByExtensionAsync(adb, orgId, b.ext_no);
+      const [one] = await extensionsWithState(adb, registrations, orgId, [await findExtensionByNumber(adb, orgId, b.ext_no)]);
+      const agent = await findAgentByExtension(adb, orgId, b.ext_no);
       return { data: { ...extensionDto(one!), did: agent?.caller_id_did?.number ?? null, expiry_date: vendorTime(agent?.expires_at ?? null, config.DEFAULT_TIMEZONE) } };
     },
   });

@@ -6,7 +6,7 @@ import { ValidationError } from '../../../../domain/errors.ts';
 import { getAgent, listAgents, type AgentRow } from '../../../../services/agents/agent-service.ts';
 import { placeDeps } from '../../calls/deps.ts';
 import { placeBotCall, type BotCallInput } from '../../../../services/calls/placed-calls.ts';
-import { agentCallerIdNumberAsync } from '../../../../services/human-agents/queries.ts';
+import { agentCallerIdNumber } from '../../../../services/human-agents/queries.ts';
 import { AGENT_FIELDS } from '../../agents/routes.ts';
 import { initiated, scheduleFields, scheduleOf } from './calls.ts';
 import { f, inVendorFields, refuse, type vendorRouter } from './kit.ts';
@@ -85,7 +85,7 @@ export function botRoutes(r: Router): void {
       ]);
       const { adb } = c.get('deps');
       const orgId = c.get('principal').orgId;
-      const did = b.did_num ?? (b.ai_agent_ext ? await agentCallerIdNumberAsync(adb, orgId, b.ai_agent_ext) : null);
+      const did = b.did_num ?? (b.ai_agent_ext ? await agentCallerIdNumber(adb, orgId, b.ai_agent_ext) : null);
       if (!did) throw new ValidationError('Which DID?', [{ field: 'did_num', message: 'required unless ai_agent_ext\'s agent has a caller-ID DID' }]);
       return place(c, {
         did, customer_number: b.customer_no, agent_id: b.Voicechat_id ?? null, wss_url: b.wss_url ?? null, headers: headersOf(b.wss_header),

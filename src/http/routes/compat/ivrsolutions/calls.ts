@@ -5,7 +5,7 @@ import type { AppEnv } from '../../../context.ts';
 import { clickToCall, twoPartyCall } from '../../../../services/calls/calls-service.ts';
 import { placeDeps } from '../../calls/deps.ts';
 import { listCallFlows, placeFlowCall, placeTtsCall, type PlacedResult } from '../../../../services/calls/placed-calls.ts';
-import { listCallLogPageAsync } from '../../../../services/call-logs/call-log-service.ts';
+import { listCallLogPage } from '../../../../services/call-logs/call-log-service.ts';
 import { vendorTime } from '../../../../services/compat/ivrsolutions/call-logs.ts';
 import { f, refuse, type vendorRouter } from './kit.ts';
 
@@ -94,7 +94,7 @@ export function callRoutes(r: Router): void {
     output: z.object({ data: z.array(Recording) }), summary: 'Recordings of click-to-call calls (newest 500 calls)',
     handle: async (c) => {
       const { adb, config } = c.get('deps');
-      const { rows } = await listCallLogPageAsync(adb, c.get('principal').orgId, { type: 'click_to_call', limit: 500, offset: 0 }, config.DEFAULT_COUNTRY_CODE);
+      const { rows } = await listCallLogPage(adb, c.get('principal').orgId, { type: 'click_to_call', limit: 500, offset: 0 }, config.DEFAULT_COUNTRY_CODE);
       const base = config.PUBLIC_URL ?? '';
       return {
         data: rows.filter((l) => l.recording_id).map((l) => ({

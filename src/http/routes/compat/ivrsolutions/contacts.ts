@@ -2,9 +2,9 @@
 import { z } from '@hono/zod-openapi';
 import { NotFoundError } from '../../../../domain/errors.ts';
 import { createContact, listCallVariables, lookupContact, type ContactRow } from '../../../../services/contacts/contact-service.ts';
-import { listCallLogPageAsync } from '../../../../services/call-logs/call-log-service.ts';
-import { agentsByExtensionNumberAsync } from '../../../../services/human-agents/queries.ts';
-import { createWebhookAsync } from '../../../../services/webhooks/webhook-service.ts';
+import { listCallLogPage } from '../../../../services/call-logs/call-log-service.ts';
+import { agentsByExtensionNumber } from '../../../../services/human-agents/queries.ts';
+import { createWebhook } from '../../../../services/webhooks/webhook-service.ts';
 import { toVendorCallLog } from '../../../../services/compat/ivrsolutions/call-logs.ts';
 import { leadsFromCalls } from '../../../../services/compat/ivrsolutions/leads.ts';
 import { CreateBody as WebhookBody } from '../../webhooks/routes.ts';
@@ -69,8 +69,8 @@ export function contactRoutes(r: Router): void {
       } catch (err) {
         if (!(err instanceof NotFoundError)) throw err;
       }
-      const { rows } = await listCallLogPageAsync(adb, orgId, { phone: b.caller_number, limit: RECENT_CALLS, offset: 0 }, config.DEFAULT_COUNTRY_CODE);
-      const agents = await agentsByExtensionNumberAsync(adb, orgId);
+      const { rows } = await listCallLogPage(adb, orgId, { phone: b.caller_number, limit: RECENT_CALLS, offset: 0 }, config.DEFAULT_COUNTRY_CODE);
+      const agents = await agentsByExtensionNumber(adb, orgId);
       return {
         data: {
           caller_number: contact?.phone ?? b.caller_number, contact: contact ? toVendor(contact) : null,
@@ -102,7 +102,7 @@ export function contactRoutes(r: Router): void {
     output: z.object({ message: z.string(), webhook_id: z.string(), events: z.array(z.string()), secret_key: z.string().optional().openapi({ description: 'The generated key, shown once, when the request gave none' }) }),
     summary: `Register a URL for call events (${WEBHOOK_EVENTS.join(', ')}), signed with secret_key (docs/webhooks.md)`,
     handle: async (c, b) => {
-      const row = await createWebhookAsync(c.get('deps').adb, c.get('principal').orgId, { url: b.webhookurl, events: WEBHOOK_EVENTS, secret: b.secret_key, enabled: true });
+      const row = await createWebhook(c.get('deps').adb, c.get('principal').orgId, { url: b.webhookurl, events: WEBHOOK_EVENTS, secret: b.secret_key, enabled: true });
       return { message: 'Webhook registered successfully', webhook_id: row.id, events: row.events, ...(b.secret_key === undefined && { secret_key: row.secret }) };
     },
   });

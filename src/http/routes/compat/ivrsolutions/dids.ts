@@ -5,7 +5,7 @@ import type { AppEnv } from '../../../context.ts';
 import { ForbiddenError, ValidationError } from '../../../../domain/errors.ts';
 import { listOrgDids } from '../../../../services/dids/did-service.ts';
 import { didStatus, type DidStatus } from '../../../../services/dids/did-status.ts';
-import { findAgentByUserAsync } from '../../../../services/human-agents/queries.ts';
+import { findAgentByUser } from '../../../../services/human-agents/queries.ts';
 import type { NumberProvider } from '../../../../services/numbers/number-provider.ts';
 import { poolNumberProvider } from '../../../../services/numbers/pool-provider.ts';
 import { regionOf } from '../../../../services/numbers/regions.ts';
@@ -151,7 +151,7 @@ export function didRoutes(r: Router): void {
     handle: async (c) => {
       const { adb, config } = c.get('deps');
       const p = c.get('principal');
-      const agent = p.kind === 'user' ? await findAgentByUserAsync(adb, p.orgId, p.id) : null;
+      const agent = p.kind === 'user' ? await findAgentByUser(adb, p.orgId, p.id) : null;
       if (!agent) throw new ForbiddenError('This endpoint answers for an agent: send an agent\'s login token');
       const did = agent.caller_id_did;
       return { data: did ? [{ ...liveDto(await didStatus(adb, p.orgId, did.id), config.DEFAULT_TIMEZONE), ext_no: agent.extension.number }] : [] };

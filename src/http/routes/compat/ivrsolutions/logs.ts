@@ -2,12 +2,12 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../../context.ts';
-import { listCallLogPageAsync, syncCallLogPageAsync } from '../../../../services/call-logs/call-log-service.ts';
+import { listCallLogPage, syncCallLogPage } from '../../../../services/call-logs/call-log-service.ts';
 import type { CallLogRow, SyncFilter } from '../../../../services/call-logs/store.ts';
 import { listCampaignAttempts } from '../../../../services/campaigns/campaign-logs.ts';
 import { listCampaigns } from '../../../../services/campaigns/campaign-service.ts';
-import { listDispositionsAsync } from '../../../../services/dispositions/disposition-service.ts';
-import { agentsByExtensionNumberAsync } from '../../../../services/human-agents/queries.ts';
+import { listDispositions } from '../../../../services/dispositions/disposition-service.ts';
+import { agentsByExtensionNumber } from '../../../../services/human-agents/queries.ts';
 import {
   VENDOR_NOTE_CALL_TYPES, dayRange, toVendorCallLog, vendorCallStatus, vendorTime, type VendorCallLog,
 } from '../../../../services/compat/ivrsolutions/call-logs.ts';
@@ -34,16 +34,16 @@ const BY_NUMBER = ['recordid', 'did_no', 'client_no', 'attended_by', 'call_time'
 const C2C_BY_NUMBER = ['recordid', 'did_no', 'agent_no', 'client_no', 'call_time', 'call_duration', 'recording_url'] as const;
 
 /** A page of our call logs as the vendor's rows. */
-async function vendorRows(c: Context<AppEnv>, q: Parameters<typeof listCallLogPageAsync>[2]): Promise<VendorCallLog[]> {
+async function vendorRows(c: Context<AppEnv>, q: Parameters<typeof listCallLogPage>[2]): Promise<VendorCallLog[]> {
   const { adb, config } = c.get('deps');
   const orgId = c.get('principal').orgId;
-  const { rows } = await listCallLogPageAsync(adb, orgId, q, config.DEFAULT_COUNTRY_CODE);
+  const { rows } = await listCallLogPage(adb, orgId, q, config.DEFAULT_COUNTRY_CODE);
   return shape(c, rows);
 }
 
 async function shape(c: Context<AppEnv>, rows: CallLogRow[]): Promise<VendorCallLog[]> {
   const { adb, config } = c.get('deps');
-  const agents = await agentsByExtensionNumberAsync(adb, c.get('principal').orgId);
+  const agents = await agentsByExtensionNumber(adb, c.get('principal').orgId);
   return rows.map((l) => toVendorCallLog(l, agents, config.PUBLIC_URL ?? '', config.DEFAULT_TIMEZONE));
 }
 
@@ -107,7 +107,7 @@ export function logRoutes(r: Router): void {
   r.route({
     methods: ['get', 'post'], path: '/api/get_call_status', source: 'seed', permission: 'call.read', style: 'bool', input: z.strictObject({}),
     output: z.object({ data: z.array(z.object({ id: z.string(), name: z.string() })) }), summary: 'The call statuses (our dispositions) notes can set',
-    handle: async (c) => ({ data: (await listDispositionsAsync(c.get('deps').adb, c.get('principal').orgId)).map((d) => ({ id: d.id, name: d.name })) }),
+    handle: async (c) => ({ data: (await listDispositions(c.get('deps').adb, c.get('principal').orgId)).map((d) => ({ id: d.id, name: d.name })) }),
   });
   r.route({
     methods: ['post'], path: '/api/update_call_note', source: 'named', permission: 'call.write', style: 'bool',
@@ -143,7 +143,7 @@ export function logRoutes(r: Router): void {
       const { adb } = c.get('deps');
       const orgId = c.get('principal').orgId;
       const after = async (id: string | undefined, filter: SyncFilter) =>
-        shape(c, (await syncCallLogPageAsync(adb, orgId, { ...(id && id !== '0' && { afterIds: id }), limit: SYNC_LIMIT, ...filter })).rows);
+        shape(c, (await syncCallLogPage(adb, orgId, { ...(id && id !== '0' && { afterIds: id }), limit: SYNC_LIMIT, ...filter })).rows);
       return {
         call_logs: await after(b.last_call_log_id, { notType: 'click_to_call', campaign: false }),
         click_to_call_logs: await after(b.last_c2c_log_id, { type: 'click_to_call' }),

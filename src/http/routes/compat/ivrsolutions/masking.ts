@@ -1,7 +1,7 @@
 /** Number masking (Click-Connect): bridge two people through a DID, cancel a live session, and the sessions' calls. */
 import { z } from '@hono/zod-openapi';
 import { cancelMaskingSession, createMaskingSession, findActiveSessionByParty } from '../../../../services/masking/masking-service.ts';
-import { listCallLogPageAsync } from '../../../../services/call-logs/call-log-service.ts';
+import { listCallLogPage } from '../../../../services/call-logs/call-log-service.ts';
 import { dayRange, vendorCallStatus, vendorTime } from '../../../../services/compat/ivrsolutions/call-logs.ts';
 import { f, refuse, type vendorRouter } from './kit.ts';
 
@@ -64,7 +64,7 @@ export function maskingRoutes(r: Router): void {
       const { adb, config } = c.get('deps');
       const tz = config.DEFAULT_TIMEZONE;
       const range = dayRange(b.from_date, b.to_date, tz);
-      const { rows } = await listCallLogPageAsync(adb, c.get('principal').orgId, { type: 'masking', did: b.did, ...range, limit: 500, offset: 0 }, config.DEFAULT_COUNTRY_CODE);
+      const { rows } = await listCallLogPage(adb, c.get('principal').orgId, { type: 'masking', did: b.did, ...range, limit: 500, offset: 0 }, config.DEFAULT_COUNTRY_CODE);
       const data = rows.map((l) => ({
         recordid: l.id, did_no: l.did, first_number: l.caller, call_time: vendorTime(l.started_at, tz)!, call_duration: l.duration_s ?? 0, call_status: vendorCallStatus(l),
       }));
