@@ -23,6 +23,7 @@ const PG_SUITES = [
   'test/api/contacts.test.ts',
   'test/api/dids.test.ts',
   'test/api/dispositions.test.ts',
+  'test/api/extension-registrations.test.ts',
   'test/api/extensions.test.ts',
   'test/api/hardening.test.ts',
   'test/api/human-agents-race.test.ts',

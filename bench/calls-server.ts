@@ -74,7 +74,6 @@ async function startController(): Promise<Target> {
     logger,
     commandTimeoutMs: 5000,
     deps: {
-      db: api.deps.db,
       adb: api.deps.adb,
       logger,
       bus,

@@ -63,8 +63,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const config = loadConfig();
   const database = openDatabase(sqlitePath(config));
-  // The simulator still reads the synchronous handle (`db`); everything else the async one (PG-PLAN.md).
-  const { db, adb } = database;
+  const { adb } = database;
   try {
     switch (command) {
       case 'create-org': {
@@ -101,7 +100,7 @@ async function main(argv: string[]): Promise<void> {
       case 'simulate': {
         // Warnings and errors of the walk go to stderr; the walk itself to stdout.
         const logger = pino({ level: 'warn', base: undefined }, pino.destination(2));
-        const lines = await simulateCommand({ db, adb, config, logger, now: () => new Date() }, { ...v, org: v.org ? (await findOrg(adb, v.org)).id : undefined });
+        const lines = await simulateCommand({ adb, config, logger, now: () => new Date() }, { ...v, org: v.org ? (await findOrg(adb, v.org)).id : undefined });
         for (const line of lines) out(line);
         return;
       }

@@ -72,7 +72,7 @@ async function main(): Promise<void> {
       activeCalls: () => registry.size(),
       botLegsActive: () => botLegsActive(),
       webhookBacklog: webhookBacklog(adb),
-      campaignNumbers: campaignNumberCounts(db),
+      campaignNumbers: campaignNumberCounts(adb),
     },
   });
   metrics.attach(bus);
@@ -95,7 +95,6 @@ async function main(): Promise<void> {
     // Which switch handed over a call (its Core-UUID in the connect headers): the call log keeps it.
     ...(switches ? { identifySwitch: (headers: Readonly<Record<string, string | undefined>>) => switches.identify(headers) } : {}),
     deps: {
-      db,
       adb,
       logger: logger.child({ component: 'calls' }),
       bus,
@@ -105,7 +104,7 @@ async function main(): Promise<void> {
       settings: callSettings(config),
       now,
       maskingLookup: createMaskingLookup(adb, now),
-      placedCalls: placedCallSource(db),
+      placedCalls: placedCallSource(adb),
       contactLookup: createContactLookup(adb),
       voicemail: voicemailCallDeps(config, tts),
       bots: botsForCalls(botBridge),

@@ -21,7 +21,7 @@ export async function runCall(channel: CallChannel, deps: CallDeps): Promise<voi
   const startedAt = deps.now().toISOString();
   // A call we placed (flow, tts, bot) comes back here once the customer answered: its row says what to play.
   const placedId = channel.variables.sb_call_id;
-  const placed = placedId ? (deps.placedCalls?.(placedId, channel.uuid) ?? null) : null;
+  const placed = placedId ? ((await deps.placedCalls?.(placedId, channel.uuid)) ?? null) : null;
   const { s, routing } = placed ? { s: await placedSession(channel, deps, placed), routing: null } : await inboundSession(channel, deps);
   // Before the call log row and call.ringing, which carry it; bounded, and never throws.
   s.contact = await findCallContact(s);

@@ -1,5 +1,4 @@
 import type { Logger } from '../runtime/logger.ts';
-import type { Db } from '../db/client.ts';
 import type { Db as AsyncDb } from '../db/handle.ts';
 import type { ConfigSnapshot, SnapshotDid } from '../publish/snapshot.ts';
 import type { CallChannel } from './channel.ts';
@@ -94,8 +93,6 @@ export interface CallMetrics {
 
 /** Long-lived collaborators, created in main.ts. */
 export interface CallDeps {
-  /** The legacy synchronous handle (placed calls and masked bridging still read it: PG-PLAN.md steps 6, 8). */
-  db: Db;
   /** The async handle (SQLite or PostgreSQL): storage, voicemail boxes. */
   adb: AsyncDb;
   logger: Logger;

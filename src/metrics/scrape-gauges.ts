@@ -15,7 +15,7 @@ export interface ScrapeSources {
   /** Webhook deliveries waiting to be sent (status pending); a database query, so possibly async. */
   webhookBacklog?: () => number | Promise<number>;
   /** Campaign numbers by status, over every campaign. */
-  campaignNumbers?: () => ReadonlyArray<{ status: string; count: number }>;
+  campaignNumbers?: () => ReadonlyArray<{ status: string; count: number }> | Promise<ReadonlyArray<{ status: string; count: number }>>;
 }
 
 /** campaign_numbers.status (src/db/schema/campaigns.ts): each one is always present. */
@@ -35,14 +35,6 @@ export function registerScrapeGauges(register: Registry, sources: ScrapeSources,
    * A query that fails leaves its gauge as it was and is logged: one broken source must not turn the
    * whole scrape into an error (the other metrics are what tells the operator what is wrong).
    */
-  const guarded = (what: string, read: () => void): void => {
-    try {
-      read();
-    } catch (err) {
-      h.logger.warn({ err, metric: what }, 'metrics: a scrape-time read failed');
-    }
-  };
-
   const guardedAsync = async (what: string, read: () => Promise<void>): Promise<void> => {
     try {
       await read();
@@ -81,10 +73,10 @@ export function registerScrapeGauges(register: Registry, sources: ScrapeSources,
   const numbers = sources.campaignNumbers;
   new Gauge({
     name: 'switchboard_campaign_numbers', help: 'Campaign numbers by status (pending, dialing, completed, failed, dnc, cancelled), all campaigns', labelNames: ['status'] as const, registers,
-    collect() {
+    async collect() {
       if (!numbers) return;
-      guarded('campaign_numbers', () => {
-        const rows = h.timed('campaign_numbers', numbers);
+      await guardedAsync('campaign_numbers', async () => {
+        const rows = await h.timed('campaign_numbers', numbers);
         // A status whose last number moved on reads 0, not its last count.
         for (const status of CAMPAIGN_NUMBER_STATUSES) this.set({ status }, 0);
         for (const r of rows) this.set({ status: r.status }, r.count);

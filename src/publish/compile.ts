@@ -6,10 +6,9 @@ import {
   type ActionType, type DestinationTargets, type DidRoutingType, type FinalDestinationType,
 } from '../domain/destinations.ts';
 import { AGENT_DIALECTS, AUDIO_FORMATS, type AgentDialect, type AudioFormat } from '../domain/agents.ts';
-import { aiAgents, businessHours, dids, extensions, ivrMenuOptions, ivrs, organizations, queueAgents, queues } from '../db/schema/index.ts';
+import type { aiAgents, businessHours, dids, extensions, ivrMenuOptions, ivrs, organizations, queues } from '../db/schema/index.ts';
 import type { StoredDestination } from '../db/schema/index.ts';
 import { NotFoundError } from '../domain/errors.ts';
-import type { DbLike } from './store.ts';
 import type { Db as AsyncDb } from '../db/handle.ts';
 import { compileSchedules } from './compile-schedules.ts';
 import type {
@@ -49,31 +48,12 @@ export interface DraftRows {
   scheduleRows: Array<typeof businessHours.$inferSelect>;
 }
 
-/** Loads the org's whole draft configuration (nine queries) and compiles + validates it in memory. */
-export function compile(db: DbLike, orgId: string, opts: { soundsDir: string }): CompileResult {
-  const org = db.select().from(organizations).where(eq(organizations.id, orgId)).get();
-  if (!org) throw new NotFoundError('Organization not found');
-  return compileRows({
-    org,
-    ivrRows: db.select().from(ivrs).where(eq(ivrs.orgId, orgId)).all(),
-    optionRows: db.select().from(ivrMenuOptions).where(eq(ivrMenuOptions.orgId, orgId)).all(),
-    extRows: db.select().from(extensions).where(eq(extensions.orgId, orgId)).all(),
-    queueRows: db.select().from(queues).where(eq(queues.orgId, orgId)).all(),
-    tierRows: db
-      .select({ queueId: queueAgents.queueId, extensionId: queueAgents.extensionId, level: queueAgents.level, position: queueAgents.position })
-      .from(queueAgents).innerJoin(queues, eq(queues.id, queueAgents.queueId)).where(eq(queues.orgId, orgId)).all(),
-    agentRows: db.select().from(aiAgents).where(eq(aiAgents.orgId, orgId)).all(),
-    didRows: db.select().from(dids).where(eq(dids.orgId, orgId)).all(),
-    scheduleRows: db.select().from(businessHours).where(eq(businessHours.orgId, orgId)).all(),
-  }, opts);
-}
-
 /**
- * compile on the async handle: the same nine queries, one after another (inside a transaction they share one
- * PostgreSQL connection), in the same order as the synchronous one (rows come back in the table's order on
- * SQLite; compile keys everything by id or number, and sorts what it lists).
+ * Loads the org's whole draft configuration (nine queries, one after another: inside a transaction they share
+ * one PostgreSQL connection) and compiles + validates it in memory (compile keys everything by id or number,
+ * and sorts what it lists).
  */
-export async function compileAsync(db: AsyncDb, orgId: string, opts: { soundsDir: string }): Promise<CompileResult> {
+export async function compile(db: AsyncDb, orgId: string, opts: { soundsDir: string }): Promise<CompileResult> {
   const t = db.t;
   const [org] = await db.select().from(t.organizations).where(eq(t.organizations.id, orgId)).limit(1);
   if (!org) throw new NotFoundError('Organization not found');

@@ -1,71 +1,31 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
 import { transaction, type Db as AsyncDb } from '../db/handle.ts';
-import { dids, organizations } from '../db/schema/index.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { isUuid, type DidRoutingType } from '../domain/destinations.ts';
 import type { ConfigSnapshot, DraftSnapshot, SnapshotDid } from './snapshot.ts';
-import {
-  latestSnapshot, latestSnapshotAsync, lockOrgVersions, rewriteLiveDids, rewriteLiveDidsAsync, withVersionRetry, withVersionRetryAsync,
-  writeVersion, writeVersionAsync,
-} from './store.ts';
+import { latestSnapshot, lockOrgVersions, rewriteLiveDids, withVersionRetry, writeVersion } from './store.ts';
 
 /**
  * DID routing goes live at once (no full publish): the latest published snapshot — or an
  * empty one — gets the org's current DID routing as its `dids` section and is written as a
  * new version when that changes anything; live_dids follows. Warnings name DIDs that point
- * at something the published snapshot does not contain yet.
+ * at something the published snapshot does not contain yet. One transaction (the org's version
+ * bump serialized by lockOrgVersions on PostgreSQL).
  * `version` is null only when the org has never published and has no routed DIDs.
  */
 export function publishDidMapping(
-  db: Db,
-  orgId: string,
-  opts: { actorId?: string; now?: Date },
-): { version: number | null; warnings: string[] } {
-  const now = opts.now ?? new Date();
-  return withVersionRetry(() =>
-    db.transaction(
-      (tx) => {
-        const org = tx.select().from(organizations).where(eq(organizations.id, orgId)).get();
-        if (!org) throw new NotFoundError('Organization not found');
-        const latest = latestSnapshot(tx, orgId);
-        const base: DraftSnapshot = latest ? withoutVersion(latest.snapshot) : {
-          schema: 1, orgId, orgName: org.name, sipDomain: org.sipDomain, ivrs: {}, extensions: {}, queues: {}, agents: {}, dids: {},
-        };
-        const didMap: Record<string, SnapshotDid> = {};
-        for (const d of tx.select().from(dids).where(eq(dids.orgId, orgId)).all()) {
-          if (d.status !== 'active' || !d.routingType) continue;
-          didMap[d.number] = { number: d.number, didId: d.id, routingType: d.routingType as DidRoutingType, destination: d.routingDestination ?? null };
-        }
-        const warnings = Object.values(didMap).flatMap((d) => unpublishedTarget(base, d));
-        if (!latest && Object.keys(didMap).length === 0) return { version: null, warnings };
-
-        const written = writeVersion(tx, orgId, { ...base, dids: didMap }, { actorId: opts.actorId ?? null, now });
-        if (written.changed) rewriteLiveDids(tx, orgId, written.snapshot.dids, now);
-        return { version: written.version, warnings };
-      },
-      { behavior: 'immediate' },
-    ),
-  );
-}
-
-/**
- * publishDidMapping on the async handle (transitional twin, PG-PLAN.md: the DID service calls the synchronous
- * one until it is converted; then this takes its name).
- */
-export function publishDidMappingAsync(
   db: AsyncDb,
   orgId: string,
   opts: { actorId?: string; now?: Date },
 ): Promise<{ version: number | null; warnings: string[] }> {
   const now = opts.now ?? new Date();
-  return withVersionRetryAsync(() =>
+  return withVersionRetry(() =>
     transaction(db, async (tx) => {
       await lockOrgVersions(tx, orgId);
       const { organizations, dids: d } = tx.t;
       const [org] = await tx.select().from(organizations).where(eq(organizations.id, orgId)).limit(1);
       if (!org) throw new NotFoundError('Organization not found');
-      const latest = await latestSnapshotAsync(tx, orgId);
+      const latest = await latestSnapshot(tx, orgId);
       const base: DraftSnapshot = latest ? withoutVersion(latest.snapshot) : {
         schema: 1, orgId, orgName: org.name, sipDomain: org.sipDomain, ivrs: {}, extensions: {}, queues: {}, agents: {}, dids: {},
       };
@@ -77,8 +37,8 @@ export function publishDidMappingAsync(
       const warnings = Object.values(didMap).flatMap((x) => unpublishedTarget(base, x));
       if (!latest && Object.keys(didMap).length === 0) return { version: null, warnings };
 
-      const written = await writeVersionAsync(tx, orgId, { ...base, dids: didMap }, { actorId: opts.actorId ?? null, now, latest });
-      if (written.changed) await rewriteLiveDidsAsync(tx, orgId, written.snapshot.dids, now);
+      const written = await writeVersion(tx, orgId, { ...base, dids: didMap }, { actorId: opts.actorId ?? null, now, latest });
+      if (written.changed) await rewriteLiveDids(tx, orgId, written.snapshot.dids, now);
       return { version: written.version, warnings };
     }),
   );

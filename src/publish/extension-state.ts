@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { transaction, type Db } from '../db/handle.ts';
 import type { ConfigSnapshot, DraftSnapshot } from './snapshot.ts';
-import { latestSnapshotAsync, lockOrgVersions, withVersionRetryAsync, writeVersionAsync } from './store.ts';
+import { latestSnapshot, lockOrgVersions, withVersionRetry, writeVersion } from './store.ts';
 
 export interface ExtensionStateResult {
   /** null: the org never published (calls cannot reach its extensions yet, so nothing to change). */
@@ -18,10 +18,10 @@ export interface ExtensionStateResult {
  * admin's half-edited IVR. Calls read `extensions[n].enabled` from the snapshot they pin.
  */
 export function publishExtensionStates(db: Db, orgId: string, opts: { actorId?: string | null; now: Date }): Promise<ExtensionStateResult> {
-  return withVersionRetryAsync(() =>
+  return withVersionRetry(() =>
     transaction(db, async (tx) => {
       await lockOrgVersions(tx, orgId);
-      const latest = await latestSnapshotAsync(tx, orgId);
+      const latest = await latestSnapshot(tx, orgId);
       if (!latest) return { version: null, changed: false, snapshot: null, previous: null };
       const { extensions } = tx.t;
       const enabled = new Map(
@@ -32,7 +32,7 @@ export function publishExtensionStates(db: Db, orgId: string, opts: { actorId?: 
       const patched: DraftSnapshot['extensions'] = {};
       // An extension deleted since the publish keeps its published entry: deleting is not this step's business.
       for (const [number, ext] of Object.entries(base.extensions)) patched[number] = { ...ext, enabled: enabled.get(number) ?? ext.enabled };
-      const written = await writeVersionAsync(tx, orgId, { ...base, extensions: patched }, { actorId: opts.actorId ?? null, now: opts.now, latest });
+      const written = await writeVersion(tx, orgId, { ...base, extensions: patched }, { actorId: opts.actorId ?? null, now: opts.now, latest });
       return { version: written.version, changed: written.changed, snapshot: written.snapshot, previous: written.previous };
     }),
   );

@@ -1,9 +1,8 @@
 import { UnprocessableError } from '../domain/errors.ts';
-import type { Db } from '../db/client.ts';
 import { transaction, type Db as AsyncDb } from '../db/handle.ts';
-import { compile, compileAsync, type Problem } from './compile.ts';
+import { compile, type Problem } from './compile.ts';
 import type { ConfigSnapshot } from './snapshot.ts';
-import { lockOrgVersions, rewriteLiveDids, rewriteLiveDidsAsync, withVersionRetry, withVersionRetryAsync, writeVersion, writeVersionAsync } from './store.ts';
+import { lockOrgVersions, rewriteLiveDids, withVersionRetry, writeVersion } from './store.ts';
 
 export interface PublishResult {
   version: number;
@@ -20,54 +19,25 @@ export interface PublishResult {
 
 /**
  * Compiles the org's draft and, when it has no problems, stores it as the next immutable
- * version and points the org's live DIDs at it — all in one (immediate) transaction, so
- * two instances publishing at once serialize; a lost version race is retried once.
- * Throws UnprocessableError (422) listing every problem; then nothing is written.
+ * version and points the org's live DIDs at it — all in one transaction (the org's version bump
+ * serialized by lockOrgVersions on PostgreSQL, BEGIN IMMEDIATE on SQLite); a lost version race is
+ * retried once. Throws UnprocessableError (422) listing every problem; then nothing is written.
  */
 export function publish(
-  db: Db,
-  orgId: string,
-  opts: { actorId?: string | null; soundsDir: string; now?: Date },
-): PublishResult {
-  const now = opts.now ?? new Date();
-  return withVersionRetry(() =>
-    db.transaction(
-      (tx) => {
-        const { snapshot: content, problems, warnings } = compile(tx, orgId, { soundsDir: opts.soundsDir });
-        if (problems.length > 0) {
-          throw new UnprocessableError(`Configuration has ${problems.length} problem(s); nothing was published`, { problems, warnings });
-        }
-        const written = writeVersion(tx, orgId, content, { actorId: opts.actorId ?? null, now });
-        if (written.changed) rewriteLiveDids(tx, orgId, written.snapshot.dids, now);
-        const queueNames = Object.values(written.snapshot.queues).map((q) => q.fsName).sort();
-        const removedQueueNames = written.changed ? removedQueues(written.previous, written.snapshot) : [];
-        return { version: written.version, changed: written.changed, warnings, queueNames, removedQueueNames, snapshot: written.snapshot, previous: written.previous };
-      },
-      { behavior: 'immediate' },
-    ),
-  );
-}
-
-/**
- * publish on the async handle: one transaction (the org's version bump serialized by lockOrgVersions on
- * PostgreSQL), the same answers and errors. The synchronous `publish` stays for the tests of other areas that
- * publish through the legacy handle until they move here.
- */
-export function publishAsync(
   db: AsyncDb,
   orgId: string,
   opts: { actorId?: string | null; soundsDir: string; now?: Date },
 ): Promise<PublishResult> {
   const now = opts.now ?? new Date();
-  return withVersionRetryAsync(() =>
+  return withVersionRetry(() =>
     transaction(db, async (tx) => {
       await lockOrgVersions(tx, orgId);
-      const { snapshot: content, problems, warnings } = await compileAsync(tx, orgId, { soundsDir: opts.soundsDir });
+      const { snapshot: content, problems, warnings } = await compile(tx, orgId, { soundsDir: opts.soundsDir });
       if (problems.length > 0) {
         throw new UnprocessableError(`Configuration has ${problems.length} problem(s); nothing was published`, { problems, warnings });
       }
-      const written = await writeVersionAsync(tx, orgId, content, { actorId: opts.actorId ?? null, now });
-      if (written.changed) await rewriteLiveDidsAsync(tx, orgId, written.snapshot.dids, now);
+      const written = await writeVersion(tx, orgId, content, { actorId: opts.actorId ?? null, now });
+      if (written.changed) await rewriteLiveDids(tx, orgId, written.snapshot.dids, now);
       const queueNames = Object.values(written.snapshot.queues).map((q) => q.fsName).sort();
       const removedQueueNames = written.changed ? removedQueues(written.previous, written.snapshot) : [];
       return { version: written.version, changed: written.changed, warnings, queueNames, removedQueueNames, snapshot: written.snapshot, previous: written.previous };

@@ -1,15 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
-import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
-import type { ExtractTablesWithRelations } from 'drizzle-orm';
-import type { RunResult } from 'better-sqlite3';
-import type * as schema from '../db/schema/index.ts';
-import { configSnapshots, liveDids } from '../db/schema/index.ts';
 import type { Db as AsyncDb } from '../db/handle.ts';
 import type { ConfigSnapshot, DraftSnapshot, SnapshotDid } from './snapshot.ts';
-
-/** A database or a transaction on it: the publish steps run inside one transaction. */
-export type DbLike = BaseSQLiteDatabase<'sync', RunResult, typeof schema, ExtractTablesWithRelations<typeof schema>>;
 
 /** JSON with object keys sorted at every level, so equal content always hashes equally. */
 export function canonicalJson(value: unknown): string {
@@ -39,53 +31,11 @@ export interface StoredSnapshot {
   snapshot: ConfigSnapshot;
 }
 
-export function latestSnapshot(db: DbLike, orgId: string): StoredSnapshot | null {
-  const row = db
-    .select({ id: configSnapshots.id, version: configSnapshots.version, contentHash: configSnapshots.contentHash, snapshot: configSnapshots.snapshot })
-    .from(configSnapshots).where(eq(configSnapshots.orgId, orgId)).orderBy(desc(configSnapshots.version)).limit(1).get();
-  return row ? { ...row, snapshot: row.snapshot as ConfigSnapshot } : null;
-}
-
 export interface WriteResult {
   version: number;
   changed: boolean;
   snapshot: ConfigSnapshot;
   previous: ConfigSnapshot | null;
-}
-
-/**
- * Writes `content` as the org's next version unless it equals the latest one (then the latest
- * is returned with changed: false). Call inside a transaction.
- */
-export function writeVersion(
-  tx: DbLike,
-  orgId: string,
-  content: DraftSnapshot,
-  opts: { actorId?: string | null; now: Date },
-): WriteResult {
-  const latest = latestSnapshot(tx, orgId);
-  const hash = contentHash(content);
-  if (latest && latest.contentHash === hash) {
-    return { version: latest.version, changed: false, snapshot: latest.snapshot, previous: latest.snapshot };
-  }
-  const version = (latest?.version ?? 0) + 1;
-  const snapshot: ConfigSnapshot = { ...content, version, publishedAt: opts.now.toISOString() };
-  tx.insert(configSnapshots)
-    .values({ orgId, version, snapshot, contentHash: hash, publishedBy: opts.actorId ?? null, createdAt: opts.now.toISOString() })
-    .run();
-  return { version, changed: true, snapshot, previous: latest?.snapshot ?? null };
-}
-
-/** Replaces the org's live DID → org mapping with the snapshot's DIDs (a number moves to its new org). */
-export function rewriteLiveDids(tx: DbLike, orgId: string, didMap: Record<string, SnapshotDid>, now: Date): void {
-  tx.delete(liveDids).where(eq(liveDids.orgId, orgId)).run();
-  const updatedAt = now.toISOString();
-  for (const d of Object.values(didMap)) {
-    const row = {
-      orgId, didId: d.didId ?? '', routingType: d.routingType, routingDestination: d.destination, updatedAt,
-    };
-    tx.insert(liveDids).values({ number: d.number, ...row }).onConflictDoUpdate({ target: liveDids.number, set: row }).run();
-  }
 }
 
 /** True for a unique-index violation (two instances wrote the same org+version). */
@@ -96,20 +46,6 @@ export function isUniqueViolation(err: unknown): boolean {
   }
   return false;
 }
-
-/** Runs `fn` (a whole transaction) and retries it once if it lost a version race. */
-export function withVersionRetry<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
-    return fn();
-  }
-}
-
-
-// ---- The same steps on the async handle (docs/pg/PG-PLAN.md). The synchronous ones above stay while code
-// outside src/publish still calls them (placed calls read latestSnapshot; tests publish synchronously).
 
 /**
  * Serializes the org's version bumps. SQLite: nothing to do (the transaction is BEGIN IMMEDIATE and holds
@@ -125,7 +61,7 @@ export async function lockOrgVersions(tx: AsyncDb, orgId: string): Promise<void>
   await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId)).for('no key update');
 }
 
-export async function latestSnapshotAsync(db: AsyncDb, orgId: string): Promise<StoredSnapshot | null> {
+export async function latestSnapshot(db: AsyncDb, orgId: string): Promise<StoredSnapshot | null> {
   const { configSnapshots: cs } = db.t;
   const [row] = await db
     .select({ id: cs.id, version: cs.version, contentHash: cs.contentHash, snapshot: cs.snapshot })
@@ -133,14 +69,17 @@ export async function latestSnapshotAsync(db: AsyncDb, orgId: string): Promise<S
   return row ? { ...row, snapshot: row.snapshot as ConfigSnapshot } : null;
 }
 
-/** writeVersion on the async handle: inside `transaction`, after lockOrgVersions. */
-export async function writeVersionAsync(
+/**
+ * Writes `content` as the org's next version unless it equals the latest one (then the latest
+ * is returned with changed: false). Inside `transaction`, after lockOrgVersions.
+ */
+export async function writeVersion(
   tx: AsyncDb,
   orgId: string,
   content: DraftSnapshot,
   opts: { actorId?: string | null; now: Date; latest?: StoredSnapshot | null },
 ): Promise<WriteResult> {
-  const latest = opts.latest !== undefined ? opts.latest : await latestSnapshotAsync(tx, orgId);
+  const latest = opts.latest !== undefined ? opts.latest : await latestSnapshot(tx, orgId);
   const hash = contentHash(content);
   if (latest && latest.contentHash === hash) {
     return { version: latest.version, changed: false, snapshot: latest.snapshot, previous: latest.snapshot };
@@ -152,8 +91,8 @@ export async function writeVersionAsync(
   return { version, changed: true, snapshot, previous: latest?.snapshot ?? null };
 }
 
-/** rewriteLiveDids on the async handle (statements one after another: inside a transaction). */
-export async function rewriteLiveDidsAsync(tx: AsyncDb, orgId: string, didMap: Record<string, SnapshotDid>, now: Date): Promise<void> {
+/** Points the org's live DIDs at the written version (statements one after another: inside a transaction). */
+export async function rewriteLiveDids(tx: AsyncDb, orgId: string, didMap: Record<string, SnapshotDid>, now: Date): Promise<void> {
   const { liveDids: ld } = tx.t;
   await tx.delete(ld).where(eq(ld.orgId, orgId));
   const updatedAt = now.toISOString();
@@ -163,8 +102,8 @@ export async function rewriteLiveDidsAsync(tx: AsyncDb, orgId: string, didMap: R
   }
 }
 
-/** withVersionRetry for an async transaction. */
-export async function withVersionRetryAsync<T>(fn: () => Promise<T>): Promise<T> {
+/** Runs `fn` (a whole transaction) and retries it once if it lost a version race. */
+export async function withVersionRetry<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
@@ -173,7 +112,7 @@ export async function withVersionRetryAsync<T>(fn: () => Promise<T>): Promise<T>
   }
 }
 
-export async function snapshotByVersionAsync(db: AsyncDb, orgId: string, version: number): Promise<ConfigSnapshot | null> {
+export async function snapshotByVersion(db: AsyncDb, orgId: string, version: number): Promise<ConfigSnapshot | null> {
   const { configSnapshots: cs } = db.t;
   const [row] = await db.select({ snapshot: cs.snapshot }).from(cs).where(and(eq(cs.orgId, orgId), eq(cs.version, version))).limit(1);
   return row ? (row.snapshot as ConfigSnapshot) : null;

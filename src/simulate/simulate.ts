@@ -1,5 +1,4 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
 import type { Db as AsyncDb } from '../db/handle.ts';
 import type { Config } from '../runtime/env.ts';
 import type { Logger } from '../runtime/logger.ts';
@@ -23,8 +22,6 @@ import { resolveTarget } from './target.ts';
 import type { SimulationEnd, SimulationRequest, SimulationResult } from './types.ts';
 
 export interface SimulatorDeps {
-  /** Handed on to the call layer's deps only (CallDeps.db); nothing a simulated call does reads it. */
-  db: Db;
   /** What the simulator reads (the snapshot or the draft, greetings) and the voicemail action's box. */
   adb: AsyncDb;
   config: Config;
@@ -58,7 +55,6 @@ export async function simulateCall(deps: SimulatorDeps, orgId: string, request: 
   const bus = createCallEventBus();
   bus.subscribe((e) => trace.callEvent(e));
   const callDeps: CallDeps = {
-    db: deps.db,
     adb: deps.adb,
     logger: deps.logger.child({ component: 'simulator' }),
     bus,

@@ -3,7 +3,7 @@ import type { Db } from '../db/handle.ts';
 import { soundsDir, type Config } from '../runtime/env.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { normalizeE164 } from '../services/numbers/phone.ts';
-import { compileAsync, type Problem } from '../publish/compile.ts';
+import { compile, type Problem } from '../publish/compile.ts';
 import { createAsyncSnapshotReader } from '../publish/reader.ts';
 import type { ConfigSnapshot, SnapshotDid } from '../publish/snapshot.ts';
 import type { ParsedRequest } from './request.ts';
@@ -34,7 +34,7 @@ export async function resolveTarget(
   const numbers = (raw: string) => [...new Set([normalizeE164(raw, cc) ?? raw, raw])];
 
   if (req.source === 'draft') {
-    const { snapshot: draft, problems } = await compileAsync(db, orgId, { soundsDir: soundsDir(config) });
+    const { snapshot: draft, problems } = await compile(db, orgId, { soundsDir: soundsDir(config) });
     const snapshot: ConfigSnapshot = { ...draft, version: 0, publishedAt: now.toISOString() };
     if ('did' in req.start) {
       const raw = req.start.did;

@@ -17,13 +17,13 @@ import type { CallEventBus } from '../domain/call-events.ts';
 import type { EslEvent } from '../esl/event.ts';
 import { eq } from 'drizzle-orm';
 import { EslCommandError, EslClosedError } from '../esl/replies.ts';
-import { endMaskingSessionAsync, maskingNumbersAsync } from '../services/masking/store.ts';
+import { endMaskingSession, maskingNumbers } from '../services/masking/store.ts';
 import { extensionDial, externalDial, originateCommand, placedRunCommand, type OriginatePlan } from './originate-commands.ts';
 import { isPlacedKind, type PlacedSpec } from '../services/calls/placed-spec.ts';
 import { CallNotLiveError, SwitchUnavailableError, type CallControl, type NewCall } from '../services/calls/control.ts';
 import {
-  LIVE_STATUSES, answerCallLog, insertOutboundAsync as insertOutbound, finishCallLog,
-  getOutbound, getOutboundInOrg, setStatusAsync as setStatus, startCallLog,
+  LIVE_STATUSES, answerCallLog, insertOutbound, finishCallLog,
+  getOutbound, getOutboundInOrg, setStatus, startCallLog,
   type OutboundRow,
 } from '../services/calls/call-store.ts';
 import type { SwitchLink, Switches } from './switches.ts';
@@ -162,7 +162,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
       const row = await getOutbound(o.db, live.id);
       await setStatus(o.db, live.id, live.bridged ? 'ended' : 'failed', { endedAt: at, hangupCause: finalCause });
       await finishCallLog(o.db, live.id, { endedAt: at, startedAt: live.startedAt, cause: finalCause, disposition: outcome, path });
-      if (row?.maskingSessionId) await endMaskingSessionAsync(o.db, row.maskingSessionId, 'ended', at);
+      if (row?.maskingSessionId) await endMaskingSession(o.db, row.maskingSessionId, 'ended', at);
       o.bus.emit({ type: 'call.hangup', callId: live.id, orgId: live.orgId, cause: finalCause, disposition: outcome, at });
     });
   };
@@ -239,7 +239,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
     let first = row.firstNumber ?? '';
     let second = row.secondNumber ?? '';
     if (row.kind === 'masking' && row.maskingSessionId) {
-      const pair = await maskingNumbersAsync(o.db, row.maskingSessionId);
+      const pair = await maskingNumbers(o.db, row.maskingSessionId);
       if (!pair) return setStatus(o.db, id, 'cancelled', { hangupCause: 'SESSION_ENDED' });
       [first, second] = [pair.first, pair.second];
     }

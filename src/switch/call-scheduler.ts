@@ -8,9 +8,9 @@
 import { and, eq, lte } from 'drizzle-orm';
 import type { Db } from '../db/handle.ts';
 import type { Logger } from '../runtime/logger.ts';
-import { LIVE_STATUSES, claimScheduled, setStatusAsync as setStatus } from '../services/calls/call-store.ts';
+import { LIVE_STATUSES, claimScheduled, setStatus } from '../services/calls/call-store.ts';
 import type { CallControl } from '../services/calls/control.ts';
-import { endMaskingSessionAsync, expiredSessionsAsync } from '../services/masking/store.ts';
+import { endMaskingSession, expiredSessions } from '../services/masking/store.ts';
 
 export interface SchedulerOptions {
   db: Db;
@@ -41,9 +41,9 @@ export function createCallScheduler(o: SchedulerOptions): CallScheduler {
     const t = now();
     const iso = new Date(t).toISOString();
     const { outboundCalls } = o.db.t;
-    for (const s of await expiredSessionsAsync(o.db, iso)) {
+    for (const s of await expiredSessions(o.db, iso)) {
       // Expire first (forgetting the pair); the hung-up call then finds the session no longer active.
-      if (!(await endMaskingSessionAsync(o.db, s.id, 'expired', iso))) continue;
+      if (!(await endMaskingSession(o.db, s.id, 'expired', iso))) continue;
       const live = (await o.db.select().from(outboundCalls).where(eq(outboundCalls.maskingSessionId, s.id)))
         .filter((c) => (LIVE_STATUSES as string[]).includes(c.status));
       for (const c of live) await o.calls.hangup(c.orgId, c.id).catch((err: unknown) => log.warn({ err, call: c.id }, 'expiry hangup failed'));

@@ -1,10 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi } from '../helpers/api.ts';
-import { addExtension } from '../publish/seed.ts';
+import { openTestApi, type AsyncTestApi } from '../helpers/api.ts';
+import { addExtension } from '../publish/seed-async.ts';
 import type { RegistrationInfo, RegistrationSource } from '../../src/services/extensions/registrations.ts';
 
-let api: TestApi;
-afterEach(() => api?.close());
+let api: AsyncTestApi | undefined;
+afterEach(async () => {
+  await api?.close();
+  api = undefined;
+});
 
 type Ext = { id: string; number: string; owner: { name: string } | null; registration: Record<string, unknown> };
 
@@ -21,10 +24,10 @@ describe('GET /api/v1/extensions with owner and registration', () => {
   it('reports each extension\'s live registration and its agent', async () => {
     const asked: string[] = [];
     let domain = '';
-    api = createTestApi({ registrations: { registrations: (d) => fakeSource({ [domain]: { '1002': { contact: 'sip:1002@192.0.2.10:5062', expiresAt: '2026-03-01T11:00:00.000Z', userAgent: 'Zoiper' } } }, asked).registrations(d) } });
+    api = await openTestApi({ registrations: { registrations: (d) => fakeSource({ [domain]: { '1002': { contact: 'sip:1002@192.0.2.10:5062', expiresAt: '2026-03-01T11:00:00.000Z', userAgent: 'Zoiper' } } }, asked).registrations(d) } });
     const org = await api.org();
     domain = org.sipDomain;
-    addExtension(api.deps.db, org.orgId, '1001');
+    await addExtension(api.deps.adb, org.orgId, '1001');
     const created = await api.call('POST', '/api/v1/agents', { token: org.token, body: { name: 'Asha', email: 'asha@example.com', password: 'Sunrise2026x' } });
     expect(created.status).toBe(201);
     const list = (await (await api.call('GET', '/api/v1/extensions', { token: org.token })).json()) as Ext[];
@@ -38,17 +41,17 @@ describe('GET /api/v1/extensions with owner and registration', () => {
   });
 
   it('without a switch, or when it fails, the state is switch_unavailable and the list still answers', async () => {
-    api = createTestApi();
+    api = await openTestApi();
     const org = await api.org();
-    addExtension(api.deps.db, org.orgId, '1001');
+    await addExtension(api.deps.adb, org.orgId, '1001');
     const res = await api.call('GET', '/api/v1/extensions', { token: org.token });
     expect(res.status).toBe(200);
     expect(((await res.json()) as Ext[])[0]!.registration).toEqual({ registered: null, reason: 'switch_unavailable' });
-    api.close();
+    await api.close();
 
-    api = createTestApi({ registrations: { registrations: () => Promise.reject(new Error('timeout')) } });
+    api = await openTestApi({ registrations: { registrations: () => Promise.reject(new Error('timeout')) } });
     const org2 = await api.org();
-    const ext = addExtension(api.deps.db, org2.orgId, '1001');
+    const ext = await addExtension(api.deps.adb, org2.orgId, '1001');
     const one = await api.call('GET', `/api/v1/extensions/${ext.id}`, { token: org2.token });
     expect(one.status).toBe(200);
     expect(((await one.json()) as Ext).registration).toEqual({ registered: null, reason: 'switch_unavailable' });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
-import { publishAsync } from '../../src/publish/publish.ts';
-import { latestSnapshotAsync } from '../../src/publish/store.ts';
+import { publish } from '../../src/publish/publish.ts';
+import { latestSnapshot } from '../../src/publish/store.ts';
 import { addDid, seedValid } from '../publish/seed-async.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { createAgentExpiry } from '../../src/services/human-agents/expiry.ts';
@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 /** Extension `n`'s enabled in the org's latest published snapshot. */
-const publishedEnabled = async (orgId: string, n: string) => (await latestSnapshotAsync(api.deps.adb, orgId))?.snapshot.extensions[n]?.enabled;
+const publishedEnabled = async (orgId: string, n: string) => (await latestSnapshot(api.deps.adb, orgId))?.snapshot.extensions[n]?.enabled;
 
 /** A clock the test moves; the app and the sweep read it (it starts at the real time: tokens are checked against it). */
 function clock() {
@@ -110,7 +110,7 @@ describe('disabling and expiry', () => {
     const org = await api.org();
     await seedValid(api.deps.adb, org.orgId);
     const { json: agent } = await createAgent(org);
-    await publishAsync(api.deps.adb, org.orgId, { soundsDir: api.dataDir });
+    await publish(api.deps.adb, org.orgId, { soundsDir: api.dataDir });
     expect(await directory('1002', org.sipDomain)).toContain('<user id="1002">');
     const session = (await login('asha@example.com', GOOD).then((r) => r.json())) as { token: string };
     expect((await api.call('GET', '/api/v1/call-logs', { token: session.token })).status).toBe(200);
@@ -142,7 +142,7 @@ describe('disabling and expiry', () => {
     const expiry = new Date(t.now().getTime() + 3_600_000);
     const { json: agent } = await createAgent(org, { expires_at: expiry.toISOString().replace('Z', '+00:00') });
     expect(agent.expires_at).toBe(expiry.toISOString());
-    await publishAsync(api.deps.adb, org.orgId, { soundsDir: api.dataDir, now: t.now() });
+    await publish(api.deps.adb, org.orgId, { soundsDir: api.dataDir, now: t.now() });
     const sweep = createAgentExpiry({ adb: api.deps.adb, switchControl: api.deps.switchControl, logger: silentLogger(), now: t.now, intervalMs: 60_000 });
 
     expect((await sweep.runOnce()).size).toBe(0);

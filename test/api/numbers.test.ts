@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestApi, type AsyncTestApi } from '../helpers/api.ts';
 import { addDid, seedValid } from '../publish/seed-async.ts';
-import { publishAsync } from '../../src/publish/publish.ts';
+import { publish } from '../../src/publish/publish.ts';
 import { numberMatcher, regionOf } from '../../src/services/numbers/regions.ts';
 
 let current: AsyncTestApi | undefined;
@@ -76,7 +76,7 @@ describe('GET /api/v1/dids/{id}/status', () => {
     const status = async (id: string) => (await (await api.call('GET', `/api/v1/dids/${id}/status`, { token: org.token })).json()) as Record<string, unknown>;
 
     expect(await status(did.id)).toMatchObject({ routed: { type: 'ivr' }, published: { live: false, routing: null, version: null, in_sync: false }, last_call: null });
-    const { version } = await publishAsync(api.deps.adb, org.orgId, { soundsDir: api.dataDir });
+    const { version } = await publish(api.deps.adb, org.orgId, { soundsDir: api.dataDir });
     const { adb } = api.deps;
     const call = (id: string, caller: string, startedAt: string, disposition: string) => ({
       id, callUuid: `u-${id}`, orgId: org.orgId, direction: 'inbound', did: did.number, caller, startedAt, path: [], dtmf: '', disposition, createdAt: startedAt,

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { serve } from '@hono/node-server';
 import { eq } from 'drizzle-orm';
 import { openTestApi, type AsyncTestApi } from '../helpers/api.ts';
-import { publishAsync } from '../../src/publish/publish.ts';
+import { publish } from '../../src/publish/publish.ts';
 import { isLoopback } from '../../src/http/local-access.ts';
 import { escapeXml } from '../../src/http/routes/xml-curl/xml.ts';
 import { addExtension, addQueue, addQueueAgent, seedValid } from '../publish/seed-async.ts';
@@ -33,7 +33,7 @@ const directory = (user: string, domain: string) =>
 async function publishedOrg(name = 'Acme') {
   const org = await api.org(name);
   await seedValid(api.deps.adb, org.orgId);
-  await publishAsync(api.deps.adb, org.orgId, { soundsDir: api.dataDir });
+  await publish(api.deps.adb, org.orgId, { soundsDir: api.dataDir });
   return org;
 }
 
@@ -125,7 +125,7 @@ describe('POST /freeswitch/xml-curl callcenter.conf', () => {
     const q = await addQueue(db, b.orgId, '5001', { strategy: 'ring-all', mohSound: 'local_stream://"jazz"', maxWaitTime: 120, tierRulesApply: true, discardAbandonedAfter: 30 });
     await addQueueAgent(db, q.id, e2.id, 2, 1);
     await addQueueAgent(db, q.id, e1.id, 1, 1);
-    await publishAsync(db, b.orgId, { soundsDir: api.dataDir });
+    await publish(db, b.orgId, { soundsDir: api.dataDir });
     await addQueue(db, b.orgId, '5009'); // draft: must not appear
 
     const res = await fetchXml({ section: 'configuration', tag_name: 'configuration', key_name: 'name', key_value: 'callcenter.conf' });

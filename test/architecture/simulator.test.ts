@@ -82,7 +82,7 @@ describe('the simulator shares the walker', () => {
       await post(`/api/v1/ivrs/${ivr.id}/publish`, undefined);
       const runIvr = vi.mocked(walker.runIvr);
       runIvr.mockClear();
-      const sim = await simulateCall({ db: api.deps.db, adb: api.deps.adb, config: api.config, logger: api.deps.logger, now: () => new Date() }, org.orgId, { ivrId: ivr.id, keys: ['0'] });
+      const sim = await simulateCall({ adb: api.deps.adb, config: api.config, logger: api.deps.logger, now: () => new Date() }, org.orgId, { ivrId: ivr.id, keys: ['0'] });
       expect(runIvr).toHaveBeenCalledTimes(1);
       expect(runIvr.mock.calls[0]![1]).toBe(ivr.id);
       expect(sim.end).toMatchObject({ kind: 'hangup', outcome: 'ended_by_ivr' });

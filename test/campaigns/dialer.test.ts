@@ -10,7 +10,7 @@ import { openPostgres } from '../../src/db/postgres.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { createDialer, type Dialer } from '../../src/switch/dialer.ts';
 import type { CallControl } from '../../src/services/calls/control.ts';
-import { finishCallLog, getOutbound, setStatusAsync, startCallLog } from '../../src/services/calls/call-store.ts';
+import { finishCallLog, getOutbound, setStatus, startCallLog } from '../../src/services/calls/call-store.ts';
 import type { Db } from '../../src/db/handle.ts';
 
 const DID = '+918065978001';
@@ -54,7 +54,7 @@ function fakeCalls(db: Db, o: { connected?: boolean; failPlace?: boolean } = {})
       const at = new Date(clock).toISOString();
       await track((async () => {
         const row = (await getOutbound(db, id))!;
-        await setStatusAsync(db, id, 'dialing', { startedAt: at });
+        await setStatus(db, id, 'dialing', { startedAt: at });
         await startCallLog(db, row, at, null);
       })());
     },
@@ -69,7 +69,7 @@ function fakeCalls(db: Db, o: { connected?: boolean; failPlace?: boolean } = {})
   const end = async (id: string, r: { answered: boolean; disposition: string; cause?: string }) => {
     const at = new Date(clock).toISOString();
     const row = (await getOutbound(db, id))!;
-    await setStatusAsync(db, id, r.answered ? 'ended' : 'failed', { endedAt: at, hangupCause: r.cause ?? (r.answered ? 'NORMAL_CLEARING' : 'USER_BUSY'), ...(r.answered ? { answeredAt: at } : {}) });
+    await setStatus(db, id, r.answered ? 'ended' : 'failed', { endedAt: at, hangupCause: r.cause ?? (r.answered ? 'NORMAL_CLEARING' : 'USER_BUSY'), ...(r.answered ? { answeredAt: at } : {}) });
     if (r.answered) await db.update(db.t.callLogs).set({ answeredAt: at }).where(eq(db.t.callLogs.id, id));
     await finishCallLog(db, id, { endedAt: at, startedAt: row.startedAt ?? at, cause: r.cause ?? null, disposition: r.disposition, path: [] });
     up.delete(id);

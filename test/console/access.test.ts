@@ -3,7 +3,7 @@
  * anything, and when the page asks anyway the API refuses it (403 naming the permission).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedValid } from '../publish/seed.ts';
+import { seedValid } from '../publish/seed-async.ts';
 import { CHROMIUM, shotOnFailure, startConsole, type ConsoleUnderTest } from './harness.ts';
 
 describe.skipIf(!CHROMIUM)('a read-only API key in the console', () => {
@@ -12,7 +12,7 @@ describe.skipIf(!CHROMIUM)('a read-only API key in the console', () => {
   let ivrId: string;
   beforeAll(async () => {
     c = await startConsole();
-    ivrId = seedValid(c.api.deps.db, c.org.orgId).ivr.id;
+    ivrId = (await seedValid(c.api.deps.adb, c.org.orgId)).ivr.id;
     key = (await c.request<{ key: string }>('POST', '/api/v1/api-keys', { name: 'viewer', permissions: ['*.read'] })).body.key;
     await c.request('POST', '/api/v1/ai-agents', { name: 'Support bot', ws_url: 'ws://127.0.0.1:9/ws' });
   });

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../src/media/wav.ts';
-import { addIvr } from '../publish/seed.ts';
+import { addIvr } from '../publish/seed-async.ts';
 import { CHROMIUM, shotOnFailure, startConsole, type ConsoleUnderTest } from './harness.ts';
 
 describe.skipIf(!CHROMIUM)('calls in the console', () => {
@@ -30,8 +30,8 @@ describe.skipIf(!CHROMIUM)('calls in the console', () => {
   it('live calls: a call on this instance as its events come, one on another instance from its open row', async () => {
     shotOnFailure(() => c, 'live');
     const { page } = c;
-    const ivr = addIvr(c.api.deps.db, c.org.orgId, '7001', { name: 'Main menu' });
-    const sales = addIvr(c.api.deps.db, c.org.orgId, '7002', { name: 'Sales menu' });
+    const ivr = await addIvr(c.api.deps.adb, c.org.orgId, '7001', { name: 'Main menu' });
+    const sales = await addIvr(c.api.deps.adb, c.org.orgId, '7002', { name: 'Sales menu' });
     await c.login();
     await page.getByRole('link', { name: 'Live calls' }).click();
     await page.getByText('Live', { exact: true }).waitFor();

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { seedValid } from '../publish/seed.ts';
+import { seedValid } from '../publish/seed-async.ts';
 import { CHROMIUM, shotOnFailure, startConsole, type ConsoleUnderTest } from './harness.ts';
 
 let c: ConsoleUnderTest | undefined;
@@ -35,7 +35,7 @@ describe.skipIf(!CHROMIUM)('the console from the keyboard', () => {
     c = await startConsole();
     shotOnFailure(() => c, 'keyboard');
     const { page } = c;
-    const { ivr } = seedValid(c.api.deps.db, c.org.orgId);
+    const { ivr } = await seedValid(c.api.deps.adb, c.org.orgId);
     await page.goto(`${c.base}/console/`);
     await page.keyboard.type(c.org.email); // the email field has the focus
     await page.keyboard.press('Tab');
@@ -94,7 +94,7 @@ describe.skipIf(!CHROMIUM)('the console on a phone-sized screen', () => {
     c = await startConsole({ viewport: { width: 390, height: 844 } });
     shotOnFailure(() => c, 'phone');
     const { page } = c;
-    const { ivr } = seedValid(c.api.deps.db, c.org.orgId);
+    const { ivr } = await seedValid(c.api.deps.adb, c.org.orgId);
     const started = new Date(Date.now() - 60_000).toISOString();
     c.api.database.sqlite
       .prepare(`insert into call_logs (id, call_uuid, org_id, direction, did, caller, started_at, answered_at, ended_at, duration_s, path, dtmf, disposition, created_at)

@@ -13,7 +13,7 @@ import { databaseStorage } from '../../src/call/storage.ts';
 import { findMailbox } from '../../src/services/voicemail/mailbox.ts';
 import { DEFAULT_VOICEMAIL_GREETING } from '../../src/services/voicemail/greeting.ts';
 import { createAsyncSnapshotReader } from '../../src/publish/reader.ts';
-import { publishAsync } from '../../src/publish/publish.ts';
+import { publish } from '../../src/publish/publish.ts';
 import { addExtension, seedValid } from '../publish/seed-async.ts';
 
 let api: AsyncTestApi;
@@ -74,7 +74,7 @@ describe('the controller on the async handle', () => {
     const { did } = await seedValid(adb, org.orgId);
     const reader = createAsyncSnapshotReader(adb);
     expect(await reader.lookupDid(did.number)).toBeNull();
-    const { version } = await publishAsync(adb, org.orgId, { soundsDir: api.dataDir });
+    const { version } = await publish(adb, org.orgId, { soundsDir: api.dataDir });
     const found = await reader.lookupDid(did.number);
     expect(found).toMatchObject({ orgId: org.orgId, snapshot: { version }, did: { number: did.number, routingType: 'ivr' } });
     expect(Object.isFrozen(found!.snapshot)).toBe(true);

@@ -18,7 +18,6 @@ export function testCallDeps(routes: Record<string, { snapshot: ConfigSnapshot; 
   bus.subscribe((e) => events.push(e));
   const registry = createCallRegistry();
   const deps: CallDeps = {
-    db: database.db,
     adb: database.adb,
     logger: silentLogger(),
     bus,

@@ -153,7 +153,6 @@ export async function startController(options: ControllerOptions = {}): Promise<
     ...(metrics ? { onConnection: () => metrics.eslOutboundConnection() } : {}),
     ...(options.identifySwitch ? { identifySwitch: options.identifySwitch } : {}),
     deps: {
-      db: api.deps.db,
       adb: api.deps.adb,
       logger: api.deps.logger,
       bus,
@@ -170,7 +169,7 @@ export async function startController(options: ControllerOptions = {}): Promise<
       ...(options.masking ? { maskingLookup: createMaskingLookup(api.deps.adb, () => new Date()) } : {}),
       ...(options.contacts ? { contactLookup: options.contacts === true ? createContactLookup(api.deps.adb) : options.contacts } : {}),
       ...(options.voicemail ? { voicemail: voicemailCallDeps(api.config, api.deps.tts) } : {}),
-      ...(options.placedCalls ? { placedCalls: placedCallSource(api.deps.db) } : {}),
+      ...(options.placedCalls ? { placedCalls: placedCallSource(api.deps.adb) } : {}),
       ...(metrics ? { metrics: metrics.calls } : {}),
     },
   });

@@ -150,7 +150,7 @@ describe('metrics registry', () => {
     number.run('n2', org.orgId, '+919900000002', 'pending');
     number.run('n3', org.orgId, '+919900000003', 'completed');
 
-    const m = metrics({ sources: { activeCalls: () => 0, webhookBacklog: webhookBacklog(api.deps.adb), campaignNumbers: campaignNumberCounts(api.deps.db) } });
+    const m = metrics({ sources: { activeCalls: () => 0, webhookBacklog: webhookBacklog(api.deps.adb), campaignNumbers: campaignNumberCounts(api.deps.adb) } });
     let text = await m.render();
     expect(sample(text, 'switchboard_webhook_outbox_backlog')).toBe(2);
     expect(sample(text, 'switchboard_campaign_numbers{status="pending"}')).toBe(2);

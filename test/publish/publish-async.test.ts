@@ -1,8 +1,8 @@
 /**
- * The publish steps on the async handle (publishAsync, publishDidMappingAsync, publishExtensionStates,
- * createAsyncSnapshotReader), on SQLite and, in the pg project, on PostgreSQL: the same answers as the
- * synchronous ones (publish.test.ts, did-mapping.test.ts, reader.test.ts), and concurrent version bumps of
- * one organization serialize (PostgreSQL: the org row lock) instead of failing.
+ * The publish steps (publish, publishDidMapping, publishExtensionStates, createAsyncSnapshotReader) on
+ * SQLite and, in the pg project, on PostgreSQL: the same answers as on SQLite alone (publish.test.ts,
+ * did-mapping.test.ts, reader.test.ts), and concurrent version bumps of one organization serialize
+ * (PostgreSQL: the org row lock) instead of failing.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,8 +10,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { openTestApi, type AsyncTestApi } from '../helpers/api.ts';
 import { createOrganization } from '../../src/services/organizations/organizations.ts';
-import { publishAsync } from '../../src/publish/publish.ts';
-import { publishDidMappingAsync } from '../../src/publish/did-mapping.ts';
+import { publish } from '../../src/publish/publish.ts';
+import { publishDidMapping } from '../../src/publish/did-mapping.ts';
 import { publishExtensionStates } from '../../src/publish/extension-state.ts';
 import { createAsyncSnapshotReader } from '../../src/publish/reader.ts';
 import type { ConfigSnapshot } from '../../src/publish/snapshot.ts';
@@ -33,13 +33,13 @@ const versions = async (orgId: string) => {
 };
 const liveDids = () => db().select().from(db().t.liveDids).orderBy(db().t.liveDids.number);
 
-describe('publishAsync', () => {
+describe('publish', () => {
   it('writes version 1, then nothing while the draft is unchanged; live DIDs follow', async () => {
     const org = await createOrganization(db(), { name: 'Acme' });
     const { ivr } = await seedValid(db(), org.id);
-    const first = await publishAsync(db(), org.id, { soundsDir, actorId: 'u1' });
+    const first = await publish(db(), org.id, { soundsDir, actorId: 'u1' });
     expect(first).toMatchObject({ version: 1, changed: true, queueNames: [`5001@${org.sipDomain}`], removedQueueNames: [], previous: null });
-    expect(await publishAsync(db(), org.id, { soundsDir })).toMatchObject({ version: 1, changed: false });
+    expect(await publish(db(), org.id, { soundsDir })).toMatchObject({ version: 1, changed: false });
     expect(await versions(org.id)).toHaveLength(1);
     expect(await liveDids()).toEqual([expect.objectContaining({ number: '+918065978001', orgId: org.id, routingType: 'ivr', routingDestination: ivr.id })]);
   });
@@ -47,7 +47,7 @@ describe('publishAsync', () => {
   it('refuses a draft with problems (422) and writes nothing', async () => {
     const org = await createOrganization(db(), { name: 'Acme' });
     await addIvr(db(), org.id, '7001');
-    await expect(publishAsync(db(), org.id, { soundsDir })).rejects.toMatchObject({ code: 'unprocessable' });
+    await expect(publish(db(), org.id, { soundsDir })).rejects.toMatchObject({ code: 'unprocessable' });
     expect(await versions(org.id)).toEqual([]);
   });
 
@@ -57,7 +57,7 @@ describe('publishAsync', () => {
     const { extensions } = db().t;
     const results = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map(async (i) => {
       await db().update(extensions).set({ name: `Name ${i}` }).where(eq(extensions.orgId, org.id));
-      return publishAsync(db(), org.id, { soundsDir });
+      return publish(db(), org.id, { soundsDir });
     }));
     const written = results.filter((r) => r.changed).map((r) => r.version).sort();
     expect(written).toEqual(Array.from({ length: written.length }, (_, i) => i + 1));
@@ -65,15 +65,15 @@ describe('publishAsync', () => {
   });
 });
 
-describe('publishDidMappingAsync', () => {
+describe('publishDidMapping', () => {
   it('nothing for an org that never published and routes no DID; then an empty snapshot with the DIDs', async () => {
     const org = await createOrganization(db(), { name: 'Acme' });
     const unrouted = await addDid(db(), org.id, '+918065978009', null);
-    expect(await publishDidMappingAsync(db(), org.id, {})).toEqual({ version: null, warnings: [] });
+    expect(await publishDidMapping(db(), org.id, {})).toEqual({ version: null, warnings: [] });
     expect(unrouted.routingType).toBeNull();
     const ivr = await addIvr(db(), org.id, '7001');
     const did = await addDid(db(), org.id, '+918065978001', 'ivr', ivr.id);
-    expect(await publishDidMappingAsync(db(), org.id, { actorId: 'u1' }))
+    expect(await publishDidMapping(db(), org.id, { actorId: 'u1' }))
       .toEqual({ version: 1, warnings: [`DID +918065978001: IVR ${ivr.id} is not published yet: publish to make it live`] });
     const [snap] = await versions(org.id);
     expect(snap).toMatchObject({ orgId: org.id, orgName: 'Acme', sipDomain: org.sipDomain, ivrs: {}, queues: {}, version: 1 });
@@ -83,16 +83,16 @@ describe('publishDidMappingAsync', () => {
   it('after a publish replaces only the dids section; unchanged routing is a no-op', async () => {
     const org = await createOrganization(db(), { name: 'Acme' });
     const { ivr } = await seedValid(db(), org.id);
-    await publishAsync(db(), org.id, { soundsDir });
+    await publish(db(), org.id, { soundsDir });
     await addIvr(db(), org.id, '7002'); // a draft that must not leak into the DID-only version
     await db().update(db().t.dids).set({ routingType: 'extension', routingDestination: '1001' });
-    expect(await publishDidMappingAsync(db(), org.id, {})).toEqual({ version: 2, warnings: [] });
+    expect(await publishDidMapping(db(), org.id, {})).toEqual({ version: 2, warnings: [] });
     const [v1, v2] = await versions(org.id);
     expect(v2!.ivrs).toEqual(v1!.ivrs);
     expect(Object.keys(v2!.ivrs)).toEqual([ivr.id]);
     expect(v2!.dids['+918065978001']).toMatchObject({ routingType: 'extension', destination: '1001' });
     expect(await liveDids()).toEqual([expect.objectContaining({ routingType: 'extension', routingDestination: '1001' })]);
-    expect(await publishDidMappingAsync(db(), org.id, {})).toEqual({ version: 2, warnings: [] });
+    expect(await publishDidMapping(db(), org.id, {})).toEqual({ version: 2, warnings: [] });
     expect(await versions(org.id)).toHaveLength(2);
   });
 });
@@ -103,7 +103,7 @@ describe('publishExtensionStates', () => {
     await seedValid(db(), org.id);
     const { extensions } = db().t;
     expect(await publishExtensionStates(db(), org.id, { now: new Date() })).toEqual({ version: null, changed: false, snapshot: null, previous: null });
-    await publishAsync(db(), org.id, { soundsDir });
+    await publish(db(), org.id, { soundsDir });
     await addExtension(db(), org.id, '1002'); // draft only: stays out
     await db().update(extensions).set({ enabled: false }).where(eq(extensions.orgId, org.id));
     const r = await publishExtensionStates(db(), org.id, { now: new Date() });
@@ -121,7 +121,7 @@ describe('async snapshot reader', () => {
     const { ivr } = await seedValid(db(), a.id);
     const reader = createAsyncSnapshotReader(db());
     expect(await reader.lookupDid('+918065978001')).toBeNull(); // not published yet
-    await publishAsync(db(), a.id, { soundsDir });
+    await publish(db(), a.id, { soundsDir });
     const hit = (await reader.lookupDid('+918065978001'))!;
     expect(hit).toMatchObject({ orgId: a.id, snapshot: { version: 1 }, did: { number: '+918065978001', routingType: 'ivr', destination: ivr.id } });
     expect(await reader.latest(a.id)).toBe(hit.snapshot);
@@ -130,8 +130,8 @@ describe('async snapshot reader', () => {
     expect(await reader.latest('no-such-org')).toBeNull();
 
     await db().update(db().t.extensions).set({ name: 'Renamed' }).where(eq(db().t.extensions.orgId, a.id));
-    await publishAsync(db(), a.id, { soundsDir });
-    await publishAsync(db(), b.id, { soundsDir });
+    await publish(db(), a.id, { soundsDir });
+    await publish(db(), b.id, { soundsDir });
     const second = (await reader.lookupDid('+918065978001'))!.snapshot;
     expect(second.extensions['1001']!.name).toBe('Renamed');
     expect(hit.snapshot.extensions['1001']!.name).toBe('Ext 1001');

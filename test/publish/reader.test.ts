@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createAsyncSnapshotReader } from '../../src/publish/reader.ts';
 import { publish } from '../../src/publish/publish.ts';
-import { extensions } from '../../src/db/schema/index.ts';
-import { freshDb, newOrg, seedValid } from './seed.ts';
+import { freshDb } from './seed.ts';
+import { newOrg, seedValid } from './seed-async.ts';
 
 let t: ReturnType<typeof freshDb>;
 beforeEach(() => { t = freshDb(); });
@@ -11,11 +11,11 @@ afterEach(() => t.close());
 
 describe('snapshot reader', async () => {
   it('looks up a live DID: org, latest snapshot and the DID entry', async () => {
-    const org = newOrg(t.db);
-    const { ivr } = seedValid(t.db, org.id);
+    const org = await newOrg(t.adb);
+    const { ivr } = await seedValid(t.adb, org.id);
     const reader = createAsyncSnapshotReader(t.adb);
     expect(await reader.lookupDid('+918065978001')).toBeNull(); // not published yet
-    publish(t.db, org.id, { soundsDir: t.soundsDir });
+    await publish(t.adb, org.id, { soundsDir: t.soundsDir });
     const hit = (await reader.lookupDid('+918065978001'))!;
     expect(hit.orgId).toBe(org.id);
     expect(hit.snapshot.version).toBe(1);
@@ -25,16 +25,16 @@ describe('snapshot reader', async () => {
   });
 
   it('caches parsed snapshots and pins them: a later publish leaves the earlier object unchanged', async () => {
-    const org = newOrg(t.db);
-    seedValid(t.db, org.id);
-    publish(t.db, org.id, { soundsDir: t.soundsDir });
+    const org = await newOrg(t.adb);
+    await seedValid(t.adb, org.id);
+    await publish(t.adb, org.id, { soundsDir: t.soundsDir });
     const reader = createAsyncSnapshotReader(t.adb);
     const first = (await reader.lookupDid('+918065978001'))!.snapshot;
     expect((await reader.lookupDid('+918065978001'))!.snapshot).toBe(first);
     expect(Object.isFrozen(first.extensions['1001'])).toBe(true);
 
-    t.db.update(extensions).set({ name: 'Renamed' }).where(eq(extensions.number, '1001')).run();
-    publish(t.db, org.id, { soundsDir: t.soundsDir });
+    await t.adb.update(t.adb.t.extensions).set({ name: 'Renamed' }).where(eq(t.adb.t.extensions.number, '1001'));
+    await publish(t.adb, org.id, { soundsDir: t.soundsDir });
     const second = (await reader.lookupDid('+918065978001'))!.snapshot;
     expect(second.version).toBe(2);
     expect(second.extensions['1001']!.name).toBe('Renamed');
@@ -43,13 +43,13 @@ describe('snapshot reader', async () => {
   });
 
   it('bounds its cache (LRU) and lists every org\'s latest snapshot', async () => {
-    const a = newOrg(t.db, 'A');
-    const b = newOrg(t.db, 'B');
-    seedValid(t.db, a.id);
-    publish(t.db, a.id, { soundsDir: t.soundsDir });
-    publish(t.db, b.id, { soundsDir: t.soundsDir });
-    t.db.update(extensions).set({ name: 'X' }).run();
-    publish(t.db, a.id, { soundsDir: t.soundsDir });
+    const a = await newOrg(t.adb, 'A');
+    const b = await newOrg(t.adb, 'B');
+    await seedValid(t.adb, a.id);
+    await publish(t.adb, a.id, { soundsDir: t.soundsDir });
+    await publish(t.adb, b.id, { soundsDir: t.soundsDir });
+    await t.adb.update(t.adb.t.extensions).set({ name: 'X' });
+    await publish(t.adb, a.id, { soundsDir: t.soundsDir });
     const reader = createAsyncSnapshotReader(t.adb, { cacheSize: 1 });
     const sa = await reader.latest(a.id);
     await reader.latest(b.id); // evicts a

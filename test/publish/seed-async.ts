@@ -2,7 +2,9 @@
  * seed.ts on the async handle (`api.deps.adb`), for the suites that also run on PostgreSQL (PG-PLAN.md):
  * the same draft rows, written straight into the tables.
  */
+import { eq } from 'drizzle-orm';
 import type { Db, Tables } from '../../src/db/handle.ts';
+import { slugify } from '../../src/services/organizations/organizations.ts';
 
 type Insert<K extends keyof Tables> = Partial<Tables[K]['$inferInsert']>;
 
@@ -44,3 +46,21 @@ export async function seedValid(db: Db, orgId: string) {
   const did = await addDid(db, orgId, '+918065978001', 'ivr', ivr.id);
   return { ext, queue, ivr, did };
 }
+
+/** An organization as createOrganization makes it (without its admin). */
+export async function newOrg(db: Db, name = 'Acme') {
+  const { organizations } = db.t;
+  const taken = async (domain: string) => (await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.sipDomain, domain)).limit(1)).length > 0;
+  let sipDomain = `${slugify(name)}.sip.local`;
+  for (let i = 2; await taken(sipDomain); i++) sipDomain = `${slugify(name)}-${i}.sip.local`;
+  return one(db.insert(organizations).values({ name, sipDomain }).returning());
+}
+
+/** A business-hours schedule: weekdays 09:00–17:00 in New York, open → ext 1001, closed → hangup unless overridden. */
+export const addSchedule = (db: Db, orgId: string, name: string, over: Insert<'businessHours'> = {}) =>
+  one(db.insert(db.t.businessHours).values({
+    orgId, name, timezone: 'America/New_York',
+    weekly: { mon: [{ start: '09:00', end: '17:00' }], tue: [{ start: '09:00', end: '17:00' }] },
+    openDestination: { type: 'extension', value: '1001' }, closedDestination: { type: 'hangup', value: null },
+    ...over,
+  }).returning());

@@ -47,7 +47,7 @@ async function both(did: string, request: Omit<SimulationRequest, 'did'>) {
   await h.settle();
   const log = h.callLog(summary.uuid);
   const deliveries = h.api.deps.db.select().from(webhookDeliveries).all().length;
-  const sim = await simulateCall({ db: h.api.deps.db, adb: h.api.deps.adb, config: h.api.config, logger: h.api.deps.logger, now: () => new Date() }, h.org.orgId, { did, ...request });
+  const sim = await simulateCall({ adb: h.api.deps.adb, config: h.api.config, logger: h.api.deps.logger, now: () => new Date() }, h.org.orgId, { did, ...request });
   // The simulated call announced nothing: no webhook delivery was queued for it.
   expect(h.api.deps.db.select().from(webhookDeliveries).all()).toHaveLength(deliveries);
   return { log, sim, prompts: promptsSent(call.recorder.commands()) };

@@ -18,7 +18,7 @@ beforeEach(async () => {
     if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
     return (text ? JSON.parse(text) : {}) as never;
   });
-  deps = { db: api.deps.db, adb: api.deps.adb, config: api.config, logger: api.deps.logger, now: () => new Date() };
+  deps = { adb: api.deps.adb, config: api.config, logger: api.deps.logger, now: () => new Date() };
 });
 afterEach(() => api.close());
 

@@ -17,17 +17,20 @@ const safe = (v: string) => v.replace(/[,{}[\]'\s^|]/g, '');
 export async function maskedBridge(s: CallSession, m: MaskingMatch): Promise<void> {
   const bLeg = randomUUID();
   const startedAt = stamp(s);
-  const db = s.deps.db;
-  startInboundMaskedCall(db, {
+  const db = s.deps.adb;
+  await startInboundMaskedCall(db, {
     id: s.callId, orgId: m.orgId, did: s.did, sessionId: m.sessionId, callerMasked: m.callerMasked, otherMasked: m.otherMasked,
     aLegUuid: s.uuid, bLegUuid: bLeg, switchId: s.switchId, startedAt,
   });
 
   let bridgedAt: string | null = null;
+  // The bridged write runs from an event handler: the final write waits for it (same row, in order).
+  let bridgedWrite: Promise<void> = Promise.resolve();
   const stop = s.channel.onEvent((e) => {
     if (e.name !== 'CHANNEL_BRIDGE' || bridgedAt) return;
     bridgedAt = stamp(s);
-    bridgedInboundMaskedCall(db, s.callId, bridgedAt);
+    bridgedWrite = bridgedInboundMaskedCall(db, s.callId, bridgedAt)
+      .catch((err: unknown) => s.logger.error({ err }, 'masked call: storing the bridge failed'));
     emit(s, { type: 'call.bridged', otherLeg: bLeg });
   });
   let answered = false;
@@ -53,6 +56,7 @@ export async function maskedBridge(s: CallSession, m: MaskingMatch): Promise<voi
     else await unavailable(s, out.cause === 'USER_BUSY' ? 'USER_BUSY' : 'NORMAL_TEMPORARY_FAILURE', out.cause);
   } finally {
     stop();
-    endInboundMaskedCall(db, s.callId, { bridged: answered || bridgedAt !== null, at: stamp(s), cause: cause ?? s.channel.hangupCause() ?? 'NORMAL_CLEARING' });
+    await bridgedWrite;
+    await endInboundMaskedCall(db, s.callId, { bridged: answered || bridgedAt !== null, at: stamp(s), cause: cause ?? s.channel.hangupCause() ?? 'NORMAL_CLEARING' });
   }
 }

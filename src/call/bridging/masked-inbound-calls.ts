@@ -5,8 +5,7 @@
  * (uuid_kill of its a-leg, the inbound channel).
  */
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { outboundCalls } from '../../db/schema/index.ts';
+import type { Db } from '../../db/handle.ts';
 import { setStatus } from '../../services/calls/call-store.ts';
 
 export interface InboundMaskedCall {
@@ -23,19 +22,20 @@ export interface InboundMaskedCall {
   startedAt: string;
 }
 
-export function startInboundMaskedCall(db: Db, c: InboundMaskedCall): void {
-  db.insert(outboundCalls).values({
+export async function startInboundMaskedCall(db: Db, c: InboundMaskedCall): Promise<void> {
+  await db.insert(db.t.outboundCalls).values({
     id: c.id, orgId: c.orgId, kind: 'masking', did: c.did, firstNumber: c.callerMasked, secondNumber: c.otherMasked,
     status: 'ringing', aLegUuid: c.aLegUuid, bLegUuid: c.bLegUuid, switchId: c.switchId, maskingSessionId: c.sessionId, startedAt: c.startedAt,
-  }).run();
+  });
 }
 
-export function bridgedInboundMaskedCall(db: Db, id: string, at: string): void {
-  setStatus(db, id, 'bridged', { answeredAt: at, bridgedAt: at });
+export async function bridgedInboundMaskedCall(db: Db, id: string, at: string): Promise<void> {
+  await setStatus(db, id, 'bridged', { answeredAt: at, bridgedAt: at });
 }
 
-export function endInboundMaskedCall(db: Db, id: string, f: { bridged: boolean; at: string; cause: string | null }): void {
-  const row = db.select({ status: outboundCalls.status }).from(outboundCalls).where(eq(outboundCalls.id, id)).get();
+export async function endInboundMaskedCall(db: Db, id: string, f: { bridged: boolean; at: string; cause: string | null }): Promise<void> {
+  const { outboundCalls } = db.t;
+  const [row] = await db.select({ status: outboundCalls.status }).from(outboundCalls).where(eq(outboundCalls.id, id)).limit(1);
   if (!row || row.status === 'ended' || row.status === 'failed') return;
-  setStatus(db, id, f.bridged ? 'ended' : 'failed', { endedAt: f.at, hangupCause: f.cause });
+  await setStatus(db, id, f.bridged ? 'ended' : 'failed', { endedAt: f.at, hangupCause: f.cause });
 }

@@ -1,15 +1,13 @@
 /** Call logs through the API: list and sync pages, one call with its bot legs, and notes on a call. */
 import { and, desc, eq } from 'drizzle-orm';
-import type { Db as LegacyDb } from '../../db/client.ts';
 import type { Db, Tables } from '../../db/handle.ts';
 import { insertionOrder } from '../../db/order.ts';
-import { callNotes as legacyCallNotes } from '../../db/schema/index.ts';
 import { normalizeE164 } from '../numbers/phone.ts';
 import { ValidationError } from '../../domain/errors.ts';
-import { resolveDisposition, resolveDispositionAsync } from '../dispositions/disposition-service.ts';
+import { resolveDisposition } from '../dispositions/disposition-service.ts';
 import { legsOfCall, type BotLegRow } from './bot-legs.ts';
 import {
-  feedSeqOf, feedSeqOfAsync, getCallLog, getCallLogAsync, listCallLogs, listCallLogsAsync, syncCallLogs, syncCallLogsAsync,
+  feedSeqOf, getCallLog, listCallLogs, syncCallLogs,
   type CallLogRow, type CallType, type ListFilter, type SyncFilter,
 } from './store.ts';
 
@@ -61,12 +59,7 @@ function listFilter(orgId: string, q: CallLogQuery, defaultCountryCode: string):
 }
 
 /** One page of the org's call logs, newest first; `total` counts every match. */
-export function listCallLogPageAsync(db: Db, orgId: string, q: CallLogQuery, defaultCountryCode: string): Promise<{ rows: CallLogRow[]; total: number }> {
-  return listCallLogsAsync(db, listFilter(orgId, q, defaultCountryCode));
-}
-
-/** Transitional synchronous twin (SQLite only) of listCallLogPageAsync, for the compat routes not converted yet. */
-export function listCallLogPage(db: LegacyDb, orgId: string, q: CallLogQuery, defaultCountryCode: string): { rows: CallLogRow[]; total: number } {
+export function listCallLogPage(db: Db, orgId: string, q: CallLogQuery, defaultCountryCode: string): Promise<{ rows: CallLogRow[]; total: number }> {
   return listCallLogs(db, listFilter(orgId, q, defaultCountryCode));
 }
 
@@ -83,31 +76,23 @@ const pageOf = (rows: CallLogRow[], after: number, limit: number): SyncPage => {
  * Finished calls after the cursor (`after`, or the feed positions of the ids in `afterIds`), oldest
  * first: up to `limit` rows, whether there are more, and the cursor to continue from.
  */
-export async function syncCallLogPageAsync(db: Db, orgId: string, q: SyncQuery): Promise<SyncPage> {
+export async function syncCallLogPage(db: Db, orgId: string, q: SyncQuery): Promise<SyncPage> {
   let after = q.after ?? 0;
-  for (const id of afterIdsOf(q)) after = Math.max(after, await feedSeqOfAsync(db, orgId, id));
-  const rows = await syncCallLogsAsync(db, orgId, after, q.limit + 1, { type: q.type, notType: q.notType, campaign: q.campaign });
-  return pageOf(rows, after, q.limit);
-}
-
-/** Transitional synchronous twin (SQLite only) of syncCallLogPageAsync, for the compat routes not converted yet. */
-export function syncCallLogPage(db: LegacyDb, orgId: string, q: SyncQuery): SyncPage {
-  let after = q.after ?? 0;
-  for (const id of afterIdsOf(q)) after = Math.max(after, feedSeqOf(db, orgId, id));
-  const rows = syncCallLogs(db, orgId, after, q.limit + 1, { type: q.type, notType: q.notType, campaign: q.campaign });
+  for (const id of afterIdsOf(q)) after = Math.max(after, await feedSeqOf(db, orgId, id));
+  const rows = await syncCallLogs(db, orgId, after, q.limit + 1, { type: q.type, notType: q.notType, campaign: q.campaign });
   return pageOf(rows, after, q.limit);
 }
 
 /** One call (by call log id or call uuid) with its bot legs. */
 export async function getCallLogWithLegs(db: Db, orgId: string, ref: string): Promise<{ row: CallLogRow; legs: BotLegRow[] }> {
-  const row = await getCallLogAsync(db, orgId, ref);
+  const row = await getCallLog(db, orgId, ref);
   return { row, legs: await legsOfCall(db, orgId, row.id) };
 }
 
 /** The notes on a call, newest first. */
 export async function listNotes(db: Db, orgId: string, callRef: string): Promise<CallNoteRow[]> {
   const { callNotes } = db.t;
-  const call = await getCallLogAsync(db, orgId, callRef);
+  const call = await getCallLog(db, orgId, callRef);
   return db.select().from(callNotes).where(and(eq(callNotes.orgId, orgId), eq(callNotes.callLogId, call.id)))
     .orderBy(desc(callNotes.createdAt), desc(insertionOrder(db, callNotes)));
 }
@@ -115,22 +100,12 @@ export async function listNotes(db: Db, orgId: string, callRef: string): Promise
 type NoteBody = { disposition_id?: string | undefined; disposition?: string | undefined; note?: string | undefined };
 
 /** Adds a note (with a disposition of the org, by id or name) to a call. */
-export async function addNoteAsync(db: Db, author: { orgId: string; id: string }, callRef: string, body: NoteBody, now: () => Date): Promise<CallNoteRow> {
-  const call = await getCallLogAsync(db, author.orgId, callRef);
-  const disposition = await resolveDispositionAsync(db, author.orgId, body);
+export async function addNote(db: Db, author: { orgId: string; id: string }, callRef: string, body: NoteBody, now: () => Date): Promise<CallNoteRow> {
+  const call = await getCallLog(db, author.orgId, callRef);
+  const disposition = await resolveDisposition(db, author.orgId, body);
   const [row] = await db.insert(db.t.callNotes).values({
     orgId: author.orgId, callLogId: call.id, dispositionId: disposition?.id ?? null, disposition: disposition?.name ?? null,
     note: body.note ?? null, authorId: author.id, createdAt: now().toISOString(),
   }).returning();
   return row!;
-}
-
-/** Transitional synchronous twin (SQLite only) of addNoteAsync, for the compat notes not converted yet. */
-export function addNote(db: LegacyDb, author: { orgId: string; id: string }, callRef: string, body: NoteBody, now: () => Date): CallNoteRow {
-  const call = getCallLog(db, author.orgId, callRef);
-  const disposition = resolveDisposition(db, author.orgId, body);
-  return db.insert(legacyCallNotes).values({
-    orgId: author.orgId, callLogId: call.id, dispositionId: disposition?.id ?? null, disposition: disposition?.name ?? null,
-    note: body.note ?? null, authorId: author.id, createdAt: now().toISOString(),
-  }).returning().get();
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { sqliteOf, type Db as LegacyDb } from '../../db/client.ts';
 import type { Db, Dialect } from '../../db/handle.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 
@@ -157,7 +156,7 @@ function statementName(text: string): string {
   return name;
 }
 
-export async function listCallLogsAsync(db: Db, f: ListFilter): Promise<{ rows: CallLogRow[]; total: number }> {
+export async function listCallLogs(db: Db, f: ListFilter): Promise<{ rows: CallLogRow[]; total: number }> {
   const q = listSql(db.driver.dialect, f);
   const rows = await query<CallLogRow>(db, q.text, q.values);
   const n = await query<{ n: number | string }>(db, q.countText, q.countValues, true);
@@ -165,7 +164,7 @@ export async function listCallLogsAsync(db: Db, f: ListFilter): Promise<{ rows: 
 }
 
 /** By call log id or FreeSWITCH/SIP call uuid, within the org; 404 otherwise. */
-export async function getCallLogAsync(db: Db, orgId: string, ref: string): Promise<CallLogRow> {
+export async function getCallLog(db: Db, orgId: string, ref: string): Promise<CallLogRow> {
   const d = db.driver.dialect;
   const row = await query<CallLogRow>(db, getSql(d), d === 'sqlite' ? [orgId, ref, ref] : [orgId, ref], true);
   if (!row) throw new NotFoundError('Call not found');
@@ -184,49 +183,21 @@ export interface SyncFilter {
  * transaction-scoped advisory lock held to commit (the call_logs_feed trigger, 0001_extras.sql), so seq order
  * is commit order and a reader past `after` never skips a row that commits late.
  */
-export async function syncCallLogsAsync(db: Db, orgId: string, after: number, limit: number, filter: SyncFilter = {}): Promise<CallLogRow[]> {
+export async function syncCallLogs(db: Db, orgId: string, after: number, limit: number, filter: SyncFilter = {}): Promise<CallLogRow[]> {
   const q = syncSql(db.driver.dialect, orgId, after, limit, filter);
   return query<CallLogRow>(db, q.text, q.values);
 }
 
 /** The feed position of a call log id (the "last id" an integration kept); 404 if it never finished here. */
-export async function feedSeqOfAsync(db: Db, orgId: string, callLogId: string): Promise<number> {
+export async function feedSeqOf(db: Db, orgId: string, callLogId: string): Promise<number> {
   const row = await query<{ seq: number | null }>(db, db.driver.dialect === 'sqlite' ? FEED_SEQ_SQL : PG_FEED_SEQ_SQL, [orgId, callLogId], true);
   if (row?.seq == null) throw new NotFoundError(`Call ${callLogId} not found in the sync feed`);
   return row.seq;
 }
 
-// Transitional synchronous twins (SQLite only) for the callers not converted yet (PG-PLAN.md): compat
-// (ivrsolutions) and placed calls. Same statements as the async versions' SQLite side.
-
-export function listCallLogs(db: LegacyDb, f: ListFilter): { rows: CallLogRow[]; total: number } {
-  const q = listSql('sqlite', f);
-  const sqlite = sqliteOf(db);
-  const rows = sqlite.prepare(q.text).all(...q.values) as CallLogRow[];
-  const total = (sqlite.prepare(q.countText).get(...q.countValues) as { n: number }).n;
-  return { rows, total };
-}
-
 /** getCallLog on the raw SQLite connection (inside a gate turn, e.g. the webhook outbox's write); undefined when absent. */
 export function getCallLogOn(raw: Database.Database, orgId: string, ref: string): CallLogRow | undefined {
   return raw.prepare(getSql('sqlite')).get(orgId, ref, ref) as CallLogRow | undefined;
-}
-
-export function getCallLog(db: LegacyDb, orgId: string, ref: string): CallLogRow {
-  const row = sqliteOf(db).prepare(getSql('sqlite')).get(orgId, ref, ref) as CallLogRow | undefined;
-  if (!row) throw new NotFoundError('Call not found');
-  return row;
-}
-
-export function syncCallLogs(db: LegacyDb, orgId: string, after: number, limit: number, filter: SyncFilter = {}): CallLogRow[] {
-  const q = syncSql('sqlite', orgId, after, limit, filter);
-  return sqliteOf(db).prepare(q.text).all(...q.values) as CallLogRow[];
-}
-
-export function feedSeqOf(db: LegacyDb, orgId: string, callLogId: string): number {
-  const row = sqliteOf(db).prepare(FEED_SEQ_SQL).get(orgId, callLogId) as { seq: number | null };
-  if (row.seq === null) throw new NotFoundError(`Call ${callLogId} not found in the sync feed`);
-  return row.seq;
 }
 
 export type CallStatus = 'in_progress' | 'answered' | 'missed' | 'failed';

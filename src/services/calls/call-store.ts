@@ -2,20 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { PlacedKind, PlacedSpec } from './placed-spec.ts';
-import type { Db } from '../../db/client.ts';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type * as schema from '../../db/schema/index.ts';
 import { affectedRows, type Db as AsyncDb } from '../../db/handle.ts';
 import { outboundCalls } from '../../db/schema/index.ts';
 
 export type OutboundRow = typeof outboundCalls.$inferSelect;
 export type OutboundStatus = 'scheduled' | 'dialing' | 'ringing' | 'answered' | 'bridged' | 'ended' | 'failed' | 'cancelled';
 export const LIVE_STATUSES: OutboundStatus[] = ['dialing', 'ringing', 'answered', 'bridged'];
-
-
-
-
-export function setStatus(db: Db, id: string, status: OutboundStatus, extra: Partial<OutboundRow> = {}): void {
-  db.update(outboundCalls).set({ ...extra, status, updatedAt: new Date().toISOString() }).where(eq(outboundCalls.id, id)).run();
-}
 
 export interface NewCall {
   orgId: string;
@@ -37,8 +31,11 @@ export interface NewCall {
   maskingSessionId?: string | null;
 }
 
-/** Stores a call to place: `scheduled` (the scheduler dials it), or `dialing` (claimed: dialled next by whoever stored it). */
-export function insertOutbound(db: Db, call: NewCall, status: 'scheduled' | 'dialing'): OutboundRow {
+/**
+ * insertOutbound (below) on a synchronous drizzle handle over the raw SQLite connection: the dialer's SQLite claim
+ * stores its calls inside one synchronous IMMEDIATE transaction (src/services/campaigns/dialer-store.ts).
+ */
+export function insertOutboundSqlite(db: BetterSQLite3Database<typeof schema>, call: NewCall, status: 'scheduled' | 'dialing'): OutboundRow {
   return db.insert(outboundCalls).values({
     orgId: call.orgId, kind: call.kind, did: call.did, extNo: call.extNo ?? null,
     firstNumber: call.first, secondNumber: call.second, intro: call.intro ?? null, spec: call.spec ?? null,
@@ -47,13 +44,6 @@ export function insertOutbound(db: Db, call: NewCall, status: 'scheduled' | 'dia
     campaignId: call.campaignId ?? null, campaignNumberId: call.campaignNumberId ?? null,
   }).returning().get();
 }
-
-
-
-
-
-// The async data layer (PG-PLAN.md). The synchronous setStatus and insertOutbound above stay for the code
-// still synchronous (the runner's masked inbound calls; the dialer's SQLite claim, one synchronous transaction).
 
 export async function getOutbound(db: AsyncDb, id: string): Promise<OutboundRow | undefined> {
   const { outboundCalls } = db.t;
@@ -70,12 +60,13 @@ export async function liveOutbound(db: AsyncDb): Promise<OutboundRow[]> {
   return db.select().from(outboundCalls).where(inArray(outboundCalls.status, LIVE_STATUSES));
 }
 
-export async function setStatusAsync(db: AsyncDb, id: string, status: OutboundStatus, extra: Partial<OutboundRow> = {}): Promise<void> {
+export async function setStatus(db: AsyncDb, id: string, status: OutboundStatus, extra: Partial<OutboundRow> = {}): Promise<void> {
   const { outboundCalls } = db.t;
   await db.update(outboundCalls).set({ ...extra, status, updatedAt: new Date().toISOString() }).where(eq(outboundCalls.id, id));
 }
 
-export async function insertOutboundAsync(db: AsyncDb, call: NewCall, status: 'scheduled' | 'dialing'): Promise<OutboundRow> {
+/** Stores a call to place: `scheduled` (the scheduler dials it), or `dialing` (claimed: dialled next by whoever stored it). */
+export async function insertOutbound(db: AsyncDb, call: NewCall, status: 'scheduled' | 'dialing'): Promise<OutboundRow> {
   const { outboundCalls } = db.t;
   const [row] = await db.insert(outboundCalls).values({
     orgId: call.orgId, kind: call.kind, did: call.did, extNo: call.extNo ?? null,

@@ -6,28 +6,23 @@ import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Config } from '../../runtime/env.ts';
-import type { Db } from '../../db/client.ts';
 import type { Db as AsyncDb, Tables } from '../../db/handle.ts';
-import { dids, extensions } from '../../db/schema/index.ts';
 import { normalizeE164 } from '../numbers/phone.ts';
 import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../../domain/errors.ts';
-import { getCallLogAsync, type CallLogRow } from '../call-logs/store.ts';
+import { getCallLog, type CallLogRow } from '../call-logs/store.ts';
 import { getOutboundInOrg, type OutboundRow } from './call-store.ts';
 import type { CallControl } from './control.ts';
 import { isValidTimeZone, parseScheduleTime } from './schedule-time.ts';
-import { agentCallerIdNumberAsync } from '../human-agents/queries.ts';
+import { agentCallerIdNumber } from '../human-agents/queries.ts';
 
-/** The synchronous handle's deps (masking sessions, not converted yet); `PlaceDeps` is the async one. */
-export interface CallsDeps {
-  db: Db;
+/** What placing calls needs. */
+export interface PlaceDeps {
+  db: AsyncDb;
   config: Pick<Config, 'DEFAULT_COUNTRY_CODE'>;
   /** Absent: no FreeSWITCH connection is configured (placing calls answers 503). */
   calls?: CallControl | undefined;
   now: () => Date;
 }
-
-/** CallsDeps over the async handle (src/db/handle.ts). */
-export type PlaceDeps = Omit<CallsDeps, 'db'> & { db: AsyncDb };
 
 /** E.164 or a 400 naming the field. */
 export function phoneField(value: string, field: string, countryCode: string): string {
@@ -37,19 +32,7 @@ export function phoneField(value: string, field: string, countryCode: string): s
 }
 
 /** The org's active DID (by number, any format) or a 400 naming the field. */
-export function didField(db: Db, orgId: string, value: string, countryCode: string, field = 'did'): string {
-  const number = normalizeE164(value, countryCode);
-  const row = number
-    ? db.select({ number: dids.number, status: dids.status }).from(dids).where(and(eq(dids.orgId, orgId), eq(dids.number, number))).get()
-    : undefined;
-  if (!row || row.status !== 'active') {
-    throw new ValidationError('DID is not an active number of this organization', [{ field, message: 'not an active DID of this organization' }]);
-  }
-  return row.number;
-}
-
-/** didField on the async handle. */
-export async function didFieldAsync(db: AsyncDb, orgId: string, value: string, countryCode: string, field = 'did'): Promise<string> {
+export async function didField(db: AsyncDb, orgId: string, value: string, countryCode: string, field = 'did'): Promise<string> {
   const { dids } = db.t;
   const number = normalizeE164(value, countryCode);
   const [row] = number
@@ -61,17 +44,11 @@ export async function didFieldAsync(db: AsyncDb, orgId: string, value: string, c
   return row.number;
 }
 
-export async function extensionFieldAsync(db: AsyncDb, orgId: string, value: string, field = 'ext_no'): Promise<string> {
+/** The org's enabled extension `value` or a 400 naming the field. */
+export async function extensionField(db: AsyncDb, orgId: string, value: string, field = 'ext_no'): Promise<string> {
   const { extensions } = db.t;
   const [row] = await db.select({ number: extensions.number, enabled: extensions.enabled }).from(extensions)
     .where(and(eq(extensions.orgId, orgId), eq(extensions.number, value))).limit(1);
-  if (!row || !row.enabled) throw new ValidationError(`Extension ${value} does not exist in this organization`, [{ field, message: 'not an enabled extension of this organization' }]);
-  return row.number;
-}
-
-export function extensionField(db: Db, orgId: string, value: string, field = 'ext_no'): string {
-  const row = db.select({ number: extensions.number, enabled: extensions.enabled }).from(extensions)
-    .where(and(eq(extensions.orgId, orgId), eq(extensions.number, value))).get();
   if (!row || !row.enabled) throw new ValidationError(`Extension ${value} does not exist in this organization`, [{ field, message: 'not an enabled extension of this organization' }]);
   return row.number;
 }
@@ -100,10 +77,10 @@ export function callControl(calls: CallControl | undefined): CallControl {
 export async function clickToCall(deps: PlaceDeps, orgId: string, input: { did?: string | undefined; ext_no: string; phone: string }): Promise<{ id: string; ext: string }> {
   const { db, config } = deps;
   const phone = phoneField(input.phone, 'phone', config.DEFAULT_COUNTRY_CODE);
-  const given = input.did ?? await agentCallerIdNumberAsync(db, orgId, input.ext_no);
+  const given = input.did ?? await agentCallerIdNumber(db, orgId, input.ext_no);
   if (given === null) throw new ValidationError('did is required: no agent with a caller-ID DID uses this extension', [{ field: 'did', message: 'required unless the extension\'s agent has a caller_id_did' }]);
-  const did = await didFieldAsync(db, orgId, given, config.DEFAULT_COUNTRY_CODE);
-  const ext = await extensionFieldAsync(db, orgId, input.ext_no);
+  const did = await didField(db, orgId, given, config.DEFAULT_COUNTRY_CODE);
+  const ext = await extensionField(db, orgId, input.ext_no);
   const control = callControl(deps.calls);
   const row = await control.create({ orgId, kind: 'click_to_call', did, first: null, second: phone, extNo: ext });
   return { id: row.id, ext };
@@ -123,7 +100,7 @@ export async function twoPartyCall(deps: PlaceDeps, orgId: string, b: TwoPartyIn
   const { db, config, now } = deps;
   const first = phoneField(b.first_phone, 'first_phone', config.DEFAULT_COUNTRY_CODE);
   const second = phoneField(b.second_phone, 'second_phone', config.DEFAULT_COUNTRY_CODE);
-  const did = await didFieldAsync(db, orgId, b.did, config.DEFAULT_COUNTRY_CODE);
+  const did = await didField(db, orgId, b.did, config.DEFAULT_COUNTRY_CODE);
   const scheduledAt = scheduleField(b, now());
   const control = callControl(deps.calls);
   const row = await control.create({
@@ -135,14 +112,14 @@ export async function twoPartyCall(deps: PlaceDeps, orgId: string, b: TwoPartyIn
 /** A placed call's row, else the inbound call's log row (404 when neither is the org's). */
 export async function findCall(db: AsyncDb, orgId: string, id: string): Promise<{ placed: OutboundRow } | { inbound: CallLogRow }> {
   const placed = await getOutboundInOrg(db, orgId, id);
-  return placed ? { placed } : { inbound: await getCallLogAsync(db, orgId, id) };
+  return placed ? { placed } : { inbound: await getCallLog(db, orgId, id) };
 }
 
 /** Hangs up a live call (placed or inbound), or cancels a scheduled one. */
 export async function hangUpCall(deps: PlaceDeps, orgId: string, id: string): Promise<'hungup' | 'cancelled'> {
   const { db } = deps;
   const placed = await getOutboundInOrg(db, orgId, id);
-  const inbound = placed ? null : await getCallLogAsync(db, orgId, id);
+  const inbound = placed ? null : await getCallLog(db, orgId, id);
   if (inbound?.ended_at) throw new ConflictError('Call has already ended');
   const control = callControl(deps.calls);
   return control.hangup(orgId, placed?.id ?? inbound!.id, inbound ? { uuid: inbound.call_uuid, switchId: inbound.switch_id } : null);
@@ -153,7 +130,7 @@ export type RecordingRow = Tables['callRecordings']['$inferSelect'];
 /** The recordings of a call (by call log id or call uuid), oldest first. */
 export async function listRecordings(db: AsyncDb, orgId: string, callRef: string): Promise<RecordingRow[]> {
   const { callRecordings } = db.t;
-  const call = await getCallLogAsync(db, orgId, callRef);
+  const call = await getCallLog(db, orgId, callRef);
   return db.select().from(callRecordings).where(and(eq(callRecordings.orgId, orgId), eq(callRecordings.callId, call.id)))
     .orderBy(asc(callRecordings.createdAt));
 }

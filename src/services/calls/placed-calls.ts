@@ -8,11 +8,11 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import type { BotTarget } from '../../domain/agents.ts';
 import { ValidationError } from '../../domain/errors.ts';
-import { latestSnapshotAsync } from '../../publish/store.ts';
+import { latestSnapshot } from '../../publish/store.ts';
 import type { ConfigSnapshot } from '../../publish/snapshot.ts';
-import { callControl, didFieldAsync, extensionFieldAsync, phoneField, scheduleField, type PlaceDeps } from './calls-service.ts';
+import { callControl, didField, extensionField, phoneField, scheduleField, type PlaceDeps } from './calls-service.ts';
 import type { PlacedSpec } from './placed-spec.ts';
-import { findTemplateAsync } from '../tts-templates/template-service.ts';
+import { findTemplate } from '../tts-templates/template-service.ts';
 import { fillTemplate, parseTemplate } from '../tts-templates/placeholders.ts';
 
 export interface CallFlow {
@@ -25,7 +25,7 @@ export interface CallFlow {
 /** The organization's call flows: the IVRs of its latest published configuration. */
 export async function listCallFlows(db: Db, orgId: string): Promise<CallFlow[]> {
   const { ivrs } = db.t;
-  const snap = (await latestSnapshotAsync(db, orgId))?.snapshot;
+  const snap = (await latestSnapshot(db, orgId))?.snapshot;
   if (!snap) return [];
   const descriptions = new Map(
     (await db.select({ id: ivrs.id, description: ivrs.description }).from(ivrs).where(eq(ivrs.orgId, orgId))).map((r) => [r.id, r.description]),
@@ -83,7 +83,7 @@ export async function placeTtsCall(deps: PlaceDeps, orgId: string, b: TtsCallInp
   const base = await common(deps, orgId, b);
   const variables = templateVariables(b.variables);
   // Checked now (an unknown template is a 404, a missing value a 400 naming it); rendered when dialled.
-  const template = await findTemplateAsync(deps.db, orgId, b.template);
+  const template = await findTemplate(deps.db, orgId, b.template);
   fillTemplate(parseTemplate(template.text), variables);
   const templateId = template.id;
   const ivrId = b.flow_id ? await publishedFlow(deps.db, orgId, b.flow_id, 'flow_id') : null;
@@ -100,7 +100,7 @@ export async function placeBotCall(deps: PlaceDeps, orgId: string, b: BotCallInp
   if (b.agent_id) {
     const [agent] = await deps.db.select({ id: aiAgents.id }).from(aiAgents).where(and(eq(aiAgents.id, b.agent_id), eq(aiAgents.orgId, orgId))).limit(1);
     if (!agent) throw new ValidationError('No such AI agent', [{ field: 'agent_id', message: 'not an AI agent of this organization' }]);
-    if (!publishedAgent((await latestSnapshotAsync(deps.db, orgId))?.snapshot ?? null, b.agent_id)) {
+    if (!publishedAgent((await latestSnapshot(deps.db, orgId))?.snapshot ?? null, b.agent_id)) {
       throw new ValidationError('The AI agent is not published yet', [{ field: 'agent_id', message: 'publish the organization first' }]);
     }
   } else {
@@ -109,7 +109,7 @@ export async function placeBotCall(deps: PlaceDeps, orgId: string, b: BotCallInp
       systemPrompt: b.system_msg ?? null, language: b.language ?? 'en-IN', openingText: b.text ?? null, connectTimeoutMs: 3000,
     };
   }
-  const agentExtension = b.agent_extension ? await extensionFieldAsync(deps.db, orgId, b.agent_extension, 'agent_extension') : null;
+  const agentExtension = b.agent_extension ? await extensionField(deps.db, orgId, b.agent_extension, 'agent_extension') : null;
   // What the request says about the conversation reaches the bot's `start`, also for a published agent.
   const parameters: Record<string, string> = { ...b.parameters, connect: b.connect ?? 'answer' };
   if (b.system_msg) parameters.system_msg = b.system_msg;
@@ -120,7 +120,7 @@ export async function placeBotCall(deps: PlaceDeps, orgId: string, b: BotCallInp
 
 async function common(deps: PlaceDeps, orgId: string, b: Scheduled) {
   const cc = deps.config.DEFAULT_COUNTRY_CODE;
-  const did = await didFieldAsync(deps.db, orgId, b.did, cc);
+  const did = await didField(deps.db, orgId, b.did, cc);
   return {
     did,
     customer: phoneField(b.customer_number, 'customer_number', cc),
@@ -142,7 +142,7 @@ async function place(deps: PlaceDeps, orgId: string, base: Awaited<ReturnType<ty
  */
 export async function flowProblem(db: Db, orgId: string, id: string): Promise<string | null> {
   const { ivrs } = db.t;
-  if ((await latestSnapshotAsync(db, orgId))?.snapshot.ivrs[id]) return null;
+  if ((await latestSnapshot(db, orgId))?.snapshot.ivrs[id]) return null;
   const [exists] = await db.select({ id: ivrs.id }).from(ivrs).where(and(eq(ivrs.id, id), eq(ivrs.orgId, orgId))).limit(1);
   return exists ? 'the call flow is not published yet: publish the organization first' : 'not a call flow of this organization';
 }

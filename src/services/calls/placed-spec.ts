@@ -7,8 +7,7 @@
  * somebody else's call).
  */
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { outboundCalls } from '../../db/schema/index.ts';
+import type { Db } from '../../db/handle.ts';
 import type { BotTarget } from '../../domain/agents.ts';
 
 export type PlacedSpec =
@@ -51,12 +50,13 @@ export interface PlacedRun {
   readonly spec: PlacedSpec;
 }
 
-/** Finds the placed call a channel belongs to (by id and leg uuid), or null. */
-export type PlacedCallSource = (callId: string, channelUuid: string) => PlacedRun | null;
+/** Finds the placed call a channel belongs to (by id and leg uuid), or null; the runner awaits the answer. */
+export type PlacedCallSource = (callId: string, channelUuid: string) => PlacedRun | null | Promise<PlacedRun | null>;
 
 export function placedCallSource(db: Db): PlacedCallSource {
-  return (callId, channelUuid) => {
-    const row = db.select().from(outboundCalls).where(and(eq(outboundCalls.id, callId), eq(outboundCalls.aLegUuid, channelUuid))).get();
+  const { outboundCalls } = db.t;
+  return async (callId, channelUuid) => {
+    const [row] = await db.select().from(outboundCalls).where(and(eq(outboundCalls.id, callId), eq(outboundCalls.aLegUuid, channelUuid))).limit(1);
     if (!row || !isPlacedKind(row.kind) || !row.spec) return null;
     return { callId: row.id, orgId: row.orgId, did: row.did, customer: row.firstNumber ?? '', spec: row.spec as PlacedSpec };
   };

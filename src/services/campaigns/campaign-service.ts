@@ -11,9 +11,9 @@ import { parseTime, isTimeZone, WEEKDAYS } from '../../domain/business-hours.ts'
 import { windowState } from '../../domain/calling-window.ts';
 import { isUniqueViolation } from '../../db/order.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../domain/errors.ts';
-import { didFieldAsync } from '../calls/calls-service.ts';
+import { didField } from '../calls/calls-service.ts';
 import { flowProblem } from '../calls/placed-calls.ts';
-import { findTemplateAsync } from '../tts-templates/template-service.ts';
+import { findTemplate } from '../tts-templates/template-service.ts';
 import { callsInProgress } from './dialer-store.ts';
 
 export type CampaignRow = Tables['campaigns']['$inferSelect'];
@@ -147,7 +147,7 @@ async function resolve(d: CampaignDeps, orgId: string, input: CampaignPatch, cur
   const problem = (field: string, message: string) => void issues.push({ field, message });
   const name = (input.name ?? current?.name ?? '').trim();
   if (!name) problem('name', 'required');
-  const did = input.did !== undefined ? await tryField(() => didFieldAsync(d.db, orgId, input.did!, d.config.DEFAULT_COUNTRY_CODE), issues) : current?.did;
+  const did = input.did !== undefined ? await tryField(() => didField(d.db, orgId, input.did!, d.config.DEFAULT_COUNTRY_CODE), issues) : current?.did;
   const play = await resolvePlay(d.db, orgId, input, current, problem);
   const start = input.start_time ?? current?.windowStart ?? '09:00';
   const end = input.end_time ?? current?.windowEnd ?? '18:00';
@@ -191,7 +191,7 @@ async function resolvePlay(db: Db, orgId: string, input: CampaignPatch, current:
   }
   if (template) {
     try {
-      return { kind: 'tts', templateId: (await findTemplateAsync(db, orgId, template)).id, ivrId };
+      return { kind: 'tts', templateId: (await findTemplate(db, orgId, template)).id, ivrId };
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
       problem('template', 'not a text template of this organization');

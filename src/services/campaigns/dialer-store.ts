@@ -18,13 +18,12 @@
  */
 import type Database from 'better-sqlite3';
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import type { Db as SyncDb } from '../../db/client.ts';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { affectedRows, transaction, type Db } from '../../db/handle.ts';
 import * as schema from '../../db/schema/index.ts';
 import type { StoredCampaignPlay, StoredRetryPolicy } from '../../db/schema/index.ts';
 import type { PlacedSpec } from '../calls/placed-spec.ts';
-import { insertOutbound, insertOutboundAsync, LIVE_STATUSES } from '../calls/call-store.ts';
+import { insertOutboundSqlite, insertOutbound, LIVE_STATUSES } from '../calls/call-store.ts';
 
 export interface DueCampaign {
   id: string;
@@ -86,7 +85,7 @@ export function claim(db: Db, c: DueCampaign, nowMs: number, max: number): Promi
       }
       const spec = specFor(c.play, n.variables);
       // The same row every placed call has (call-store.ts), stored `dialing`: claimed, dialled next by this instance.
-      const call = await insertOutboundAsync(tx, { orgId: c.orgId, kind: spec.kind, did: c.did, first: n.number, second: null, spec, campaignId: c.id, campaignNumberId: n.id }, 'dialing');
+      const call = await insertOutbound(tx, { orgId: c.orgId, kind: spec.kind, did: c.did, first: n.number, second: null, spec, campaignId: c.id, campaignNumberId: n.id }, 'dialing');
       await tx.update(campaignNumbers).set({ status: 'dialing', attempts: sql`${campaignNumbers.attempts} + 1`, lastCallId: call.id, updatedAt: at })
         .where(and(eq(campaignNumbers.id, n.id), eq(campaignNumbers.status, 'pending')));
       ids.push(call.id);
@@ -180,7 +179,8 @@ export async function callsInProgress(db: Db, campaignId: string): Promise<Array
 // SQLite: the statements as before the async data layer, each function one synchronous IMMEDIATE
 // transaction in the connection's turn (see the top of this file).
 
-/** The synchronous drizzle handle over a raw connection, for insertOutbound inside a synchronous transaction. */
+/** The synchronous drizzle handle over a raw connection, for insertOutboundSqlite inside a synchronous transaction. */
+type SyncDb = BetterSQLite3Database<typeof schema>;
 const syncHandles = new WeakMap<Database.Database, SyncDb>();
 function syncHandle(raw: Database.Database): SyncDb {
   let db = syncHandles.get(raw);
@@ -209,7 +209,7 @@ function claimSqlite(sqlite: Database.Database, c: DueCampaign, nowMs: number, m
         continue;
       }
       const spec = specFor(c.play, JSON.parse(n.variables) as Record<string, string>);
-      const call = insertOutbound(syncHandle(sqlite), { orgId: c.orgId, kind: spec.kind, did: c.did, first: n.number, second: null, spec, campaignId: c.id, campaignNumberId: n.id }, 'dialing');
+      const call = insertOutboundSqlite(syncHandle(sqlite), { orgId: c.orgId, kind: spec.kind, did: c.did, first: n.number, second: null, spec, campaignId: c.id, campaignNumberId: n.id }, 'dialing');
       mark.run(call.id, at, n.id);
       ids.push(call.id);
     }

@@ -1,12 +1,10 @@
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
-import type { Db as LegacyDb } from '../../db/client.ts';
 import { transaction, type Db, type Tables } from '../../db/handle.ts';
 import { insertionOrder, isUniqueViolation } from '../../db/order.ts';
-import { didHistory as legacyDidHistory, dids as legacyDids } from '../../db/schema/index.ts';
 import { checkDestination, type DidRoutingType } from '../../domain/destinations.ts';
 import { normalizeE164 } from '../numbers/phone.ts';
-import { draftTargets, loadDraftTargets } from '../numbers/targets.ts';
-import { publishDidMapping, publishDidMappingAsync } from '../../publish/did-mapping.ts';
+import { loadDraftTargets } from '../numbers/targets.ts';
+import { publishDidMapping } from '../../publish/did-mapping.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 
 /**
@@ -61,10 +59,10 @@ const invalidRouting = (message: string) =>
 
 /** The live DID mapping, written after the commit (the writer reads the committed rows). */
 function publishMapping(db: Db, orgId: string, actorId: string): Promise<Published> {
-  return publishDidMappingAsync(db, orgId, { actorId });
+  return publishDidMapping(db, orgId, { actorId });
 }
 
-export async function routeDidAsync(
+export async function routeDid(
   db: Db,
   orgId: string,
   id: string,
@@ -186,33 +184,4 @@ export async function didHistoryFor(db: Db, orgId: string, id: string) {
       createdAt: r.createdAt,
     };
   });
-}
-
-/**
- * routeDidAsync on the synchronous handle. Transitional twin (docs/pg/PG-PLAN.md): the IVR Solutions agent
- * setup (src/services/compat/ivrsolutions/extensions.ts) still uses it beside the human agents' synchronous
- * services; it goes when that is converted, and the async one takes its name.
- */
-export function routeDid(db: LegacyDb, orgId: string, id: string, input: RoutingInput, actor: Actor, now: Date): { did: DidRow; published: Published } {
-  const destination = input.routing_destination === null ? null : input.routing_destination.trim();
-  const did = db.transaction((tx) => {
-    const current = tx.select().from(legacyDids).where(and(eq(legacyDids.id, id), eq(legacyDids.orgId, orgId))).get();
-    if (!current) throw new NotFoundError('DID not found');
-    const { problem } = checkDestination(draftTargets(tx, orgId), input.routing_type, destination);
-    if (problem) throw invalidRouting(problem.message);
-    const updated = tx.update(legacyDids).set({
-      routingType: input.routing_type,
-      routingDestination: destination,
-      ...(input.description !== undefined && { description: input.description }),
-      ...touch(now),
-    }).where(eq(legacyDids.id, id)).returning().get()!;
-    tx.insert(legacyDidHistory).values(historyRow(id, orgId, 'routed', actor, {
-      routing_type: input.routing_type, routing_destination: destination,
-      previous: { routing_type: current.routingType, routing_destination: current.routingDestination },
-    })).run();
-    return updated;
-  }, { behavior: 'immediate' });
-  // After the commit: the mapping writer reads the committed rows.
-  const published = publishDidMapping(db, orgId, { actorId: actor.id });
-  return { did, published };
 }

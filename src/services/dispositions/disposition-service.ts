@@ -1,8 +1,6 @@
 /** Dispositions: the organization's call statuses, chosen when a note is written on a call. */
 import { and, asc, eq } from 'drizzle-orm';
-import type { Db as LegacyDb } from '../../db/client.ts';
 import type { Db, Tables } from '../../db/handle.ts';
-import { dispositions as legacyDispositions } from '../../db/schema/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 
 export const DEFAULT_DISPOSITIONS = [
@@ -19,7 +17,7 @@ const defaultRows = (orgId: string) => {
 };
 
 /** The org's list, seeded with the defaults the first time it is read while empty. */
-export async function listDispositionsAsync(db: Db, orgId: string): Promise<Row[]> {
+export async function listDispositions(db: Db, orgId: string): Promise<Row[]> {
   const { dispositions } = db.t;
   const read = () => db.select().from(dispositions).where(eq(dispositions.orgId, orgId)).orderBy(asc(dispositions.createdAt), asc(dispositions.name));
   let rows = await read();
@@ -39,7 +37,7 @@ async function findDisposition(db: Db, orgId: string, id: string): Promise<Row> 
 
 async function assertNameFree(db: Db, orgId: string, name: string, exceptId?: string): Promise<void> {
   const { dispositions } = db.t;
-  await listDispositionsAsync(db, orgId);
+  await listDispositions(db, orgId);
   const [clash] = await db.select().from(dispositions).where(and(eq(dispositions.orgId, orgId), eq(dispositions.name, name))).limit(1);
   if (clash && clash.id !== exceptId) throw new ConflictError(`Disposition "${name}" already exists`, { type: 'disposition', id: clash.id });
 }
@@ -79,28 +77,8 @@ function pickDisposition(rows: Row[], input: { disposition_id?: string; disposit
 }
 
 /** Resolves a note's disposition (by id or by name) within the org; an unknown one is a 400 naming the field. */
-export async function resolveDispositionAsync(db: Db, orgId: string, input: { disposition_id?: string; disposition?: string }): Promise<Row | null> {
+export async function resolveDisposition(db: Db, orgId: string, input: { disposition_id?: string; disposition?: string }): Promise<Row | null> {
   if (input.disposition_id === undefined && input.disposition === undefined) return null;
-  return pickDisposition(await listDispositionsAsync(db, orgId), input);
+  return pickDisposition(await listDispositions(db, orgId), input);
 }
 
-// Transitional synchronous twins (docs/pg/PG-PLAN.md): still used by call logs (resolveDisposition) and the
-// IVR Solutions compat routes (listDispositions). They go when those are converted; the async ones take their names.
-
-/** listDispositionsAsync on the synchronous handle. */
-export function listDispositions(db: LegacyDb, orgId: string): Row[] {
-  const read = () => db.select().from(legacyDispositions).where(eq(legacyDispositions.orgId, orgId))
-    .orderBy(asc(legacyDispositions.createdAt), asc(legacyDispositions.name)).all();
-  let rows = read();
-  if (rows.length === 0) {
-    db.insert(legacyDispositions).values(defaultRows(orgId)).onConflictDoNothing().run();
-    rows = read();
-  }
-  return rows;
-}
-
-/** resolveDispositionAsync on the synchronous handle. */
-export function resolveDisposition(db: LegacyDb, orgId: string, input: { disposition_id?: string; disposition?: string }): Row | null {
-  if (input.disposition_id === undefined && input.disposition === undefined) return null;
-  return pickDisposition(listDispositions(db, orgId), input);
-}

@@ -4,20 +4,18 @@
  */
 import { and, asc, eq } from 'drizzle-orm';
 import type { Config } from '../../runtime/env.ts';
-import type { Db as LegacyDb } from '../../db/client.ts';
 import { affectedRows, transaction, type Db, type Tables } from '../../db/handle.ts';
-import { extensions as legacyExtensions } from '../../db/schema/index.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { TtsEngine } from '../../media/tts-engine.ts';
 import { randomPassword } from '../auth/passwords.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import { assertNumberFree, assertNumberFreeAsync } from '../numbers/extension-numbers.ts';
+import { assertNumberFree } from '../numbers/extension-numbers.ts';
 import { DEFAULT_VOICEMAIL_GREETING, greetingRenderer, renderGreeting, type RenderedGreeting } from '../voicemail/greeting.ts';
 
 export type ExtensionRow = Tables['extensions']['$inferSelect'];
 
 /** What rendering a voicemail greeting needs; `signal` is the request's (a client gone stops the render). */
-export interface ExtensionDepsAsync {
+export interface ExtensionDeps {
   db: Db;
   config: Pick<Config, 'SOUNDS_DIR' | 'DATA_DIR' | 'TTS_SAMPLE_RATE'>;
   tts: TtsEngine;
@@ -25,8 +23,6 @@ export interface ExtensionDepsAsync {
   signal?: AbortSignal | undefined;
 }
 
-/** ExtensionDepsAsync over the synchronous handle (the transitional updateExtension twin below). */
-export type ExtensionDeps = Omit<ExtensionDepsAsync, 'db'> & { db: LegacyDb };
 
 export interface ExtensionFields {
   number?: string | undefined;
@@ -48,7 +44,7 @@ async function findOwned(db: Db, orgId: string, id: string): Promise<ExtensionRo
  * The voicemail greeting's wav (rendered now, cached on disk by content). The admin's text must render
  * (a TTS failure fails the request); the default greeting that cannot render now is rendered on the first call.
  */
-async function renderVoicemailGreeting(deps: Omit<ExtensionDepsAsync, 'db'>, text: string | null): Promise<RenderedGreeting | null> {
+async function renderVoicemailGreeting(deps: Omit<ExtensionDeps, 'db'>, text: string | null): Promise<RenderedGreeting | null> {
   const renderer = greetingRenderer(deps.config, deps.tts);
   if (text !== null) return renderGreeting(renderer, text, deps.signal);
   return renderGreeting(renderer, DEFAULT_VOICEMAIL_GREETING).catch((err: unknown) => {
@@ -68,7 +64,7 @@ export function getExtension(db: Db, orgId: string, id: string): Promise<Extensi
 
 /** Creates the extension; the SIP password is generated when not given (and returned once). */
 export async function createExtension(
-  deps: ExtensionDepsAsync,
+  deps: ExtensionDeps,
   orgId: string,
   body: { number: string; name: string; sip_password?: string | undefined; voicemail_enabled: boolean; voicemail_greeting?: string | null | undefined; enabled: boolean },
 ): Promise<{ row: ExtensionRow; sipPassword: string; greeting: RenderedGreeting | null }> {
@@ -79,7 +75,7 @@ export async function createExtension(
   // One transaction: on SQLite the namespace check and the insert hold the connection together, so two
   // requests cannot both take the same number; on PostgreSQL (READ COMMITTED) the unique index refuses the second.
   const row = await transaction(deps.db, async (tx) => {
-    await assertNumberFreeAsync(tx, orgId, body.number);
+    await assertNumberFree(tx, orgId, body.number);
     const [inserted] = await tx.insert(tx.t.extensions).values({
       orgId, number: body.number, name: body.name, sipPassword,
       voicemailEnabled: body.voicemail_enabled, voicemailGreeting: greeting, voicemailGreetingFile: greetingFile, enabled: body.enabled,
@@ -101,8 +97,8 @@ const changes = (body: ExtensionFields, greetingFile: string | null, now: () => 
 });
 
 /** Updates the extension; `greeting` is the voicemail greeting rendered for a new voicemail_greeting (else null). */
-export async function updateExtensionAsync(
-  deps: ExtensionDepsAsync, orgId: string, id: string, body: ExtensionFields, now: () => Date,
+export async function updateExtension(
+  deps: ExtensionDeps, orgId: string, id: string, body: ExtensionFields, now: () => Date,
 ): Promise<{ row: ExtensionRow; greeting: RenderedGreeting | null }> {
   await findOwned(deps.db, orgId, id); // 404 before any rendering
   const rendered = body.voicemail_greeting === undefined ? null : await renderVoicemailGreeting(deps, body.voicemail_greeting);
@@ -110,7 +106,7 @@ export async function updateExtensionAsync(
   const row = await transaction(deps.db, async (tx) => {
     const { extensions } = tx.t;
     const current = await findOwned(tx, orgId, id);
-    if (body.number !== undefined && body.number !== current.number) await assertNumberFreeAsync(tx, orgId, body.number, { type: 'extension', id });
+    if (body.number !== undefined && body.number !== current.number) await assertNumberFree(tx, orgId, body.number, { type: 'extension', id });
     const [updated] = await tx.update(extensions).set(changes(body, greetingFile, now)).where(eq(extensions.id, id)).returning();
     return updated!;
   });
@@ -124,41 +120,10 @@ export async function deleteExtension(db: Db, orgId: string, id: string): Promis
 }
 
 /** The extension with this number (enabled or not); 404 otherwise. */
-export async function findExtensionByNumberAsync(db: Db, orgId: string, number: string): Promise<ExtensionRow> {
+export async function findExtensionByNumber(db: Db, orgId: string, number: string): Promise<ExtensionRow> {
   const { extensions } = db.t;
   const [row] = await db.select().from(extensions).where(and(eq(extensions.orgId, orgId), eq(extensions.number, number))).limit(1);
   if (!row) throw new NotFoundError(`Extension ${number} not found`);
   return row;
 }
 
-// Transitional synchronous twins (docs/pg/PG-PLAN.md): the IVR Solutions compat layer's agent setup
-// (src/services/compat/ivrsolutions/extensions.ts) still uses them beside the human agents' synchronous
-// services. They go when that is converted; the async ones take their names.
-
-/** findExtensionByNumberAsync on the synchronous handle. */
-export function findExtensionByNumber(db: LegacyDb, orgId: string, number: string): ExtensionRow {
-  const row = db.select().from(legacyExtensions).where(and(eq(legacyExtensions.orgId, orgId), eq(legacyExtensions.number, number))).get();
-  if (!row) throw new NotFoundError(`Extension ${number} not found`);
-  return row;
-}
-
-/** updateExtensionAsync on the synchronous handle. */
-export async function updateExtension(
-  deps: ExtensionDeps, orgId: string, id: string, body: ExtensionFields, now: () => Date,
-): Promise<{ row: ExtensionRow; greeting: RenderedGreeting | null }> {
-  const { db } = deps;
-  const owned = (d: LegacyDb) => {
-    const row = d.select().from(legacyExtensions).where(and(eq(legacyExtensions.id, id), eq(legacyExtensions.orgId, orgId))).get();
-    if (!row) throw new NotFoundError('Extension not found');
-    return row;
-  };
-  owned(db); // 404 before any rendering
-  const rendered = body.voicemail_greeting === undefined ? null : await renderVoicemailGreeting(deps, body.voicemail_greeting);
-  const greetingFile = rendered?.path ?? null;
-  const row = db.transaction((tx) => {
-    const current = owned(tx);
-    if (body.number !== undefined && body.number !== current.number) assertNumberFree(tx, orgId, body.number, { type: 'extension', id });
-    return tx.update(legacyExtensions).set(changes(body, greetingFile, now)).where(eq(legacyExtensions.id, id)).returning().get();
-  }, { behavior: 'immediate' });
-  return { row: row!, greeting: rendered };
-}

@@ -8,7 +8,7 @@ import { transaction, type Db } from '../../db/handle.ts';
 import { isUniqueViolation } from '../../db/order.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 import { hashPassword, randomPassword } from '../auth/passwords.ts';
-import { assertNumberFreeAsync, nextFreeNumber } from '../numbers/extension-numbers.ts';
+import { assertNumberFree, nextFreeNumber } from '../numbers/extension-numbers.ts';
 import { normalizeE164 } from '../numbers/phone.ts';
 import { agentRefusal } from './access.ts';
 import { applyExtensionStates, type ApplyDeps } from './apply.ts';
@@ -99,7 +99,7 @@ export async function createAgent(deps: AgentDeps, orgId: string, input: CreateA
     await emailTaken(tx, email);
     const didId = (await callerIdDid(tx, orgId, input.caller_id_did, deps.defaultCountryCode)) ?? null;
     const number = input.extension ?? await nextFreeNumber(tx, orgId);
-    if (input.extension !== undefined) await assertNumberFreeAsync(tx, orgId, number);
+    if (input.extension !== undefined) await assertNumberFree(tx, orgId, number);
     const [user] = await tx.insert(users).values({ orgId, email, name: input.name, passwordHash, role: 'member' }).returning({ id: users.id });
     const [ext] = await tx.insert(extensions).values({ orgId, number, name: input.name, sipPassword, voicemailEnabled: true, enabled: true }).returning({ id: extensions.id });
     const [agent] = await tx.insert(agents).values({ orgId, userId: user!.id, extensionId: ext!.id, phone, expiresAt, callerIdDidId: didId }).returning({ id: agents.id });

@@ -1,18 +1,8 @@
 /** Reading agents: the joined row every response is shaped from, one or a page. */
 import { and, asc, count, eq, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
 import type { Db as AsyncDb } from '../../db/handle.ts';
-import { agents, dids, extensions, users } from '../../db/schema/index.ts';
+import type { agents } from '../../db/schema/index.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-
-const columns = {
-  agent: agents,
-  email: users.email,
-  name: users.name,
-  extensionNumber: extensions.number,
-  didNumber: dids.number,
-  didOrgId: dids.orgId,
-};
 
 export interface AgentView {
   id: string;
@@ -43,16 +33,8 @@ function toView(r: Joined): AgentView {
   };
 }
 
-function joined(db: Db, where: SQL | undefined) {
-  return db.select(columns).from(agents)
-    .innerJoin(users, eq(users.id, agents.userId))
-    .innerJoin(extensions, eq(extensions.id, agents.extensionId))
-    .leftJoin(dids, eq(dids.id, agents.callerIdDidId))
-    .where(where);
-}
-
-/** `joined` on the async handle. */
-function joinedAsync(db: AsyncDb, where: (t: AsyncDb['t']) => SQL | undefined) {
+/** Agents joined with their login, extension and caller-ID DID (the row toView shapes). */
+function joined(db: AsyncDb, where: (t: AsyncDb['t']) => SQL | undefined) {
   const { agents: a, users: u, extensions: e, dids: d } = db.t;
   const cols = { agent: a, email: u.email, name: u.name, extensionNumber: e.number, didNumber: d.number, didOrgId: d.orgId };
   return db.select(cols).from(a)
@@ -63,7 +45,7 @@ function joinedAsync(db: AsyncDb, where: (t: AsyncDb['t']) => SQL | undefined) {
 }
 
 export async function findAgent(db: AsyncDb, orgId: string, id: string): Promise<AgentView> {
-  const [row] = await joinedAsync(db, (t) => and(eq(t.agents.id, id), eq(t.agents.orgId, orgId))).limit(1);
+  const [row] = await joined(db, (t) => and(eq(t.agents.id, id), eq(t.agents.orgId, orgId))).limit(1);
   if (!row) throw new NotFoundError('Agent not found');
   return toView(row);
 }
@@ -71,42 +53,10 @@ export async function findAgent(db: AsyncDb, orgId: string, id: string): Promise
 export async function listAgents(db: AsyncDb, orgId: string, q: { limit: number; offset: number; enabled?: boolean | undefined }): Promise<{ agents: AgentView[]; total: number }> {
   const { agents: a, extensions: e } = db.t;
   const where = and(eq(a.orgId, orgId), ...(q.enabled === undefined ? [] : [eq(a.enabled, q.enabled)]));
-  const rows = await joinedAsync(db, () => where).orderBy(asc(e.number)).limit(q.limit).offset(q.offset);
+  const rows = await joined(db, () => where).orderBy(asc(e.number)).limit(q.limit).offset(q.offset);
   const [total] = await db.select({ n: count() }).from(a).where(where);
   return { agents: rows.map(toView), total: total?.n ?? 0 };
 }
-
-/**
- * The caller-ID DID of the agent using extension `extNumber`, when it is still one of the organization's
- * numbers; null otherwise (no agent, no DID, or the DID left the organization).
- */
-export function agentCallerIdNumber(db: Db, orgId: string, extNumber: string): string | null {
-  const row = db.select({ number: dids.number }).from(agents)
-    .innerJoin(extensions, eq(extensions.id, agents.extensionId))
-    .innerJoin(dids, and(eq(dids.id, agents.callerIdDidId), eq(dids.orgId, orgId)))
-    .where(and(eq(agents.orgId, orgId), eq(extensions.number, extNumber))).get();
-  return row?.number ?? null;
-}
-
-/** The agent using extension `extNumber` (any state), or null when the extension has none. */
-export function findAgentByExtension(db: Db, orgId: string, extNumber: string): AgentView | null {
-  const row = joined(db, and(eq(agents.orgId, orgId), eq(extensions.number, extNumber))).get();
-  return row ? toView(row) : null;
-}
-
-/** Every agent of the organization by its extension number (for shaping call logs: who answered, their phone). */
-export function agentsByExtensionNumber(db: Db, orgId: string): Map<string, AgentView> {
-  return new Map(joined(db, eq(agents.orgId, orgId)).all().map((r) => [r.extensionNumber, toView(r)]));
-}
-
-/** The agent whose login is user `userId`, or null (an admin, or an API key's id). */
-export function findAgentByUser(db: Db, orgId: string, userId: string): AgentView | null {
-  const row = joined(db, and(eq(agents.orgId, orgId), eq(agents.userId, userId))).get();
-  return row ? toView(row) : null;
-}
-
-// ---- Async twins of the lookups other areas still call synchronously (PG-PLAN.md: when their last synchronous
-// caller is converted, the synchronous one goes and the twin takes its name).
 
 /** Owners of the organization's extensions (agent id, name, email), by extension id. */
 export async function ownersByExtension(db: AsyncDb, orgId: string): Promise<Map<string, { agent_id: string; user_id: string; name: string; email: string; enabled: boolean }>> {
@@ -116,8 +66,8 @@ export async function ownersByExtension(db: AsyncDb, orgId: string): Promise<Map
   return new Map(rows.map((r) => [r.extensionId, { agent_id: r.agentId, user_id: r.userId, name: r.name, email: r.email, enabled: r.enabled }]));
 }
 
-/** agentCallerIdNumber on the async handle. */
-export async function agentCallerIdNumberAsync(db: AsyncDb, orgId: string, extNumber: string): Promise<string | null> {
+/** The caller-ID DID number of the agent on extension `extNumber`, or null. */
+export async function agentCallerIdNumber(db: AsyncDb, orgId: string, extNumber: string): Promise<string | null> {
   const { agents: a, extensions: e, dids: d } = db.t;
   const [row] = await db.select({ number: d.number }).from(a)
     .innerJoin(e, eq(e.id, a.extensionId))
@@ -126,19 +76,19 @@ export async function agentCallerIdNumberAsync(db: AsyncDb, orgId: string, extNu
   return row?.number ?? null;
 }
 
-/** findAgentByExtension on the async handle. */
-export async function findAgentByExtensionAsync(db: AsyncDb, orgId: string, extNumber: string): Promise<AgentView | null> {
-  const [row] = await joinedAsync(db, (t) => and(eq(t.agents.orgId, orgId), eq(t.extensions.number, extNumber))).limit(1);
+/** The agent on extension `extNumber`, or null. */
+export async function findAgentByExtension(db: AsyncDb, orgId: string, extNumber: string): Promise<AgentView | null> {
+  const [row] = await joined(db, (t) => and(eq(t.agents.orgId, orgId), eq(t.extensions.number, extNumber))).limit(1);
   return row ? toView(row) : null;
 }
 
-/** agentsByExtensionNumber on the async handle. */
-export async function agentsByExtensionNumberAsync(db: AsyncDb, orgId: string): Promise<Map<string, AgentView>> {
-  return new Map((await joinedAsync(db, (t) => eq(t.agents.orgId, orgId))).map((r) => [r.extensionNumber, toView(r)]));
+/** Every agent of the organization by its extension number (for shaping call logs: who answered, their phone). */
+export async function agentsByExtensionNumber(db: AsyncDb, orgId: string): Promise<Map<string, AgentView>> {
+  return new Map((await joined(db, (t) => eq(t.agents.orgId, orgId))).map((r) => [r.extensionNumber, toView(r)]));
 }
 
-/** findAgentByUser on the async handle. */
-export async function findAgentByUserAsync(db: AsyncDb, orgId: string, userId: string): Promise<AgentView | null> {
-  const [row] = await joinedAsync(db, (t) => and(eq(t.agents.orgId, orgId), eq(t.agents.userId, userId))).limit(1);
+/** The agent whose login is user `userId`, or null (an admin, or an API key's id). */
+export async function findAgentByUser(db: AsyncDb, orgId: string, userId: string): Promise<AgentView | null> {
+  const [row] = await joined(db, (t) => and(eq(t.agents.orgId, orgId), eq(t.agents.userId, userId))).limit(1);
   return row ? toView(row) : null;
 }

@@ -4,7 +4,7 @@ import { isUniqueViolation } from '../../db/order.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { StoredDestination } from '../../db/schema/index.ts';
 import { checkDestination, NULL_DESTINATION_TYPES, type DestinationTargets, type DirectDialPolicy, type FinalDestinationType } from '../../domain/destinations.ts';
-import { assertNumberFreeAsync } from '../numbers/extension-numbers.ts';
+import { assertNumberFree } from '../numbers/extension-numbers.ts';
 import { loadDraftTargets } from '../numbers/targets.ts';
 import { ConflictError, ValidationError, type FieldIssue } from '../../domain/errors.ts';
 import type { IvrRow } from './dto.ts';
@@ -111,7 +111,7 @@ const RACE_MESSAGE = 'An IVR with that extension already exists in this org';
 
 export async function createIvr(db: Db, orgId: string, input: IvrFields & { name: string; extension: string }): Promise<IvrRow> {
   const cols = await toColumns(db, orgId, input);
-  await assertNumberFreeAsync(db, orgId, cols.extension as string);
+  await assertNumberFree(db, orgId, cols.extension as string);
   try {
     const [row] = await db.insert(db.t.ivrs).values({ ...cols, orgId, name: cols.name as string, extension: cols.extension as string }).returning();
     return row!;
@@ -125,7 +125,7 @@ export async function updateIvr(db: Db, orgId: string, id: string, input: IvrFie
   const { ivrs } = db.t;
   const current = await requireIvr(db, orgId, id);
   const cols = await toColumns(db, orgId, input, current);
-  if (cols.extension !== undefined && cols.extension !== current.extension) await assertNumberFreeAsync(db, orgId, cols.extension, { type: 'ivr', id: current.id });
+  if (cols.extension !== undefined && cols.extension !== current.extension) await assertNumberFree(db, orgId, cols.extension, { type: 'ivr', id: current.id });
   if (Object.keys(cols).length === 0) return current;
   try {
     const [row] = await db.update(ivrs).set(cols).where(and(eq(ivrs.orgId, orgId), eq(ivrs.id, current.id))).returning();

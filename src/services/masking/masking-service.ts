@@ -8,15 +8,12 @@ import { insertionOrder } from '../../db/order.ts';
 import { maskNumber } from '../numbers/phone.ts';
 import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../../domain/errors.ts';
 import { LIVE_STATUSES, type OutboundRow } from '../calls/call-store.ts';
-import { callControl, didField, phoneField, type CallsDeps } from '../calls/calls-service.ts';
+import { callControl, didField, phoneField, type PlaceDeps } from '../calls/calls-service.ts';
 import { CallNotLiveError } from '../calls/control.ts';
-import { endMaskingSessionAsync, type MaskingRow } from './store.ts';
+import { endMaskingSession, type MaskingRow } from './store.ts';
 
-/**
- * The calls service's deps and the async handle. `didField` (services/calls, converted with placed calls in
- * PG-PLAN.md step 6) still reads the synchronous `db`.
- */
-export type MaskingDeps = CallsDeps & { adb: Db };
+/** The calls service's deps, the async handle as `adb` (the app's deps pass as they are). */
+export type MaskingDeps = Omit<PlaceDeps, 'db'> & { adb: Db };
 
 const MIN = 60_000;
 
@@ -50,7 +47,7 @@ export async function createMaskingSession(
   const first = phoneField(b.first_phone, 'first_phone', config.DEFAULT_COUNTRY_CODE);
   const second = phoneField(b.second_phone, 'second_phone', config.DEFAULT_COUNTRY_CODE);
   if (first === second) throw new ValidationError('The two numbers must differ', [{ field: 'second_phone', message: 'same number as first_phone' }]);
-  const did = didField(deps.db, orgId, b.did, config.DEFAULT_COUNTRY_CODE);
+  const did = await didField(db, orgId, b.did, config.DEFAULT_COUNTRY_CODE);
   const control = callControl(deps.calls);
   if (!control.connected) throw new ServiceUnavailableError('FreeSWITCH is not connected; no session was created');
   const at = now();
@@ -64,7 +61,7 @@ export async function createMaskingSession(
       orgId, kind: 'masking', did, first: session.firstMasked, second: session.secondMasked, maskingSessionId: session.id,
     });
   } catch (err) {
-    await endMaskingSessionAsync(db, session.id, 'cancelled', now().toISOString());
+    await endMaskingSession(db, session.id, 'cancelled', now().toISOString());
     throw err;
   }
   return view(db, await find(db, orgId, session.id));
@@ -94,10 +91,10 @@ export async function getMaskingSession(db: Db, orgId: string, id: string): Prom
  * The active session between `did` and `firstPhone` (any format), the newest when there are several;
  * 404 when none is active (an ended session no longer knows its numbers).
  */
-export async function findActiveSessionByParty(deps: Pick<MaskingDeps, 'db' | 'adb' | 'config'>, orgId: string, did: string, firstPhone: string): Promise<MaskingSessionView> {
+export async function findActiveSessionByParty(deps: Pick<MaskingDeps, 'adb' | 'config'>, orgId: string, did: string, firstPhone: string): Promise<MaskingSessionView> {
   const { adb: db, config } = deps;
   const { maskingSessions } = db.t;
-  const number = didField(deps.db, orgId, did, config.DEFAULT_COUNTRY_CODE);
+  const number = await didField(db, orgId, did, config.DEFAULT_COUNTRY_CODE);
   const first = phoneField(firstPhone, 'first_number', config.DEFAULT_COUNTRY_CODE);
   const [row] = await db.select().from(maskingSessions)
     .where(and(eq(maskingSessions.orgId, orgId), eq(maskingSessions.did, number), eq(maskingSessions.firstPhone, first), eq(maskingSessions.status, 'active')))
@@ -127,7 +124,7 @@ export async function cancelMaskingSession(deps: MaskingDeps, orgId: string, id:
   const row = await find(db, orgId, id);
   if (row.status !== 'active') throw new ConflictError(`Masking session is already ${row.status}`);
   // Cancel first (forgetting the pair), then hang up: the call's own end must not report "ended".
-  await endMaskingSessionAsync(db, id, 'cancelled', now().toISOString());
+  await endMaskingSession(db, id, 'cancelled', now().toISOString());
   const live = (await callsOf(db, id)).filter((call) => LIVE_STATUSES.includes(call.status as never));
   if (live.length > 0) {
     const control = callControl(deps.calls);

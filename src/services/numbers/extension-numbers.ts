@@ -1,45 +1,14 @@
 import { and, eq, ne } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
 import type { Db as AsyncDb } from '../../db/handle.ts';
-import { extensions, ivrs, queues } from '../../db/schema/index.ts';
 import { ConflictError } from '../../domain/errors.ts';
 
 export type NumberOwner = { type: 'ivr' | 'queue' | 'extension'; id: string; name: string };
 
-/**
- * Extension numbers are one namespace per organization, shared by IVRs, queues and
- * user extensions. Returns the current holder of `number`, ignoring `except` (the object
- * being updated), or null when it is free.
- */
-function findNumberOwner(db: Db, orgId: string, number: string, except?: { type: NumberOwner['type']; id: string }): NumberOwner | null {
-  const skip = (t: NumberOwner['type']) => (except?.type === t ? except.id : null);
-  const ivr = db.select({ id: ivrs.id, name: ivrs.name }).from(ivrs)
-    .where(and(eq(ivrs.orgId, orgId), eq(ivrs.extension, number), ...(skip('ivr') ? [ne(ivrs.id, skip('ivr')!)] : []))).get();
-  if (ivr) return { type: 'ivr', ...ivr };
-  const queue = db.select({ id: queues.id, name: queues.name }).from(queues)
-    .where(and(eq(queues.orgId, orgId), eq(queues.number, number), ...(skip('queue') ? [ne(queues.id, skip('queue')!)] : []))).get();
-  if (queue) return { type: 'queue', ...queue };
-  const ext = db.select({ id: extensions.id, name: extensions.name }).from(extensions)
-    .where(and(eq(extensions.orgId, orgId), eq(extensions.number, number), ...(skip('extension') ? [ne(extensions.id, skip('extension')!)] : []))).get();
-  if (ext) return { type: 'extension', ...ext };
-  return null;
-}
-
 const LABEL: Record<NumberOwner['type'], string> = { ivr: 'IVR', queue: 'queue', extension: 'user' };
 
 /**
- * Throws ConflictError (409) when `number` is held by an IVR, a queue or a user extension of the
- * organization other than `self` (the object being updated). The message is the seed's wording,
- * `Extension 7001 is already used by IVR "Main Menu"`; `details.conflict` names the holder and the number.
- */
-export function assertNumberFree(db: Db, orgId: string, number: string, self?: { type: NumberOwner['type']; id: string }): void {
-  const owner = findNumberOwner(db, orgId, number, self);
-  if (owner) throw new ConflictError(`Extension ${number} is already used by ${LABEL[owner.type]} "${owner.name}"`, { ...owner, number });
-}
-
-/**
- * assertNumberFree on the async handle. Transitional twin (docs/pg/PG-PLAN.md): when the last synchronous
- * caller (human agents) is converted, the synchronous one goes and this takes its name.
+ * Extension numbers are one namespace per organization, shared by IVRs, queues and user extensions: a 409
+ * naming the current holder of `number` (ignoring `self`, the object being updated) when it is taken.
  *
  * Call it inside the transaction that writes the number. On SQLite that transaction holds the connection, so
  * nothing else writes between the check and the write. On PostgreSQL (READ COMMITTED) the per-table unique
@@ -47,7 +16,7 @@ export function assertNumberFree(db: Db, orgId: string, number: string, self?: {
  * UPDATE: inserts referencing the organization are not blocked): checks inside transactions then run one
  * organization-wide writer at a time, until commit.
  */
-export async function assertNumberFreeAsync(db: AsyncDb, orgId: string, number: string, self?: { type: NumberOwner['type']; id: string }): Promise<void> {
+export async function assertNumberFree(db: AsyncDb, orgId: string, number: string, self?: { type: NumberOwner['type']; id: string }): Promise<void> {
   const { extensions: e, ivrs: i, queues: q, organizations: o } = db.t;
   if (db.driver.dialect === 'postgres') await db.select({ id: o.id }).from(o).where(eq(o.id, orgId)).for('no key update');
   const skip = (t: NumberOwner['type']) => (self?.type === t ? self.id : null);

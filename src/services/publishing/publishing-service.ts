@@ -6,11 +6,11 @@ import { and, eq } from 'drizzle-orm';
 import { soundsDir, type Config } from '../../runtime/env.ts';
 import type { Db } from '../../db/handle.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import { publishAsync, type PublishResult } from '../../publish/publish.ts';
+import { publish, type PublishResult } from '../../publish/publish.ts';
 import type { Problem } from '../../publish/compile.ts';
 import { switchChanges, type SwitchControl } from '../../publish/callcenter.ts';
 import type { ConfigSnapshot } from '../../publish/snapshot.ts';
-import { snapshotByVersionAsync } from '../../publish/store.ts';
+import { snapshotByVersion } from '../../publish/store.ts';
 import { listVersions, type VersionInfo } from '../../publish/versions.ts';
 
 export interface PublishingDeps {
@@ -34,7 +34,7 @@ export async function publishOrganization(
   const [ivr] = await db.select({ id: ivrs.id }).from(ivrs).where(and(eq(ivrs.id, ivrId), eq(ivrs.orgId, actor.orgId))).limit(1);
   if (!ivr) throw new NotFoundError('IVR not found');
 
-  const result = await publishAsync(db, actor.orgId, { actorId: actor.id, soundsDir: soundsDir(config), now: now() });
+  const result = await publish(db, actor.orgId, { actorId: actor.id, soundsDir: soundsDir(config), now: now() });
   const warnings: Problem[] = [...result.warnings];
   try {
     const applied = await switchControl.applyPublished(switchChanges(result.snapshot, result.changed ? result.previous : result.snapshot));
@@ -52,7 +52,7 @@ export function publishedVersions(db: Db, orgId: string, limit: number): Promise
 
 /** One published version's snapshot; 404 when the org has no such version. */
 export async function publishedVersion(db: Db, orgId: string, version: number): Promise<ConfigSnapshot> {
-  const snap = await snapshotByVersionAsync(db, orgId, version);
+  const snap = await snapshotByVersion(db, orgId, version);
   if (!snap) throw new NotFoundError(`Configuration version ${version} not found`);
   return snap;
 }

@@ -5,7 +5,7 @@
  */
 import { soundsDir, type Config } from '../../runtime/env.ts';
 import { transaction, type Db } from '../../db/handle.ts';
-import { compileAsync, type Problem } from '../../publish/compile.ts';
+import { compile, type Problem } from '../../publish/compile.ts';
 
 /** A finding and where it is: `section` and `object_id` from its path; `ivr_id` and `option` for IVR findings. */
 export interface LocatedProblem extends Problem {
@@ -35,6 +35,6 @@ export function locateProblem(p: Problem): LocatedProblem {
 
 /** Compiles the org's draft in one read transaction (a consistent view) and reports what publishing would say. */
 export async function validateDraft(deps: { adb: Db; config: Pick<Config, 'SOUNDS_DIR' | 'DATA_DIR'> }, orgId: string): Promise<ValidationReport> {
-  const { problems, warnings } = await transaction(deps.adb, (tx) => compileAsync(tx, orgId, { soundsDir: soundsDir(deps.config) }));
+  const { problems, warnings } = await transaction(deps.adb, (tx) => compile(tx, orgId, { soundsDir: soundsDir(deps.config) }));
   return { ok: problems.length === 0, problems: problems.map(locateProblem), warnings: warnings.map(locateProblem) };
 }

@@ -3,7 +3,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { affectedRows, transaction, type Db, type Tables } from '../../db/handle.ts';
 import type { StoredDestination } from '../../db/schema/index.ts';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
-import { assertNumberFreeAsync } from '../numbers/extension-numbers.ts';
+import { assertNumberFree } from '../numbers/extension-numbers.ts';
 import type { FinalDestinationType } from '../../domain/destinations.ts';
 
 /** Strategies exactly as mod_callcenter names them. */
@@ -123,7 +123,7 @@ export async function createQueue(
   // requests cannot both take the same number; on PostgreSQL (READ COMMITTED) the unique index refuses the second.
   const row = await transaction(db, async (tx) => {
     const { queues } = tx.t;
-    await assertNumberFreeAsync(tx, orgId, body.number);
+    await assertNumberFree(tx, orgId, body.number);
     const agents = await resolveAgents(tx, orgId, body.agents);
     const [q] = await tx.insert(queues).values({
       orgId, number: body.number, name: body.name, strategy: body.strategy, mohSound: body.moh_sound,
@@ -141,7 +141,7 @@ export async function updateQueue(db: Db, orgId: string, id: string, body: Queue
   const row = await transaction(db, async (tx) => {
     const { queues } = tx.t;
     const current = await findQueue(tx, orgId, id);
-    if (body.number !== undefined && body.number !== current.number) await assertNumberFreeAsync(tx, orgId, body.number, { type: 'queue', id });
+    if (body.number !== undefined && body.number !== current.number) await assertNumberFree(tx, orgId, body.number, { type: 'queue', id });
     const agents = body.agents === undefined ? undefined : await resolveAgents(tx, orgId, body.agents);
     const [q] = await tx.update(queues).set({
       ...(body.number !== undefined && { number: body.number }),

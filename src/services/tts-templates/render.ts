@@ -14,7 +14,7 @@ import type { TtsAudio, TtsEngine } from '../../media/tts-engine.ts';
 import { toMonoPcm16 } from '../../media/normalize-wav.ts';
 import { DomainError, NotFoundError } from '../../domain/errors.ts';
 import { fillTemplate, parseTemplate, type TemplateValues } from './placeholders.ts';
-import { findTemplateAsync, recordRender } from './template-service.ts';
+import { findTemplate, recordRender } from './template-service.ts';
 
 /** How long one synthesis may take before the render fails. */
 const TTS_TIMEOUT_MS = 30_000;
@@ -62,7 +62,7 @@ const exists = (path: string) => access(path).then(() => true, () => false);
  */
 export async function renderTemplate(deps: RenderDeps, orgId: string, templateIdOrName: string, values: TemplateValues, signal?: AbortSignal): Promise<RenderedTemplate> {
   const { db, config, tts } = deps;
-  const template = await findTemplateAsync(db, orgId, templateIdOrName);
+  const template = await findTemplate(db, orgId, templateIdOrName);
   const text = fillTemplate(parseTemplate(template.text), values);
   const voice = template.voice ?? '';
   const sampleRate = config.TTS_SAMPLE_RATE;
@@ -108,7 +108,7 @@ export async function renderTemplate(deps: RenderDeps, orgId: string, templateId
 
 /** A rendered wav of the template's organization; 404 for an unknown template, a malformed id or a file not (or no longer) there. */
 export async function readRenderedAudio(deps: Pick<RenderDeps, 'db' | 'config'>, orgId: string, templateId: string, audioId: string): Promise<Buffer> {
-  await findTemplateAsync(deps.db, orgId, templateId);
+  await findTemplate(deps.db, orgId, templateId);
   if (!AUDIO_ID.test(audioId)) throw new NotFoundError('Rendered audio not found');
   try {
     return await readFile(join(orgAudioDir(deps.config, orgId), `${audioId}.wav`));

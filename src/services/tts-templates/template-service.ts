@@ -1,9 +1,7 @@
 /** Text-to-speech templates: named text with placeholders, per organization (names unique within it). */
 import { and, asc, eq, or } from 'drizzle-orm';
-import type { Db as LegacyDb } from '../../db/client.ts';
 import type { Db, Tables } from '../../db/handle.ts';
 import { isUniqueViolation } from '../../db/order.ts';
-import { ttsTemplates as legacyTemplates } from '../../db/schema/index.ts';
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
 import { parseTemplate } from './placeholders.ts';
 
@@ -26,17 +24,9 @@ function pick(rows: TemplateRow[], ref: string): TemplateRow {
 }
 
 /** By id or by name (the seed API addresses templates by `template_name`). */
-export async function findTemplateAsync(db: Db, orgId: string, ref: string): Promise<TemplateRow> {
+export async function findTemplate(db: Db, orgId: string, ref: string): Promise<TemplateRow> {
   const { ttsTemplates } = db.t;
   return pick(await db.select().from(ttsTemplates).where(and(eq(ttsTemplates.orgId, orgId), or(eq(ttsTemplates.id, ref), eq(ttsTemplates.name, ref)))), ref);
-}
-
-/**
- * findTemplateAsync on the synchronous handle. Transitional twin (docs/pg/PG-PLAN.md): placed calls and
- * campaigns still use it; when they are converted it goes and the async one takes its name.
- */
-export function findTemplate(db: LegacyDb, orgId: string, ref: string): TemplateRow {
-  return pick(db.select().from(legacyTemplates).where(and(eq(legacyTemplates.orgId, orgId), or(eq(legacyTemplates.id, ref), eq(legacyTemplates.name, ref)))).all(), ref);
 }
 
 const taken = (name: string, id: string) => new ConflictError(`Template "${name}" already exists`, { type: 'tts_template', id, name });
@@ -74,7 +64,7 @@ export async function createTemplate(db: Db, orgId: string, input: TemplateInput
 /** Partial update. A new text, language or voice is a new template to speak: a past synthesis error no longer applies. */
 export async function updateTemplate(db: Db, orgId: string, id: string, patch: TemplatePatch): Promise<TemplateRow> {
   const { ttsTemplates } = db.t;
-  const current = await findTemplateAsync(db, orgId, id);
+  const current = await findTemplate(db, orgId, id);
   if (patch.text !== undefined) parseTemplate(patch.text);
   if (patch.name !== undefined && patch.name !== current.name) await assertNameFree(db, orgId, patch.name, current.id);
   const spoken = patch.text !== undefined || patch.language !== undefined || patch.voice !== undefined;
@@ -91,7 +81,7 @@ export async function updateTemplate(db: Db, orgId: string, id: string, patch: T
       })
       .where(and(eq(ttsTemplates.orgId, orgId), eq(ttsTemplates.id, current.id)))
       .returning();
-    return row ?? (await findTemplateAsync(db, orgId, current.id));
+    return row ?? (await findTemplate(db, orgId, current.id));
   } catch (err) {
     return nameRace(db, orgId, name, current.id, err);
   }
@@ -99,7 +89,7 @@ export async function updateTemplate(db: Db, orgId: string, id: string, patch: T
 
 export async function deleteTemplate(db: Db, orgId: string, id: string): Promise<void> {
   const { ttsTemplates } = db.t;
-  const row = await findTemplateAsync(db, orgId, id);
+  const row = await findTemplate(db, orgId, id);
   await db.delete(ttsTemplates).where(and(eq(ttsTemplates.orgId, orgId), eq(ttsTemplates.id, row.id)));
 }
 

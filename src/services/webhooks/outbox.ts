@@ -11,7 +11,7 @@ import type { Db } from '../../db/handle.ts';
 import { createBatchQueue } from '../../db/batch-queue.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { CallEvent, CallEventBus } from '../../domain/call-events.ts';
-import { getCallLogAsync, getCallLogOn, toCallLogDto, type CallLogRow } from '../call-logs/store.ts';
+import { getCallLog, getCallLogOn, toCallLogDto, type CallLogRow } from '../call-logs/store.ts';
 
 export const WEBHOOK_EVENTS = [
   'call.ringing', 'call.answered', 'call.dtmf', 'ivr.selection', 'call.transferred', 'call.bridged', 'call.hangup',
@@ -127,7 +127,7 @@ function outboxStore(db: Db, now: () => number, attachCall: (row: CallLogRow | u
       for (const e of events) {
         const endpoints = targets(e, rows.filter((r) => r.org_id === e.orgId));
         if (endpoints.length === 0) continue;
-        if (e.attachCallLog) e.data.call = attachCall(await getCallLogAsync(db, e.orgId, e.attachCallLog).catch(() => undefined));
+        if (e.attachCallLog) e.data.call = attachCall(await getCallLog(db, e.orgId, e.attachCallLog).catch(() => undefined));
         const body = bodyOf(e);
         for (const ep of endpoints) [randomUUID(), e.orgId, ep.id, e.type, body].forEach((v, i) => cols[i]!.push(v));
       }

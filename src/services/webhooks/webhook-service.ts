@@ -1,10 +1,8 @@
 /** Webhook endpoints of an organization, their deliveries and attempts, and a test delivery. */
 import { and, count, desc, eq, ne } from 'drizzle-orm';
-import type { Db as LegacyDb } from '../../db/client.ts';
 import type { Db, Tables } from '../../db/handle.ts';
 import { insertionOrder } from '../../db/order.ts';
 import type { Logger } from '../../runtime/logger.ts';
-import { webhookEndpoints as legacyEndpoints } from '../../db/schema/index.ts';
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
 import { createWebhookOutbox } from './outbox.ts';
 import { newWebhookSecret } from './signing.ts';
@@ -54,18 +52,10 @@ const newRow = (orgId: string, body: CreateBody) => ({
 });
 
 /** Registers an endpoint; the secret is generated (whsec_…) when not given. */
-export async function createWebhookAsync(db: Db, orgId: string, body: CreateBody): Promise<WebhookRow> {
+export async function createWebhook(db: Db, orgId: string, body: CreateBody): Promise<WebhookRow> {
   await assertUrlFree(db, orgId, body.url);
   const [row] = await db.insert(db.t.webhookEndpoints).values(newRow(orgId, body)).returning();
   return row!;
-}
-
-/** Transitional synchronous twin (SQLite only) of createWebhookAsync, for the compat contacts route not converted yet. */
-export function createWebhook(db: LegacyDb, orgId: string, body: CreateBody): WebhookRow {
-  const clash = db.select({ id: legacyEndpoints.id }).from(legacyEndpoints)
-    .where(and(eq(legacyEndpoints.orgId, orgId), eq(legacyEndpoints.url, body.url))).get();
-  if (clash) throw new ConflictError('A webhook with this URL already exists', { type: 'webhook', id: clash.id });
-  return db.insert(legacyEndpoints).values(newRow(orgId, body)).returning().get();
 }
 
 /** Partial update; `secret` is the new secret when one was set or rotated (shown once), else undefined. */

@@ -2,7 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
 import { toCallLogDto } from '../../../services/call-logs/store.ts';
 import {
-  addNoteAsync, getCallLogWithLegs, listCallLogPageAsync, listNotes, syncCallLogPageAsync, type CallNoteRow,
+  addNote, getCallLogWithLegs, listCallLogPage, listNotes, syncCallLogPage, type CallNoteRow,
 } from '../../../services/call-logs/call-log-service.ts';
 import { toBotLegDto } from './bot-legs.ts';
 import { createNoteRoute, getRoute, listNotesRoute, listRoute, syncRoute } from './routes.ts';
@@ -17,14 +17,14 @@ export function callLogRoutes() {
     .openapi(listRoute, async (c) => {
       const q = c.req.valid('query');
       const { adb: db, config } = c.get('deps');
-      const { rows, total } = await listCallLogPageAsync(db, c.get('principal').orgId, q, config.DEFAULT_COUNTRY_CODE);
+      const { rows, total } = await listCallLogPage(db, c.get('principal').orgId, q, config.DEFAULT_COUNTRY_CODE);
       const base = config.PUBLIC_URL ?? '';
       return c.json({ calls: rows.map((r) => toCallLogDto(r, base)), total, limit: q.limit, offset: q.offset }, 200);
     })
     .openapi(syncRoute, async (c) => {
       const q = c.req.valid('query');
       const { adb: db, config } = c.get('deps');
-      const page = await syncCallLogPageAsync(db, c.get('principal').orgId, { after: q.after, afterIds: q.after_id, limit: q.limit, type: q.type });
+      const page = await syncCallLogPage(db, c.get('principal').orgId, { after: q.after, afterIds: q.after_id, limit: q.limit, type: q.type });
       const base = config.PUBLIC_URL ?? '';
       return c.json({
         calls: page.rows.map((r) => ({ ...toCallLogDto(r, base), seq: r.seq! })),
@@ -43,7 +43,7 @@ export function callLogRoutes() {
     })
     .openapi(createNoteRoute, async (c) => {
       const { adb: db, now } = c.get('deps');
-      const row = await addNoteAsync(db, c.get('principal'), c.req.valid('param').id, c.req.valid('json'), now);
+      const row = await addNote(db, c.get('principal'), c.req.valid('param').id, c.req.valid('json'), now);
       return c.json(noteDto(row), 201);
     });
 }

@@ -13,7 +13,7 @@ export function didRoutes() {
     .openapi(getDid, async (c) => c.json(svc.toDidDto(await svc.findOrgDid(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id)), 200))
     .openapi(routeDid, async (c) => {
       const { deps, principal } = c.var;
-      const { did, published } = await svc.routeDidAsync(deps.adb, principal.orgId, c.req.valid('param').id, c.req.valid('json'), actorOf(principal), deps.now());
+      const { did, published } = await svc.routeDid(deps.adb, principal.orgId, c.req.valid('param').id, c.req.valid('json'), actorOf(principal), deps.now());
       for (const w of published.warnings) c.get('logger').warn({ did: did.number }, w);
       return c.json({ ...svc.toDidDto(did), published: true as const, warnings: published.warnings }, 200);
     })

@@ -3,7 +3,7 @@ import type { AppEnv } from '../../context.ts';
 import { requirePermission } from '../../middleware/auth.ts';
 import { IdParam, conflictResponse, errorResponses, jsonBody, jsonContent, security } from '../../schemas.ts';
 import {
-  createDisposition, deleteDisposition, listDispositionsAsync, renameDisposition, type DispositionRow,
+  createDisposition, deleteDisposition, listDispositions, renameDisposition, type DispositionRow,
 } from '../../../services/dispositions/disposition-service.ts';
 
 const DispositionSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string() }).openapi('Disposition');
@@ -37,7 +37,7 @@ const toDto = (r: DispositionRow) => ({ id: r.id, name: r.name, createdAt: r.cre
 
 export function dispositionRoutes() {
   return new OpenAPIHono<AppEnv>()
-    .openapi(list, async (c) => c.json((await listDispositionsAsync(c.get('deps').adb, c.get('principal').orgId)).map(toDto), 200))
+    .openapi(list, async (c) => c.json((await listDispositions(c.get('deps').adb, c.get('principal').orgId)).map(toDto), 200))
     .openapi(create, async (c) => c.json(toDto(await createDisposition(c.get('deps').adb, c.get('principal').orgId, c.req.valid('json').name)), 201))
     .openapi(update, async (c) => {
       const row = await renameDisposition(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json').name);

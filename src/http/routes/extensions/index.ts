@@ -16,7 +16,7 @@ const toDto = (r: svc.ExtensionRow) => ({
 const greetingTts = (g: RenderedGreeting | null) => (g ? { engine: g.engine, voice: g.voice, cached: g.cached } : null);
 
 /** The service's collaborators for this request: a client that goes away stops the greeting's rendering. */
-const depsOf = (c: Context<AppEnv>): svc.ExtensionDepsAsync => {
+const depsOf = (c: Context<AppEnv>): svc.ExtensionDeps => {
   const { adb, config, tts } = c.get('deps');
   return { db: adb, config, tts, logger: c.get('logger'), signal: c.req.raw.signal };
 };
@@ -40,7 +40,7 @@ export function extensionRoutes() {
       return c.json({ ...toDto(row), sip_password: sipPassword, voicemail_greeting_tts: greetingTts(greeting) }, 201);
     })
     .openapi(updateExtension, async (c) => {
-      const { row, greeting } = await svc.updateExtensionAsync(depsOf(c), c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json'), c.get('deps').now);
+      const { row, greeting } = await svc.updateExtension(depsOf(c), c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json'), c.get('deps').now);
       return c.json({ ...toDto(row), voicemail_greeting_tts: greetingTts(greeting) }, 200);
     })
     .openapi(deleteExtension, async (c) => {

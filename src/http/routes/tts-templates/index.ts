@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
 import {
-  createTemplate, deleteTemplate, findTemplateAsync, listTemplates, updateTemplate, type TemplateRow,
+  createTemplate, deleteTemplate, findTemplate, listTemplates, updateTemplate, type TemplateRow,
 } from '../../../services/tts-templates/template-service.ts';
 import { parseTemplate } from '../../../services/tts-templates/placeholders.ts';
 import { readRenderedAudio, renderTemplate } from '../../../services/tts-templates/render.ts';
@@ -24,8 +24,8 @@ export function ttsTemplateRoutes() {
       const { adb, config } = c.get('deps');
       return c.json(toDto(await createTemplate(adb, c.get('principal').orgId, c.req.valid('json'), config.TTS_TEMPLATE_LANGUAGE)), 201);
     })
-    .openapi(getTemplateRoute, async (c) => c.json(toDto(await findTemplateAsync(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id)), 200))
-    .openapi(templateStatusRoute, async (c) => c.json(statusDto(await findTemplateAsync(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id)), 200))
+    .openapi(getTemplateRoute, async (c) => c.json(toDto(await findTemplate(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id)), 200))
+    .openapi(templateStatusRoute, async (c) => c.json(statusDto(await findTemplate(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id)), 200))
     .openapi(updateTemplateRoute, async (c) => {
       const row = await updateTemplate(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id, c.req.valid('json'));
       return c.json(toDto(row), 200);

@@ -25,7 +25,7 @@ export function webhookRoutes() {
   return new OpenAPIHono<AppEnv>()
     .openapi(listRoute, async (c) => c.json((await svc.listWebhooks(c.get('deps').adb, c.get('principal').orgId)).map(toDto), 200))
     .openapi(createWebhookRoute, async (c) => {
-      const row = await svc.createWebhookAsync(c.get('deps').adb, c.get('principal').orgId, c.req.valid('json'));
+      const row = await svc.createWebhook(c.get('deps').adb, c.get('principal').orgId, c.req.valid('json'));
       return c.json({ ...toDto(row), secret: row.secret }, 201);
     })
     .openapi(getWebhookRoute, async (c) => c.json(toDto(await svc.getWebhook(c.get('deps').adb, c.get('principal').orgId, c.req.valid('param').id)), 200))

@@ -5,8 +5,7 @@
  * for a DID set-up, the DID routed to that extension.
  */
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../../db/client.ts';
-import { dids } from '../../../db/schema/index.ts';
+import type { Db } from '../../../db/handle.ts';
 import { NotFoundError, ValidationError } from '../../../domain/errors.ts';
 import { parseScheduleTime } from '../../calls/schedule-time.ts';
 import { routeDid } from '../../dids/did-service.ts';
@@ -16,25 +15,25 @@ import { applyExtensionStates } from '../../human-agents/apply.ts';
 import { findAgentByExtension, type AgentView } from '../../human-agents/queries.ts';
 import { normalizeE164 } from '../../numbers/phone.ts';
 
-export type CompatDeps = AgentDeps & ExtensionDeps & { timeZone: string };
+export type CompatDeps = AgentDeps & Omit<ExtensionDeps, 'db'> & { timeZone: string };
 export type Actor = { id: string; kind: 'user' | 'api_key' };
 
 /** Enables or disables what answers on extension `extNo`: its agent (login, registration, calls), else the extension. */
 export async function setExtensionEnabled(deps: CompatDeps, orgId: string, extNo: string, enabled: boolean, actor: Actor): Promise<void> {
-  const agent = findAgentByExtension(deps.db, orgId, extNo);
+  const agent = await findAgentByExtension(deps.adb, orgId, extNo);
   if (agent) {
     await updateAgent(deps, orgId, agent.id, { enabled }, actor.id);
     return;
   }
-  const ext = findExtensionByNumber(deps.db, orgId, extNo);
-  await updateExtension(deps, orgId, ext.id, { enabled }, deps.now);
+  const ext = await findExtensionByNumber(deps.adb, orgId, extNo);
+  await updateExtension({ ...deps, db: deps.adb }, orgId, ext.id, { enabled }, deps.now);
   await applyExtensionStates(deps, orgId, actor.id);
 }
 
 /** The agent on extension `extNo`, or a 404 saying the extension has none. */
-export function agentOnExtension(db: Db, orgId: string, extNo: string, field: string): AgentView {
-  findExtensionByNumber(db, orgId, extNo);
-  const agent = findAgentByExtension(db, orgId, extNo);
+export async function agentOnExtension(db: Db, orgId: string, extNo: string, field: string): Promise<AgentView> {
+  await findExtensionByNumber(db, orgId, extNo);
+  const agent = await findAgentByExtension(db, orgId, extNo);
   if (!agent) throw new NotFoundError(`Extension ${extNo} has no agent (user)`, { field });
   return agent;
 }
@@ -68,13 +67,14 @@ export async function setUpAgent(deps: CompatDeps, orgId: string, actor: Actor, 
   let didId: string | undefined;
   if (routeTheDid) {
     const number = normalizeE164(s.did_no!, deps.defaultCountryCode);
-    didId = number ? deps.db.select({ id: dids.id }).from(dids).where(and(eq(dids.orgId, orgId), eq(dids.number, number))).get()?.id : undefined;
+    const { dids } = deps.adb.t;
+    didId = number ? (await deps.adb.select({ id: dids.id }).from(dids).where(and(eq(dids.orgId, orgId), eq(dids.number, number))).limit(1))[0]?.id : undefined;
     if (!didId) throw new ValidationError('Unknown DID', [{ field: 'did_no', message: 'not a DID of this organization' }]);
   }
   const created = await createAgent(deps, orgId, {
     name: s.name!, email: s.email!, password: s.password, phone: s.phone ?? null, ...(s.extn_no !== undefined && { extension: s.extn_no }),
     expires_at: s.expiry_date === undefined ? null : endOfDay(s.expiry_date, deps.timeZone, 'expiry_date'), caller_id_did: s.did_no ?? null,
   });
-  if (didId) routeDid(deps.db, orgId, didId, { routing_type: 'extension', routing_destination: created.agent.extension.number }, actor, deps.now());
+  if (didId) await routeDid(deps.adb, orgId, didId, { routing_type: 'extension', routing_destination: created.agent.extension.number }, actor, deps.now());
   return created;
 }

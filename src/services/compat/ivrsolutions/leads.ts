@@ -1,5 +1,5 @@
 /** The vendor's "lead data for CRM": one lead per number that called or was called, from the newest calls. */
-import type { Db } from '../../../db/client.ts';
+import type { Db } from '../../../db/handle.ts';
 import { listCallLogPage } from '../../call-logs/call-log-service.ts';
 import { vendorCallStatus, vendorTime } from './call-logs.ts';
 
@@ -15,8 +15,8 @@ export interface Lead {
 }
 
 /** Leads from the newest `window` calls, the most recently heard-from first; masked numbers (masking calls) are no leads. */
-export function leadsFromCalls(db: Db, orgId: string, opts: { defaultCountryCode: string; timeZone: string; window: number }): Lead[] {
-  const { rows } = listCallLogPage(db, orgId, { limit: opts.window, offset: 0 }, opts.defaultCountryCode);
+export async function leadsFromCalls(db: Db, orgId: string, opts: { defaultCountryCode: string; timeZone: string; window: number }): Promise<Lead[]> {
+  const { rows } = await listCallLogPage(db, orgId, { limit: opts.window, offset: 0 }, opts.defaultCountryCode);
   const leads = new Map<string, Lead>();
   for (const r of rows) {
     if (!r.caller || r.direction === 'masking') continue;

@@ -4,8 +4,7 @@
  * mismatch is a 400, never ignored), its status a disposition of ours by id.
  */
 import { and, eq, isNotNull } from 'drizzle-orm';
-import type { Db } from '../../../db/client.ts';
-import { outboundCalls } from '../../../db/schema/index.ts';
+import type { Db } from '../../../db/handle.ts';
 import { ValidationError } from '../../../domain/errors.ts';
 import { addNote, type CallNoteRow } from '../../call-logs/call-log-service.ts';
 import { getCallLog } from '../../call-logs/store.ts';
@@ -22,18 +21,19 @@ export interface VendorNote {
   note?: string | undefined;
 }
 
-export function addVendorNote(db: Db, author: { orgId: string; id: string }, n: VendorNote, now: () => Date): CallNoteRow {
-  const call = getCallLog(db, author.orgId, n.ref);
+export async function addVendorNote(db: Db, author: { orgId: string; id: string }, n: VendorNote, now: () => Date): Promise<CallNoteRow> {
+  const call = await getCallLog(db, author.orgId, n.ref);
   if (n.callType !== undefined) {
-    const fromCampaign = db.select({ id: outboundCalls.id }).from(outboundCalls)
-      .where(and(eq(outboundCalls.id, call.id), isNotNull(outboundCalls.campaignId))).get() !== undefined;
+    const { outboundCalls } = db.t;
+    const fromCampaign = (await db.select({ id: outboundCalls.id }).from(outboundCalls)
+      .where(and(eq(outboundCalls.id, call.id), isNotNull(outboundCalls.campaignId))).limit(1)).length > 0;
     if (!callTypeMatches(n.callType, call, fromCampaign)) {
       throw new ValidationError('call_type does not match the call', [{ field: 'call_type', message: `the ${n.refField} names a ${fromCampaign ? 'dialer' : call.direction} call` }]);
     }
   }
   if (n.status === undefined && n.note === undefined) throw new ValidationError('Nothing to note', [{ field: n.statusField, message: 'give a status or a note' }]);
   try {
-    return addNote(db, author, call.id, { ...(n.status !== undefined && { disposition_id: n.status }), ...(n.note !== undefined && { note: n.note }) }, now);
+    return await addNote(db, author, call.id, { ...(n.status !== undefined && { disposition_id: n.status }), ...(n.note !== undefined && { note: n.note }) }, now);
   } catch (err) {
     // The disposition is the vendor's status field: say so in its words.
     if (err instanceof ValidationError) throw new ValidationError('Unknown call status', [{ field: n.statusField, message: 'not a call status id of this organization (get_call_status lists them)' }]);

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../../context.ts';
 import { createAgent, updateAgent } from '../../../../services/human-agents/agent-service.ts';
 import { findAgentByExtension, listAgents, type AgentView } from '../../../../services/human-agents/queries.ts';
-import { findExtensionByNumberAsync, listExtensions } from '../../../../services/extensions/extension-service.ts';
+import { findExtensionByNumber, listExtensions } from '../../../../services/extensions/extension-service.ts';
 import { extensionsWithState, type ExtensionWithState } from '../../../../services/extensions/extension-state.ts';
 import {
   agentOnExtension, endOfDay, setExtensionEnabled, setUpAgent, type CompatDeps,
@@ -17,8 +17,8 @@ type Router = ReturnType<typeof vendorRouter>;
 const EXT = z.string().trim().regex(/^\d{2,8}$/, 'must be an extension number');
 
 export const compatDeps = (c: Context<AppEnv>): CompatDeps => {
-  const { db, adb, switchControl, now, config, tts } = c.get('deps');
-  return { db, adb, switchControl, now, config, tts, logger: c.get('logger'), defaultCountryCode: config.DEFAULT_COUNTRY_CODE, timeZone: config.DEFAULT_TIMEZONE, signal: c.req.raw.signal };
+  const { adb, switchControl, now, config, tts } = c.get('deps');
+  return { adb, switchControl, now, config, tts, logger: c.get('logger'), defaultCountryCode: config.DEFAULT_COUNTRY_CODE, timeZone: config.DEFAULT_TIMEZONE, signal: c.req.raw.signal };
 };
 const actor = (c: Context<AppEnv>) => ({ id: c.get('principal').id, kind: c.get('principal').kind });
 
@@ -89,7 +89,7 @@ export function agentRoutes(r: Router): void {
     handle: async (c, b) => {
       const deps = compatDeps(c);
       const orgId = c.get('principal').orgId;
-      const agent = agentOnExtension(deps.db, orgId, b.agent_ext, 'agent_ext');
+      const agent = await agentOnExtension(deps.adb, orgId, b.agent_ext, 'agent_ext');
       await inVendorFields({ caller_id_did: 'did_num' }, () => updateAgent(deps, orgId, agent.id, { caller_id_did: b.did_num }, actor(c).id));
       return { message: 'Agent DID updated successfully' };
     },
@@ -113,10 +113,10 @@ export function agentRoutes(r: Router): void {
     output: z.object({ data: Extension.extend({ did: z.string().nullable(), expiry_date: z.string().nullable() }) }),
     summary: 'One extension: its agent, caller-ID DID, expiry and registration',
     handle: async (c, b) => {
-      const { db, adb, registrations, config } = c.get('deps');
+      const { adb, registrations, config } = c.get('deps');
       const orgId = c.get('principal').orgId;
-      const [one] = await extensionsWithState(adb, registrations, orgId, [await findExtensionByNumberAsync(adb, orgId, b.ext_no)]);
-      const agent = findAgentByExtension(db, orgId, b.ext_no);
+      const [one] = await extensionsWithState(adb, registrations, orgId, [await findExtensionByNumber(adb, orgId, b.ext_no)]);
+      const agent = await findAgentByExtension(adb, orgId, b.ext_no);
       return { data: { ...extensionDto(one!), did: agent?.caller_id_did?.number ?? null, expiry_date: vendorTime(agent?.expires_at ?? null, config.DEFAULT_TIMEZONE) } };
     },
   });
@@ -126,7 +126,7 @@ export function agentRoutes(r: Router): void {
     handle: async (c, b) => {
       const deps = compatDeps(c);
       const orgId = c.get('principal').orgId;
-      await updateAgent(deps, orgId, agentOnExtension(deps.db, orgId, b.ext_no, 'ext_no').id, { enabled: false }, actor(c).id);
+      await updateAgent(deps, orgId, (await agentOnExtension(deps.adb, orgId, b.ext_no, 'ext_no')).id, { enabled: false }, actor(c).id);
       return { message: 'User deactivated successfully' };
     },
   });
@@ -137,7 +137,7 @@ export function agentRoutes(r: Router): void {
     handle: async (c, b) => {
       const deps = compatDeps(c);
       const orgId = c.get('principal').orgId;
-      const agent = agentOnExtension(deps.db, orgId, b.ext_no, 'ext_no');
+      const agent = await agentOnExtension(deps.adb, orgId, b.ext_no, 'ext_no');
       await updateAgent(deps, orgId, agent.id, { expires_at: endOfDay(b.expiry_date, deps.timeZone, 'expiry_date') }, actor(c).id);
       return { message: 'Extension expiry updated successfully' };
     },

@@ -78,14 +78,14 @@ export function botRoutes(r: Router): void {
   r.route({
     methods: ['post'], path: '/api/dial_by_aivoicebot', source: 'seed', permission: 'call.write', style: 'code', input: AiBotCall, output: Initiated,
     summary: 'Call a customer and hand the answered call to a bot: a configured one (Voicechat_id) or your WebSocket (wss_url)',
-    handle: (c, b) => {
+    handle: async (c, b) => {
       refuse([
         ['sip_url', b.sip_url !== undefined, 'a bot transfers to an extension, queue, IVR or phone number (session.transfer), not to a SIP URI: use ai_agent_ext'],
         ['wss_url', b.wss_url !== undefined && b.Voicechat_id !== undefined, 'Voicechat_id names a configured bot, which streams to its own WebSocket: give Voicechat_id or wss_url, not both'],
       ]);
-      const { db } = c.get('deps');
+      const { adb } = c.get('deps');
       const orgId = c.get('principal').orgId;
-      const did = b.did_num ?? (b.ai_agent_ext ? agentCallerIdNumber(db, orgId, b.ai_agent_ext) : null);
+      const did = b.did_num ?? (b.ai_agent_ext ? await agentCallerIdNumber(adb, orgId, b.ai_agent_ext) : null);
       if (!did) throw new ValidationError('Which DID?', [{ field: 'did_num', message: 'required unless ai_agent_ext\'s agent has a caller-ID DID' }]);
       return place(c, {
         did, customer_number: b.customer_no, agent_id: b.Voicechat_id ?? null, wss_url: b.wss_url ?? null, headers: headersOf(b.wss_header),

@@ -92,9 +92,9 @@ export function callRoutes(r: Router): void {
   r.route({
     methods: ['get', 'post'], path: '/api/c2c_recordings', source: 'named', permission: 'call.read', style: 'code', input: z.strictObject({}),
     output: z.object({ data: z.array(Recording) }), summary: 'Recordings of click-to-call calls (newest 500 calls)',
-    handle: (c) => {
-      const { db, config } = c.get('deps');
-      const { rows } = listCallLogPage(db, c.get('principal').orgId, { type: 'click_to_call', limit: 500, offset: 0 }, config.DEFAULT_COUNTRY_CODE);
+    handle: async (c) => {
+      const { adb, config } = c.get('deps');
+      const { rows } = await listCallLogPage(adb, c.get('principal').orgId, { type: 'click_to_call', limit: 500, offset: 0 }, config.DEFAULT_COUNTRY_CODE);
       const base = config.PUBLIC_URL ?? '';
       return {
         data: rows.filter((l) => l.recording_id).map((l) => ({

@@ -61,7 +61,7 @@ export function contactRoutes(r: Router): void {
     output: z.object({ data: z.object({ caller_number: z.string(), contact: Contact.nullable(), calls: z.array(VendorCallLogSchema) }) }),
     summary: `A caller's saved contact (or null) and their newest ${RECENT_CALLS} calls`,
     handle: async (c, b) => {
-      const { db, adb, config } = c.get('deps');
+      const { adb, config } = c.get('deps');
       const orgId = c.get('principal').orgId;
       let contact: ContactRow | null = null;
       try {
@@ -69,8 +69,8 @@ export function contactRoutes(r: Router): void {
       } catch (err) {
         if (!(err instanceof NotFoundError)) throw err;
       }
-      const { rows } = listCallLogPage(db, orgId, { phone: b.caller_number, limit: RECENT_CALLS, offset: 0 }, config.DEFAULT_COUNTRY_CODE);
-      const agents = agentsByExtensionNumber(db, orgId);
+      const { rows } = await listCallLogPage(adb, orgId, { phone: b.caller_number, limit: RECENT_CALLS, offset: 0 }, config.DEFAULT_COUNTRY_CODE);
+      const agents = await agentsByExtensionNumber(adb, orgId);
       return {
         data: {
           caller_number: contact?.phone ?? b.caller_number, contact: contact ? toVendor(contact) : null,
@@ -88,9 +88,9 @@ export function contactRoutes(r: Router): void {
       })),
     }),
     summary: 'Leads: one per number in the newest 500 calls, with its last call and latest disposition',
-    handle: (c) => {
-      const { db, config } = c.get('deps');
-      return { data: leadsFromCalls(db, c.get('principal').orgId, { defaultCountryCode: config.DEFAULT_COUNTRY_CODE, timeZone: config.DEFAULT_TIMEZONE, window: 500 }) };
+    handle: async (c) => {
+      const { adb, config } = c.get('deps');
+      return { data: await leadsFromCalls(adb, c.get('principal').orgId, { defaultCountryCode: config.DEFAULT_COUNTRY_CODE, timeZone: config.DEFAULT_TIMEZONE, window: 500 }) };
     },
   });
   r.route({
@@ -101,8 +101,8 @@ export function contactRoutes(r: Router): void {
     }),
     output: z.object({ message: z.string(), webhook_id: z.string(), events: z.array(z.string()), secret_key: z.string().optional().openapi({ description: 'The generated key, shown once, when the request gave none' }) }),
     summary: `Register a URL for call events (${WEBHOOK_EVENTS.join(', ')}), signed with secret_key (docs/webhooks.md)`,
-    handle: (c, b) => {
-      const row = createWebhook(c.get('deps').db, c.get('principal').orgId, { url: b.webhookurl, events: WEBHOOK_EVENTS, secret: b.secret_key, enabled: true });
+    handle: async (c, b) => {
+      const row = await createWebhook(c.get('deps').adb, c.get('principal').orgId, { url: b.webhookurl, events: WEBHOOK_EVENTS, secret: b.secret_key, enabled: true });
       return { message: 'Webhook registered successfully', webhook_id: row.id, events: row.events, ...(b.secret_key === undefined && { secret_key: row.secret }) };
     },
   });

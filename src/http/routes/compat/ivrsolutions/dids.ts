@@ -149,9 +149,9 @@ export function didRoutes(r: Router): void {
     output: z.object({ data: z.array(LiveStatus.extend({ ext_no: z.string() })) }),
     summary: 'The calling agent\'s caller-ID DID and its live status (an agent\'s login token)',
     handle: async (c) => {
-      const { db, adb, config } = c.get('deps');
+      const { adb, config } = c.get('deps');
       const p = c.get('principal');
-      const agent = p.kind === 'user' ? findAgentByUser(db, p.orgId, p.id) : null;
+      const agent = p.kind === 'user' ? await findAgentByUser(adb, p.orgId, p.id) : null;
       if (!agent) throw new ForbiddenError('This endpoint answers for an agent: send an agent\'s login token');
       const did = agent.caller_id_did;
       return { data: did ? [{ ...liveDto(await didStatus(adb, p.orgId, did.id), config.DEFAULT_TIMEZONE), ext_no: agent.extension.number }] : [] };

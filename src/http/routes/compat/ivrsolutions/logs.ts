@@ -34,16 +34,16 @@ const BY_NUMBER = ['recordid', 'did_no', 'client_no', 'attended_by', 'call_time'
 const C2C_BY_NUMBER = ['recordid', 'did_no', 'agent_no', 'client_no', 'call_time', 'call_duration', 'recording_url'] as const;
 
 /** A page of our call logs as the vendor's rows. */
-function vendorRows(c: Context<AppEnv>, q: Parameters<typeof listCallLogPage>[2]): VendorCallLog[] {
-  const { db, config } = c.get('deps');
+async function vendorRows(c: Context<AppEnv>, q: Parameters<typeof listCallLogPage>[2]): Promise<VendorCallLog[]> {
+  const { adb, config } = c.get('deps');
   const orgId = c.get('principal').orgId;
-  const { rows } = listCallLogPage(db, orgId, q, config.DEFAULT_COUNTRY_CODE);
+  const { rows } = await listCallLogPage(adb, orgId, q, config.DEFAULT_COUNTRY_CODE);
   return shape(c, rows);
 }
 
-function shape(c: Context<AppEnv>, rows: CallLogRow[]): VendorCallLog[] {
-  const { db, config } = c.get('deps');
-  const agents = agentsByExtensionNumber(db, c.get('principal').orgId);
+async function shape(c: Context<AppEnv>, rows: CallLogRow[]): Promise<VendorCallLog[]> {
+  const { adb, config } = c.get('deps');
+  const agents = await agentsByExtensionNumber(adb, c.get('principal').orgId);
   return rows.map((l) => toVendorCallLog(l, agents, config.PUBLIC_URL ?? '', config.DEFAULT_TIMEZONE));
 }
 
@@ -62,19 +62,19 @@ export function logRoutes(r: Router): void {
   r.route({
     methods: ['get', 'post'], path: '/api/call_logs', source: 'seed', permission: 'call.read', style: 'code', input: Range,
     output: z.object({ data: z.array(VendorCallLogSchema) }), summary: `Every call (inbound, click-to-call, dialer, …) in a date range, newest ${LIMIT}`,
-    handle: (c, b) => ({ data: vendorRows(c, { ...dayRange(b.from_date, b.to_date, c.get('deps').config.DEFAULT_TIMEZONE), limit: LIMIT, offset: 0 }) }),
+    handle: async (c, b) => ({ data: await vendorRows(c, { ...dayRange(b.from_date, b.to_date, c.get('deps').config.DEFAULT_TIMEZONE), limit: LIMIT, offset: 0 }) }),
   });
   r.route({
     methods: ['get', 'post'], path: '/api/call_logs_by_number', source: 'named', permission: 'call.read', style: 'code', input: ByNumber,
     output: subset(BY_NUMBER), summary: `Calls with one number (any format), newest ${LIMIT}`,
-    handle: (c, b) => ({ data: vendorRows(c, { phone: b.phone, limit: LIMIT, offset: 0 }).map(pick(BY_NUMBER)) }),
+    handle: async (c, b) => ({ data: (await vendorRows(c, { phone: b.phone, limit: LIMIT, offset: 0 })).map(pick(BY_NUMBER)) }),
   });
   r.route({
     methods: ['get', 'post'], path: '/api/c2c_logs', source: 'named', permission: 'call.read', style: 'code', input: z.strictObject({}),
     output: z.object({ data: z.array(VendorCallLogSchema.pick({ recordid: true, did_no: true, agent_no: true, client_no: true, call_time: true, call_duration: true, call_status: true, recording_url: true }).extend({ agent_name: z.string().nullable() })) }),
     summary: `Click-to-call calls, newest ${LIMIT}`,
-    handle: (c) => ({
-      data: vendorRows(c, { type: 'click_to_call', limit: LIMIT, offset: 0 }).map((row) => ({
+    handle: async (c) => ({
+      data: (await vendorRows(c, { type: 'click_to_call', limit: LIMIT, offset: 0 })).map((row) => ({
         recordid: row.recordid, did_no: row.did_no, agent_no: row.agent_no, client_no: row.client_no, agent_name: row.attended_by,
         call_time: row.call_time, call_duration: row.call_duration, call_status: row.call_status, recording_url: row.recording_url,
       })),
@@ -83,7 +83,7 @@ export function logRoutes(r: Router): void {
   r.route({
     methods: ['get', 'post'], path: '/api/c2c_logs_by_number', source: 'named', permission: 'call.read', style: 'code', input: ByNumber,
     output: subset(C2C_BY_NUMBER), summary: `Click-to-call calls with one number, newest ${LIMIT}`,
-    handle: (c, b) => ({ data: vendorRows(c, { type: 'click_to_call', phone: b.phone, limit: LIMIT, offset: 0 }).map(pick(C2C_BY_NUMBER)) }),
+    handle: async (c, b) => ({ data: (await vendorRows(c, { type: 'click_to_call', phone: b.phone, limit: LIMIT, offset: 0 })).map(pick(C2C_BY_NUMBER)) }),
   });
   r.route({
     methods: ['get', 'post'], path: '/api/dialer_logs', source: 'seed', permission: 'campaign.read', style: 'code',
@@ -107,7 +107,7 @@ export function logRoutes(r: Router): void {
   r.route({
     methods: ['get', 'post'], path: '/api/get_call_status', source: 'seed', permission: 'call.read', style: 'bool', input: z.strictObject({}),
     output: z.object({ data: z.array(z.object({ id: z.string(), name: z.string() })) }), summary: 'The call statuses (our dispositions) notes can set',
-    handle: (c) => ({ data: listDispositions(c.get('deps').db, c.get('principal').orgId).map((d) => ({ id: d.id, name: d.name })) }),
+    handle: async (c) => ({ data: (await listDispositions(c.get('deps').adb, c.get('principal').orgId)).map((d) => ({ id: d.id, name: d.name })) }),
   });
   r.route({
     methods: ['post'], path: '/api/update_call_note', source: 'named', permission: 'call.write', style: 'bool',
@@ -116,9 +116,9 @@ export function logRoutes(r: Router): void {
       call_type: z.enum(VENDOR_NOTE_CALL_TYPES).openapi({ description: 'Must match the call' }), call_remark: f.opt(f.text(5000)),
     }),
     output: z.object({ message: z.string() }), summary: 'Set a call\'s status (disposition) and remark',
-    handle: (c, b) => {
-      const { db, now } = c.get('deps');
-      addVendorNote(db, c.get('principal'), { ref: b.record_id, refField: 'record_id', callType: b.call_type, status: b.call_status, statusField: 'call_status', note: b.call_remark }, now);
+    handle: async (c, b) => {
+      const { adb, now } = c.get('deps');
+      await addVendorNote(adb, c.get('principal'), { ref: b.record_id, refField: 'record_id', callType: b.call_type, status: b.call_status, statusField: 'call_status', note: b.call_remark }, now);
       return { message: 'Call note updated successfully' };
     },
   });
@@ -129,9 +129,9 @@ export function logRoutes(r: Router): void {
       call_type: f.opt(z.enum(VENDOR_NOTE_CALL_TYPES)), status: f.opt(f.id()).openapi({ description: 'A status id from get_call_status' }),
     }),
     output: z.object({ message: z.string() }), summary: 'Add a note (and optionally a status) to a call by its SIP call id',
-    handle: (c, b) => {
-      const { db, now } = c.get('deps');
-      addVendorNote(db, c.get('principal'), { ref: b.sip_call_id, refField: 'sip_call_id', callType: b.call_type, status: b.status, statusField: 'status', note: b.note }, now);
+    handle: async (c, b) => {
+      const { adb, now } = c.get('deps');
+      await addVendorNote(adb, c.get('principal'), { ref: b.sip_call_id, refField: 'sip_call_id', callType: b.call_type, status: b.status, statusField: 'status', note: b.note }, now);
       return { message: 'Call note added successfully' };
     },
   });
@@ -139,15 +139,15 @@ export function logRoutes(r: Router): void {
     methods: ['get', 'post'], path: '/api/all_call_logs', source: 'client', permission: 'call.read', style: 'code', input: Sync,
     output: z.object({ call_logs: z.array(VendorCallLogSchema), click_to_call_logs: z.array(VendorCallLogSchema), dialer_logs: z.array(VendorCallLogSchema) }),
     summary: `Finished calls after the last ids you have, oldest first, at most ${SYNC_LIMIT} per kind ("0" or absent: from the start)`,
-    handle: (c, b) => {
-      const { db } = c.get('deps');
+    handle: async (c, b) => {
+      const { adb } = c.get('deps');
       const orgId = c.get('principal').orgId;
-      const after = (id: string | undefined, filter: SyncFilter) =>
-        shape(c, syncCallLogPage(db, orgId, { ...(id && id !== '0' && { afterIds: id }), limit: SYNC_LIMIT, ...filter }).rows);
+      const after = async (id: string | undefined, filter: SyncFilter) =>
+        shape(c, (await syncCallLogPage(adb, orgId, { ...(id && id !== '0' && { afterIds: id }), limit: SYNC_LIMIT, ...filter })).rows);
       return {
-        call_logs: after(b.last_call_log_id, { notType: 'click_to_call', campaign: false }),
-        click_to_call_logs: after(b.last_c2c_log_id, { type: 'click_to_call' }),
-        dialer_logs: after(b.last_dialer_log_id, { campaign: true }),
+        call_logs: await after(b.last_call_log_id, { notType: 'click_to_call', campaign: false }),
+        click_to_call_logs: await after(b.last_c2c_log_id, { type: 'click_to_call' }),
+        dialer_logs: await after(b.last_dialer_log_id, { campaign: true }),
       };
     },
   });

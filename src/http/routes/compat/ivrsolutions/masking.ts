@@ -60,11 +60,11 @@ export function maskingRoutes(r: Router): void {
   r.route({
     methods: ['get', 'post'], path: '/api/click_connect_logs', source: 'seed', permission: 'masking.read', style: 'code', input: Logs,
     output: z.object({ data: z.array(LogRow) }), summary: 'Calls of masking sessions (newest 500 in the range), numbers masked',
-    handle: (c, b) => {
-      const { db, config } = c.get('deps');
+    handle: async (c, b) => {
+      const { adb, config } = c.get('deps');
       const tz = config.DEFAULT_TIMEZONE;
       const range = dayRange(b.from_date, b.to_date, tz);
-      const { rows } = listCallLogPage(db, c.get('principal').orgId, { type: 'masking', did: b.did, ...range, limit: 500, offset: 0 }, config.DEFAULT_COUNTRY_CODE);
+      const { rows } = await listCallLogPage(adb, c.get('principal').orgId, { type: 'masking', did: b.did, ...range, limit: 500, offset: 0 }, config.DEFAULT_COUNTRY_CODE);
       const data = rows.map((l) => ({
         recordid: l.id, did_no: l.did, first_number: l.caller, call_time: vendorTime(l.started_at, tz)!, call_duration: l.duration_s ?? 0, call_status: vendorCallStatus(l),
       }));

@@ -1,6 +1,6 @@
 /** Text-to-speech templates: create, check, list. */
 import { z } from '@hono/zod-openapi';
-import { createTemplate, findTemplateAsync, listTemplates, type TemplateRow } from '../../../../services/tts-templates/template-service.ts';
+import { createTemplate, findTemplate, listTemplates, type TemplateRow } from '../../../../services/tts-templates/template-service.ts';
 import { f, type vendorRouter } from './kit.ts';
 
 type Router = ReturnType<typeof vendorRouter>;
@@ -29,7 +29,7 @@ export function templateRoutes(r: Router): void {
   r.route({
     methods: ['get', 'post'], path: '/api/text_template_status', source: 'named', permission: 'template.read', style: 'bool',
     input: z.strictObject({ template_name: f.text(64) }), output: z.object({ data: Template }), summary: 'A text template and whether it can be spoken',
-    handle: async (c, b) => ({ data: toVendor(await findTemplateAsync(c.get('deps').adb, c.get('principal').orgId, b.template_name)) }),
+    handle: async (c, b) => ({ data: toVendor(await findTemplate(c.get('deps').adb, c.get('principal').orgId, b.template_name)) }),
   });
   r.route({
     methods: ['get', 'post'], path: '/api/get_text_templates', source: 'named', permission: 'template.read', style: 'bool', input: z.strictObject({}),
