@@ -40,7 +40,8 @@ describe('click-to-call', () => {
     // The second leg inherits sb_call_id (export), which the inbound socket's filter lets through.
     expect(originate).toMatch(/'export:sb_call_id=[0-9a-f-]+,bridge:\[origination_uuid=[0-9a-f-]+\]sofia\/gateway\/pstn\/\+919944421125' inline$/);
     // Each event is emitted once its row is written: the bridged row may be read a moment before call.bridged.
-    await expect.poll(() => h.events.map((e) => e.type)).toEqual(['call.ringing', 'call.answered', 'call.bridged']);
+    const harness = h;
+    await expect.poll(() => harness.events.map((e) => e.type)).toEqual(['call.ringing', 'call.answered', 'call.bridged']);
     // Recording started on bridge, listed per call.
     const recs = await h.waitRecordings(org, placed.logid, 1);
     expect(recs).toHaveLength(1);
