@@ -1,3 +1,5 @@
+import type { RungFigures } from './types.ts';
+
 /** What bench/switch-scale.bench.ts hands its in-namespace driver, and what the driver reports per rung. */
 export type ScaleTarget = 'one' | 'two';
 
@@ -14,17 +16,8 @@ export interface ScaleDriverConfig {
   readonly twoDatabaseUrl?: string;
 }
 
-export interface ScaleRungResult {
+export interface ScaleRungResult extends RungFigures {
   readonly target: ScaleTarget;
-  readonly rate: number;
-  readonly calls: number;
-  readonly successful: number;
-  readonly failed: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly fsCpuMsPerCall: number;
-  /** CPU of the target's controller(s), summed, per completed call. */
-  readonly ctlCpuMsPerCall: number;
-  /** `two`: the share of calls the second instance took (0.5 when spread evenly). */
+  /** `ctlCpuMsPerCall` is the target's controllers' CPU, summed. `two`: the second instance's share of the calls (0.5 when spread evenly). */
   readonly secondShare: number;
 }
