@@ -9,6 +9,7 @@ import { benchCallLogs } from './call-logs.bench.ts';
 import { benchBot } from './bot.bench.ts';
 import { benchSwitch } from './switch.bench.ts';
 import { benchSwitchBot } from './switch-bot.bench.ts';
+import { benchSwitchScale } from './switch-scale.bench.ts';
 import { benchDialer } from './dialer.bench.ts';
 import { compileForBench } from './compiled.ts';
 
@@ -24,6 +25,7 @@ const suites: Record<string, () => Promise<void>> = {
   bot: () => benchBot(compiled),
   switch: () => benchSwitch(compiled),
   'switch-bot': () => benchSwitchBot(compiled),
+  'switch-scale': () => benchSwitchScale(compiled),
   dialer: () => benchDialer(),
 };
 

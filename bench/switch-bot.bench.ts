@@ -16,16 +16,14 @@
  * bridge,relay), BENCH_SWITCH_BOT_RAMP (calls/s bringing a rung up, default 40), BENCH_SWITCH_BOT_OVERLAP_S
  * (seconds all calls are up together, default 6), BENCH_SWITCH_KEEP=1 (keep the temp dir and captures).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { CompiledEntries } from './compiled.ts';
-import { trackChild } from './child-reaper.ts';
 import { printTable } from './table.ts';
-import { createNamespace, deleteNamespace } from './switch.bench.ts';
+import { runDriver } from './switch/run-driver.ts';
 import { FS_PREFIX } from './switch/freeswitch.ts';
 import type { BotDriverConfig, BotRungResult, BotTarget } from './switch/bot-types.ts';
 
@@ -43,8 +41,7 @@ export async function benchSwitchBot(compiled: CompiledEntries): Promise<void> {
   const streams = (process.env.BENCH_SWITCH_BOT_STREAMS ?? '25,50,100,150,200,300').split(',').map(Number).filter((n) => n > 0);
   const targets = (process.env.BENCH_SWITCH_BOT_TARGETS ?? 'bridge,relay').split(',').filter((t): t is BotTarget => t === 'bridge' || t === 'relay');
   const work = mkdtempSync(join(tmpdir(), 'sb-switch-bot-bench-'));
-  const ns = createNamespace();
-  const results: BotRungResult[] = [];
+  let run: { results: BotRungResult[]; ns: string | undefined } = { results: [], ns: undefined };
   try {
     const cfg: BotDriverConfig = {
       work,
@@ -62,20 +59,12 @@ export async function benchSwitchBot(compiled: CompiledEntries): Promise<void> {
       gapLimitMs: GAP_LIMIT_MS,
       delayLimitMs: DELAY_LIMIT_MS,
     };
-    const argv = [process.execPath, ...compiled.entry('bench/switch/bot-driver.ts')];
-    const cmd = ns ? ['ip', 'netns', 'exec', ns, ...argv] : argv;
-    const driver = spawn(cmd[0]!, cmd.slice(1), { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_SWITCH_BOT_DRIVER: JSON.stringify(cfg) } });
-    trackChild(driver);
-    createInterface({ input: driver.stdout! }).on('line', (line) => {
-      if (line.startsWith('RESULT ')) results.push(JSON.parse(line.slice(7)) as BotRungResult);
-    });
-    const code = await new Promise<number | null>((r) => driver.once('close', (c) => r(c)));
-    if (code !== 0) process.stderr.write(`switch-bot bench: the driver exited with ${code}; printing the rungs it finished\n`);
+    run = await runDriver<BotRungResult>({ label: 'switch-bot', argv: [process.execPath, ...compiled.entry('bench/switch/bot-driver.ts')], envName: 'BENCH_SWITCH_BOT_DRIVER', config: cfg });
   } finally {
-    if (ns) deleteNamespace(ns);
     if (process.env.BENCH_SWITCH_KEEP === '1') process.stderr.write(`switch-bot bench: kept ${work}\n`);
     else rmSync(work, { recursive: true, force: true });
   }
+  const { results, ns } = run;
   print(results, ns);
 }
 

@@ -18,17 +18,16 @@
  * on a host of its own, as deployed), BENCH_SWITCH_KEEP=1 (keep the temp dir: FreeSWITCH's debug log, SIPp's traces), BENCH_SWITCH_PCAP=1
  * (tcpdump SIP and the controller's ESL port into <temp>/sip-esl.pcap during the rungs; with KEEP=1).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { compileForBench, type CompiledEntries } from './compiled.ts';
-import { trackChild } from './child-reaper.ts';
 import { printTable } from './table.ts';
 import type { DriverConfig, RungResult, Target } from './switch/types.ts';
 import { FS_PREFIX } from './switch/freeswitch.ts';
+import { runDriver } from './switch/run-driver.ts';
 
 const P99_LIMIT_MS = 200;
 const DEFAULT_RATES = [20, 40, 60, 80, 100, 120, 140, 160, 180, 200];
@@ -37,35 +36,6 @@ function knobs(): { rates: number[]; rungSeconds: number; targets: Target[] } {
   const rates = (process.env.BENCH_SWITCH_RATES ?? '').split(',').map(Number).filter((n) => n > 0);
   const targets = (process.env.BENCH_SWITCH_TARGETS ?? 'controller,native').split(',').filter((t): t is Target => t === 'controller' || t === 'native');
   return { rates: rates.length ? rates : DEFAULT_RATES, rungSeconds: Number(process.env.BENCH_SWITCH_RUNG_S ?? 10) || 10, targets };
-}
-
-/** A private netns with its loopback up, or undefined (not root, no iproute2): then the host's loopback. */
-export function createNamespace(): string | undefined {
-  const name = `sbbench-${process.pid}`;
-  const add = spawnSync('ip', ['netns', 'add', name], { encoding: 'utf8' });
-  if (add.status !== 0) {
-    process.stderr.write(`switch bench: no network namespace (ip netns add: ${(add.stderr || add.error?.message || '').trim()}); using the host's 127.0.0.1, which collides with any other FreeSWITCH / controller on ports 5060/5080/8021/8084/8000\n`);
-    return undefined;
-  }
-  const lo = spawnSync('ip', ['netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up'], { encoding: 'utf8' });
-  if (lo.status !== 0) {
-    deleteNamespace(name);
-    throw new Error(`switch bench: cannot bring lo up in ${name}: ${lo.stderr}`);
-  }
-  return name;
-}
-
-export function deleteNamespace(name: string): void {
-  // Anything still in it is ours (the driver's children): end those pids, then the namespace.
-  const pids = spawnSync('ip', ['netns', 'pids', name], { encoding: 'utf8' }).stdout?.split(/\s+/).filter(Boolean) ?? [];
-  for (const pid of pids) {
-    try {
-      process.kill(Number(pid), 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-  spawnSync('ip', ['netns', 'del', name]);
 }
 
 export async function benchSwitch(compiled: CompiledEntries): Promise<void> {
@@ -80,8 +50,7 @@ export async function benchSwitch(compiled: CompiledEntries): Promise<void> {
   const controllerEntries = otherDir ? compileForBench(otherDir) : compiled;
   const layout = benchLayout();
   const work = mkdtempSync(join(tmpdir(), 'sb-switch-bench-'));
-  const ns = createNamespace();
-  const results: RungResult[] = [];
+  let run: { results: RungResult[]; ns: string | undefined } = { results: [], ns: undefined };
   try {
     const cfg: DriverConfig = {
       work,
@@ -99,20 +68,12 @@ export async function benchSwitch(compiled: CompiledEntries): Promise<void> {
       pcap: process.env.BENCH_SWITCH_PCAP === '1',
       layout,
     };
-    const argv = [process.execPath, ...compiled.entry('bench/switch/driver.ts')];
-    const cmd = ns ? ['ip', 'netns', 'exec', ns, ...argv] : argv;
-    const driver = spawn(cmd[0]!, cmd.slice(1), { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_SWITCH_DRIVER: JSON.stringify(cfg) } });
-    trackChild(driver);
-    createInterface({ input: driver.stdout! }).on('line', (line) => {
-      if (line.startsWith('RESULT ')) results.push(JSON.parse(line.slice(7)) as RungResult);
-    });
-    const code = await new Promise<number | null>((r) => driver.once('close', (c) => r(c)));
-    if (code !== 0) process.stderr.write(`switch bench: the driver exited with ${code}; printing the rungs it finished\n`);
+    run = await runDriver<RungResult>({ label: 'switch', argv: [process.execPath, ...compiled.entry('bench/switch/driver.ts')], envName: 'BENCH_SWITCH_DRIVER', config: cfg });
   } finally {
-    if (ns) deleteNamespace(ns);
     if (process.env.BENCH_SWITCH_KEEP === '1') process.stderr.write(`switch bench: kept ${work}\n`);
     else rmSync(work, { recursive: true, force: true });
   }
+  const { results, ns } = run;
   print(results, { rungSeconds, ns, otherDir, layout });
 }
 

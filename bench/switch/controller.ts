@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { encodeWav } from '../../src/media/wav.ts';
 import { trackChild } from '../child-reaper.ts';
 
-const API = 'http://127.0.0.1:8000';
+const DEFAULT_HTTP_PORT = 8000;
 const EMAIL = 'bench@example.com';
 const PASSWORD = 'bench-switch-password';
 
@@ -18,8 +18,20 @@ export interface RunningController {
   stop(): Promise<void>;
 }
 
-export function startController(nodeArgs: string[], work: string, xmlCurlToken: string, cwd = '.', cpu?: number): RunningController {
-  const dataDir = join(work, 'data');
+/** Another instance beside the first: its own ports, the same or another data folder and database. */
+export interface InstanceOptions {
+  /** Default 8000. */
+  readonly httpPort?: number;
+  /** The outbound ESL server's port, default 8084. */
+  readonly eslPort?: number;
+  /** Default `<work>/data`. */
+  readonly dataDir?: string;
+  /** Default the SQLite file in `dataDir`. */
+  readonly databaseUrl?: string;
+}
+
+export function startController(nodeArgs: string[], work: string, xmlCurlToken: string, cwd = '.', cpu?: number, o: InstanceOptions = {}): RunningController {
+  const dataDir = o.dataDir ?? join(work, 'data');
   mkdirSync(dataDir, { recursive: true });
   const argv = cpu === undefined ? [process.execPath, ...nodeArgs] : ['taskset', '-c', String(cpu), process.execPath, ...nodeArgs];
   const child: ChildProcess = spawn(argv[0]!, argv.slice(1), {
@@ -29,7 +41,9 @@ export function startController(nodeArgs: string[], work: string, xmlCurlToken: 
       ...process.env,
       NODE_ENV: 'production',
       DATA_DIR: dataDir,
-      DATABASE_URL: `file:${join(dataDir, 'switchboard.db')}`,
+      DATABASE_URL: o.databaseUrl ?? `file:${join(dataDir, 'switchboard.db')}`,
+      HTTP_PORT: String(o.httpPort ?? DEFAULT_HTTP_PORT),
+      ESL_SERVER_PORT: String(o.eslPort ?? 8084),
       XML_CURL_TOKEN: xmlCurlToken,
       BOOTSTRAP_ADMIN_EMAIL: EMAIL,
       BOOTSTRAP_ADMIN_PASSWORD: PASSWORD,
@@ -70,8 +84,10 @@ export interface BenchIvr {
   readonly digitTimeoutMs: number;
 }
 
-async function call<T>(method: string, path: string, token: string | undefined, body?: unknown): Promise<T> {
-  const res = await fetch(`${API}${path}`, {
+const apiOf = (port = DEFAULT_HTTP_PORT): string => `http://127.0.0.1:${port}`;
+
+async function call<T>(method: string, path: string, token: string | undefined, body?: unknown, port?: number): Promise<T> {
+  const res = await fetch(`${apiOf(port)}${path}`, {
     method,
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -82,15 +98,15 @@ async function call<T>(method: string, path: string, token: string | undefined, 
 }
 
 /** Waits for the API to answer, then logs in as the bootstrap admin; returns the token. */
-export async function loginWhenUp(): Promise<string> {
+export async function loginWhenUp(port?: number): Promise<string> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const up = await fetch(`${API}/health`).then((r) => r.ok, () => false);
+    const up = await fetch(`${apiOf(port)}/health`).then((r) => r.ok, () => false);
     if (up) break;
     if (Date.now() > deadline) throw new Error('the API did not come up within 30 s');
     await new Promise((r) => setTimeout(r, 200));
   }
-  return (await call<{ token: string }>('POST', '/api/v1/auth/user-login', undefined, { email: EMAIL, password: PASSWORD })).token;
+  return (await call<{ token: string }>('POST', '/api/v1/auth/user-login', undefined, { email: EMAIL, password: PASSWORD }, port)).token;
 }
 
 /**
@@ -115,10 +131,11 @@ export async function configureBot(work: string, did: string, botUrl: string): P
   return { agentId: agent.id };
 }
 
-/** Waits for the API, then: the DID, the IVR (greeting wav written where the API keeps it), publish, route. */
-export async function configureIvr(work: string, did: string): Promise<BenchIvr> {
-  const token = await loginWhenUp();
-  const sounds = join(work, 'data', 'sounds');
+/** Waits for the API (of the instance on `httpPort`), then: the IVR (greeting wav written where that instance keeps it), publish, and `did` (and `moreDids`) routed to it. */
+export async function configureIvr(work: string, did: string, o: { httpPort?: number; dataDir?: string; moreDids?: readonly string[] } = {}): Promise<BenchIvr> {
+  const port = o.httpPort;
+  const token = await loginWhenUp(port);
+  const sounds = join(o.dataDir ?? join(work, 'data'), 'sounds');
   mkdirSync(sounds, { recursive: true });
   // The timeout prompt: 20 ms of silence as a file (a tone_stream default would add 0.5 s of media).
   const timeoutPrompt = join(sounds, 'bench-timeout-silence.wav');
@@ -130,14 +147,16 @@ export async function configureIvr(work: string, did: string): Promise<BenchIvr>
     max_retries: 1,
     timeout_prompt: timeoutPrompt,
     timeout_destination: { type: 'hangup', value: null },
-  });
+  }, port);
   // publish finds the greeting at <sounds>/greeting_ivr_<id>.wav (what generate-greeting writes).
   const greetingFile = join(sounds, `greeting_ivr_${ivr.id}.wav`);
   writeFileSync(greetingFile, toneWav(1650));
   // A menu needs an option to publish; the bench's caller never presses it.
-  await call('PUT', `/api/v1/ivrs/${ivr.id}/menu`, token, { options: [{ digit: '1', action_type: 'hangup', action_destination: null }] });
-  await call('POST', `/api/v1/ivrs/${ivr.id}/publish`, token);
-  const added = await call<{ id: string }>('POST', '/api/v1/dids', token, { number: did, assign: true });
-  await call('PUT', `/api/v1/dids/${added.id}`, token, { routing_type: 'ivr', routing_destination: ivr.id });
+  await call('PUT', `/api/v1/ivrs/${ivr.id}/menu`, token, { options: [{ digit: '1', action_type: 'hangup', action_destination: null }] }, port);
+  await call('POST', `/api/v1/ivrs/${ivr.id}/publish`, token, undefined, port);
+  for (const number of [did, ...(o.moreDids ?? [])]) {
+    const added = await call<{ id: string }>('POST', '/api/v1/dids', token, { number, assign: true }, port);
+    await call('PUT', `/api/v1/dids/${added.id}`, token, { routing_type: 'ivr', routing_destination: ivr.id }, port);
+  }
   return { ivrId: ivr.id, greetingFile, timeoutPrompt, timeoutMs: 1000, digitTimeoutMs: ivr.inter_digit_timeout * 1000 };
 }

@@ -20,12 +20,12 @@ export interface SippRun {
   readonly seconds: number;
 }
 
-export async function runSipp(o: { dir: string; service: string; rate: number; seconds: number; cpu?: number }): Promise<SippRun> {
+export async function runSipp(o: { dir: string; service: string; rate: number; seconds: number; cpu?: number; sipPort?: number; mediaPort?: number }): Promise<SippRun> {
   mkdirSync(o.dir, { recursive: true });
   const total = Math.max(1, Math.round(o.rate * o.seconds));
   const args = [
     '127.0.0.1:5080', '-sf', SCENARIO, '-s', o.service,
-    '-i', '127.0.0.1', '-ci', '127.0.0.1', '-mi', '127.0.0.1', '-p', '5070', '-mp', '6000',
+    '-i', '127.0.0.1', '-ci', '127.0.0.1', '-mi', '127.0.0.1', '-p', String(o.sipPort ?? 5070), '-mp', String(o.mediaPort ?? 6000),
     '-r', String(o.rate), '-m', String(total), '-l', String(Math.max(100, o.rate * 30)),
     '-nostdin', '-trace_err', '-trace_rtt', '-rtt_freq', '1', '-trace_stat', '-stf', 'stat.csv', '-fd', '1',
     '-timeout', `${Math.ceil(o.seconds) + 60}s`, '-timeout_error',

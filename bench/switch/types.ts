@@ -26,16 +26,21 @@ export interface DriverConfig {
   readonly layout?: 'shared' | 'dedicated';
 }
 
-export interface RungResult {
-  readonly target: Target;
+/** What every SIPp-rate rung of the switch benches reports. */
+export interface RungFigures {
   readonly rate: number;
   readonly calls: number;
   readonly successful: number;
   readonly failed: number;
+  /** INVITE → 200 OK, ms. */
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly fsCpuMsPerCall: number;
   readonly ctlCpuMsPerCall: number;
+}
+
+export interface RungResult extends RungFigures {
+  readonly target: Target;
   /** Native rungs: CPU the (unused) controller burnt meanwhile, ms in total. */
   readonly idleCtlCpuMs: number;
   /** Channels still up when the rung started (0 expected). */

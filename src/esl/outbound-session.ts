@@ -137,12 +137,20 @@ export class OutboundSession {
     return this.conn.command(`filter ${header} ${value}`, undefined, options);
   }
 
+  /**
+   * On a sync (`static`) socket nothing is read while an app runs (fact 17), so `event-lock` has nothing to
+   * hold back: it is sent only on async sockets (unless the caller says otherwise).
+   */
   execute(app: string, arg?: string, options?: ExecuteOptions): Promise<ExecuteResult> {
-    return this.conn.execute(app, arg, options);
+    const eventLock = options?.eventLock ?? this.channel.socketMode === 'async';
+    return this.conn.execute(app, arg, { ...options, eventLock });
   }
 
+  /** NORMAL_CLEARING is FreeSWITCH's default cause: not sent (every header byte costs the switch, see execute). */
   hangup(cause = 'NORMAL_CLEARING', options?: CommandOptions): Promise<EslReply> {
-    return this.conn.sendmsg(undefined, [['call-command', 'hangup'], ['hangup-cause', cause]], options);
+    const headers: Array<[string, string]> = [['call-command', 'hangup']];
+    if (cause !== 'NORMAL_CLEARING') headers.push(['hangup-cause', cause]);
+    return this.conn.sendmsg(undefined, headers, options);
   }
 
   unicast(u: UnicastOptions, options?: CommandOptions): Promise<EslReply> {

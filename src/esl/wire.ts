@@ -15,15 +15,17 @@ function newlineError(part: string, what: string): EslInvalidCommandError {
 }
 
 /** `formatCommandText` as bytes. */
-export function formatCommand(command: string, headers?: CommandHeaders): Buffer {
-  return Buffer.from(formatCommandText(command, headers), 'utf8');
+export function formatCommand(command: string, headers?: CommandHeaders, body?: string): Buffer {
+  return Buffer.from(formatCommandText(command, headers, body), 'utf8');
 }
 
 /**
- * `command` + `\nName: value` per header + `\n\n`. Checked without building a message per part,
- * joined with plain `+` (a rope, flattened once when the connection writes it).
+ * `command` + `\nName: value` per header + `\n\n`, then `body` if given (announced by a
+ * `content-length` header, in bytes). Checked without building a message per part, joined with plain
+ * `+` (a rope, flattened once when the connection writes it). The body refuses newlines too: it carries
+ * an app argument, which the header form could not hold with one either.
  */
-export function formatCommandText(command: string, headers?: CommandHeaders): string {
+export function formatCommandText(command: string, headers?: CommandHeaders, body?: string): string {
   if (hasNewline(command)) throw newlineError(command, 'command');
   let text = command;
   if (headers !== undefined) {
@@ -35,5 +37,7 @@ export function formatCommandText(command: string, headers?: CommandHeaders): st
       text = text + '\n' + name + ': ' + value;
     }
   }
-  return text + '\n\n';
+  if (body === undefined) return text + '\n\n';
+  if (hasNewline(body)) throw newlineError(body, 'body');
+  return text + '\ncontent-length: ' + Buffer.byteLength(body) + '\n\n' + body;
 }

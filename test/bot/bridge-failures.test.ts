@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { botLegs } from '../../src/db/schema/index.ts';
-import { closedPortUrl, DIALLED, percentile, sleep, startBlackHole, startBotHarness, startTestBot, type BotHarness } from './helpers.ts';
+import { closedPortUrl, DIALLED, sleep, startBlackHole, startBotHarness, startTestBot, type BotHarness } from './helpers.ts';
 
 let h: BotHarness;
 const closers: Array<() => Promise<void>> = [];
@@ -110,8 +110,10 @@ describe('AI bridge failures', () => {
     const stats = legOf(summary.uuid)!.stats as Record<string, number>;
     expect(stats.droppedFromBot).toBe(450); // 10 s sent, 1 s buffered (+ what played meanwhile is not counted)
     const frames = media.received;
-    const gaps = frames.slice(1).map((f, i) => f.at - frames[i]!.at);
-    expect(percentile(gaps, 99)).toBeLessThan(30);
+    // Play-out is paced by the caller's frames (one back per frame the switch sends, nothing before the
+    // first), not by the bot's flood: as many frames came back as the caller sent, give or take the one in
+    // flight at each end. Counted, not timed, so a busy test machine cannot fail it.
+    expect(Math.abs(frames.length - media.sent)).toBeLessThanOrEqual(2);
     expect(frames.filter((f) => f.bytes.readInt16LE(0) === 0x2222).length).toBeGreaterThanOrEqual(49);
   });
 

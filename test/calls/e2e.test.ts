@@ -448,4 +448,15 @@ describe('DID routing types', () => {
     expect(h.callLog(summary.uuid)).toMatchObject({ did: DID, disposition: 'ended_by_ivr' });
     expect(lastStep(h.callLog(summary.uuid))).toMatchObject({ step: 'action', type: 'hangup' });
   });
+
+  it('on the sync socket every command is as short as FreeSWITCH reads it: no event-lock, the menu\'s long argument as a body, hangup without its default cause', async () => {
+    const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001', script: { steps: [dtmf('0')] } });
+    await call.done;
+    const raw = call.recorder.bytes('out').toString('utf8');
+    expect(raw).not.toContain('event-lock');
+    expect(raw).not.toContain('hangup-cause: NORMAL_CLEARING');
+    expect(raw).toMatch(/execute-app-name: play_and_get_digits\ncontent-type: text\/plain\nEvent-UUID: \S{1,12}\ncontent-length: \d+\n\n1 /);
+    // The recorder shows the body as the argument FreeSWITCH runs.
+    expect(call.recorder.commands().find((c) => c.includes('execute-app-name: play_and_get_digits'))).toMatch(/execute-app-arg: 1 \d/);
+  });
 });

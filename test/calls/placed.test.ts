@@ -82,8 +82,10 @@ describe('flow calls', () => {
     // The switch side's ringing/answered and the session's events travel on two sockets: no order between them.
     expect([...types].sort()).toEqual(['call.answered', 'call.dtmf', 'call.hangup', 'call.ringing', 'ivr.selection']);
     expect(types.at(-1)).toBe('call.hangup');
-    const row = h.api.deps.db.select().from(outboundCalls).where(eq(outboundCalls.id, placed.logid)).get()!;
-    expect(row).toMatchObject({ kind: 'flow', status: 'ended', firstNumber: CUSTOMER });
+    // The row ends on the switch side's hangup, which may come after the session's (two sockets).
+    const row = () => h.api.deps.db.select().from(outboundCalls).where(eq(outboundCalls.id, placed.logid)).get()!;
+    await expect.poll(() => row().status, { timeout: 5_000 }).toBe('ended');
+    expect(row()).toMatchObject({ kind: 'flow', status: 'ended', firstNumber: CUSTOMER });
   });
 
   it('the customer is busy: busy, the row failed, one call.hangup, no session', async () => {

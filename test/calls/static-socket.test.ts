@@ -60,6 +60,13 @@ describe('a call on a sync (static) socket', () => {
     expect(header(socketApp, 'execute-app-arg')).toBe(`127.0.0.1:${b.server.address().port} async full`);
     expect(header(socketApp, 'event-lock')).not.toBe('true');
     expect(verbs(first).slice(-2)).toEqual(['sendmsg', 'exit']);
+    // No execute on the sync socket carries event-lock (nothing is read while its app runs); on the async
+    // one every execute does (a queued app must not run inside the one playing).
+    const executes = (s: EmulatedSocket) => s.recorder.commands().filter((c) => header(c, 'call-command') === 'execute');
+    expect(executes(first).length).toBeGreaterThan(0);
+    expect(executes(first).filter((c) => header(c, 'event-lock') !== undefined)).toEqual([]);
+    expect(executes(second).length).toBeGreaterThan(0);
+    expect(executes(second).every((c) => header(c, 'event-lock') === 'true')).toBe(true);
     // The bot's media and keys are on the second socket: it asked for DTMF, the unicast ran there, and
     // the DTMF events never reached the first socket.
     const secondCommands = second.recorder.commands();

@@ -262,7 +262,7 @@ export class EmulatedSocket {
         return this.#reply(`+OK filter added. [${header}]=[${value.join(' ')}]`);
       }
       case 'sendmsg':
-        return this.#sendmsg(args.trim(), command.headers);
+        return this.#sendmsg(args.trim(), command.headers, command.body);
       case 'api':
         return this.#api(args);
       case 'exit':
@@ -274,14 +274,15 @@ export class EmulatedSocket {
     }
   }
 
-  async #sendmsg(uuid: string, headers: Map<string, string>): Promise<void> {
+  async #sendmsg(uuid: string, headers: Map<string, string>, body: string | undefined): Promise<void> {
     if (uuid !== '' && uuid !== this.#host.model.uuid) return this.#reply(`-ERR invalid session id [${uuid}]`);
     const kind = headers.get('call-command');
     const isStatic = this.origin.mode === 'static';
     if (kind === 'execute') {
       const app = headers.get('execute-app-name') ?? '';
-      const arg = headers.get('execute-app-arg') ?? '';
-      const appUuid = headers.get('Event-UUID') ?? randomUUID();
+      // switch_ivr_parse_event: no execute-app-arg and a text/plain body → the body is the argument.
+      const arg = headers.get('execute-app-arg') ?? (headers.get('content-type')?.toLowerCase() === 'text/plain' ? (body ?? '') : '');
+      const appUuid = headers.get('event-uuid') ?? randomUUID();
       if (!isStatic) {
         // Fact 5: after the hangup the +OK still comes, but the app never runs or completes.
         this.#reply('+OK');

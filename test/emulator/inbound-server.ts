@@ -177,7 +177,7 @@ export class InboundEmulator {
     if (sim && (verb === 'api' || verb === 'bgapi')) {
       const [name = '', ...args] = rest;
       if (name === 'originate') {
-        const jobUuid = c.headers.get('Job-UUID') ?? randomUUID();
+        const jobUuid = c.headers.get('job-uuid') ?? randomUUID();
         if (verb === 'bgapi') reply(`+OK Job-UUID: ${jobUuid}`, [['Job-UUID', jobUuid]]);
         void sim.originate(args.join(' ')).then((body) => {
           if (verb === 'api') return write(wire.apiResponse(body));
@@ -194,7 +194,7 @@ export class InboundEmulator {
       case 'api':
         return write(wire.apiResponse(this.#api(rest.join(' '), state.events, write)));
       case 'bgapi': {
-        const jobUuid = c.headers.get('Job-UUID') ?? randomUUID();
+        const jobUuid = c.headers.get('job-uuid') ?? randomUUID();
         const command = rest.join(' ');
         reply(`+OK Job-UUID: ${jobUuid}`, [['Job-UUID', jobUuid]]);
         const t = setTimeout(() => {

@@ -39,7 +39,11 @@ export class Recorder implements RecorderView {
     return Buffer.concat(this.chunks.filter((c) => c.dir === dir).map((c) => c.data));
   }
 
-  /** What the server sent, split into commands (`sendmsg\ncall-command: ...`). */
+  /**
+   * What the server sent, split into commands (`sendmsg\ncall-command: ...`). A command whose app
+   * argument went as a text/plain body is shown as FreeSWITCH reads it: its header block plus an
+   * `execute-app-arg: <body>` line, so tests match one form whatever the wire used.
+   */
   commands(): string[] {
     return this.timedCommands().map((c) => c.value);
   }
@@ -47,18 +51,27 @@ export class Recorder implements RecorderView {
   /** The commands, each with the time of the write that completed it. */
   timedCommands(): Array<Timed<string>> {
     const out: Array<Timed<string>> = [];
-    let buffer = '';
+    let buffer: Buffer = Buffer.alloc(0);
     let at = 0;
     for (const c of this.chunks) {
       if (c.dir !== 'out') continue;
-      buffer += c.data.toString('utf8');
+      buffer = Buffer.concat([buffer, c.data]);
       at = c.at;
-      for (let end = buffer.indexOf('\n\n'); end !== -1; end = buffer.indexOf('\n\n')) {
-        if (end > 0) out.push({ at, value: buffer.slice(0, end) });
-        buffer = buffer.slice(end + 2);
+      for (;;) {
+        let start = 0;
+        while (start < buffer.length && buffer[start] === 0x0a) start++;
+        const end = buffer.indexOf('\n\n', start);
+        if (end === -1) break;
+        const head = buffer.subarray(start, end).toString('utf8');
+        const length = Number(/^content-length: *(\d+)$/im.exec(head)?.[1] ?? 0);
+        if (buffer.length < end + 2 + length) break;
+        const body = buffer.subarray(end + 2, end + 2 + length).toString('utf8');
+        buffer = buffer.subarray(end + 2 + length);
+        const asArg = length > 0 && /^content-type: *text\/plain$/im.test(head) && !/^execute-app-arg:/im.test(head);
+        out.push({ at, value: asArg ? `${head}\nexecute-app-arg: ${body}` : head });
       }
     }
-    if (buffer.length > 0) out.push({ at, value: buffer });
+    if (buffer.length > 0) out.push({ at, value: buffer.toString('utf8') });
     return out;
   }
 

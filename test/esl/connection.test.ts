@@ -98,6 +98,60 @@ describe('EslConnection (raw peer)', () => {
   });
 });
 
+describe('EslConnection: what an execute costs the switch', () => {
+  /** What the peer read, as text, once `n` bytes arrived. */
+  const read = (peer: Socket, until: (text: string) => boolean): Promise<string> =>
+    new Promise((resolve) => {
+      let text = '';
+      peer.on('data', (d: Buffer) => {
+        text += d.toString('utf8');
+        if (until(text)) resolve(text);
+      });
+    });
+  const event = (headers: Record<string, string>): string => {
+    const body = Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\n') + '\n\n';
+    return `Content-Length: ${Buffer.byteLength(body)}\nContent-Type: text/event-plain\n\n${body}`;
+  };
+
+  it('a long argument goes as a text/plain body, a short one as execute-app-arg; the Event-UUID is short', async () => {
+    const { conn, peer } = await rawPair();
+    const long = '1 1 1 3000 none /data/sounds/greeting_ivr_317dda47-ba1d-4f58-8946-43ec43182e94.wav silence_stream://10 sb_digits [0-9*#]+ 3000';
+    const got = read(peer, (t) => t.includes(long) && t.includes('execute-app-arg: 300'));
+    void conn.execute('play_and_get_digits', long, { uuid: 'chan-a', timeoutMs: 5_000 }).catch(() => undefined);
+    void conn.execute('sleep', '300', { uuid: 'chan-a', timeoutMs: 5_000 }).catch(() => undefined);
+    const [first = '', second = ''] = (await got).split('sendmsg chan-a\n').filter(Boolean);
+    expect(first).toContain('content-type: text/plain\n');
+    expect(first).not.toContain('execute-app-arg');
+    expect(first).toContain(`content-length: ${Buffer.byteLength(long)}\n\n${long}`);
+    expect(second).toContain('execute-app-arg: 300\n');
+    expect(second).not.toContain('content-type');
+    const ids = [...(await got).matchAll(/Event-UUID: (\S+)/g)].map((m) => m[1]!);
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(2);
+    for (const id of ids) expect(id.length).toBeLessThanOrEqual(12);
+  });
+
+  it('completes an execute only on an event of its own channel, whatever the Application-UUID', async () => {
+    const { conn, peer } = await rawPair();
+    const sent = read(peer, (t) => t.includes('Event-UUID: '));
+    let done = false;
+    const exec = conn.execute('answer', undefined, { uuid: 'chan-a', timeoutMs: 5_000 }).finally(() => (done = true));
+    const id = /Event-UUID: (\S+)/.exec(await sent)![1]!;
+    peer.write('Content-Type: command/reply\nReply-Text: +OK\n\n');
+    // Another channel's app with the same id (another connection's count): not ours.
+    peer.write(event({ 'Event-Name': 'CHANNEL_EXECUTE_COMPLETE', 'Unique-ID': 'chan-b', 'Application-UUID': id, Application: 'answer' }));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(done).toBe(false);
+    peer.write(event({ 'Event-Name': 'CHANNEL_EXECUTE_COMPLETE', 'Unique-ID': 'chan-a', 'Application-UUID': id, Application: 'answer' }));
+    await expect(exec).resolves.toMatchObject({ kind: 'complete' });
+  });
+
+  it('refuses a newline in a body argument as in a header one', async () => {
+    const { conn } = await rawPair();
+    await expect(conn.execute('playback', `${'x'.repeat(40)}\nsendmsg`, { uuid: 'chan-a', timeoutMs: 100 })).rejects.toThrow(/newline/);
+  });
+});
+
 describe('outbound server + emulator', () => {
   it('correlates executes by Application-UUID', async () => {
     h = await startHarness(async (s) => {

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { EslParser } from '../../src/esl/parser.ts';
 import { frameSignature } from '../esl/transcripts.ts';
+import { CommandReader } from '../emulator/command-reader.ts';
 
 export interface CapturedChunk {
   dir: 'in' | 'out' | 'note';
@@ -29,18 +30,15 @@ export function framesOf(chunks: ReadonlyArray<{ dir: string; data: string }>): 
 }
 
 export function commandsOf(chunks: ReadonlyArray<{ dir: string; data: string }>): string[] {
+  // Read as the switch does (a body announced by content-length belongs to its command).
+  const reader = new CommandReader();
   return chunks
     .filter((c) => c.dir === 'out')
-    .flatMap((c) => c.data.split('\n\n').filter((x) => x.trim() !== ''))
-    .map((cmd) => {
-      const lines = cmd.split('\n');
-      const first = lines[0]!;
-      if (first.startsWith('sendmsg')) {
-        const h = (name: string) => lines.find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
-        return ['sendmsg', h('call-command'), h('execute-app-name')].filter(Boolean).join(' ');
-      }
-      if (first.startsWith('api ')) return first.split(' ').slice(0, 2).join(' ');
-      return first.replace(UUID_RE, '<uuid>');
+    .flatMap((c) => reader.feed(Buffer.from(c.data)))
+    .map(({ line, headers }) => {
+      if (line.startsWith('sendmsg')) return ['sendmsg', headers.get('call-command'), headers.get('execute-app-name')].filter(Boolean).join(' ');
+      if (line.startsWith('api ')) return line.split(' ').slice(0, 2).join(' ');
+      return line.replace(UUID_RE, '<uuid>');
     });
 }
 

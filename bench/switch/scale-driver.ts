@@ -1,0 +1,118 @@
+/**
+ * The capacity benchmark's driver, inside the bench's network namespace: one FreeSWITCH from a copy of
+ * freeswitch-conf/, and three controllers: `one` (SQLite, ports 8000/8084) and the pair `two` (8001/8085
+ * and 8002/8086) sharing one database. Each configures the same IVR through its API. The copy's dialplan
+ * sends DID_ONE to 8084, DID_TWO_A to 8085 and DID_TWO_B to 8086, so SIPp spreads `two`'s calls evenly
+ * (two callers at half the rate). Rungs of rising rates, targets interleaved; one `RESULT <json>` line per
+ * rung. Everything it started is stopped by pid in a `finally`.
+ */
+import { join } from 'node:path';
+import { cpuMs, waitIdle } from './measure.ts';
+import { bootFreeSwitch, writeConf, type RunningSwitch } from './freeswitch.ts';
+import { configureIvr, loginWhenUp, startController, type RunningController } from './controller.ts';
+import { quantile, runSipp, type SippRun } from './sipp.ts';
+import type { ScaleDriverConfig, ScaleRungResult, ScaleTarget } from './scale-types.ts';
+
+const cfg = JSON.parse(process.env.BENCH_SWITCH_SCALE_DRIVER ?? '{}') as ScaleDriverConfig;
+const log = (m: string): void => void process.stderr.write(`[switch-scale] ${m}\n`);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+const DID_ONE = '918065978001';
+const DID_TWO_A = '918065978002';
+const DID_TWO_B = '918065978003';
+
+/** A bench-only extension: `did` handed to the controller on `port`, as the shipped catch-all does. */
+const toController = (did: string, port: number): string => `
+    <extension name="bench_scale_${did}">
+      <condition field="destination_number" expression="^${did}$">
+        <action application="socket" data="127.0.0.1:${port} full"/>
+        <action application="transfer" data="controller_next XML public"/>
+      </condition>
+    </extension>`;
+
+async function main(): Promise<void> {
+  const controllers: RunningController[] = [];
+  let fs: RunningSwitch | undefined;
+  try {
+    const oneDir = join(cfg.work, 'one');
+    const twoDir = join(cfg.work, 'two');
+    const one = startController(cfg.controllerArgs, cfg.work, cfg.xmlCurlToken, cfg.controllerCwd, undefined, { dataDir: oneDir });
+    controllers.push(one);
+    const ivr = await configureIvr(cfg.work, `+${DID_ONE}`, { dataDir: oneDir });
+    const twoDb = cfg.twoDatabaseUrl ? { databaseUrl: cfg.twoDatabaseUrl } : {};
+    const twoA = startController(cfg.controllerArgs, cfg.work, cfg.xmlCurlToken, cfg.controllerCwd, undefined, { dataDir: twoDir, httpPort: 8001, eslPort: 8085, ...twoDb });
+    controllers.push(twoA);
+    // The pair's configuration goes in through the first of them; the second reads it from the database.
+    await configureIvr(cfg.work, `+${DID_TWO_A}`, { dataDir: twoDir, httpPort: 8001, moreDids: [`+${DID_TWO_B}`] });
+    const twoB = startController(cfg.controllerArgs, cfg.work, cfg.xmlCurlToken, cfg.controllerCwd, undefined, { dataDir: twoDir, httpPort: 8002, eslPort: 8086, ...twoDb });
+    controllers.push(twoB);
+    await loginWhenUp(8002);
+    log(`controllers: one pid ${one.pid}; two pids ${twoA.pid}, ${twoB.pid} (${cfg.twoDatabaseUrl ? 'shared database at TWO_DATABASE_URL' : 'one shared SQLite file'})`);
+
+    const conf = writeConf(cfg.work, {
+      dir: cfg.confDir,
+      xmlCurlToken: cfg.xmlCurlToken,
+      // writeConf's native extension is not dialled here.
+      native: { number: '9999', greetingFile: ivr.greetingFile, timeoutMs: ivr.timeoutMs, digitTimeoutMs: ivr.digitTimeoutMs, timeoutPrompt: ivr.timeoutPrompt },
+      extraExtensions: toController(DID_TWO_A, 8085) + toController(DID_TWO_B, 8086),
+    });
+    fs = await bootFreeSwitch(cfg.work, conf);
+    log(`FreeSWITCH pid ${fs.pid} up`);
+    await sleep(2000);
+
+    const sipp = (tag: string, service: string, rate: number, seconds: number, second = false): Promise<SippRun> =>
+      runSipp({ dir: join(cfg.work, 'sipp', tag), service, rate, seconds, ...(second ? { sipPort: 5072, mediaPort: 6200 } : {}) });
+    // Warm-up, not measured.
+    await sipp('warmup-one', DID_ONE, 5, 1);
+    await Promise.all([sipp('warmup-two-a', DID_TWO_A, 3, 1), sipp('warmup-two-b', DID_TWO_B, 3, 1, true)]);
+    await waitIdle(fs, 15_000);
+
+    const stopped = new Set<ScaleTarget>();
+    const targets: ScaleTarget[] = ['one', 'two'];
+    for (const rate of cfg.rates) {
+      for (const target of targets) {
+        if (stopped.has(target)) continue;
+        await waitIdle(fs, 30_000);
+        const pids = target === 'one' ? [one.pid] : [twoA.pid, twoB.pid];
+        const fs0 = cpuMs(fs.pid);
+        const ctl0 = pids.reduce((a, p) => a + cpuMs(p), 0);
+        const runs =
+          target === 'one'
+            ? [await sipp(`one-${rate}`, DID_ONE, rate, cfg.rungSeconds)]
+            : await Promise.all([sipp(`two-a-${rate}`, DID_TWO_A, rate / 2, cfg.rungSeconds), sipp(`two-b-${rate}`, DID_TWO_B, rate / 2, cfg.rungSeconds, true)]);
+        await sleep(1000); // the calls' teardown belongs to the rung
+        const fsMs = cpuMs(fs.pid) - fs0;
+        const ctlMs = pids.reduce((a, p) => a + cpuMs(p), 0) - ctl0;
+        const successful = runs.reduce((a, r) => a + r.successful, 0);
+        const rtts = runs.flatMap((r) => r.inviteTo200Ms).sort((a, b) => a - b);
+        const completed = Math.max(1, successful);
+        const r: ScaleRungResult = {
+          target,
+          rate,
+          calls: runs.reduce((a, x) => a + x.placed, 0),
+          successful,
+          failed: runs.reduce((a, x) => a + x.failed, 0),
+          p50Ms: quantile(rtts, 0.5),
+          p99Ms: quantile(rtts, 0.99),
+          fsCpuMsPerCall: fsMs / completed,
+          ctlCpuMsPerCall: ctlMs / completed,
+          secondShare: target === 'two' ? (runs[1]?.successful ?? 0) / completed : 0,
+        };
+        process.stdout.write(`RESULT ${JSON.stringify(r)}\n`);
+        log(`${target} ${rate}/s: ${r.successful}/${r.calls} ok, ${r.failed} failed, INVITE→200 p50 ${r.p50Ms} p99 ${r.p99Ms} ms, FS ${r.fsCpuMsPerCall.toFixed(2)} ms/call, controllers ${r.ctlCpuMsPerCall.toFixed(2)} ms/call`);
+        if (r.failed > 0 || !(r.p99Ms < cfg.p99LimitMs)) stopped.add(target);
+      }
+    }
+  } finally {
+    await fs?.stop().catch((e: unknown) => log(`FreeSWITCH stop: ${String(e)}`));
+    for (const c of controllers) await c.stop().catch((e: unknown) => log(`controller stop: ${String(e)}`));
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`[switch-scale] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,23 @@
+import type { RungFigures } from './types.ts';
+
+/** What bench/switch-scale.bench.ts hands its in-namespace driver, and what the driver reports per rung. */
+export type ScaleTarget = 'one' | 'two';
+
+export interface ScaleDriverConfig {
+  readonly work: string;
+  readonly confDir: string;
+  readonly xmlCurlToken: string;
+  readonly controllerArgs: string[];
+  readonly controllerCwd: string;
+  readonly rates: number[];
+  readonly rungSeconds: number;
+  readonly p99LimitMs: number;
+  /** The two instances' shared database; undefined: one SQLite file in their shared data folder. */
+  readonly twoDatabaseUrl?: string;
+}
+
+export interface ScaleRungResult extends RungFigures {
+  readonly target: ScaleTarget;
+  /** `ctlCpuMsPerCall` is the target's controllers' CPU, summed. `two`: the second instance's share of the calls (0.5 when spread evenly). */
+  readonly secondShare: number;
+}
