@@ -29,7 +29,12 @@ beforeAll(async () => {
   [http, esl] = [await freePort(), await freePort()];
   const inbound = await freePort(); // nothing listens: the switch is "down"
   // What `npm start` runs: the compiled product (built here when src/ changed since the last build).
-  execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { stdio: 'ignore' });
+  try {
+    execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { stdio: 'pipe', encoding: 'utf8' });
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`the build before npm start failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+  }
   child = spawn(process.execPath, ['--enable-source-maps', 'dist/main.js'], {
     env: {
       ...process.env,
