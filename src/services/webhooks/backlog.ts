@@ -12,6 +12,6 @@ export function webhookBacklog(db: Db): () => Promise<number> {
   if (driver.dialect === 'postgres') {
     return async () => Number((await driver.pool.query<{ n: string }>({ name: 'webhook_backlog', text: SQL })).rows[0]!.n);
   }
-  let count: Database.Statement | undefined;
-  return () => driver.gate.withRaw((raw) => ((count ??= raw.prepare(SQL)).get() as { n: number }).n);
+  let count: Database.Statement<[], { n: number }> | undefined;
+  return () => driver.gate.withRaw((raw) => (count ??= raw.prepare<[], { n: number }>(SQL)).get()!.n);
 }
