@@ -5,6 +5,7 @@
  * through one is read through the other and survives a restart; SIGTERM ends the pool's connections.
  * Runs in the `pg` project only (vitest.config.ts: PG_SUITES, left out of `unit`).
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -107,6 +108,8 @@ it('two instances starting at once on an empty database both come up: migrations
   expect(((await api(a, token, 'GET', '/api/v1/ivrs')).json as Array<{ id: string }>).map((i) => i.id)).toEqual([ivrId]);
   const health = (await (await fetch(a.url('/health'))).json()) as { status: string };
   expect(health.status).toBe('ok');
+  // /ready asks the database (503 here only because no switch is connected).
+  expect(await (await fetch(a.url('/ready'))).json()).toMatchObject({ ready: false, database: 'ok', switch: 'disconnected' });
 
   // SIGTERM: a clean exit, and the pools are ended (no connection of theirs left on the server).
   expect(await Promise.all([a.stop(), b.stop()])).toEqual([0, 0]);
@@ -130,3 +133,11 @@ it('a restart on the same database: no second first start, the data and the logi
   expect(await p.stop()).toBe(0);
   expect(await connections()).toBe(0);
 }, 120_000);
+
+it('the admin command line on the same database (npm run cli), its pool ended when it exits', () => {
+  // An open pool would keep the process alive: execFileSync's timeout would fail the test.
+  const out = execFileSync(process.execPath, ['dist/cli.js', 'list-orgs'], { env: { ...process.env, DATABASE_URL, DATA_DIR: dir }, encoding: 'utf8', timeout: 60_000 });
+  expect(out).toMatch(/ Default {2}default\.sip\.local\n/);
+  const made = execFileSync(process.execPath, ['dist/cli.js', 'create-org', '--name', 'Acme'], { env: { ...process.env, DATABASE_URL, DATA_DIR: dir }, encoding: 'utf8', timeout: 60_000 });
+  expect(made).toContain('organization Acme');
+});
