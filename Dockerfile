@@ -36,6 +36,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends espeak-ng tini \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
+# SQLite in the volume unless DATABASE_URL=postgres://… is given (then /data keeps greetings and recordings only).
 ENV NODE_ENV=production \
     HTTP_HOST=0.0.0.0 \
     ESL_SERVER_HOST=0.0.0.0 \

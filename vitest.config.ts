@@ -47,9 +47,12 @@ const PG_SUITES = [
   'test/originate/scheduler.test.ts',
   'test/publish/publish-async.test.ts',
   'test/reconcile/reconcile-store.test.ts',
+  'test/smoke/start-postgres.test.ts',
   'test/webhooks/delivery.test.ts',
   'test/webhooks/outbox-claim.test.ts',
 ];
+/** Files that need the PostgreSQL test cluster (inject('pgUrl')): in PG_SUITES, left out of `unit`. */
+const PG_ONLY = ['test/smoke/start-postgres.test.ts'];
 /** The pg project runs where PostgreSQL can: a server given, Debian's binaries installed, or CI (which must have them). */
 const pgAvailable = Boolean(process.env.TEST_DATABASE_URL) || process.env.CI === 'true' ||
   (existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`)));
@@ -60,7 +63,7 @@ export default defineConfig({
     outputFile: { json: '.vitest/results.json' },
     projects: [
       // Everything that runs without FreeSWITCH, files in parallel.
-      { test: { ...shared, name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/switch/**', 'test/console/**'], sequence: { groupOrder: 0 } } },
+      { test: { ...shared, name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/switch/**', 'test/console/**', ...PG_ONLY], sequence: { groupOrder: 0 } } },
       // The suites converted to the async data layer, again on PostgreSQL (PG-PLAN.md): a throwaway
       // cluster (or TEST_DATABASE_URL) and a fresh database per test, copied from a migrated template.
       ...(pgAvailable

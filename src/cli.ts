@@ -9,8 +9,8 @@
  */
 import { parseArgs } from 'node:util';
 import { eq, or } from 'drizzle-orm';
-import { loadConfig, sqlitePath } from './runtime/env.ts';
-import { openDatabase } from './db/client.ts';
+import { databaseTarget, loadConfig } from './runtime/env.ts';
+import { openAppDatabase } from './db/open.ts';
 import type { Db } from './db/handle.ts';
 import { createOrganization, createUser } from './services/organizations/organizations.ts';
 import { randomPassword } from './services/auth/passwords.ts';
@@ -62,7 +62,8 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const config = loadConfig();
-  const database = openDatabase(sqlitePath(config));
+  // SQLite or PostgreSQL (DATABASE_URL), migrated as at the server's start.
+  const database = await openAppDatabase(databaseTarget(config));
   const { adb } = database;
   try {
     switch (command) {
@@ -111,7 +112,7 @@ async function main(argv: string[]): Promise<void> {
         throw new CliError(`unknown command "${command}"`);
     }
   } finally {
-    database.close();
+    await database.close();
   }
 }
 

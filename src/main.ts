@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
-import { loadConfig, sqlitePath } from './runtime/env.ts';
+import { databaseTarget, loadConfig } from './runtime/env.ts';
 import { createLogger } from './runtime/logger.ts';
-import { openDatabase } from './db/client.ts';
+import { openAppDatabase } from './db/open.ts';
 import { createApp } from './http/app.ts';
 import { createTtsEngine } from './media/create-tts.ts';
 import { offlineSwitchControl } from './switch/switch-control.ts';
@@ -39,8 +39,13 @@ import { createLiveCallTracker } from './services/live-calls/tracker.ts';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
-  const database = openDatabase(sqlitePath(config));
-  const { db, adb } = database;
+  // SQLite or PostgreSQL (DATABASE_URL), migrated. Nothing here needs the SQLite file itself: backups,
+  // VACUUM and WAL checkpoints are the operator's (README "PostgreSQL"), the same on both.
+  const database = await openAppDatabase(databaseTarget(config), {
+    onIdleError: (err) => logger.warn({ err }, 'database: an idle pooled connection failed; the pool replaces it'),
+  });
+  const { adb } = database;
+  logger.info({ database: database.dialect, ...database.describe }, `database: ${database.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'}, migrations applied`);
 
   const first = await bootstrapAdmin(adb, {
     orgName: config.BOOTSTRAP_ORG_NAME,
@@ -175,7 +180,6 @@ async function main(): Promise<void> {
   const app = createApp({
     config,
     logger,
-    db,
     adb,
     tts,
     switchControl,
@@ -243,11 +247,8 @@ async function main(): Promise<void> {
     });
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await tts.close?.().catch((err: unknown) => logger.error({ err, part: 'text-to-speech' }, 'shutdown step failed'));
-    try {
-      database.close();
-    } catch (err) {
-      logger.error({ err, part: 'database' }, 'shutdown step failed');
-    }
+    // SQLite: the file; PostgreSQL: the pool (its connections end once released).
+    await database.close().catch((err: unknown) => logger.error({ err, part: 'database' }, 'shutdown step failed'));
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

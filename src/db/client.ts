@@ -8,13 +8,18 @@ import * as schema from './schema/index.ts';
 import type { Db as AsyncDb } from './handle.ts';
 import { asyncSqliteDb } from './sqlite-async.ts';
 
+/**
+ * The synchronous drizzle handle over the SQLite file. No product code uses it (everything is on the async
+ * handle, `adb`); it stays for the tests that still read rows through it (PG-PLAN.md step 9) and goes with them.
+ */
 export type Db = BetterSQLite3Database<typeof schema>;
 
 export interface Database_ {
-  /** The synchronous handle of the code not yet converted (docs/pg/PG-PLAN.md); SQLite only. */
+  /** Tests only (see `Db`): the synchronous handle over the same connection. */
   db: Db;
   /** The async handle both databases share (src/db/handle.ts), over the same connection. */
   adb: AsyncDb;
+  /** The better-sqlite3 connection (the tests' raw reads; the product reaches it only through `adb`'s gate). */
   sqlite: Database.Database;
   close(): void;
 }
@@ -22,7 +27,7 @@ export interface Database_ {
 const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../db/migrations');
 
 /**
- * Open the SQLite database, tune it for a server (WAL, foreign keys, busy timeout so
+ * Open the SQLite database (src/db/open.ts picks SQLite or PostgreSQL from DATABASE_URL), tune it for a server (WAL, foreign keys, busy timeout so
  * several controller processes can share one file) and apply the committed migrations.
  */
 export function openDatabase(path: string): Database_ {
@@ -41,7 +46,7 @@ export function openDatabase(path: string): Database_ {
   return { db, adb: asyncSqliteDb(sqlite), sqlite, close: () => sqlite.close() };
 }
 
-/** The better-sqlite3 handle under a drizzle database, for hot paths that prepare statements once. */
+/** The better-sqlite3 handle under the synchronous drizzle handle; tests only, like `Db`. */
 export function sqliteOf(db: Db): Database.Database {
   return (db as unknown as { $client: Database.Database }).$client;
 }

@@ -1,6 +1,5 @@
 import type { Logger } from '../runtime/logger.ts';
 import type { Config } from '../runtime/env.ts';
-import type { Db } from '../db/client.ts';
 import type { Db as AsyncDb } from '../db/handle.ts';
 import type { TtsEngine } from '../media/tts-engine.ts';
 import type { SwitchControl } from '../publish/callcenter.ts';
@@ -14,8 +13,6 @@ import type { LiveCallTracker } from '../services/live-calls/tracker.ts';
 export interface AppDeps {
   config: Config;
   logger: Logger;
-  /** The synchronous SQLite handle of the code not yet converted to `adb` (docs/pg/PG-PLAN.md). */
-  db: Db;
   /** The async handle both databases share (src/db/handle.ts); SQLite or PostgreSQL. */
   adb: AsyncDb;
   tts: TtsEngine;

@@ -11,6 +11,8 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+const POSTGRES_URL = /^postgres(ql)?:\/\//i;
+
 const port = z.coerce.number().int().min(0).max(65535);
 
 export const configSchema = z.object({
@@ -28,13 +30,18 @@ export const configSchema = z.object({
   /** Largest accepted request body, in bytes. */
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
 
-  // SQLite only in this version (file:… or a path): a postgres:// URL would otherwise be taken for a file name.
+  /**
+   * SQLite (`file:<path>`, a bare path, `:memory:`; the default) or PostgreSQL (`postgres://…` /
+   * `postgresql://…`). Any other scheme is refused by name instead of becoming a file called "mysql:".
+   */
   DATABASE_URL: z
     .string()
     .default('file:./data/switchboard.db')
-    .refine((u) => u.startsWith('file:') || !/^[a-z][a-z0-9+.-]*:\/\//i.test(u), {
-      message: 'only SQLite is supported in this version (file:<path> or a path); PostgreSQL support is in progress',
+    .refine((u) => u.startsWith('file:') || POSTGRES_URL.test(u) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(u), {
+      message: 'SQLite (file:<path> or a path) or PostgreSQL (postgres://user:password@host:port/database) only',
     }),
+  /** PostgreSQL only: connections this instance's pool opens at most (a transaction holds one until it ends). */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
   DATA_DIR: z.string().default('./data'),
   /** Where greeting wav files are written; FreeSWITCH must be able to read this path. */
   SOUNDS_DIR: z.string().optional(),
@@ -185,9 +192,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return parsed.data;
 }
 
+/** The database DATABASE_URL names, as src/db/open.ts opens it: PostgreSQL for postgres:// and postgresql://. */
+type DatabaseTarget = { dialect: 'sqlite'; path: string } | { dialect: 'postgres'; url: string; poolMax: number };
+
+export function databaseTarget(config: Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_MAX'>): DatabaseTarget {
+  if (POSTGRES_URL.test(config.DATABASE_URL)) return { dialect: 'postgres', url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX };
+  return { dialect: 'sqlite', path: sqlitePath(config) };
+}
+
 /** Resolve the SQLite file path from DATABASE_URL (file:... or a bare path, ':memory:' allowed). */
 export function sqlitePath(config: Pick<Config, 'DATABASE_URL'>): string {
   const url = config.DATABASE_URL;
+  if (POSTGRES_URL.test(url)) throw new Error('DATABASE_URL names a PostgreSQL database, not a SQLite file');
   if (url === ':memory:' || url === 'file::memory:') return ':memory:';
   return url.startsWith('file:') ? url.slice('file:'.length) : url;
 }

@@ -53,9 +53,17 @@ describe('compose.yaml', () => {
     expect(service('postgres')).toMatch(/image: postgres:\d+/);
   });
 
-  it('keeps the product on SQLite in the shared volume unless DATABASE_URL says otherwise', () => {
-    expect(service('switchboard')).toContain('DATABASE_URL: ${DATABASE_URL:-file:/data/switchboard.db}');
-    expect(service('switchboard')).toContain('- data:/data');
+  it('runs the product on the compose PostgreSQL once it is healthy, unless DATABASE_URL says otherwise; files in the shared volume', () => {
+    const sb = service('switchboard');
+    expect(sb).toContain('DATABASE_URL: ${DATABASE_URL:-postgres://switchboard@postgres:5432/switchboard}');
+    // The password the postgres service is given, as PGPASSWORD (node-postgres reads it when the URL has none).
+    expect(sb).toContain('PGPASSWORD: ${POSTGRES_PASSWORD:-change-me-postgres-password}');
+    expect(service('postgres')).toContain('POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-change-me-postgres-password}');
+    expect(service('postgres')).toContain('POSTGRES_USER: switchboard');
+    expect(service('postgres')).toContain('POSTGRES_DB: switchboard');
+    expect(sb).toMatch(/depends_on:\n\s+postgres:\n\s+condition: service_healthy/);
+    expect(service('postgres')).toContain('healthcheck:');
+    expect(sb).toContain('- data:/data');
     expect(service('freeswitch')).toContain('- data:/data');
   });
 

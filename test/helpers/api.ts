@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/runtime/env.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
-import { openDatabase, type Database_ } from '../../src/db/client.ts';
+import { openDatabase, type Database_, type Db as SqliteDb } from '../../src/db/client.ts';
 import { createApp, type App } from '../../src/http/app.ts';
 import type { AppDeps } from '../../src/http/context.ts';
 import { createToneEngine } from '../../src/media/tone-engine.ts';
@@ -12,11 +12,18 @@ import { createOrganization, createUser } from '../../src/services/organizations
 import type { Role } from '../../src/services/auth/permissions.ts';
 import { createPgTestDatabase, notOnPostgres, testDialect, type TestDialect } from './test-db.ts';
 
+/**
+ * The app's deps, plus the synchronous SQLite handle for the tests that still read rows through it
+ * (`api.deps.db`): the product's AppDeps has no such field any more (PG-PLAN.md step 10). On PostgreSQL it
+ * throws when touched. Goes when the last such test is on `adb`.
+ */
+export type TestDeps = AppDeps & { db: SqliteDb };
+
 export interface TestApi {
   /** SQLite, or PostgreSQL in the `pg` project (openTestApi only). */
   dialect: TestDialect;
   app: App;
-  deps: AppDeps;
+  deps: TestDeps;
   database: Database_;
   config: Config;
   dataDir: string;
@@ -89,13 +96,13 @@ function openSqliteTestDatabase(dataDir: string, opts: TestApiOptions): Database
 }
 
 /**
- * `databaseUrl`: the PostgreSQL test database, set on the config after loadConfig (which, like the product's
- * start, refuses postgres:// until PostgreSQL is selectable) for tests that open connections of their own.
+ * `databaseUrl`: the PostgreSQL test database, set as the config's DATABASE_URL for tests that open
+ * connections of their own.
  */
 function buildTestApi(dialect: TestDialect, dataDir: string, database: Database_, overrides: Partial<AppDeps>, env: Record<string, string>, databaseUrl?: string): TestApi {
   const loaded = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, DATABASE_URL: join(dataDir, 'test.db'), ...env });
   const config: Config = databaseUrl === undefined ? loaded : { ...loaded, DATABASE_URL: databaseUrl };
-  const deps: AppDeps = {
+  const deps: TestDeps = {
     config,
     logger: silentLogger(),
     db: database.db,

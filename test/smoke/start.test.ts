@@ -2,23 +2,14 @@
  * `npm start` as a newcomer runs it: the real main.ts (API + ESL server, SQLite, offline defaults),
  * in a child process on free loopback ports. Checks the wiring no in-process test sees.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createEmulator } from '../emulator/index.ts';
+import { buildProduct, startProduct, type RunningProduct } from './product.ts';
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-
-let child: ChildProcess;
+let product: RunningProduct;
 let dir: string;
 let http: number;
 let esl: number;
@@ -26,46 +17,21 @@ let output = '';
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sb-smoke-'));
-  [http, esl] = [await freePort(), await freePort()];
-  const inbound = await freePort(); // nothing listens: the switch is "down"
-  // What `npm start` runs: the compiled product (built here when src/ changed since the last build).
-  try {
-    execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { stdio: 'pipe', encoding: 'utf8' });
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`the build before npm start failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
-  }
-  child = spawn(process.execPath, ['--enable-source-maps', 'dist/main.js'], {
-    env: {
-      ...process.env,
-      DATA_DIR: dir,
-      DATABASE_URL: join(dir, 'sb.db'),
-      HTTP_PORT: String(http),
-      ESL_SERVER_PORT: String(esl),
-      ESL_INBOUND_PORT: String(inbound),
-      BOOTSTRAP_ADMIN_PASSWORD: 'smoke-test-password',
-      TTS_ENGINE: 'tone',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const deadline = Date.now() + 15_000;
-  while (!output.includes('management API listening')) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`npm start did not come up:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  buildProduct();
+  product = await startProduct({ DATA_DIR: dir, DATABASE_URL: join(dir, 'sb.db'), BOOTSTRAP_ADMIN_PASSWORD: 'smoke-test-password' });
+  ({ http, esl } = product);
+  await product.waitFor('management API listening', 15_000);
+  output = product.output();
 }, 120_000);
 
 afterAll(async () => {
-  child?.kill('SIGTERM');
-  await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+  await product?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 it('prints the first-start admin once, serves /health and logs in', async () => {
   expect(output).toContain('First start: created organization "Default"');
+  expect(output).toContain('database: SQLite, migrations applied');
   const health = (await (await fetch(`http://127.0.0.1:${http}/health`)).json()) as { status: string; switch: { connected: boolean } };
   expect(health).toMatchObject({ status: 'ok', switch: { connected: false } });
   const login = await fetch(`http://127.0.0.1:${http}/auth/user-login`, {

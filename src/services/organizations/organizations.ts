@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { count, eq } from 'drizzle-orm';
-import type { Db as AsyncDb } from '../../db/handle.ts';
+import { count, eq, sql } from 'drizzle-orm';
+import { transaction, type Db as AsyncDb } from '../../db/handle.ts';
 import { hashPassword, randomPassword } from '../auth/passwords.ts';
 import type { Role } from '../auth/permissions.ts';
 
@@ -29,20 +29,29 @@ export async function createUser(db: AsyncDb, input: { orgId: string; email: str
   return user!;
 }
 
+/** pg_advisory_xact_lock key of the first start (db/postgres.ts's migration lock is 0x5b0a_4d01). */
+const BOOTSTRAP_LOCK = 0x5b0a_4d02;
+
 /**
  * First start: when no user exists, create an organization and an admin and return the
  * credentials so main.ts can print them once. Returns null when users already exist.
+ * Instances starting together on an empty database: one transaction, serialized (SQLite's BEGIN IMMEDIATE
+ * takes the write lock first; PostgreSQL's READ COMMITTED needs the advisory lock), so one of them creates
+ * the admin and the others see it, instead of failing on the unique SIP domain or e-mail.
  */
 export async function bootstrapAdmin(
   db: AsyncDb,
   opts: { orgName: string; email: string; password?: string },
 ): Promise<{ email: string; password: string; orgName: string } | null> {
-  const [existing] = await db.select({ n: count() }).from(db.t.users);
-  if ((existing?.n ?? 0) > 0) return null;
-  const password = opts.password ?? randomPassword();
-  const org = await createOrganization(db, { name: opts.orgName });
-  await createUser(db, { orgId: org.id, email: opts.email, password, name: 'Administrator', role: 'admin' });
-  return { email: opts.email, password, orgName: org.name };
+  return transaction(db, async (tx) => {
+    if (tx.driver.dialect === 'postgres') await tx.execute(sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`);
+    const [existing] = await tx.select({ n: count() }).from(tx.t.users);
+    if ((existing?.n ?? 0) > 0) return null;
+    const password = opts.password ?? randomPassword();
+    const org = await createOrganization(tx, { name: opts.orgName });
+    await createUser(tx, { orgId: org.id, email: opts.email, password, name: 'Administrator', role: 'admin' });
+    return { email: opts.email, password, orgName: org.name };
+  });
 }
 
 /** The JWT secret: from config, else generated once and kept in the database so every instance shares it. */
