@@ -24,7 +24,7 @@ async function dial(harness: ControllerHarness, callerIdNumber: string) {
   const call = harness.emu.placeCall({ destination: '918065978001', callerIdNumber, script: { bridge: 'answer' } });
   const summary = await call.done;
   await harness.settle();
-  return { log: harness.callLog(summary.uuid), bridge: call.recorder.commands().find((c) => c.includes('execute-app-name: bridge')) };
+  return { log: await harness.callLog(summary.uuid), bridge: call.recorder.commands().find((c) => c.includes('execute-app-name: bridge')) };
 }
 
 type Body = { type: string; data: Record<string, unknown> & { call?: Record<string, unknown> } };

@@ -24,6 +24,6 @@ it('after drain(), a new call gets only connect and exit; the call in progress f
   expect(gone.hungUp).toBe(false); // the call is still up: the dialplan goes on to the next controller
   await before.done;
   await h.settle();
-  expect(h.callLog(before.uuid)).toMatchObject({ disposition: 'ended_by_ivr' });
+  expect(await h.callLog(before.uuid)).toMatchObject({ disposition: 'ended_by_ivr' });
   expect(h.api.deps.db.select().from(callLogs).all()).toHaveLength(1);
 });

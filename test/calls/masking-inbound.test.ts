@@ -60,7 +60,7 @@ async function dial(callerIdNumber: string) {
   const summary = await call.done;
   await h.settle();
   const bridge = call.recorder.commands().find((c) => c.includes('execute-app-name: bridge'));
-  return { summary, bridge, log: h.callLog(summary.uuid) };
+  return { summary, bridge, log: await h.callLog(summary.uuid) };
 }
 
 const dump = () => JSON.stringify(['call_logs', 'outbound_calls'].map((t) => h.api.database.sqlite.prepare(`select * from ${t}`).all()));
@@ -121,7 +121,7 @@ describe('inbound masking', () => {
     const summary = await call.done;
     await h.settle();
     expect(summary.hangupCause).toBe('USER_BUSY');
-    const log = h.callLog(summary.uuid);
+    const log = await h.callLog(summary.uuid);
     expect(log).toMatchObject({ direction: 'masking', caller: '+9199******25', disposition: 'busy', leftAt: 'prompt', answeredBy: null, answeredAt: null });
     expect((log.path as unknown[]).at(-1)).toMatchObject({ step: 'action', type: 'masking', value: '+9199******26', result: 'USER_BUSY' });
     const logs = await h.req<Array<Record<string, unknown>>>('GET', `/api/v1/masking-sessions/${s.id}/logs`);

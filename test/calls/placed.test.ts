@@ -185,7 +185,7 @@ describe('placed calls are found only by their own leg', () => {
     const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001', variables: { sb_call_id: placed.logid }, script: dtmfAtMenu('0') });
     await call.done;
     await h.settle();
-    expect(h.callLog(call.uuid)).toMatchObject({ direction: 'inbound', disposition: 'ended_by_ivr' });
-    expect(h.callLog(call.uuid).id).not.toBe(placed.logid);
+    expect(await h.callLog(call.uuid)).toMatchObject({ direction: 'inbound', disposition: 'ended_by_ivr' });
+    expect((await h.callLog(call.uuid)).id).not.toBe(placed.logid);
   });
 });

@@ -41,7 +41,7 @@ async function callWith(c: ControllerHarness, digits: string, extra: Record<stri
   await c.settle();
   const apps = call.recorder.commands().map((cmd) => /execute-app-name: (\S+)/.exec(cmd)?.[1]).filter(Boolean);
   const record = call.recorder.commands().find((cmd) => cmd.includes('execute-app-name: record_session'));
-  return { log: c.callLog(summary.uuid), apps, record };
+  return { log: await c.callLog(summary.uuid), apps, record };
 }
 
 describe('recording inbound calls', () => {

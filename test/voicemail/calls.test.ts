@@ -61,7 +61,7 @@ async function place(x: ControllerHarness, destination: string, script: CallerSc
   const call = x.emu.placeCall({ destination, callerIdNumber: '09800000001', script });
   const summary = await call.done;
   await x.settle();
-  return { call, summary, apps: executes(call.recorder.commands()), log: x.callLog(summary.uuid) };
+  return { call, summary, apps: executes(call.recorder.commands()), log: await x.callLog(summary.uuid) };
 }
 
 const voicemailSteps = (path: unknown) => (path as Step[]).filter((p) => p.step === 'action' && p.type === 'voicemail');
@@ -206,7 +206,7 @@ describe('voicemail without deps.voicemail (main.ts not wiring it)', () => {
     const path = join(recordings, 'voicemail', plain.org.orgId, `${page.messages[0]!.id}.wav`);
     expect(apps[5]!.arg.startsWith(`${path} 120 `)).toBe(true);
     expect(decodeWav(readFileSync(path)).data.length).toBeGreaterThan(0);
-    expect(plain.callLog(summary.uuid)).toMatchObject({ disposition: 'voicemail', answeredBy: 'voicemail:1001' });
+    expect(await plain.callLog(summary.uuid)).toMatchObject({ disposition: 'voicemail', answeredBy: 'voicemail:1001' });
   });
 
   it('with no storage at all the caller hears "unavailable" and nothing is recorded', async () => {
@@ -219,7 +219,7 @@ describe('voicemail without deps.voicemail (main.ts not wiring it)', () => {
     expect(apps.some((a) => a.app === 'record')).toBe(false);
     expect(apps.find((a) => a.app === 'playback')?.arg).toBe(PROMPTS.unavailable);
     expect(summary.hangupCause).toBe('NO_ANSWER');
-    const log = plain.callLog(summary.uuid);
+    const log = await plain.callLog(summary.uuid);
     expect(voicemailSteps(log.path)).toEqual([expect.objectContaining({ result: 'no_message' })]);
   });
 });
