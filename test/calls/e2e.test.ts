@@ -11,8 +11,7 @@ import { TRANSCRIPT_DIR, requireTranscriptsInCi, skipWithoutTranscripts } from '
 import type { EmulatedCall } from '../emulator/index.ts';
 import { VOICEMAIL_BEEP } from '../../src/call/actions/voicemail.ts';
 import { PROMPTS } from '../../src/call/prompts.ts';
-import { extensions } from '../../src/db/schema/index.ts';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 
 const DID = '+918065978001';
 let h: ControllerHarness;
@@ -247,10 +246,11 @@ describe('calls through the controller', () => {
       const apps = cmds.filter((c) => c.includes('call-command: execute')).map((c) => [/execute-app-name: (.*)/.exec(c)?.[1], /execute-app-arg: (.*)/.exec(c)?.[1]]);
       const tail = apps.slice(apps.findIndex(([app]) => app === 'bridge') + 1);
       // The box's greeting (rendered when the extension was saved), the beep, the message, goodbye.
-      const box = h.api.deps.db.select().from(extensions).where(eq(extensions.number, '1001')).get()!;
-      expect(box.voicemailGreetingFile).toBeTruthy();
+      const { extensions } = h.api.deps.adb.t;
+      const [box] = await h.api.deps.adb.select().from(extensions).where(and(eq(extensions.orgId, h.org.orgId), eq(extensions.number, '1001')));
+      expect(box!.voicemailGreetingFile).toBeTruthy();
       expect(tail.map(([app]) => app)).toEqual(['playback', 'playback', 'record', 'playback']);
-      expect(tail[0]![1]).toBe(box.voicemailGreetingFile);
+      expect(tail[0]![1]).toBe(box!.voicemailGreetingFile);
       expect(tail[1]![1]).toBe(VOICEMAIL_BEEP);
       expect(tail[3]![1]).toBe(PROMPTS.goodbye);
       const messages = await h.req<{ messages: Array<{ id: string; extension: string; call_log_id: string }> }>('GET', '/api/v1/voicemail');

@@ -116,9 +116,10 @@ describe('voicemail through the controller', () => {
     const event = h.events.find((e) => e.type === 'voicemail.new');
     expect(event).toMatchObject({ callId: log.id, orgId: h.org.orgId, messageId: m.id, extension: '1001', caller: '+919800000001', durationMs: m.duration_ms });
     await h.outbox!.flush();
-    const deliveries = h.api.database.sqlite.prepare('select endpoint_id, event_type, body from webhook_deliveries').all() as Array<{ endpoint_id: string; event_type: string; body: string }>;
+    const { webhookDeliveries } = h.api.deps.adb.t;
+    const deliveries = await h.api.deps.adb.select({ endpointId: webhookDeliveries.endpointId, eventType: webhookDeliveries.eventType, body: webhookDeliveries.body }).from(webhookDeliveries);
     expect(deliveries).toHaveLength(1);
-    expect(deliveries[0]).toMatchObject({ endpoint_id: hook.id, event_type: 'voicemail.new' });
+    expect(deliveries[0]).toMatchObject({ endpointId: hook.id, eventType: 'voicemail.new' });
     expect(JSON.parse(deliveries[0]!.body).data).toMatchObject({ messageId: m.id, extension: '1001', callId: log.id, durationMs: m.duration_ms });
 
     // Deleting it removes the file.
