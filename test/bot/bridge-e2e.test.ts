@@ -51,7 +51,7 @@ describe('AI bridge: audio', () => {
     expect(rms(loud.at(-2)!.bytes)).toBeGreaterThan(3800);
     expect(rms(loud.at(-2)!.bytes)).toBeLessThan(4600);
 
-    const log = h.callLog(summary.uuid);
+    const log = await h.callLog(summary.uuid);
     expect(log).toMatchObject({ disposition: 'bot_completed', leftAt: 'bot' });
     expect(legOf(summary.uuid)).toMatchObject({ endReason: 'caller_hangup', dialect: 'native', agentId: null });
     expect(h.events.map((e) => e.type)).toEqual(['call.ringing', 'call.answered', 'bot.connected', 'bot.ended', 'call.hangup']);
@@ -98,7 +98,7 @@ describe('AI bridge: control', () => {
     expect(call.sockets.map((s) => s.mode)).toEqual(['static', 'async']);
     expect(call.sockets[1]!.recorder.commands().at(-1)).toMatch(/^exit/);
     expect(call.sockets[0]!.recorder.commands().some((c) => c.includes('execute-app-name: bridge'))).toBe(true);
-    const log = h.callLog(summary.uuid);
+    const log = await h.callLog(summary.uuid);
     expect(log).toMatchObject({ disposition: 'connected', leftAt: 'talk', answeredBy: '1001', dtmf: '0' });
     const steps = log.path as Array<{ step: string; type?: string; result?: string }>;
     expect(steps.find((p) => p.type === 'ai_agent')?.result).toBe('transfer');
@@ -118,7 +118,7 @@ describe('AI bridge: control', () => {
     const summary = await call.done;
     await h.settle();
     expect(summary.hangupCause).toBe('NORMAL_CLEARING');
-    expect(h.callLog(summary.uuid)).toMatchObject({ disposition: 'bot_completed', leftAt: 'bot' });
+    expect(await h.callLog(summary.uuid)).toMatchObject({ disposition: 'bot_completed', leftAt: 'bot' });
     expect(legOf(summary.uuid)).toMatchObject({ endReason: 'hangup', endDetail: 'caller pressed #' });
   });
 
@@ -200,7 +200,7 @@ describe('AI bridge: control', () => {
     const media = bot.seen.filter((s) => s.msg.type === 'media')[2]!.msg;
     expect(Buffer.from(media.payload, 'base64').length).toBe(960); // 20 ms at 24 kHz
     expect(bot.seen.filter((s) => s.msg.type === 'dtmf').map((s) => [s.msg.digit, s.msg.duration_ms])).toEqual([['5', 160], ['7', 160]]);
-    expect(h.callLog(summary.uuid).dtmf).toBe('57');
+    expect((await h.callLog(summary.uuid)).dtmf).toBe('57');
   });
 
   it('start carries the caller\'s saved contact: nested in native custom_parameters, flat contact_* in Twilio customParameters', async () => {

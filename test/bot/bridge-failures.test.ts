@@ -24,7 +24,7 @@ async function failingCall(fallback = false) {
   const summary = await call.done;
   await h.settle();
   const cmds = call.recorder.commands();
-  const log = h.callLog(summary.uuid);
+  const log = await h.callLog(summary.uuid);
   expect(cmds.some((c) => c.includes(APOLOGY))).toBe(true);
   if (fallback) expect(cmds.some((c) => c.includes('execute-app-name: bridge') && c.includes('user/1001@'))).toBe(true);
   else expect(summary.hangupCause).toBe('NORMAL_CLEARING');
@@ -149,6 +149,6 @@ describe('AI bridge failures', () => {
     const summary = await call.done;
     await plain.settle();
     expect(call.recorder.commands().some((c) => c.includes(APOLOGY))).toBe(true);
-    expect(plain.callLog(summary.uuid)).toMatchObject({ disposition: 'bot_failed', leftAt: 'prompt' });
+    expect(await plain.callLog(summary.uuid)).toMatchObject({ disposition: 'bot_failed', leftAt: 'prompt' });
   });
 });

@@ -48,7 +48,7 @@ describe('AI bridge keepalive', () => {
     expect(fallbackAt - detectedAt).toBeLessThan(2000);
     const cmds = call.recorder.commands();
     expect(cmds.some((c) => c.includes(APOLOGY))).toBe(true);
-    expect(h.callLog(summary.uuid)).toMatchObject({ disposition: 'connected', answeredBy: '1001', leftAt: 'talk' });
+    expect(await h.callLog(summary.uuid)).toMatchObject({ disposition: 'connected', answeredBy: '1001', leftAt: 'talk' });
     // the bot is told, and its socket does not outlive the leg
     expect(bot.seen.at(-1)!.msg).toMatchObject({ type: 'stop', reason: 'bot_error' });
     await bot.closed;

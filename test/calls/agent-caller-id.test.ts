@@ -12,7 +12,8 @@ describe('click-to-call and the agent\'s caller-ID DID', () => {
     h = await createCallHarness();
     const org = await h.org();
     const second = '+918065900999';
-    h.api.database.sqlite.prepare("insert into dids (id, number, org_id, status, created_at, updated_at) values ('d2', ?, ?, 'active', 'x', 'x')").run(second, org.orgId);
+    const { adb } = h.api.deps;
+    await adb.insert(adb.t.dids).values({ id: 'd2', number: second, orgId: org.orgId, status: 'active', createdAt: 'x', updatedAt: 'x' });
     const agent = await h.api.call('POST', '/api/v1/agents', { token: org.token, body: { name: 'Asha', email: 'asha@example.com', password: 'Sunrise2026x', caller_id_did: org.did } });
     const { extension } = (await agent.json()) as { extension: { number: string } };
 

@@ -49,7 +49,7 @@ describe('a DID routed to business hours', () => {
     const summary = await call.done;
     await h.settle();
     expect(call.recorder.commands().some((c) => c.includes('user/1001@acme.sip.local'))).toBe(true);
-    const log = h.callLog(summary.uuid);
+    const log = await h.callLog(summary.uuid);
     expect(log).toMatchObject({ disposition: 'connected', answeredBy: '1001', startedAt: '2026-03-09T15:00:00.000Z' });
     expect(steps(log)).toMatchObject([
       { step: 'did', routing: 'time_condition' },
@@ -64,7 +64,7 @@ describe('a DID routed to business hours', () => {
     const summary = await call.done;
     await h.settle();
     expect(call.recorder.commands().some((c) => c.includes('bridge'))).toBe(false);
-    const log = h.callLog(summary.uuid);
+    const log = await h.callLog(summary.uuid);
     expect(log).toMatchObject({ disposition: 'ended_by_ivr', dtmf: '0' });
     expect(steps(log)).toMatchObject([
       { step: 'did', routing: 'time_condition' },
@@ -80,7 +80,7 @@ describe('a DID routed to business hours', () => {
     const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001', script: { bridge: 'answer', bridgeTalkMs: 40 } });
     const summary = await call.done;
     await h.settle();
-    expect(steps(h.callLog(summary.uuid))[1]).toMatchObject({ type: 'time_condition', result: 'open' });
+    expect(steps(await h.callLog(summary.uuid))[1]).toMatchObject({ type: 'time_condition', result: 'open' });
   });
 
   it('a holiday is closed: the path says holiday; a menu option back to the schedule asks it again', async () => {
@@ -88,7 +88,7 @@ describe('a DID routed to business hours', () => {
     const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001', script: { steps: [dtmf('1'), dtmf('0', 2)] } });
     const summary = await call.done;
     await h.settle();
-    const log = h.callLog(summary.uuid);
+    const log = await h.callLog(summary.uuid);
     expect(steps(log).filter((s) => s.type === 'time_condition').map((s) => s.result)).toEqual(['holiday', 'holiday']);
     expect(steps(log).map((s) => s.step)).toEqual(['did', 'action', 'ivr', 'digits', 'action', 'ivr', 'digits', 'action']);
     expect(log.disposition).toBe('ended_by_ivr');

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startController, type ControllerHarness, type ControllerOptions } from '../helpers/controller.ts';
+import { insertionOrder } from '../../src/db/order.ts';
 
 const DID = '+918065978001';
 let h: ControllerHarness | undefined;
@@ -24,7 +25,7 @@ async function dial(harness: ControllerHarness, callerIdNumber: string) {
   const call = harness.emu.placeCall({ destination: '918065978001', callerIdNumber, script: { bridge: 'answer' } });
   const summary = await call.done;
   await harness.settle();
-  return { log: harness.callLog(summary.uuid), bridge: call.recorder.commands().find((c) => c.includes('execute-app-name: bridge')) };
+  return { log: await harness.callLog(summary.uuid), bridge: call.recorder.commands().find((c) => c.includes('execute-app-name: bridge')) };
 }
 
 type Body = { type: string; data: Record<string, unknown> & { call?: Record<string, unknown> } };
@@ -46,7 +47,8 @@ describe('inbound calls from a saved contact', () => {
     expect(ringing).toMatchObject({ contact: { id: contact.id, name: 'John Doe', variables: { order_id: 'ORD12345' } } });
 
     await harness.outbox!.flush();
-    const bodies = (harness.api.database.sqlite.prepare('select body from webhook_deliveries order by rowid').all() as { body: string }[])
+    const { adb } = harness.api.deps;
+    const bodies = (await adb.select({ body: adb.t.webhookDeliveries.body }).from(adb.t.webhookDeliveries).orderBy(insertionOrder(adb, adb.t.webhookDeliveries)))
       .map((r) => JSON.parse(r.body) as Body);
     expect(bodies.map((b) => b.type)).toEqual(['call.ringing', 'call.hangup']);
     expect(bodies[0]!.data.contact).toEqual({ id: contact.id, name: 'John Doe', variables: { order_id: 'ORD12345', tier: 'gold' } });

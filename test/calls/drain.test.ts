@@ -2,7 +2,6 @@
 // the dialplan then hands it to the next controller. A call in progress goes on, including its second socket.
 import { afterEach, expect, it } from 'vitest';
 import { startController, type ControllerHarness } from '../helpers/controller.ts';
-import { callLogs } from '../../src/db/schema/index.ts';
 
 let h: ControllerHarness;
 afterEach(async () => h.close());
@@ -24,6 +23,6 @@ it('after drain(), a new call gets only connect and exit; the call in progress f
   expect(gone.hungUp).toBe(false); // the call is still up: the dialplan goes on to the next controller
   await before.done;
   await h.settle();
-  expect(h.callLog(before.uuid)).toMatchObject({ disposition: 'ended_by_ivr' });
-  expect(h.api.deps.db.select().from(callLogs).all()).toHaveLength(1);
+  expect(await h.callLog(before.uuid)).toMatchObject({ disposition: 'ended_by_ivr' });
+  expect(await h.api.deps.adb.select().from(h.api.deps.adb.t.callLogs)).toHaveLength(1);
 });

@@ -60,10 +60,14 @@ async function dial(callerIdNumber: string) {
   const summary = await call.done;
   await h.settle();
   const bridge = call.recorder.commands().find((c) => c.includes('execute-app-name: bridge'));
-  return { summary, bridge, log: h.callLog(summary.uuid) };
+  return { summary, bridge, log: await h.callLog(summary.uuid) };
 }
 
-const dump = () => JSON.stringify(['call_logs', 'outbound_calls'].map((t) => h.api.database.sqlite.prepare(`select * from ${t}`).all()));
+/** Every call_logs and outbound_calls row, as text. */
+const dump = async () => {
+  const { adb } = h.api.deps;
+  return JSON.stringify([await adb.select().from(adb.t.callLogs), await adb.select().from(adb.t.outboundCalls)]);
+};
 
 describe('inbound masking', () => {
   it('either party dialling the DID reaches the other through the gateway, showing only the DID', async () => {
@@ -97,8 +101,8 @@ describe('inbound masking', () => {
     expect(status.bridged_at).not.toBeNull();
     const list = await h.req<{ calls: Array<{ id: string; caller_number: string }> }>('GET', '/api/v1/call-logs?type=masking');
     expect(list.calls.map((c) => c.id)).toEqual(expect.arrayContaining([fromA.log.id, fromB.log.id]));
-    expect(dump()).not.toContain(A);
-    expect(dump()).not.toContain(B);
+    expect(await dump()).not.toContain(A);
+    expect(await dump()).not.toContain(B);
   });
 
   it('an unrelated caller, and a party after the session ended, get the DID\'s normal routing', async () => {
@@ -121,12 +125,12 @@ describe('inbound masking', () => {
     const summary = await call.done;
     await h.settle();
     expect(summary.hangupCause).toBe('USER_BUSY');
-    const log = h.callLog(summary.uuid);
+    const log = await h.callLog(summary.uuid);
     expect(log).toMatchObject({ direction: 'masking', caller: '+9199******25', disposition: 'busy', leftAt: 'prompt', answeredBy: null, answeredAt: null });
     expect((log.path as unknown[]).at(-1)).toMatchObject({ step: 'action', type: 'masking', value: '+9199******26', result: 'USER_BUSY' });
     const logs = await h.req<Array<Record<string, unknown>>>('GET', `/api/v1/masking-sessions/${s.id}/logs`);
     expect(logs[1]).toMatchObject({ call_id: log.id, status: 'failed', hangup_cause: 'USER_BUSY' });
-    expect(dump()).not.toContain(A);
+    expect(await dump()).not.toContain(A);
   });
 });
 

@@ -38,7 +38,7 @@ describe('call metrics', () => {
     });
     const summary = await call.done;
     await h.settle();
-    expect(h.callLog(summary.uuid).disposition).toBe('ended_by_ivr');
+    expect((await h.callLog(summary.uuid)).disposition).toBe('ended_by_ivr');
 
     const res = await h.api.call('GET', '/metrics', { token: 'metrics-token-0123456789abcdef' });
     expect(res.status).toBe(200);

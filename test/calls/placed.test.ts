@@ -5,8 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { startController, type ControllerHarness } from '../helpers/controller.ts';
 import type { InboundEmulator } from '../emulator/inbound-server.ts';
-import { attachPlacing, endedLog, type Customer, type Placing } from '../helpers/placing.ts';
-import { outboundCalls } from '../../src/db/schema/index.ts';
+import { attachPlacing, endedCallLog, type Customer, type Placing } from '../helpers/placing.ts';
 import type { CallControl } from '../../src/services/calls/control.ts';
 
 const DID = '+918065978001';
@@ -49,7 +48,13 @@ afterEach(async () => {
 });
 
 /** The placed call's row once its call log has ended (polls the API's own view of it). */
-const ended = (logid: string) => endedLog(h.api.deps.db, logid);
+const ended = (logid: string) => endedCallLog(h.api.deps.adb, logid);
+/** The placed call's outbound_calls row. */
+const outbound = async (logid: string) => {
+  const { adb } = h.api.deps;
+  const [row] = await adb.select().from(adb.t.outboundCalls).where(eq(adb.t.outboundCalls.id, logid));
+  return row!;
+};
 
 const hangups = (logid: string) => h.events.filter((e) => e.type === 'call.hangup' && e.callId === logid);
 const dtmfAtMenu = (digits: string) => ({ steps: [{ when: { onApp: 'play_and_get_digits', afterMs: 5 }, do: { kind: 'dtmf' as const, digits } }] });
@@ -83,9 +88,8 @@ describe('flow calls', () => {
     expect([...types].sort()).toEqual(['call.answered', 'call.dtmf', 'call.hangup', 'call.ringing', 'ivr.selection']);
     expect(types.at(-1)).toBe('call.hangup');
     // The row ends on the switch side's hangup, which may come after the session's (two sockets).
-    const row = () => h.api.deps.db.select().from(outboundCalls).where(eq(outboundCalls.id, placed.logid)).get()!;
-    await expect.poll(() => row().status, { timeout: 5_000 }).toBe('ended');
-    expect(row()).toMatchObject({ kind: 'flow', status: 'ended', firstNumber: CUSTOMER });
+    await expect.poll(async () => (await outbound(placed.logid)).status, { timeout: 5_000 }).toBe('ended');
+    expect(await outbound(placed.logid)).toMatchObject({ kind: 'flow', status: 'ended', firstNumber: CUSTOMER });
   });
 
   it('the customer is busy: busy, the row failed, one call.hangup, no session', async () => {
@@ -95,7 +99,7 @@ describe('flow calls', () => {
     expect(log).toMatchObject({ direction: 'flow', disposition: 'busy', hangupCause: 'USER_BUSY', answeredAt: null });
     expect(inbound.sim!.socketCalls).toHaveLength(0);
     expect(hangups(placed.logid)).toHaveLength(1);
-    expect(h.api.deps.db.select().from(outboundCalls).where(eq(outboundCalls.id, placed.logid)).get()!.status).toBe('failed');
+    expect((await outbound(placed.logid)).status).toBe('failed');
   });
 
   it('the customer does not answer: no_answer', async () => {
@@ -130,10 +134,10 @@ describe('flow calls', () => {
       did: DID, customer_number: CUSTOMER, flow_id: mainIvr, schedule_datetime: '2030-01-01 10:00', timezone: 'Asia/Kolkata',
     });
     expect(placed.scheduled_at).toBe('2030-01-01T04:30:00.000Z');
-    const row = h.api.deps.db.select().from(outboundCalls).where(eq(outboundCalls.id, placed.logid)).get()!;
+    const row = await outbound(placed.logid);
     expect(row).toMatchObject({ status: 'scheduled', kind: 'flow', spec: { kind: 'flow', ivrId: mainIvr } });
     // The scheduler's path: claimed, then placed like any other.
-    h.api.deps.db.update(outboundCalls).set({ status: 'dialing' }).where(eq(outboundCalls.id, placed.logid)).run();
+    await h.api.deps.adb.update(h.api.deps.adb.t.outboundCalls).set({ status: 'dialing' }).where(eq(h.api.deps.adb.t.outboundCalls.id, placed.logid));
     customer.script = dtmfAtMenu('0');
     await control.place(placed.logid);
     expect(await ended(placed.logid)).toMatchObject({ direction: 'flow', dtmf: '0', disposition: 'ended_by_ivr' });
@@ -153,7 +157,7 @@ describe('tts calls', () => {
     const placed = await h.req<{ logid: string }>('POST', '/api/v1/calls/tts', { did: DID, customer_number: CUSTOMER, template: 'order_confirm', variables: { name: 'John', order_id: 'ORD12345' } });
     const log = await ended(placed.logid);
     expect(log).toMatchObject({ direction: 'tts', disposition: 'message_played' });
-    const spec = h.api.deps.db.select().from(outboundCalls).where(eq(outboundCalls.id, placed.logid)).get()!.spec as { audio: string };
+    const spec = (await outbound(placed.logid)).spec as { audio: string };
     expect(spec.audio).toMatch(/\/tts\/.+\/[0-9a-f]{64}\.wav$/);
     expect(played().some((c) => c.includes(spec.audio))).toBe(true);
     const tpl = await h.req<{ status: string; last_rendered_at: string | null }>('GET', '/api/v1/tts-templates/order_confirm/status');
@@ -185,7 +189,7 @@ describe('placed calls are found only by their own leg', () => {
     const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001', variables: { sb_call_id: placed.logid }, script: dtmfAtMenu('0') });
     await call.done;
     await h.settle();
-    expect(h.callLog(call.uuid)).toMatchObject({ direction: 'inbound', disposition: 'ended_by_ivr' });
-    expect(h.callLog(call.uuid).id).not.toBe(placed.logid);
+    expect(await h.callLog(call.uuid)).toMatchObject({ direction: 'inbound', disposition: 'ended_by_ivr' });
+    expect((await h.callLog(call.uuid)).id).not.toBe(placed.logid);
   });
 });

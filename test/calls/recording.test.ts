@@ -41,7 +41,7 @@ async function callWith(c: ControllerHarness, digits: string, extra: Record<stri
   await c.settle();
   const apps = call.recorder.commands().map((cmd) => /execute-app-name: (\S+)/.exec(cmd)?.[1]).filter(Boolean);
   const record = call.recorder.commands().find((cmd) => cmd.includes('execute-app-name: record_session'));
-  return { log: c.callLog(summary.uuid), apps, record };
+  return { log: await c.callLog(summary.uuid), apps, record };
 }
 
 describe('recording inbound calls', () => {
@@ -80,16 +80,18 @@ describe('recording inbound calls', () => {
     const hangup = await callWith(h, '0');
     expect(hangup.record).toBeUndefined();
 
-    h.api.database.sqlite.prepare(`insert into masking_sessions (id, org_id, did, first_phone, second_phone, first_masked, second_masked, status, created_at, updated_at)
-      values (?, ?, ?, '+919800000001', '+919944421126', '+9198******01', '+9199******26', 'active', ?, ?)`)
-      .run(randomUUID(), h.org.orgId, DID, new Date().toISOString(), new Date().toISOString());
+    const { adb } = h.api.deps;
+    await adb.insert(adb.t.maskingSessions).values({
+      id: randomUUID(), orgId: h.org.orgId, did: DID, firstPhone: '+919800000001', secondPhone: '+919944421126',
+      firstMasked: '+9198******01', secondMasked: '+9199******26', status: 'active', createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(),
+    });
     const masked = await callWith(h, '', { steps: [] });
     expect(masked.log.direction).toBe('masking');
     expect(masked.record).toContain(join(dir, h.org.orgId, `${masked.log.id}.wav`));
     expect(masked.apps.indexOf('record_session')).toBeLessThan(masked.apps.indexOf('bridge'));
 
-    const rows = h.api.database.sqlite.prepare('select call_id from call_recordings order by created_at').all() as Array<{ call_id: string }>;
-    expect(rows.map((r) => r.call_id).sort()).toEqual([queue.log.id, external.log.id, masked.log.id].sort());
+    const rows = await adb.select({ callId: adb.t.callRecordings.callId }).from(adb.t.callRecordings);
+    expect(rows.map((r) => r.callId).sort()).toEqual([queue.log.id, external.log.id, masked.log.id].sort());
   });
 
   it('off unless a directory is set', async () => {

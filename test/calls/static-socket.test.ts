@@ -93,7 +93,7 @@ describe('a call on a sync (static) socket', () => {
       'notice disconnect',
     ]);
     expect(summary).toMatchObject({ hungUp: true, hangupCause: 'NORMAL_CLEARING' });
-    expect(b.callLog(summary.uuid)).toMatchObject({ disposition: 'bot_completed', leftAt: 'bot', dtmf: '5#' });
+    expect(await b.callLog(summary.uuid)).toMatchObject({ disposition: 'bot_completed', leftAt: 'bot', dtmf: '5#' });
     expect(bot.seen.at(-1)!.msg).toMatchObject({ type: 'stop', reason: 'bot_hangup' });
   });
 
@@ -134,7 +134,7 @@ describe('a call on a sync (static) socket', () => {
     expect(socketApps).toHaveLength(2);
     expect(bot.seen.filter((x) => x.msg.type === 'start')).toHaveLength(2);
     expect(summary).toMatchObject({ hungUp: true });
-    const log = b.callLog(summary.uuid);
+    const log = await b.callLog(summary.uuid);
     expect(log).toMatchObject({ disposition: 'bot_completed', leftAt: 'bot' });
     const steps = log.path as Array<{ step?: string; type?: string; result?: string }>;
     expect(steps.filter((p) => p.step === 'action' && p.type === 'ai_agent').map((p) => p.result)).toEqual(['transfer', 'hangup']);
@@ -190,7 +190,7 @@ describe('a call on a sync (static) socket', () => {
     expect(hangupAt - ccDone).toBeGreaterThanOrEqual(talkMs - 5);
     expect(verbs(second).at(-1)).toBe('exit');
     expect(summary).toMatchObject({ hungUp: true, hangupCause: 'NORMAL_CLEARING' });
-    const log = c.callLog(summary.uuid);
+    const log = await c.callLog(summary.uuid);
     expect(log).toMatchObject({ disposition: 'connected', leftAt: 'talk', answeredBy: '1001', hangupCause: 'NORMAL_CLEARING' });
     expect(Date.parse(log.endedAt!) - Date.parse(log.answeredAt!)).toBeGreaterThanOrEqual(talkMs);
   });

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCall } from '../../src/call/runner.ts';
-import { callLogs } from '../../src/db/schema/index.ts';
 import { fakeChannel } from '../helpers/fake-channel.ts';
 import { testCallDeps } from '../helpers/call-deps.ts';
 import { testSnapshot } from '../helpers/snapshot.ts';
@@ -10,8 +9,11 @@ import type { ConfigSnapshot, SnapshotSchedule } from '../../src/publish/snapsho
 const DID = '+918065978001';
 const A = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
 const B = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
-let cleanup: (() => void) | undefined;
-afterEach(() => cleanup?.());
+let cleanup: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await cleanup?.();
+  cleanup = undefined;
+});
 
 const schedule = (id: string, over: Partial<SnapshotSchedule> = {}): SnapshotSchedule => ({
   id, name: `Schedule ${id.slice(0, 1)}`, timezone: 'Europe/London',
@@ -23,12 +25,12 @@ const schedule = (id: string, over: Partial<SnapshotSchedule> = {}): SnapshotSch
 async function call(id: string, schedules: SnapshotSchedule[], now: string) {
   const snapshot = testSnapshot({ schedules: Object.fromEntries(schedules.map((s) => [s.id, s])) });
   const did = { number: DID, routingType: 'time_condition', destination: id } as ConfigSnapshot['dids'][string];
-  const t = testCallDeps({ [DID]: { snapshot, did } });
+  const t = await testCallDeps({ [DID]: { snapshot, did } });
   t.deps.now = () => new Date(now);
   cleanup = t.close;
   const f = fakeChannel({ destination: '918065978001' });
   await runCall(f.channel, t.deps);
-  const [log] = t.database.db.select().from(callLogs).all();
+  const [log] = await t.adb.select().from(t.adb.t.callLogs);
   expect(f.listenerCount()).toBe(0);
   return { f, log: log!, path: log!.path as { step: string; type?: string; value?: string | null; result?: string }[] };
 }

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCall } from '../../src/call/runner.ts';
-import { callLogs, callbackRequests } from '../../src/db/schema/index.ts';
 import { fakeChannel, pressing, type FakeBehaviour } from '../helpers/fake-channel.ts';
 import { testCallDeps } from '../helpers/call-deps.ts';
 import { testIvr, testSnapshot } from '../helpers/snapshot.ts';
@@ -13,10 +12,13 @@ import { VOICEMAIL_BEEP } from '../../src/call/actions/voicemail.ts';
 import { PROMPTS } from '../../src/call/prompts.ts';
 
 const DID = '+918065978001';
-let cleanup: (() => void) | undefined;
-afterEach(() => cleanup?.());
+let cleanup: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await cleanup?.();
+  cleanup = undefined;
+});
 
-function setup(
+async function setup(
   ivrs: SnapshotIvr[],
   extra: Partial<ConfigSnapshot> = {},
   routing: { routingType: string; destination: string | null } = { routingType: 'ivr', destination: ivrs[0]?.id ?? null },
@@ -24,15 +26,15 @@ function setup(
 ) {
   const snapshot = testSnapshot({ ivrs: Object.fromEntries(ivrs.map((i) => [i.id, i])), ...extra });
   const did = { number: DID, routingType: routing.routingType, destination: routing.destination } as ConfigSnapshot['dids'][string];
-  const t = testCallDeps({ [DID]: { snapshot, did } }, settings);
+  const t = await testCallDeps({ [DID]: { snapshot, did } }, settings);
   cleanup = t.close;
   return t;
 }
 
-async function call(t: ReturnType<typeof setup>, behaviour: FakeBehaviour, destination = '918065978001') {
+async function call(t: Awaited<ReturnType<typeof setup>>, behaviour: FakeBehaviour, destination = '918065978001') {
   const f = fakeChannel({ destination, behaviour });
   await runCall(f.channel, t.deps);
-  const log = t.database.db.select().from(callLogs).all();
+  const log = await t.adb.select().from(t.adb.t.callLogs);
   expect(log).toHaveLength(1);
   expect(t.deps.registry.size()).toBe(0);
   expect(f.released()).toBe(true);
@@ -68,7 +70,7 @@ const answered: FakeBehaviour = (app) => (app === 'bridge' ? { variables: { orig
 
 describe('IVR walker', () => {
   it('timeouts: plays the timeout prompt before each repeat, then goodbye and hangup', async () => {
-    const t = setup([menu()]);
+    const t = await setup([menu()]);
     const { f, log } = await call(t, pressing(['', '', '']));
     const pagd = f.steps.filter((s) => s.app === 'play_and_get_digits');
     expect(pagd).toHaveLength(3);
@@ -80,7 +82,7 @@ describe('IVR walker', () => {
   });
 
   it('invalid then valid: invalid prompt, then the selected extension is bridged', async () => {
-    const t = setup([menu()]);
+    const t = await setup([menu()]);
     const { f, log } = await call(t, pressing(['7', '1'], (app) => (app === 'bridge' ? { variables: { originate_disposition: 'SUCCESS' } } : undefined)));
     expect(f.apps()).toEqual(['answer', 'play_and_get_digits', 'play_and_get_digits', 'multiset', 'bridge', 'hangup']);
     expect(f.steps.find((s) => s.app === 'bridge')!.arg).toBe('{leg_timeout=20}user/1001@acme.sip.local');
@@ -92,7 +94,7 @@ describe('IVR walker', () => {
   it('timeouts and invalid entries are counted separately: two of each do not end the menu, the third timeout does', async () => {
     // max_retries 3 bounds each count, not their sum (which would end the menu on the third failure).
     const ivr = menu({ maxRetries: 3, timeoutDestination: { type: 'extension', value: '1002' }, invalidDestination: { type: 'hangup', value: null } });
-    const t = setup([ivr]);
+    const t = await setup([ivr]);
     const noAnswer: FakeBehaviour = (app) => (app === 'bridge' ? { variables: { originate_disposition: 'NO_ANSWER' } } : undefined);
     const { f, log } = await call(t, pressing(['', '7', '', '8', '', '1'], noAnswer));
     // Five rounds, each failure's own prompt before the next; the sixth input is never asked for.
@@ -127,7 +129,7 @@ describe('IVR walker', () => {
   ])('each count has its own limit when set ($name): the $reason limit ends the menu', async ({ limits, inputs, trail, bridged }) => {
     // Neither max_retries nor the other count decides: with the sum, or max_retries, the rounds would differ.
     const ivr = menu({ ...limits, timeoutDestination: { type: 'extension', value: '1001' }, invalidDestination: { type: 'extension', value: '1002' } });
-    const t = setup([ivr]);
+    const t = await setup([ivr]);
     const { f, log } = await call(t, pressing(inputs, answered));
     expect(failures(log.path)).toEqual(trail);
     expect(rounds(f)).toHaveLength(inputs.length - 1);
@@ -138,7 +140,7 @@ describe('IVR walker', () => {
   it('busy extension with voicemail goes to voicemail: beep, record under the recordings directory', async () => {
     const recordings = mkdtempSync(join(tmpdir(), 'sb-walker-vm-'));
     try {
-      const t = setup([menu()], {}, undefined, { recordingsDir: recordings });
+      const t = await setup([menu()], {}, undefined, { recordingsDir: recordings });
       // `record` leaves nothing (the caller said nothing): no message is kept.
       const vars: Record<string, Record<string, string>> = { bridge: { originate_disposition: 'USER_BUSY' }, record: { record_ms: '0' } };
       const { f, log } = await call(t, pressing(['1'], (app) => (vars[app] ? { variables: vars[app] } : undefined)));
@@ -157,7 +159,7 @@ describe('IVR walker', () => {
   });
 
   it('voicemail with nowhere to store messages: "unavailable", then no_answer', async () => {
-    const t = setup([menu()]);
+    const t = await setup([menu()]);
     const { f, log } = await call(t, pressing(['1'], (app) => (app === 'bridge' ? { variables: { originate_disposition: 'NO_ANSWER' } } : undefined)));
     expect(f.apps()).not.toContain('record');
     expect(f.steps.at(-1)).toEqual({ app: 'hangup', arg: 'NO_ANSWER' });
@@ -167,7 +169,7 @@ describe('IVR walker', () => {
 
   it('nested IVR; play_prompt and repeat return to the menu', async () => {
     const sub = testIvr('22222222-2222-4222-8222-222222222222', { options: { '0': { digit: '0', type: 'hangup', value: null, description: null } } });
-    const t = setup([menu(), sub]);
+    const t = await setup([menu(), sub]);
     const { f, log } = await call(t, pressing(['3', '*', '2', '0']));
     expect(f.apps()).toEqual(['answer', 'play_and_get_digits', 'playback', 'play_and_get_digits', 'play_and_get_digits', 'play_and_get_digits', 'hangup']);
     const ivrs = (log.path as { step: string; ivrId?: string }[]).filter((p) => p.step === 'ivr').map((p) => p.ivrId);
@@ -179,7 +181,7 @@ describe('IVR walker', () => {
     // towards the timeouts, the invalid entries or both, the timeout or the invalid entry below would be a
     // second one and end the menu (goodbye, no bridge) instead of letting the caller choose 1.
     const ivr = menu({ maxRetries: 2 });
-    const t = setup([ivr]);
+    const t = await setup([ivr]);
     const { f, log } = await call(t, pressing(['*', '*', '', '7', '1'], answered));
     expect(rounds(f)).toEqual([greetingOf(ivr), greetingOf(ivr), greetingOf(ivr), afterTimeout(ivr), afterInvalid(ivr)]);
     expect(failures(log.path)).toEqual(['timeout:1', 'invalid:1']);
@@ -191,7 +193,7 @@ describe('IVR walker', () => {
   it('a menu that transfers into itself ends after the loop limit', async () => {
     const self = testIvr('33333333-3333-4333-8333-333333333333');
     self.options['1'] = { digit: '1', type: 'ivr', value: self.id, description: null };
-    const t = setup([self]);
+    const t = await setup([self]);
     const { log } = await call(t, pressing(Array(50).fill('1')));
     expect((log.path as { step: string }[]).filter((p) => p.step === 'ivr')).toHaveLength(10);
     expect((log.path as { step: string }[]).at(-1)).toMatchObject({ step: 'loop_limit', ivrId: self.id });
@@ -199,7 +201,7 @@ describe('IVR walker', () => {
   });
 
   it('direct dial honours the allow list', async () => {
-    const t = setup([menu({ directDial: { policy: 'allow_list', list: ['1002'] } })]);
+    const t = await setup([menu({ directDial: { policy: 'allow_list', list: ['1002'] } })]);
     const bridged: FakeBehaviour = (app) => (app === 'bridge' ? { variables: { originate_disposition: 'SUCCESS' } } : undefined);
     const { f } = await call(t, pressing(['1001', '1002'], bridged));
     const pagd = f.steps.find((s) => s.app === 'play_and_get_digits')!;
@@ -208,15 +210,15 @@ describe('IVR walker', () => {
   });
 
   it('callback records a request for the org', async () => {
-    const t = setup([menu()]);
+    const t = await setup([menu()]);
     await call(t, pressing(['9']));
-    const rows = t.database.db.select().from(callbackRequests).all();
+    const rows = await t.adb.select().from(t.adb.t.callbackRequests);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ orgId: 'org-1', did: DID, callerNumber: '+919800000001' });
   });
 
   it('caller hangs up during the greeting: the call log is still finished', async () => {
-    const t = setup([menu()]);
+    const t = await setup([menu()]);
     const { log } = await call(t, pressing([]));
     expect(log.endedAt).not.toBeNull();
     expect(log).toMatchObject({ disposition: 'abandoned', leftAt: 'greeting' });
@@ -224,7 +226,7 @@ describe('IVR walker', () => {
   });
 
   it('unknown DID: SIT tone and UNALLOCATED_NUMBER', async () => {
-    const t = setup([menu()]);
+    const t = await setup([menu()]);
     const { f, log } = await call(t, () => undefined, '4000');
     expect(f.apps()).toEqual(['pre_answer', 'playback', 'hangup']);
     expect(f.steps.at(-1)!.arg).toBe('UNALLOCATED_NUMBER');
@@ -232,7 +234,7 @@ describe('IVR walker', () => {
   });
 
   it('DID routed straight to an extension, and to an external number with the DID as caller id', async () => {
-    const t = setup([], {}, { routingType: 'external', destination: '+919944421125' });
+    const t = await setup([], {}, { routingType: 'external', destination: '+919944421125' });
     const { f } = await call(t, (app) => (app === 'bridge' ? { variables: { originate_disposition: 'SUCCESS' } } : undefined));
     expect(f.steps.find((s) => s.app === 'bridge')!.arg).toBe(
       '{leg_timeout=20,origination_caller_id_number=918065978001,effective_caller_id_number=918065978001}sofia/gateway/pstn/919944421125',
@@ -240,7 +242,7 @@ describe('IVR walker', () => {
   });
 
   it('ai_agent without a bridge: apology, then hangup (never dead air)', async () => {
-    const t = setup([], {}, { routingType: 'ai_agent', destination: 'wss://bot.example/ws' });
+    const t = await setup([], {}, { routingType: 'ai_agent', destination: 'wss://bot.example/ws' });
     const { f, log } = await call(t, () => undefined);
     expect(f.apps()).toEqual(['answer', 'playback', 'hangup']);
     expect(log).toMatchObject({ disposition: 'bot_failed', leftAt: 'prompt' });

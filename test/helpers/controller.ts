@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { createTestApi, type TestApi, type TestOrg } from './api.ts';
+import { openTestApi, type AsyncTestApi, type TestOrg } from './api.ts';
 import { createCallServer } from '../../src/switch/call-server.ts';
 import { createCallEventBus, type CallEvent, type CallEventBus } from '../../src/domain/call-events.ts';
 import { placedCallSource } from '../../src/services/calls/placed-spec.ts';
@@ -7,7 +7,7 @@ import { createCallRegistry, type CallRegistry } from '../../src/call/registry.t
 import { createCallLogWriter } from '../../src/call/call-log.ts';
 import { botsForCalls } from '../../src/call/bots.ts';
 import { createAsyncSnapshotReader } from '../../src/publish/reader.ts';
-import { callLogs } from '../../src/db/schema/index.ts';
+import type { callLogs } from '../../src/db/schema/index.ts';
 import type { CallServer } from '../../src/switch/call-server.ts';
 import { createEmulator, type Emulator } from '../emulator/index.ts';
 import { eq } from 'drizzle-orm';
@@ -103,7 +103,7 @@ export interface ControllerOptions {
 }
 
 export interface ControllerHarness {
-  api: TestApi;
+  api: AsyncTestApi;
   org: TestOrg;
   server: CallServer;
   emu: Emulator;
@@ -121,7 +121,8 @@ export interface ControllerHarness {
   expectLoggedError(pattern: RegExp): void;
   /** JSON request as the org admin; fails the test on a non-2xx answer. */
   req<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T>;
-  callLog(uuid: string): typeof callLogs.$inferSelect;
+  /** The call's call_logs row (fails the test when there is none). */
+  callLog(uuid: string): Promise<typeof callLogs.$inferSelect>;
   /** Waits for the controller to finish every call, then checks nothing is left behind and no unexpected error was logged. */
   settle(): Promise<void>;
   /** Stops everything, then fails the test on an unexpected error, or an expected one that never came. */
@@ -131,7 +132,7 @@ export interface ControllerHarness {
 /** The real thing minus FreeSWITCH: API + database + controller on 127.0.0.1, and the emulator as the switch. */
 export async function startController(options: ControllerOptions = {}): Promise<ControllerHarness> {
   const log = createErrorLog(options.expectErrors);
-  const api = createTestApi({ logger: log.logger }, options.env);
+  const api = await openTestApi({ logger: log.logger }, options.env);
   const org = await api.org('Acme');
   const registry = createCallRegistry();
   const events: CallEvent[] = [];
@@ -192,8 +193,9 @@ export async function startController(options: ControllerOptions = {}): Promise<
       if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
       return (text ? JSON.parse(text) : {}) as never;
     },
-    callLog(uuid) {
-      const row = api.deps.db.select().from(callLogs).where(eq(callLogs.callUuid, uuid)).get();
+    async callLog(uuid) {
+      const { adb } = api.deps;
+      const [row] = await adb.select().from(adb.t.callLogs).where(eq(adb.t.callLogs.callUuid, uuid));
       expect(row, `call log for ${uuid}`).toBeDefined();
       return row!;
     },
@@ -208,7 +210,7 @@ export async function startController(options: ControllerOptions = {}): Promise<
       detach?.();
       detachMetrics?.();
       await server.close();
-      api.close();
+      await api.close();
       log.check(true);
     },
   };

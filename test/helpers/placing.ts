@@ -16,6 +16,7 @@ import type { ControllerHarness } from './controller.ts';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.ts';
 import { callLogs } from '../../src/db/schema/index.ts';
+import type { Db as AsyncDb } from '../../src/db/handle.ts';
 
 export interface Customer {
   outcome: LegOutcome;
@@ -74,6 +75,17 @@ export async function endedLog(db: Db, logid: string, timeoutMs = 8_000): Promis
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const row = db.select().from(callLogs).where(eq(callLogs.id, logid)).get();
+    if (row?.endedAt && row.disposition) return row;
+    if (Date.now() > deadline) throw new Error(`call ${logid} did not end: ${JSON.stringify(row)}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** endedLog over the async handle (either database): the placed call's log row once it has ended. */
+export async function endedCallLog(adb: AsyncDb, logid: string, timeoutMs = 8_000): Promise<typeof callLogs.$inferSelect> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await adb.select().from(adb.t.callLogs).where(eq(adb.t.callLogs.id, logid));
     if (row?.endedAt && row.disposition) return row;
     if (Date.now() > deadline) throw new Error(`call ${logid} did not end: ${JSON.stringify(row)}`);
     await new Promise((r) => setTimeout(r, 10));

@@ -7,11 +7,12 @@ import { CALL_OUTCOMES } from '../../src/call/outcome.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { webhookBacklog } from '../../src/services/webhooks/backlog.ts';
 import { campaignNumberCounts } from '../../src/services/campaigns/number-counts.ts';
-import { createTestApi, type TestApi } from '../helpers/api.ts';
+import { eq } from 'drizzle-orm';
+import { openTestApi, type AsyncTestApi } from '../helpers/api.ts';
 
-let api: TestApi | undefined;
-afterEach(() => {
-  api?.close();
+let api: AsyncTestApi | undefined;
+afterEach(async () => {
+  await api?.close();
   api = undefined;
 });
 
@@ -133,22 +134,20 @@ describe('metrics registry', () => {
   });
 
   it('reads the webhook backlog and campaign numbers from the database when scraped, timing each query', async () => {
-    api = createTestApi();
+    api = await openTestApi();
     const org = await api.org();
     const res = await api.call('POST', '/api/v1/webhooks', { token: org.token, body: { url: 'http://127.0.0.1:9/hook', events: ['*'] } });
     expect(res.status).toBe(201);
     const endpoint = ((await res.json()) as { id: string }).id;
-    const sqlite = api.database.sqlite;
-    const delivery = sqlite.prepare(`insert into webhook_deliveries (id, org_id, endpoint_id, event_type, body, status, next_attempt_at, created_at) values (?, ?, ?, 'call.hangup', '{}', ?, 0, 'x')`);
-    delivery.run('d1', org.orgId, endpoint, 'pending');
-    delivery.run('d2', org.orgId, endpoint, 'pending');
-    delivery.run('d3', org.orgId, endpoint, 'delivered');
-    // Only the counts matter here: campaign numbers without their campaign row.
-    sqlite.pragma('foreign_keys = OFF');
-    const number = sqlite.prepare(`insert into campaign_numbers (id, campaign_id, org_id, number, status, created_at, updated_at) values (?, 'camp', ?, ?, ?, 'x', 'x')`);
-    number.run('n1', org.orgId, '+919900000001', 'pending');
-    number.run('n2', org.orgId, '+919900000002', 'pending');
-    number.run('n3', org.orgId, '+919900000003', 'completed');
+    const { adb } = api.deps;
+    const { webhookDeliveries, campaigns, campaignNumbers } = adb.t;
+    const delivery = (id: string, status: string) => ({ id, orgId: org.orgId, endpointId: endpoint, eventType: 'call.hangup', body: '{}', status, nextAttemptAt: 0, createdAt: 'x' });
+    await adb.insert(webhookDeliveries).values([delivery('d1', 'pending'), delivery('d2', 'pending'), delivery('d3', 'delivered')]);
+    // Only the counts matter here: a bare campaign row to hold the numbers.
+    const retry = { busy: { attempts: 1, spacingS: 60 }, no_answer: { attempts: 1, spacingS: 60 }, failed: { attempts: 1, spacingS: 60 } };
+    await adb.insert(campaigns).values({ id: 'camp', orgId: org.orgId, name: 'Camp', did: '+918065978001', play: { kind: 'flow', ivrId: 'ivr' }, timezone: 'Asia/Kolkata', retry });
+    const number = (id: string, n: string, status: string) => ({ id, campaignId: 'camp', orgId: org.orgId, number: n, status, createdAt: 'x', updatedAt: 'x' });
+    await adb.insert(campaignNumbers).values([number('n1', '+919900000001', 'pending'), number('n2', '+919900000002', 'pending'), number('n3', '+919900000003', 'completed')]);
 
     const m = metrics({ sources: { activeCalls: () => 0, webhookBacklog: webhookBacklog(api.deps.adb), campaignNumbers: campaignNumberCounts(api.deps.adb) } });
     let text = await m.render();
@@ -160,8 +159,8 @@ describe('metrics registry', () => {
     expect(sample(text, 'switchboard_db_query_seconds_count{query="campaign_numbers"}')).toBe(1);
 
     // The next scrape sees the change: the last pending number moved on, a delivery went out.
-    sqlite.prepare(`update campaign_numbers set status = 'dialing'`).run();
-    sqlite.prepare(`update webhook_deliveries set status = 'delivered' where id = 'd1'`).run();
+    await adb.update(campaignNumbers).set({ status: 'dialing' });
+    await adb.update(webhookDeliveries).set({ status: 'delivered' }).where(eq(webhookDeliveries.id, 'd1'));
     text = await m.render();
     expect(sample(text, 'switchboard_webhook_outbox_backlog')).toBe(1);
     expect(sample(text, 'switchboard_campaign_numbers{status="pending"}')).toBe(0);

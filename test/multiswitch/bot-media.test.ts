@@ -33,6 +33,6 @@ it('the unicast of a call on switch b goes to b\'s own address; another call\'s 
   elsewhere.hangup();
   await Promise.all([onB.done, elsewhere.done]);
   await h.settle();
-  expect(h.callLog(onB.uuid).switchId).toBe('b');
-  expect(h.callLog(elsewhere.uuid).switchId).toBeNull();
+  expect((await h.callLog(onB.uuid)).switchId).toBe('b');
+  expect((await h.callLog(elsewhere.uuid)).switchId).toBeNull();
 });

@@ -140,9 +140,9 @@ describe('inbound calls', () => {
     const fromElsewhere = call({ coreUuid: randomUUID(), switchname: 'fs-z' });
     await Promise.all([fromA.done, fromB.done, fromElsewhere.done]);
     await c.h.settle();
-    expect(c.h.callLog(fromA.uuid).switchId).toBe('a');
-    expect(c.h.callLog(fromB.uuid).switchId).toBe('b');
-    expect(c.h.callLog(fromElsewhere.uuid).switchId).toBeNull();
+    expect((await c.h.callLog(fromA.uuid)).switchId).toBe('a');
+    expect((await c.h.callLog(fromB.uuid)).switchId).toBe('b');
+    expect((await c.h.callLog(fromElsewhere.uuid)).switchId).toBeNull();
   });
 });
 

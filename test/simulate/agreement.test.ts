@@ -45,7 +45,7 @@ async function both(did: string, request: Omit<SimulationRequest, 'did'>) {
   const call = h.emu.placeCall({ destination: did.slice(1), callerIdNumber: '9800000001', script: { steps: pressing(keys), bridge: 'answer', bridgeTalkMs: 40 } });
   const summary = await call.done;
   await h.settle();
-  const log = h.callLog(summary.uuid);
+  const log = await h.callLog(summary.uuid);
   const deliveries = h.api.deps.db.select().from(webhookDeliveries).all().length;
   const sim = await simulateCall({ adb: h.api.deps.adb, config: h.api.config, logger: h.api.deps.logger, now: () => new Date() }, h.org.orgId, { did, ...request });
   // The simulated call announced nothing: no webhook delivery was queued for it.

@@ -61,7 +61,7 @@ async function place(x: ControllerHarness, destination: string, script: CallerSc
   const call = x.emu.placeCall({ destination, callerIdNumber: '09800000001', script });
   const summary = await call.done;
   await x.settle();
-  return { call, summary, apps: executes(call.recorder.commands()), log: x.callLog(summary.uuid) };
+  return { call, summary, apps: executes(call.recorder.commands()), log: await x.callLog(summary.uuid) };
 }
 
 const voicemailSteps = (path: unknown) => (path as Step[]).filter((p) => p.step === 'action' && p.type === 'voicemail');
@@ -116,9 +116,10 @@ describe('voicemail through the controller', () => {
     const event = h.events.find((e) => e.type === 'voicemail.new');
     expect(event).toMatchObject({ callId: log.id, orgId: h.org.orgId, messageId: m.id, extension: '1001', caller: '+919800000001', durationMs: m.duration_ms });
     await h.outbox!.flush();
-    const deliveries = h.api.database.sqlite.prepare('select endpoint_id, event_type, body from webhook_deliveries').all() as Array<{ endpoint_id: string; event_type: string; body: string }>;
+    const { webhookDeliveries } = h.api.deps.adb.t;
+    const deliveries = await h.api.deps.adb.select({ endpointId: webhookDeliveries.endpointId, eventType: webhookDeliveries.eventType, body: webhookDeliveries.body }).from(webhookDeliveries);
     expect(deliveries).toHaveLength(1);
-    expect(deliveries[0]).toMatchObject({ endpoint_id: hook.id, event_type: 'voicemail.new' });
+    expect(deliveries[0]).toMatchObject({ endpointId: hook.id, eventType: 'voicemail.new' });
     expect(JSON.parse(deliveries[0]!.body).data).toMatchObject({ messageId: m.id, extension: '1001', callId: log.id, durationMs: m.duration_ms });
 
     // Deleting it removes the file.
@@ -206,7 +207,7 @@ describe('voicemail without deps.voicemail (main.ts not wiring it)', () => {
     const path = join(recordings, 'voicemail', plain.org.orgId, `${page.messages[0]!.id}.wav`);
     expect(apps[5]!.arg.startsWith(`${path} 120 `)).toBe(true);
     expect(decodeWav(readFileSync(path)).data.length).toBeGreaterThan(0);
-    expect(plain.callLog(summary.uuid)).toMatchObject({ disposition: 'voicemail', answeredBy: 'voicemail:1001' });
+    expect(await plain.callLog(summary.uuid)).toMatchObject({ disposition: 'voicemail', answeredBy: 'voicemail:1001' });
   });
 
   it('with no storage at all the caller hears "unavailable" and nothing is recorded', async () => {
@@ -219,7 +220,7 @@ describe('voicemail without deps.voicemail (main.ts not wiring it)', () => {
     expect(apps.some((a) => a.app === 'record')).toBe(false);
     expect(apps.find((a) => a.app === 'playback')?.arg).toBe(PROMPTS.unavailable);
     expect(summary.hangupCause).toBe('NO_ANSWER');
-    const log = plain.callLog(summary.uuid);
+    const log = await plain.callLog(summary.uuid);
     expect(voicemailSteps(log.path)).toEqual([expect.objectContaining({ result: 'no_message' })]);
   });
 });
