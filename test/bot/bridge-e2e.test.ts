@@ -4,12 +4,10 @@
  */
 import { l16ToUlaw } from '../../src/media/g711.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { botLegs } from '../../src/db/schema/index.ts';
 import { startEchoBot } from '../../examples/echo-bot.ts';
 import { startMenuBot } from '../../examples/menu-bot.ts';
 import { toneFrame } from '../emulator/unicast.ts';
-import { DIALLED, percentile, rms, sleep, startBotHarness, startTestBot, type BotHarness } from './helpers.ts';
+import { DIALLED, percentile, rms, sleep, startBotHarness, startTestBot, storedBotLeg, storedCallLog, type BotHarness } from './helpers.ts';
 
 let h: BotHarness;
 const closers: Array<() => Promise<void>> = [];
@@ -22,7 +20,8 @@ afterEach(async () => {
   await h.close();
 });
 
-const legOf = (callUuid: string) => h.api.deps.db.select().from(botLegs).where(eq(botLegs.callUuid, callUuid)).get();
+const legOf = (callUuid: string) => storedBotLeg(h.api.deps.adb, callUuid);
+const logOf = (callUuid: string) => storedCallLog(h.api.deps.adb, callUuid);
 
 describe('AI bridge: audio', () => {
   it('echo bot (native, L16 16 kHz): the caller hears their own tone back, paced at 20 ms; nothing is left behind', async () => {
@@ -51,9 +50,9 @@ describe('AI bridge: audio', () => {
     expect(rms(loud.at(-2)!.bytes)).toBeGreaterThan(3800);
     expect(rms(loud.at(-2)!.bytes)).toBeLessThan(4600);
 
-    const log = await h.callLog(summary.uuid);
+    const log = await logOf(summary.uuid);
     expect(log).toMatchObject({ disposition: 'bot_completed', leftAt: 'bot' });
-    expect(legOf(summary.uuid)).toMatchObject({ endReason: 'caller_hangup', dialect: 'native', agentId: null });
+    expect(await legOf(summary.uuid)).toMatchObject({ endReason: 'caller_hangup', dialect: 'native', agentId: null });
     expect(h.events.map((e) => e.type)).toEqual(['call.ringing', 'call.answered', 'bot.connected', 'bot.ended', 'call.hangup']);
     expect(h.bots.active).toBe(0);
     expect(h.bots.ports.inUse).toBe(0);
@@ -98,11 +97,11 @@ describe('AI bridge: control', () => {
     expect(call.sockets.map((s) => s.mode)).toEqual(['static', 'async']);
     expect(call.sockets[1]!.recorder.commands().at(-1)).toMatch(/^exit/);
     expect(call.sockets[0]!.recorder.commands().some((c) => c.includes('execute-app-name: bridge'))).toBe(true);
-    const log = await h.callLog(summary.uuid);
+    const log = await logOf(summary.uuid);
     expect(log).toMatchObject({ disposition: 'connected', leftAt: 'talk', answeredBy: '1001', dtmf: '0' });
     const steps = log.path as Array<{ step: string; type?: string; result?: string }>;
     expect(steps.find((p) => p.type === 'ai_agent')?.result).toBe('transfer');
-    expect(legOf(summary.uuid)).toMatchObject({ endReason: 'transfer', transferTarget: { type: 'extension', value: '1001' }, dtmf: '0' });
+    expect(await legOf(summary.uuid)).toMatchObject({ endReason: 'transfer', transferTarget: { type: 'extension', value: '1001' }, dtmf: '0' });
     // The prompt was heard before the transfer.
     expect(media.received.filter((f) => rms(f.bytes) > 500).length).toBeGreaterThan(5);
   });
@@ -118,8 +117,8 @@ describe('AI bridge: control', () => {
     const summary = await call.done;
     await h.settle();
     expect(summary.hangupCause).toBe('NORMAL_CLEARING');
-    expect(await h.callLog(summary.uuid)).toMatchObject({ disposition: 'bot_completed', leftAt: 'bot' });
-    expect(legOf(summary.uuid)).toMatchObject({ endReason: 'hangup', endDetail: 'caller pressed #' });
+    expect(await logOf(summary.uuid)).toMatchObject({ disposition: 'bot_completed', leftAt: 'bot' });
+    expect(await legOf(summary.uuid)).toMatchObject({ endReason: 'hangup', endDetail: 'caller pressed #' });
   });
 
   it('marks echo when the audio before them has played; clear drops the buffer within a frame and echoes pending marks', async () => {
@@ -175,8 +174,8 @@ describe('AI bridge: control', () => {
     expect(errors[0]).toMatchObject({ message: 'message is not valid JSON' });
     expect(errors[1]).toMatchObject({ message: 'invalid message', details: [{ path: 'delta', message: 'must be base64' }] });
     expect(errors[2]).toMatchObject({ message: 'no enabled extension 9999' });
-    expect(legOf(summary.uuid)).toMatchObject({ endReason: 'hangup' });
-    expect((legOf(summary.uuid)!.stats as Record<string, number>).invalidMessages).toBe(2);
+    expect(await legOf(summary.uuid)).toMatchObject({ endReason: 'hangup' });
+    expect(((await legOf(summary.uuid))!.stats as Record<string, number>).invalidMessages).toBe(2);
   });
 
   it('native start carries the route; DTMF reaches the bot and the call log', async () => {
@@ -200,7 +199,7 @@ describe('AI bridge: control', () => {
     const media = bot.seen.filter((s) => s.msg.type === 'media')[2]!.msg;
     expect(Buffer.from(media.payload, 'base64').length).toBe(960); // 20 ms at 24 kHz
     expect(bot.seen.filter((s) => s.msg.type === 'dtmf').map((s) => [s.msg.digit, s.msg.duration_ms])).toEqual([['5', 160], ['7', 160]]);
-    expect((await h.callLog(summary.uuid)).dtmf).toBe('57');
+    expect((await logOf(summary.uuid)).dtmf).toBe('57');
   });
 
   it('start carries the caller\'s saved contact: nested in native custom_parameters, flat contact_* in Twilio customParameters', async () => {

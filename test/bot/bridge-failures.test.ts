@@ -1,8 +1,6 @@
 /** The AI bridge's failure paths: the caller never sits in dead air (apology + fallback within 2 s). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { botLegs } from '../../src/db/schema/index.ts';
-import { closedPortUrl, DIALLED, sleep, startBlackHole, startBotHarness, startTestBot, type BotHarness } from './helpers.ts';
+import { closedPortUrl, DIALLED, sleep, startBlackHole, startBotHarness, startTestBot, storedBotLeg, type BotHarness } from './helpers.ts';
 
 let h: BotHarness;
 const closers: Array<() => Promise<void>> = [];
@@ -15,7 +13,7 @@ afterEach(async () => {
   await h.close();
 });
 
-const legOf = (callUuid: string) => h.api.deps.db.select().from(botLegs).where(eq(botLegs.callUuid, callUuid)).get();
+const legOf = (callUuid: string) => storedBotLeg(h.api.deps.adb, callUuid);
 const APOLOGY = 'execute-app-arg: tone_stream://%(300,100,392)';
 
 /** Places a call, returns how long after the ai_agent answer the apology started, and the summary. */
@@ -28,7 +26,7 @@ async function failingCall(fallback = false) {
   expect(cmds.some((c) => c.includes(APOLOGY))).toBe(true);
   if (fallback) expect(cmds.some((c) => c.includes('execute-app-name: bridge') && c.includes('user/1001@'))).toBe(true);
   else expect(summary.hangupCause).toBe('NORMAL_CLEARING');
-  return { call, summary, log, leg: legOf(summary.uuid)! };
+  return { call, summary, log, leg: (await legOf(summary.uuid))! };
 }
 
 describe('AI bridge failures', () => {
@@ -107,7 +105,7 @@ describe('AI bridge failures', () => {
     call.hangup();
     const summary = await call.done;
     await h.settle();
-    const stats = legOf(summary.uuid)!.stats as Record<string, number>;
+    const stats = (await legOf(summary.uuid))!.stats as Record<string, number>;
     expect(stats.droppedFromBot).toBe(450); // 10 s sent, 1 s buffered (+ what played meanwhile is not counted)
     const frames = media.received;
     // Play-out is paced by the caller's frames (one back per frame the switch sends, nothing before the
@@ -131,7 +129,7 @@ describe('AI bridge failures', () => {
     await h.settle();
     expect(bot.seen.at(-1)!.msg).toMatchObject({ type: 'stop', reason: 'caller_hangup' });
     expect(await bot.closed).toBe(1000);
-    expect(legOf(summary.uuid)).toMatchObject({ endReason: 'caller_hangup' });
+    expect(await legOf(summary.uuid)).toMatchObject({ endReason: 'caller_hangup' });
     expect(h.bots.ports.inUse).toBe(0);
   });
 

@@ -1,8 +1,6 @@
 /** WebSocket keepalive: a bot that stops answering pings is a failed bot (apology + fallback); one that answers stays. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { botLegs } from '../../src/db/schema/index.ts';
-import { DIALLED, sleep, startBotHarness, startTestBot, type BotHarness } from './helpers.ts';
+import { DIALLED, sleep, startBotHarness, startTestBot, storedBotLeg, storedCallLog, type BotHarness } from './helpers.ts';
 
 const PING_MS = 150;
 const PONG_TIMEOUT_MS = 250;
@@ -18,7 +16,7 @@ afterEach(async () => {
   await h.close();
 });
 
-const legOf = (callUuid: string) => h.api.deps.db.select().from(botLegs).where(eq(botLegs.callUuid, callUuid)).get();
+const legOf = (callUuid: string) => storedBotLeg(h.api.deps.adb, callUuid);
 const APOLOGY = 'execute-app-arg: tone_stream://%(300,100,392)';
 const isFallback = (c: string) => c.includes('execute-app-name: bridge') && c.includes('user/1001@');
 
@@ -38,7 +36,7 @@ describe('AI bridge keepalive', () => {
     clearInterval(watch);
     await h.settle();
 
-    const leg = legOf(summary.uuid)!;
+    const leg = (await legOf(summary.uuid))!;
     expect(leg).toMatchObject({ endReason: 'bot_unresponsive', endDetail: `no pong within ${PONG_TIMEOUT_MS} ms of a WebSocket ping` });
     // first ping after one interval, declared dead one pong timeout later
     expect(leg.durationMs).toBeGreaterThanOrEqual(PING_MS + PONG_TIMEOUT_MS - 20);
@@ -48,7 +46,7 @@ describe('AI bridge keepalive', () => {
     expect(fallbackAt - detectedAt).toBeLessThan(2000);
     const cmds = call.recorder.commands();
     expect(cmds.some((c) => c.includes(APOLOGY))).toBe(true);
-    expect(await h.callLog(summary.uuid)).toMatchObject({ disposition: 'connected', answeredBy: '1001', leftAt: 'talk' });
+    expect(await storedCallLog(h.api.deps.adb, summary.uuid)).toMatchObject({ disposition: 'connected', answeredBy: '1001', leftAt: 'talk' });
     // the bot is told, and its socket does not outlive the leg
     expect(bot.seen.at(-1)!.msg).toMatchObject({ type: 'stop', reason: 'bot_error' });
     await bot.closed;
@@ -68,7 +66,7 @@ describe('AI bridge keepalive', () => {
     call.hangup();
     const summary = await call.done;
     await h.settle();
-    expect(legOf(summary.uuid)).toMatchObject({ endReason: 'caller_hangup' });
+    expect(await legOf(summary.uuid)).toMatchObject({ endReason: 'caller_hangup' });
     expect(bot.seen.at(-1)!.msg).toMatchObject({ type: 'stop', reason: 'caller_hangup' });
   });
 });

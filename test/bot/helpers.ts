@@ -1,6 +1,9 @@
 /** Test bots and a harness: controller + emulator + AI bridge, one DID routed to an agent. */
 import { createServer, type Server, type Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { eq } from 'drizzle-orm';
+import { expect } from 'vitest';
+import type { Db, Tables } from '../../src/db/handle.ts';
 import { startController, type ControllerHarness, type ControllerOptions } from '../helpers/controller.ts';
 import { createBotBridge, DEFAULT_BOT_SETTINGS, type BotBridge } from '../../src/bot/bridge.ts';
 import type { BotBridgeSettings } from '../../src/bot/leg-types.ts';
@@ -47,6 +50,30 @@ export async function startBotHarness(portBase: number, settings: Partial<BotBri
       await h.close();
     },
   };
+}
+
+/** A call's log row by its channel uuid, read through the async handle (SQLite or PostgreSQL); fails the test when absent. */
+export async function storedCallLog(adb: Db, uuid: string): Promise<Tables['callLogs']['$inferSelect']> {
+  const [row] = await adb.select().from(adb.t.callLogs).where(eq(adb.t.callLogs.callUuid, uuid));
+  expect(row, `call log for ${uuid}`).toBeDefined();
+  return row!;
+}
+
+/** A call's bot leg by the call's channel uuid (undefined when it has none). */
+export async function storedBotLeg(adb: Db, callUuid: string): Promise<Tables['botLegs']['$inferSelect'] | undefined> {
+  const [row] = await adb.select().from(adb.t.botLegs).where(eq(adb.t.botLegs.callUuid, callUuid));
+  return row;
+}
+
+/** A placed call's log row once it has ended (finished and given its outcome), polled through the async handle. */
+export async function endedCallLog(adb: Db, logid: string, timeoutMs = 8_000): Promise<Tables['callLogs']['$inferSelect']> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await adb.select().from(adb.t.callLogs).where(eq(adb.t.callLogs.id, logid));
+    if (row?.endedAt && row.disposition) return row;
+    if (Date.now() > deadline) throw new Error(`call ${logid} did not end: ${JSON.stringify(row)}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 export interface Seen {

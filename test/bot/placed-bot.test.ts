@@ -1,11 +1,11 @@
 // Outbound bot calls: the customer answers, the controller hands the call to the bot with the request's
 // values in `start`; a bot that fails hands the customer to the agent extension (hybrid hand-off).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { attachPlacing, endedLog, type Placing } from '../helpers/placing.ts';
+import { attachPlacing, type Placing } from '../helpers/placing.ts';
 import { preconnectPlacedBot } from '../../src/call/bots.ts';
 import { createAsyncSnapshotReader } from '../../src/publish/reader.ts';
 import type { PlacedSpec } from '../../src/services/calls/placed-spec.ts';
-import { DID, closedPortUrl, startBotHarness, startTestBot, type BotHarness } from './helpers.ts';
+import { DID, closedPortUrl, endedCallLog, startBotHarness, startTestBot, type BotHarness } from './helpers.ts';
 
 let h: BotHarness;
 let p: Placing;
@@ -23,7 +23,7 @@ afterEach(async () => {
   await h.close();
 });
 
-const ended = (logid: string) => endedLog(h.api.deps.db, logid);
+const ended = (logid: string) => endedCallLog(h.api.deps.adb, logid);
 
 describe('outbound bot calls', () => {
   it('an ad-hoc wss_url: headers on the upgrade, the request\'s values in start, the bot hangs up: bot_completed', async () => {

@@ -6,7 +6,7 @@ import { EslCommandError } from '../../src/esl/replies.ts';
 import { createSwitchSync } from '../../src/switch/switch-sync.ts';
 import { createAsyncSnapshotReader } from '../../src/publish/reader.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
-import { createTestApi, type TestApi } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi } from '../helpers/api.ts';
 import { oneSwitch } from '../helpers/switches.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -20,15 +20,15 @@ async function setup() {
   cleanups.push(() => fs.close());
   const logger = silentLogger();
   const inbound = createInboundClient({ port, password: 'ClueCon', logger, reconnect: { initialDelayMs: 20, maxDelayMs: 100 } });
-  let api!: TestApi;
+  let api!: AsyncTestApi;
   const sync = createSwitchSync(oneSwitch(inbound), () => createAsyncSnapshotReader(api.deps.adb).allLatest(), logger);
-  api = createTestApi({ switchControl: sync, health: () => ({ switchConnected: inbound.connected, activeCalls: 0 }) });
+  api = await openTestApi({ switchControl: sync, health: () => ({ switchConnected: inbound.connected, activeCalls: 0 }) });
   cleanups.push(() => api.close());
   cleanups.push(() => inbound.close());
   return { fs, inbound, api };
 }
 
-async function publishQueue(api: TestApi) {
+async function publishQueue(api: AsyncTestApi) {
   const org = await api.org('Acme');
   const req = (m: string, p: string, body?: unknown) => api.call(m, p, { token: org.token, body });
   await req('POST', '/api/v1/extensions', { number: '1001', name: 'Asha' });

@@ -2,7 +2,7 @@
 // SWITCH_MEDIA_IPS; a call from a switch not listed (or of unknown switch) uses BOT_SWITCH_MEDIA_IP.
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { DIALLED, sleep, startBotHarness, startTestBot, type BotHarness } from '../bot/helpers.ts';
+import { DIALLED, sleep, startBotHarness, startTestBot, storedCallLog, type BotHarness } from '../bot/helpers.ts';
 
 const B = { coreUuid: randomUUID(), switchname: 'fs-b' };
 let h: BotHarness;
@@ -33,6 +33,6 @@ it('the unicast of a call on switch b goes to b\'s own address; another call\'s 
   elsewhere.hangup();
   await Promise.all([onB.done, elsewhere.done]);
   await h.settle();
-  expect((await h.callLog(onB.uuid)).switchId).toBe('b');
-  expect((await h.callLog(elsewhere.uuid)).switchId).toBeNull();
+  expect((await storedCallLog(h.api.deps.adb, onB.uuid)).switchId).toBe('b');
+  expect((await storedCallLog(h.api.deps.adb, elsewhere.uuid)).switchId).toBeNull();
 });

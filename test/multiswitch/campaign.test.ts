@@ -4,7 +4,6 @@ import { afterEach, expect, it } from 'vitest';
 import { startCluster, DID, type Cluster } from './harness.ts';
 import { createDialer, type Dialer } from '../../src/switch/dialer.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
-import { callLogs } from '../../src/db/schema/index.ts';
 
 let c: Cluster | undefined;
 let dialer: Dialer | undefined;
@@ -41,7 +40,8 @@ it('spreads a campaign\'s calls over both switches; each call log names its swit
   // The answered legs came back from their own switch: two sessions from each.
   expect(c.a.emu.sim!.socketCalls).toHaveLength(2);
   expect(c.b.emu.sim!.socketCalls).toHaveLength(2);
-  const rows = c.h.api.deps.db.select({ id: callLogs.id, switchId: callLogs.switchId, dtmf: callLogs.dtmf }).from(callLogs).all();
+  const db = c.h.api.deps.adb;
+  const rows = await db.select({ id: db.t.callLogs.id, switchId: db.t.callLogs.switchId, dtmf: db.t.callLogs.dtmf }).from(db.t.callLogs);
   expect(rows.map((r) => r.switchId).sort()).toEqual(['a', 'a', 'b', 'b']);
   expect(rows.every((r) => r.dtmf === '1')).toBe(true);
   for (const r of rows) expect(c.a.originates().some((l) => l.includes(`sb_call_id=${r.id}`))).toBe(r.switchId === 'a');

@@ -15,7 +15,6 @@ import { createSwitches, type Switches } from '../../src/switch/switches.ts';
 import { createCallControl, type CallControlOptions } from '../../src/switch/call-control.ts';
 import type { OriginatePolicy } from '../../src/switch/switch-picker.ts';
 import type { CallControl } from '../../src/services/calls/control.ts';
-import { callLogs, outboundCalls } from '../../src/db/schema/index.ts';
 
 export const DID = '+918065978001';
 
@@ -43,7 +42,7 @@ export interface Cluster {
   /** Polls GET /calls/{id} until `status`. */
   waitStatus(id: string, status: string): Promise<Record<string, unknown>>;
   /** The switch the database remembers for a placed call (outbound_calls, call_logs). */
-  storedSwitch(id: string): { placed: string | null; log: string | null };
+  storedSwitch(id: string): Promise<{ placed: string | null; log: string | null }>;
   /** Replaces a switch's emulator by a new one on the same port (a restarted FreeSWITCH: new Core-UUID, no channels). */
   restart(s: EmulatedSwitch): Promise<void>;
   close(): Promise<void>;
@@ -102,12 +101,12 @@ export async function startCluster(o: { policy?: OriginatePolicy; controller?: C
       await waitStatus(placed.logid, 'bridged');
       return placed.logid;
     },
-    storedSwitch(id) {
-      const db = h.api.deps.db;
-      return {
-        placed: db.select({ s: outboundCalls.switchId }).from(outboundCalls).where(eq(outboundCalls.id, id)).get()?.s ?? null,
-        log: db.select({ s: callLogs.switchId }).from(callLogs).where(eq(callLogs.id, id)).get()?.s ?? null,
-      };
+    async storedSwitch(id) {
+      const db = h.api.deps.adb;
+      const { callLogs, outboundCalls } = db.t;
+      const [placed] = await db.select({ s: outboundCalls.switchId }).from(outboundCalls).where(eq(outboundCalls.id, id));
+      const [log] = await db.select({ s: callLogs.switchId }).from(callLogs).where(eq(callLogs.id, id));
+      return { placed: placed?.s ?? null, log: log?.s ?? null };
     },
     async restart(s) {
       await s.emu.close();

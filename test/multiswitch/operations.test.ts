@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InboundEmulator } from '../emulator/inbound-server.ts';
-import { createTestApi, type TestApi } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi } from '../helpers/api.ts';
 import { testClient } from '../helpers/switches.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { createSwitches, type Switches } from '../../src/switch/switches.ts';
@@ -26,16 +26,16 @@ async function emulated(port = 0) {
   return emu;
 }
 
-async function setup(): Promise<{ a: InboundEmulator; b: InboundEmulator; switches: Switches; api: TestApi }> {
+async function setup(): Promise<{ a: InboundEmulator; b: InboundEmulator; switches: Switches; api: AsyncTestApi }> {
   const a = await emulated();
   const b = await emulated();
   const switches = createSwitches([{ id: 'a', client: testClient(a.port) }, { id: 'b', client: testClient(b.port) }], { logger: silentLogger() });
   cleanups.push(() => switches.close());
   const metrics = createMetrics({ logger: silentLogger(), outcomes: CALL_OUTCOMES, sources: { activeCalls: () => 0 }, defaultMetrics: false });
   for (const l of switches.list) metrics.watchSwitch(l.id, l.client);
-  let api!: TestApi;
+  let api!: AsyncTestApi;
   const sync = createSwitchSync(switches, () => createAsyncSnapshotReader(api.deps.adb).allLatest(), silentLogger());
-  api = createTestApi({
+  api = await openTestApi({
     switchControl: sync,
     metrics,
     // As main.ts wires it.
@@ -47,11 +47,11 @@ async function setup(): Promise<{ a: InboundEmulator; b: InboundEmulator; switch
   return { a, b, switches, api };
 }
 
-const ready = async (api: TestApi) => {
+const ready = async (api: AsyncTestApi) => {
   const res = await api.call('GET', '/ready');
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
-const scrape = async (api: TestApi) => (await api.call('GET', '/metrics', { token: 'metrics-token-0123456789abcdef' })).text();
+const scrape = async (api: AsyncTestApi) => (await api.call('GET', '/metrics', { token: 'metrics-token-0123456789abcdef' })).text();
 
 describe('readiness and metrics per switch', () => {
   it('/ready is 200 while at least one switch is connected and lists each; /metrics has each link by switch', async () => {
@@ -85,7 +85,7 @@ describe('readiness and metrics per switch', () => {
 });
 
 describe('publishing to several switches', () => {
-  async function publishQueue(api: TestApi) {
+  async function publishQueue(api: AsyncTestApi) {
     const org = await api.org('Acme');
     const req = async (m: string, p: string, body?: unknown) => (await api.call(m, p, { token: org.token, body })).json() as Promise<Record<string, unknown>>;
     await req('POST', '/api/v1/extensions', { number: '1001', name: 'Asha' });

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { startCluster, type Cluster, type EmulatedSwitch } from './harness.ts';
-import { callLogs, outboundCalls } from '../../src/db/schema/index.ts';
+import { storedCallLog } from '../bot/helpers.ts';
 
 let c: Cluster | undefined;
 afterEach(async () => {
@@ -13,7 +13,14 @@ afterEach(async () => {
   c = undefined;
 });
 
-const aLeg = (cl: Cluster, id: string): string => cl.h.api.deps.db.select().from(outboundCalls).where(eq(outboundCalls.id, id)).get()!.aLegUuid;
+const aLeg = async (cl: Cluster, id: string): Promise<string> => {
+  const db = cl.h.api.deps.adb;
+  const [row] = await db.select().from(db.t.outboundCalls).where(eq(db.t.outboundCalls.id, id));
+  return row!.aLegUuid;
+};
+/** The switch each placed call's row remembers, in order. */
+const placedOn = async (cl: Cluster, ids: string[]): Promise<Array<string | null>> =>
+  Promise.all(ids.map(async (id) => (await cl.storedSwitch(id)).placed));
 const kills = (s: EmulatedSwitch): string[] => s.emu.commandLog.filter((l) => l.startsWith('api uuid_kill'));
 const asked = (s: EmulatedSwitch, what: string): string[] => s.emu.commandLog.filter((l) => l.startsWith(`api ${what}`));
 const down = async (cl: Cluster, s: EmulatedSwitch): Promise<void> => {
@@ -31,23 +38,23 @@ describe('placing calls on several switches', () => {
     expect(c.b.originates()).toHaveLength(2);
     for (const id of ids) {
       const on = c.a.originates().some((l) => l.includes(`sb_call_id=${id}`)) ? 'a' : 'b';
-      expect(c.storedSwitch(id)).toEqual({ placed: on, log: on });
+      expect(await c.storedSwitch(id)).toEqual({ placed: on, log: on });
     }
-    expect(ids.map((id) => c!.storedSwitch(id).placed)).toEqual(['a', 'b', 'a', 'b']);
+    expect(await placedOn(c, ids)).toEqual(['a', 'b', 'a', 'b']);
     for (const id of ids) expect((await hangup(c, id)).status).toBe(200);
   });
 
   it('least_calls sends a call to the switch with the fewest calls; ties in turn', async () => {
     c = await startCluster({ policy: 'least_calls' });
     const first = [await c.placeTwoParty(), await c.placeTwoParty(), await c.placeTwoParty()];
-    expect(first.map((id) => c!.storedSwitch(id).placed)).toEqual(['a', 'b', 'a']);
+    expect(await placedOn(c, first)).toEqual(['a', 'b', 'a']);
     // Switch a's two calls end: a has none, b has one.
     for (const id of [first[0]!, first[2]!]) {
       expect((await hangup(c, id)).status).toBe(200);
       await c.waitStatus(id, 'ended');
     }
     const next = [await c.placeTwoParty(), await c.placeTwoParty()];
-    expect(next.map((id) => c!.storedSwitch(id).placed)).toEqual(['a', 'b']);
+    expect(await placedOn(c, next)).toEqual(['a', 'b']);
   });
 
   it('a switch that is down is skipped; with none connected placing a call is a 503 and nothing is stored', async () => {
@@ -55,7 +62,7 @@ describe('placing calls on several switches', () => {
     await down(c, c.b);
     const before = c.b.originates().length;
     const ids = [await c.placeTwoParty(), await c.placeTwoParty(), await c.placeTwoParty()];
-    expect(ids.map((id) => c!.storedSwitch(id).placed)).toEqual(['a', 'a', 'a']);
+    expect(await placedOn(c, ids)).toEqual(['a', 'a', 'a']);
     expect(c.b.originates()).toHaveLength(before);
     await down(c, c.a);
     // The API logs a 503 at error level.
@@ -63,7 +70,7 @@ describe('placing calls on several switches', () => {
     c.h.expectLoggedError(/request failed/);
     const res = await c.h.api.call('POST', '/api/v1/calls/two-party', { token: c.h.org.token, body: { did: '+918065978001', first_phone: '9944421125', second_phone: '9944421126' } });
     expect(res.status).toBe(503);
-    expect(c.h.api.deps.db.select().from(outboundCalls).all()).toHaveLength(3);
+    expect(await c.h.api.deps.adb.select().from(c.h.api.deps.adb.t.outboundCalls)).toHaveLength(3);
   });
 });
 
@@ -75,12 +82,12 @@ describe('click-to-call on several switches', () => {
     const c2c = async () => (await c!.h.req<{ logid: string }>('POST', '/api/v1/calls/click-to-call', { did: '+918065978001', ext_no: '1001', phone: '9944421125' })).logid;
     const first = await c2c();
     const second = await c2c();
-    expect([c.storedSwitch(first).placed, c.storedSwitch(second).placed]).toEqual(['b', 'b']);
+    expect(await placedOn(c, [first, second])).toEqual(['b', 'b']);
     expect(c.a.emu.commandLog).toContain(`api sofia_contact extensions/1001@${c.h.org.sipDomain}`);
     c.b.registered.clear();
     const third = await c2c();
     const fourth = await c2c();
-    expect([c.storedSwitch(third).placed, c.storedSwitch(fourth).placed]).toEqual(['a', 'b']);
+    expect(await placedOn(c, [third, fourth])).toEqual(['a', 'b']);
     for (const id of [first, second, third, fourth]) await c.waitStatus(id, 'bridged');
   });
 });
@@ -91,7 +98,7 @@ describe('commands go to the call\'s switch', () => {
     const onA = await c.placeTwoParty();
     const onB = await c.placeTwoParty();
     expect((await hangup(c, onB)).status).toBe(200);
-    expect(kills(c.b)).toEqual([`api uuid_kill ${aLeg(c, onB)} NORMAL_CLEARING`]);
+    expect(kills(c.b)).toEqual([`api uuid_kill ${await aLeg(c, onB)} NORMAL_CLEARING`]);
     expect(kills(c.a)).toEqual([]);
     expect(await c.waitStatus(onB, 'ended')).toMatchObject({ hangup_cause: 'NORMAL_CLEARING' });
     expect(await c.waitStatus(onA, 'bridged')).toBeDefined();
@@ -112,18 +119,19 @@ describe('commands go to the call\'s switch', () => {
 
   it('an inbound call\'s hangup goes to the switch in its call log; a call of unknown switch asks each', async () => {
     c = await startCluster();
-    const insert = (switchId: string | null) => {
+    const insert = async (switchId: string | null) => {
       const id = randomUUID();
       const uuid = randomUUID();
-      c!.h.api.deps.db.insert(callLogs).values({ id, callUuid: uuid, switchId, orgId: c!.h.org.orgId, startedAt: new Date().toISOString(), path: [] }).run();
+      const db = c!.h.api.deps.adb;
+      await db.insert(db.t.callLogs).values({ id, callUuid: uuid, switchId, orgId: c!.h.org.orgId, startedAt: new Date().toISOString(), path: [] });
       return { id, uuid };
     };
-    const onB = insert('b');
+    const onB = await insert('b');
     // The switch has no such channel any more: the call has ended (409), asked of b only.
     expect((await hangup(c, onB.id)).status).toBe(409);
     expect(kills(c.b)).toEqual([`api uuid_kill ${onB.uuid} NORMAL_CLEARING`]);
     expect(kills(c.a)).toEqual([]);
-    const unknown = insert(null);
+    const unknown = await insert(null);
     expect((await hangup(c, unknown.id)).status).toBe(409);
     expect(kills(c.a)).toEqual([`api uuid_kill ${unknown.uuid} NORMAL_CLEARING`]);
     expect(kills(c.b)).toHaveLength(2);
@@ -140,9 +148,10 @@ describe('inbound calls', () => {
     const fromElsewhere = call({ coreUuid: randomUUID(), switchname: 'fs-z' });
     await Promise.all([fromA.done, fromB.done, fromElsewhere.done]);
     await c.h.settle();
-    expect((await c.h.callLog(fromA.uuid)).switchId).toBe('a');
-    expect((await c.h.callLog(fromB.uuid)).switchId).toBe('b');
-    expect((await c.h.callLog(fromElsewhere.uuid)).switchId).toBeNull();
+    const logOf = (uuid: string) => storedCallLog(c!.h.api.deps.adb, uuid);
+    expect((await logOf(fromA.uuid)).switchId).toBe('a');
+    expect((await logOf(fromB.uuid)).switchId).toBe('b');
+    expect((await logOf(fromElsewhere.uuid)).switchId).toBeNull();
   });
 });
 
@@ -156,14 +165,15 @@ describe('recovery after a restart', () => {
     const fresh = c.newControl();
     c.h.api.deps.calls = fresh;
     fresh.start();
-    await expect.poll(() => asked(c!.a, 'uuid_exists'), { timeout: 2_000 }).toEqual([`api uuid_exists ${aLeg(c, onA)}`]);
+    const legOnA = await aLeg(c, onA);
+    await expect.poll(() => asked(c!.a, 'uuid_exists'), { timeout: 2_000 }).toEqual([`api uuid_exists ${legOnA}`]);
     // b's call waits for b (nobody else may have its channel).
     await new Promise((r) => setTimeout(r, 50));
     expect(await c.waitStatus(onB, 'bridged')).toBeDefined();
     // b comes back: restarted, the channel is gone; it is ended, asked of b.
     await c.restart(c.b);
     expect(await c.waitStatus(onB, 'ended')).toMatchObject({ hangup_cause: 'LOST_TRACK' });
-    expect(asked(c.b, 'uuid_exists')).toEqual([`api uuid_exists ${aLeg(c, onB)}`]);
+    expect(asked(c.b, 'uuid_exists')).toEqual([`api uuid_exists ${await aLeg(c, onB)}`]);
     expect(asked(c.a, 'uuid_exists')).toHaveLength(1);
     // The call on a is followed by the new control: its hangup works.
     expect((await hangup(c, onA)).status).toBe(200);

@@ -2,12 +2,10 @@
 // controller_unavailable records); a row is closed only when every switch that may have its channel has
 // been asked and none has it; a row whose switch is down waits for it, or until it is older than a call
 // may last.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, sqliteOf } from '../../src/db/client.ts';
+import { asc, eq } from 'drizzle-orm';
+import { openTestApi } from '../helpers/api.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { createCallEventBus, type CallEvent } from '../../src/domain/call-events.ts';
 import { createCallRegistry } from '../../src/call/registry.ts';
@@ -34,12 +32,10 @@ async function emulated(channels: Set<string>, port = 0) {
 }
 
 async function setup() {
-  const dir = mkdtempSync(join(tmpdir(), 'sb-multi-reconcile-'));
-  const database = openDatabase(join(dir, 'sb.db'));
-  cleanups.push(() => {
-    database.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const api = await openTestApi();
+  cleanups.push(() => api.close());
+  const db = api.deps.adb;
+  const { callLogs } = db.t;
   const onA = new Set<string>();
   const onB = new Set<string>();
   const emus = { a: await emulated(onA), b: await emulated(onB) };
@@ -50,7 +46,7 @@ async function setup() {
   bus.subscribe((e) => events.push(e));
   const sweeps: Array<{ reason: SweepReason; result: SweepResult }> = [];
   const reconciler = createReconciler({
-    store: createReconcileStore(database.adb), switches, registry: createCallRegistry(), bus,
+    store: createReconcileStore(db), switches, registry: createCallRegistry(), bus,
     snapshots: { lookupDid: () => null }, logger: silentLogger(), now: () => new Date(NOW),
     settings: { intervalMs: 0, settleMs: 0, defaultCountryCode: '91' },
     onSweep: (reason, result) => sweeps.push({ reason, result }),
@@ -58,16 +54,18 @@ async function setup() {
   cleanups.push(() => reconciler.stop());
   switches.start();
   await expect.poll(() => switches.list.every((l) => l.connected), { timeout: 2_000 }).toBe(true);
-  const sqlite = sqliteOf(database.db);
-  const insert = (switchId: string | null, startedAt = ago(40), uuid = randomUUID()) => {
+  const insert = async (switchId: string | null, startedAt = ago(40), uuid = randomUUID()) => {
     const id = randomUUID();
-    sqlite.prepare(`insert into call_logs (id, call_uuid, switch_id, org_id, direction, did, caller, started_at, path, dtmf, created_at)
-      values (?, ?, ?, 'org-1', 'inbound', ?, '+919800000001', ?, '[]', '', ?)`).run(id, uuid, switchId, DID, startedAt, startedAt);
+    await db.insert(callLogs).values({
+      id, callUuid: uuid, switchId, orgId: 'org-1', direction: 'inbound', did: DID, caller: '+919800000001', startedAt, path: [], dtmf: '', createdAt: startedAt,
+    });
     return { id, uuid };
   };
-  const outcome = (id: string) => (sqlite.prepare('select disposition from call_logs where id = ?').get(id) as { disposition: string | null }).disposition;
+  /** Each row's disposition, in order. */
+  const outcomes = (rows: Array<{ id: string }>) =>
+    Promise.all(rows.map(async (r) => (await db.select({ d: callLogs.disposition }).from(callLogs).where(eq(callLogs.id, r.id)))[0]!.d));
   const listings = (emu: InboundEmulator) => emu.commandLog.filter((c) => c === 'api show channels as delim |').length;
-  return { database, sqlite, emus, onA, onB, switches, reconciler, events, sweeps, insert, outcome, listings };
+  return { db, emus, onA, onB, switches, reconciler, events, sweeps, insert, outcomes, listings };
 }
 
 const record = `v1|${(NOW - 20_000) * 1000}|0|${(NOW - 17_000) * 1000}|NORMAL_TEMPORARY_FAILURE|918065978001|sipp`;
@@ -75,11 +73,11 @@ const record = `v1|${(NOW - 20_000) * 1000}|0|${(NOW - 17_000) * 1000}|NORMAL_TE
 describe('reconciliation with several switches', () => {
   it('asks every switch; closes a row when none of the switches that may have its channel still has it', async () => {
     const t = await setup();
-    const goneA = t.insert('a');
-    const liveB = t.insert('b');
-    const goneB = t.insert('b');
-    const unknownLive = t.insert(null);
-    const unknownGone = t.insert(null);
+    const goneA = await t.insert('a');
+    const liveB = await t.insert('b');
+    const goneB = await t.insert('b');
+    const unknownLive = await t.insert(null);
+    const unknownGone = await t.insert(null);
     t.onB.add(liveB.uuid);
     t.onA.add(unknownLive.uuid);
     // Each switch's own controller_unavailable records.
@@ -88,33 +86,35 @@ describe('reconciliation with several switches', () => {
     t.emus.b.db.set('switchboard_unseen', new Map([[rb, record]]));
 
     expect(await t.reconciler.sweep('connect')).toEqual({ ran: true, closed: 3, inserted: 2, leftOpen: 2, waiting: 0, unstuck: 0 });
-    expect([goneA, goneB, unknownGone].map((r) => t.outcome(r.id))).toEqual(['controller_lost', 'controller_lost', 'controller_lost']);
-    expect([liveB, unknownLive].map((r) => t.outcome(r.id))).toEqual([null, null]);
+    expect(await t.outcomes([goneA, goneB, unknownGone])).toEqual(['controller_lost', 'controller_lost', 'controller_lost']);
+    expect(await t.outcomes([liveB, unknownLive])).toEqual([null, null]);
     expect([t.listings(t.emus.a), t.listings(t.emus.b)]).toEqual([1, 1]);
-    const unseen = t.sqlite.prepare('select call_uuid, switch_id from call_logs where disposition = ? order by switch_id').all('controller_unavailable');
-    expect(unseen).toEqual([{ call_uuid: ra, switch_id: 'a' }, { call_uuid: rb, switch_id: 'b' }]);
+    const { callLogs } = t.db.t;
+    const unseen = await t.db.select({ callUuid: callLogs.callUuid, switchId: callLogs.switchId }).from(callLogs)
+      .where(eq(callLogs.disposition, 'controller_unavailable')).orderBy(asc(callLogs.switchId));
+    expect(unseen).toEqual([{ callUuid: ra, switchId: 'a' }, { callUuid: rb, switchId: 'b' }]);
     expect(t.events.filter((e) => e.type === 'call.hangup')).toHaveLength(5);
   });
 
   it('a row whose switch is down waits for it (as does one of unknown switch), unless older than a call may last; the switch back, it is closed', async () => {
     const t = await setup();
-    const youngB = t.insert('b');
-    const oldB = t.insert('b', ago(5 * 3600));
-    const unknown = t.insert(null);
-    const goneA = t.insert('a');
+    const youngB = await t.insert('b');
+    const oldB = await t.insert('b', ago(5 * 3600));
+    const unknown = await t.insert(null);
+    const goneA = await t.insert('a');
     const port = t.emus.b.port;
     await t.emus.b.close();
     await expect.poll(() => t.switches.get('b')!.connected, { timeout: 2_000 }).toBe(false);
 
     expect(await t.reconciler.sweep('periodic')).toEqual({ ran: true, closed: 2, inserted: 0, leftOpen: 0, waiting: 2, unstuck: 0 });
-    expect([goneA, oldB].map((r) => t.outcome(r.id))).toEqual(['controller_lost', 'controller_lost']);
-    expect([youngB, unknown].map((r) => t.outcome(r.id))).toEqual([null, null]);
+    expect(await t.outcomes([goneA, oldB])).toEqual(['controller_lost', 'controller_lost']);
+    expect(await t.outcomes([youngB, unknown])).toEqual([null, null]);
 
     // b comes back (a restarted FreeSWITCH: no channels): its reconnect sweeps, and the waiting rows close.
     t.reconciler.start();
     const again = await emulated(new Set(), port);
     await expect.poll(() => t.sweeps.some((s) => s.result.closed === 2), { timeout: 3_000 }).toBe(true);
-    expect([youngB, unknown].map((r) => t.outcome(r.id))).toEqual(['controller_lost', 'controller_lost']);
+    expect(await t.outcomes([youngB, unknown])).toEqual(['controller_lost', 'controller_lost']);
     expect(t.listings(again)).toBeGreaterThan(0);
   });
 });

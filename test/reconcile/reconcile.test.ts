@@ -1,15 +1,16 @@
 /**
  * Restart reconciliation against the emulator's inbound side (real ESL bytes, the replies captured from
  * FreeSWITCH 1.10.12 for uuid_exists, `show channels as delim |` and mod_db's `db list|select|delete`),
- * over a fresh SQLite file per test.
+ * over a fresh test database per test (SQLite, or PostgreSQL in the pg project).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, sqliteOf } from '../../src/db/client.ts';
-import { organizations, webhookEndpoints, webhookDeliveries } from '../../src/db/schema/index.ts';
+import { eq } from 'drizzle-orm';
+import { openDatabase } from '../../src/db/client.ts';
+import { openPostgres } from '../../src/db/postgres.ts';
+import type { Db } from '../../src/db/handle.ts';
+import { openTestApi, type AsyncTestApi } from '../helpers/api.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { createCallEventBus, type CallEvent } from '../../src/domain/call-events.ts';
 import { createCallRegistry } from '../../src/call/registry.ts';
@@ -58,9 +59,19 @@ function sweepLog() {
   };
 }
 
-async function setup(opts: { channels?: Array<string | EmulatedChannel>; settings?: Partial<ReconcileSettings>; dbDir?: string; onSweep?: ReconcilerDeps['onSweep'] } = {}) {
-  const dir = opts.dbDir ?? mkdtempSync(join(tmpdir(), 'sb-reconcile-'));
-  const database = openDatabase(join(dir, 'sb.db'));
+/** A second instance's own handle on the test's database (its own connection or pool). */
+async function secondHandle(api: AsyncTestApi): Promise<{ adb: Db; close(): Promise<void> | void }> {
+  if (api.dialect === 'sqlite') {
+    const database = openDatabase(join(api.dataDir, 'test.db'));
+    return { adb: database.adb, close: () => database.close() };
+  }
+  return openPostgres(api.config.DATABASE_URL, { max: 4, migrate: false });
+}
+
+async function setup(opts: { channels?: Array<string | EmulatedChannel>; settings?: Partial<ReconcileSettings>; onSweep?: ReconcilerDeps['onSweep'] } = {}) {
+  const api = await openTestApi();
+  const db = api.deps.adb;
+  const { callLogs } = db.t;
   const channels = new Set(opts.channels ?? []);
   const emu = new InboundEmulator({ channels: () => channels });
   const port = await emu.listen();
@@ -71,7 +82,7 @@ async function setup(opts: { channels?: Array<string | EmulatedChannel>; setting
   bus.subscribe((e) => events.push(e));
   const snapshot = testSnapshot({ orgId: 'org-1' });
   const reconciler = createReconciler({
-    store: createReconcileStore(database.adb),
+    store: createReconcileStore(db),
     switches: oneSwitch(client),
     registry,
     bus,
@@ -81,28 +92,30 @@ async function setup(opts: { channels?: Array<string | EmulatedChannel>; setting
     settings: { intervalMs: 0, settleMs: 0, defaultCountryCode: '91', ...opts.settings },
     ...(opts.onSweep ? { onSweep: opts.onSweep } : {}),
   });
-  cleanups.push(() => {
-    database.close();
-    if (!opts.dbDir) rmSync(dir, { recursive: true, force: true });
-  });
+  cleanups.push(() => api.close());
   cleanups.push(() => emu.close());
   cleanups.push(() => client.close());
   cleanups.push(() => reconciler.stop());
   client.start();
   await client.waitConnected({ timeoutMs: 1_000 });
-  const sqlite = sqliteOf(database.db);
-  const insertRow = (r: { id?: string; uuid: string; startedAt: string; endedAt?: string | null; orgId?: string | null }) => {
+  const insertRow = async (r: { id?: string; uuid: string; startedAt: string; endedAt?: string | null; orgId?: string | null }) => {
     const id = r.id ?? randomUUID();
-    sqlite
-      .prepare(`insert into call_logs (id, call_uuid, org_id, direction, did, caller, started_at, ended_at, path, dtmf, created_at)
-        values (?, ?, ?, 'inbound', ?, '+919800000001', ?, ?, '[]', '', ?)`)
-      .run(id, r.uuid, r.orgId === undefined ? 'org-1' : r.orgId, DID, r.startedAt, r.endedAt ?? null, r.startedAt);
+    await db.insert(callLogs).values({
+      id, callUuid: r.uuid, orgId: r.orgId === undefined ? 'org-1' : r.orgId, direction: 'inbound', did: DID, caller: '+919800000001',
+      startedAt: r.startedAt, endedAt: r.endedAt ?? null, path: [], dtmf: '', createdAt: r.startedAt,
+    });
     return id;
   };
-  const row = (id: string) =>
-    sqlite.prepare('select id, call_uuid, org_id, started_at, answered_at, ended_at, duration_s, disposition, hangup_cause, direction, did, caller from call_logs where id = ?').get(id) as Record<string, unknown>;
-  const rowsOf = (uuid: string) => sqlite.prepare('select * from call_logs where call_uuid = ?').all(uuid) as Array<Record<string, unknown>>;
-  return { database, emu, client, registry, events, reconciler, channels, insertRow, row, rowsOf, sqlite, dir };
+  const row = async (id: string) => {
+    const [found] = await db.select({
+      id: callLogs.id, callUuid: callLogs.callUuid, orgId: callLogs.orgId, startedAt: callLogs.startedAt, answeredAt: callLogs.answeredAt,
+      endedAt: callLogs.endedAt, durationS: callLogs.durationS, disposition: callLogs.disposition, hangupCause: callLogs.hangupCause,
+      direction: callLogs.direction, did: callLogs.did, caller: callLogs.caller,
+    }).from(callLogs).where(eq(callLogs.id, id));
+    return found!;
+  };
+  const rowsOf = (uuid: string) => db.select().from(callLogs).where(eq(callLogs.callUuid, uuid));
+  return { api, db, emu, client, registry, events, reconciler, channels, insertRow, row, rowsOf };
 }
 
 const record = (o: { start: string; end: string; answered?: string | null; cause?: string; did?: string; caller?: string }) =>
@@ -115,19 +128,19 @@ describe('restart reconciliation: rows a dead controller left open', () => {
     const mine = randomUUID();
     const young = randomUUID();
     const t = await setup({ channels: [live, mine] });
-    const goneId = t.insertRow({ uuid: gone, startedAt: ago(40) });
-    const liveId = t.insertRow({ uuid: live, startedAt: ago(40) });
-    const mineId = t.insertRow({ uuid: mine, startedAt: ago(40) });
-    const youngId = t.insertRow({ uuid: young, startedAt: ago(3) });
-    const endedId = t.insertRow({ uuid: randomUUID(), startedAt: ago(90), endedAt: ago(80) });
+    const goneId = await t.insertRow({ uuid: gone, startedAt: ago(40) });
+    const liveId = await t.insertRow({ uuid: live, startedAt: ago(40) });
+    const mineId = await t.insertRow({ uuid: mine, startedAt: ago(40) });
+    const youngId = await t.insertRow({ uuid: young, startedAt: ago(3) });
+    const endedId = await t.insertRow({ uuid: randomUUID(), startedAt: ago(90), endedAt: ago(80) });
     t.registry.add({ callId: mineId, uuid: mine, orgId: 'org-1', startedAt: NOW - 40_000, state: 'ivr' });
 
     const result = await t.reconciler.sweep('connect');
     expect(result).toEqual({ ran: true, closed: 1, inserted: 0, leftOpen: 1, waiting: 0, unstuck: 0 });
 
-    expect(t.row(goneId)).toMatchObject({ ended_at: new Date(NOW).toISOString(), duration_s: 40, disposition: 'controller_lost', hangup_cause: null });
-    for (const id of [liveId, mineId, youngId]) expect(t.row(id)).toMatchObject({ ended_at: null, disposition: null });
-    expect(t.row(endedId)).toMatchObject({ ended_at: ago(80), disposition: null });
+    expect(await t.row(goneId)).toMatchObject({ endedAt: new Date(NOW).toISOString(), durationS: 40, disposition: 'controller_lost', hangupCause: null });
+    for (const id of [liveId, mineId, youngId]) expect(await t.row(id)).toMatchObject({ endedAt: null, disposition: null });
+    expect(await t.row(endedId)).toMatchObject({ endedAt: ago(80), disposition: null });
     expect(t.events).toEqual([{ type: 'call.hangup', callId: goneId, orgId: 'org-1', cause: null, disposition: 'controller_lost', at: new Date(NOW).toISOString() }]);
     // One listing answered for every candidate.
     expect(t.emu.commandLog.filter((c) => c.startsWith('api ') && !c.startsWith('api db ') && c !== 'api global_getvar core_uuid')).toEqual(['api show channels as delim |']);
@@ -135,7 +148,7 @@ describe('restart reconciliation: rows a dead controller left open', () => {
     // The live channel ends: the next sweep closes it; nothing is announced twice.
     t.channels.delete(live);
     expect(await t.reconciler.sweep('periodic')).toMatchObject({ ran: true, closed: 1 });
-    expect(t.row(liveId)).toMatchObject({ disposition: 'controller_lost' });
+    expect(await t.row(liveId)).toMatchObject({ disposition: 'controller_lost' });
     expect(t.events.map((e) => e.callId)).toEqual([goneId, liveId]);
     expect(await t.reconciler.sweep('connect')).toMatchObject({ closed: 0 });
     expect(t.events).toHaveLength(2);
@@ -144,7 +157,7 @@ describe('restart reconciliation: rows a dead controller left open', () => {
   it('asks about many candidates with one `show channels as delim |`, never one command each', async () => {
     const uuids = Array.from({ length: 30 }, () => randomUUID());
     const t = await setup({ channels: uuids.slice(0, 10) });
-    for (const u of uuids) t.insertRow({ uuid: u, startedAt: ago(60) });
+    for (const u of uuids) await t.insertRow({ uuid: u, startedAt: ago(60) });
     expect(await t.reconciler.sweep('connect')).toEqual({ ran: true, closed: 20, inserted: 0, leftOpen: 10, waiting: 0, unstuck: 0 });
     expect(t.emu.commandLog.filter((c) => c.startsWith('api show channels'))).toEqual(['api show channels as delim |']);
     expect(t.emu.commandLog.some((c) => c.startsWith('api uuid_exists'))).toBe(false);
@@ -162,7 +175,7 @@ describe('restart reconciliation: rows a dead controller left open', () => {
         { uuid: fresh, inSocketApp: true, createdEpochS: epoch(2) },
       ],
     });
-    t.insertRow({ uuid: logged, startedAt: ago(30) });
+    await t.insertRow({ uuid: logged, startedAt: ago(30) });
     expect(await t.reconciler.sweep('connect')).toMatchObject({ unstuck: 1, leftOpen: 1 });
     expect(t.emu.commandLog.filter((c) => c.startsWith('api uuid_transfer'))).toEqual([`api uuid_transfer ${stuck} controller_unavailable XML public`]);
   });
@@ -170,20 +183,20 @@ describe('restart reconciliation: rows a dead controller left open', () => {
   it('finds open rows across the whole table in rowid chunks, then only the rows added since', async () => {
     const t = await setup({ settings: { scanChunk: 7 } });
     const ids: string[] = [];
-    for (let i = 0; i < 40; i++) ids.push(t.insertRow({ uuid: randomUUID(), startedAt: ago(100 + i), endedAt: i % 4 === 0 ? null : ago(50) }));
+    for (let i = 0; i < 40; i++) ids.push(await t.insertRow({ uuid: randomUUID(), startedAt: ago(100 + i), endedAt: i % 4 === 0 ? null : ago(50) }));
     expect(await t.reconciler.sweep('connect')).toMatchObject({ closed: 10 });
-    const later = t.insertRow({ uuid: randomUUID(), startedAt: ago(30) });
+    const later = await t.insertRow({ uuid: randomUUID(), startedAt: ago(30) });
     expect(await t.reconciler.sweep('connect')).toMatchObject({ closed: 1 });
-    expect(t.row(later)).toMatchObject({ disposition: 'controller_lost' });
+    expect(await t.row(later)).toMatchObject({ disposition: 'controller_lost' });
   });
 
   it('does nothing while another instance holds the lease, and sweeps periodically at most once per interval', async () => {
     const t = await setup({ settings: { intervalMs: 60_000 } });
-    const id = t.insertRow({ uuid: randomUUID(), startedAt: ago(40) });
-    const store = createReconcileStore(t.database.adb);
+    const id = await t.insertRow({ uuid: randomUUID(), startedAt: ago(40) });
+    const store = createReconcileStore(t.db);
     expect(await store.claimLease('other-instance', NOW, 60_000, 0)).toBe(true);
     expect(await t.reconciler.sweep('connect')).toMatchObject({ ran: false });
-    expect(t.row(id)).toMatchObject({ ended_at: null });
+    expect(await t.row(id)).toMatchObject({ endedAt: null });
     await store.releaseLease('other-instance', NOW);
     // The other instance swept just now: a periodic sweep waits for its interval, a reconnect does not.
     expect(await t.reconciler.sweep('periodic')).toMatchObject({ ran: false });
@@ -203,13 +216,13 @@ describe('restart reconciliation: calls FreeSWITCH answered in controller_unavai
     t.emu.db.set('switchboard_unseen', realm);
 
     expect(await t.reconciler.sweep('connect')).toEqual({ ran: true, closed: 0, inserted: 2, leftOpen: 0, waiting: 0, unstuck: 0 });
-    expect(t.rowsOf(a)).toEqual([
-      expect.objectContaining({ org_id: 'org-1', direction: 'inbound', did: DID, caller: 'sipp', started_at: ago(20), ended_at: ago(17), duration_s: 3, answered_at: null, disposition: 'controller_unavailable', hangup_cause: 'NORMAL_TEMPORARY_FAILURE' }),
+    expect(await t.rowsOf(a)).toEqual([
+      expect.objectContaining({ orgId: 'org-1', direction: 'inbound', did: DID, caller: 'sipp', startedAt: ago(20), endedAt: ago(17), durationS: 3, answeredAt: null, disposition: 'controller_unavailable', hangupCause: 'NORMAL_TEMPORARY_FAILURE' }),
     ]);
     // A number that is not live: no organization; numbers normalized like the runner does.
-    expect(t.rowsOf(b)).toEqual([expect.objectContaining({ org_id: null, did: '+915550001', caller: '+919812345678', hangup_cause: 'ORIGINATOR_CANCEL' })]);
+    expect(await t.rowsOf(b)).toEqual([expect.objectContaining({ orgId: null, did: '+915550001', caller: '+919812345678', hangupCause: 'ORIGINATOR_CANCEL' })]);
     expect(realm.size).toBe(0);
-    const rowA = t.rowsOf(a)[0]!;
+    const rowA = (await t.rowsOf(a))[0]!;
     expect(t.events).toEqual(expect.arrayContaining([
       { type: 'call.hangup', callId: rowA.id, orgId: 'org-1', cause: 'NORMAL_TEMPORARY_FAILURE', disposition: 'controller_unavailable', at: new Date(NOW).toISOString() },
     ]));
@@ -220,8 +233,8 @@ describe('restart reconciliation: calls FreeSWITCH answered in controller_unavai
     const t = await setup();
     const uuids = Array.from({ length: 25 }, () => randomUUID());
     t.emu.db.set('switchboard_unseen', new Map(uuids.map((u) => [u, record({ start: ago(20), end: ago(17) })])));
-    // A second instance: its own connection and database handle, the same file and switch.
-    const db2 = openDatabase(join(t.dir, 'sb.db'));
+    // A second instance: its own connection and database handle, the same database and switch.
+    const db2 = await secondHandle(t.api);
     cleanups.push(() => db2.close());
     const client2 = new InboundClient({ port: t.emu.port, password: 'ClueCon', logger: silentLogger(), commandTimeoutMs: 1_000 });
     cleanups.push(() => client2.close());
@@ -237,26 +250,29 @@ describe('restart reconciliation: calls FreeSWITCH answered in controller_unavai
     });
     const [r1, r2] = await Promise.all([t.reconciler.sweep('connect'), other.sweep('connect')]);
     expect(r1.inserted + r2.inserted).toBe(25);
-    for (const u of uuids) expect(t.rowsOf(u)).toHaveLength(1);
+    for (const u of uuids) expect(await t.rowsOf(u)).toHaveLength(1);
     expect(t.events.length + events2.length).toBe(25);
 
     // Without the lease (both write at once): the guarded insert still writes one row per call.
-    const store1 = createReconcileStore(t.database.adb);
+    const store1 = createReconcileStore(t.db);
     const store2 = createReconcileStore(db2.adb);
     const u = randomUUID();
     const unseen = { id: randomUUID(), callUuid: u, switchId: 'fs1', orgId: null, did: DID, caller: 'x', startedAt: ago(9), endedAt: ago(6), hangupCause: 'NORMAL_TEMPORARY_FAILURE' };
-    expect(await Promise.all([store1.insertUnseen(unseen), store2.insertUnseen({ ...unseen, id: randomUUID() })])).toEqual([true, false]);
-    expect(t.rowsOf(u)).toHaveLength(1);
+    const wrote = await Promise.all([store1.insertUnseen(unseen), store2.insertUnseen({ ...unseen, id: randomUUID() })]);
+    // SQLite's one writer takes them in call order; on PostgreSQL the two pools race, and either may win.
+    if (t.api.dialect === 'sqlite') expect(wrote).toEqual([true, false]);
+    else expect(wrote.filter(Boolean)).toHaveLength(1);
+    expect(await t.rowsOf(u)).toHaveLength(1);
   });
 
   it('closes the open row of a call whose controller died mid-call with the switch\'s end time and cause', async () => {
     const t = await setup();
     const u = randomUUID();
-    const id = t.insertRow({ uuid: u, startedAt: ago(30) });
+    const id = await t.insertRow({ uuid: u, startedAt: ago(30) });
     t.emu.db.set('switchboard_unseen', new Map([[u, record({ start: ago(30), answered: ago(29), end: ago(5), cause: 'NORMAL_CLEARING' })]]));
     expect(await t.reconciler.sweep('connect')).toEqual({ ran: true, closed: 1, inserted: 0, leftOpen: 0, waiting: 0, unstuck: 0 });
-    expect(t.rowsOf(u)).toHaveLength(1);
-    expect(t.row(id)).toMatchObject({ ended_at: ago(5), duration_s: 25, answered_at: ago(29), disposition: 'controller_lost', hangup_cause: 'NORMAL_CLEARING' });
+    expect(await t.rowsOf(u)).toHaveLength(1);
+    expect(await t.row(id)).toMatchObject({ endedAt: ago(5), durationS: 25, answeredAt: ago(29), disposition: 'controller_lost', hangupCause: 'NORMAL_CLEARING' });
     expect(t.events).toEqual([expect.objectContaining({ type: 'call.hangup', callId: id, cause: 'NORMAL_CLEARING', disposition: 'controller_lost' })]);
   });
 
@@ -271,22 +287,22 @@ describe('restart reconciliation: calls FreeSWITCH answered in controller_unavai
 
   it('the webhook outbox delivers call.hangup with the closed row attached', async () => {
     const t = await setup();
-    t.database.db.insert(organizations).values({ id: 'org-1', name: 'Acme', sipDomain: 'acme.sip.local' }).run();
-    t.database.db.insert(webhookEndpoints).values({ orgId: 'org-1', url: 'http://127.0.0.1:9/hook', secret: 's', events: ['call.hangup'] }).run();
+    await t.db.insert(t.db.t.organizations).values({ id: 'org-1', name: 'Acme', sipDomain: 'acme.sip.local' });
+    await t.db.insert(t.db.t.webhookEndpoints).values({ orgId: 'org-1', url: 'http://127.0.0.1:9/hook', secret: 's', events: ['call.hangup'] });
     // A fresh bus with the outbox on it, as main.ts wires it.
-    const outbox = createWebhookOutbox({ db: t.database.adb, logger: silentLogger(), flushMs: 1 });
+    const outbox = createWebhookOutbox({ db: t.db, logger: silentLogger(), flushMs: 1 });
     const bus = createCallEventBus();
     outbox.attach(bus);
     const u = randomUUID();
-    t.insertRow({ uuid: u, startedAt: ago(40) });
+    await t.insertRow({ uuid: u, startedAt: ago(40) });
     const reconciler = createReconciler({
-      store: createReconcileStore(t.database.adb), switches: oneSwitch(t.client), registry: createCallRegistry(), bus,
+      store: createReconcileStore(t.db), switches: oneSwitch(t.client), registry: createCallRegistry(), bus,
       snapshots: { lookupDid: () => null }, logger: silentLogger(), now: () => new Date(NOW),
       settings: { intervalMs: 0, settleMs: 0, defaultCountryCode: '91' },
     });
     await reconciler.sweep('connect');
     await outbox.flush();
-    const deliveries = t.database.db.select().from(webhookDeliveries).all();
+    const deliveries = await t.db.select().from(t.db.t.webhookDeliveries);
     expect(deliveries).toHaveLength(1);
     const body = JSON.parse(deliveries[0]!.body) as { type: string; data: { disposition: string; call: { status: string; outcome: string; call_uuid: string } } };
     expect(body.type).toBe('call.hangup');
@@ -302,7 +318,7 @@ describe('reconciler wiring', () => {
     t.reconciler.start();
     await sweeps.next('connect');
     const u = randomUUID();
-    const id = t.insertRow({ uuid: u, startedAt: ago(40) });
+    const id = await t.insertRow({ uuid: u, startedAt: ago(40) });
     const port = t.emu.port;
     await t.emu.close();
     const again = new InboundEmulator({ port });
@@ -310,7 +326,7 @@ describe('reconciler wiring', () => {
     cleanups.push(() => again.close());
     await t.client.waitConnected({ timeoutMs: 2_000 });
     expect(await sweeps.next('connect')).toMatchObject({ ran: true, closed: 1 });
-    expect(t.row(id)).toMatchObject({ disposition: 'controller_lost' });
+    expect(await t.row(id)).toMatchObject({ disposition: 'controller_lost' });
   });
 });
 
@@ -322,18 +338,18 @@ describe('reconciler follow-up', () => {
     // Started 50 ms before "now" at the first sweep: too young; the clock below moves on by then.
     let now = NOW;
     const reconciler = createReconciler({
-      store: createReconcileStore(t.database.adb), switches: oneSwitch(t.client), registry: createCallRegistry(), bus: createCallEventBus(),
+      store: createReconcileStore(t.db), switches: oneSwitch(t.client), registry: createCallRegistry(), bus: createCallEventBus(),
       snapshots: { lookupDid: () => null }, logger: silentLogger(), now: () => new Date(now),
       settings: { intervalMs: 0, graceMs: 100, settleMs: 0, defaultCountryCode: '91' },
       onSweep: sweeps.record,
     });
     cleanups.push(() => reconciler.stop());
-    const id = t.insertRow({ uuid: u, startedAt: new Date(NOW - 50).toISOString() });
+    const id = await t.insertRow({ uuid: u, startedAt: new Date(NOW - 50).toISOString() });
     reconciler.start();
     expect(await sweeps.next('connect')).toMatchObject({ ran: true, closed: 0 });
-    expect(t.row(id)).toMatchObject({ ended_at: null });
+    expect(await t.row(id)).toMatchObject({ endedAt: null });
     now = NOW + 5_000;
     expect(await sweeps.next('follow-up')).toMatchObject({ ran: true, closed: 1 });
-    expect(t.row(id)).toMatchObject({ disposition: 'controller_lost' });
+    expect(await t.row(id)).toMatchObject({ disposition: 'controller_lost' });
   });
 });
