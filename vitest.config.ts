@@ -41,6 +41,7 @@ const PG_SUITES = [
   'test/api/xml-curl.test.ts',
   'test/calls/call-log-writer.test.ts',
   'test/campaigns/dialer.test.ts',
+  'test/compat/ivrsolutions*.test.ts',
   'test/compat/smartflo.test.ts',
   'test/compat/yeastar.test.ts',
   'test/controller/async-handle.test.ts',
