@@ -16,7 +16,8 @@ const PG_SUITES = [
   'test/compat/**/*.test.ts',
   'test/controller/async-handle.test.ts',
   'test/originate/scheduler.test.ts',
-  'test/publish/publish-async.test.ts',
+  // test/publish/switch-control.test.ts has no database.
+  'test/publish/{compile,did-mapping,publish,publish-async,reader,schedules}.test.ts',
   'test/reconcile/reconcile-store.test.ts',
   'test/webhooks/delivery.test.ts',
   'test/webhooks/outbox-claim.test.ts',
