@@ -19,6 +19,9 @@ const PG_SUITES = [
   // test/publish/switch-control.test.ts has no database.
   'test/publish/{compile,did-mapping,publish,publish-async,reader,schedules}.test.ts',
   'test/reconcile/reconcile-store.test.ts',
+  // test/simulate/agreement.test.ts waits for test/helpers/controller.ts (still SQLite-only).
+  'test/simulate/{simulator,command}.test.ts',
+  'test/tts/greeting-engine.test.ts',
   'test/webhooks/delivery.test.ts',
   'test/webhooks/outbox-claim.test.ts',
 ];
