@@ -2,12 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi } from '../helpers/api.ts';
 
-let api: TestApi;
+let api: AsyncTestApi;
 let dir: string;
-afterEach(() => {
-  api?.close();
+afterEach(async () => {
+  await api?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -25,7 +25,7 @@ function build(): string {
 
 describe('/console/', () => {
   it('serves the page with a CSP of its own origin, and its files with their types, revalidated by ETag', async () => {
-    api = createTestApi({}, { CONSOLE_DIR: build() });
+    api = await openTestApi({}, { CONSOLE_DIR: build() });
     const page = await api.app.request('/console/');
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -52,7 +52,7 @@ describe('/console/', () => {
   });
 
   it('serves nothing outside the build: dotfiles, other types, traversal are 404', async () => {
-    api = createTestApi({}, { CONSOLE_DIR: build() });
+    api = await openTestApi({}, { CONSOLE_DIR: build() });
     for (const path of ['/console/.built', '/console/index.html.bak', '/console/../package.json', '/console/%2e%2e/package.json', '/console/views/../../x.js', '/console/missing.js']) {
       expect((await api.app.request(path)).status, path).toBe(404);
     }
@@ -60,7 +60,7 @@ describe('/console/', () => {
 
   it('says how to build it when it is not built', async () => {
     dir = mkdtempSync(join(tmpdir(), 'sb-console-none-'));
-    api = createTestApi({}, { CONSOLE_DIR: join(dir, 'nothing') });
+    api = await openTestApi({}, { CONSOLE_DIR: join(dir, 'nothing') });
     const page = await api.app.request('/console/');
     expect(page.status).toBe(503);
     expect(await page.text()).toContain('npm run build');

@@ -1,3 +1,4 @@
+import { count, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCallHarness, type CallHarness } from '../originate/harness.ts';
 
@@ -10,7 +11,7 @@ afterEach(async () => {
 type Session = { id: string; status: string; first_phone: string; second_phone: string; logid: string; expires_at: string; did: string };
 type Err = { error: string; details?: { fields?: { field: string }[]; missing_permission?: string } };
 
-const db = (hh: CallHarness) => hh.api.database.sqlite;
+const db = (hh: CallHarness) => hh.api.deps.adb;
 
 describe('masking sessions', () => {
   it('bridges both through the DID; ending the call forgets the pair, logs keep masked numbers', async () => {
@@ -29,10 +30,12 @@ describe('masking sessions', () => {
     await h.waitStatus(org, s.logid, 'ended');
     const after = (await (await h.api.call('GET', `/api/v1/masking-sessions/${s.id}`, { token: org.token })).json()) as Session;
     expect(after.status).toBe('ended');
-    const stored = db(h).prepare('select first_phone, second_phone, first_masked from masking_sessions where id = ?').get(s.id);
-    expect(stored).toEqual({ first_phone: null, second_phone: null, first_masked: '+9199******25' });
+    const { maskingSessions, callLogs, outboundCalls } = db(h).t;
+    const stored = await db(h).select({ first_phone: maskingSessions.firstPhone, second_phone: maskingSessions.secondPhone, first_masked: maskingSessions.firstMasked })
+      .from(maskingSessions).where(eq(maskingSessions.id, s.id));
+    expect(stored).toEqual([{ first_phone: null, second_phone: null, first_masked: '+9199******25' }]);
     // No real number anywhere in the call tables.
-    const dump = JSON.stringify([db(h).prepare('select * from call_logs').all(), db(h).prepare('select * from outbound_calls').all()]);
+    const dump = JSON.stringify([await db(h).select().from(callLogs), await db(h).select().from(outboundCalls)]);
     expect(dump).not.toContain('9944421125');
     expect(dump).not.toContain('9944421126');
     const logs = (await (await h.api.call('GET', `/api/v1/masking-sessions/${s.id}/logs`, { token: org.token })).json()) as Array<Record<string, unknown>>;
@@ -95,6 +98,6 @@ describe('masking sessions', () => {
     const org = await h.org();
     const r = await h.api.call('POST', '/api/v1/masking-sessions', { token: org.token, body: { first_phone: '9944421125', second_phone: '9944421126', did: org.did } });
     expect(r.status).toBe(503);
-    expect(db(h).prepare('select count(*) as n from masking_sessions').get()).toEqual({ n: 0 });
+    expect(await db(h).select({ n: count() }).from(db(h).t.maskingSessions)).toEqual([{ n: 0 }]);
   });
 });

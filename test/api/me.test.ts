@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi } from '../helpers/api.ts';
 
-let api: TestApi;
+let api: AsyncTestApi;
 afterEach(() => api?.close());
 
 describe('GET /api/v1/me', () => {
   it('says who the credentials are and what they may do', async () => {
-    api = createTestApi();
+    api = await openTestApi();
     const admin = await api.org('Acme');
     const member = await api.org('Beta', 'member');
     expect(await (await api.call('GET', '/api/v1/me', { token: admin.token })).json()).toEqual({

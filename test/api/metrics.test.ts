@@ -3,26 +3,26 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { createTestApi, type TestApi } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi } from '../helpers/api.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
 import { CALL_OUTCOMES } from '../../src/call/outcome.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
-let api: TestApi | undefined;
-afterEach(() => {
-  api?.close();
+let api: AsyncTestApi | undefined;
+afterEach(async () => {
+  await api?.close();
   api = undefined;
 });
 
-function withMetrics(env: Record<string, string> = {}): TestApi {
+async function withMetrics(env: Record<string, string> = {}): Promise<AsyncTestApi> {
   const metrics = createMetrics({ logger: silentLogger(), outcomes: CALL_OUTCOMES, sources: { activeCalls: () => 4 }, defaultMetrics: false });
-  api = createTestApi({ metrics }, env);
+  api = await openTestApi({ metrics }, env);
   return api;
 }
 
 /** The app on a real socket at 127.0.0.1 (in-process requests have no peer address: not local). */
-async function overLoopback(a: TestApi, run: (base: string) => Promise<void>): Promise<void> {
+async function overLoopback(a: AsyncTestApi, run: (base: string) => Promise<void>): Promise<void> {
   const server = serve({ fetch: a.app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise<void>((r) => server.once('listening', () => r()));
   try {
@@ -34,7 +34,7 @@ async function overLoopback(a: TestApi, run: (base: string) => Promise<void>): P
 
 describe('GET /metrics', () => {
   it('answers a local caller without login, in the Prometheus text format', async () => {
-    const a = withMetrics();
+    const a = await withMetrics();
     await overLoopback(a, async (base) => {
       const res = await fetch(`${base}/metrics`);
       expect(res.status).toBe(200);
@@ -46,14 +46,14 @@ describe('GET /metrics', () => {
   });
 
   it('refuses a caller that is not on this host when no token is set', async () => {
-    const a = withMetrics();
+    const a = await withMetrics();
     const res = await a.call('GET', '/metrics');
     expect(res.status).toBe(403);
     expect(await res.json()).toMatchObject({ code: 'forbidden' });
   });
 
   it('with METRICS_TOKEN: the Bearer token is required, from anywhere (local callers too)', async () => {
-    const a = withMetrics({ METRICS_TOKEN: TOKEN });
+    const a = await withMetrics({ METRICS_TOKEN: TOKEN });
     const none = await a.call('GET', '/metrics');
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
@@ -71,7 +71,7 @@ describe('GET /metrics', () => {
   });
 
   it('is 404 in a process built without metrics', async () => {
-    api = createTestApi({}, { METRICS_TOKEN: TOKEN });
+    api = await openTestApi({}, { METRICS_TOKEN: TOKEN });
     expect((await api.call('GET', '/metrics', { token: TOKEN })).status).toBe(404);
   });
 });

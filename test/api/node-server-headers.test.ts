@@ -5,14 +5,14 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
 
-let api: TestApi;
+let api: AsyncTestApi;
 let org: TestOrg;
 let server: ServerType;
 let base: string;
 beforeEach(async () => {
-  api = createTestApi();
+  api = await openTestApi();
   org = await api.org();
   await new Promise<void>((resolve) => {
     server = serve({ fetch: api.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve());
@@ -21,7 +21,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  api.close();
+  await api.close();
 });
 
 it('authenticates by Bearer header, ?token= and X-API-Key, and refuses a malformed Authorization', async () => {

@@ -3,14 +3,15 @@
  * as an admin of a fresh organization that already has queues 5001/5002 and the number
  * +918065978001 (the example assumes both).
  */
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { decodeWav } from '../../src/media/wav.ts';
-import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
 
-let api: TestApi;
+let api: AsyncTestApi;
 let org: TestOrg;
 beforeEach(async () => {
-  api = createTestApi();
+  api = await openTestApi();
   org = await api.org('Acme');
   const auth = { token: org.token };
   await api.call('POST', '/api/v1/extensions', { ...auth, body: { number: '1001', name: 'Agent' } });
@@ -90,8 +91,9 @@ it('runs the seed example and every step answers as the seed shows', async () =>
   expect(wav).toMatchObject({ channels: 1, bitsPerSample: 16, sampleRate: 8000 });
 
   // The routed DID is live: the call controller would find the IVR.
-  const live = api.database.sqlite.prepare('select org_id, routing_type from live_dids where number = ?').get('+918065978001');
-  expect(live).toEqual({ org_id: org.orgId, routing_type: 'ivr' });
+  const { liveDids } = api.deps.adb.t;
+  const live = await api.deps.adb.select({ org_id: liveDids.orgId, routing_type: liveDids.routingType }).from(liveDids).where(eq(liveDids.number, '+918065978001'));
+  expect(live).toEqual([{ org_id: org.orgId, routing_type: 'ivr' }]);
 });
 
 it('the seed trap: a DID routed to an IVR by its extension is rejected, saying to use the UUID', async () => {

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as walker from '../../src/call/walker.ts';
-import { createTestApi, type TestApi } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi } from '../helpers/api.ts';
 import { simulateCall } from '../../src/simulate/simulate.ts';
 
 vi.mock('../../src/call/walker.ts', async (importOriginal) => {
@@ -66,11 +66,11 @@ describe('the simulator shares the walker', () => {
   });
 
   describe('at run time', () => {
-    let api: TestApi | undefined;
+    let api: AsyncTestApi | undefined;
     afterEach(() => api?.close());
 
     it('a simulated call runs src/call/walker.ts\'s runIvr', async () => {
-      api = createTestApi();
+      api = await openTestApi();
       const org = await api.org('Acme');
       const post = async (path: string, body: unknown) => {
         const res = await api!.call(path.endsWith('/menu') ? 'PUT' : 'POST', path, { token: org.token, body });

@@ -9,9 +9,8 @@
 import { existsSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { dids, ivrMenuOptions, ivrs } from '../../src/db/schema/index.ts';
 import { greetingFilePath } from '../../src/services/ivrs/greeting.ts';
-import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
 import { addExtension, addQueue, apiKeyWith } from '../api/ivrs.fixtures.ts';
 import { expectShape } from './shape.ts';
 
@@ -49,26 +48,27 @@ const DOC_DID = {
 /** What the menu example's options become (the document shows no response; `order` is the saved position, from 0). */
 const MENU_OPTION = { id: '', ivr_id: IVR_ID, digit: '1', action_type: 'queue', action_destination: '5001', description: 'Sales', order: 0, createdAt: '', updatedAt: '' };
 
-let api: TestApi;
+let api: AsyncTestApi;
 let org: TestOrg;
 
 /** The organization the examples assume: Acme, with the documents' IVR, DID, extension and queues. */
 async function seedFixtures(): Promise<void> {
-  const db = api.deps.db;
+  const db = api.deps.adb;
+  const { dids, ivrMenuOptions, ivrs } = db.t;
   await addExtension(api, org.orgId, '1001', 'Receptionist');
   await addQueue(api, org.orgId, '5001', 'Sales');
   await addQueue(api, org.orgId, '5002', 'Support');
-  db.insert(ivrs).values({
+  await db.insert(ivrs).values({
     id: IVR_ID, orgId: org.orgId, name: 'Main Menu', extension: '7001', greetingPrompt: DOC_IVR.greeting_prompt, greetingText: DOC_IVR.greeting_text,
     createdAt: DOC_IVR.createdAt, updatedAt: DOC_IVR.updatedAt,
-  }).run();
-  db.insert(ivrMenuOptions).values({ ivrId: IVR_ID, orgId: org.orgId, digit: '1', actionType: 'queue', destination: '5001', description: 'Sales' }).run();
-  db.insert(dids).values({ id: DID_ID, orgId: org.orgId, number: '+918065978001', routingType: 'ivr', routingDestination: IVR_ID, description: 'Main line' }).run();
-  db.insert(dids).values({ id: POOL_DID_ID, orgId: null, number: '+918065978002', description: 'Pool number' }).run();
+  });
+  await db.insert(ivrMenuOptions).values({ ivrId: IVR_ID, orgId: org.orgId, digit: '1', actionType: 'queue', destination: '5001', description: 'Sales' });
+  await db.insert(dids).values({ id: DID_ID, orgId: org.orgId, number: '+918065978001', routingType: 'ivr', routingDestination: IVR_ID, description: 'Main line' });
+  await db.insert(dids).values({ id: POOL_DID_ID, orgId: null, number: '+918065978002', description: 'Pool number' });
 }
 
 beforeEach(async () => {
-  api = createTestApi();
+  api = await openTestApi();
   org = await api.org('Acme');
   await seedFixtures();
 });
@@ -120,8 +120,9 @@ const EXAMPLES: Example[] = [
     doc: '000', heading: 'Create an IVR', method: 'POST', path: '/api/v1/ivrs', headers: JWT_JSON,
     before: async () => {
       // The document creates "Main Menu" on 7001; the fixture's IVR holds that number, so it makes way.
-      api.deps.db.delete(dids).where(eq(dids.id, DID_ID)).run();
-      api.deps.db.delete(ivrs).where(eq(ivrs.id, IVR_ID)).run();
+      const { adb } = api.deps;
+      await adb.delete(adb.t.dids).where(eq(adb.t.dids.id, DID_ID));
+      await adb.delete(adb.t.ivrs).where(eq(adb.t.ivrs.id, IVR_ID));
     },
     body: `{
     "name": "Main Menu",
@@ -153,11 +154,13 @@ const EXAMPLES: Example[] = [
     before: async () => {
       await generateGreeting();
       // The document's DID "still has routing_type=ivr": take it off first for the plain 204 (the dead-DID answer is below).
-      api.deps.db.update(dids).set({ routingType: null, routingDestination: null }).where(eq(dids.id, DID_ID)).run();
+      const { adb } = api.deps;
+      await adb.update(adb.t.dids).set({ routingType: null, routingDestination: null }).where(eq(adb.t.dids.id, DID_ID));
     },
     status: 204,
-    check: () => {
-      expect(api.deps.db.select().from(ivrMenuOptions).where(eq(ivrMenuOptions.ivrId, IVR_ID)).all()).toEqual([]);
+    check: async () => {
+      const { adb } = api.deps;
+      expect(await adb.select().from(adb.t.ivrMenuOptions).where(eq(adb.t.ivrMenuOptions.ivrId, IVR_ID))).toEqual([]);
       expect(existsSync(greetingFilePath(api.config, IVR_ID))).toBe(false);
     },
   },
@@ -243,11 +246,13 @@ const EXAMPLES: Example[] = [
     ['Hand off to an AI agent', '{"routing_type":"ai_agent","routing_destination":"wss://gateway.astradial.com/ws/bot-id"}', 'ai_agent', 'wss://gateway.astradial.com/ws/bot-id'],
   ] as const).map(([heading, body, type, destination]): Example => ({
     doc: '001', heading: `Update routing for a DID: ${heading}`, method: 'PUT', path: '/api/v1/dids/<id>', headers: SH_JWT_JSON, body, status: 200, response: DOC_DID,
-    check: (_res, json) => {
+    check: async (_res, json) => {
       expect(json).toMatchObject({ ...DOC_DID, routing_type: type, routing_destination: destination });
       // "Updates regenerate the dialplan automatically": the number is live with its new routing.
-      const live = api.database.sqlite.prepare('select routing_type, routing_destination as destination from live_dids where number = ?').get('+918065978001');
-      expect(live).toEqual({ routing_type: type, destination });
+      const { adb } = api.deps;
+      const { liveDids } = adb.t;
+      const live = await adb.select({ routing_type: liveDids.routingType, destination: liveDids.routingDestination }).from(liveDids).where(eq(liveDids.number, '+918065978001'));
+      expect(live).toEqual([{ routing_type: type, destination }]);
     },
   })),
   {
@@ -327,13 +332,13 @@ describe('the documented error responses', () => {
 describe('End-to-end example: create a working IVR, as printed', () => {
   it('runs the five steps with $JWT, $IVR_ID and $DID_ID filled in', async () => {
     // The script's `jq -r '.[0].id'` takes the first listed DID: a fresh organization whose only number is that one.
-    api.close();
-    api = createTestApi();
+    await api.close();
+    api = await openTestApi();
     org = await api.org('Acme');
     await addExtension(api, org.orgId, '1001');
     await addQueue(api, org.orgId, '5001', 'Sales');
     await addQueue(api, org.orgId, '5002', 'Support');
-    api.deps.db.insert(dids).values({ id: DID_ID, orgId: org.orgId, number: '+918065978001', description: 'Main line' }).run();
+    await api.deps.adb.insert(api.deps.adb.t.dids).values({ id: DID_ID, orgId: org.orgId, number: '+918065978001', description: 'Main line' });
     const send = async (method: string, path: string, headers: Record<string, string>, body?: string) => {
       const res = await api.app.request(path, { method, headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.replace('$JWT', org.token)])), body });
       const text = await res.text();

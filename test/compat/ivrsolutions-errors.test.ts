@@ -3,6 +3,7 @@
  * envelope), form bodies as JSON ones, fields it does not know or cannot carry out (a 400 naming them, never
  * ignored), what is not in the organization, and its OpenAPI entries.
  */
+import { eq, notInArray } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT, DID, buildWorld, openWorld, type World, type WorldTemplate } from './ivrsolutions-world.ts';
 import { PREFIX, type Json } from './ivrsolutions-replay.ts';
@@ -29,7 +30,10 @@ async function send(path: string, init: { method?: string; headers?: Record<stri
 }
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 /** Calls this test placed (the world has some of its own). */
-const placedHere = () => w.rows("select kind, ext_no, second_number from outbound_calls where id not in ('56789', '78901', '78902')");
+const placedHere = () => {
+  const o = w.db.t.outboundCalls;
+  return w.db.select({ kind: o.kind, ext_no: o.extNo, second_number: o.secondNumber }).from(o).where(notInArray(o.id, ['56789', '78901', '78902']));
+};
 const fields = (body: Json) => (body.errors as Json[]).map((e) => e.field as string).sort();
 
 async function keyWith(permissions: string[]): Promise<string> {
@@ -62,7 +66,7 @@ describe('IVR Solutions adapter: tokens', () => {
     expect((await send('/api/c2c_post', { json: c2c, headers: { authorization: 'Token x' } })).status).toBe(401);
     // A true/false endpoint says false.
     expect((await send('/api/add_to_ivrdialer', { json: { dialerid: 101, number: '09876543210' } })).body).toMatchObject({ status: false });
-    expect(placedHere()).toEqual([]);
+    expect(await placedHere()).toEqual([]);
   });
 
   it('a token without the permission is a 403 naming it', async () => {
@@ -92,7 +96,7 @@ describe('IVR Solutions adapter: bodies', () => {
     const parts = await send('/api/c2c_post', { body: multipart, headers: bearer(w.key) });
     const get = await send(`/api/c2c_get?${new URLSearchParams({ ...c2c, token: w.key })}`);
     for (const r of [form, parts, get]) expect(r.body).toMatchObject({ status: 200, message: 'Call connecting. Please wait...', logid: expect.any(String) });
-    expect(placedHere()).toEqual(Array(3).fill({ kind: 'click_to_call', ext_no: '2101', second_number: '+919876543210' }));
+    expect(await placedHere()).toEqual(Array(3).fill({ kind: 'click_to_call', ext_no: '2101', second_number: '+919876543210' }));
   });
 
   it('numbers in a form are digits; a list in a form is its JSON text', async () => {
@@ -105,7 +109,7 @@ describe('IVR Solutions adapter: bodies', () => {
       body: new URLSearchParams({ name: 'Form dialer', did_no: DID, no_of_call: '3', start_time: '10:00', end_time: '19:00', text_template_id: '101' }), headers: bearer(w.key),
     });
     expect(dialer.status).toBe(200);
-    expect(w.rows('select concurrency from campaigns where id = ?', dialer.body.dialer_id)).toEqual([{ concurrency: 3 }]);
+    expect(await w.db.select({ concurrency: w.db.t.campaigns.concurrency }).from(w.db.t.campaigns).where(eq(w.db.t.campaigns.id, dialer.body.dialer_id))).toEqual([{ concurrency: 3 }]);
   });
 
   it('a field the endpoint does not have is a 400 naming it, never ignored', async () => {
@@ -115,7 +119,7 @@ describe('IVR Solutions adapter: bodies', () => {
     expect(res.body.status).toBe(400);
     expect(fields(res.body)).toEqual(['caller_name', 'record']);
     expect(res.body.message).toContain('caller_name: not a field of this endpoint');
-    expect(placedHere()).toEqual([]);
+    expect(await placedHere()).toEqual([]);
   });
 
   it('missing or invalid fields, malformed JSON, a field twice with two values, a file: 400 naming them', async () => {
@@ -179,7 +183,7 @@ describe('IVR Solutions adapter: what Switchboard cannot do is a 400 naming the 
       const res = await send(path, { json, headers: bearer(w.key) });
       expect(res.status, JSON.stringify(res.body)).toBe(400);
       expect(fields(res.body)).toEqual([...refused].sort());
-      expect(placedHere()).toEqual([]);
+      expect(await placedHere()).toEqual([]);
     });
   }
 });

@@ -7,14 +7,14 @@
  * example can be replayed verbatim. Placed calls go to the FreeSWITCH emulator (test/originate/harness.ts).
  * John Doe shows DID2 (+911143104568) as caller ID, Jane Smith the main DID; dialer 101's numbers are
  * +919800000001/2, so the examples' own numbers are free to add.
- * The world is built once (buildWorld) and every test opens its own copy of that database (openWorld).
+ * The world is built once (buildWorld) and every test opens its own copy of that database (openWorld): on SQLite
+ * a copy of the file, on PostgreSQL its rows put back into the file's database (saveTestSeed).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { eq, and } from 'drizzle-orm';
 import { createCallHarness, type CallHarness } from '../originate/harness.ts';
-import type { TestOrg } from '../helpers/api.ts';
+import { saveTestSeed, type TestOrg, type TestSeed } from '../helpers/api.ts';
+import type { Db } from '../../src/db/handle.ts';
 
 export const DID = '+911143104567';
 export const DID2 = '+911143104568';
@@ -25,7 +25,7 @@ export const STATUSES = ['Interested', 'Not Interested', 'Call Back Later', 'Wro
 
 export interface WorldTemplate {
   /** The built database, to copy. */
-  file: string;
+  seed: TestSeed;
   org: TestOrg;
   /** An API key with every permission: the `token` the examples send. */
   key: string;
@@ -34,39 +34,36 @@ export interface WorldTemplate {
   remove(): void;
 }
 
-export interface World extends Omit<WorldTemplate, 'file' | 'remove'> {
+export interface World extends Omit<WorldTemplate, 'seed' | 'remove'> {
   h: CallHarness;
-  sql(statement: string, ...args: unknown[]): void;
-  rows<T = Record<string, unknown>>(statement: string, ...args: unknown[]): T[];
+  /** The test's database (either dialect): `db.t` holds the tables. */
+  db: Db;
   close(): Promise<void>;
 }
 
 /** A world of its own for one test: a copy of the template's database behind a fresh app, call control and emulator. */
 export async function openWorld(t: WorldTemplate): Promise<World> {
-  const h = await createCallHarness({}, { seedDatabase: t.file });
-  const sqlite = h.api.database.sqlite;
-  return {
-    h, org: t.org, key: t.key, agentToken: t.agentToken,
-    sql: (statement, ...args) => void sqlite.prepare(statement).run(...args),
-    rows: <T,>(statement: string, ...args: unknown[]) => sqlite.prepare(statement).all(...args) as T[],
-    close: () => h.close(),
-  };
+  const h = await createCallHarness({}, { seed: t.seed });
+  return { h, db: h.api.deps.adb, org: t.org, key: t.key, agentToken: t.agentToken, close: () => h.close() };
 }
 
 export async function buildWorld(): Promise<WorldTemplate> {
   const h = await createCallHarness();
   const api = h.api;
   const org = await api.org('Acme');
-  const sqlite = api.database.sqlite;
-  const sql = (statement: string, ...args: unknown[]) => void sqlite.prepare(statement).run(...args);
-  const rows = <T,>(statement: string, ...args: unknown[]) => sqlite.prepare(statement).all(...args) as T[];
+  const db = api.deps.adb;
+  const { ivrs, ttsTemplates, aiAgents, campaigns, dispositions, callLogs, outboundCalls, callRecordings, campaignNumbers } = db.t;
   const v1 = async (method: string, path: string, body?: unknown) => {
     const res = await api.call(method, `/api/v1${path}`, { token: org.token, body });
     const json = (await res.json()) as Record<string, unknown>;
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
     return json;
   };
-  const renameId = (table: string, from: string, to: string) => sql(`update ${table} set id = ? where id = ?`, to, from);
+  type WithId = typeof ivrs | typeof ttsTemplates | typeof aiAgents | typeof campaigns;
+  const renameId = async (table: WithId, from: string, to: string) => {
+    const t = table as typeof ivrs;
+    await db.update(t).set({ id: to }).where(eq(t.id, from));
+  };
 
   const key = (await v1('POST', '/api-keys', { name: 'ivrsolutions', permissions: ['*'] })).key as string;
   for (const number of [DID, DID2]) await v1('POST', '/dids', { number, assign: true });
@@ -82,65 +79,71 @@ export async function buildWorld(): Promise<WorldTemplate> {
   ];
   for (const [id, name, description, extension] of flows) {
     const created = await v1('POST', '/ivrs', { name, extension, description });
-    renameId('ivrs', created.id as string, id);
+    await renameId(ivrs, created.id as string, id);
     await v1('PUT', `/ivrs/${id}/menu`, { options: [{ digit: '1', action_type: 'hangup', action_destination: null }] });
   }
   const template = await v1('POST', '/tts-templates', { name: 'api_order_confirm', text: 'Hello {{1}}, your order {{2}} of {{3}} rupees is ready. Press 1 to confirm.' });
-  renameId('tts_templates', template.id as string, '101');
+  await renameId(ttsTemplates, template.id as string, '101');
   const bot = await v1('POST', '/ai-agents', { name: 'Sales bot', ws_url: 'wss://bots.example.com/sales', system_prompt: 'Sell politely.' });
-  renameId('ai_agents', bot.id as string, '4821');
+  await renameId(aiAgents, bot.id as string, '4821');
   await v1('POST', '/ivrs/1001/publish');
 
   const campaign = async (id: string, name: string, status: string) => {
     const c = await v1('POST', '/campaigns', { name, did: DID, template: '101', no_of_call: 5, start_time: '09:00', end_time: '18:00', status });
-    renameId('campaigns', c.id as string, id);
+    await renameId(campaigns, c.id as string, id);
   };
   await campaign('101', 'Order Confirmation Campaign', 'paused');
   await campaign('105', 'Reminder Dialer', 'off');
 
   await v1('GET', '/dispositions');
-  STATUSES.forEach((name, i) => sql('update dispositions set id = ? where org_id = ? and name = ?', String(i + 1), org.orgId, name));
+  for (const [i, name] of STATUSES.entries()) {
+    await db.update(dispositions).set({ id: String(i + 1) }).where(and(eq(dispositions.orgId, org.orgId), eq(dispositions.name, name)));
+  }
   await v1('POST', '/contacts', { name: 'John Doe', phone: '09876543210', email: 'john.customer@example.com', variables: { order_id: 'ORD12345' } });
   await v1('POST', '/contact-lists', { name: 'December Leads' });
 
   // Calls as the call controller writes them (ended rows reach the sync feed through its trigger).
   const log = (id: string, f: { uuid?: string; direction: string; did: string; caller: string; at: string; answeredBy?: string | null; dtmf?: string; seconds: number; cause?: string }) =>
-    sql(`insert into call_logs (id, call_uuid, org_id, direction, did, caller, started_at, answered_at, ended_at, duration_s, path, dtmf, disposition, answered_by, hangup_cause, created_at)
-      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?)`,
-    id, f.uuid ?? randomUUID(), org.orgId, f.direction, f.did, f.caller, f.at, f.answeredBy === null ? null : f.at,
-    new Date(Date.parse(f.at) + f.seconds * 1000).toISOString(), f.seconds, f.dtmf ?? '', f.answeredBy === null ? 'no_answer' : 'connected',
-    f.answeredBy ?? null, f.cause ?? 'NORMAL_CLEARING', f.at);
+    db.insert(callLogs).values({
+      id, callUuid: f.uuid ?? randomUUID(), orgId: org.orgId, direction: f.direction, did: f.did, caller: f.caller, startedAt: f.at,
+      answeredAt: f.answeredBy === null ? null : f.at, endedAt: new Date(Date.parse(f.at) + f.seconds * 1000).toISOString(), durationS: f.seconds,
+      path: [], dtmf: f.dtmf ?? '', disposition: f.answeredBy === null ? 'no_answer' : 'connected', answeredBy: f.answeredBy ?? null,
+      hangupCause: f.cause ?? 'NORMAL_CLEARING', createdAt: f.at,
+    });
   const placed = (id: string, kind: string, f: { ext?: string; first: string; second?: string; campaign?: string; at: string; answered: boolean }) =>
-    sql(`insert into outbound_calls (id, org_id, kind, did, ext_no, first_number, second_number, campaign_id, status, a_leg_uuid, b_leg_uuid, started_at, answered_at, ended_at, created_at, updated_at)
-      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    id, org.orgId, kind, DID, f.ext ?? null, f.first, f.second ?? null, f.campaign ?? null, f.answered ? 'ended' : 'failed', randomUUID(), randomUUID(),
-    f.at, f.answered ? f.at : null, f.at, f.at, f.at);
-  const recording = (callId: string) => sql('insert into call_recordings (id, org_id, call_id, path, created_at) values (?, ?, ?, ?, ?)', randomUUID(), org.orgId, callId, `/tmp/${callId}.wav`, new Date().toISOString());
+    db.insert(outboundCalls).values({
+      id, orgId: org.orgId, kind, did: DID, extNo: f.ext ?? null, firstNumber: f.first, secondNumber: f.second ?? null, campaignId: f.campaign ?? null,
+      status: f.answered ? 'ended' : 'failed', aLegUuid: randomUUID(), bLegUuid: randomUUID(), startedAt: f.at, answeredAt: f.answered ? f.at : null,
+      endedAt: f.at, createdAt: f.at, updatedAt: f.at,
+    });
+  const recording = (callId: string) =>
+    db.insert(callRecordings).values({ id: randomUUID(), orgId: org.orgId, callId, path: `/tmp/${callId}.wav`, createdAt: new Date().toISOString() });
 
-  log('12345', { direction: 'inbound', did: DID, caller: '+919876543210', at: '2024-12-15T05:00:45.000Z', answeredBy: '2101', dtmf: '1', seconds: 185 });
-  recording('12345');
-  log('12346', { direction: 'inbound', did: DID, caller: '+919876543211', at: '2024-12-15T05:45:22.000Z', answeredBy: '2102', seconds: 92 });
-  recording('12346');
-  placed('56789', 'click_to_call', { ext: '2101', first: '', second: '+919876543210', at: '2024-12-15T08:52:10.000Z', answered: true });
-  log('56789', { uuid: 'abc123.45@sip', direction: 'click_to_call', did: DID, caller: '+919876543210', at: '2024-12-15T08:52:10.000Z', answeredBy: '2101', seconds: 245 });
-  recording('56789');
-  sql(`insert into campaign_numbers (id, campaign_id, org_id, number, variables, status, attempts, next_attempt_at, answered, created_at, updated_at)
-    values ('n1', '101', ?, '+919800000001', '{}', 'completed', 1, 0, 1, 'x', 'x'), ('n2', '101', ?, '+919800000002', '{}', 'failed', 2, 0, 0, 'x', 'x')`, org.orgId, org.orgId);
-  placed('78901', 'tts', { first: '+919800000001', campaign: '101', at: '2024-12-15T04:35:30.000Z', answered: true });
-  sql("update outbound_calls set campaign_number_id = 'n1' where id = '78901'");
-  log('78901', { direction: 'tts', did: DID, caller: '+919800000001', at: '2024-12-15T04:35:30.000Z', answeredBy: null, dtmf: '1', seconds: 45 });
-  sql("update call_logs set answered_at = started_at, disposition = 'message_played' where id = '78901'");
-  placed('78902', 'tts', { first: '+919800000002', campaign: '101', at: '2024-12-15T04:36:15.000Z', answered: false });
-  sql("update outbound_calls set campaign_number_id = 'n2', hangup_cause = 'NO_ANSWER' where id = '78902'");
-  log('78902', { direction: 'tts', did: DID, caller: '+919800000002', at: '2024-12-15T04:36:15.000Z', answeredBy: null, seconds: 0, cause: 'NO_ANSWER' });
-  log('91001', { direction: 'masking', did: DID, caller: '+9198******10', at: '2025-08-10T06:00:00.000Z', answeredBy: null, seconds: 120 });
-  sql("update call_logs set answered_at = started_at where id = '91001'");
+  await log('12345', { direction: 'inbound', did: DID, caller: '+919876543210', at: '2024-12-15T05:00:45.000Z', answeredBy: '2101', dtmf: '1', seconds: 185 });
+  await recording('12345');
+  await log('12346', { direction: 'inbound', did: DID, caller: '+919876543211', at: '2024-12-15T05:45:22.000Z', answeredBy: '2102', seconds: 92 });
+  await recording('12346');
+  await placed('56789', 'click_to_call', { ext: '2101', first: '', second: '+919876543210', at: '2024-12-15T08:52:10.000Z', answered: true });
+  await log('56789', { uuid: 'abc123.45@sip', direction: 'click_to_call', did: DID, caller: '+919876543210', at: '2024-12-15T08:52:10.000Z', answeredBy: '2101', seconds: 245 });
+  await recording('56789');
+  const number = { campaignId: '101', orgId: org.orgId, variables: {}, nextAttemptAt: 0, createdAt: 'x', updatedAt: 'x' };
+  await db.insert(campaignNumbers).values([
+    { ...number, id: 'n1', number: '+919800000001', status: 'completed', attempts: 1, answered: true },
+    { ...number, id: 'n2', number: '+919800000002', status: 'failed', attempts: 2, answered: false },
+  ]);
+  await placed('78901', 'tts', { first: '+919800000001', campaign: '101', at: '2024-12-15T04:35:30.000Z', answered: true });
+  await db.update(outboundCalls).set({ campaignNumberId: 'n1' }).where(eq(outboundCalls.id, '78901'));
+  await log('78901', { direction: 'tts', did: DID, caller: '+919800000001', at: '2024-12-15T04:35:30.000Z', answeredBy: null, dtmf: '1', seconds: 45 });
+  await db.update(callLogs).set({ answeredAt: callLogs.startedAt, disposition: 'message_played' }).where(eq(callLogs.id, '78901'));
+  await placed('78902', 'tts', { first: '+919800000002', campaign: '101', at: '2024-12-15T04:36:15.000Z', answered: false });
+  await db.update(outboundCalls).set({ campaignNumberId: 'n2', hangupCause: 'NO_ANSWER' }).where(eq(outboundCalls.id, '78902'));
+  await log('78902', { direction: 'tts', did: DID, caller: '+919800000002', at: '2024-12-15T04:36:15.000Z', answeredBy: null, seconds: 0, cause: 'NO_ANSWER' });
+  await log('91001', { direction: 'masking', did: DID, caller: '+9198******10', at: '2025-08-10T06:00:00.000Z', answeredBy: null, seconds: 120 });
+  await db.update(callLogs).set({ answeredAt: callLogs.startedAt }).where(eq(callLogs.id, '91001'));
 
   const login = await api.call('POST', '/auth/user-login', { body: { email: AGENT.email, password: AGENT.password } });
   const agentToken = ((await login.json()) as { token: string }).token;
-  const dir = mkdtempSync(join(tmpdir(), 'sb-ivrsol-'));
-  const file = join(dir, 'world.db');
-  sqlite.exec(`VACUUM INTO '${file}'`);
+  const seed = await saveTestSeed(api);
   await h.close();
-  return { file, org, key, agentToken, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { seed, org, key, agentToken, remove: () => seed.remove() };
 }

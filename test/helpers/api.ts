@@ -10,7 +10,7 @@ import { createToneEngine } from '../../src/media/tone-engine.ts';
 import { offlineSwitchControl } from '../../src/switch/switch-control.ts';
 import { createOrganization, createUser } from '../../src/services/organizations/organizations.ts';
 import type { Role } from '../../src/services/auth/permissions.ts';
-import { createPgTestDatabase, notOnPostgres, testDialect, type TestDialect } from './test-db.ts';
+import { createPgTestDatabase, notOnPostgres, snapshotPgDatabase, testDialect, type PgSnapshot, type TestDialect } from './test-db.ts';
 
 /**
  * The app's deps, plus the synchronous SQLite handle for the tests that still read rows through it
@@ -50,6 +50,24 @@ let counter = 0;
 export interface TestApiOptions {
   /** SQLite only: start from a copy of this database file (a world built once, e.g. by VACUUM INTO). */
   seedDatabase?: string;
+  /** openTestApi: start from a world saved by saveTestSeed (either database). */
+  seed?: TestSeed;
+}
+
+/** A test database's contents saved once (saveTestSeed), for tests that each start from a copy of it. */
+export type TestSeed = ({ dialect: 'sqlite'; file: string } | { dialect: 'postgres'; snapshot: PgSnapshot }) & { remove(): void };
+
+/**
+ * Saves what `api`'s database holds now: on SQLite a copy of the file (VACUUM INTO, copied per test as
+ * `seedDatabase` was), on PostgreSQL the rows of every table (restored per test into the file's database).
+ */
+export async function saveTestSeed(api: AsyncTestApi): Promise<TestSeed> {
+  const { driver } = api.deps.adb;
+  if (driver.dialect === 'postgres') return { dialect: 'postgres', snapshot: await snapshotPgDatabase(driver.pool), remove: () => undefined };
+  const dir = mkdtempSync(join(tmpdir(), 'sb-seed-'));
+  const file = join(dir, 'seed.db');
+  await driver.gate.withRaw((raw) => raw.exec(`VACUUM INTO '${file}'`));
+  return { dialect: 'sqlite', file, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** A fresh SQLite database (a temp file, so WAL and migrations run as in production) and app per test. */
@@ -66,15 +84,20 @@ export function createTestApi(overrides: Partial<AppDeps> = {}, env: Record<stri
  */
 export async function openTestApi(overrides: Partial<AppDeps> = {}, env: Record<string, string> = {}, opts: TestApiOptions = {}): Promise<AsyncTestApi> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-test-'));
+  if (opts.seed && opts.seed.dialect !== testDialect()) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw new Error(`openTestApi: the seed was saved on ${opts.seed.dialect}, this project runs ${testDialect()}`);
+  }
   if (testDialect() === 'sqlite') {
-    const api = buildTestApi('sqlite', dataDir, openSqliteTestDatabase(dataDir, opts), overrides, env);
+    const seedDatabase = opts.seed?.dialect === 'sqlite' ? opts.seed.file : opts.seedDatabase;
+    const api = buildTestApi('sqlite', dataDir, openSqliteTestDatabase(dataDir, { seedDatabase }), overrides, env);
     return { ...api, close: async () => api.close() };
   }
   if (opts.seedDatabase) {
     rmSync(dataDir, { recursive: true, force: true });
     throw new Error('openTestApi: seedDatabase is a SQLite file; PostgreSQL test databases start from the migrated template');
   }
-  const pg = await createPgTestDatabase();
+  const pg = await createPgTestDatabase(opts.seed?.dialect === 'postgres' ? opts.seed.snapshot : undefined);
   const database: Database_ = { db: notOnPostgres('deps.db'), sqlite: notOnPostgres('database.sqlite'), adb: pg.adb, close: () => undefined };
   const api = buildTestApi('postgres', dataDir, database, overrides, env, pg.url);
   return {

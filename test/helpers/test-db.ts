@@ -63,7 +63,7 @@ async function createFileDatabase(admin: string): Promise<{ url: string; tables:
  * use), every table emptied. close() ends this test's pool; the databases go with
  * the cluster (or are dropped by the globalSetup's teardown on TEST_DATABASE_URL).
  */
-export async function createPgTestDatabase(): Promise<PgTestDatabase> {
+export async function createPgTestDatabase(seed?: PgSnapshot): Promise<PgTestDatabase> {
   const admin = inject('pgUrl');
   if (!admin) throw new Error('no PostgreSQL test cluster: run the `pg` vitest project');
   fileDatabase ??= createFileDatabase(admin);
@@ -71,7 +71,45 @@ export async function createPgTestDatabase(): Promise<PgTestDatabase> {
   const { adb, pool, close } = await openPostgres(url, { max: 4, migrate: false });
   // DELETE with foreign-key triggers off (a superuser's session_replication_role): ~10 ms; TRUNCATE ~70–300 ms.
   await pool.query(`begin; set local session_replication_role = replica; ${tables.map((t) => `delete from "${t}";`).join(' ')} commit`);
+  if (seed) await restorePgSnapshot(pool, seed);
   return { adb, pool, url, close };
+}
+
+/** Every row of a test database, per table as JSON text: a world built once and restored before each test. */
+export interface PgSnapshot {
+  tables: Array<{ name: string; rows: string }>;
+}
+
+/** The rows of every non-empty table of the database behind `pool` (seq columns and the feed's rows included). */
+export async function snapshotPgDatabase(pool: pg.Pool): Promise<PgSnapshot> {
+  const { rows: names } = await pool.query<{ t: string }>(`select tablename as t from pg_tables where schemaname = 'public' order by 1`);
+  const tables: PgSnapshot['tables'] = [];
+  for (const { t } of names) {
+    const { rows } = await pool.query<{ j: string | null }>(`select json_agg(x)::text as j from "${t}" x`);
+    if (rows[0]?.j) tables.push({ name: t, rows: rows[0].j });
+  }
+  return { tables };
+}
+
+/**
+ * Puts a snapshot's rows back into the (emptied) database: triggers and foreign keys off as when emptying
+ * (the snapshot holds what the triggers wrote), identity values as saved. The sequences are not reset: the
+ * snapshot was taken on this file's database, whose sequences are past its values already.
+ */
+async function restorePgSnapshot(pool: pg.Pool, seed: PgSnapshot): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin; set local session_replication_role = replica');
+    for (const { name, rows } of seed.tables) {
+      await client.query(`insert into "${name}" overriding system value select * from json_populate_recordset(null::"${name}", $1::json)`, [rows]);
+    }
+    await client.query('commit');
+  } catch (err) {
+    await client.query('rollback');
+    throw err;
+  } finally {
+    client.release();
+  }
 }
 
 /** Stands in for the synchronous SQLite handles on PostgreSQL: code not converted yet fails saying so. */

@@ -1,7 +1,7 @@
 /** API + call control + inbound ESL client against the emulator's inbound mode with two-leg originate. */
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi, type TestOrg, type TestSeed } from '../helpers/api.ts';
 import { InboundEmulator } from '../emulator/inbound-server.ts';
 import type { OriginateSimOptions } from '../emulator/inbound-originate.ts';
 import { InboundClient } from '../../src/esl/inbound-client.ts';
@@ -28,7 +28,7 @@ export interface CallHarness {
 
 let didCounter = 0;
 
-export async function createCallHarness(sim: OriginateSimOptions = {}, opts: { connect?: boolean; seedDatabase?: string } = {}): Promise<CallHarness> {
+export async function createCallHarness(sim: OriginateSimOptions = {}, opts: { connect?: boolean; seedDatabase?: string; seed?: TestSeed } = {}): Promise<CallHarness> {
   const emu = new InboundEmulator({ calls: sim });
   const port = await emu.listen();
   const client = new InboundClient({
@@ -39,7 +39,7 @@ export async function createCallHarness(sim: OriginateSimOptions = {}, opts: { c
   const events: CallEvent[] = [];
   bus.subscribe((e) => void events.push(e));
   const recordingsDir = join('/tmp', `sb-rec-${randomUUID()}`);
-  const api = await openTestApi({}, {}, opts.seedDatabase ? { seedDatabase: opts.seedDatabase } : {});
+  const api = await openTestApi({}, {}, { ...(opts.seedDatabase ? { seedDatabase: opts.seedDatabase } : {}), ...(opts.seed ? { seed: opts.seed } : {}) });
   // AppDeps is one object per app: adding the control after the database exists reaches every request.
   const real = createCallControl({
     db: api.deps.adb, logger: silentLogger(), bus, switches: oneSwitch(client), gateway: 'pstn', ringTimeoutS: 2,

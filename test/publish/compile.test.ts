@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { compile } from '../../src/publish/compile.ts';
-import { freshDb } from './seed.ts';
+import { freshDb, type FreshDb } from './seed.ts';
 import { addAgent, addDid, addExtension, addIvr, addOption, addQueue, newOrg, seedValid } from './seed-async.ts';
 
-let t: ReturnType<typeof freshDb>;
-beforeEach(() => { t = freshDb(); });
+let t: FreshDb;
+beforeEach(async () => { t = await freshDb(); });
 afterEach(() => t.close());
 
 const codes = (list: { code: string }[]) => list.map((p) => p.code).sort();

@@ -3,11 +3,11 @@ import { asc, eq } from 'drizzle-orm';
 import { publishDidMapping } from '../../src/publish/did-mapping.ts';
 import { publish } from '../../src/publish/publish.ts';
 import type { ConfigSnapshot } from '../../src/publish/snapshot.ts';
-import { freshDb } from './seed.ts';
+import { freshDb, type FreshDb } from './seed.ts';
 import { addDid, addExtension, addIvr, newOrg, seedValid } from './seed-async.ts';
 
-let t: ReturnType<typeof freshDb>;
-beforeEach(() => { t = freshDb(); });
+let t: FreshDb;
+beforeEach(async () => { t = await freshDb(); });
 afterEach(() => t.close());
 
 const versions = async () => (await t.adb.select().from(t.adb.t.configSnapshots).orderBy(asc(t.adb.t.configSnapshots.version))).map((r) => r.snapshot as ConfigSnapshot);

@@ -2,14 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
 import { publish } from '../../src/publish/publish.ts';
 import { withVersionRetry } from '../../src/publish/store.ts';
-import { openDatabase } from '../../src/db/client.ts';
 import { UnprocessableError } from '../../src/domain/errors.ts';
 import type { ConfigSnapshot } from '../../src/publish/snapshot.ts';
-import { freshDb } from './seed.ts';
+import { freshDb, type FreshDb } from './seed.ts';
 import { addDid, addExtension, addOption, newOrg, seedValid } from './seed-async.ts';
 
-let t: ReturnType<typeof freshDb>;
-beforeEach(() => { t = freshDb(); });
+let t: FreshDb;
+beforeEach(async () => { t = await freshDb(); });
 afterEach(() => t.close());
 
 const opts = () => ({ actorId: 'user-1', soundsDir: t.soundsDir, now: new Date('2025-01-01T00:00:00Z') });
@@ -100,7 +99,7 @@ describe('publish', () => {
   it('two connections publishing one after another never reuse a version', async () => {
     const org = await newOrg(t.adb);
     const { ivr } = await seedValid(t.adb, org.id);
-    const second = openDatabase(t.dbPath);
+    const second = await t.openSecond();
     try {
       await publish(t.adb, org.id, opts());
       await addOption(t.adb, org.id, ivr.id, '0', 'hangup', null);
@@ -108,7 +107,7 @@ describe('publish', () => {
       await addOption(t.adb, org.id, ivr.id, '9', 'hangup', null);
       await publish(t.adb, org.id, opts());
     } finally {
-      second.close();
+      await second.close();
     }
     expect((await rows()).map((r) => r.version).sort()).toEqual([1, 2, 3]);
   });

@@ -2,11 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createAsyncSnapshotReader } from '../../src/publish/reader.ts';
 import { publish } from '../../src/publish/publish.ts';
-import { freshDb } from './seed.ts';
+import { freshDb, type FreshDb } from './seed.ts';
 import { newOrg, seedValid } from './seed-async.ts';
 
-let t: ReturnType<typeof freshDb>;
-beforeEach(() => { t = freshDb(); });
+let t: FreshDb;
+beforeEach(async () => { t = await freshDb(); });
 afterEach(() => t.close());
 
 describe('snapshot reader', async () => {

@@ -3,11 +3,11 @@ import { eq } from 'drizzle-orm';
 import { compile } from '../../src/publish/compile.ts';
 import { publish } from '../../src/publish/publish.ts';
 import { UnprocessableError } from '../../src/domain/errors.ts';
-import { freshDb } from './seed.ts';
+import { freshDb, type FreshDb } from './seed.ts';
 import { addDid, addIvr, addOption, addSchedule, newOrg, seedValid } from './seed-async.ts';
 
-let t: ReturnType<typeof freshDb>;
-beforeEach(() => { t = freshDb(); });
+let t: FreshDb;
+beforeEach(async () => { t = await freshDb(); });
 afterEach(() => t.close());
 
 const run = (orgId: string) => compile(t.adb, orgId, { soundsDir: t.soundsDir });

@@ -2,22 +2,50 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/db/client.ts';
+import type { Db } from '../../src/db/handle.ts';
+import { openPostgres } from '../../src/db/postgres.ts';
+import { createPgTestDatabase, testDialect } from '../helpers/test-db.ts';
+
+export interface FreshDb {
+  adb: Db;
+  dir: string;
+  soundsDir: string;
+  /** Another connection to the same database (closed by the caller). */
+  openSecond(): Promise<{ adb: Db; close(): Promise<void> }>;
+  close(): Promise<void>;
+}
 
 /**
- * A fresh SQLite database file for the publish tests (the async handle `adb`; draft rows through
- * seed-async.ts), a sounds directory, and the file's path (a second connection opens it).
+ * A fresh database for the publish tests (the async handle `adb`; draft rows through seed-async.ts): a SQLite
+ * file, or in the `pg` project a PostgreSQL test database; a sounds directory.
  */
-export function freshDb() {
+export async function freshDb(): Promise<FreshDb> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-publish-'));
   const soundsDir = join(dir, 'sounds');
   mkdirSync(soundsDir, { recursive: true });
-  const database = openDatabase(join(dir, 'test.db'));
+  if (testDialect() === 'postgres') {
+    const pg = await createPgTestDatabase();
+    return {
+      adb: pg.adb, dir, soundsDir,
+      async openSecond() {
+        const second = await openPostgres(pg.url, { max: 2, migrate: false });
+        return { adb: second.adb, close: () => second.close() };
+      },
+      async close() {
+        await pg.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const file = join(dir, 'test.db');
+  const database = openDatabase(file);
   return {
-    adb: database.adb,
-    dir,
-    dbPath: join(dir, 'test.db'),
-    soundsDir,
-    close() {
+    adb: database.adb, dir, soundsDir,
+    async openSecond() {
+      const second = openDatabase(file);
+      return { adb: second.adb, close: async () => second.close() };
+    },
+    async close() {
       database.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -9,7 +9,6 @@ import { startController, type ControllerHarness } from '../helpers/controller.t
 import type { CallerStep } from '../emulator/index.ts';
 import { simulateCall } from '../../src/simulate/simulate.ts';
 import type { SimulationRequest } from '../../src/simulate/types.ts';
-import { webhookDeliveries } from '../../src/db/schema/index.ts';
 import { HOURS_DID, MAIN_DID, buildFlows, untimed } from './flows.ts';
 
 /** Monday 18:00 in New York: the schedule is closed. */
@@ -46,10 +45,11 @@ async function both(did: string, request: Omit<SimulationRequest, 'did'>) {
   const summary = await call.done;
   await h.settle();
   const log = await h.callLog(summary.uuid);
-  const deliveries = h.api.deps.db.select().from(webhookDeliveries).all().length;
+  const { webhookDeliveries } = h.api.deps.adb.t;
+  const deliveries = (await h.api.deps.adb.select().from(webhookDeliveries)).length;
   const sim = await simulateCall({ adb: h.api.deps.adb, config: h.api.config, logger: h.api.deps.logger, now: () => new Date() }, h.org.orgId, { did, ...request });
   // The simulated call announced nothing: no webhook delivery was queued for it.
-  expect(h.api.deps.db.select().from(webhookDeliveries).all()).toHaveLength(deliveries);
+  expect(await h.api.deps.adb.select().from(webhookDeliveries)).toHaveLength(deliveries);
   return { log, sim, prompts: promptsSent(call.recorder.commands()) };
 }
 

@@ -1,16 +1,16 @@
 /** `npm run simulate` in-process: the organization found from the DID or IVR, one line per event, errors as errors. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi } from '../helpers/api.ts';
 import { simulateCommand } from '../../src/simulate/command.ts';
 import type { SimulatorDeps } from '../../src/simulate/simulate.ts';
 import { MAIN_DID, buildFlows, type Flows } from './flows.ts';
 
-let api: TestApi;
+let api: AsyncTestApi;
 let deps: SimulatorDeps;
 let flows: Flows;
 
 beforeEach(async () => {
-  api = createTestApi();
+  api = await openTestApi();
   const org = await api.org('Acme');
   flows = await buildFlows(async (method, path, body) => {
     const res = await api.call(method, path, { token: org.token, body });

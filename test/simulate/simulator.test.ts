@@ -3,15 +3,14 @@
  * keys (POST /api/v1/simulate), and nothing left behind.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi, type TestOrg } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROMPTS } from '../../src/call/prompts.ts';
 import { VOICEMAIL_BEEP } from '../../src/call/actions/voicemail.ts';
-import { botLegs, callLogs, callRecordings, callbackRequests, extensions, voicemailMessages } from '../../src/db/schema/index.ts';
 import { BOT_DID, HOURS_DID, MAIN_DID, buildFlows, type Flows } from './flows.ts';
 
-let api: TestApi;
+let api: AsyncTestApi;
 let org: TestOrg;
 let flows: Flows;
 
@@ -39,7 +38,7 @@ const types = (s: Sim) => s.events.map((e) => e.type);
 const steps = (s: Sim) => s.ivrPath.map(({ at: _at, ...rest }) => rest);
 
 beforeEach(async () => {
-  api = createTestApi();
+  api = await openTestApi();
   org = await api.org('Acme');
   flows = await buildFlows(req);
 });
@@ -100,7 +99,7 @@ describe('POST /api/v1/simulate: walking the published flow', () => {
   it('the most invalid keys: the invalid destination, voicemail of 1001 (its greeting text, the beep); outcome voicemail', async () => {
     const s = await simulate({ did: MAIN_DID, keys: ['8', '9'] });
     expect(s.events.filter((e) => e.type === 'invalid').map((e) => [e.count, e.exhausted])).toEqual([[1, false], [2, true]]);
-    const box = api.deps.db.select().from(extensions).all().find((e) => e.number === '1001')!;
+    const box = (await api.deps.adb.select().from(api.deps.adb.t.extensions)).find((e) => e.number === '1001')!;
     expect(box.voicemailGreetingFile).toBeTruthy();
     expect(s.events.filter((e) => e.type === 'prompt').slice(-3)).toEqual([
       { type: 'prompt', ivrId: flows.main, name: 'invalid', file: PROMPTS.invalid },
@@ -271,9 +270,10 @@ describe('POST /api/v1/simulate: requests it refuses', () => {
 describe('POST /api/v1/simulate: no side effects', () => {
   it('writes no call log, callback, voicemail, bot leg or recording, and makes no folder', async () => {
     for (const keys of [['1'], ['2'], ['4'], ['5'], ['6'], ['8', '9'], ['3', '1']]) await simulate({ did: MAIN_DID, keys });
-    const db = api.deps.db;
+    const db = api.deps.adb;
+    const { callLogs, callbackRequests, voicemailMessages, botLegs, callRecordings } = db.t;
     for (const table of [callLogs, callbackRequests, voicemailMessages, botLegs, callRecordings]) {
-      expect(db.select().from(table).all()).toEqual([]);
+      expect(await db.select().from(table)).toEqual([]);
     }
     expect(existsSync(join(api.dataDir, 'recordings'))).toBe(false);
     expect(existsSync(join(api.dataDir, 'voicemail'))).toBe(false);

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi } from '../helpers/api.ts';
+import { openTestApi, type AsyncTestApi } from '../helpers/api.ts';
 import { createIvr } from '../api/ivrs.fixtures.ts';
 import { analyzeSpeech, speechVerdict } from '../helpers/speech.ts';
 import { decodeWav } from '../../src/media/wav.ts';
@@ -21,7 +21,7 @@ const freshInstall = createTtsEngine({ TTS_ENGINE: 'auto' }, silentLogger(), { e
 beforeAll(() => freshInstall.synthesize({ text: 'Warm up.', language: 'en', voice: '', sampleRate: 8000 }), 60_000);
 afterAll(() => freshInstall.close?.());
 
-let api: TestApi;
+let api: AsyncTestApi;
 afterEach(() => api?.close());
 
 /** A speech engine that is down today: the chain renders the tone instead. */
@@ -29,7 +29,7 @@ const broken: TtsEngine = { name: 'espeak-ng-wasm', voiceFor: () => 'en-gb', syn
 const degraded = createTtsChain([broken, createToneEngine()], silentLogger());
 
 async function setup(tts: TtsEngine) {
-  api = createTestApi({ tts });
+  api = await openTestApi({ tts });
   const org = await api.org('Acme');
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await api.call(method, path, { token: org.token, body });
