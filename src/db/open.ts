@@ -1,4 +1,4 @@
-import { openDatabase } from './client.ts';
+import { openDatabase } from './sqlite.ts';
 import type { Db, Dialect } from './handle.ts';
 import { openPostgres } from './postgres.ts';
 

@@ -65,16 +65,7 @@ export async function storedBotLeg(adb: Db, callUuid: string): Promise<Tables['b
   return row;
 }
 
-/** A placed call's log row once it has ended (finished and given its outcome), polled through the async handle. */
-export async function endedCallLog(adb: Db, logid: string, timeoutMs = 8_000): Promise<Tables['callLogs']['$inferSelect']> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const [row] = await adb.select().from(adb.t.callLogs).where(eq(adb.t.callLogs.id, logid));
-    if (row?.endedAt && row.disposition) return row;
-    if (Date.now() > deadline) throw new Error(`call ${logid} did not end: ${JSON.stringify(row)}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export { endedCallLog } from '../helpers/placing.ts';
 
 export interface Seen {
   at: number;

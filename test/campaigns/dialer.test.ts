@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
 import { join } from 'node:path';
 import { openTestApi, type AsyncTestApi, type TestOrg } from '../helpers/api.ts';
-import { openDatabase } from '../../src/db/client.ts';
+import { openDatabase } from '../../src/db/sqlite.ts';
 import { openPostgres } from '../../src/db/postgres.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { createDialer, type Dialer } from '../../src/switch/dialer.ts';

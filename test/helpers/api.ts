@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/runtime/env.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
-import { openDatabase, type Database_, type Db as SqliteDb } from '../../src/db/client.ts';
+import { openDatabase, type Database_ } from '../../src/db/sqlite.ts';
 import { createApp, type App } from '../../src/http/app.ts';
 import type { AppDeps } from '../../src/http/context.ts';
 import { createToneEngine } from '../../src/media/tone-engine.ts';
@@ -12,18 +12,11 @@ import { createOrganization, createUser } from '../../src/services/organizations
 import type { Role } from '../../src/services/auth/permissions.ts';
 import { createPgTestDatabase, notOnPostgres, snapshotPgDatabase, testDialect, type PgSnapshot, type TestDialect } from './test-db.ts';
 
-/**
- * The app's deps, plus the synchronous SQLite handle for the tests that still read rows through it
- * (`api.deps.db`): the product's AppDeps has no such field any more (PG-PLAN.md step 10). On PostgreSQL it
- * throws when touched. Goes when the last such test is on `adb`.
- */
-export type TestDeps = AppDeps & { db: SqliteDb };
-
 export interface TestApi {
   /** SQLite, or PostgreSQL in the `pg` project (openTestApi only). */
   dialect: TestDialect;
   app: App;
-  deps: TestDeps;
+  deps: AppDeps;
   database: Database_;
   config: Config;
   dataDir: string;
@@ -79,7 +72,7 @@ export function createTestApi(overrides: Partial<AppDeps> = {}, env: Record<stri
 /**
  * createTestApi on the project's database: SQLite, or in the `pg` project a fresh PostgreSQL database
  * (copied from the migrated template). For suites converted to the async handle (PG-PLAN.md);
- * on PostgreSQL the synchronous handles (`deps.db`, `database.sqlite`) throw when touched, and a
+ * on PostgreSQL the raw SQLite connection (`database.sqlite`) throws when touched, and a
  * `seedDatabase` (a SQLite file) is refused.
  */
 export async function openTestApi(overrides: Partial<AppDeps> = {}, env: Record<string, string> = {}, opts: TestApiOptions = {}): Promise<AsyncTestApi> {
@@ -98,7 +91,7 @@ export async function openTestApi(overrides: Partial<AppDeps> = {}, env: Record<
     throw new Error('openTestApi: seedDatabase is a SQLite file; PostgreSQL test databases start from the migrated template');
   }
   const pg = await createPgTestDatabase(opts.seed?.dialect === 'postgres' ? opts.seed.snapshot : undefined);
-  const database: Database_ = { db: notOnPostgres('deps.db'), sqlite: notOnPostgres('database.sqlite'), adb: pg.adb, close: () => undefined };
+  const database: Database_ = { sqlite: notOnPostgres('database.sqlite'), adb: pg.adb, close: () => undefined };
   const api = buildTestApi('postgres', dataDir, database, overrides, env, pg.url);
   return {
     ...api,
@@ -125,10 +118,9 @@ function openSqliteTestDatabase(dataDir: string, opts: TestApiOptions): Database
 function buildTestApi(dialect: TestDialect, dataDir: string, database: Database_, overrides: Partial<AppDeps>, env: Record<string, string>, databaseUrl?: string): TestApi {
   const loaded = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, DATABASE_URL: join(dataDir, 'test.db'), ...env });
   const config: Config = databaseUrl === undefined ? loaded : { ...loaded, DATABASE_URL: databaseUrl };
-  const deps: TestDeps = {
+  const deps: AppDeps = {
     config,
     logger: silentLogger(),
-    db: database.db,
     adb: database.adb,
     tts: createToneEngine(),
     switchControl: offlineSwitchControl,

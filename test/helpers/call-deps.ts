@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../../src/db/client.ts';
+import { openDatabase } from '../../src/db/sqlite.ts';
 import type { Db } from '../../src/db/handle.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { createCallEventBus, type CallEvent } from '../../src/domain/call-events.ts';

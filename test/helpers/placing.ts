@@ -14,7 +14,6 @@ import type { CallControl } from '../../src/services/calls/control.ts';
 import { renderTemplate } from '../../src/services/tts-templates/render.ts';
 import type { ControllerHarness } from './controller.ts';
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../src/db/client.ts';
 import { callLogs } from '../../src/db/schema/index.ts';
 import type { Db as AsyncDb } from '../../src/db/handle.ts';
 
@@ -70,18 +69,7 @@ export async function attachPlacing(h: ControllerHarness, opts: Pick<CallControl
   };
 }
 
-/** A placed call's log row once it has ended (finished and given its outcome), polled from the database. */
-export async function endedLog(db: Db, logid: string, timeoutMs = 8_000): Promise<typeof callLogs.$inferSelect> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const row = db.select().from(callLogs).where(eq(callLogs.id, logid)).get();
-    if (row?.endedAt && row.disposition) return row;
-    if (Date.now() > deadline) throw new Error(`call ${logid} did not end: ${JSON.stringify(row)}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-/** endedLog over the async handle (either database): the placed call's log row once it has ended. */
+/** A placed call's log row once it has ended (finished and given its outcome), polled through the async handle (either database). */
 export async function endedCallLog(adb: AsyncDb, logid: string, timeoutMs = 8_000): Promise<typeof callLogs.$inferSelect> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

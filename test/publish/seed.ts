@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../../src/db/client.ts';
+import { openDatabase } from '../../src/db/sqlite.ts';
 import type { Db } from '../../src/db/handle.ts';
 import { openPostgres } from '../../src/db/postgres.ts';
 import { createPgTestDatabase, testDialect } from '../helpers/test-db.ts';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { openDatabase } from '../../src/db/client.ts';
+import { openDatabase } from '../../src/db/sqlite.ts';
 import { openPostgres } from '../../src/db/postgres.ts';
 import type { Db } from '../../src/db/handle.ts';
 import { openTestApi, type AsyncTestApi } from '../helpers/api.ts';

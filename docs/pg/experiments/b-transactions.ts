@@ -4,7 +4,7 @@
  * Run: PG_URL=postgres://postgres@127.0.0.1:PORT/DB npx tsx docs/pg/experiments/b-transactions.ts
  */
 import { eq } from 'drizzle-orm';
-import { openDatabase } from '../../../src/db/client.ts';
+import { openDatabase } from '../../../src/db/sqlite.ts';
 import { openPostgres } from '../../../src/db/postgres.ts';
 import { transaction, type Db } from '../../../src/db/handle.ts';
 

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../../src/db/handle.ts';
-import { openDatabase } from '../../../src/db/client.ts';
+import { openDatabase } from '../../../src/db/sqlite.ts';
 import { openPostgres } from '../../../src/db/postgres.ts';
 import * as sqliteSchema from '../../../src/db/schema/index.ts';
 

@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { openDatabase } from '../../../src/db/client.ts';
+import { openDatabase } from '../../../src/db/sqlite.ts';
 import { callLogs } from '../../../src/db/schema/index.ts';
 import { openPostgres } from '../../../src/db/postgres.ts';
 import type { Db } from '../../../src/db/handle.ts';

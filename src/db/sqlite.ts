@@ -2,21 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema/index.ts';
 import type { Db as AsyncDb } from './handle.ts';
 import { asyncSqliteDb } from './sqlite-async.ts';
 
-/**
- * The synchronous drizzle handle over the SQLite file. No product code uses it (everything is on the async
- * handle, `adb`); it stays for the tests that still read rows through it (PG-PLAN.md step 9) and goes with them.
- */
-export type Db = BetterSQLite3Database<typeof schema>;
-
 export interface Database_ {
-  /** Tests only (see `Db`): the synchronous handle over the same connection. */
-  db: Db;
   /** The async handle both databases share (src/db/handle.ts), over the same connection. */
   adb: AsyncDb;
   /** The better-sqlite3 connection (the tests' raw reads; the product reaches it only through `adb`'s gate). */
@@ -41,12 +33,8 @@ export function openDatabase(path: string): Database_ {
   // rewrites (table and index tails) are copied to the database once per checkpoint, not four times,
   // and the checkpoint's fsync comes a quarter as often (measured: ~8% less CPU per logged call).
   sqlite.pragma('wal_autocheckpoint = 4000');
-  const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: MIGRATIONS_DIR });
-  return { db, adb: asyncSqliteDb(sqlite), sqlite, close: () => sqlite.close() };
+  // drizzle's migrator wants its own (synchronous) handle; nothing else uses one.
+  migrate(drizzle(sqlite, { schema }), { migrationsFolder: MIGRATIONS_DIR });
+  return { adb: asyncSqliteDb(sqlite), sqlite, close: () => sqlite.close() };
 }
 
-/** The better-sqlite3 handle under the synchronous drizzle handle; tests only, like `Db`. */
-export function sqliteOf(db: Db): Database.Database {
-  return (db as unknown as { $client: Database.Database }).$client;
-}
