@@ -14,7 +14,7 @@ import type { CallControl } from '../../src/services/calls/control.ts';
 import { renderTemplate } from '../../src/services/tts-templates/render.ts';
 import type { ControllerHarness } from './controller.ts';
 import { eq } from 'drizzle-orm';
-import { callLogs } from '../../src/db/schema/index.ts';
+import { type callLogs } from '../../src/db/schema/index.ts';
 import type { Db as AsyncDb } from '../../src/db/handle.ts';
 
 export interface Customer {
