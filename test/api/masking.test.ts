@@ -28,8 +28,9 @@ describe('masking sessions', () => {
     expect(cmd).toContain('sofia/gateway/pstn/+919944421126');
     expect(cmd).toContain(`effective_caller_id_number=${org.did}`);
     await h.waitStatus(org, s.logid, 'ended');
-    const after = (await (await h.api.call('GET', `/api/v1/masking-sessions/${s.id}`, { token: org.token })).json()) as Session;
-    expect(after.status).toBe('ended');
+    // The session ends just after the call's row does (its own write): poll for it.
+    const sessionStatus = async () => ((await (await h!.api.call('GET', `/api/v1/masking-sessions/${s.id}`, { token: org.token })).json()) as Session).status;
+    await expect.poll(sessionStatus, { timeout: 2_000 }).toBe('ended');
     const { maskingSessions, callLogs, outboundCalls } = db(h).t;
     const stored = await db(h).select({ first_phone: maskingSessions.firstPhone, second_phone: maskingSessions.secondPhone, first_masked: maskingSessions.firstMasked })
       .from(maskingSessions).where(eq(maskingSessions.id, s.id));

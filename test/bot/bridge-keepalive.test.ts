@@ -9,7 +9,7 @@ let h: BotHarness;
 const closers: Array<() => Promise<void>> = [];
 
 beforeEach(async () => {
-  h = await startBotHarness(41200, { pingIntervalMs: PING_MS, pingTimeoutMs: PONG_TIMEOUT_MS, silenceTimeoutMs: 5000 });
+  h = await startBotHarness(41800, { pingIntervalMs: PING_MS, pingTimeoutMs: PONG_TIMEOUT_MS, silenceTimeoutMs: 5000 });
 });
 afterEach(async () => {
   for (const c of closers.splice(0)) await c();

@@ -9,6 +9,7 @@ import { createBotBridge, DEFAULT_BOT_SETTINGS, type BotBridge } from '../../src
 import type { BotBridgeSettings } from '../../src/bot/leg-types.ts';
 import { createMediaClock } from '../../src/bot/media-clock.ts';
 import { createPortPool } from '../../src/bot/port-pool.ts';
+import { testDialect } from '../helpers/test-db.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 
 export const DID = '+918065978001';
@@ -21,10 +22,12 @@ export interface BotHarness extends ControllerHarness {
 }
 
 export async function startBotHarness(portBase: number, settings: Partial<BotBridgeSettings> = {}, controller: ControllerOptions = {}): Promise<BotHarness> {
+  // Each file has its own 50 ports (41000–41849); the pg project runs the same files at the same time, 1000 above.
+  const base = portBase + (testDialect() === 'postgres' ? 1000 : 0);
   const clock = createMediaClock();
   const bots = createBotBridge({
     logger: silentLogger(),
-    ports: createPortPool(portBase, portBase + 49),
+    ports: createPortPool(base, base + 49),
     clock,
     settings: { ...DEFAULT_BOT_SETTINGS, silenceTimeoutMs: 1500, closeTimeoutMs: 300, ...settings },
   });

@@ -113,11 +113,14 @@ describe('a call on a sync (static) socket', () => {
     await b.routeTo({ url: bot.url });
     const call = b.emu.placeCall({ destination: DIALLED, callerIdNumber: '9800000001' });
     await call.unicastStarted();
+    // Keys go to the bot once its leg has started (its DTMF listener is on by then).
+    const starts = () => bot!.seen.filter((x) => x.msg.type === 'start').length;
+    await until(() => starts() === 1);
     call.pressDigits('9');
     // The menu's prompt on the first socket, then its option 1: the second bot leg.
     await until(() => call.first.recorder.commands().some((c) => header(c, 'execute-app-name') === 'play_and_get_digits'));
     call.pressDigits('1');
-    await until(() => call.sockets.length === 3 && call.sockets[2]!.unicasts.length === 1);
+    await until(() => call.sockets.length === 3 && call.sockets[2]!.unicasts.length === 1 && starts() === 2);
     call.pressDigits('#');
     const summary = await call.done;
     await b.settle();

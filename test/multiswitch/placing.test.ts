@@ -189,6 +189,7 @@ describe('recovery after a restart', () => {
     const fresh = c.newControl({ switchDownMs: 1, expireEveryMs: 20 });
     fresh.start();
     expect(await c.waitStatus(onB, 'ended')).toMatchObject({ hangup_cause: 'SWITCH_LOST' });
-    expect(c.h.events.some((e) => e.type === 'call.hangup' && e.callId === onB)).toBe(true);
+    // call.hangup is emitted once the row is written.
+    await expect.poll(() => c!.h.events.some((e) => e.type === 'call.hangup' && e.callId === onB), { timeout: 2_000 }).toBe(true);
   });
 });
