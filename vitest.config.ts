@@ -8,7 +8,7 @@ const shared = {
   env: { METADATA_SERVER_DETECTION: 'none', LOG_LEVEL: 'silent' },
 };
 
-/** Test files that also run on PostgreSQL; the list grows with each converted area (PG-PLAN.md). */
+/** Test files that also run on PostgreSQL (docs/postgres.md): every suite that touches the database. */
 const PG_SUITES = [
   'test/api/**/*.test.ts',
   'test/bot/**/*.test.ts',
@@ -42,7 +42,7 @@ export default defineConfig({
     projects: [
       // Everything that runs without FreeSWITCH, files in parallel.
       { test: { ...shared, name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/switch/**', 'test/console/**', ...PG_ONLY], sequence: { groupOrder: 0 } } },
-      // The suites converted to the async data layer, again on PostgreSQL (PG-PLAN.md): a throwaway
+      // The same suites again on PostgreSQL (docs/postgres.md): a throwaway
       // cluster (or TEST_DATABASE_URL) and a fresh database per test, copied from a migrated template.
       ...(pgAvailable
         ? [{ test: { ...shared, name: 'pg', include: PG_SUITES, globalSetup: ['test/helpers/pg-global-setup.ts'], sequence: { groupOrder: 0 } } }]

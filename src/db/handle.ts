@@ -1,5 +1,5 @@
 /**
- * The async data layer both databases share (docs/pg/PG-PLAN.md). Code is typed against drizzle's
+ * The async data layer both databases share (docs/postgres.md). Code is typed against drizzle's
  * PostgreSQL builders and the PostgreSQL tables (`db.t`), awaits every query, and gets on SQLite the same
  * calls over the SQLite tables: the two table sets have equal row types (checked at compile time in
  * schema-pg/tables.ts), and SQLite runs every suite, so a PostgreSQL-only builder used by mistake fails

@@ -1,5 +1,5 @@
 /**
- * SQLite behind the async data layer (docs/pg/PG-PLAN.md): one better-sqlite3 connection and one async
+ * SQLite behind the async data layer (docs/postgres.md): one better-sqlite3 connection and one async
  * mutex. A statement runs at once, synchronously, unless a transaction holds the connection; then it waits
  * its turn. A transaction holds the connection from BEGIN to COMMIT, across the awaits of its body, and
  * AsyncLocalStorage tells the gate which statements are the transaction's own. Without this, another

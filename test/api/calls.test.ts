@@ -52,14 +52,12 @@ describe('click-to-call', () => {
     expect(ended.hangup_cause).toBe('NORMAL_CLEARING');
     expect(h.events.at(-1)).toMatchObject({ type: 'call.hangup', callId: placed.logid, cause: 'NORMAL_CLEARING' });
     expect(h.emu.sim!.liveCount).toBe(0);
-    // The call log row is complete and in the sync feed (the call-log routes: SQLite until they are converted, PG-PLAN.md step 4).
-    if (h.api.dialect === 'sqlite') {
-      const log = (await (await h.api.call('GET', `/api/v1/call-logs/${placed.logid}`, { token: org.token })).json()) as Record<string, unknown>;
-      expect(log).toMatchObject({ type: 'click_to_call', caller_number: '+919944421125', agent: '1001', attended_by: '1001', status: 'answered' });
-      expect(log.recording_url).toBe(recs[0]!.url);
-      const sync = (await (await h.api.call('GET', '/api/v1/call-logs/sync', { token: org.token })).json()) as { calls: { id: string }[] };
-      expect(sync.calls.map((c) => c.id)).toEqual([placed.logid]);
-    }
+    // The call log row is complete and in the sync feed.
+    const log = (await (await h.api.call('GET', `/api/v1/call-logs/${placed.logid}`, { token: org.token })).json()) as Record<string, unknown>;
+    expect(log).toMatchObject({ type: 'click_to_call', caller_number: '+919944421125', agent: '1001', attended_by: '1001', status: 'answered' });
+    expect(log.recording_url).toBe(recs[0]!.url);
+    const sync = (await (await h.api.call('GET', '/api/v1/call-logs/sync', { token: org.token })).json()) as { calls: { id: string }[] };
+    expect(sync.calls.map((c) => c.id)).toEqual([placed.logid]);
     expect((await h.api.call('POST', `/api/v1/calls/${placed.logid}/hangup`, { token: org.token })).status).toBe(409);
   });
 
@@ -84,10 +82,8 @@ describe('click-to-call', () => {
     expect((await h.waitStatus(org, noAnswer, 'failed')).hangup_cause).toBe('NO_ANSWER');
     const busy = await one('+919944421111');
     expect((await h.waitStatus(org, busy, 'failed')).hangup_cause).toBe('USER_BUSY');
-    if (h.api.dialect === 'sqlite') { // the call-log routes: SQLite until they are converted (PG-PLAN.md step 4)
-      const log = (await (await h.api.call('GET', `/api/v1/call-logs/${busy}`, { token: org.token })).json()) as Record<string, unknown>;
-      expect(log).toMatchObject({ status: 'failed', hangup_cause: 'USER_BUSY' });
-    }
+    const log = (await (await h.api.call('GET', `/api/v1/call-logs/${busy}`, { token: org.token })).json()) as Record<string, unknown>;
+    expect(log).toMatchObject({ status: 'failed', hangup_cause: 'USER_BUSY' });
   });
 
   it('first leg busy: the BACKGROUND_JOB -ERR ends the call', async () => {

@@ -17,28 +17,14 @@ beforeEach(async () => {
   org = await api.org('Acme');
   flowId = (await call('POST', '/api/v1/ivrs', { name: 'Survey', extension: '7001' })).body.id;
   await call('PUT', `/api/v1/ivrs/${flowId}/menu`, { options: [{ digit: '1', action_type: 'hangup', action_destination: null }] });
-  if (api.dialect === 'sqlite') {
-    await call('POST', '/api/v1/dids', { number: DID, assign: true });
-    await call('POST', `/api/v1/ivrs/${flowId}/publish`);
-    await call('POST', '/api/v1/tts-templates', { name: 'order_ready', text: 'Hello {{name}}, order {{order_id}} is ready.' });
-    return;
-  }
-  // PostgreSQL: the DID, template and published flow stored directly until their routes run on the async
-  // handle (PG-PLAN.md steps 1 and 3); the campaign routes are what this file exercises.
-  const db = api.deps.adb;
-  const { dids, ttsTemplates, configSnapshots } = db.t;
-  await db.insert(dids).values({ number: DID, orgId: org.orgId, status: 'active' });
-  await db.insert(ttsTemplates).values({ orgId: org.orgId, name: 'order_ready', text: 'Hello {{name}}, order {{order_id}} is ready.', language: 'en-IN' });
-  await db.insert(configSnapshots).values({
-    orgId: org.orgId, version: 1, contentHash: 'test', snapshot: { ivrs: { [flowId]: { id: flowId, name: 'Survey', extension: '7001' } }, agents: {} },
-  });
+  await call('POST', '/api/v1/dids', { number: DID, assign: true });
+  await call('POST', `/api/v1/ivrs/${flowId}/publish`);
+  await call('POST', '/api/v1/tts-templates', { name: 'order_ready', text: 'Hello {{name}}, order {{order_id}} is ready.' });
 });
 
-/** A contact of the org (the contacts API, or directly on PostgreSQL until it is converted). */
+/** A contact of the org, through the contacts API. */
 async function contact(name: string, phone: string, variables: Record<string, string>): Promise<{ id: string }> {
-  if (api.dialect === 'sqlite') return (await call('POST', '/api/v1/contacts', { name, phone, variables })).body as { id: string };
-  const [row] = await api.deps.adb.insert(api.deps.adb.t.contacts).values({ orgId: org.orgId, name, phone, variables }).returning();
-  return row!;
+  return (await call('POST', '/api/v1/contacts', { name, phone, variables })).body as { id: string };
 }
 afterEach(() => api.close());
 

@@ -1,7 +1,6 @@
 /**
  * Voicemail's other ends: an extension's greeting (the extensions API) and the voicemail.new webhook event.
- * Apart from test/api/voicemail.test.ts (the messages API) because these pass through the extensions and
- * webhooks routes, which run on PostgreSQL only once those areas are converted (PG-PLAN.md steps 1 and 5).
+ * (test/api/voicemail.test.ts has the messages API.)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * What the call controller reads and writes on the async handle (PG-PLAN.md step 8), on SQLite and, in the pg
+ * What the call controller reads and writes on the async handle (docs/postgres.md), on SQLite and, in the pg
  * project, on PostgreSQL: the masking lookup, the call's storage (callback, bot leg, voicemail message,
  * recording row), the voicemail box and the snapshot reader the controller uses. The calls themselves:
  * test/calls, test/voicemail, test/bot (emulator, SQLite).

@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL schema stays in step with SQLite's (PG-PLAN.md): src/db/schema-pg/tables.ts is what
+ * The PostgreSQL schema stays in step with SQLite's (docs/postgres.md): src/db/schema-pg/tables.ts is what
  * scripts/gen-pg-schema.ts makes from src/db/schema now (its row types are checked equal at compile time),
  * and db/migrations-pg holds a migration for all of it (drizzle-kit finds nothing to generate).
  */

@@ -71,7 +71,7 @@ export function createTestApi(overrides: Partial<AppDeps> = {}, env: Record<stri
 
 /**
  * createTestApi on the project's database: SQLite, or in the `pg` project a fresh PostgreSQL database
- * (copied from the migrated template). For suites converted to the async handle (PG-PLAN.md);
+ * (copied from the migrated template). (docs/postgres.md);
  * on PostgreSQL the raw SQLite connection (`database.sqlite`) throws when touched, and a
  * `seedDatabase` (a SQLite file) is refused.
  */

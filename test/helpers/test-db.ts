@@ -112,11 +112,11 @@ async function restorePgSnapshot(pool: pg.Pool, seed: PgSnapshot): Promise<void>
   }
 }
 
-/** Stands in for the synchronous SQLite handles on PostgreSQL: code not converted yet fails saying so. */
+/** Stands in for the raw SQLite connection on PostgreSQL: a test that reaches for it fails saying so. */
 export function notOnPostgres<T extends object>(what: string): T {
   return new Proxy({} as T, {
     get(_t, prop) {
-      throw new Error(`${what}.${String(prop)}: SQLite-only (not converted to the async handle yet); this test cannot run on PostgreSQL`);
+      throw new Error(`${what}.${String(prop)}: the raw SQLite connection: this check is SQLite-only (skip it on PostgreSQL)`);
     },
   });
 }

@@ -68,8 +68,7 @@ describe('call scheduler', () => {
     fresh.stop();
   });
 
-  // The masking routes run on the synchronous handle until PG-PLAN.md step 2: SQLite only for now.
-  it.skipIf(testDialect() === 'postgres')('expires masking sessions (hangs up, forgets the pair)', async () => {
+  it('expires masking sessions (hangs up, forgets the pair)', async () => {
     h = await createCallHarness();
     const org = await h.org();
     const s = (await (await h.api.call('POST', '/api/v1/masking-sessions', { token: org.token, body: { first_phone: '9944421125', second_phone: '9944421126', did: org.did, duration_minutes: 1 } })).json()) as { id: string; logid: string };

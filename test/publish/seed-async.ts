@@ -1,5 +1,5 @@
 /**
- * seed.ts on the async handle (`api.deps.adb`), for the suites that also run on PostgreSQL (PG-PLAN.md):
+ * seed.ts on the async handle (`api.deps.adb`), for the suites that also run on PostgreSQL (docs/postgres.md):
  * the same draft rows, written straight into the tables.
  */
 import { eq } from 'drizzle-orm';

@@ -9,7 +9,7 @@ import { switchChanges, type SwitchControl } from '../../publish/callcenter.ts';
 import { publishExtensionStates } from '../../publish/extension-state.ts';
 
 export interface ApplyDeps {
-  /** The async handle (named `adb` while deps objects also carry the legacy synchronous `db`: PG-PLAN.md). */
+  /** The async handle (src/db/handle.ts), SQLite or PostgreSQL. */
   adb: Db;
   switchControl: SwitchControl;
   logger: Logger;

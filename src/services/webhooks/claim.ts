@@ -1,5 +1,5 @@
 /**
- * Claiming due outbox rows, once, whichever instance asks (the dispatcher's first step; PG-PLAN.md).
+ * Claiming due outbox rows, once, whichever instance asks (the dispatcher's first step; docs/postgres.md).
  * A claim is a lease: `next_attempt_at` moves `leaseMs` ahead, so other passes skip the row until the
  * attempt is recorded, and a crash mid-attempt only delays the retry.
  * - SQLite: one BEGIN IMMEDIATE transaction (the database's write lock, shared by every process on the

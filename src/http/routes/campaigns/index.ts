@@ -36,7 +36,7 @@ const one = async (c: Context<AppEnv>, row: CampaignRow) => {
   return toDto(row, (await campaignTotals(d.adb, c.get('principal').orgId)).get(row.id), d.now());
 };
 
-/** What the campaign services need from the app's deps, the async handle as `db` (PG-PLAN.md). */
+/** What the campaign services need from the app's deps, the async handle as `db` (docs/postgres.md). */
 export const campaignDeps = (d: AppDeps) => ({ db: d.adb, config: d.config, now: d.now, calls: d.calls });
 
 /** The vendor's `text_template_id` is our `template`. */
