@@ -41,11 +41,13 @@ export default defineConfig({
     outputFile: { json: '.vitest/results.json' },
     projects: [
       // Everything that runs without FreeSWITCH, files in parallel.
-      { test: { ...shared, name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/switch/**', 'test/console/**', ...PG_ONLY], sequence: { groupOrder: 0 } } },
+      // Three files at a time even on 2 CPUs (vitest's default there is one): most files wait on sockets,
+      // timers and PostgreSQL rather than compute; measured 277 s instead of 524 s for unit + pg together.
+      { test: { ...shared, maxWorkers: 3, name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/switch/**', 'test/console/**', ...PG_ONLY], sequence: { groupOrder: 0 } } },
       // The same suites again on PostgreSQL (docs/postgres.md): a throwaway
       // cluster (or TEST_DATABASE_URL) and a fresh database per test, copied from a migrated template.
       ...(pgAvailable
-        ? [{ test: { ...shared, name: 'pg', include: PG_SUITES, globalSetup: ['test/helpers/pg-global-setup.ts'], sequence: { groupOrder: 0 } } }]
+        ? [{ test: { ...shared, maxWorkers: 3, name: 'pg', include: PG_SUITES, globalSetup: ['test/helpers/pg-global-setup.ts'], sequence: { groupOrder: 0 } } }]
         : []),
       // The web console in headless Chromium (playwright-core), against the API in-process; after the unit
       // tests (their CPU would slow the browser), before the real switch.

@@ -1,13 +1,15 @@
 /**
  * The capacity benchmark's driver, inside the bench's network namespace: one FreeSWITCH from a copy of
  * freeswitch-conf/, and three controllers: `one` (SQLite, ports 8000/8084) and the pair `two` (8001/8085
- * and 8002/8086) sharing one database. Each configures the same IVR through its API. The copy's dialplan
+ * and 8002/8086) sharing one database (by default a PostgreSQL cluster the driver starts here, fsync on). Each configures the same IVR through its API. The copy's dialplan
  * sends DID_ONE to 8084, DID_TWO_A to 8085 and DID_TWO_B to 8086, so SIPp spreads `two`'s calls evenly
  * (two callers at half the rate). Rungs of rising rates, targets interleaved; one `RESULT <json>` line per
  * rung. Everything it started is stopped by pid in a `finally`.
  */
 import { join } from 'node:path';
-import { cpuMs, waitIdle } from './measure.ts';
+import pg from 'pg';
+import { pgBin, startPgCluster, type PgCluster } from '../../test/helpers/pg-cluster.ts';
+import { cpuMs, treeCpuMs, waitIdle } from './measure.ts';
 import { bootFreeSwitch, writeConf, type RunningSwitch } from './freeswitch.ts';
 import { configureIvr, loginWhenUp, startController, type RunningController } from './controller.ts';
 import { quantile, runSipp, type SippRun } from './sipp.ts';
@@ -33,13 +35,26 @@ const toController = (did: string, port: number): string => `
 async function main(): Promise<void> {
   const controllers: RunningController[] = [];
   let fs: RunningSwitch | undefined;
+  let cluster: PgCluster | undefined;
   try {
+    let twoDatabaseUrl: string | undefined;
+    if (cfg.twoDatabase === 'postgres') {
+      const bin = pgBin();
+      if (!bin) throw new Error('PostgreSQL is not installed (apt-get install postgresql), or set BENCH_SWITCH_SCALE_DATABASE=sqlite');
+      cluster = await startPgCluster(bin, { durable: true });
+      const admin = new pg.Client({ connectionString: `${cluster.url}/postgres` });
+      await admin.connect();
+      await admin.query('create database switchboard');
+      await admin.end();
+      twoDatabaseUrl = `${cluster.url}/switchboard`;
+      log(`PostgreSQL pid ${cluster.pid()} up (fsync on, synchronous_commit off)`);
+    } else if (cfg.twoDatabase !== 'sqlite') twoDatabaseUrl = cfg.twoDatabase.url;
     const oneDir = join(cfg.work, 'one');
     const twoDir = join(cfg.work, 'two');
     const one = startController(cfg.controllerArgs, cfg.work, cfg.xmlCurlToken, cfg.controllerCwd, undefined, { dataDir: oneDir });
     controllers.push(one);
     const ivr = await configureIvr(cfg.work, `+${DID_ONE}`, { dataDir: oneDir });
-    const twoDb = cfg.twoDatabaseUrl ? { databaseUrl: cfg.twoDatabaseUrl } : {};
+    const twoDb = twoDatabaseUrl ? { databaseUrl: twoDatabaseUrl } : {};
     const twoA = startController(cfg.controllerArgs, cfg.work, cfg.xmlCurlToken, cfg.controllerCwd, undefined, { dataDir: twoDir, httpPort: 8001, eslPort: 8085, ...twoDb });
     controllers.push(twoA);
     // The pair's configuration goes in through the first of them; the second reads it from the database.
@@ -47,7 +62,7 @@ async function main(): Promise<void> {
     const twoB = startController(cfg.controllerArgs, cfg.work, cfg.xmlCurlToken, cfg.controllerCwd, undefined, { dataDir: twoDir, httpPort: 8002, eslPort: 8086, ...twoDb });
     controllers.push(twoB);
     await loginWhenUp(8002);
-    log(`controllers: one pid ${one.pid}; two pids ${twoA.pid}, ${twoB.pid} (${cfg.twoDatabaseUrl ? 'shared database at TWO_DATABASE_URL' : 'one shared SQLite file'})`);
+    log(`controllers: one pid ${one.pid}; two pids ${twoA.pid}, ${twoB.pid} (${twoDatabaseUrl ? 'sharing PostgreSQL' : 'one shared SQLite file'})`);
 
     const conf = writeConf(cfg.work, {
       dir: cfg.confDir,
@@ -76,6 +91,8 @@ async function main(): Promise<void> {
         const pids = target === 'one' ? [one.pid] : [twoA.pid, twoB.pid];
         const fs0 = cpuMs(fs.pid);
         const ctl0 = pids.reduce((a, p) => a + cpuMs(p), 0);
+        const db = target === 'two' && cluster ? cluster.pid() : undefined;
+        const db0 = db === undefined ? 0 : treeCpuMs(db);
         const runs =
           target === 'one'
             ? [await sipp(`one-${rate}`, DID_ONE, rate, cfg.rungSeconds)]
@@ -83,6 +100,7 @@ async function main(): Promise<void> {
         await sleep(1000); // the calls' teardown belongs to the rung
         const fsMs = cpuMs(fs.pid) - fs0;
         const ctlMs = pids.reduce((a, p) => a + cpuMs(p), 0) - ctl0;
+        const dbMs = db === undefined ? undefined : treeCpuMs(db) - db0;
         const successful = runs.reduce((a, r) => a + r.successful, 0);
         const rtts = runs.flatMap((r) => r.inviteTo200Ms).sort((a, b) => a - b);
         const completed = Math.max(1, successful);
@@ -97,15 +115,17 @@ async function main(): Promise<void> {
           fsCpuMsPerCall: fsMs / completed,
           ctlCpuMsPerCall: ctlMs / completed,
           secondShare: target === 'two' ? (runs[1]?.successful ?? 0) / completed : 0,
+          ...(dbMs === undefined ? {} : { dbCpuMsPerCall: dbMs / completed }),
         };
         process.stdout.write(`RESULT ${JSON.stringify(r)}\n`);
-        log(`${target} ${rate}/s: ${r.successful}/${r.calls} ok, ${r.failed} failed, INVITE→200 p50 ${r.p50Ms} p99 ${r.p99Ms} ms, FS ${r.fsCpuMsPerCall.toFixed(2)} ms/call, controllers ${r.ctlCpuMsPerCall.toFixed(2)} ms/call`);
+        log(`${target} ${rate}/s: ${r.successful}/${r.calls} ok, ${r.failed} failed, INVITE→200 p50 ${r.p50Ms} p99 ${r.p99Ms} ms, FS ${r.fsCpuMsPerCall.toFixed(2)} ms/call, controllers ${r.ctlCpuMsPerCall.toFixed(2)} ms/call${r.dbCpuMsPerCall === undefined ? '' : `, PostgreSQL ${r.dbCpuMsPerCall.toFixed(2)} ms/call`}`);
         if (r.failed > 0 || !(r.p99Ms < cfg.p99LimitMs)) stopped.add(target);
       }
     }
   } finally {
     await fs?.stop().catch((e: unknown) => log(`FreeSWITCH stop: ${String(e)}`));
     for (const c of controllers) await c.stop().catch((e: unknown) => log(`controller stop: ${String(e)}`));
+    cluster?.stop();
   }
 }
 

@@ -12,12 +12,17 @@ export interface ScaleDriverConfig {
   readonly rates: number[];
   readonly rungSeconds: number;
   readonly p99LimitMs: number;
-  /** The two instances' shared database; undefined: one SQLite file in their shared data folder. */
-  readonly twoDatabaseUrl?: string;
+  /**
+   * The two instances' shared database: `postgres` (a cluster the driver starts in its namespace, fsync on),
+   * a URL (a server of the user's), or `sqlite` (one SQLite file in their shared data folder).
+   */
+  readonly twoDatabase: 'postgres' | 'sqlite' | { readonly url: string };
 }
 
 export interface ScaleRungResult extends RungFigures {
   readonly target: ScaleTarget;
   /** `ctlCpuMsPerCall` is the target's controllers' CPU, summed. `two`: the second instance's share of the calls (0.5 when spread evenly). */
   readonly secondShare: number;
+  /** `two` on the driver's own PostgreSQL: the server's CPU (postmaster and backends) per call, ms; else undefined. */
+  readonly dbCpuMsPerCall?: number;
 }

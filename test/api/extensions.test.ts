@@ -96,6 +96,13 @@ describe('extensions CRUD', () => {
     expect(queues.map((r) => r.status).sort()).toEqual([201, 409, 409]);
     const mixed = await Promise.all([post('extensions', '4002', 'E'), post('queues', '4002', 'Q')]);
     expect(mixed.map((r) => r.status).sort()).toEqual([201, 409]);
+    // An IVR takes its number in the same namespace, also when it comes at the same time as the others.
+    const withIvr = await Promise.all([
+      api.call('POST', '/api/v1/ivrs', { token: org.token, body: { name: 'Menu', extension: '4003' } }),
+      post('extensions', '4003', 'E2'),
+      post('queues', '4003', 'Q2'),
+    ]);
+    expect(withIvr.map((r) => r.status).sort()).toEqual([201, 409, 409]);
   });
 
   it('the same number in two organizations is fine', async () => {

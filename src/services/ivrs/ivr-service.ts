@@ -109,12 +109,19 @@ async function toColumns(db: Db, orgId: string, input: IvrFields, current?: IvrR
 /** A concurrent writer took the extension between our check and our write: isUniqueViolation. */
 const RACE_MESSAGE = 'An IVR with that extension already exists in this org';
 
+/**
+ * The check of the number and the write are one transaction (a savepoint inside the caller's): on PostgreSQL
+ * assertNumberFree's lock on the organization then holds until the IVR is written, so an extension or queue
+ * created at the same moment with the same number cannot slip in between.
+ */
 export async function createIvr(db: Db, orgId: string, input: IvrFields & { name: string; extension: string }): Promise<IvrRow> {
-  const cols = await toColumns(db, orgId, input);
-  await assertNumberFree(db, orgId, cols.extension as string);
   try {
-    const [row] = await db.insert(db.t.ivrs).values({ ...cols, orgId, name: cols.name as string, extension: cols.extension as string }).returning();
-    return row!;
+    return await transaction(db, async (tx) => {
+      const cols = await toColumns(tx, orgId, input);
+      await assertNumberFree(tx, orgId, cols.extension as string);
+      const [row] = await tx.insert(tx.t.ivrs).values({ ...cols, orgId, name: cols.name as string, extension: cols.extension as string }).returning();
+      return row!;
+    });
   } catch (err) {
     if (isUniqueViolation(err)) throw new ConflictError(RACE_MESSAGE);
     throw err;
@@ -122,14 +129,16 @@ export async function createIvr(db: Db, orgId: string, input: IvrFields & { name
 }
 
 export async function updateIvr(db: Db, orgId: string, id: string, input: IvrFields): Promise<IvrRow> {
-  const { ivrs } = db.t;
-  const current = await requireIvr(db, orgId, id);
-  const cols = await toColumns(db, orgId, input, current);
-  if (cols.extension !== undefined && cols.extension !== current.extension) await assertNumberFree(db, orgId, cols.extension, { type: 'ivr', id: current.id });
-  if (Object.keys(cols).length === 0) return current;
   try {
-    const [row] = await db.update(ivrs).set(cols).where(and(eq(ivrs.orgId, orgId), eq(ivrs.id, current.id))).returning();
-    return row ?? (await requireIvr(db, orgId, id));
+    return await transaction(db, async (tx) => {
+      const { ivrs } = tx.t;
+      const current = await requireIvr(tx, orgId, id);
+      const cols = await toColumns(tx, orgId, input, current);
+      if (cols.extension !== undefined && cols.extension !== current.extension) await assertNumberFree(tx, orgId, cols.extension, { type: 'ivr', id: current.id });
+      if (Object.keys(cols).length === 0) return current;
+      const [row] = await tx.update(ivrs).set(cols).where(and(eq(ivrs.orgId, orgId), eq(ivrs.id, current.id))).returning();
+      return row ?? (await requireIvr(tx, orgId, id));
+    });
   } catch (err) {
     if (isUniqueViolation(err)) throw new ConflictError(RACE_MESSAGE);
     throw err;
