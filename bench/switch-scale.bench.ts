@@ -9,7 +9,8 @@
  * the controllers' CPU (summed) and PostgreSQL's CPU per call; then each target's highest clean rate
  * (0 failed, p99 < 200 ms).
  * Knobs: BENCH_SWITCH_SCALE_RATES (default 20,40,…,160), BENCH_SWITCH_RUNG_S (10), BENCH_SWITCH_KEEP=1,
- * BENCH_SWITCH_SCALE_DATABASE (postgres | sqlite), BENCH_SWITCH_SCALE_DATABASE_URL.
+ * BENCH_SWITCH_SCALE_DATABASE (postgres | sqlite), BENCH_SWITCH_SCALE_DATABASE_URL, BENCH_SWITCH_SCALE_PG_STATEMENTS=1
+ * (logs the statements the pair ran per call, from pg_stat_statements).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -50,6 +51,7 @@ export async function benchSwitchScale(compiled: CompiledEntries): Promise<void>
       rungSeconds: Number(process.env.BENCH_SWITCH_RUNG_S ?? 10) || 10,
       p99LimitMs: P99_LIMIT_MS,
       twoDatabase,
+      pgStatements: process.env.BENCH_SWITCH_SCALE_PG_STATEMENTS === '1',
     };
     run = await runDriver<ScaleRungResult>({ label: 'switch-scale', argv: [process.execPath, ...compiled.entry('bench/switch/scale-driver.ts')], envName: 'BENCH_SWITCH_SCALE_DRIVER', config });
   } finally {

@@ -41,11 +41,12 @@ async function main(): Promise<void> {
     if (cfg.twoDatabase === 'postgres') {
       const bin = pgBin();
       if (!bin) throw new Error('PostgreSQL is not installed (apt-get install postgresql), or set BENCH_SWITCH_SCALE_DATABASE=sqlite');
-      cluster = await startPgCluster(bin, { durable: true });
+      cluster = await startPgCluster(bin, { durable: true, ...(cfg.pgStatements ? { serverOptions: '-c shared_preload_libraries=pg_stat_statements' } : {}) });
       const admin = new pg.Client({ connectionString: `${cluster.url}/postgres` });
       await admin.connect();
       await admin.query('create database switchboard');
       await admin.end();
+      if (cfg.pgStatements) await onDatabase(`${cluster.url}/switchboard`, (c) => c.query('create extension pg_stat_statements'));
       twoDatabaseUrl = `${cluster.url}/switchboard`;
       log(`PostgreSQL pid ${cluster.pid()} up (fsync on, synchronous_commit off)`);
     } else if (cfg.twoDatabase !== 'sqlite') twoDatabaseUrl = cfg.twoDatabase.url;
@@ -82,6 +83,8 @@ async function main(): Promise<void> {
     await Promise.all([sipp('warmup-two-a', DID_TWO_A, 3, 1), sipp('warmup-two-b', DID_TWO_B, 3, 1, true)]);
     await waitIdle(fs, 15_000);
 
+    if (cfg.pgStatements && twoDatabaseUrl) await onDatabase(twoDatabaseUrl, (c) => c.query('select pg_stat_statements_reset()'));
+    let twoCalls = 0;
     const stopped = new Set<ScaleTarget>();
     const targets: ScaleTarget[] = ['one', 'two'];
     for (const rate of cfg.rates) {
@@ -118,15 +121,36 @@ async function main(): Promise<void> {
           ...(dbMs === undefined ? {} : { dbCpuMsPerCall: dbMs / completed }),
         };
         process.stdout.write(`RESULT ${JSON.stringify(r)}\n`);
+        if (target === 'two') twoCalls += r.calls;
         log(`${target} ${rate}/s: ${r.successful}/${r.calls} ok, ${r.failed} failed, INVITE→200 p50 ${r.p50Ms} p99 ${r.p99Ms} ms, FS ${r.fsCpuMsPerCall.toFixed(2)} ms/call, controllers ${r.ctlCpuMsPerCall.toFixed(2)} ms/call${r.dbCpuMsPerCall === undefined ? '' : `, PostgreSQL ${r.dbCpuMsPerCall.toFixed(2)} ms/call`}`);
         if (r.failed > 0 || !(r.p99Ms < cfg.p99LimitMs)) stopped.add(target);
       }
     }
+    if (cfg.pgStatements && twoDatabaseUrl) await logStatements(twoDatabaseUrl, twoCalls);
   } finally {
     await fs?.stop().catch((e: unknown) => log(`FreeSWITCH stop: ${String(e)}`));
     for (const c of controllers) await c.stop().catch((e: unknown) => log(`controller stop: ${String(e)}`));
     cluster?.stop();
   }
+}
+
+async function onDatabase<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** The pair's statements since the first rung, by count per call placed (pg_stat_statements). */
+async function logStatements(url: string, calls: number): Promise<void> {
+  const { rows } = await onDatabase(url, (c) =>
+    c.query<{ calls: string; ms: number; query: string }>(`select calls, total_exec_time as ms, query from pg_stat_statements
+      where query not like '%pg_stat_statements%' order by calls desc limit 25`));
+  log(`statements per call (${calls} calls placed on the pair):`);
+  for (const r of rows) log(`  ${(Number(r.calls) / Math.max(1, calls)).toFixed(2)}/call  ${(r.ms / Math.max(1, Number(r.calls))).toFixed(3)} ms  ${r.query.replace(/\s+/g, ' ').slice(0, 160)}`);
 }
 
 main().then(

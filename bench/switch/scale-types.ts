@@ -17,6 +17,8 @@ export interface ScaleDriverConfig {
    * a URL (a server of the user's), or `sqlite` (one SQLite file in their shared data folder).
    */
   readonly twoDatabase: 'postgres' | 'sqlite' | { readonly url: string };
+  /** `postgres` only: load pg_stat_statements and log the statements the pair ran per call at the end. */
+  readonly pgStatements?: boolean;
 }
 
 export interface ScaleRungResult extends RungFigures {

@@ -16,7 +16,10 @@ export interface DialerOptions {
   db: Db;
   logger: Logger;
   calls: CallControl;
-  /** call.hangup wakes the dialer (a freed slot is refilled at once, not at the next tick). */
+  /**
+   * The end of a call this dialer placed wakes it (a freed slot is refilled at once, not at the next tick);
+   * other calls' ends do not (an inbound call costs the database no dialer pass).
+   */
   bus?: CallEventBus;
   now?: () => Date;
   /** Default 1000 ms. */
@@ -52,6 +55,8 @@ export function createDialer(o: DialerOptions): Dialer {
   let again = false;
   let off: (() => void) | null = null;
   const placing = new Set<Promise<void>>();
+  // Calls placed by this dialer and not yet ended: their call.hangup wakes it.
+  const mine = new Set<string>();
   // A token bucket: `maxCps` a second, at most one second's worth saved up.
   const maxCps = o.maxCps ?? 20;
   let tokens = maxCps;
@@ -62,7 +67,9 @@ export function createDialer(o: DialerOptions): Dialer {
   };
 
   const place = (c: DueCampaign, id: string): void => {
+    mine.add(id);
     const p = o.calls.place(id).then(() => o.onPlaced?.(), (err: unknown) => {
+      mine.delete(id);
       // Nothing went out (the switch went away between claim and originate): the number is due again.
       log.warn({ err, campaign: c.id, call: id }, 'campaign call not placed; the number stays due');
       return unclaim(o.db, id, now().getTime()).catch((e: unknown) => log.error({ err: e, call: id }, 'unclaim failed'));
@@ -123,7 +130,7 @@ export function createDialer(o: DialerOptions): Dialer {
       timer = setInterval(kick, o.tickMs ?? 1_000);
       timer.unref();
       off = o.bus?.subscribe((e) => {
-        if (e.type === 'call.hangup') setImmediate(kick);
+        if (e.type === 'call.hangup' && mine.delete(e.callId)) setImmediate(kick);
       }) ?? null;
       kick();
     },

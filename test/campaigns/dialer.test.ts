@@ -9,6 +9,7 @@ import { openDatabase } from '../../src/db/sqlite.ts';
 import { openPostgres } from '../../src/db/postgres.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { createDialer, type Dialer } from '../../src/switch/dialer.ts';
+import { createCallEventBus } from '../../src/domain/call-events.ts';
 import type { CallControl } from '../../src/services/calls/control.ts';
 import { finishCallLog, getOutbound, setStatus, startCallLog } from '../../src/services/calls/call-store.ts';
 import type { Db } from '../../src/db/handle.ts';
@@ -155,6 +156,27 @@ describe('dialer', () => {
     expect((await numbersOf(api.deps.adb, id)).map((n) => [n.status, n.attempts, n.answered])).toEqual([['completed', 1, true], ['completed', 1, true], ['completed', 1, true]]);
     const list = await req<{ campaigns: Array<{ totals: Record<string, number> }> }>('GET', '/api/v1/campaigns');
     expect(list.campaigns[0]!.totals).toMatchObject({ numbers: 3, completed: 3, answered: 3, pending: 0, failed: 0 });
+  });
+
+  it('the end of a call it placed wakes it at once; the end of any other call does not', async () => {
+    await campaign({ no_of_call: 1 });
+    const f = fakeCalls(api.deps.adb);
+    const bus = createCallEventBus();
+    const d = createDialer({ db: api.deps.adb, logger: silentLogger(), calls: f.control, now, tickMs: 60_000, bus });
+    cleanups.push(() => d.stop());
+    d.start(); // a first pass at once, then only the 60 s tick
+    await expect.poll(() => f.placed.length).toBe(1);
+    await settled();
+    const hangup = (callId: string) => bus.emit({ type: 'call.hangup', callId, orgId: org.orgId, cause: 'NORMAL_CLEARING', disposition: 'connected', at: new Date(clock).toISOString() });
+    // An inbound call ends: no pass (the campaign's slot is still taken anyway, but nothing is even asked).
+    await f.end(f.placed[0]!, { answered: true, disposition: 'connected' });
+    hangup('inbound-call');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(f.placed).toHaveLength(1);
+    // Its own call's end: the freed slot is refilled without waiting for the tick.
+    hangup(f.placed[0]!);
+    await expect.poll(() => f.placed.length).toBe(2);
+    await settled();
   });
 
   it('retries busy after its spacing until its attempts run out; no answer has its own policy', async () => {

@@ -40,7 +40,7 @@ const freePort = () =>
  * flushes within 200 ms, as SQLite's WAL with synchronous=NORMAL leaves its last commits to the next
  * checkpoint). Otherwise durability is off altogether (a test cluster lives for one run).
  */
-export async function startPgCluster(bin: string, opts: { durable?: boolean } = {}): Promise<PgCluster> {
+export async function startPgCluster(bin: string, opts: { durable?: boolean; serverOptions?: string } = {}): Promise<PgCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-pg-'));
   const asRoot = process.getuid?.() === 0;
   // stdio 'ignore': the server pg_ctl starts would otherwise hold our pipes open, and execFileSync wait for them.
@@ -51,7 +51,7 @@ export async function startPgCluster(bin: string, opts: { durable?: boolean } = 
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
   const port = await freePort();
   const durability = opts.durable ? '-c synchronous_commit=off' : '-F -c synchronous_commit=off -c full_page_writes=off';
-  const serverOpts = `-h 127.0.0.1 -p ${port} -k ${dir} ${durability} -c max_connections=300`;
+  const serverOpts = `-h 127.0.0.1 -p ${port} -k ${dir} ${durability} -c max_connections=300 ${opts.serverOptions ?? ''}`;
   run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-o', serverOpts, '-w', 'start']);
   return {
     url: `postgres://postgres@127.0.0.1:${port}`,
