@@ -3,9 +3,31 @@
  * driven only through its public HTTP API.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import pg from 'pg';
 import { REPO } from '../deploy/helpers.ts';
+
+/**
+ * The product's database for a data folder: its SQLite file, or with SWITCH_SUITE_PG_URL (a PostgreSQL server's
+ * admin URL, set by the suite when SWITCH_SUITE_DATABASE=postgres) a database of its own on that server, created
+ * on first use: instances sharing a data folder share a database, as they share the SQLite file.
+ */
+async function databaseFor(dataDir: string): Promise<string> {
+  const server = process.env.SWITCH_SUITE_PG_URL;
+  if (!server) return `file:${join(dataDir, 'switchboard.db')}`;
+  const name = `sb_${createHash('sha1').update(dataDir).digest('hex').slice(0, 12)}`;
+  const c = new pg.Client({ connectionString: `${server}/postgres` });
+  await c.connect();
+  try {
+    const { rowCount } = await c.query('select 1 from pg_database where datname = $1', [name]);
+    if (!rowCount) await c.query(`create database ${name}`);
+  } finally {
+    await c.end();
+  }
+  return `${server}/${name}`;
+}
 
 export const API = 'http://127.0.0.1:8000';
 const ADMIN = { email: 'admin@example.com', password: 'switch-suite-admin-1' };
@@ -47,7 +69,7 @@ export async function startProduct(o: {
   const env = {
     ...process.env,
     DATA_DIR: dataDir,
-    DATABASE_URL: `file:${join(dataDir, 'switchboard.db')}`,
+    DATABASE_URL: await databaseFor(dataDir),
     BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
     XML_CURL_TOKEN: o.xmlCurlToken,
     LOG_LEVEL: process.env.SWITCH_SUITE_LOG_LEVEL ?? 'info',

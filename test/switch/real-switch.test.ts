@@ -12,6 +12,7 @@ import { bootFreeswitch, switchMissing } from './freeswitch.ts';
 import { startSwitchBot, type SwitchBot } from './bot.ts';
 import { call, finishedLog, hooksOf, nextCaller, phone, PSTN_PORT, registerPhone, startWorld, XML_CURL_TOKEN, type CallLog, type Hook, type World } from './world.ts';
 import { startProduct, type Product } from './product.ts';
+import { pgBin, startPgCluster, type PgCluster } from '../helpers/pg-cluster.ts';
 import { join } from 'node:path';
 import { ulawToL16 } from '../../src/media/g711.ts';
 import { encodeWav } from '../../src/media/wav.ts';
@@ -76,6 +77,22 @@ describe.skipIf(missing !== null)('real FreeSWITCH', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
   }
+
+  // SWITCH_SUITE_DATABASE=postgres: every controller of the suite on PostgreSQL (a throwaway cluster, fsync on)
+  // instead of its SQLite file; the same cases, the same checks.
+  let cluster: PgCluster | undefined;
+  beforeAll(async () => {
+    if (process.env.SWITCH_SUITE_DATABASE === 'postgres') {
+      const bin = pgBin();
+      if (!bin) throw new Error('SWITCH_SUITE_DATABASE=postgres: PostgreSQL is not installed (apt-get install postgresql)');
+      cluster = await startPgCluster(bin, { durable: true });
+      process.env.SWITCH_SUITE_PG_URL = cluster.url;
+    }
+  });
+  afterAll(() => {
+    delete process.env.SWITCH_SUITE_PG_URL;
+    cluster?.stop();
+  });
 
   beforeAll(async () => {
     w = await startWorld(WORLD_ENV);
