@@ -40,11 +40,14 @@ function firstFree(used: Set<string>): string {
 /**
  * The smallest free number of the namespace from 1001 (then 1000, then none: a 409). Call it inside the
  * transaction that inserts the number. SQLite: nothing else writes meanwhile, so two creations cannot pick the
- * same one. PostgreSQL (READ COMMITTED): they can; the unique index on the table's (org, number) refuses the
- * second, and the caller runs its transaction again (human agents' createAgent does).
+ * same one. PostgreSQL (READ COMMITTED): the organization's row is locked first, as assertNumberFree does, so
+ * creations in one organization pick their numbers one after the other until commit (with only the unique
+ * index and a retry, five agents created at once could lose the race four times running: a 500). The unique
+ * index on the table's (org, number) still refuses a duplicate, and createAgent still retries on it.
  */
 export async function nextFreeNumber(db: AsyncDb, orgId: string): Promise<string> {
-  const { extensions: e, ivrs: i, queues: q } = db.t;
+  const { extensions: e, ivrs: i, queues: q, organizations: o } = db.t;
+  if (db.driver.dialect === 'postgres') await db.select({ id: o.id }).from(o).where(eq(o.id, orgId)).for('no key update');
   // One after the other: inside a transaction they share one PostgreSQL connection.
   const used = new Set<string>();
   for (const r of await db.select({ n: i.extension }).from(i).where(eq(i.orgId, orgId))) used.add(r.n);
