@@ -55,8 +55,10 @@ export function createDialer(o: DialerOptions): Dialer {
   let again = false;
   let off: (() => void) | null = null;
   const placing = new Set<Promise<void>>();
-  // Calls placed by this dialer and not yet ended: their call.hangup wakes it.
+  // Calls placed by this dialer and not yet ended: their call.hangup wakes it. A call whose socket another
+  // instance took ends there (that instance's tick settles it), so the oldest ids are dropped past a bound.
   const mine = new Set<string>();
+  const MINE_MAX = 10_000;
   // A token bucket: `maxCps` a second, at most one second's worth saved up.
   const maxCps = o.maxCps ?? 20;
   let tokens = maxCps;
@@ -68,6 +70,7 @@ export function createDialer(o: DialerOptions): Dialer {
 
   const place = (c: DueCampaign, id: string): void => {
     mine.add(id);
+    if (mine.size > MINE_MAX) mine.delete(mine.values().next().value!);
     const p = o.calls.place(id).then(() => o.onPlaced?.(), (err: unknown) => {
       mine.delete(id);
       // Nothing went out (the switch went away between claim and originate): the number is due again.
