@@ -124,6 +124,7 @@ export function createReconciler(d: ReconcilerDeps): Reconciler {
   const seen = new Map<string, OpenRow>();
   let horizon = 0;
   let running: Promise<SweepResult> | null = null;
+  let queued: Promise<SweepResult> | null = null;
   let timer: NodeJS.Timeout | null = null;
   let followUp: NodeJS.Timeout | null = null;
   let offState: (() => void) | null = null;
@@ -310,11 +311,20 @@ export function createReconciler(d: ReconcilerDeps): Reconciler {
   };
 
   const sweep = (reason: SweepReason): Promise<SweepResult> => {
-    // One sweep at a time in this process; a request meanwhile shares the running one.
-    running ??= run(reason).finally(() => {
-      running = null;
+    // One sweep at a time in this process. A request while one runs gets one more sweep after it (shared by
+    // every request meanwhile): the running one asked only the switches up when it began, and a switch that
+    // has just reconnected must be asked now, not at the follow-up.
+    if (!running) {
+      running = run(reason).finally(() => {
+        running = null;
+      });
+      return running;
+    }
+    queued ??= running.then(() => undefined, () => undefined).then(() => {
+      queued = null;
+      return sweep(reason);
     });
-    return running;
+    return queued;
   };
 
   const fire = (reason: SweepReason): void => {

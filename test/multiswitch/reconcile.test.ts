@@ -10,7 +10,7 @@ import { silentLogger } from '../../src/runtime/logger.ts';
 import { createCallEventBus, type CallEvent } from '../../src/domain/call-events.ts';
 import { createCallRegistry } from '../../src/call/registry.ts';
 import { createReconciler, type SweepReason, type SweepResult } from '../../src/switch/reconcile.ts';
-import { createReconcileStore } from '../../src/switch/reconcile-store.ts';
+import { createReconcileStore, type ReconcileStore } from '../../src/switch/reconcile-store.ts';
 import { createSwitches } from '../../src/switch/switches.ts';
 import { InboundEmulator } from '../emulator/inbound-server.ts';
 import { testClient } from '../helpers/switches.ts';
@@ -31,7 +31,8 @@ async function emulated(channels: Set<string>, port = 0) {
   return emu;
 }
 
-async function setup() {
+/** `wrapStore` lets a test hold the reconciler inside a sweep. */
+async function setup(wrapStore: (s: ReconcileStore) => ReconcileStore = (s) => s) {
   const api = await openTestApi();
   cleanups.push(() => api.close());
   const db = api.deps.adb;
@@ -46,7 +47,7 @@ async function setup() {
   bus.subscribe((e) => events.push(e));
   const sweeps: Array<{ reason: SweepReason; result: SweepResult }> = [];
   const reconciler = createReconciler({
-    store: createReconcileStore(db), switches, registry: createCallRegistry(), bus,
+    store: wrapStore(createReconcileStore(db)), switches, registry: createCallRegistry(), bus,
     snapshots: { lookupDid: () => null }, logger: silentLogger(), now: () => new Date(NOW),
     settings: { intervalMs: 0, settleMs: 0, defaultCountryCode: '91' },
     onSweep: (reason, result) => sweeps.push({ reason, result }),
@@ -116,5 +117,34 @@ describe('reconciliation with several switches', () => {
     await expect.poll(() => t.sweeps.some((s) => s.result.closed === 2), { timeout: 3_000 }).toBe(true);
     expect(await t.outcomes([youngB, unknown])).toEqual(['controller_lost', 'controller_lost']);
     expect(t.listings(again)).toBeGreaterThan(0);
+  });
+
+  it('a switch that reconnects while a sweep runs gets a sweep of its own right after it, not that sweep\'s result', async () => {
+    let hold: Promise<void> | null = null;
+    let release = () => {};
+    const t = await setup((store) => ({
+      ...store,
+      claimLease: async (...args) => {
+        if (hold) await hold;
+        return store.claimLease(...args);
+      },
+    }));
+    const youngB = await t.insert('b');
+    const port = t.emus.b.port;
+    await t.emus.b.close();
+    await expect.poll(() => t.switches.get('b')!.connected, { timeout: 2_000 }).toBe(false);
+
+    hold = new Promise((resolve) => (release = resolve));
+    const first = t.reconciler.sweep('connect'); // began with a alone
+    await emulated(new Set(), port);
+    await expect.poll(() => t.switches.get('b')!.connected, { timeout: 2_000 }).toBe(true);
+    const second = t.reconciler.sweep('connect');
+    const third = t.reconciler.sweep('connect');
+    hold = null;
+    release();
+    expect(await first).toMatchObject({ ran: true, closed: 0, waiting: 1 });
+    expect(await second).toMatchObject({ ran: true, closed: 1, waiting: 0 });
+    expect(third).toBe(second); // requests meanwhile share the one queued sweep
+    expect(await t.outcomes([youngB])).toEqual(['controller_lost']);
   });
 });
