@@ -16,17 +16,18 @@ export const CALL_EVENTS = ['CHANNEL_EXECUTE_COMPLETE', 'CHANNEL_HANGUP'] as con
 const LINGER_S = 30;
 
 /**
- * A call's setup, sent in the same write as `connect` (createOutboundServer's `afterConnect`): linger, and
- * the two event types a call needs. Not `myevents`: it subscribes the socket to ~25 channel event types,
- * and FreeSWITCH's event_handler runs, under one global lock, for every event of every call, for every
- * socket, the filter checks of each socket the event type is subscribed on (two header lookups per
- * socket with Event-Name filters) — O(calls²) work in the switch, whose CPU is the bottleneck. With
- * `event plain` of two types, the other types stop at an array lookup; `filter Unique-ID <uuid>` (sent
- * with the first commands, once the connect reply gave the uuid: openEslChannel) keeps only this
- * channel's events. Events of other channels that slip through before it are ignored (executes and the
- * hangup are matched by Application-UUID and Unique-ID).
+ * A call's setup, sent in the same write as `connect` (createOutboundServer's `afterConnect`): linger only.
+ * The two event types a call needs are asked for once the connect reply gave the uuid, right after the
+ * `filter Unique-ID <uuid>` and in the same write as the call's first commands (openEslChannel), never
+ * before: FreeSWITCH's event_handler hands every event of every call to each socket subscribed to its type
+ * and without a filter, so a socket subscribed before its filter gets every other call's
+ * EXECUTE_COMPLETE and HANGUP (~6 KB each, serialized by the switch) for that whole round trip. Under load
+ * the round trip grows, and so does that traffic: at 60 calls/s on one core the switch's sockets got
+ * ~11 such events for each one of their own, and the switch fell over (docs/esl.md, fact 13). Not
+ * `myevents` either: it subscribes ~25 channel event types. A caller who hangs up before the
+ * subscription leaves only the linger notice: OutboundSession reads the hangup from the channel then.
  */
-export const CALL_SETUP_COMMANDS: readonly string[] = [`linger ${LINGER_S}`, `event plain ${CALL_EVENTS.join(' ')}`];
+export const CALL_SETUP_COMMANDS: readonly string[] = [`linger ${LINGER_S}`];
 
 export interface EslChannelOptions {
   commandTimeoutMs: number;
@@ -67,9 +68,13 @@ export function openEslChannel(first: OutboundSession, opts: EslChannelOptions):
   const gone = new CallSignal((err) => first.logger.error({ err }, 'a listener of the call signal failed'));
   const listeners = new Set<(e: ChannelEvent) => void>();
   const follow = (s: OutboundSession): void => {
-    // Only this channel's events from here on; it leaves in the same write as the socket's first commands.
+    // Only this channel's events, then the subscription (CALL_SETUP_COMMANDS): both leave in the same write
+    // as the socket's first commands.
     s.filter('Unique-ID', s.uuid, cmd(s)).catch((err: unknown) => {
       if (!s.signal.aborted) s.logger.warn({ err }, 'Unique-ID filter refused; events of other calls reach this socket');
+    });
+    s.subscribe(CALL_EVENTS, cmd(s)).catch((err: unknown) => {
+      if (!s.signal.aborted) s.logger.warn({ err }, 'event subscription refused; the call sees no completions');
     });
     // A hangup seen on any of the call's sockets ends the call; a socket closing only when it is current.
     s.signal.addEventListener('abort', () => {
@@ -151,9 +156,12 @@ export function openEslChannel(first: OutboundSession, opts: EslChannelOptions):
         await session.api(`uuid_answer ${session.uuid}`, cmd(session));
         return true;
       } catch (err) {
-        // `-ERR …`: the channel is gone (or going); anything else is a real failure.
-        if (gone.aborted || (err as Error).name === 'EslCommandError') return false;
-        throw err;
+        if (gone.aborted) return false;
+        // `-ERR …`: the channel is gone (or going), maybe before this socket subscribed to its hangup;
+        // anything else is a real failure.
+        if ((err as Error).name !== 'EslCommandError') throw err;
+        await session.readHangup();
+        return false;
       }
     },
 

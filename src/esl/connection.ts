@@ -131,6 +131,14 @@ export class EslConnection {
     if (this.#lastHangup?.uniqueId === uuid) this.#channelHangup ??= this.#lastHangup;
   }
 
+  /**
+   * An event this socket never received, rebuilt by the session that owns it (OutboundSession: a hangup
+   * before the socket was subscribed). It settles what it would have settled had it come from the switch.
+   */
+  deliver(event: EslEvent): void {
+    this.#onEvent(event);
+  }
+
   /** The CHANNEL_HANGUP of the bound channel, once seen. */
   get channelHangup(): EslEvent | undefined {
     return this.#channelHangup;

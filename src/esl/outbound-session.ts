@@ -8,7 +8,7 @@ import type { Logger } from '../runtime/logger.ts';
 import type { ChannelData } from './channel-data.ts';
 import type { CommandOptions, EslConnection, ExecuteOptions } from './connection.ts';
 import type { ExecuteResult } from './pending.ts';
-import type { EslEvent } from './event.ts';
+import { parseEventText, type EslEvent } from './event.ts';
 import type { DisconnectNoticeFrame } from './parser.ts';
 import { EslAbortError, EslTimeoutError, type ApiResult, type EslReply } from './replies.ts';
 import { CallSignal, type CancelSignal } from './call-signal.ts';
@@ -43,7 +43,16 @@ export interface OutboundSessionOptions {
   readonly exitTimeoutMs?: number;
   /** `performance.now()` when the server accepted the socket (default: when the session is made). */
   readonly acceptedAt?: number;
+  /** After a linger notice, how long the CHANNEL_HANGUP may take before the channel is asked (default 1 s). */
+  readonly lateHangupMs?: number;
 }
+
+/**
+ * The linger notice says the channel is down. Its CHANNEL_HANGUP usually follows within one 20 ms poll of
+ * the socket (it comes through FreeSWITCH's event thread, the notice from the socket's own loop); past
+ * this, the hangup fired before the socket subscribed to it, and the channel itself is asked.
+ */
+const LATE_HANGUP_MS = 1_000;
 
 export class OutboundSession {
   readonly uuid: string;
@@ -56,6 +65,8 @@ export class OutboundSession {
   readonly #exitTimeoutMs: number;
   #hangup: EslEvent | undefined;
   #notice: DisconnectNoticeFrame | undefined;
+  #lateTimer: NodeJS.Timeout | undefined;
+  readonly #lateHangupMs: number;
   readonly #unsubscribe: Array<() => void> = [];
 
   constructor(options: OutboundSessionOptions) {
@@ -66,15 +77,18 @@ export class OutboundSession {
     this.acceptedAt = options.acceptedAt ?? performance.now();
     this.#gone = new CallSignal((err) => this.logger.error({ err }, 'a listener of the call signal failed'));
     this.#exitTimeoutMs = options.exitTimeoutMs ?? 2_000;
+    this.#lateHangupMs = options.lateHangupMs ?? LATE_HANGUP_MS;
     this.conn.bindChannel(this.uuid);
     this.#unsubscribe.push(
       this.conn.on('event', (event) => this.#handleEvent(event)),
       this.conn.on('disconnect-notice', (frame) => {
         this.#notice = frame;
+        if (frame.disposition === 'linger') this.#awaitHangup();
       }),
     );
     // `closed` never rejects (see EslConnection.closed); the callback only unsubscribes and aborts.
     void this.conn.closed.then(() => {
+      clearTimeout(this.#lateTimer);
       for (const off of this.#unsubscribe.splice(0)) off();
       if (!this.#gone.aborted) this.#gone.abort(new EslSocketClosedError('esl socket closed'));
     });
@@ -222,6 +236,44 @@ export class OutboundSession {
       this.conn.destroy();
       await this.conn.closed;
     }
+  }
+
+  /**
+   * The socket subscribes to events only after its `Unique-ID` filter (docs/esl.md, fact 13), so a caller
+   * who hangs up in that first round trip leaves no CHANNEL_HANGUP here: only the linger notice. Then the
+   * channel's data (`uuid_dump`: every variable and `Hangup-Cause`; the session lives while the socket
+   * lingers) stands in for the event, and settles the waits the event would have settled.
+   */
+  #awaitHangup(): void {
+    if (this.#hangup || this.#lateTimer) return;
+    this.#lateTimer = setTimeout(() => void this.#hangupFromDump(), this.#lateHangupMs);
+    this.#lateTimer.unref();
+  }
+
+  /**
+   * The channel is known to be down (a `uuid_answer` refused, a linger notice): if its CHANNEL_HANGUP has not
+   * come, read the hangup from the channel now (bounded by the exit timeout; never throws).
+   */
+  readHangup(): Promise<void> {
+    clearTimeout(this.#lateTimer);
+    this.#lateTimer = undefined;
+    return this.#hangupFromDump();
+  }
+
+  async #hangupFromDump(): Promise<void> {
+    if (this.#hangup || this.conn.isClosed) return;
+    let dump: EslEvent | undefined;
+    try {
+      const text = (await this.conn.api(`uuid_dump ${this.uuid}`, { timeoutMs: this.#exitTimeoutMs })).body;
+      const parsed = parseEventText(text, Buffer.from(text));
+      if (parsed.ok) dump = parsed.event;
+    } catch (err) {
+      this.logger.debug({ err }, 'uuid_dump after the linger notice failed');
+    }
+    if (this.#hangup || this.conn.isClosed) return;
+    const headers: Record<string, string> = { ...dump?.headers, 'Event-Name': 'CHANNEL_HANGUP', 'Unique-ID': this.uuid };
+    this.logger.debug({ cause: headers['Hangup-Cause'] }, 'no CHANNEL_HANGUP before the linger notice; the channel data stands in');
+    this.conn.deliver({ name: 'CHANNEL_HANGUP', subclass: undefined, uniqueId: this.uuid, headers, headerText: '', body: undefined });
   }
 
   #handleEvent(event: EslEvent): void {

@@ -2,7 +2,9 @@
  * One emulated FreeSWITCH channel: its state, the caller (script, keys, hangup), its apps and its unicast
  * media, shared by every outbound socket open on it. The dialplan's socket app opens the first one; the
  * `socket` app run from a socket opens another for the same channel (CallChannel.goAsync). Every event
- * of the channel goes to each open socket, which keeps or drops it by its own subscription and filters.
+ * of the channel goes to each open socket of every channel on the same emulated switch (`peers`), as
+ * FreeSWITCH's event_handler does: each socket keeps or drops it by its own subscription and filters
+ * (and, with `myevents`, by its channel's uuid).
  */
 import type { AppContext, AppHandler, AppOutcome, PlayOutcome } from './app-context.ts';
 import { promptMs } from './app-context.ts';
@@ -36,14 +38,25 @@ export class EmulatedChannel implements SocketHost {
   #finished!: () => void;
 
   readonly #recordFirst: ((dir: 'in' | 'out', data: Buffer) => void) | undefined;
+  /** The channels up on the same emulated switch (this one included while it is up). */
+  readonly #peers: Set<EmulatedChannel>;
 
-  /** `recordFirst`: where the first socket's bytes go (default: its own recorder). */
-  constructor(init: ChannelInit, options: { script?: CallerScript; timeScale?: number; recordFirst?: (dir: 'in' | 'out', data: Buffer) => void }) {
+  /**
+   * `recordFirst`: where the first socket's bytes go (default: its own recorder). `peers`: the channels of
+   * the same emulated switch, whose sockets see this channel's events too (default: this channel alone).
+   */
+  constructor(
+    init: ChannelInit,
+    options: { script?: CallerScript; timeScale?: number; recordFirst?: (dir: 'in' | 'out', data: Buffer) => void; peers?: Set<EmulatedChannel> },
+  ) {
     this.model = new ChannelModel(init);
     this.#recordFirst = options.recordFirst;
     this.script = options.script ?? {};
     this.timeScale = options.timeScale ?? 0.05;
+    this.#peers = options.peers ?? new Set();
+    this.#peers.add(this);
     this.done = new Promise((resolve) => (this.#finished = resolve));
+    void this.done.then(() => this.#peers.delete(this));
   }
 
   get gone(): boolean {
@@ -73,7 +86,7 @@ export class EmulatedChannel implements SocketHost {
   }
 
   emit(name: string, extra: wire.Pairs = [], options: { withVariables?: boolean; subclass?: string } = {}): void {
-    const open = this.sockets.filter((s) => s.open);
+    const open = [...this.#peers].flatMap((c) => c.sockets.filter((s) => s.open));
     if (open.length === 0) return;
     const pairs = this.model.event(name, extra, options);
     for (const s of open) s.deliver(name, options.subclass, pairs);

@@ -135,6 +135,8 @@ export class EmulatedSocket {
         : this.#myevents || this.#subscribed.has(name) || this.#subscribed.has('ALL');
     if (!wanted) return;
     if (this.#filters.length > 0 && !this.#filters.some(([h, v]) => pairs.some(([k, x]) => k === h && x === v))) return;
+    // mod_event_socket: a `myevents` socket drops every other channel's event, whatever it subscribed to.
+    if (this.#myevents && !pairs.some(([k, v]) => k === 'Unique-ID' && v === this.#host.model.uuid)) return;
     const bytes = wire.eventPlain(pairs);
     if (this.#busy) this.#held.push(bytes);
     else this.write(bytes);
@@ -321,6 +323,11 @@ export class EmulatedSocket {
       if (this.#host.gone) return this.write(wire.apiResponse('-ERR No such channel!\n'));
       this.#host.answer();
       this.write(wire.apiResponse('+OK\n'));
+      return;
+    }
+    if (name === 'uuid_dump' && mine) {
+      // mod_commands: the channel's data (CHANNEL_DATA, every variable, Hangup-Cause once down), serialized.
+      this.write(wire.apiResponse(`${wire.encodePairs(this.#host.model.event('CHANNEL_DATA', [], { fn: 'uuid_dump_function' }))}\n`));
       return;
     }
     if (name === 'uuid_kill' && mine) {

@@ -8,6 +8,7 @@
  *   const inbound = emu.inbound({ password: 'ClueCon' }); await inbound.listen();
  */
 import { EmulatedCall, type PlaceCallOptions } from './outbound-call.ts';
+import type { EmulatedChannel } from './emulated-channel.ts';
 import { InboundEmulator, type InboundEmulatorOptions } from './inbound-server.ts';
 
 export type { CallerScript, CallerStep, CallerAction, BridgeOutcome, MalformedVariant, Trigger } from './caller-script.ts';
@@ -33,12 +34,14 @@ export interface Emulator {
 
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const calls: EmulatedCall[] = [];
+  // One switch: every call's events reach every call's sockets (each keeps what it subscribed and filtered).
+  const peers = new Set<EmulatedChannel>();
   return {
     calls,
     placeCall(o) {
       const port = o.port ?? options.port;
       if (port === undefined) throw new Error('placeCall: no port (pass one or set it on createEmulator)');
-      const call = new EmulatedCall({ ...o, port, timeScale: o.timeScale ?? options.timeScale });
+      const call = new EmulatedCall({ ...o, port, timeScale: o.timeScale ?? options.timeScale, peers });
       calls.push(call);
       return call;
     },

@@ -19,6 +19,8 @@ export interface PlaceCallOptions extends ChannelInit {
   readonly timeScale?: number;
   /** How the dialplan's socket app connects: `static` (default, `… full`, the product) or `async` (`… async full`). */
   readonly socketMode?: SocketMode;
+  /** The channels up on the same emulated switch (createEmulator's): their sockets see this call's events. */
+  readonly peers?: Set<EmulatedChannel>;
 }
 
 export interface CallSummary {
@@ -44,7 +46,7 @@ export class EmulatedCall {
     const appData = `127.0.0.1:${options.port} ${mode === 'async' ? 'async full' : 'full'}`;
     // The first socket records through the call's recorder: a test may wrap `recorder.record` to watch it.
     const recordFirst = (dir: 'in' | 'out', data: Buffer) => this.recorder.record(dir, data);
-    this.channel = new EmulatedChannel(options, { script: options.script, timeScale: options.timeScale, recordFirst });
+    this.channel = new EmulatedChannel(options, { script: options.script, timeScale: options.timeScale, recordFirst, peers: options.peers });
     this.channel.model.setVar('current_application_data', appData);
     this.channel.model.setVar('current_application', 'socket');
     this.channel.model.setVar('socket_host', '127.0.0.1');

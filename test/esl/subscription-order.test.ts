@@ -1,0 +1,118 @@
+/**
+ * A call's socket subscribes to its two event types only after its Unique-ID filter, in the write after the
+ * connect reply (docs/esl.md, fact 13). A caller who hangs up before FreeSWITCH reads that write leaves no
+ * CHANNEL_HANGUP on the socket, only the linger notice: the session then reads the hangup from the
+ * channel (`api uuid_dump`), and every wait ends with the real cause.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { CALL_SETUP_COMMANDS, openEslChannel } from '../../src/call/esl-channel.ts';
+import type { OutboundSession } from '../../src/esl/outbound-session.ts';
+import type { EmulatedCall } from '../emulator/index.ts';
+import { startHarness, type Harness } from './harness.ts';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+/** Hangs the caller up the moment the controller writes `marker`, before the emulator reads it. */
+function hangUpOnWrite(call: EmulatedCall, marker: string, cause: string): void {
+  const record = call.recorder.record.bind(call.recorder);
+  let done = false;
+  call.recorder.record = (dir, data) => {
+    record(dir, data);
+    if (done || dir !== 'out' || !data.includes(marker)) return;
+    done = true;
+    call.hangup(cause);
+  };
+}
+
+describe('a hangup before the socket subscribed to it', () => {
+  it('the linger notice, then uuid_dump: the pending app ends as a hangup with the real cause', async () => {
+    let seen: { kind: string; cause: string | null; hungUp: boolean; ms: number } | undefined;
+    h = await startHarness(async (s: OutboundSession) => {
+      const channel = openEslChannel(s, { commandTimeoutMs: 1_000, executeTimeoutMs: 60_000 });
+      const t0 = performance.now();
+      const res = await channel.execute('playback', 'tone_stream://%(1000,0,440)').catch((err: Error) => err);
+      seen = {
+        kind: res instanceof Error ? res.name : res.completed ? 'complete' : 'hangup',
+        cause: channel.hangupCause(),
+        hungUp: s.hungUp,
+        ms: performance.now() - t0,
+      };
+    }, { afterConnect: CALL_SETUP_COMMANDS });
+    const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001' });
+    hangUpOnWrite(call, 'filter Unique-ID', 'ORIGINATOR_CANCEL');
+    await call.done;
+    await h.server.idle();
+
+    const commands = call.recorder.commands().map((c) => c.split('\n')[0]!);
+    // Subscribed after the hangup: the switch sent no CHANNEL_HANGUP, only the linger notice.
+    expect(call.recorder.frames().some((f) => f.kind === 'event' && f.event.name === 'CHANNEL_HANGUP')).toBe(false);
+    expect(call.recorder.frames().some((f) => f.kind === 'disconnect-notice' && f.disposition === 'linger')).toBe(true);
+    expect(commands).toContain(`api uuid_dump ${call.uuid}`);
+    expect(seen).toMatchObject({ kind: 'hangup', cause: 'ORIGINATOR_CANCEL', hungUp: true });
+    // Not the app's own timeout (a minute): about one second after the notice.
+    expect(seen!.ms).toBeLessThan(5_000);
+    expect(commands.at(-1)).toBe('exit');
+  });
+
+  it('a hangup after the subscription comes as CHANNEL_HANGUP: no uuid_dump', async () => {
+    let cause: string | null = null;
+    h = await startHarness(async (s: OutboundSession) => {
+      const channel = openEslChannel(s, { commandTimeoutMs: 1_000, executeTimeoutMs: 60_000 });
+      await channel.execute('playback', 'tone_stream://%(1000,0,440)').catch(() => undefined);
+      cause = channel.hangupCause();
+    }, { afterConnect: CALL_SETUP_COMMANDS });
+    const call = h.emu.placeCall({
+      destination: '918065978001',
+      callerIdNumber: '9800000001',
+      script: { steps: [{ when: { onApp: 'playback', afterMs: 5 }, do: { kind: 'hangup' } }] },
+    });
+    await call.done;
+    await h.server.idle();
+    expect(cause).toBe('NORMAL_CLEARING');
+    expect(call.recorder.commands().some((c) => c.startsWith('api uuid_dump'))).toBe(false);
+  });
+});
+
+describe('events of other calls', () => {
+  /** Two calls at once, each playing three tones (2 s, 100 ms at the harness's time scale); the uuids of the events each call's socket got. */
+  async function twoCalls(afterConnect: readonly string[], open: (s: OutboundSession) => (app: string, arg: string) => Promise<unknown>) {
+    h = await startHarness(async (s: OutboundSession) => {
+      const run = open(s);
+      for (let i = 0; i < 3; i++) await run('playback', 'tone_stream://%(2000,0,440)');
+    }, { afterConnect });
+    const calls = [0, 1].map(() => h!.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001' }));
+    await Promise.all(calls.map((c) => c.done));
+    await h.server.idle();
+    return calls.map((c) => ({
+      own: c.uuid,
+      seen: new Set(c.first.recorder.frames().flatMap((f) => (f.kind === 'event' ? [f.event.uniqueId] : []))),
+    }));
+  }
+
+  it('a socket subscribed before its filter gets them (the emulator delivers every channel\'s events to every socket, as the switch does)', async () => {
+    // Subscribed with connect; the filter only after the first tone (a slow round trip, as under load).
+    const got = await twoCalls(['linger 30', 'event plain CHANNEL_EXECUTE_COMPLETE CHANNEL_HANGUP'], (s) => {
+      let filtered = false;
+      return async (app, arg) => {
+        await s.execute(app, arg);
+        if (!filtered) await s.filter('Unique-ID', s.uuid);
+        filtered = true;
+      };
+    });
+    // Both first tones ran at once: each socket got the other call's completion.
+    for (const g of got) expect([...g.seen].some((u) => u !== g.own)).toBe(true);
+  });
+
+  it('the product\'s order (linger with connect; filter, then subscription) lets none through', async () => {
+    const got = await twoCalls(CALL_SETUP_COMMANDS, (s) => {
+      const channel = openEslChannel(s, { commandTimeoutMs: 1_000, executeTimeoutMs: 5_000 });
+      return (app, arg) => channel.execute(app, arg);
+    });
+    for (const g of got) expect([...g.seen]).toEqual([g.own]);
+  });
+});
+
