@@ -13,10 +13,11 @@
  * Knobs: BENCH_SWITCH_RATES (calls/s, default 20,40,…,200), BENCH_SWITCH_RUNG_S (default 10),
  * BENCH_SWITCH_TARGETS (default controller,native), BENCH_SWITCH_CONTROLLER_DIR=<another checkout>
  * (its controller instead of this one's, e.g. a `git worktree` with a change), BENCH_SWITCH_SOCKET_ARGS
- * (the socket app's arguments in the bench's dialplan copy, default `127.0.0.1:8084 async full`),
+ * (the socket app's arguments in the bench's dialplan copy, default the product's `127.0.0.1:8084 full`),
  * BENCH_SWITCH_LAYOUT=dedicated (FreeSWITCH alone on CPU 0, the controller and SIPp on CPU 1: the switch
  * on a host of its own, as deployed), BENCH_SWITCH_KEEP=1 (keep the temp dir: FreeSWITCH's debug log, SIPp's traces), BENCH_SWITCH_PCAP=1
- * (tcpdump SIP and the controller's ESL port into <temp>/sip-esl.pcap during the rungs; with KEEP=1).
+ * (tcpdump SIP and the controller's ESL port into <temp>/sip-esl.pcap during the rungs; with KEEP=1),
+ * BENCH_SWITCH_CPU_PROF=<dir> (a V8 CPU profile of the controller, written when it stops).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

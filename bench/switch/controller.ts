@@ -33,7 +33,10 @@ export interface InstanceOptions {
 export function startController(nodeArgs: string[], work: string, xmlCurlToken: string, cwd = '.', cpu?: number, o: InstanceOptions = {}): RunningController {
   const dataDir = o.dataDir ?? join(work, 'data');
   mkdirSync(dataDir, { recursive: true });
-  const argv = cpu === undefined ? [process.execPath, ...nodeArgs] : ['taskset', '-c', String(cpu), process.execPath, ...nodeArgs];
+  // BENCH_SWITCH_CPU_PROF=<dir>: a V8 CPU profile of each controller (node refuses --cpu-prof in NODE_OPTIONS).
+  const prof = process.env.BENCH_SWITCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SWITCH_CPU_PROF}`] : [];
+  const node = [process.execPath, ...prof, ...nodeArgs];
+  const argv = cpu === undefined ? node : ['taskset', '-c', String(cpu), ...node];
   const child: ChildProcess = spawn(argv[0]!, argv.slice(1), {
     cwd,
     stdio: ['ignore', 'ignore', 'inherit'],
