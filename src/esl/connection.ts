@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { Logger } from '../runtime/logger.ts';
 import type { EslEvent } from './event.ts';
-import { EslParser, type EslFrame, type ParserLimits } from './parser.ts';
+import { EslParser, type DisconnectNoticeFrame, type EslFrame, type ParserLimits } from './parser.ts';
 import {
   EslAbortError,
   EslClosedError,
@@ -80,6 +80,8 @@ export class EslConnection {
   readonly #appTag = randomBytes(4).toString('hex');
   #appSeq = 0;
   #channelHangup: EslEvent | undefined;
+  /** The latest disconnect notice, for a session made after it came (in the connect reply's read). */
+  #lastNotice: DisconnectNoticeFrame | undefined;
   /** The latest CHANNEL_HANGUP on this socket, whatever its channel (see bindChannel). */
   #lastHangup: EslEvent | undefined;
   readonly #onData = (chunk: Buffer): void => this.#handleData(chunk);
@@ -137,6 +139,11 @@ export class EslConnection {
    */
   deliver(event: EslEvent): void {
     this.#onEvent(event);
+  }
+
+  /** The latest disconnect notice received, if any. */
+  get lastDisconnectNotice(): DisconnectNoticeFrame | undefined {
+    return this.#lastNotice;
   }
 
   /** The CHANNEL_HANGUP of the bound channel, once seen. */
@@ -408,6 +415,7 @@ export class EslConnection {
         this.#onEvent(frame.event);
         return;
       case 'disconnect-notice':
+        this.#lastNotice = frame;
         this.#listeners.emit('disconnect-notice', frame, this.#log);
         return;
       case 'auth-request':

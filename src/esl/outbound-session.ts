@@ -8,7 +8,8 @@ import type { Logger } from '../runtime/logger.ts';
 import type { ChannelData } from './channel-data.ts';
 import type { CommandOptions, EslConnection, ExecuteOptions } from './connection.ts';
 import type { ExecuteResult } from './pending.ts';
-import { parseEventText, type EslEvent } from './event.ts';
+import type { EslEvent } from './event.ts';
+import type { EslHeaders } from './headers.ts';
 import type { DisconnectNoticeFrame } from './parser.ts';
 import { EslAbortError, EslTimeoutError, type ApiResult, type EslReply } from './replies.ts';
 import { CallSignal, type CancelSignal } from './call-signal.ts';
@@ -92,9 +93,14 @@ export class OutboundSession {
       for (const off of this.#unsubscribe.splice(0)) off();
       if (!this.#gone.aborted) this.#gone.abort(new EslSocketClosedError('esl socket closed'));
     });
-    // A hangup read together with the connect reply (setup pipelined with `connect`) came before us.
+    // A hangup, or the linger notice of one, read together with the connect reply came before us.
     const early = this.conn.channelHangup;
     if (early) this.#handleEvent(early);
+    const notice = this.conn.lastDisconnectNotice;
+    if (notice) {
+      this.#notice = notice;
+      if (notice.disposition === 'linger') this.#awaitHangup();
+    }
   }
 
   /** Aborts on CHANNEL_HANGUP (reason `EslHangupError`) or socket close (`EslSocketClosedError`). */
@@ -241,8 +247,11 @@ export class OutboundSession {
   /**
    * The socket subscribes to events only after its `Unique-ID` filter (docs/esl.md, fact 13), so a caller
    * who hangs up in that first round trip leaves no CHANNEL_HANGUP here: only the linger notice. Then the
-   * channel's data (`uuid_dump`: every variable and `Hangup-Cause`; the session lives while the socket
-   * lingers) stands in for the event, and settles the waits the event would have settled.
+   * channel's data stands in for the event and settles the waits the event would have settled: a second
+   * `connect`, which mod_event_socket answers from the socket's own session (every variable, and
+   * `Hangup-Cause` once the channel is down). Not `uuid_dump`/`uuid_getvar`: they locate the session,
+   * which fails once it hung up (`-ERR No such channel!`, real switch); and the `hangup_cause` variable is
+   * set only when the channel's thread, held by this socket, reaches its hangup state.
    */
   #awaitHangup(): void {
     if (this.#hangup || this.#lateTimer) return;
@@ -262,16 +271,14 @@ export class OutboundSession {
 
   async #hangupFromDump(): Promise<void> {
     if (this.#hangup || this.conn.isClosed) return;
-    let dump: EslEvent | undefined;
+    let data: EslHeaders | undefined;
     try {
-      const text = (await this.conn.api(`uuid_dump ${this.uuid}`, { timeoutMs: this.#exitTimeoutMs })).body;
-      const parsed = parseEventText(text, Buffer.from(text));
-      if (parsed.ok) dump = parsed.event;
+      data = (await this.conn.command('connect', undefined, { timeoutMs: this.#exitTimeoutMs })).headers;
     } catch (err) {
-      this.logger.debug({ err }, 'uuid_dump after the linger notice failed');
+      this.logger.debug({ err }, 'reading the channel data after its hangup failed');
     }
     if (this.#hangup || this.conn.isClosed) return;
-    const headers: Record<string, string> = { ...dump?.headers, 'Event-Name': 'CHANNEL_HANGUP', 'Unique-ID': this.uuid };
+    const headers: Record<string, string> = { ...data, 'Event-Name': 'CHANNEL_HANGUP', 'Unique-ID': this.uuid };
     this.logger.debug({ cause: headers['Hangup-Cause'] }, 'no CHANNEL_HANGUP before the linger notice; the channel data stands in');
     this.conn.deliver({ name: 'CHANNEL_HANGUP', subclass: undefined, uniqueId: this.uuid, headers, headerText: '', body: undefined });
   }

@@ -82,7 +82,9 @@ export type Parsed<T> = T | { readonly ok: false; readonly error: EslCommandErro
 export function classifyText(text: string): { ok: boolean; rest: string } {
   // trim() strips exactly what \s matches (WhiteSpace and LineTerminator), without two regex passes.
   const t = text.trim();
-  if (t === '-ERR' || t.startsWith('-ERR ') || t.startsWith('-ERR\n')) return { ok: false, rest: t.slice(4).trim() };
+  // `-ERR …`, and mod_commands' own forms: `-ERROR` (uuid_answer of a channel gone), `-USAGE: …`.
+  if (t.startsWith('-ERR')) return { ok: false, rest: t.startsWith('-ERROR') ? t.slice(1).trim() : t.slice(4).trim() };
+  if (t.startsWith('-USAGE')) return { ok: false, rest: t.slice(1).trim() };
   if (t === '+OK' || t.startsWith('+OK ') || t.startsWith('+OK\n')) return { ok: true, rest: t.slice(3).trim() };
   return { ok: true, rest: t };
 }

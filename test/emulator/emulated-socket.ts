@@ -320,13 +320,15 @@ export class EmulatedSocket {
     }
     if (name === 'uuid_answer' && mine) {
       // Runs in the socket's thread at once (no park tick), like the real switch.
-      if (this.#host.gone) return this.write(wire.apiResponse('-ERR No such channel!\n'));
+      // mod_commands answers `-ERROR` both when the channel cannot be located and when it cannot be answered.
+      if (this.#host.gone) return this.write(wire.apiResponse('-ERROR\n'));
       this.#host.answer();
       this.write(wire.apiResponse('+OK\n'));
       return;
     }
     if (name === 'uuid_dump' && mine) {
-      // mod_commands: the channel's data (CHANNEL_DATA, every variable, Hangup-Cause once down), serialized.
+      // mod_commands locates the session: a channel that hung up is no longer found (real switch, linger).
+      if (this.#host.gone) return this.write(wire.apiResponse('-ERR No such channel!\n'));
       this.write(wire.apiResponse(`${wire.encodePairs(this.#host.model.event('CHANNEL_DATA', [], { fn: 'uuid_dump_function' }))}\n`));
       return;
     }

@@ -170,4 +170,10 @@ describe('replies', () => {
     const status = parseApiBody('api status', 'UP 0 years\n');
     expect(status.ok && status.text).toBe('UP 0 years');
   });
+
+  it('mod_commands\' own error forms are errors too: -ERROR (uuid_answer of a channel gone, real switch), -USAGE', () => {
+    expect(parseApiBody('api uuid_answer x', '-ERROR\n').ok).toBe(false);
+    expect(classifyText('-USAGE: <uuid>')).toEqual({ ok: false, rest: 'USAGE: <uuid>' });
+    expect(classifyText('-ERROR')).toEqual({ ok: false, rest: 'ERROR' });
+  });
 });

@@ -2,7 +2,7 @@
  * A call's socket subscribes to its two event types only after its Unique-ID filter, in the write after the
  * connect reply (docs/esl.md, fact 13). A caller who hangs up before FreeSWITCH reads that write leaves no
  * CHANNEL_HANGUP on the socket, only the linger notice: the session then reads the hangup from the
- * channel (`api uuid_dump`), and every wait ends with the real cause.
+ * channel (a second `connect`, answered from the socket's own session), and every wait ends with the real cause.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CALL_SETUP_COMMANDS, openEslChannel } from '../../src/call/esl-channel.ts';
@@ -29,7 +29,7 @@ function hangUpOnWrite(call: EmulatedCall, marker: string, cause: string): void 
 }
 
 describe('a hangup before the socket subscribed to it', () => {
-  it('the linger notice, then uuid_dump: the pending app ends as a hangup with the real cause', async () => {
+  it('the linger notice, then a second connect: the pending app ends as a hangup with the real cause', async () => {
     let seen: { kind: string; cause: string | null; hungUp: boolean; ms: number } | undefined;
     h = await startHarness(async (s: OutboundSession) => {
       const channel = openEslChannel(s, { commandTimeoutMs: 1_000, executeTimeoutMs: 60_000 });
@@ -51,14 +51,36 @@ describe('a hangup before the socket subscribed to it', () => {
     // Subscribed after the hangup: the switch sent no CHANNEL_HANGUP, only the linger notice.
     expect(call.recorder.frames().some((f) => f.kind === 'event' && f.event.name === 'CHANNEL_HANGUP')).toBe(false);
     expect(call.recorder.frames().some((f) => f.kind === 'disconnect-notice' && f.disposition === 'linger')).toBe(true);
-    expect(commands).toContain(`api uuid_dump ${call.uuid}`);
+    expect(commands.filter((c) => c === 'connect')).toHaveLength(2);
     expect(seen).toMatchObject({ kind: 'hangup', cause: 'ORIGINATOR_CANCEL', hungUp: true });
     // Not the app's own timeout (a minute): about one second after the notice.
     expect(seen!.ms).toBeLessThan(5_000);
     expect(commands.at(-1)).toBe('exit');
   });
 
-  it('a hangup after the subscription comes as CHANNEL_HANGUP: no uuid_dump', async () => {
+  it('a hangup at the connect: its linger notice, read with the connect reply before the session existed, still counts', async () => {
+    let seen: { cause: string | null; ms: number } | undefined;
+    h = await startHarness(async (s: OutboundSession) => {
+      const channel = openEslChannel(s, { commandTimeoutMs: 1_000, executeTimeoutMs: 60_000 });
+      const t0 = performance.now();
+      await channel.execute('playback', 'tone_stream://%(1000,0,440)');
+      seen = { cause: channel.hangupCause(), ms: performance.now() - t0 };
+    }, { afterConnect: CALL_SETUP_COMMANDS });
+    const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001' });
+    // The caller leaves as the switch replies to `linger`: its notice follows that reply at once. (Before
+    // `linger` is read, FreeSWITCH closes the socket instead: mod_event_socket's read loop.)
+    const record = call.recorder.record.bind(call.recorder);
+    call.recorder.record = (dir, data) => {
+      record(dir, data);
+      if (dir === 'in' && data.includes('will linger')) call.hangup('NORMAL_CLEARING');
+    };
+    await call.done;
+    await h.server.idle();
+    expect(seen?.cause).toBe('NORMAL_CLEARING');
+    expect(seen!.ms).toBeLessThan(5_000);
+  });
+
+  it('a hangup after the subscription comes as CHANNEL_HANGUP: one connect only', async () => {
     let cause: string | null = null;
     h = await startHarness(async (s: OutboundSession) => {
       const channel = openEslChannel(s, { commandTimeoutMs: 1_000, executeTimeoutMs: 60_000 });
@@ -73,7 +95,7 @@ describe('a hangup before the socket subscribed to it', () => {
     await call.done;
     await h.server.idle();
     expect(cause).toBe('NORMAL_CLEARING');
-    expect(call.recorder.commands().some((c) => c.startsWith('api uuid_dump'))).toBe(false);
+    expect(call.recorder.commands().filter((c) => c === 'connect')).toHaveLength(1);
   });
 });
 
