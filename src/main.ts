@@ -15,6 +15,7 @@ import { botsForCalls, preconnectPlacedBot } from './call/bots.ts';
 import { createAsyncSnapshotReader } from './publish/reader.ts';
 import { soundsDir } from './runtime/env.ts';
 import { callControlFromConfig, switchesFromConfig } from './switch/setup.ts';
+import type { CallControl } from './services/calls/control.ts';
 import { createCallScheduler } from './switch/call-scheduler.ts';
 import { createDialer } from './switch/dialer.ts';
 import { webhookDeliveryFromConfig } from './services/webhooks/setup.ts';
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
 
   const botBridge = botBridgeFromConfig(config, logger.child({ component: 'bot-bridge' }), (leg) => metrics.botLegEnded(leg));
   botLegsActive = () => botBridge.active;
+  let callControl: CallControl | undefined;
   const callServer = await createCallServer({
     host: config.ESL_SERVER_HOST,
     port: config.ESL_SERVER_PORT,
@@ -110,6 +112,8 @@ async function main(): Promise<void> {
       now,
       maskingLookup: createMaskingLookup(adb, now),
       placedCalls: placedCallSource(adb),
+      // The call control is made below (it needs this server's address): reached through a closure.
+      placedWrites: (callId: string) => callControl?.settled(callId) ?? Promise.resolve(),
       contactLookup: createContactLookup(adb),
       voicemail: voicemailCallDeps(config, tts),
       bots: botsForCalls(botBridge),
@@ -134,6 +138,7 @@ async function main(): Promise<void> {
     onDial: (row) => preconnect(row.id, row.orgId, row.spec as PlacedSpec | null),
     onEnd: (callId) => botBridge.release(callId),
   });
+  callControl = calls;
   const scheduler = createCallScheduler({ db: adb, logger, calls, pollMs: config.SCHEDULER_POLL_MS });
   // Dialer campaigns: claims due numbers in the database (any number of instances), places them through `calls`.
   const dialer = createDialer({ db: adb, logger, calls, bus, tickMs: config.DIALER_TICK_MS, maxCps: config.DIALER_MAX_CPS, onPlaced: () => metrics.campaignCallPlaced() });

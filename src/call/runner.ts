@@ -45,6 +45,9 @@ export async function runCall(channel: CallChannel, deps: CallDeps): Promise<voi
     // call.hangup (which carries the row) once it is on disk.
     await channel.release().catch((err: unknown) => s.logger.debug({ err }, 'release failed'));
     await logged;
+    // A placed call's ringing and answer are announced by the switch side after its own writes: call.hangup
+    // comes after them (bounded; calls placed by another instance are not waited for).
+    if (placed && deps.placedWrites) await settledWithin(deps.placedWrites(s.callId), PLACED_WRITES_WAIT_MS);
     emit(s, { type: 'call.hangup', cause, disposition: s.record.disposition, leftAt: s.stage });
   }
 }
@@ -63,6 +66,15 @@ export async function runRoute(s: CallSession, route: () => Promise<void>): Prom
       await s.channel.hangup('NORMAL_TEMPORARY_FAILURE').catch(() => undefined);
     }
   }
+}
+
+const PLACED_WRITES_WAIT_MS = 2_000;
+
+/** Resolves when `p` settles or after `ms`, whichever is first; never rejects. */
+async function settledWithin(p: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p.catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 /** The hangup cause logged for a call whose switch went away under it (as the placed-call recovery does). */

@@ -112,6 +112,8 @@ export interface CallDeps {
   voicemail?: VoicemailCallDeps;
   /** Calls we placed that the controller runs once answered (flow, tts, bot); without it such a call is hung up. */
   placedCalls?: PlacedCallSource;
+  /** The switch side's pending writes of a placed call (CallControl.settled); without it nothing is awaited. */
+  placedWrites?: (callId: string) => Promise<void>;
   /** Latency metrics; without it nothing is timed. */
   metrics?: CallMetrics;
   /** Where the call's rows and recording folders go; without it the database and the disk (storage.ts). */

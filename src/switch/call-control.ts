@@ -11,7 +11,7 @@ import { unansweredOutcome, type CallOutcome } from '../call/outcome.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Db } from '../db/handle.ts';
+import { transaction, type Db } from '../db/handle.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { CallEventBus } from '../domain/call-events.ts';
 import type { EslEvent } from '../esl/event.ts';
@@ -160,9 +160,12 @@ export function createCallControl(o: CallControlOptions): CallControl {
     const path = [...live.path];
     void write(live, 'hangup', async () => {
       const row = await getOutbound(o.db, live.id);
-      await setStatus(o.db, live.id, live.bridged ? 'ended' : 'failed', { endedAt: at, hangupCause: finalCause });
-      await finishCallLog(o.db, live.id, { endedAt: at, startedAt: live.startedAt, cause: finalCause, disposition: outcome, path });
-      if (row?.maskingSessionId) await endMaskingSession(o.db, row.maskingSessionId, 'ended', at);
+      // One transaction: a client that sees the call ended (GET /calls/:id) sees its call log closed too.
+      await transaction(o.db, async (tx) => {
+        await setStatus(tx, live.id, live.bridged ? 'ended' : 'failed', { endedAt: at, hangupCause: finalCause });
+        await finishCallLog(tx, live.id, { endedAt: at, startedAt: live.startedAt, cause: finalCause, disposition: outcome, path });
+        if (row?.maskingSessionId) await endMaskingSession(tx, row.maskingSessionId, 'ended', at);
+      });
       o.bus.emit({ type: 'call.hangup', callId: live.id, orgId: live.orgId, cause: finalCause, disposition: outcome, at });
     });
   };
@@ -371,6 +374,10 @@ export function createCallControl(o: CallControlOptions): CallControl {
   return {
     get connected() {
       return switches?.anyConnected ?? false;
+    },
+    settled(id) {
+      for (const live of byUuid.values()) if (live.id === id) return live.writes;
+      return Promise.resolve();
     },
     async create(call) {
       const scheduled = call.scheduledAt != null;

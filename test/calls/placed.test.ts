@@ -92,6 +92,28 @@ describe('flow calls', () => {
     expect(await outbound(placed.logid)).toMatchObject({ kind: 'flow', status: 'ended', firstNumber: CUSTOMER });
   });
 
+  it('call.hangup waits for the switch side\'s writes of the call (its answer), so call.answered never follows it', async () => {
+    customer.script = dtmfAtMenu('0');
+    // The switch side's writes of this call take 300 ms more than they do.
+    const real = control.settled.bind(control);
+    let written = false;
+    control.settled = async (id) => {
+      await real(id);
+      await new Promise((r) => setTimeout(r, 300));
+      written = true;
+    };
+    let writtenAtHangup: boolean | undefined;
+    h.bus.subscribe((e) => {
+      if (e.type === 'call.hangup') writtenAtHangup = written;
+    });
+    const placed = await h.req<{ logid: string }>('POST', '/api/v1/calls/flow', { did: DID, customer_number: CUSTOMER, flow_id: mainIvr });
+    await ended(placed.logid);
+    await expect.poll(() => writtenAtHangup, { timeout: 5_000 }).toBe(true);
+    const types = h.events.filter((e) => e.callId === placed.logid).map((e) => e.type);
+    expect(types.at(-1)).toBe('call.hangup');
+    expect(types.filter((t) => t === 'call.answered')).toHaveLength(1);
+  });
+
   it('the customer is busy: busy, the row failed, one call.hangup, no session', async () => {
     customer.outcome = 'busy';
     const placed = await h.req<{ logid: string }>('POST', '/api/v1/calls/flow', { did: DID, customer_number: CUSTOMER, flow_id: mainIvr });

@@ -65,6 +65,7 @@ function fakeCalls(db: Db, o: { connected?: boolean; failPlace?: boolean } = {})
     },
     start() {},
     stop() {},
+    settled: () => Promise.resolve(),
   };
   /** What the call control (or the session) writes when a call ends. */
   const end = async (id: string, r: { answered: boolean; disposition: string; cause?: string }) => {

@@ -170,7 +170,7 @@ export async function startController(options: ControllerOptions = {}): Promise<
       ...(options.masking ? { maskingLookup: createMaskingLookup(api.deps.adb, () => new Date()) } : {}),
       ...(options.contacts ? { contactLookup: options.contacts === true ? createContactLookup(api.deps.adb) : options.contacts } : {}),
       ...(options.voicemail ? { voicemail: voicemailCallDeps(api.config, api.deps.tts) } : {}),
-      ...(options.placedCalls ? { placedCalls: placedCallSource(api.deps.adb) } : {}),
+      ...(options.placedCalls ? { placedCalls: placedCallSource(api.deps.adb), placedWrites: (id: string) => api.deps.calls?.settled(id) ?? Promise.resolve() } : {}),
       ...(metrics ? { metrics: metrics.calls } : {}),
     },
   });

@@ -109,7 +109,9 @@ export async function answerCallLog(db: AsyncDb, id: string, answeredAt: string,
 
 export async function finishCallLog(db: AsyncDb, id: string, f: { endedAt: string; startedAt: string; cause: string | null; disposition: string; path: unknown[] }): Promise<void> {
   const { callLogs } = db.t;
-  const duration = Math.max(0, Math.round((Date.parse(f.endedAt) - Date.parse(f.startedAt)) / 1000));
+  // An unreadable start (a row from an older version) gives 0, never NaN (PostgreSQL refuses NaN as an integer).
+  const seconds = Math.round((Date.parse(f.endedAt) - Date.parse(f.startedAt)) / 1000);
+  const duration = Number.isFinite(seconds) ? Math.max(0, seconds) : 0;
   await db.update(callLogs).set({ endedAt: f.endedAt, durationS: duration, hangupCause: f.cause, disposition: f.disposition, path: f.path })
     .where(eq(callLogs.id, id));
 }

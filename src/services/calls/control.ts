@@ -36,4 +36,10 @@ export interface CallControl {
   hangup(orgId: string, id: string, channel?: ChannelRef | null): Promise<'hungup' | 'cancelled'>;
   start(): void;
   stop(): void;
+  /**
+   * Once the database writes this instance has queued for a live call it follows are done (its ringing,
+   * answer, bridge); at once for any other call. A placed call's session waits for it before announcing
+   * call.hangup, so a slow answer write cannot announce call.answered after the hangup.
+   */
+  settled(id: string): Promise<void>;
 }
