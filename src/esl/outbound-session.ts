@@ -255,7 +255,7 @@ export class OutboundSession {
    */
   #awaitHangup(): void {
     if (this.#hangup || this.#lateTimer) return;
-    this.#lateTimer = setTimeout(() => void this.#hangupFromDump(), this.#lateHangupMs);
+    this.#lateTimer = setTimeout(() => void this.#hangupFromChannelData(), this.#lateHangupMs);
     this.#lateTimer.unref();
   }
 
@@ -266,10 +266,10 @@ export class OutboundSession {
   readHangup(): Promise<void> {
     clearTimeout(this.#lateTimer);
     this.#lateTimer = undefined;
-    return this.#hangupFromDump();
+    return this.#hangupFromChannelData();
   }
 
-  async #hangupFromDump(): Promise<void> {
+  async #hangupFromChannelData(): Promise<void> {
     if (this.#hangup || this.conn.isClosed) return;
     let data: EslHeaders | undefined;
     try {

@@ -106,7 +106,10 @@ describe('AI bridge failures', () => {
     const summary = await call.done;
     await h.settle();
     const stats = (await legOf(summary.uuid))!.stats as Record<string, number>;
-    expect(stats.droppedFromBot).toBe(450); // 10 s sent, 1 s buffered (+ what played meanwhile is not counted)
+    // 10 s sent, 1 s buffered: 450 dropped, fewer by the frames that played while the burst was still
+    // arriving (a busy machine spreads the burst over a few play-out ticks).
+    expect(stats.droppedFromBot).toBeLessThanOrEqual(450);
+    expect(stats.droppedFromBot).toBeGreaterThanOrEqual(440);
     const frames = media.received;
     // Play-out is paced by the caller's frames (one back per frame the switch sends, nothing before the
     // first), not by the bot's flood: as many frames came back as the caller sent, give or take the one in

@@ -52,7 +52,7 @@ describe('call scheduler', () => {
     h.control.stop(); // the old process is gone
     const bus = createCallEventBus();
     const events: string[] = [];
-    bus.subscribe((e) => void events.push(e.type));
+    bus.subscribe((e) => void events.push(`${e.type} ${e.callId}`));
     const fresh = createCallControl({ db: h.api.deps.adb, logger: silentLogger(), bus, switches: oneSwitch(h.client), gateway: 'pstn', ringTimeoutS: 2, recordingsDir: null });
     fresh.start();
     const deadline = Date.now() + 2_000;
@@ -63,7 +63,8 @@ describe('call scheduler', () => {
     // The adopted call is still followed: hanging it up ends it through the new control.
     await fresh.hangup(org.orgId, placed.logid);
     const end = Date.now() + 2_000;
-    while (!events.includes('call.hangup') && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    // The lost call's own call.hangup came earlier: wait for the adopted one's.
+    while (!events.includes(`call.hangup ${placed.logid}`) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
     expect((await callRow(placed.logid)).status).toBe('ended');
     fresh.stop();
   });
