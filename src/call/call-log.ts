@@ -3,6 +3,7 @@ import type { Db } from '../db/handle.ts';
 import { createBatchQueue } from '../db/batch-queue.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { CallLogWriter } from './session.ts';
+import { callDurationS } from '../domain/call-duration.ts';
 
 /**
  * Writes call_logs rows for the controller. The row is inserted when the call arrives (so a crash
@@ -155,7 +156,7 @@ export function createCallLogWriter(db: Db, logger: Logger, options: CallLogWrit
     },
     finish(s, startedAt, endedAt, hangupCause) {
       const r = s.record;
-      const duration = Math.max(0, Math.round((Date.parse(endedAt) - Date.parse(startedAt)) / 1000));
+      const duration = callDurationS(startedAt, endedAt);
       return new Promise((resolve) =>
         enqueue({
           sql: 'finish',

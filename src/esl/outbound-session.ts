@@ -44,8 +44,6 @@ export interface OutboundSessionOptions {
   readonly exitTimeoutMs?: number;
   /** `performance.now()` when the server accepted the socket (default: when the session is made). */
   readonly acceptedAt?: number;
-  /** After a linger notice, how long the CHANNEL_HANGUP may take before the channel is asked (default 1 s). */
-  readonly lateHangupMs?: number;
 }
 
 /**
@@ -67,7 +65,6 @@ export class OutboundSession {
   #hangup: EslEvent | undefined;
   #notice: DisconnectNoticeFrame | undefined;
   #lateTimer: NodeJS.Timeout | undefined;
-  readonly #lateHangupMs: number;
   readonly #unsubscribe: Array<() => void> = [];
 
   constructor(options: OutboundSessionOptions) {
@@ -78,7 +75,6 @@ export class OutboundSession {
     this.acceptedAt = options.acceptedAt ?? performance.now();
     this.#gone = new CallSignal((err) => this.logger.error({ err }, 'a listener of the call signal failed'));
     this.#exitTimeoutMs = options.exitTimeoutMs ?? 2_000;
-    this.#lateHangupMs = options.lateHangupMs ?? LATE_HANGUP_MS;
     this.conn.bindChannel(this.uuid);
     this.#unsubscribe.push(
       this.conn.on('event', (event) => this.#handleEvent(event)),
@@ -255,7 +251,7 @@ export class OutboundSession {
    */
   #awaitHangup(): void {
     if (this.#hangup || this.#lateTimer) return;
-    this.#lateTimer = setTimeout(() => void this.#hangupFromChannelData(), this.#lateHangupMs);
+    this.#lateTimer = setTimeout(() => void this.#hangupFromChannelData(), LATE_HANGUP_MS);
     this.#lateTimer.unref();
   }
 

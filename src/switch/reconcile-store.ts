@@ -11,6 +11,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { Db } from '../db/handle.ts';
 import type { SqliteGate } from '../db/sqlite-gate.ts';
 import { LIVE_STATUSES } from '../services/calls/call-store.ts';
+import { callDurationS } from '../domain/call-duration.ts';
 
 export interface OpenRow {
   readonly rowid: number;
@@ -77,11 +78,6 @@ interface Lease { owner: string; until: number; last: number }
 const COLS = 'l.rowid as rowid, l.id as id, l.call_uuid as callUuid, l.switch_id as switchId, l.org_id as orgId, l.started_at as startedAt';
 const NOT_PLACED = `not exists (select 1 from outbound_calls o where o.id = l.id and o.status in (${LIVE_STATUSES.map((s) => `'${s}'`).join(', ')}))`;
 
-function durationS(startedAt: string, endedAt: string): number {
-  const d = Math.round((Date.parse(endedAt) - Date.parse(startedAt)) / 1000);
-  return Number.isFinite(d) ? Math.max(0, d) : 0;
-}
-
 /** The lease rules on the value read (null: no lease or unreadable); the value to write, or null to refuse. */
 function claimed(cur: Lease | null, owner: string, nowMs: number, leaseMs: number, minGapMs: number): string | null {
   if (cur && cur.until > nowMs && cur.owner !== owner) return null;
@@ -126,9 +122,9 @@ function sqliteStore(gate: SqliteGate): ReconcileStore {
     stillOpen: (ids) => run((p) => ids.flatMap((id) => (p.byId.all(id) as OpenRow[]))),
     openByUuid: (callUuid) => run((p) => p.byUuid.all(callUuid) as OpenRow[]),
     hasCall: (callUuid) => run((p) => p.anyByUuid.get(callUuid) !== undefined),
-    closeLost: (row, c) => run((p) => p.close.run(c.endedAt, durationS(row.startedAt, c.endedAt), c.hangupCause, c.answeredAt, row.id).changes === 1),
+    closeLost: (row, c) => run((p) => p.close.run(c.endedAt, callDurationS(row.startedAt, c.endedAt), c.hangupCause, c.answeredAt, row.id).changes === 1),
     insertUnseen: (r) => run((p) =>
-      p.insert.run(r.id, r.callUuid, r.switchId, r.orgId, r.did, r.caller, r.startedAt, r.endedAt, durationS(r.startedAt, r.endedAt), r.hangupCause, r.startedAt, r.callUuid)
+      p.insert.run(r.id, r.callUuid, r.switchId, r.orgId, r.did, r.caller, r.startedAt, r.endedAt, callDurationS(r.startedAt, r.endedAt), r.hangupCause, r.startedAt, r.callUuid)
         .changes === 1),
     claimLease: (owner, nowMs, leaseMs, minGapMs) => run((p) => p.claim.immediate(owner, nowMs, leaseMs, minGapMs)),
     releaseLease: (owner, nowMs) => run((p) => p.release.immediate(owner, nowMs)),
@@ -221,7 +217,7 @@ function postgresStore(pool: Pool): ReconcileStore {
     closeLost: (row, c) => changed('reconcile_close_lost',
       `update call_logs set ended_at = $1, duration_s = $2, disposition = '${OUTCOME_LOST}', hangup_cause = $3,
          answered_at = coalesce(answered_at, $4) where id = $5 and ended_at is null`,
-      [c.endedAt, durationS(row.startedAt, c.endedAt), c.hangupCause, c.answeredAt, row.id]),
+      [c.endedAt, callDurationS(row.startedAt, c.endedAt), c.hangupCause, c.answeredAt, row.id]),
     // call_uuid is not unique (a call may have several rows), so NOT EXISTS alone would let two writers at once
     // both insert under READ COMMITTED: a transaction-scoped advisory lock on the uuid orders them, and the
     // INSERT's own snapshot, taken after the lock, sees the first one's row.
@@ -234,7 +230,7 @@ function postgresStore(pool: Pool): ReconcileStore {
            select $1::text, $2::text, $3::text, $4::text, 'inbound', $5::text, $6::text, null, $7::text, $8::text, $9::bigint, '[]'::jsonb, '',
              '${OUTCOME_UNAVAILABLE}', $10::text, $7::text
            where not exists (select 1 from call_logs where call_uuid = $2::text)`,
-        values: [r.id, r.callUuid, r.switchId, r.orgId, r.did, r.caller, r.startedAt, r.endedAt, durationS(r.startedAt, r.endedAt), r.hangupCause],
+        values: [r.id, r.callUuid, r.switchId, r.orgId, r.did, r.caller, r.startedAt, r.endedAt, callDurationS(r.startedAt, r.endedAt), r.hangupCause],
       });
       return res.rowCount === 1;
     }),

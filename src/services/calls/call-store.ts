@@ -6,6 +6,7 @@ import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type * as schema from '../../db/schema/index.ts';
 import { affectedRows, type Db as AsyncDb } from '../../db/handle.ts';
 import { outboundCalls } from '../../db/schema/index.ts';
+import { callDurationS } from '../../domain/call-duration.ts';
 
 export type OutboundRow = typeof outboundCalls.$inferSelect;
 export type OutboundStatus = 'scheduled' | 'dialing' | 'ringing' | 'answered' | 'bridged' | 'ended' | 'failed' | 'cancelled';
@@ -109,9 +110,7 @@ export async function answerCallLog(db: AsyncDb, id: string, answeredAt: string,
 
 export async function finishCallLog(db: AsyncDb, id: string, f: { endedAt: string; startedAt: string; cause: string | null; disposition: string; path: unknown[] }): Promise<void> {
   const { callLogs } = db.t;
-  // An unreadable start (a row from an older version) gives 0, never NaN (PostgreSQL refuses NaN as an integer).
-  const seconds = Math.round((Date.parse(f.endedAt) - Date.parse(f.startedAt)) / 1000);
-  const duration = Number.isFinite(seconds) ? Math.max(0, seconds) : 0;
+  const duration = callDurationS(f.startedAt, f.endedAt);
   await db.update(callLogs).set({ endedAt: f.endedAt, durationS: duration, hangupCause: f.cause, disposition: f.disposition, path: f.path })
     .where(eq(callLogs.id, id));
 }
