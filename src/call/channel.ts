@@ -20,6 +20,16 @@ export interface ExecResult {
   headers: Readonly<Record<string, string>>;
 }
 
+export interface ExecOptions {
+  timeoutMs?: number;
+  afterHangupMs?: number;
+  /**
+   * The channel variables the caller reads from `variables`. On the call's sync socket only these are
+   * read back (FreeSWITCH's `getvar`); an EXECUTE_COMPLETE (async socket) or the hangup carries them all.
+   */
+  vars?: readonly string[];
+}
+
 export interface ChannelEvent {
   name: string;
   subclass: string | undefined;
@@ -45,10 +55,11 @@ export interface CallChannel {
   waitForHangup(timeoutMs: number): Promise<void>;
   /**
    * Run a dialplan application and wait for it to complete, the channel to hang up, or the timeout.
-   * `afterHangupMs`: when the channel hangs up first, wait that long for the app's own EXECUTE_COMPLETE
-   * (the lingering socket still gets it, e.g. once `record` closed its file) and return its variables.
+   * `afterHangupMs` (async socket): when the channel hangs up first, wait that long for the app's own
+   * EXECUTE_COMPLETE (the lingering socket still gets it, e.g. once `record` closed its file) and return
+   * its variables. On a sync socket the result always comes after the app's end.
    */
-  execute(app: string, arg?: string, opts?: { timeoutMs?: number; afterHangupMs?: number }): Promise<ExecResult>;
+  execute(app: string, arg?: string, opts?: ExecOptions): Promise<ExecResult>;
   /** Subscribe to extra events (e.g. 'CUSTOM callcenter::info'); returns when FreeSWITCH acknowledged. */
   subscribe(events: string): Promise<void>;
   /** Listen to channel events; returns the function that removes the listener. */

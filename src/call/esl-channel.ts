@@ -6,9 +6,10 @@ import { prefixedView } from '../esl/headers.ts';
 import { ChannelGoneError, type CallChannel, type ChannelEvent, type ExecResult } from './channel.ts';
 
 /**
- * Events every call needs. Every other channel event (~6 KB each) stays in FreeSWITCH. Digits reach
- * the IVR through `play_and_get_digits` itself, so DTMF events are asked for only by the parts that
- * forward keys as they are pressed (the AI bridge subscribes to them when its stream starts).
+ * Events a call on an async socket needs (a sync socket needs none: docs/esl.md, fact 22). Every other
+ * channel event (~6 KB each) stays in FreeSWITCH. Digits reach the IVR through `play_and_get_digits`
+ * itself, so DTMF events are asked for only by the parts that forward keys as they are pressed (the AI
+ * bridge subscribes to them when its stream starts).
  */
 export const CALL_EVENTS = ['CHANNEL_EXECUTE_COMPLETE', 'CHANNEL_HANGUP'] as const;
 
@@ -17,15 +18,14 @@ const LINGER_S = 30;
 
 /**
  * A call's setup, sent in the same write as `connect` (createOutboundServer's `afterConnect`): linger only.
- * The two event types a call needs are asked for once the connect reply gave the uuid, right after the
- * `filter Unique-ID <uuid>` and in the same write as the call's first commands (openEslChannel), never
- * before: FreeSWITCH's event_handler hands every event of every call to each socket subscribed to its type
- * and without a filter, so a socket subscribed before its filter gets every other call's
- * EXECUTE_COMPLETE and HANGUP (~6 KB each, serialized by the switch) for that whole round trip. Under load
- * the round trip grows, and so does that traffic: at 60 calls/s on one core the switch's sockets got
- * ~11 such events for each one of their own, and the switch fell over (docs/esl.md, fact 13). Not
- * `myevents` either: it subscribes ~25 channel event types. A caller who hangs up before the
- * subscription leaves only the linger notice: OutboundSession reads the hangup from the channel then.
+ * The call's first (sync) socket asks for no events at all (docs/esl.md, fact 22). An async socket asks
+ * for CALL_EVENTS once the connect reply gave the uuid, right after the `filter Unique-ID <uuid>` and in
+ * the same write as its first commands (openEslChannel), never before: FreeSWITCH's event_handler hands
+ * every event of every call to each socket subscribed to its type and without a filter, so a socket
+ * subscribed before its filter gets every other call's EXECUTE_COMPLETE and HANGUP (~6 KB each,
+ * serialized by the switch) for that whole round trip (fact 13). Not `myevents` either: it subscribes
+ * ~25 channel event types. A caller who hangs up before the subscription leaves only the linger notice:
+ * OutboundSession reads the hangup from the channel then.
  */
 export const CALL_SETUP_COMMANDS: readonly string[] = [`linger ${LINGER_S}`];
 
@@ -67,15 +67,24 @@ export function openEslChannel(first: OutboundSession, opts: EslChannelOptions):
   let endingAsync = false;
   const gone = new CallSignal((err) => first.logger.error({ err }, 'a listener of the call signal failed'));
   const listeners = new Set<(e: ChannelEvent) => void>();
-  const follow = (s: OutboundSession): void => {
-    // Only this channel's events, then the subscription (CALL_SETUP_COMMANDS): both leave in the same write
-    // as the socket's first commands.
+  /** Sockets whose `Unique-ID` filter was sent: every subscription comes after it. */
+  const filtered = new WeakSet<OutboundSession>();
+  const filter = (s: OutboundSession): void => {
+    if (filtered.has(s)) return;
+    filtered.add(s);
     s.filter('Unique-ID', s.uuid, cmd(s)).catch((err: unknown) => {
       if (!s.signal.aborted) s.logger.warn({ err }, 'Unique-ID filter refused; events of other calls reach this socket');
     });
-    s.subscribe(CALL_EVENTS, cmd(s)).catch((err: unknown) => {
-      if (!s.signal.aborted) s.logger.warn({ err }, 'event subscription refused; the call sees no completions');
-    });
+  };
+  const follow = (s: OutboundSession): void => {
+    // An async socket: only this channel's events, then the subscription; both leave in the same write as
+    // the socket's first commands. A sync socket asks for none (fact 22) unless a part of the call does.
+    if (!s.sync) {
+      filter(s);
+      s.subscribe(CALL_EVENTS, cmd(s)).catch((err: unknown) => {
+        if (!s.signal.aborted) s.logger.warn({ err }, 'event subscription refused; the call sees no completions');
+      });
+    }
     // A hangup seen on any of the call's sockets ends the call; a socket closing only when it is current.
     s.signal.addEventListener('abort', () => {
       if (s === session || s.hungUp) gone.abort(s.signal.reason);
@@ -105,15 +114,17 @@ export function openEslChannel(first: OutboundSession, opts: EslChannelOptions):
 
     async execute(app, arg, o): Promise<ExecResult> {
       const s = session;
-      // The app's own completion may follow the hangup (afterHangupMs); listen from the start so one that
-      // arrives in the same read as the hangup is not missed.
+      // On an async socket the app's own completion may follow the hangup (afterHangupMs); listen from the
+      // start so one that arrives in the same read as the hangup is not missed. A sync socket's result
+      // already comes after the app's end.
       const isOwn = (e: EslEvent) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && e.headers['Application'] === app && (e.headers['Application-Data'] ?? '') === (arg ?? '');
       let late: EslEvent | undefined;
-      const off = o?.afterHangupMs ? s.onEvent((e) => (late ??= isOwn(e) ? e : undefined)) : undefined;
+      const afterHangupMs = s.sync ? undefined : o?.afterHangupMs;
+      const off = afterHangupMs ? s.onEvent((e) => (late ??= isOwn(e) ? e : undefined)) : undefined;
       try {
-        const res = await s.execute(app, arg, { timeoutMs: o?.timeoutMs ?? opts.executeTimeoutMs });
+        const res = await s.execute(app, arg, { timeoutMs: o?.timeoutMs ?? opts.executeTimeoutMs, vars: o?.vars });
         if (res.kind === 'hangup') {
-          if (o?.afterHangupMs && !late) late = await s.waitForEvent(isOwn, { timeoutMs: o.afterHangupMs }).catch(() => undefined);
+          if (afterHangupMs && !late) late = await s.waitForEvent(isOwn, { timeoutMs: afterHangupMs }).catch(() => undefined);
           const h = late ?? s.hangupEvent;
           return { completed: false, response: undefined, variables: h ? variablesOf(h) : {}, headers: h?.headers ?? {} };
         }
@@ -140,8 +151,9 @@ export function openEslChannel(first: OutboundSession, opts: EslChannelOptions):
     },
 
     async subscribe(events) {
-      // e.g. 'DTMF' or 'CHANNEL_BRIDGE': the Unique-ID filter already keeps them to this channel (an
-      // Event-Name filter would let every call's events of that name through: filters are OR'ed).
+      // e.g. 'DTMF' or 'CHANNEL_BRIDGE': the Unique-ID filter keeps them to this channel (an Event-Name
+      // filter would let every call's events of that name through: filters are OR'ed).
+      filter(session);
       await session.subscribe(events.split(/\s+/).filter(Boolean), cmd(session));
     },
 
@@ -168,6 +180,7 @@ export function openEslChannel(first: OutboundSession, opts: EslChannelOptions):
     async hangup(cause) {
       if (gone.aborted) return;
       const s = session;
+      // A sync socket's hangup resolves once the channel data gave the real cause.
       await s.hangup(cause, cmd(s));
       // Wait (bounded) for CHANNEL_HANGUP so the call log gets the real cause.
       if (s.hungUp) return;

@@ -2,9 +2,9 @@ import { ChannelGoneError, type ExecResult } from './channel.ts';
 import { emit, stamp, type CallMetrics, type CallSession } from './session.ts';
 
 /** Run an app; throws ChannelGoneError when the caller hung up before it completed. */
-export async function run(s: CallSession, app: string, arg?: string, timeoutMs?: number): Promise<ExecResult> {
+export async function run(s: CallSession, app: string, arg?: string, timeoutMs?: number, vars?: readonly string[]): Promise<ExecResult> {
   if (s.channel.signal.aborted) throw new ChannelGoneError('channel hung up');
-  const res = await s.channel.execute(app, arg, timeoutMs === undefined ? undefined : { timeoutMs });
+  const res = await s.channel.execute(app, arg, timeoutMs === undefined && vars === undefined ? undefined : { timeoutMs, vars });
   if (!res.completed) throw new ChannelGoneError(`channel hung up during ${app}`);
   return res;
 }
@@ -68,7 +68,7 @@ const DIGITS_VAR = 'sb_digits';
  */
 export async function collect(s: CallSession, o: CollectOptions): Promise<Collected> {
   const arg = [1, o.maxDigits, 1, o.timeoutMs, o.terminators, o.file, 'silence_stream://10', DIGITS_VAR, '[0-9*#]+', o.digitTimeoutMs].join(' ');
-  const res = await run(s, 'play_and_get_digits', arg, o.timeoutMs + o.digitTimeoutMs * o.maxDigits + 300_000);
+  const res = await run(s, 'play_and_get_digits', arg, o.timeoutMs + o.digitTimeoutMs * o.maxDigits + 300_000, [DIGITS_VAR]);
   const digits = res.variables[DIGITS_VAR] ?? '';
   if (digits === '') return { kind: 'timeout' };
   s.record.dtmf += digits;
@@ -91,6 +91,9 @@ export async function hangup(s: CallSession, cause: string): Promise<void> {
   await s.channel.hangup(cause);
 }
 
+/** What a bridge's outcome is read from (an answered one ends with the hangup, which carries every variable). */
+const BRIDGE_VARS = ['originate_disposition', 'last_bridge_hangup_cause', 'DIALSTATUS'] as const;
+
 /** Bridge result, read once from the EXECUTE_COMPLETE (or, when the call ended with it, CHANNEL_HANGUP) variables. */
 export interface BridgeOutcome {
   answered: boolean;
@@ -111,7 +114,7 @@ export async function bridge(s: CallSession, dialString: string): Promise<Bridge
   await ensureBridgeVars(s);
   if (s.channel.signal.aborted) throw new ChannelGoneError('channel hung up');
   s.stage = 'ringing';
-  const res = await s.channel.execute('bridge', dialString, { timeoutMs: 6 * 3600_000 });
+  const res = await s.channel.execute('bridge', dialString, { timeoutMs: 6 * 3600_000, vars: BRIDGE_VARS });
   const v = res.variables;
   const disposition = v.originate_disposition ?? '';
   const answered = disposition === 'SUCCESS' || disposition === 'ANSWER';

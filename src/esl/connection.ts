@@ -60,6 +60,25 @@ export interface CloseInfo {
  */
 const BODY_ARG_MIN = 27;
 
+/** mod_event_socket's reply to a command whose reply text stayed empty (parse_command), e.g. `getvar` of an unset variable. */
+const EMPTY_REPLY = '-ERR command not found';
+
+/**
+ * A `sendmsg` execute's headers and body. A long argument goes as the body (read in one recv, not byte by
+ * byte): FreeSWITCH takes a text/plain body as the app's argument when there is no execute-app-arg
+ * (switch_ivr_parse_event).
+ */
+function executeMessage(app: string, arg: string | undefined): { headers: Array<[string, string]>; body: string | undefined } {
+  const headers: Array<[string, string]> = [
+    ['call-command', 'execute'],
+    ['execute-app-name', app],
+  ];
+  const inBody = arg !== undefined && arg.length >= BODY_ARG_MIN;
+  if (inBody) headers.push(['content-type', 'text/plain']);
+  else if (arg !== undefined && arg !== '') headers.push(['execute-app-arg', arg]);
+  return { headers, body: inBody ? arg : undefined };
+}
+
 export class EslConnection {
   readonly #socket: Socket;
   readonly #log: Logger;
@@ -168,12 +187,36 @@ export class EslConnection {
   }
 
   /** Sends a command and resolves with its `+OK` reply; `-ERR` rejects with `EslCommandError`. */
-  async command(command: string, headers?: CommandHeaders, options: CommandOptions = {}): Promise<EslReply> {
-    const frame = await this.#request(command, headers, 'command-reply', options);
+  async command(command: string, headers?: CommandHeaders, options: CommandOptions = {}, body?: string): Promise<EslReply> {
+    const frame = await this.#request(command, headers, 'command-reply', options, body);
     if (frame.kind !== 'command-reply') throw new EslUnexpectedReplyError(command, frame.kind);
     const parsed = parseCommandReply(command, frame);
     if (!parsed.ok) throw parsed.error;
     return parsed;
+  }
+
+  /**
+   * `getvar <name>` (outbound sockets): the channel variable's value as FreeSWITCH replies it (Reply-Text,
+   * not classified: a value is not a `+OK`/`-ERR`), empty when unset or empty: mod_event_socket then
+   * replies `-ERR command not found`, its reply to any command that left its reply text empty. On a sync
+   * socket it is read only after the command before it is done, so it also tells that command's end
+   * (OutboundSession.execute).
+   */
+  async getvar(name: string, options: CommandOptions = {}): Promise<string> {
+    const command = `getvar ${name}`;
+    const frame = await this.#request(command, undefined, 'command-reply', options);
+    if (frame.kind !== 'command-reply') throw new EslUnexpectedReplyError(command, frame.kind);
+    return frame.replyText === EMPTY_REPLY ? '' : frame.replyText;
+  }
+
+  /**
+   * `sendmsg` execute with no Application-UUID and no `event-lock`, resolving with its reply. On a sync
+   * (`static`) socket FreeSWITCH replies once the app is done (fact 17): the reply is the completion, and
+   * no CHANNEL_EXECUTE_COMPLETE is needed (OutboundSession.execute).
+   */
+  runApp(app: string, arg: string | undefined, options: CommandOptions = {}): Promise<EslReply> {
+    const { headers, body } = executeMessage(app, arg);
+    return this.command('sendmsg', headers, options, body);
   }
 
   /** `api <cmd>`: resolves with the body; a body starting `-ERR` rejects with `EslCommandError`. */
@@ -213,15 +256,7 @@ export class EslConnection {
       if (signal?.aborted) pending.handleEvent();
       else signal?.addEventListener('abort', pending, { once: true });
     });
-    const headers: Array<[string, string]> = [
-      ['call-command', 'execute'],
-      ['execute-app-name', app],
-    ];
-    // A long argument goes as the body (read in one recv, not byte by byte): FreeSWITCH takes a text/plain
-    // body as the app's argument when there is no execute-app-arg (switch_ivr_parse_event).
-    const inBody = arg !== undefined && arg.length >= BODY_ARG_MIN;
-    if (inBody) headers.push(['content-type', 'text/plain']);
-    else if (arg !== undefined && arg !== '') headers.push(['execute-app-arg', arg]);
+    const { headers, body } = executeMessage(app, arg);
     if (options.eventLock !== false) headers.push(['event-lock', 'true']);
     headers.push(['Event-UUID', appUuid]);
     if (this.#executes.has(appUuid)) {
@@ -229,7 +264,7 @@ export class EslConnection {
       // On a sync (`static`) socket FreeSWITCH replies only once the app is done: the app's own timeout.
       const sendmsg = options.uuid ? `sendmsg ${options.uuid}` : 'sendmsg';
       try {
-        const frame = await this.#request(sendmsg, headers, 'command-reply', { timeoutMs: Math.max(timeoutMs, this.#commandTimeoutMs), signal }, inBody ? arg : undefined);
+        const frame = await this.#request(sendmsg, headers, 'command-reply', { timeoutMs: Math.max(timeoutMs, this.#commandTimeoutMs), signal }, body);
         if (frame.kind !== 'command-reply') throw new EslUnexpectedReplyError(sendmsg, frame.kind);
         const parsed = parseCommandReply(sendmsg, frame);
         if (!parsed.ok) throw parsed.error;

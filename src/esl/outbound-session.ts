@@ -1,12 +1,15 @@
 /**
  * One call on the outbound socket: a plain object around an `EslConnection` bound to the channel.
  * Its `signal` aborts when the channel hangs up or the socket closes, so every wait in call code can
- * stop at once. Subscribe only to what is needed (`event plain` of a few types with a `Unique-ID` filter:
- * docs/esl.md, fact 13), plus CUSTOM subclasses when asked.
+ * stop at once. On a sync (`static`) socket nothing needs events: an app's reply is its end, `getvar`
+ * reads what it left, the linger notice says the channel is down and a second `connect` says why
+ * (docs/esl.md, fact 22). An async socket subscribes only to what it needs (`event plain` of a few types
+ * after a `Unique-ID` filter: fact 13), plus CUSTOM subclasses when asked.
  */
 import type { Logger } from '../runtime/logger.ts';
 import type { ChannelData } from './channel-data.ts';
 import type { CommandOptions, EslConnection, ExecuteOptions } from './connection.ts';
+import { EslClosedError } from './replies.ts';
 import type { ExecuteResult } from './pending.ts';
 import type { EslEvent } from './event.ts';
 import type { EslHeaders } from './headers.ts';
@@ -37,6 +40,27 @@ export interface UnicastOptions {
   readonly native?: boolean;
 }
 
+export interface SessionExecuteOptions extends ExecuteOptions {
+  /**
+   * The channel variables the caller reads from the result. On a sync socket only these are read back
+   * (`getvar` each, in the same write as the app); an async socket's EXECUTE_COMPLETE carries them all.
+   */
+  readonly vars?: readonly string[];
+}
+
+/**
+ * What a sync socket reads after an app that asked for no variable: a name nobody sets. Its reply (empty:
+ * `-ERR command not found`) only says the app is done and, coming after the linger notice when the channel went down meanwhile,
+ * whether it is still up. The shortest such command: every byte we send costs the switch (fact 21).
+ */
+const FENCE_VAR = '_';
+
+/** Default timeout of an app on a sync socket (its reply), as EslConnection's for an execute. */
+const EXECUTE_TIMEOUT_MS = 600_000;
+
+/** How long the variables read after an app may take beyond the app's own timeout. */
+const GETVAR_AFTER_APP_MS = 5_000;
+
 export interface OutboundSessionOptions {
   readonly conn: EslConnection;
   readonly channel: ChannelData;
@@ -65,6 +89,10 @@ export class OutboundSession {
   #hangup: EslEvent | undefined;
   #notice: DisconnectNoticeFrame | undefined;
   #lateTimer: NodeJS.Timeout | undefined;
+  /** The channel data being read for a hangup (readHangup), so two readers send one `connect`. */
+  #reading: Promise<void> | undefined;
+  /** Event names this socket asked for (`ALL` after myevents): a CHANNEL_HANGUP may come only then. */
+  readonly #events = new Set<string>();
   readonly #unsubscribe: Array<() => void> = [];
 
   constructor(options: OutboundSessionOptions) {
@@ -127,6 +155,7 @@ export class OutboundSession {
   }
 
   myevents(options?: CommandOptions): Promise<EslReply> {
+    this.#events.add('ALL');
     return this.conn.command('myevents', undefined, options);
   }
 
@@ -141,6 +170,7 @@ export class OutboundSession {
 
   /** `event plain <names...>`, e.g. `['CUSTOM', 'callcenter::info']`. */
   subscribe(names: readonly string[], options?: CommandOptions): Promise<EslReply> {
+    for (const n of names) this.#events.add(n);
     return this.conn.command(`event plain ${names.join(' ')}`, undefined, options);
   }
 
@@ -153,20 +183,80 @@ export class OutboundSession {
     return this.conn.command(`filter ${header} ${value}`, undefined, options);
   }
 
+  /** A sync (`static`) socket: FreeSWITCH runs each command in the channel's thread, one at a time. */
+  get sync(): boolean {
+    return this.channel.socketMode === 'static';
+  }
+
   /**
-   * On a sync (`static`) socket nothing is read while an app runs (fact 17), so `event-lock` has nothing to
-   * hold back: it is sent only on async sockets (unless the caller says otherwise).
+   * Runs an app. On an async socket: `sendmsg` with `event-lock`, done at its CHANNEL_EXECUTE_COMPLETE
+   * (fact 4). On a sync socket (fact 22): the reply is the end of the app, and `getvar` of each of
+   * `vars`, in the same write, reads what it left; when the linger notice came first, the channel is
+   * down and the result is the hangup, read from the channel data (every variable, its cause).
    */
-  execute(app: string, arg?: string, options?: ExecuteOptions): Promise<ExecuteResult> {
-    const eventLock = options?.eventLock ?? this.channel.socketMode === 'async';
+  execute(app: string, arg?: string, options?: SessionExecuteOptions): Promise<ExecuteResult> {
+    if (this.sync) return this.#executeSync(app, arg, options);
+    const eventLock = options?.eventLock ?? true;
     return this.conn.execute(app, arg, { ...options, eventLock });
   }
 
-  /** NORMAL_CLEARING is FreeSWITCH's default cause: not sent (every header byte costs the switch, see execute). */
-  hangup(cause = 'NORMAL_CLEARING', options?: CommandOptions): Promise<EslReply> {
+  async #executeSync(app: string, arg: string | undefined, options: SessionExecuteOptions = {}): Promise<ExecuteResult> {
+    const known = this.#hangupResult();
+    if (known) return known;
+    const timeoutMs = options.timeoutMs ?? EXECUTE_TIMEOUT_MS;
+    const { signal } = options;
+    const names = options.vars?.length ? options.vars : [FENCE_VAR];
+    const ran = this.conn.runApp(app, arg, { timeoutMs, signal });
+    const reads = names.map((n) => this.conn.getvar(n, { timeoutMs: timeoutMs + GETVAR_AFTER_APP_MS, signal }));
+    let values: string[];
+    try {
+      await ran;
+      values = await Promise.all(reads);
+    } catch (err) {
+      for (const r of reads) r.catch(() => undefined);
+      if (this.#notice?.disposition === 'linger') await this.readHangup();
+      const down = this.#hangupResult();
+      if (down) return down;
+      throw err;
+    }
+    if (this.#hangup || this.#notice?.disposition === 'linger') {
+      await this.readHangup();
+      const down = this.#hangupResult();
+      if (down) return down;
+      if (this.conn.isClosed) throw new EslClosedError(`execute ${app}`, 'socket closed after the hangup');
+    }
+    const headers: Record<string, string> = { 'Event-Name': 'CHANNEL_EXECUTE_COMPLETE', 'Unique-ID': this.uuid, Application: app, 'Application-Data': arg ?? '' };
+    if (options.vars?.length) names.forEach((n, i) => (headers[`variable_${n}`] = values[i]!));
+    const event: EslEvent = { name: 'CHANNEL_EXECUTE_COMPLETE', subclass: undefined, uniqueId: this.uuid, headers, headerText: '', body: undefined };
+    return { kind: 'complete', event, response: undefined };
+  }
+
+  #hangupResult(): ExecuteResult | undefined {
+    const h = this.#hangup;
+    return h ? { kind: 'hangup', cause: this.hangupCause, event: h } : undefined;
+  }
+
+  /**
+   * NORMAL_CLEARING is FreeSWITCH's default cause: not sent (every header byte costs the switch, see execute).
+   * On a sync socket no CHANNEL_HANGUP comes: the channel data, read in the same write, gives the cause the
+   * channel ended with (ours, or the caller's when they were first); it resolves once that is known.
+   */
+  async hangup(cause = 'NORMAL_CLEARING', options?: CommandOptions): Promise<EslReply> {
     const headers: Array<[string, string]> = [['call-command', 'hangup']];
     if (cause !== 'NORMAL_CLEARING') headers.push(['hangup-cause', cause]);
-    return this.conn.sendmsg(undefined, headers, options);
+    const sent = this.conn.sendmsg(undefined, headers, options);
+    if (this.#hearsHangup() || this.#hangup) return sent;
+    const read = this.readHangup();
+    try {
+      return await sent;
+    } finally {
+      await read;
+    }
+  }
+
+  /** A CHANNEL_HANGUP may reach this socket: it asked for that event (sync sockets ask for none). */
+  #hearsHangup(): boolean {
+    return this.#events.has('CHANNEL_HANGUP') || this.#events.has('ALL');
   }
 
   unicast(u: UnicastOptions, options?: CommandOptions): Promise<EslReply> {
@@ -241,28 +331,39 @@ export class OutboundSession {
   }
 
   /**
-   * The socket subscribes to events only after its `Unique-ID` filter (docs/esl.md, fact 13), so a caller
-   * who hangs up in that first round trip leaves no CHANNEL_HANGUP here: only the linger notice. Then the
-   * channel's data stands in for the event and settles the waits the event would have settled: a second
-   * `connect`, which mod_event_socket answers from the socket's own session (every variable, and
-   * `Hangup-Cause` once the channel is down). Not `uuid_dump`/`uuid_getvar`: they locate the session,
-   * which fails once it hung up (`-ERR No such channel!`, real switch); and the `hangup_cause` variable is
-   * set only when the channel's thread, held by this socket, reaches its hangup state.
+   * The linger notice says the channel is down, and no CHANNEL_HANGUP may come: a sync socket asks for no
+   * events, and an async one subscribes only after its `Unique-ID` filter (docs/esl.md, fact 13), so a
+   * caller who hangs up in that first round trip leaves only the notice. Then the channel's data stands
+   * in for the event and settles the waits the event would have settled: a second `connect`, which
+   * mod_event_socket answers from the socket's own session (every variable, and `Hangup-Cause` once the
+   * channel is down). Not `uuid_dump`/`uuid_getvar`: they locate the session, which fails once it hung up
+   * (`-ERR No such channel!`, real switch); and the `hangup_cause` variable is set only when the channel's
+   * thread, held by this socket, reaches its hangup state. A socket subscribed to CHANNEL_HANGUP waits a
+   * little for it first.
    */
   #awaitHangup(): void {
     if (this.#hangup || this.#lateTimer) return;
-    this.#lateTimer = setTimeout(() => void this.#hangupFromChannelData(), LATE_HANGUP_MS);
+    if (!this.#hearsHangup()) {
+      void this.readHangup();
+      return;
+    }
+    this.#lateTimer = setTimeout(() => void this.readHangup(), LATE_HANGUP_MS);
     this.#lateTimer.unref();
   }
 
   /**
-   * The channel is known to be down (a `uuid_answer` refused, a linger notice): if its CHANNEL_HANGUP has not
-   * come, read the hangup from the channel now (bounded by the exit timeout; never throws).
+   * The channel is known to be down (a `uuid_answer` refused, a linger notice, our own hangup on a sync
+   * socket): if its CHANNEL_HANGUP has not come, read the hangup from the channel now (bounded by the exit
+   * timeout; never throws). Concurrent callers share one read.
    */
   readHangup(): Promise<void> {
     clearTimeout(this.#lateTimer);
     this.#lateTimer = undefined;
-    return this.#hangupFromChannelData();
+    if (this.#hangup) return Promise.resolve();
+    this.#reading ??= this.#hangupFromChannelData().finally(() => {
+      if (!this.#hangup) this.#reading = undefined;
+    });
+    return this.#reading;
   }
 
   async #hangupFromChannelData(): Promise<void> {
@@ -274,6 +375,11 @@ export class OutboundSession {
       this.logger.debug({ err }, 'reading the channel data after its hangup failed');
     }
     if (this.#hangup || this.conn.isClosed) return;
+    // Only a channel that is down: `Answer-State: hangup` (switch_channel_down) or a cause set.
+    if (data && data['Answer-State'] !== 'hangup' && data['Hangup-Cause'] === undefined) {
+      this.logger.debug('the channel data says the channel is still up');
+      return;
+    }
     const headers: Record<string, string> = { ...data, 'Event-Name': 'CHANNEL_HANGUP', 'Unique-ID': this.uuid };
     this.logger.debug({ cause: headers['Hangup-Cause'] }, 'no CHANNEL_HANGUP before the linger notice; the channel data stands in');
     this.conn.deliver({ name: 'CHANNEL_HANGUP', subclass: undefined, uniqueId: this.uuid, headers, headerText: '', body: undefined });

@@ -87,10 +87,19 @@ describe('calls through the controller', () => {
     const cmds = call.recorder.commands();
     const bridgeAt = cmds.findIndex((c) => c.includes('execute-app-name: bridge') && c.includes('user/1001@'));
     expect(bridgeAt).toBeGreaterThan(0);
-    // As on the real switch: the caller's CHANNEL_HANGUP comes before the bridge's EXECUTE_COMPLETE.
-    const hangupAt = eventChunk(call, 'CHANNEL_HANGUP');
-    expect(hangupAt).toBeGreaterThan(0);
-    expect(hangupAt).toBeLessThan(eventChunk(call, 'CHANNEL_EXECUTE_COMPLETE', 'bridge'));
+    // As on the real switch: hangup_after_bridge hung the caller up inside the bridge, so the bridge's
+    // reply is followed by the linger notice before the reply of the getvar sent with it; the controller
+    // then read the channel data (`connect`) for the outcome and the cause. No event reached the socket.
+    const frames = call.recorder.frames();
+    expect(frames.some((f) => f.kind === 'event')).toBe(false);
+    const bridgeCmd = cmds[bridgeAt]!;
+    expect(cmds[bridgeAt + 1]).toBe('getvar originate_disposition');
+    expect(bridgeCmd).not.toContain('Event-UUID');
+    expect(cmds.slice(bridgeAt + 1)).toContain('connect');
+    const notice = frames.findIndex((f) => f.kind === 'disconnect-notice' && f.disposition === 'linger');
+    const dataAfter = frames.findIndex((f, i) => i > notice && f.kind === 'command-reply' && f.headers['Answer-State'] === 'hangup');
+    expect(notice).toBeGreaterThan(0);
+    expect(dataAfter).toBeGreaterThan(notice);
     // The controller hung nothing up itself: the far end's hangup ended the call.
     expect(cmds.slice(bridgeAt + 1).some((c) => c.includes('call-command: hangup') || c.startsWith('api uuid_kill'))).toBe(false);
     expect(summary.hangupCause).toBe('NORMAL_CLEARING');
@@ -103,28 +112,21 @@ describe('calls through the controller', () => {
     expect(h.events.at(-1)).toMatchObject({ type: 'call.hangup', cause: 'NORMAL_CLEARING', disposition: 'connected', leftAt: 'talk' });
   });
 
-  it('readies the call in one round trip: connect and linger in one write; the Unique-ID filter, then the two event types, lead the first commands', async () => {
+  it('readies the call in one round trip: connect and linger in one write; no event asked for; the answer, the first prompt and the read of its digits in the next', async () => {
     const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001', script: { steps: [dtmf('0')] } });
     const summary = await call.done;
     await h.settle();
     const cmds = call.recorder.commands();
     const writes = call.recorder.chunks.filter((c) => c.dir === 'out').map((c) => c.data.toString('utf8'));
-    // Nothing subscribed before the filter: a socket subscribed without one gets every other call's events.
     expect(writes[0]).toBe('connect\n\nlinger 30\n\n');
-    // No myevents: it would subscribe the socket to ~25 channel event types.
-    expect(cmds).not.toContain('myevents');
-    // The second write: this channel's filter, the subscription, then the answer and the first prompt.
-    // On PostgreSQL the DID lookup between the connect reply and the answer is a network round trip, so the
-    // filter and the subscription (sent as soon as the connect reply gave the uuid) may leave in a write of
-    // their own just before; the answer and the first prompt still share one write.
-    const lead = `filter Unique-ID ${summary.uuid}\n\nevent plain CHANNEL_EXECUTE_COMPLETE CHANNEL_HANGUP\n\n`;
-    if (h.api.dialect === 'postgres' && writes[1] === lead) writes.splice(1, 2, lead + writes[2]!);
-    expect(writes[1]!.startsWith(`${lead}api uuid_answer ${summary.uuid}\n\n`)).toBe(true);
+    // A sync socket asks for no events (docs/esl.md, fact 22): no filter, no subscription, no myevents.
+    expect(cmds.filter((c) => c.startsWith('filter') || c.startsWith('event ') || c === 'myevents')).toEqual([]);
+    // The second write: the answer, the first prompt, and the read of the digits it collects.
+    expect(writes[1]!.startsWith(`api uuid_answer ${summary.uuid}\n\n`)).toBe(true);
     expect(writes[1]).toContain('execute-app-name: play_and_get_digits');
-    // Only the two event types an IVR call uses came from the switch: the key pressed reached the IVR
-    // through play_and_get_digits, with no DTMF event.
-    const names = new Set(call.recorder.frames().flatMap((f) => (f.kind === 'event' ? [f.event.name] : [])));
-    expect([...names].sort()).toEqual(['CHANNEL_EXECUTE_COMPLETE', 'CHANNEL_HANGUP']);
+    expect(writes[1]!.endsWith('getvar sb_digits\n\n')).toBe(true);
+    // No event came from the switch: the key pressed reached the IVR through getvar.
+    expect(call.recorder.frames().filter((f) => f.kind === 'event')).toEqual([]);
     expect(cmds.at(-1)).toBe('exit');
   });
 
@@ -140,11 +142,13 @@ describe('calls through the controller', () => {
     const first = writes.find((w) => w.includes('api uuid_answer'))!;
     expect(first).toContain('execute-app-name: play_and_get_digits');
     expect(first.indexOf(`api uuid_answer ${summary.uuid}\n\n`)).toBeLessThan(first.indexOf('execute-app-name: play_and_get_digits'));
-    // What the switch did: the answer's +OK came before the prompt completed, and the call log says answered.
+    // What the switch did: the answer's +OK came before the prompt's reply (its end) and the digits read
+    // after it, and the call log says answered.
     const sig = call.recorder.frames().flatMap((f) =>
-      f.kind === 'event' ? [`${f.event.name} ${f.event.headers['Application'] ?? ''}`] : f.kind === 'api-response' ? [`api ${f.body.trim()}`] : []);
-    expect(sig.indexOf('api +OK')).toBeGreaterThanOrEqual(0);
-    expect(sig.indexOf('api +OK')).toBeLessThan(sig.indexOf('CHANNEL_EXECUTE_COMPLETE play_and_get_digits'));
+      f.kind === 'command-reply' ? [`reply ${f.replyText.trim()}`] : f.kind === 'api-response' ? [`api ${f.body.trim()}`] : []);
+    const answerAt = sig.indexOf('api +OK');
+    expect(answerAt).toBeGreaterThanOrEqual(0);
+    expect(sig.slice(answerAt + 1, answerAt + 3)).toEqual(['reply +OK', 'reply 0']);
     expect(h.events.map((e) => e.type).slice(0, 3)).toEqual(['call.ringing', 'call.answered', 'call.dtmf']);
     expect((await h.callLog(summary.uuid)).answeredAt).not.toBeNull();
   });
@@ -158,7 +162,7 @@ describe('calls through the controller', () => {
     // The prompt's command timeout is minutes: nothing waited for its EXECUTE_COMPLETE.
     expect(Date.now() - t0).toBeLessThan(1500);
     expect(call.recorder.frames().some((f) => f.kind === 'api-response' && f.body.startsWith('-ERR'))).toBe(true);
-    expect(eventChunk(call, 'CHANNEL_EXECUTE', 'play_and_get_digits')).toBe(-1);
+    expect(call.channel.appRuns('play_and_get_digits')).toBe(0);
     const log = await h.callLog(summary.uuid);
     expect(log).toMatchObject({ disposition: 'abandoned', leftAt: 'greeting', hangupCause: 'ORIGINATOR_CANCEL', answeredAt: null });
     expect(log.endedAt).not.toBeNull();
@@ -166,7 +170,7 @@ describe('calls through the controller', () => {
     expect(h.registry.size()).toBe(0);
   });
 
-  it('a caller gone just after the pipelined answer: the queued prompt never runs and is not waited for, the log says abandoned', async () => {
+  it('a caller gone just after the pipelined answer: the queued prompt is cut short and not waited for, the log says abandoned', async () => {
     const t0 = Date.now();
     const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001' });
     hangUpAtAnswer(call, 'after');
@@ -174,7 +178,8 @@ describe('calls through the controller', () => {
     await h.settle();
     expect(Date.now() - t0).toBeLessThan(1500);
     expect(call.recorder.frames().some((f) => f.kind === 'api-response' && f.body.startsWith('+OK'))).toBe(true);
-    expect(eventChunk(call, 'CHANNEL_EXECUTE', 'play_and_get_digits')).toBe(-1);
+    // The queued prompt may start; the hangup ends it at once, and its end is the hangup.
+    expect(call.channel.appRuns('play_and_get_digits')).toBeLessThanOrEqual(1);
     const log = await h.callLog(summary.uuid);
     expect(log).toMatchObject({ disposition: 'abandoned', leftAt: 'greeting', hangupCause: 'ORIGINATOR_CANCEL' });
     expect(log.answeredAt).not.toBeNull();
@@ -458,7 +463,9 @@ describe('DID routing types', () => {
     const raw = call.recorder.bytes('out').toString('utf8');
     expect(raw).not.toContain('event-lock');
     expect(raw).not.toContain('hangup-cause: NORMAL_CLEARING');
-    expect(raw).toMatch(/execute-app-name: play_and_get_digits\ncontent-type: text\/plain\nEvent-UUID: \S{1,12}\ncontent-length: \d+\n\n1 /);
+    // No Event-UUID either: on the sync socket the reply is the app's end, and no event is asked for.
+    expect(raw).not.toContain('Event-UUID');
+    expect(raw).toMatch(/execute-app-name: play_and_get_digits\ncontent-type: text\/plain\ncontent-length: \d+\n\n1 /);
     // The recorder shows the body as the argument FreeSWITCH runs.
     expect(call.recorder.commands().find((c) => c.includes('execute-app-name: play_and_get_digits'))).toMatch(/execute-app-arg: 1 \d/);
   });

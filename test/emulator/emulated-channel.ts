@@ -195,6 +195,11 @@ export class EmulatedChannel implements SocketHost {
     for (const w of this.#unicastWaiters.splice(0)) w(u);
   }
 
+  /** How many times `app` started on this channel (any socket). */
+  appRuns(app: string): number {
+    return this.#appCounts.get(app) ?? 0;
+  }
+
   async runApp(on: EmulatedSocket, app: string, arg: string, appUuid: string): Promise<AppOutcome | undefined> {
     if (this.gone || !on.open) return undefined;
     // Unicast pumps only while the channel is parked: any app stops it (and tears it down).

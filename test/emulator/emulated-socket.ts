@@ -263,6 +263,10 @@ export class EmulatedSocket {
         this.#filters.push([header, value.join(' ')]);
         return this.#reply(`+OK filter added. [${header}]=[${value.join(' ')}]`);
       }
+      case 'getvar':
+        // parse_command: the variable's value as the Reply-Text, raw; an empty reply text (unset or empty
+        // variable) becomes its generic `-ERR command not found`.
+        return this.#reply(this.#host.model.vars.get(args.trim()) || '-ERR command not found');
       case 'sendmsg':
         return this.#sendmsg(args.trim(), command.headers, command.body);
       case 'api':

@@ -1,8 +1,10 @@
 /**
- * A call's socket subscribes to its two event types only after its Unique-ID filter, in the write after the
- * connect reply (docs/esl.md, fact 13). A caller who hangs up before FreeSWITCH reads that write leaves no
- * CHANNEL_HANGUP on the socket, only the linger notice: the session then reads the hangup from the
- * channel (a second `connect`, answered from the socket's own session), and every wait ends with the real cause.
+ * A call's async socket subscribes to its two event types only after its Unique-ID filter, in the write
+ * after the connect reply (docs/esl.md, fact 13). A caller who hangs up before FreeSWITCH reads that write
+ * leaves no CHANNEL_HANGUP on the socket, only the linger notice: the session then reads the hangup from
+ * the channel (a second `connect`, answered from the socket's own session), and every wait ends with the
+ * real cause. A sync socket (the dialplan's) asks for no events at all (fact 22): the same notice and
+ * `connect` are how it learns of every hangup.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CALL_SETUP_COMMANDS, openEslChannel } from '../../src/call/esl-channel.ts';
@@ -42,7 +44,7 @@ describe('a hangup before the socket subscribed to it', () => {
         ms: performance.now() - t0,
       };
     }, { afterConnect: CALL_SETUP_COMMANDS });
-    const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001' });
+    const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001', socketMode: 'async' });
     hangUpOnWrite(call, 'filter Unique-ID', 'ORIGINATOR_CANCEL');
     await call.done;
     await h.server.idle();
@@ -90,6 +92,7 @@ describe('a hangup before the socket subscribed to it', () => {
     const call = h.emu.placeCall({
       destination: '918065978001',
       callerIdNumber: '9800000001',
+      socketMode: 'async',
       script: { steps: [{ when: { onApp: 'playback', afterMs: 5 }, do: { kind: 'hangup' } }] },
     });
     await call.done;
@@ -99,14 +102,79 @@ describe('a hangup before the socket subscribed to it', () => {
   });
 });
 
+describe('a sync socket: no events at all', () => {
+  it('a caller who hangs up during an app: its reply, the linger notice before the getvar read with it, one connect: a hangup with the real cause, at once', async () => {
+    let seen: { kind: string; cause: string | null; hungUp: boolean; ms: number } | undefined;
+    h = await startHarness(async (s: OutboundSession) => {
+      const channel = openEslChannel(s, { commandTimeoutMs: 1_000, executeTimeoutMs: 60_000 });
+      const t0 = performance.now();
+      const res = await channel.execute('playback', 'tone_stream://%(20000,0,440)');
+      seen = { kind: res.completed ? 'complete' : 'hangup', cause: channel.hangupCause(), hungUp: s.hungUp, ms: performance.now() - t0 };
+    }, { afterConnect: CALL_SETUP_COMMANDS });
+    const call = h.emu.placeCall({
+      destination: '918065978001',
+      callerIdNumber: '9800000001',
+      script: { steps: [{ when: { onApp: 'playback', afterMs: 5 }, do: { kind: 'hangup', cause: 'ORIGINATOR_CANCEL' } }] },
+    });
+    await call.done;
+    await h.server.idle();
+    const commands = call.recorder.commands().map((c) => c.split('\n')[0]!);
+    expect(commands).toEqual(['connect', 'linger 30', 'sendmsg', 'getvar _', 'connect', 'exit']);
+    const kinds = call.recorder.frames().map((f) => (f.kind === 'command-reply' ? `reply ${f.replyText.trim()}` : f.kind === 'disconnect-notice' ? `notice ${f.disposition}` : f.kind));
+    expect(kinds.slice(2, 5)).toEqual(['reply +OK', 'notice linger', 'reply -ERR command not found']);
+    expect(call.recorder.frames().filter((f) => f.kind === 'event')).toEqual([]);
+    // No wait for a CHANNEL_HANGUP that cannot come: the tone was 20 s (2 s at the harness's time scale).
+    expect(seen).toMatchObject({ kind: 'hangup', cause: 'ORIGINATOR_CANCEL', hungUp: true });
+    expect(seen!.ms).toBeLessThan(1_000);
+  });
+
+  it('a caller who hangs up between commands: the notice alone ends the call\'s waits, with the cause read once', async () => {
+    let cause: string | null = null;
+    h = await startHarness(async (s: OutboundSession) => {
+      const channel = openEslChannel(s, { commandTimeoutMs: 1_000, executeTimeoutMs: 60_000 });
+      await channel.waitForHangup(30_000);
+      cause = channel.hangupCause();
+    }, { afterConnect: CALL_SETUP_COMMANDS });
+    const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001' });
+    const record = call.recorder.record.bind(call.recorder);
+    call.recorder.record = (dir, data) => {
+      record(dir, data);
+      if (dir === 'in' && data.includes('will linger')) setTimeout(() => call.hangup('NORMAL_CLEARING'), 20);
+    };
+    const t0 = performance.now();
+    await call.done;
+    await h.server.idle();
+    expect(cause).toBe('NORMAL_CLEARING');
+    expect(performance.now() - t0).toBeLessThan(2_000);
+    expect(call.recorder.commands().map((c) => c.split('\n')[0]!)).toEqual(['connect', 'linger 30', 'connect', 'exit']);
+  });
+
+  it('our own hangup: the channel data read in the same write gives the cause; no event, one connect', async () => {
+    let cause: string | null = null;
+    h = await startHarness(async (s: OutboundSession) => {
+      const channel = openEslChannel(s, { commandTimeoutMs: 1_000, executeTimeoutMs: 60_000 });
+      await channel.hangup('USER_BUSY');
+      cause = channel.hangupCause();
+    }, { afterConnect: CALL_SETUP_COMMANDS });
+    const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001' });
+    const summary = await call.done;
+    await h.server.idle();
+    expect(cause).toBe('USER_BUSY');
+    expect(summary.hangupCause).toBe('USER_BUSY');
+    const writes = call.recorder.chunks.filter((c) => c.dir === 'out').map((c) => c.data.toString('utf8'));
+    expect(writes).toContain('sendmsg\ncall-command: hangup\nhangup-cause: USER_BUSY\n\nconnect\n\n');
+    expect(call.recorder.frames().filter((f) => f.kind === 'event')).toEqual([]);
+  });
+});
+
 describe('events of other calls', () => {
   /** Two calls at once, each playing three tones (20 s, then 2 s twice: 1 s and 100 ms at the harness's time scale); the uuids of the events each call's socket got. */
-  async function twoCalls(afterConnect: readonly string[], open: (s: OutboundSession) => (app: string, arg: string) => Promise<unknown>) {
+  async function twoCalls(afterConnect: readonly string[], open: (s: OutboundSession) => (app: string, arg: string) => Promise<unknown>, socketMode: 'static' | 'async' = 'async') {
     h = await startHarness(async (s: OutboundSession) => {
       const run = open(s);
       for (let i = 0; i < 3; i++) await run('playback', `tone_stream://%(${i === 0 ? 20_000 : 2_000},0,440)`);
     }, { afterConnect });
-    const calls = [0, 1].map(() => h!.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001' }));
+    const calls = [0, 1].map(() => h!.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001', socketMode }));
     await Promise.all(calls.map((c) => c.done));
     await h.server.idle();
     return calls.map((c) => ({
@@ -136,6 +204,14 @@ describe('events of other calls', () => {
       return (app, arg) => channel.execute(app, arg);
     });
     for (const g of got) expect([...g.seen]).toEqual([g.own]);
+  });
+
+  it('the dialplan\'s sync socket asks for none: no event reaches it, its own or another call\'s', async () => {
+    const got = await twoCalls(CALL_SETUP_COMMANDS, (s) => {
+      const channel = openEslChannel(s, { commandTimeoutMs: 1_000, executeTimeoutMs: 5_000 });
+      return (app, arg) => channel.execute(app, arg);
+    }, 'static');
+    for (const g of got) expect([...g.seen]).toEqual([]);
   });
 });
 

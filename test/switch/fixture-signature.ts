@@ -24,9 +24,12 @@ export function loadCapture(file: string): CapturedChunk[] {
     .map((l) => JSON.parse(l) as CapturedChunk);
 }
 
+/** A getvar reply that is a measurement (record_ms, 100 ms or more; a key pressed is one digit): its value depends on timing, not on behaviour. */
+const MEASURED_RE = /^reply \d{3,}$/;
+
 export function framesOf(chunks: ReadonlyArray<{ dir: string; data: string }>): string[] {
   const parser = new EslParser();
-  return chunks.flatMap((c) => (c.dir === 'in' ? parser.feed(Buffer.from(c.data)).frames.map((f) => frameSignature(f).replace(UUID_RE, '<uuid>')) : []));
+  return chunks.flatMap((c) => (c.dir === 'in' ? parser.feed(Buffer.from(c.data)).frames.map((f) => frameSignature(f).replace(UUID_RE, '<uuid>').replace(MEASURED_RE, 'reply <ms>')) : []));
 }
 
 export function commandsOf(chunks: ReadonlyArray<{ dir: string; data: string }>): string[] {

@@ -15,6 +15,9 @@ import { END, type ActionHandler } from '../session.ts';
  * test/switch/fixtures). Without an agent, the app returns with `cc_cancel_reason` (TIMEOUT at
  * max-wait-time, …), or the caller hangs up while waiting.
  */
+/** What the queue's outcome is read from (the socket is async: its EXECUTE_COMPLETE carries them all). */
+const QUEUE_VARS = ['cc_cause', 'cc_agent', 'cc_agent_uuid', 'bridge_uuid', 'cc_cancel_reason'] as const;
+
 export const queueAction: ActionHandler = async (s, dest) => {
   const q = s.snapshot?.queues[dest.value ?? ''];
   // An async socket: when an agent answers, mod_callcenter bridges the channel itself, and only an
@@ -36,7 +39,7 @@ export const queueAction: ActionHandler = async (s, dest) => {
   s.stage = 'queue';
   const waitMs = (q.maxWaitTime > 0 ? q.maxWaitTime : s.deps.settings.foreverS) * 1000 + 60_000;
   if (s.channel.signal.aborted) throw new ChannelGoneError('channel hung up');
-  const res = await s.channel.execute('callcenter', q.fsName, { timeoutMs: waitMs });
+  const res = await s.channel.execute('callcenter', q.fsName, { timeoutMs: waitMs, vars: QUEUE_VARS });
   const v = res.variables;
   if (v.cc_cause === 'answered') {
     // The agent's extension: the leg mod_callcenter dialled (Other-Leg-*), or cc_agent (`1001@domain`).

@@ -80,6 +80,7 @@ async function recordMessage(s: CallSession, path: string, maxSeconds: number): 
   const res = await s.channel.execute('record', `${path} ${maxSeconds} ${SILENCE_THRESHOLD} ${SILENCE_HITS_S}`, {
     timeoutMs: (maxSeconds + 60) * 1000,
     afterHangupMs: FINISH_AFTER_HANGUP_MS,
+    vars: ['record_ms'],
   });
   return milliseconds(res.variables.record_ms);
 }
