@@ -2,7 +2,7 @@
  * `npm run bench -- switch`: the real FreeSWITCH 1.10 driven by SIPp, the same IVR call two ways,
  * rungs of rising call rates interleaved between them:
  *  (a) controller: a DID routed (through the public API) to an IVR: the dialplan hands the call to
- *      the compiled controller (`socket … async full`), which answers, plays a 1.65 s greeting, waits
+ *      the compiled controller (`socket … full`, the product's sync socket), which answers, plays a 1.65 s greeting, waits
  *      1 s for a key, plays the (20 ms) timeout prompt and hangs up;
  *  (b) native: a bench-only extension in the copy's dialplan running the same apps by itself.
  * Per rung: INVITE → 200 OK p50/p99 (SIPp rtd), failed calls, FreeSWITCH CPU ms per call and the
