@@ -17,11 +17,12 @@ import {
   EslUnexpectedReplyError,
   parseApiResponse,
   parseCommandReply,
+  parseGetvarReply,
   type ApiResult,
   type EslReply,
 } from './replies.ts';
 import { ListenerSet, type FrameListeners } from './listeners.ts';
-import { formatCommandText, type CommandHeaders } from './wire.ts';
+import { executeMessage, formatCommandText, type CommandHeaders } from './wire.ts';
 import { PendingExecute, PendingReply, WaitClock, commandLabel, type ExecuteOutcome, type ExecuteResult, type ReplyExpect } from './pending.ts';
 import type { CancelSignal } from './call-signal.ts';
 import type { HeaderBlockCache } from './headers.ts';
@@ -52,31 +53,6 @@ export interface ExecuteOptions extends CommandOptions {
 export interface CloseInfo {
   readonly reason: string;
   readonly error: Error | undefined;
-}
-
-/**
- * An app argument this long or longer goes as a text/plain body: `content-type` + `content-length` (~44
- * header bytes) cost less than `execute-app-arg: ` (18) + the argument read byte by byte.
- */
-const BODY_ARG_MIN = 27;
-
-/** mod_event_socket's reply to a command whose reply text stayed empty (parse_command), e.g. `getvar` of an unset variable. */
-const EMPTY_REPLY = '-ERR command not found';
-
-/**
- * A `sendmsg` execute's headers and body. A long argument goes as the body (read in one recv, not byte by
- * byte): FreeSWITCH takes a text/plain body as the app's argument when there is no execute-app-arg
- * (switch_ivr_parse_event).
- */
-function executeMessage(app: string, arg: string | undefined): { headers: Array<[string, string]>; body: string | undefined } {
-  const headers: Array<[string, string]> = [
-    ['call-command', 'execute'],
-    ['execute-app-name', app],
-  ];
-  const inBody = arg !== undefined && arg.length >= BODY_ARG_MIN;
-  if (inBody) headers.push(['content-type', 'text/plain']);
-  else if (arg !== undefined && arg !== '') headers.push(['execute-app-arg', arg]);
-  return { headers, body: inBody ? arg : undefined };
 }
 
 export class EslConnection {
@@ -196,17 +172,15 @@ export class EslConnection {
   }
 
   /**
-   * `getvar <name>` (outbound sockets): the channel variable's value as FreeSWITCH replies it (Reply-Text,
-   * not classified: a value is not a `+OK`/`-ERR`), empty when unset or empty: mod_event_socket then
-   * replies `-ERR command not found`, its reply to any command that left its reply text empty. On a sync
-   * socket it is read only after the command before it is done, so it also tells that command's end
+   * `getvar <name>` (outbound sockets): the channel variable's value (parseGetvarReply). On a sync socket it
+   * is read only after the command before it is done, so it also tells that command's end
    * (OutboundSession.execute).
    */
   async getvar(name: string, options: CommandOptions = {}): Promise<string> {
     const command = `getvar ${name}`;
     const frame = await this.#request(command, undefined, 'command-reply', options);
     if (frame.kind !== 'command-reply') throw new EslUnexpectedReplyError(command, frame.kind);
-    return frame.replyText === EMPTY_REPLY ? '' : frame.replyText;
+    return parseGetvarReply(frame);
   }
 
   /**

@@ -9,12 +9,11 @@
 import type { Logger } from '../runtime/logger.ts';
 import type { ChannelData } from './channel-data.ts';
 import type { CommandOptions, EslConnection, ExecuteOptions } from './connection.ts';
-import { EslClosedError } from './replies.ts';
 import type { ExecuteResult } from './pending.ts';
 import type { EslEvent } from './event.ts';
 import type { EslHeaders } from './headers.ts';
 import type { DisconnectNoticeFrame } from './parser.ts';
-import { EslAbortError, EslTimeoutError, type ApiResult, type EslReply } from './replies.ts';
+import { EslAbortError, EslClosedError, EslTimeoutError, type ApiResult, type EslReply } from './replies.ts';
 import { CallSignal, type CancelSignal } from './call-signal.ts';
 
 /** The reason on `session.signal` when the channel hung up. */
@@ -201,8 +200,8 @@ export class OutboundSession {
   }
 
   async #executeSync(app: string, arg: string | undefined, options: SessionExecuteOptions = {}): Promise<ExecuteResult> {
-    const known = this.#hangupResult();
-    if (known) return known;
+    const known = this.#hangup;
+    if (known) return { kind: 'hangup', cause: this.hangupCause, event: known };
     const timeoutMs = options.timeoutMs ?? EXECUTE_TIMEOUT_MS;
     const { signal } = options;
     const names = options.vars?.length ? options.vars : [FENCE_VAR];
@@ -214,26 +213,33 @@ export class OutboundSession {
       values = await Promise.all(reads);
     } catch (err) {
       for (const r of reads) r.catch(() => undefined);
-      if (this.#notice?.disposition === 'linger') await this.readHangup();
-      const down = this.#hangupResult();
+      const down = await this.#endedByHangup(app).catch(() => undefined);
       if (down) return down;
       throw err;
     }
-    if (this.#hangup || this.#notice?.disposition === 'linger') {
-      await this.readHangup();
-      const down = this.#hangupResult();
-      if (down) return down;
-      if (this.conn.isClosed) throw new EslClosedError(`execute ${app}`, 'socket closed after the hangup');
-    }
-    const headers: Record<string, string> = { 'Event-Name': 'CHANNEL_EXECUTE_COMPLETE', 'Unique-ID': this.uuid, Application: app, 'Application-Data': arg ?? '' };
+    const down = await this.#endedByHangup(app);
+    if (down) return down;
+    const headers: Record<string, string> = { Application: app, 'Application-Data': arg ?? '' };
     if (options.vars?.length) names.forEach((n, i) => (headers[`variable_${n}`] = values[i]!));
-    const event: EslEvent = { name: 'CHANNEL_EXECUTE_COMPLETE', subclass: undefined, uniqueId: this.uuid, headers, headerText: '', body: undefined };
-    return { kind: 'complete', event, response: undefined };
+    return { kind: 'complete', event: this.#ownEvent('CHANNEL_EXECUTE_COMPLETE', headers), response: undefined };
   }
 
-  #hangupResult(): ExecuteResult | undefined {
+  /**
+   * After an app on a sync socket: the hangup, when the channel is known to be down or the linger notice
+   * came before the app's getvar replies (read from the channel data); undefined when it is still up.
+   */
+  async #endedByHangup(app: string): Promise<ExecuteResult | undefined> {
+    if (!this.#hangup && this.#notice?.disposition === 'linger') {
+      await this.readHangup();
+      if (!this.#hangup && this.conn.isClosed) throw new EslClosedError(`execute ${app}`, 'socket closed after the hangup');
+    }
     const h = this.#hangup;
     return h ? { kind: 'hangup', cause: this.hangupCause, event: h } : undefined;
+  }
+
+  /** An event of this channel built here, not received (a sync socket's app end, a hangup read from the channel). */
+  #ownEvent(name: string, headers: Record<string, string>): EslEvent {
+    return { name, subclass: undefined, uniqueId: this.uuid, headers: { ...headers, 'Event-Name': name, 'Unique-ID': this.uuid }, headerText: '', body: undefined };
   }
 
   /**
@@ -380,9 +386,8 @@ export class OutboundSession {
       this.logger.debug('the channel data says the channel is still up');
       return;
     }
-    const headers: Record<string, string> = { ...data, 'Event-Name': 'CHANNEL_HANGUP', 'Unique-ID': this.uuid };
-    this.logger.debug({ cause: headers['Hangup-Cause'] }, 'no CHANNEL_HANGUP before the linger notice; the channel data stands in');
-    this.conn.deliver({ name: 'CHANNEL_HANGUP', subclass: undefined, uniqueId: this.uuid, headers, headerText: '', body: undefined });
+    this.logger.debug({ cause: data?.['Hangup-Cause'] }, 'no CHANNEL_HANGUP before the linger notice; the channel data stands in');
+    this.conn.deliver(this.#ownEvent('CHANNEL_HANGUP', { ...data }));
   }
 
   #handleEvent(event: EslEvent): void {

@@ -95,6 +95,18 @@ export function parseCommandReply(command: string, frame: CommandReplyFrame): Pa
   return { ok: true, text: rest, replyText: frame.replyText, headers: frame.headers };
 }
 
+/** mod_event_socket's reply to a command whose reply text stayed empty (parse_command's `done`). */
+const EMPTY_REPLY = '-ERR command not found';
+
+/**
+ * `getvar`'s reply: the variable's value, raw in Reply-Text (not classified: a value is not a
+ * `+OK`/`-ERR`). An unset or empty variable leaves the reply text empty, which mod_event_socket answers
+ * with `-ERR command not found`: read as empty.
+ */
+export function parseGetvarReply(frame: CommandReplyFrame): string {
+  return frame.replyText === EMPTY_REPLY ? '' : frame.replyText;
+}
+
 export function parseApiBody(command: string, body: string): Parsed<ApiResult> {
   const { ok, rest } = classifyText(body);
   if (!ok) return { ok: false, error: new EslCommandError(command, rest) };

@@ -30,20 +30,28 @@ function hangUpOnWrite(call: EmulatedCall, marker: string, cause: string): void 
   };
 }
 
+/** How one tone a call played ended: complete, hangup or the error's name; the cause; how long it took. */
+interface Seen {
+  kind: string;
+  cause: string | null;
+  hungUp: boolean;
+  ms: number;
+}
+
+/** A controller that plays `tone` on each call and hands what it saw to `into`. */
+function playOnce(tone: string, into: (seen: Seen) => void): (s: OutboundSession) => Promise<void> {
+  return async (s) => {
+    const channel = openEslChannel(s, { commandTimeoutMs: 1_000, executeTimeoutMs: 60_000 });
+    const t0 = performance.now();
+    const res = await channel.execute('playback', tone).catch((err: Error) => err);
+    into({ kind: res instanceof Error ? res.name : res.completed ? 'complete' : 'hangup', cause: channel.hangupCause(), hungUp: s.hungUp, ms: performance.now() - t0 });
+  };
+}
+
 describe('a hangup before the socket subscribed to it', () => {
   it('the linger notice, then a second connect: the pending app ends as a hangup with the real cause', async () => {
-    let seen: { kind: string; cause: string | null; hungUp: boolean; ms: number } | undefined;
-    h = await startHarness(async (s: OutboundSession) => {
-      const channel = openEslChannel(s, { commandTimeoutMs: 1_000, executeTimeoutMs: 60_000 });
-      const t0 = performance.now();
-      const res = await channel.execute('playback', 'tone_stream://%(1000,0,440)').catch((err: Error) => err);
-      seen = {
-        kind: res instanceof Error ? res.name : res.completed ? 'complete' : 'hangup',
-        cause: channel.hangupCause(),
-        hungUp: s.hungUp,
-        ms: performance.now() - t0,
-      };
-    }, { afterConnect: CALL_SETUP_COMMANDS });
+    let seen: Seen | undefined;
+    h = await startHarness(playOnce('tone_stream://%(1000,0,440)', (x) => (seen = x)), { afterConnect: CALL_SETUP_COMMANDS });
     const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001', socketMode: 'async' });
     hangUpOnWrite(call, 'filter Unique-ID', 'ORIGINATOR_CANCEL');
     await call.done;
@@ -104,13 +112,8 @@ describe('a hangup before the socket subscribed to it', () => {
 
 describe('a sync socket: no events at all', () => {
   it('a caller who hangs up during an app: its reply, the linger notice before the getvar read with it, one connect: a hangup with the real cause, at once', async () => {
-    let seen: { kind: string; cause: string | null; hungUp: boolean; ms: number } | undefined;
-    h = await startHarness(async (s: OutboundSession) => {
-      const channel = openEslChannel(s, { commandTimeoutMs: 1_000, executeTimeoutMs: 60_000 });
-      const t0 = performance.now();
-      const res = await channel.execute('playback', 'tone_stream://%(20000,0,440)');
-      seen = { kind: res.completed ? 'complete' : 'hangup', cause: channel.hangupCause(), hungUp: s.hungUp, ms: performance.now() - t0 };
-    }, { afterConnect: CALL_SETUP_COMMANDS });
+    let seen: Seen | undefined;
+    h = await startHarness(playOnce('tone_stream://%(20000,0,440)', (x) => (seen = x)), { afterConnect: CALL_SETUP_COMMANDS });
     const call = h.emu.placeCall({
       destination: '918065978001',
       callerIdNumber: '9800000001',
