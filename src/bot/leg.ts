@@ -70,8 +70,13 @@ export async function runBotLeg(deps: BotBridgeDeps, call: BotCall, target: BotT
     const botFormat: AudioFormat = target.dialect === 'twilio' ? 'pcmu_8k' : target.audioFormat;
     const path = createAudioPath(botFormat);
 
+    // Keys pressed from now on go to the bot: DTMF events are not among every call's events (CALL_EVENTS).
+    // Held from the subscription on until the stream listens below: the switch may send a key in the
+    // same read as its reply to the unicast, before this function resumes.
+    const early: BotChannelEvent[] = [];
+    let offEarly: (() => void) | undefined = call.channel.onEvent((e) => early.push(e));
+    cleanups.push(() => offEarly?.());
     try {
-      // Keys pressed from now on go to the bot: DTMF events are not among every call's events (CALL_EVENTS).
       await Promise.all([
         call.channel.subscribe('DTMF'),
         startUnicast({ localIp: switchIp, localPort: pair.switch, remoteIp: settings.mediaIp, remotePort: pair.local }),
@@ -223,6 +228,9 @@ export async function runBotLeg(deps: BotBridgeDeps, call: BotCall, target: BotT
       sock.on('error', onError);
       sock.on('pong', onPong);
       const offEvent = call.channel.onEvent(onEvent);
+      offEarly?.();
+      offEarly = undefined;
+      for (const e of early.splice(0)) onEvent(e);
       const offTick = clock.add(onTick);
       call.channel.signal.addEventListener('abort', onHangup, { once: true });
       cleanups.push(() => {
