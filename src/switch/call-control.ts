@@ -140,6 +140,18 @@ export function createCallControl(o: CallControlOptions): CallControl {
     return live.writes;
   };
 
+  /**
+   * Ended calls whose writes are still running, by id: a session's call.hangup waits for them (settled),
+   * and the switch side may end the call (CHANNEL_HANGUP_COMPLETE) before the session asks.
+   */
+  const draining = new Map<string, Live>();
+  const drain = (live: Live): void => {
+    draining.set(live.id, live);
+    void live.writes.then(() => {
+      if (draining.get(live.id) === live) draining.delete(live.id);
+    });
+  };
+
   const end = (live: Live, cause: string | null): void => {
     if (byUuid.get(live.a) !== live) return;
     byUuid.delete(live.a);
@@ -152,6 +164,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
     if (live.runsInController && live.answered) {
       // The session that ran the call finishes its row and announces its end (src/call/runner.ts).
       void write(live, 'hangup', () => setStatus(o.db, live.id, 'ended', { endedAt: at, hangupCause: cause }));
+      drain(live);
       return;
     }
     // The one outcome vocabulary (src/call/outcome.ts): the second party answered, did not, or the first never did.
@@ -168,6 +181,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
       });
       o.bus.emit({ type: 'call.hangup', callId: live.id, orgId: live.orgId, cause: finalCause, disposition: outcome, at });
     });
+    drain(live);
   };
 
   const onEvent = (e: EslEvent): void => {
@@ -377,7 +391,7 @@ export function createCallControl(o: CallControlOptions): CallControl {
     },
     settled(id) {
       for (const live of byUuid.values()) if (live.id === id) return live.writes;
-      return Promise.resolve();
+      return draining.get(id)?.writes ?? Promise.resolve();
     },
     async create(call) {
       const scheduled = call.scheduledAt != null;

@@ -37,8 +37,8 @@ export interface CallControl {
   start(): void;
   stop(): void;
   /**
-   * Once the database writes this instance has queued for a live call it follows are done (its ringing,
-   * answer, bridge); at once for any other call. A placed call's session waits for it before announcing
+   * Once the database writes this instance has queued for a call it follows are done (its ringing,
+   * answer, bridge), also when the switch side already ended it; at once for any other call. A placed call's session waits for it before announcing
    * call.hangup, so a slow answer write cannot announce call.answered after the hangup.
    */
   settled(id: string): Promise<void>;
