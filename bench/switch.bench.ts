@@ -4,14 +4,17 @@
  *  (a) controller: a DID routed (through the public API) to an IVR: the dialplan hands the call to
  *      the compiled controller (`socket … full`, the product's sync socket), which answers, plays a 1.65 s greeting, waits
  *      1 s for a key, plays the (20 ms) timeout prompt and hangs up;
- *  (b) native: a bench-only extension in the copy's dialplan running the same apps by itself.
+ *  (b) native: a bench-only extension in the copy's dialplan running the same apps by itself;
+ *  (c) floor: the product's DID apps (`sched_hangup`, `socket … full`) handing the call to
+ *      bench/switch/floor-server.ts, which writes `connect` and the four commands at once and does nothing
+ *      else: what the `socket` app itself costs the switch, the bound for any outbound-socket controller.
  * Per rung: INVITE → 200 OK p50/p99 (SIPp rtd), failed calls, FreeSWITCH CPU ms per call and the
  * controller's (utime+stime of each process from /proc, every thread). A target stops after its first
  * rung with a failed call or p99 ≥ 200 ms.
  * Everything runs in a private network namespace (`ip netns`, as root), so it never meets another
  * FreeSWITCH on this machine; without it (not root) it falls back to the host's 127.0.0.1 and says so.
  * Knobs: BENCH_SWITCH_RATES (calls/s, default 20,40,…,200), BENCH_SWITCH_RUNG_S (default 10),
- * BENCH_SWITCH_TARGETS (default controller,native), BENCH_SWITCH_CONTROLLER_DIR=<another checkout>
+ * BENCH_SWITCH_TARGETS (default controller,native,floor), BENCH_SWITCH_CONTROLLER_DIR=<another checkout>
  * (its controller instead of this one's, e.g. a `git worktree` with a change), BENCH_SWITCH_SOCKET_ARGS
  * (the socket app's arguments in the bench's dialplan copy, default the product's `127.0.0.1:8084 full`),
  * BENCH_SWITCH_LAYOUT=dedicated (FreeSWITCH alone on CPU 0, the controller and SIPp on CPU 1: the switch
@@ -35,7 +38,7 @@ const DEFAULT_RATES = [20, 40, 60, 80, 100, 120, 140, 160, 180, 200];
 
 function knobs(): { rates: number[]; rungSeconds: number; targets: Target[] } {
   const rates = (process.env.BENCH_SWITCH_RATES ?? '').split(',').map(Number).filter((n) => n > 0);
-  const targets = (process.env.BENCH_SWITCH_TARGETS ?? 'controller,native').split(',').filter((t): t is Target => t === 'controller' || t === 'native');
+  const targets = (process.env.BENCH_SWITCH_TARGETS ?? 'controller,native,floor').split(',').filter((t): t is Target => t === 'controller' || t === 'native' || t === 'floor');
   return { rates: rates.length ? rates : DEFAULT_RATES, rungSeconds: Number(process.env.BENCH_SWITCH_RUNG_S ?? 10) || 10, targets };
 }
 
@@ -61,6 +64,8 @@ export async function benchSwitch(compiled: CompiledEntries): Promise<void> {
       controllerCwd: resolve(otherDir ?? '.'),
       didDialled: '918065978001',
       nativeNumber: '9999',
+      floorNumber: '9998',
+      floorArgs: compiled.entry('bench/switch/floor-server.ts'),
       rates,
       rungSeconds,
       targets,
@@ -89,7 +94,8 @@ function benchLayout(): 'shared' | 'dedicated' {
 }
 
 function print(results: RungResult[], o: { rungSeconds: number; ns: string | undefined; otherDir: string | undefined; layout: 'shared' | 'dedicated' }): void {
-  const name = (t: Target): string => (t === 'controller' ? `controller (DID → IVR${o.otherDir ? `, ${o.otherDir}` : ''})` : 'native (dialplan)');
+  const name = (t: Target): string =>
+    t === 'controller' ? `controller (DID → IVR${o.otherDir ? `, ${o.otherDir}` : ''})` : t === 'floor' ? 'floor (socket, one write, no logic)' : 'native (dialplan)';
   printTable(
     `Switch: real FreeSWITCH 1.10.12 + SIPp, IVR call (answer, 1.65 s greeting, 1 s timeout, hang up), ~${o.rungSeconds} s per rung, targets interleaved${o.ns ? ', own network namespace' : ', HOST loopback (no netns)'}, ${o.layout === 'dedicated' ? 'FreeSWITCH alone on CPU 0, controller + SIPp on CPU 1' : 'all processes on all CPUs'}`,
     ['target', 'rate /s', 'calls', 'failed', 'INVITE→200 p50 ms', 'INVITE→200 p99 ms', 'FS CPU ms/call', 'controller CPU ms/call'],
@@ -103,26 +109,36 @@ function print(results: RungResult[], o: { rungSeconds: number; ns: string | und
   };
   const ctlClean = clean('controller');
   const natClean = clean('native');
-  const common = results
-    .filter((r) => r.target === 'controller')
-    .flatMap((c) => {
-      const n = results.find((r) => r.target === 'native' && r.rate === c.rate);
-      return n ? [{ rate: c.rate, ratio: c.fsCpuMsPerCall / n.fsCpuMsPerCall, p50: c.p50Ms / n.p50Ms }] : [];
-    });
-  if (common.length) {
+  const against = (t: Target) =>
+    results
+      .filter((r) => r.target === t)
+      .flatMap((c) => {
+        const n = results.find((r) => r.target === 'native' && r.rate === c.rate);
+        return n ? [{ rate: c.rate, ratio: c.fsCpuMsPerCall / n.fsCpuMsPerCall, p50: c.p50Ms / n.p50Ms }] : [];
+      });
+  const common = against('controller');
+  const floorCommon = against('floor');
+  if (common.length || floorCommon.length) {
     printTable(
-      'Switch: controller ÷ native at the rates both ran',
-      ['rate /s', 'FS CPU per call ratio', 'INVITE→200 p50 ratio'],
-      common.map((c) => [c.rate, c.ratio, c.p50]),
+      'Switch: controller ÷ native and floor ÷ native at the rates both ran',
+      ['target', 'rate /s', 'FS CPU per call ratio', 'INVITE→200 p50 ratio'],
+      [...common.map((c) => [name('controller'), c.rate, c.ratio, c.p50]), ...floorCommon.map((c) => [name('floor'), c.rate, c.ratio, c.p50])],
     );
   }
   const meanRatio = common.length ? common.reduce((a, c) => a + c.ratio, 0) / common.length : Number.NaN;
   const cleanRatio = natClean > 0 ? ctlClean / natClean : Number.NaN;
+  const floorRan = results.some((r) => r.target === 'floor');
+  const floorClean = clean('floor');
+  const floorMean = floorCommon.length ? floorCommon.reduce((a, c) => a + c.ratio, 0) / floorCommon.length : Number.NaN;
   const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
   process.stdout.write(
     `highest clean rate (0 failed, p99 INVITE→200 < ${P99_LIMIT_MS} ms): controller ${ctlClean}/s${capped('controller') ? ' (still clean at the last rung run)' : ''}, ` +
       `native ${natClean}/s${capped('native') ? ' (still clean at the last rung run: a lower bound)' : ''}; ratio ${cleanRatio.toFixed(2)}\n` +
       `target: clean-rate ratio >= 0.8 → ${cleanRatio.toFixed(2)}: ${verdict(cleanRatio >= 0.8)}; ` +
-      `FS CPU per call through the controller <= 1.3× native → mean ${meanRatio.toFixed(2)}× over ${common.length} common rates: ${verdict(meanRatio <= 1.3)}\n`,
+      `FS CPU per call through the controller <= 1.3× native → mean ${meanRatio.toFixed(2)}× over ${common.length} common rates: ${verdict(meanRatio <= 1.3)}\n` +
+      (floorRan
+        ? `floor (the least any outbound-socket controller costs the switch): clean ${floorClean}/s${capped('floor') ? ' (still clean at the last rung run)' : ''}, ` +
+          `ratio to native ${natClean > 0 ? (floorClean / natClean).toFixed(2) : 'n/a'}; FS CPU per call mean ${floorMean.toFixed(2)}× native; the controller reaches ${floorClean > 0 ? (ctlClean / floorClean).toFixed(2) : 'n/a'} of the floor's clean rate\n`
+        : ''),
   );
 }

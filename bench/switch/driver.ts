@@ -26,15 +26,21 @@ async function main(): Promise<void> {
   let ctl: RunningController | undefined;
   let fs: RunningSwitch | undefined;
   let pcap: ChildProcess | undefined;
+  let floor: ChildProcess | undefined;
   try {
     ctl = startController(cfg.controllerArgs, cfg.work, cfg.xmlCurlToken, cfg.controllerCwd, pin.rest);
     const ivr = await configureIvr(cfg.work, `+${cfg.didDialled}`);
     log(`controller pid ${ctl.pid}, IVR ${ivr.ivrId} published on +${cfg.didDialled}`);
+    if (cfg.targets.includes('floor')) {
+      floor = startFloor([...cfg.floorArgs, String(FLOOR_PORT), ivr.greetingFile, ivr.timeoutPrompt, String(ivr.timeoutMs), String(ivr.digitTimeoutMs)]);
+      log(`floor server pid ${floor.pid} on 127.0.0.1:${FLOOR_PORT}`);
+    }
     const conf = writeConf(cfg.work, {
       dir: cfg.confDir,
       xmlCurlToken: cfg.xmlCurlToken,
       socketArgs: cfg.socketArgs ?? PRODUCT_SOCKET_ARGS,
       native: { number: cfg.nativeNumber, greetingFile: ivr.greetingFile, timeoutMs: ivr.timeoutMs, digitTimeoutMs: ivr.digitTimeoutMs, timeoutPrompt: ivr.timeoutPrompt },
+      extraExtensions: floorExtension(cfg.floorNumber),
     });
     fs = await bootFreeSwitch(cfg.work, conf, pin.fs);
     log(`FreeSWITCH pid ${fs.pid} up (conf ${conf})`);
@@ -51,11 +57,13 @@ async function main(): Promise<void> {
         if (stopped.has(target)) continue;
         const leftover = await waitIdle(fs, 30_000);
         const fs0 = cpuMs(fs.pid);
-        const ctl0 = cpuMs(ctl.pid);
+        // The floor target's "controller" is the floor server.
+        const served = target === 'floor' && floor?.pid !== undefined ? floor.pid : ctl.pid;
+        const ctl0 = cpuMs(served);
         const run = await runSipp({ dir: join(cfg.work, 'sipp', `${target}-${rate}`), service: service(target), rate, seconds: cfg.rungSeconds, ...(pin.rest === undefined ? {} : { cpu: pin.rest }) });
         await sleep(1000); // the calls' teardown (socket exit, channel destroy) belongs to the rung
         const fsMs = cpuMs(fs.pid) - fs0;
-        const ctlMs = cpuMs(ctl.pid) - ctl0;
+        const ctlMs = cpuMs(served) - ctl0;
         const completed = Math.max(1, run.successful);
         const r: RungResult = {
           target,
@@ -84,7 +92,31 @@ async function main(): Promise<void> {
     }
     await fs?.stop().catch((e: unknown) => log(`FreeSWITCH stop: ${String(e)}`));
     await ctl?.stop().catch((e: unknown) => log(`controller stop: ${String(e)}`));
+    if (floor && floor.exitCode === null) floor.kill('SIGKILL');
   }
+}
+
+/** Port of the floor server (the controller's ESL server has 8084). */
+const FLOOR_PORT = 8094;
+
+function startFloor(argv: string[]): ChildProcess {
+  const node = [process.execPath, ...argv];
+  const cmd = pin.rest === undefined ? node : ['taskset', '-c', String(pin.rest), ...node];
+  const child = spawn(cmd[0]!, cmd.slice(1), { stdio: ['ignore', 'ignore', 'inherit'] });
+  trackChild(child);
+  return child;
+}
+
+/** The product's `inbound_did` actions (public.xml), with the socket reaching the floor server. */
+function floorExtension(number: string): string {
+  return `
+    <!-- bench only: the product's DID apps, handed to the floor server (bench/switch/floor-server.ts). -->
+    <extension name="bench_floor">
+      <condition field="destination_number" expression="^${number}$">
+        <action application="sched_hangup" data="+$\${max_call_seconds} ALLOTTED_TIMEOUT"/>
+        <action application="socket" data="127.0.0.1:${FLOOR_PORT} full"/>
+      </condition>
+    </extension>`;
 }
 
 /** SIP (5080) and the controller's ESL (8084) on this namespace's loopback, for timelines (BENCH_SWITCH_PCAP=1). */
@@ -96,7 +128,7 @@ function startPcap(file: string): ChildProcess {
 }
 
 function service(t: Target): string {
-  return t === 'native' ? cfg.nativeNumber : cfg.didDialled;
+  return t === 'native' ? cfg.nativeNumber : t === 'floor' ? cfg.floorNumber : cfg.didDialled;
 }
 
 main().then(

@@ -1,5 +1,6 @@
 /** What bench/switch.bench.ts hands the in-namespace driver, and what the driver reports per rung. */
-export type Target = 'controller' | 'native';
+/** `floor`: bench/switch/floor-server.ts behind the product's dialplan apps, the least a socket controller can cost. */
+export type Target = 'controller' | 'native' | 'floor';
 
 export interface DriverConfig {
   readonly work: string;
@@ -10,6 +11,10 @@ export interface DriverConfig {
   readonly controllerCwd: string;
   readonly didDialled: string;
   readonly nativeNumber: string;
+  /** The number of the floor target's extension (a copy of `inbound_did` whose socket reaches the floor server). */
+  readonly floorNumber: string;
+  /** node arguments that run the compiled bench/switch/floor-server.ts. */
+  readonly floorArgs: string[];
   readonly rates: number[];
   readonly rungSeconds: number;
   readonly targets: Target[];
