@@ -62,6 +62,7 @@ export class EslConnection {
   readonly #commandTimeoutMs: number;
   readonly #executeTimeoutMs: number;
   readonly #replies: PendingReply[] = [];
+  #repliesRead = 0;
   readonly #executes = new Map<string, PendingExecute>();
   readonly #clock: WaitClock;
   readonly #listeners = new ListenerSet<FrameListeners>();
@@ -144,6 +145,21 @@ export class EslConnection {
   /** The CHANNEL_HANGUP of the bound channel, once seen. */
   get channelHangup(): EslEvent | undefined {
     return this.#channelHangup;
+  }
+
+  /** Replies (command/reply, api/response) read so far on this socket. */
+  get repliesRead(): number {
+    return this.#repliesRead;
+  }
+
+  /**
+   * The ordinal (1-based, as counted by repliesRead) of the reply the next command will get: replies come
+   * in the order the commands left. Compared with repliesRead at some frame, it says whether that frame
+   * came before or after the reply (OutboundSession.hangup: the linger notice before our hangup's reply
+   * means the caller was first).
+   */
+  get nextReplyOrdinal(): number {
+    return this.#repliesRead + this.#replies.length + 1;
   }
 
   get pendingCount(): { replies: number; executes: number } {
@@ -411,6 +427,7 @@ export class EslConnection {
     switch (frame.kind) {
       case 'command-reply':
       case 'api-response': {
+        this.#repliesRead++;
         const slot = this.#replies.shift();
         if (!slot) {
           this.#log.warn({ kind: frame.kind }, 'esl reply with no command pending');

@@ -88,6 +88,10 @@ export class OutboundSession {
   #hangup: EslEvent | undefined;
   #notice: DisconnectNoticeFrame | undefined;
   #lateTimer: NodeJS.Timeout | undefined;
+  /** repliesRead when the linger notice came: with a reply's ordinal, which of the two came first. */
+  #lingerAt: number | undefined;
+  /** The ordinal of our own hangup's reply while it is awaited (sync socket). */
+  #ownHangup: number | undefined;
   /** The channel data being read for a hangup (readHangup), so two readers send one `connect`. */
   #reading: Promise<void> | undefined;
   /** Event names this socket asked for (`ALL` after myevents): a CHANNEL_HANGUP may come only then. */
@@ -105,10 +109,7 @@ export class OutboundSession {
     this.conn.bindChannel(this.uuid);
     this.#unsubscribe.push(
       this.conn.on('event', (event) => this.#handleEvent(event)),
-      this.conn.on('disconnect-notice', (frame) => {
-        this.#notice = frame;
-        if (frame.disposition === 'linger') this.#awaitHangup();
-      }),
+      this.conn.on('disconnect-notice', (frame) => this.#onNotice(frame)),
     );
     // `closed` never rejects (see EslConnection.closed); the callback only unsubscribes and aborts.
     void this.conn.closed.then(() => {
@@ -120,10 +121,15 @@ export class OutboundSession {
     const early = this.conn.channelHangup;
     if (early) this.#handleEvent(early);
     const notice = this.conn.lastDisconnectNotice;
-    if (notice) {
-      this.#notice = notice;
-      if (notice.disposition === 'linger') this.#awaitHangup();
-    }
+    if (notice) this.#onNotice(notice);
+  }
+
+  #onNotice(frame: DisconnectNoticeFrame): void {
+    this.#notice = frame;
+    if (frame.disposition !== 'linger') return;
+    this.#lingerAt ??= this.conn.repliesRead;
+    // Our own hangup is in flight: hangup() tells from the order whose hangup it was.
+    if (this.#ownHangup === undefined) this.#awaitHangup();
   }
 
   /** Aborts on CHANNEL_HANGUP (reason `EslHangupError`) or socket close (`EslSocketClosedError`). */
@@ -244,20 +250,31 @@ export class OutboundSession {
 
   /**
    * NORMAL_CLEARING is FreeSWITCH's default cause: not sent (every header byte costs the switch, see execute).
-   * On a sync socket no CHANNEL_HANGUP comes: the channel data, read in the same write, gives the cause the
-   * channel ended with (ours, or the caller's when they were first); it resolves once that is known.
+   * On a sync socket no CHANNEL_HANGUP comes, and the order of two frames says whose hangup it was
+   * (docs/esl.md, fact 23): the socket's loop sends the linger notice as soon as it sees the channel down, so
+   * a notice before our reply means the caller was first, and only then is the channel asked for its cause
+   * (a second `connect`, ~7 KB the switch serializes). Otherwise the hangup is ours, with our cause. It
+   * resolves once the hangup is known.
    */
   async hangup(cause = 'NORMAL_CLEARING', options?: CommandOptions): Promise<EslReply> {
     const headers: Array<[string, string]> = [['call-command', 'hangup']];
     if (cause !== 'NORMAL_CLEARING') headers.push(['hangup-cause', cause]);
-    const sent = this.conn.sendmsg(undefined, headers, options);
-    if (this.#hearsHangup() || this.#hangup) return sent;
-    const read = this.readHangup();
+    if (this.#hearsHangup() || this.#hangup) return this.conn.sendmsg(undefined, headers, options);
+    const ordinal = this.conn.nextReplyOrdinal;
+    this.#ownHangup = ordinal;
+    let reply: EslReply;
     try {
-      return await sent;
-    } finally {
-      await read;
+      reply = await this.conn.sendmsg(undefined, headers, options);
+    } catch (err) {
+      this.#ownHangup = undefined;
+      await this.readHangup();
+      throw err;
     }
+    this.#ownHangup = undefined;
+    if (this.#hangup) return reply;
+    if (this.#lingerAt !== undefined && this.#lingerAt < ordinal) await this.readHangup();
+    else this.conn.deliver(this.#ownEvent('CHANNEL_HANGUP', { 'Hangup-Cause': cause, 'Answer-State': 'hangup' }));
+    return reply;
   }
 
   /** A CHANNEL_HANGUP may reach this socket: it asked for that event (sync sockets ask for none). */

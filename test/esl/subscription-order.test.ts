@@ -152,7 +152,7 @@ describe('a sync socket: no events at all', () => {
     expect(call.recorder.commands().map((c) => c.split('\n')[0]!)).toEqual(['connect', 'linger 30', 'connect', 'exit']);
   });
 
-  it('our own hangup: the channel data read in the same write gives the cause; no event, one connect', async () => {
+  it('our own hangup: its reply comes before the linger notice, so the cause is ours; no event, no connect, nothing read back', async () => {
     let cause: string | null = null;
     h = await startHarness(async (s: OutboundSession) => {
       const channel = openEslChannel(s, { commandTimeoutMs: 1_000, executeTimeoutMs: 60_000 });
@@ -164,9 +164,28 @@ describe('a sync socket: no events at all', () => {
     await h.server.idle();
     expect(cause).toBe('USER_BUSY');
     expect(summary.hangupCause).toBe('USER_BUSY');
-    const writes = call.recorder.chunks.filter((c) => c.dir === 'out').map((c) => c.data.toString('utf8'));
-    expect(writes).toContain('sendmsg\ncall-command: hangup\nhangup-cause: USER_BUSY\n\nconnect\n\n');
+    expect(call.recorder.commands().map((c) => c.split('\n')[0]!)).toEqual(['connect', 'linger 30', 'sendmsg', 'exit']);
+    const kinds = call.recorder.frames().map((f) => (f.kind === 'command-reply' ? `reply ${f.replyText.trim()}` : f.kind === 'disconnect-notice' ? `notice ${f.disposition}` : f.kind));
+    expect(kinds.slice(2, 4)).toEqual(['reply +OK', 'notice linger']);
     expect(call.recorder.frames().filter((f) => f.kind === 'event')).toEqual([]);
+  });
+
+  it('the caller hung up as we did: the linger notice before our hangup\'s reply says they were first; one connect reads their cause', async () => {
+    let cause: string | null = null;
+    h = await startHarness(async (s: OutboundSession) => {
+      const channel = openEslChannel(s, { commandTimeoutMs: 1_000, executeTimeoutMs: 60_000 });
+      await channel.hangup('USER_BUSY');
+      cause = channel.hangupCause();
+    }, { afterConnect: CALL_SETUP_COMMANDS });
+    const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001' });
+    hangUpOnWrite(call, 'call-command: hangup', 'ORIGINATOR_CANCEL');
+    const summary = await call.done;
+    await h.server.idle();
+    expect(summary.hangupCause).toBe('ORIGINATOR_CANCEL');
+    expect(cause).toBe('ORIGINATOR_CANCEL');
+    expect(call.recorder.commands().map((c) => c.split('\n')[0]!)).toEqual(['connect', 'linger 30', 'sendmsg', 'connect', 'exit']);
+    const kinds = call.recorder.frames().map((f) => (f.kind === 'command-reply' ? `reply ${f.replyText.trim()}` : f.kind === 'disconnect-notice' ? `notice ${f.disposition}` : f.kind));
+    expect(kinds.slice(2, 4)).toEqual(['notice linger', 'reply +OK']);
   });
 });
 
