@@ -74,6 +74,12 @@ export interface CallChannel {
   answer?(): Promise<boolean>;
   /** Hang the channel up with a cause (no-op if already hung up). */
   hangup(cause: string): Promise<void>;
+  /**
+   * Commands started in the same tick run one after the other, each once the one before has ended (the
+   * call's sync socket: FreeSWITCH reads the next only after the last one's reply). Then a last prompt
+   * and the hangup can leave in one write (playThenHangup).
+   */
+  readonly ordered?: boolean;
   /** Start unicast media (the AI bridge). Optional: channels without media (unit-test fakes) omit it. */
   startUnicast?(u: UnicastRequest): Promise<void>;
   /**

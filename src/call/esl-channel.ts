@@ -111,6 +111,9 @@ export function openEslChannel(first: OutboundSession, opts: EslChannelOptions):
     hangupCause() {
       return session.hangupCause ?? first.hangupCause ?? null;
     },
+    get ordered() {
+      return session.sync;
+    },
 
     async execute(app, arg, o): Promise<ExecResult> {
       const s = session;

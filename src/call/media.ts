@@ -46,6 +46,25 @@ export async function play(s: CallSession, file: string, timeoutMs = 120_000): P
   await run(s, 'playback', file, timeoutMs);
 }
 
+/**
+ * Play a last prompt, then hang up. On the call's sync socket (`channel.ordered`) the hangup leaves in the
+ * same write as the prompt and FreeSWITCH runs it once the prompt ends: one write and one round trip less
+ * for the switch and for us. A caller who hangs up during the prompt: ChannelGoneError, as with play then
+ * hangup (the hangup that follows is a no-op on a channel already down).
+ */
+export async function playThenHangup(s: CallSession, file: string, cause: string, timeoutMs?: number): Promise<void> {
+  if (!s.channel.ordered) {
+    await play(s, file, timeoutMs);
+    await hangup(s, cause);
+    return;
+  }
+  const played = play(s, file, timeoutMs);
+  const hung = hangup(s, cause);
+  hung.catch(() => undefined);
+  await played;
+  await hung;
+}
+
 export type Collected = { kind: 'digits'; digits: string } | { kind: 'timeout' };
 
 export interface CollectOptions {

@@ -1,7 +1,7 @@
 import { addStep, type CallSession } from './session.ts';
 import { PROMPTS } from './prompts.ts';
 import type { SnapshotDid } from '../publish/snapshot.ts';
-import { hangup, play, run } from './media.ts';
+import { run, playThenHangup } from './media.ts';
 import { runIvr } from './walker.ts';
 import { finalDestination } from './final-destination.ts';
 import { maskedBridge } from './bridging/masked-bridge.ts';
@@ -27,6 +27,5 @@ export async function notInService(s: CallSession): Promise<void> {
   s.stage = 'prompt';
   s.deps.logger.warn({ did: s.did, caller: s.caller }, 'call to a number that is not in service');
   await run(s, 'pre_answer', undefined, 10_000);
-  await play(s, PROMPTS.notInService, 10_000);
-  await hangup(s, 'UNALLOCATED_NUMBER');
+  await playThenHangup(s, PROMPTS.notInService, 'UNALLOCATED_NUMBER', 10_000);
 }

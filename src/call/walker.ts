@@ -1,7 +1,7 @@
 import { addStep, emit, type ActionOutcome, type CallSession } from './session.ts';
 import { PROMPTS } from './prompts.ts';
 import type { SnapshotIvr } from '../publish/snapshot.ts';
-import { answer, answerThen, collect, hangup, play } from './media.ts';
+import { answer, answerThen, collect, play, playThenHangup } from './media.ts';
 import { extensionAction } from './actions/extension.ts';
 import { finalDestination } from './final-destination.ts';
 
@@ -18,8 +18,7 @@ export async function runIvr(s: CallSession, startIvrId: string): Promise<void> 
       addStep(s, { step: 'loop_limit', ivrId });
       s.record.disposition ??= 'failed';
       s.stage = 'prompt';
-      await play(s, PROMPTS.goodbye);
-      await hangup(s, 'NORMAL_CLEARING');
+      await playThenHangup(s, PROMPTS.goodbye, 'NORMAL_CLEARING');
       return;
     }
     const ivr = s.snapshot?.ivrs[ivrId];
@@ -28,8 +27,7 @@ export async function runIvr(s: CallSession, startIvrId: string): Promise<void> 
       s.record.disposition = 'failed';
       s.stage = 'prompt';
       await answer(s);
-      await play(s, PROMPTS.apology);
-      await hangup(s, 'NORMAL_TEMPORARY_FAILURE');
+      await playThenHangup(s, PROMPTS.apology, 'NORMAL_TEMPORARY_FAILURE');
       return;
     }
     addStep(s, { step: 'ivr', ivrId: ivr.id, name: ivr.name });
@@ -114,8 +112,7 @@ async function exhausted(s: CallSession, ivr: SnapshotIvr, reason: 'timeout' | '
   }
   s.record.disposition ??= reason === 'timeout' ? 'no_input' : 'invalid_input';
   s.stage = 'prompt';
-  await play(s, `file_string://${prompt}!${PROMPTS.goodbye}`);
-  await hangup(s, 'NORMAL_CLEARING');
+  await playThenHangup(s, `file_string://${prompt}!${PROMPTS.goodbye}`, 'NORMAL_CLEARING');
   return { next: 'end' };
 }
 

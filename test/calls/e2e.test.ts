@@ -212,6 +212,34 @@ describe('calls through the controller', () => {
     expect((log.path as { step: string }[]).map((p) => p.step)).toEqual(['did', 'ivr', 'timeout', 'timeout', 'exhausted']);
   });
 
+  it('no input: on the sync socket the last prompt and the hangup leave in one write; the hangup is ours, nothing read back', async () => {
+    const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001' });
+    const summary = await call.done;
+    await h.settle();
+    expect(summary.hangupCause).toBe('NORMAL_CLEARING');
+    const writes = call.recorder.chunks.filter((c) => c.dir === 'out').map((c) => c.data.toString('utf8'));
+    const last = writes.find((w) => w.includes('call-command: hangup'));
+    expect(last).toContain('execute-app-name: playback');
+    expect(last!.indexOf('execute-app-name: playback')).toBeLessThan(last!.indexOf('call-command: hangup'));
+    expect(call.recorder.commands().map((c) => c.split('\n')[0]!).filter((c) => c === 'connect')).toHaveLength(1);
+    const log = await h.callLog(summary.uuid);
+    expect(log).toMatchObject({ disposition: 'no_input', leftAt: 'prompt', hangupCause: 'NORMAL_CLEARING' });
+  });
+
+  it('no input, the caller hangs up during the last prompt: the hangup sent with it finds the channel down; the cause is the caller\'s', async () => {
+    const call = h.emu.placeCall({
+      destination: '918065978001',
+      callerIdNumber: '9800000001',
+      script: { steps: [{ when: { onApp: 'playback', afterMs: 5 }, do: { kind: 'hangup', cause: 'ORIGINATOR_CANCEL' } }] },
+    });
+    const summary = await call.done;
+    await h.settle();
+    expect(summary.hangupCause).toBe('ORIGINATOR_CANCEL');
+    const log = await h.callLog(summary.uuid);
+    expect(log).toMatchObject({ disposition: 'no_input', leftAt: 'prompt', hangupCause: 'ORIGINATOR_CANCEL' });
+    expect((log.path as { step: string }[]).map((p) => p.step)).toEqual(['did', 'ivr', 'timeout', 'timeout', 'exhausted']);
+  });
+
   it('invalid key then a valid one: invalid prompt, then the queue; the caller hangs up while waiting: abandoned, left at queue', async () => {
     const call = h.emu.placeCall({
       destination: '918065978001',

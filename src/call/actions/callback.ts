@@ -1,6 +1,6 @@
 import { addStep, END, type ActionHandler } from '../session.ts';
 import { PROMPTS } from '../prompts.ts';
-import { hangup, play } from '../media.ts';
+import { playThenHangup } from '../media.ts';
 import { storageOf } from '../storage.ts';
 
 /** Record a callback request (caller, DID, time) for the org, confirm with a tone, hang up. */
@@ -11,8 +11,7 @@ export const callbackAction: ActionHandler = async (s) => {
   addStep(s, { step: 'action', type: 'callback', value: null, result: 'recorded' });
   s.record.disposition = 'callback_requested';
   s.stage = 'prompt';
-  await play(s, PROMPTS.confirm);
-  await hangup(s, 'NORMAL_CLEARING');
+  await playThenHangup(s, PROMPTS.confirm, 'NORMAL_CLEARING');
   return END;
 };
 

@@ -1,7 +1,7 @@
 import { ChannelGoneError } from '../channel.ts';
 import { addStep, emit } from '../session.ts';
 import { PROMPTS } from '../prompts.ts';
-import { answer, ensureBridgeVars, hangup, play } from '../media.ts';
+import { answer, ensureBridgeVars, hangup, playThenHangup } from '../media.ts';
 import { recordCall } from '../recording.ts';
 import { finalDestination } from '../final-destination.ts';
 import { END, type ActionHandler } from '../session.ts';
@@ -26,8 +26,7 @@ export const queueAction: ActionHandler = async (s, dest) => {
     addStep(s, { step: 'action', type: 'queue', value: q?.number ?? dest.value, result: 'unavailable' });
     s.record.disposition = 'failed';
     s.stage = 'prompt';
-    await play(s, PROMPTS.unavailable);
-    await hangup(s, 'NORMAL_TEMPORARY_FAILURE');
+    await playThenHangup(s, PROMPTS.unavailable, 'NORMAL_TEMPORARY_FAILURE');
     return END;
   }
   await answer(s);
@@ -62,7 +61,6 @@ export const queueAction: ActionHandler = async (s, dest) => {
   if (reason === 'TIMEOUT' && q.timeoutDestination) return finalDestination(s, q.timeoutDestination);
   s.record.disposition = reason === 'TIMEOUT' ? 'queue_timeout' : 'failed';
   s.stage = 'prompt';
-  await play(s, PROMPTS.goodbye);
-  await hangup(s, 'NORMAL_CLEARING');
+  await playThenHangup(s, PROMPTS.goodbye, 'NORMAL_CLEARING');
   return END;
 };

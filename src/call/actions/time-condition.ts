@@ -1,7 +1,7 @@
 import { evaluateSchedule } from '../../domain/business-hours.ts';
 import { addStep, END, type ActionHandler, type CallSession } from '../session.ts';
 import { PROMPTS } from '../prompts.ts';
-import { answer, hangup, play } from '../media.ts';
+import { answer, playThenHangup } from '../media.ts';
 import { finalDestination } from '../final-destination.ts';
 
 /**
@@ -22,8 +22,7 @@ export const timeConditionAction: ActionHandler = async (s, dest) => {
     s.record.disposition = 'failed';
     s.stage = 'prompt';
     await answer(s);
-    await play(s, PROMPTS.apology);
-    await hangup(s, 'NORMAL_TEMPORARY_FAILURE');
+    await playThenHangup(s, PROMPTS.apology, 'NORMAL_TEMPORARY_FAILURE');
     return END;
   }
   const state = evaluateSchedule(schedule, s.deps.now());

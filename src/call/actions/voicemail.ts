@@ -8,7 +8,7 @@ import { MIN_MESSAGE_MS, SILENCE_HITS_S, SILENCE_THRESHOLD, voicemailDepsOf } fr
 import { findMailbox, greetingFile } from '../../services/voicemail/mailbox.ts';
 import type { NewVoicemailMessage } from '../../services/voicemail/messages.ts';
 import { inspectWav, waitForStableSize } from '../recording-file.ts';
-import { answer, answerThen, hangup, play } from '../media.ts';
+import { answer, answerThen, hangup, play, playThenHangup } from '../media.ts';
 import { unavailable } from '../bridging/bridge-to.ts';
 import { storageOf } from '../storage.ts';
 
@@ -64,8 +64,7 @@ export async function voicemailFor(s: CallSession, ext: string, bridgeCause = 'N
     emit(s, { type: 'voicemail.new', messageId: message.id, extension: ext, caller: s.caller, durationMs: message.durationMs });
   }
   if (!s.channel.signal.aborted) {
-    await play(s, PROMPTS.goodbye, 10_000);
-    await hangup(s, 'NORMAL_CLEARING');
+    await playThenHangup(s, PROMPTS.goodbye, 'NORMAL_CLEARING', 10_000);
   }
   return END;
 }

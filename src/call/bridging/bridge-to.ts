@@ -2,7 +2,7 @@ import { addStep, emit, type CallSession } from '../session.ts';
 import { PROMPTS } from '../prompts.ts';
 import { ChannelGoneError } from '../channel.ts';
 import { unansweredOutcome } from '../outcome.ts';
-import { bridge, hangup, play, type BridgeOutcome } from '../media.ts';
+import { bridge, playThenHangup, type BridgeOutcome } from '../media.ts';
 
 /**
  * Shared shape of every "ring somebody" action: announce the transfer, bridge, record the outcome.
@@ -32,6 +32,5 @@ export async function bridgeTo(
 export async function unavailable(s: CallSession, hangupCause: string, bridgeCause = hangupCause): Promise<void> {
   s.record.disposition = unansweredOutcome(bridgeCause);
   s.stage = 'prompt';
-  await play(s, PROMPTS.unavailable);
-  await hangup(s, hangupCause);
+  await playThenHangup(s, PROMPTS.unavailable, hangupCause);
 }
