@@ -112,9 +112,11 @@ describe('AI bridge failures', () => {
     expect(stats.droppedFromBot).toBeGreaterThanOrEqual(440);
     const frames = media.received;
     // Play-out is paced by the caller's frames (one back per frame the switch sends, nothing before the
-    // first), not by the bot's flood: as many frames came back as the caller sent, give or take the one in
-    // flight at each end. Counted, not timed, so a busy test machine cannot fail it.
-    expect(Math.abs(frames.length - media.sent)).toBeLessThanOrEqual(2);
+    // first), not by the bot's flood: never more frames back than the caller sent, whatever the flood. At
+    // the hangup the last caller frames may still wait in our socket (a loaded CI machine left 3), so the
+    // lower bound allows a 200 ms stall. Counted, not timed.
+    expect(frames.length).toBeLessThanOrEqual(media.sent);
+    expect(frames.length).toBeGreaterThanOrEqual(media.sent - 10);
     expect(frames.filter((f) => f.bytes.readInt16LE(0) === 0x2222).length).toBeGreaterThanOrEqual(49);
   });
 
