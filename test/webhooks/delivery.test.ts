@@ -97,19 +97,22 @@ describe('webhook delivery', () => {
     receiver = await startReceiver();
     await endpoint(org, receiver.url, ['call.ringing']);
     const bus = createCallEventBus();
-    const outbox = createWebhookOutbox({ db: api.deps.adb, logger: silentLogger(), flushMs: 200, maxBatch: 4 });
+    // flushMs long enough that "at once" and "flushMs later" stay apart on a loaded CI machine.
+    const flushMs = 2_000;
+    const outbox = createWebhookOutbox({ db: api.deps.adb, logger: silentLogger(), flushMs, maxBatch: 4 });
     const batches: number[] = [];
     outbox.onWritten(() => void rows().then((r) => batches.push(r.length)));
     const off = outbox.attach(bus);
     const ring = (n: number) => bus.emit({ type: 'call.ringing', callId: `c${n}`, orgId: org.orgId, did: '+918065978001', caller: `+91980000000${n}`, at: 'x' });
+    const t0 = performance.now();
     ring(1);
     ring(2);
     await new Promise((r) => setTimeout(r, 10));
     expect(await rows()).toHaveLength(0); // still gathering
-    await new Promise((r) => setTimeout(r, 250));
-    expect(batches).toEqual([2]);
-    for (const n of [3, 4, 5, 6]) ring(n); // maxBatch reached: written on the next turn, not 200 ms later
-    await vi.waitFor(() => expect(batches).toEqual([2, 6]), { timeout: 150, interval: 1 });
+    await vi.waitFor(() => expect(batches).toEqual([2]), { timeout: flushMs + 3_000, interval: 5 });
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(flushMs - 5); // written flushMs after the first, not before
+    for (const n of [3, 4, 5, 6]) ring(n); // maxBatch reached: written on the next turn, not flushMs later
+    await vi.waitFor(() => expect(batches).toEqual([2, 6]), { timeout: flushMs / 2, interval: 1 });
     off();
     const bodies = (await rows()).map((r) => JSON.parse((r as unknown as { body: string }).body) as { data: { caller: string } });
     expect(bodies.map((b) => b.data.caller).sort()).toEqual([1, 2, 3, 4, 5, 6].map((n) => `+91980000000${n}`));
