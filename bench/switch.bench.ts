@@ -6,8 +6,8 @@
  *      1 s for a key, plays the (20 ms) timeout prompt and hangs up;
  *  (b) native: a bench-only extension in the copy's dialplan running the same apps by itself;
  *  (c) floor: the product's DID apps (`sched_hangup`, `socket … full`) handing the call to
- *      bench/switch/floor-server.ts, which writes `connect` and the four commands at once and does nothing
- *      else: what the `socket` app itself costs the switch, the bound for any outbound-socket controller.
+ *      bench/switch/floor-server.ts, which writes `connect`, then on its reply the four commands at once
+ *      (as the controller sends them) and does nothing else: what the `socket` app itself costs the switch, the bound for any outbound-socket controller.
  * Per rung: INVITE → 200 OK p50/p99 (SIPp rtd), failed calls, FreeSWITCH CPU ms per call and the
  * controller's (utime+stime of each process from /proc, every thread). A target stops after its first
  * rung with a failed call or p99 ≥ 200 ms.
@@ -95,7 +95,7 @@ function benchLayout(): 'shared' | 'dedicated' {
 
 function print(results: RungResult[], o: { rungSeconds: number; ns: string | undefined; otherDir: string | undefined; layout: 'shared' | 'dedicated' }): void {
   const name = (t: Target): string =>
-    t === 'controller' ? `controller (DID → IVR${o.otherDir ? `, ${o.otherDir}` : ''})` : t === 'floor' ? 'floor (socket, one write, no logic)' : 'native (dialplan)';
+    t === 'controller' ? `controller (DID → IVR${o.otherDir ? `, ${o.otherDir}` : ''})` : t === 'floor' ? 'floor (socket, no logic)' : 'native (dialplan)';
   printTable(
     `Switch: real FreeSWITCH 1.10.12 + SIPp, IVR call (answer, 1.65 s greeting, 1 s timeout, hang up), ~${o.rungSeconds} s per rung, targets interleaved${o.ns ? ', own network namespace' : ', HOST loopback (no netns)'}, ${o.layout === 'dedicated' ? 'FreeSWITCH alone on CPU 0, controller + SIPp on CPU 1' : 'all processes on all CPUs'}`,
     ['target', 'rate /s', 'calls', 'failed', 'INVITE→200 p50 ms', 'INVITE→200 p99 ms', 'FS CPU ms/call', 'controller CPU ms/call'],
