@@ -48,6 +48,17 @@ function playOnce(tone: string, into: (seen: Seen) => void): (s: OutboundSession
   };
 }
 
+/** A controller that hangs each call up with USER_BUSY at once; the call, and the cause its channel ended with. */
+async function ownHangup(): Promise<{ call: EmulatedCall; cause: () => string | null }> {
+  let cause: string | null = null;
+  h = await startHarness(async (s: OutboundSession) => {
+    const channel = openEslChannel(s, { commandTimeoutMs: 1_000, executeTimeoutMs: 60_000 });
+    await channel.hangup('USER_BUSY');
+    cause = channel.hangupCause();
+  }, { afterConnect: CALL_SETUP_COMMANDS });
+  return { call: h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001' }), cause: () => cause };
+}
+
 describe('a hangup before the socket subscribed to it', () => {
   it('the linger notice, then a second connect: the pending app ends as a hangup with the real cause', async () => {
     let seen: Seen | undefined;
@@ -153,16 +164,10 @@ describe('a sync socket: no events at all', () => {
   });
 
   it('our own hangup: its reply comes before the linger notice, so the cause is ours; no event, no connect, nothing read back', async () => {
-    let cause: string | null = null;
-    h = await startHarness(async (s: OutboundSession) => {
-      const channel = openEslChannel(s, { commandTimeoutMs: 1_000, executeTimeoutMs: 60_000 });
-      await channel.hangup('USER_BUSY');
-      cause = channel.hangupCause();
-    }, { afterConnect: CALL_SETUP_COMMANDS });
-    const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001' });
+    const { call, cause: causeOf } = await ownHangup();
     const summary = await call.done;
-    await h.server.idle();
-    expect(cause).toBe('USER_BUSY');
+    await h!.server.idle();
+    expect(causeOf()).toBe('USER_BUSY');
     expect(summary.hangupCause).toBe('USER_BUSY');
     expect(call.recorder.commands().map((c) => c.split('\n')[0]!)).toEqual(['connect', 'linger 30', 'sendmsg', 'exit']);
     const kinds = call.recorder.frames().map((f) => (f.kind === 'command-reply' ? `reply ${f.replyText.trim()}` : f.kind === 'disconnect-notice' ? `notice ${f.disposition}` : f.kind));
@@ -171,18 +176,12 @@ describe('a sync socket: no events at all', () => {
   });
 
   it('the caller hung up as we did: the linger notice before our hangup\'s reply says they were first; one connect reads their cause', async () => {
-    let cause: string | null = null;
-    h = await startHarness(async (s: OutboundSession) => {
-      const channel = openEslChannel(s, { commandTimeoutMs: 1_000, executeTimeoutMs: 60_000 });
-      await channel.hangup('USER_BUSY');
-      cause = channel.hangupCause();
-    }, { afterConnect: CALL_SETUP_COMMANDS });
-    const call = h.emu.placeCall({ destination: '918065978001', callerIdNumber: '9800000001' });
+    const { call, cause: causeOf } = await ownHangup();
     hangUpOnWrite(call, 'call-command: hangup', 'ORIGINATOR_CANCEL');
     const summary = await call.done;
-    await h.server.idle();
+    await h!.server.idle();
     expect(summary.hangupCause).toBe('ORIGINATOR_CANCEL');
-    expect(cause).toBe('ORIGINATOR_CANCEL');
+    expect(causeOf()).toBe('ORIGINATOR_CANCEL');
     expect(call.recorder.commands().map((c) => c.split('\n')[0]!)).toEqual(['connect', 'linger 30', 'sendmsg', 'connect', 'exit']);
     const kinds = call.recorder.frames().map((f) => (f.kind === 'command-reply' ? `reply ${f.replyText.trim()}` : f.kind === 'disconnect-notice' ? `notice ${f.disposition}` : f.kind));
     expect(kinds.slice(2, 4)).toEqual(['notice linger', 'reply +OK']);
