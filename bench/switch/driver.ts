@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { trackChild } from '../child-reaper.ts';
 import { cpuMs, waitIdle } from './measure.ts';
 import { join } from 'node:path';
-import { bootFreeSwitch, PRODUCT_SOCKET_ARGS, writeConf, type RunningSwitch } from './freeswitch.ts';
+import { bootFreeSwitch, PRODUCT_SOCKET_ARGS, socketExtension, writeConf, type RunningSwitch } from './freeswitch.ts';
 import { configureIvr, startController, type RunningController } from './controller.ts';
 import { quantile, runSipp } from './sipp.ts';
 import type { DriverConfig, RungResult, Target } from './types.ts';
@@ -107,16 +107,9 @@ function startFloor(argv: string[]): ChildProcess {
   return child;
 }
 
-/** The product's `inbound_did` actions (public.xml), with the socket reaching the floor server. */
+/** The product's `inbound_did` apps (public.xml), with the socket reaching the floor server (bench/switch/floor-server.ts). */
 function floorExtension(number: string): string {
-  return `
-    <!-- bench only: the product's DID apps, handed to the floor server (bench/switch/floor-server.ts). -->
-    <extension name="bench_floor">
-      <condition field="destination_number" expression="^${number}$">
-        <action application="sched_hangup" data="+$\${max_call_seconds} ALLOTTED_TIMEOUT"/>
-        <action application="socket" data="127.0.0.1:${FLOOR_PORT} full"/>
-      </condition>
-    </extension>`;
+  return socketExtension('bench_floor', number, FLOOR_PORT, { guard: true });
 }
 
 /** SIP (5080) and the controller's ESL (8084) on this namespace's loopback, for timelines (BENCH_SWITCH_PCAP=1). */

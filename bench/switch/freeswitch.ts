@@ -116,3 +116,18 @@ export async function bootFreeSwitch(work: string, conf: string, cpu?: number): 
   }
   return { pid: child.pid!, logFile: join(work, 'log', 'freeswitch.log'), cli, stop };
 }
+
+/**
+ * A bench-only extension of context `public` that hands `number` to the socket at `port`, as the shipped
+ * catch-all `inbound_did` does: `sched_hangup` first when `guard`, `transfer controller_next` after when `next`.
+ */
+export function socketExtension(name: string, number: string, port: number, o: { guard?: boolean; next?: boolean } = {}): string {
+  const guard = o.guard ? `\n        <action application="sched_hangup" data="+$\${max_call_seconds} ALLOTTED_TIMEOUT"/>` : '';
+  const next = o.next ? `\n        <action application="transfer" data="controller_next XML public"/>` : '';
+  return `
+    <extension name="${name}">
+      <condition field="destination_number" expression="^${number}$">${guard}
+        <action application="socket" data="127.0.0.1:${port} full"/>${next}
+      </condition>
+    </extension>`;
+}

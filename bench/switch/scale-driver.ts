@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { pgBin, startPgCluster, type PgCluster } from '../../test/helpers/pg-cluster.ts';
 import { cpuMs, treeCpuMs, waitIdle } from './measure.ts';
-import { bootFreeSwitch, writeConf, type RunningSwitch } from './freeswitch.ts';
+import { bootFreeSwitch, socketExtension, writeConf, type RunningSwitch } from './freeswitch.ts';
 import { configureIvr, loginWhenUp, startController, type RunningController } from './controller.ts';
 import { quantile, runSipp, type SippRun } from './sipp.ts';
 import type { ScaleDriverConfig, ScaleRungResult, ScaleTarget } from './scale-types.ts';
@@ -24,13 +24,7 @@ const DID_TWO_A = '918065978002';
 const DID_TWO_B = '918065978003';
 
 /** A bench-only extension: `did` handed to the controller on `port`, as the shipped catch-all does. */
-const toController = (did: string, port: number): string => `
-    <extension name="bench_scale_${did}">
-      <condition field="destination_number" expression="^${did}$">
-        <action application="socket" data="127.0.0.1:${port} full"/>
-        <action application="transfer" data="controller_next XML public"/>
-      </condition>
-    </extension>`;
+const toController = (did: string, port: number): string => socketExtension(`bench_scale_${did}`, did, port, { next: true });
 
 async function main(): Promise<void> {
   const controllers: RunningController[] = [];
